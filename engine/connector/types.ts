@@ -1,0 +1,182 @@
+/**
+ * The connector contract. A connector is a definition object (name, config schema, resources with
+ * their roles and capabilities) plus a factory that opens a connection. The engine never imports a
+ * connector directly: it goes through the registry built from `connectors/index.ts`.
+ */
+import type { SluiceError } from '../errors.js';
+import type { Logger } from '../runtime/logger.js';
+
+export type DataRecord = Record<string, unknown>;
+export type JsonSchema = Record<string, unknown>;
+
+export const ROLES = ['source', 'lookup', 'target'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const MODES = ['create', 'upsert', 'mirror'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const DELETE_ACTIONS = ['delete', 'deactivate'] as const;
+export type DeleteAction = (typeof DELETE_ACTIONS)[number];
+
+export interface ResourceCapabilities {
+  /** Most records one write call may carry (the engine batches writes by this). Default 1. */
+  bulkSize?: number;
+  /** Target modes this resource supports. Default: all three. */
+  modes?: readonly Mode[];
+  /** Delete actions the target supports in mirror mode. Empty: mirror deletes are impossible. */
+  deleteActions?: readonly DeleteAction[];
+  /** Existing target records are posted/booked: never updated, never re-created (they plan as `locked`). */
+  immutable?: boolean;
+  /** Source can read incrementally from a cursor value (`ReadRequest.since`). */
+  incremental?: boolean;
+  /** Source expects a confirmation per record once the target applied it (`SourceResource.confirm`). */
+  confirm?: boolean;
+  /** Target can list all of its records (needed for mirror mode and for expression keys). */
+  list?: boolean;
+}
+
+export interface ResourceDefinition {
+  description: string;
+  roles: readonly Role[];
+  /** Natural key field of this resource's records (source: the record id used in attention entries). */
+  key: string;
+  /** JSON Schema of `source.options` / `target.options` / `lookups.<name>.options` for this resource. */
+  optionsSchema: JsonSchema;
+  capabilities: ResourceCapabilities;
+}
+
+/** Encrypted, versioned storage for rotated credentials (refresh tokens, sessions), in the state store. */
+export interface CredentialVault {
+  get<T>(name: string): Promise<{ value: T; version: number } | undefined>;
+  /**
+   * Store `value`. With `expectedVersion`, this is a compare-and-swap: it returns false (and writes
+   * nothing) when another process stored a newer version meanwhile. Pass 0 to create a new entry.
+   */
+  put<T>(name: string, value: T, expectedVersion?: number): Promise<boolean>;
+  delete(name: string): Promise<void>;
+}
+
+export interface ConnectorContext {
+  /** The connection's name in connections.yaml (use it to name vault entries). */
+  connectionName: string;
+  /** Directory that relative paths in the connection config are resolved against. */
+  baseDir: string;
+  credentials: CredentialVault;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+export interface ConnectionStats {
+  /** Remote API calls made through this connection (all of them, including auth and retries). */
+  apiCalls: number;
+  /** Calls per logical operation, e.g. { "GET list-items": 21, "POST bulk": 1 }. */
+  calls?: Record<string, number>;
+}
+
+export interface Connection {
+  /** A resource opened for reading (source and lookup roles). */
+  source?(resource: string, options: DataRecord): SourceResource;
+  /** A resource opened for writing. `keyField` is the field carrying the dedupe key, when the key is a plain field. */
+  target?(resource: string, options: DataRecord, binding: TargetBinding): TargetResource;
+  stats(): ConnectionStats;
+  /** Release sockets/sessions. Called once at the end of a run, also after failures. */
+  close(): Promise<void>;
+}
+
+export interface TargetBinding {
+  /** Target field that carries the dedupe key; undefined when the key is a JSONata expression. */
+  keyField: string | undefined;
+  mode: Mode;
+}
+
+export interface ReadRequest {
+  /** Incremental lower bound (inclusive), already moved back by the pipeline's lookback. */
+  since?: string;
+  /** The record field the cursor tracks (`source.incremental.field`). */
+  cursorField?: string;
+  /** Preferred page size; connectors may clamp to the remote limit. */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+export const CONFIRM_STATUSES = ['success', 'failure', 'deferred'] as const;
+export type ConfirmStatus = (typeof CONFIRM_STATUSES)[number];
+
+export interface ConfirmOutcome {
+  /** The source record's key (its `key` field). */
+  sourceKey: string;
+  /** The source record as read. */
+  record: DataRecord;
+  /** success: the target holds it; failure: it went to attention with a final error; deferred: try again later. */
+  status: ConfirmStatus;
+  targetId?: string;
+  message?: string;
+}
+
+export interface SourceResource {
+  /** Pages of records, in the remote's order. Must stream: never load a whole large source. */
+  read(request: ReadRequest): AsyncIterable<DataRecord[]>;
+  /** Called after apply with one outcome per source record, when the resource has the `confirm` capability. */
+  confirm?(outcomes: ConfirmOutcome[]): Promise<void>;
+}
+
+/** A record as it exists in the target. */
+export interface TargetRecord {
+  /** Dedupe key value. */
+  key: string;
+  /** The target's own id (DocEntry, list item id, row id...). */
+  id: string;
+  /** Comparable shape: the same field names and value types the target accepts on write. */
+  record: DataRecord;
+  /** Set when the record may not be changed (posted, booked); the reason goes to attention. */
+  locked?: string;
+  /** False for soft-deleted / deactivated records. */
+  active?: boolean;
+}
+
+export interface FieldChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+}
+
+export type WriteOp =
+  | { op: 'create'; key: string; record: DataRecord }
+  | { op: 'update'; key: string; id: string; record: DataRecord; before: DataRecord; changes: FieldChange[] }
+  | { op: 'delete'; key: string; id: string; action: DeleteAction; before: DataRecord };
+
+export interface WriteOutcome {
+  key: string;
+  ok: boolean;
+  /** Target id of the written record (for creates: the new id). */
+  id?: string;
+  /** Why it failed; `retryable` decides whether the engine tries the record again. */
+  error?: SluiceError;
+}
+
+export interface TargetResource {
+  /**
+   * Existing target records for these dedupe keys (missing keys are simply absent). Only called when
+   * the key is a plain field. The engine calls it before creates and before any retry of a create.
+   */
+  lookup(keys: string[]): Promise<Map<string, TargetRecord>>;
+  /** Every record in the target resource, in pages (capability `list`). */
+  list?(): AsyncIterable<TargetRecord[]>;
+  /** Checks a record before anything is sent (balance, field lengths). Problems send it to attention. */
+  check?(record: DataRecord): string[];
+  /** One call for up to `bulkSize` operations; one outcome per op, in any order, matched by key. */
+  write(ops: WriteOp[]): Promise<WriteOutcome[]>;
+}
+
+export interface ConnectorDefinition<Config = Record<string, unknown>> {
+  name: string;
+  description: string;
+  /** JSON Schema of one entry in connections.yaml (without the `connector` property). */
+  configSchema: JsonSchema;
+  resources: Record<string, ResourceDefinition>;
+  /**
+   * Open a connection. `config` is validated and its `${env:}`/`${file:}` references resolved.
+   * Must not do network I/O that a `validate` would not expect; authenticate lazily.
+   */
+  open(config: Config, context: ConnectorContext): Promise<Connection>;
+}

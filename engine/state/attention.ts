@@ -1,0 +1,114 @@
+/**
+ * Attention: every record that could not be synced, with its reason, kept until a later run syncs it
+ * (resolved automatically) or an operator asks for a re-sync. The source record is stored so a
+ * re-sync does not depend on the source returning it again.
+ */
+import type { Knex } from 'knex';
+
+const TABLE = 'sluice_attention';
+const CHUNK = 400;
+
+export const ATTENTION_STAGES = ['transform', 'key', 'duplicate', 'plan', 'locked', 'check', 'apply', 'confirm', 'guard'] as const;
+export type AttentionStage = (typeof ATTENTION_STAGES)[number];
+export const ATTENTION_STATUSES = ['open', 'resync', 'resolved'] as const;
+export type AttentionStatus = (typeof ATTENTION_STATUSES)[number];
+
+export interface AttentionWrite {
+  sourceKey: string;
+  dedupeKey?: string | undefined;
+  stage: AttentionStage;
+  code: string;
+  message: string;
+  /** The source record, so it can be re-synced. */
+  payload?: unknown;
+}
+
+export interface AttentionEntry extends AttentionWrite {
+  id: number;
+  pipeline: string;
+  status: AttentionStatus;
+  runId: string;
+  firstSeen: string;
+  lastSeen: string;
+  occurrences: number;
+}
+
+interface Row {
+  id: number;
+  pipeline: string;
+  source_key: string;
+  dedupe_key: string | null;
+  stage: AttentionStage;
+  code: string;
+  message: string;
+  payload: string | null;
+  status: AttentionStatus;
+  run_id: string;
+  first_seen: string;
+  last_seen: string;
+  occurrences: number;
+}
+
+function fromRow(r: Row): AttentionEntry {
+  return {
+    id: Number(r.id),
+    pipeline: r.pipeline,
+    sourceKey: r.source_key,
+    dedupeKey: r.dedupe_key ?? undefined,
+    stage: r.stage,
+    code: r.code,
+    message: r.message,
+    payload: r.payload === null ? undefined : (JSON.parse(r.payload) as unknown),
+    status: r.status,
+    runId: r.run_id,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    occurrences: Number(r.occurrences),
+  };
+}
+
+export async function attentionWrite(trx: Knex, pipeline: string, runId: string, entries: readonly AttentionWrite[], now: string): Promise<void> {
+  for (const e of entries) {
+    const payload = e.payload === undefined ? null : JSON.stringify(e.payload);
+    const fields = { dedupe_key: e.dedupeKey ?? null, stage: e.stage, code: e.code, message: e.message.slice(0, 4000), payload, status: 'open', run_id: runId, last_seen: now };
+    const n = await trx(TABLE)
+      .where({ pipeline, source_key: e.sourceKey })
+      .update({ ...fields, occurrences: trx.raw('occurrences + 1') });
+    if (n === 0) await trx(TABLE).insert({ pipeline, source_key: e.sourceKey, first_seen: now, occurrences: 1, ...fields });
+  }
+}
+
+/** Close entries whose records have now synced. */
+export async function attentionResolve(trx: Knex, pipeline: string, sourceKeys: readonly string[], now: string): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < sourceKeys.length; i += CHUNK) {
+    n += await trx(TABLE)
+      .where({ pipeline })
+      .whereIn('source_key', sourceKeys.slice(i, i + CHUNK))
+      .whereIn('status', ['open', 'resync'])
+      .update({ status: 'resolved', last_seen: now });
+  }
+  return n;
+}
+
+export interface AttentionQuery {
+  pipeline?: string;
+  statuses?: AttentionStatus[];
+  sourceKeys?: string[];
+  limit?: number;
+}
+
+export async function attentionList(knex: Knex, q: AttentionQuery = {}): Promise<AttentionEntry[]> {
+  let query = knex(TABLE).select('*');
+  if (q.pipeline) query = query.where({ pipeline: q.pipeline });
+  if (q.statuses) query = query.whereIn('status', q.statuses);
+  if (q.sourceKeys) query = query.whereIn('source_key', q.sourceKeys);
+  const rows = (await query.orderBy('id').limit(q.limit ?? 10_000)) as Row[];
+  return rows.map(fromRow);
+}
+
+export async function attentionMarkResync(knex: Knex, pipeline: string, sourceKeys?: readonly string[]): Promise<number> {
+  let q = knex(TABLE).where({ pipeline, status: 'open' });
+  if (sourceKeys) q = q.whereIn('source_key', sourceKeys);
+  return q.update({ status: 'resync' });
+}

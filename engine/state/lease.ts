@@ -1,0 +1,70 @@
+/**
+ * One run of a pipeline at a time: a lease row per pipeline, renewed while the run lives, released at
+ * the end. An expired lease (its holder died) is taken over; a live one is broken only with
+ * `--force`, and that is written to the audit table.
+ */
+import { hostname } from 'node:os';
+import type { Knex } from 'knex';
+import { SluiceError } from '../errors.js';
+
+const TABLE = 'sluice_leases';
+
+export interface LeaseHolder {
+  holder: string;
+  host: string | null;
+  pid: number | null;
+  acquiredAt: string;
+  expiresAt: string;
+}
+
+export class LeaseHeldError extends SluiceError {
+  constructor(pipeline: string, readonly held: LeaseHolder) {
+    super(
+      'LEASE_HELD',
+      `pipeline "${pipeline}" is being run by ${held.holder} (host ${held.host ?? '?'}, pid ${held.pid ?? '?'}, since ${held.acquiredAt}, lease until ${held.expiresAt}); ` +
+        'wait for it, or break the lease with --force if that run is dead (this is audited)',
+      { retryable: true },
+    );
+  }
+}
+
+export async function acquireLease(knex: Knex, pipeline: string, holder: string, ttlMs: number, force: boolean, now = new Date()): Promise<void> {
+  const row = {
+    pipeline,
+    holder,
+    host: hostname(),
+    pid: process.pid,
+    acquired_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + ttlMs).toISOString(),
+  };
+  await knex.transaction(async (trx) => {
+    const cur = (await trx(TABLE).where({ pipeline }).forUpdate().first()) as
+      | { holder: string; host: string | null; pid: number | null; acquired_at: string; expires_at: string }
+      | undefined;
+    if (cur) {
+      const held: LeaseHolder = { holder: cur.holder, host: cur.host, pid: cur.pid, acquiredAt: cur.acquired_at, expiresAt: cur.expires_at };
+      const live = cur.expires_at > row.acquired_at;
+      if (live && !force) throw new LeaseHeldError(pipeline, held);
+      await trx('sluice_audit').insert({
+        at: row.acquired_at,
+        pipeline,
+        action: live ? 'lease-broken' : 'lease-expired-taken',
+        detail: JSON.stringify({ previous: held, by: { holder, host: row.host, pid: row.pid } }),
+      });
+      await trx(TABLE).where({ pipeline }).update(row);
+    } else {
+      await trx(TABLE).insert(row);
+    }
+  });
+}
+
+export async function renewLease(knex: Knex, pipeline: string, holder: string, ttlMs: number): Promise<boolean> {
+  const n = await knex(TABLE)
+    .where({ pipeline, holder })
+    .update({ expires_at: new Date(Date.now() + ttlMs).toISOString() });
+  return n === 1;
+}
+
+export async function releaseLease(knex: Knex, pipeline: string, holder: string): Promise<void> {
+  await knex(TABLE).where({ pipeline, holder }).delete();
+}

@@ -1,0 +1,111 @@
+/**
+ * The ledger: for each (pipeline, dedupe key) what the engine wrote to the target, its target id, the
+ * hash of the payload it sent and whether the engine created the record (`origin`), which is what
+ * mirror deletes are limited to.
+ */
+import type { Knex } from 'knex';
+
+const TABLE = 'sluice_ledger';
+const CHUNK = 400;
+
+export const LEDGER_STATUSES = ['pending', 'written', 'deactivated', 'deleted'] as const;
+export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
+export const LEDGER_ORIGINS = ['created', 'adopted'] as const;
+export type LedgerOrigin = (typeof LEDGER_ORIGINS)[number];
+
+export interface LedgerEntry {
+  key: string;
+  targetId: string | null;
+  payloadHash: string | null;
+  status: LedgerStatus;
+  op: string;
+  origin: LedgerOrigin;
+  runId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LedgerWrite {
+  key: string;
+  targetId: string | null;
+  payloadHash: string | null;
+  status: LedgerStatus;
+  op: string;
+  /** Only used when the row is new; an existing row keeps its origin. */
+  origin: LedgerOrigin;
+}
+
+interface Row {
+  dedupe_key: string;
+  target_id: string | null;
+  payload_hash: string | null;
+  status: LedgerStatus;
+  op: string;
+  origin: LedgerOrigin;
+  run_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function fromRow(r: Row): LedgerEntry {
+  return {
+    key: r.dedupe_key,
+    targetId: r.target_id,
+    payloadHash: r.payload_hash,
+    status: r.status,
+    op: r.op,
+    origin: r.origin,
+    runId: r.run_id,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function ledgerGet(knex: Knex, pipeline: string, keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
+  const out = new Map<string, LedgerEntry>();
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const rows = (await knex(TABLE).where({ pipeline }).whereIn('dedupe_key', keys.slice(i, i + CHUNK))) as Row[];
+    for (const r of rows) out.set(r.dedupe_key, fromRow(r));
+  }
+  return out;
+}
+
+/** Entries in key order, paged (mirror mode walks every record this pipeline created). */
+export async function* ledgerScan(knex: Knex, pipeline: string, filter: { origin?: LedgerOrigin; statuses?: LedgerStatus[] } = {}): AsyncIterable<LedgerEntry[]> {
+  let after = '';
+  for (;;) {
+    let q = knex(TABLE).where({ pipeline }).andWhere('dedupe_key', '>', after);
+    if (filter.origin) q = q.andWhere({ origin: filter.origin });
+    if (filter.statuses) q = q.whereIn('status', filter.statuses);
+    const rows = (await q.orderBy('dedupe_key').limit(1000)) as Row[];
+    if (rows.length === 0) return;
+    yield rows.map(fromRow);
+    after = rows[rows.length - 1]!.dedupe_key;
+  }
+}
+
+export async function ledgerWrite(trx: Knex, pipeline: string, runId: string, writes: readonly LedgerWrite[], now: string): Promise<void> {
+  for (let i = 0; i < writes.length; i += CHUNK) {
+    const rows = writes.slice(i, i + CHUNK).map((w) => ({
+      pipeline,
+      dedupe_key: w.key,
+      target_id: w.targetId,
+      payload_hash: w.payloadHash,
+      status: w.status,
+      op: w.op,
+      origin: w.origin,
+      run_id: runId,
+      created_at: now,
+      updated_at: now,
+    }));
+    await trx(TABLE)
+      .insert(rows)
+      .onConflict(['pipeline', 'dedupe_key'])
+      .merge(['target_id', 'payload_hash', 'status', 'op', 'run_id', 'updated_at']);
+  }
+}
+
+export async function ledgerCount(knex: Knex, pipeline: string): Promise<Record<string, number>> {
+  const rows = (await knex(TABLE).where({ pipeline }).select('status').count({ n: '*' }).groupBy('status')) as { status: string; n: number | string }[];
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

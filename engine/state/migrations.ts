@@ -1,0 +1,123 @@
+/**
+ * Versioned state-store migrations. Append new entries; never edit one that has shipped.
+ * Timestamps are ISO-8601 strings so SQLite and MySQL compare them the same way.
+ */
+import type { Knex } from 'knex';
+
+interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const KEY = 255;
+
+function isMysql(knex: Knex): boolean {
+  return String((knex.client as { config: { client: unknown } }).config.client).startsWith('mysql');
+}
+const PIPELINE = 128;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    name: '0001_initial',
+    async up(knex) {
+      // Keys compare byte for byte (case-sensitive) on MySQL too, as they do on SQLite.
+      const binary = (t: Knex.CreateTableBuilder): void => {
+        if (isMysql(knex)) {
+          t.charset('utf8mb4');
+          t.collate('utf8mb4_bin');
+        }
+      };
+      await knex.schema.createTable('sluice_runs', (t) => {
+        binary(t);
+        t.string('id', 36).primary();
+        t.string('pipeline', PIPELINE).notNullable().index();
+        t.string('command', 16).notNullable();
+        t.string('status', 16).notNullable();
+        t.string('started_at', 32).notNullable();
+        t.string('finished_at', 32);
+        t.string('plan_hash', 64);
+        t.integer('exit_code');
+        t.string('host', 255);
+        t.integer('pid');
+        t.text('report', 'mediumtext');
+      });
+      await knex.schema.createTable('sluice_ledger', (t) => {
+        binary(t);
+        t.string('pipeline', PIPELINE).notNullable();
+        t.string('dedupe_key', KEY).notNullable();
+        t.string('target_id', KEY);
+        t.string('payload_hash', 64);
+        t.string('status', 16).notNullable();
+        t.string('op', 16).notNullable();
+        t.string('origin', 16).notNullable();
+        t.string('run_id', 36).notNullable();
+        t.string('created_at', 32).notNullable();
+        t.string('updated_at', 32).notNullable();
+        t.primary(['pipeline', 'dedupe_key']);
+      });
+      await knex.schema.createTable('sluice_cursors', (t) => {
+        binary(t);
+        t.string('pipeline', PIPELINE).primary();
+        t.text('value').notNullable();
+        t.string('run_id', 36).notNullable();
+        t.string('updated_at', 32).notNullable();
+      });
+      await knex.schema.createTable('sluice_attention', (t) => {
+        binary(t);
+        t.increments('id').primary();
+        t.string('pipeline', PIPELINE).notNullable();
+        t.string('source_key', KEY).notNullable();
+        t.string('dedupe_key', KEY);
+        t.string('stage', 16).notNullable();
+        t.string('code', 64).notNullable();
+        t.text('message').notNullable();
+        t.text('payload', 'mediumtext');
+        t.string('status', 16).notNullable();
+        t.string('run_id', 36).notNullable();
+        t.string('first_seen', 32).notNullable();
+        t.string('last_seen', 32).notNullable();
+        t.integer('occurrences').notNullable().defaultTo(1);
+        t.unique(['pipeline', 'source_key']);
+      });
+      await knex.schema.createTable('sluice_credentials', (t) => {
+        binary(t);
+        t.string('scope', PIPELINE).notNullable();
+        t.string('name', PIPELINE).notNullable();
+        t.text('ciphertext').notNullable();
+        t.integer('version').notNullable();
+        t.string('updated_at', 32).notNullable();
+        t.primary(['scope', 'name']);
+      });
+      await knex.schema.createTable('sluice_leases', (t) => {
+        binary(t);
+        t.string('pipeline', PIPELINE).primary();
+        t.string('holder', 36).notNullable();
+        t.string('host', 255);
+        t.integer('pid');
+        t.string('acquired_at', 32).notNullable();
+        t.string('expires_at', 32).notNullable();
+      });
+      await knex.schema.createTable('sluice_audit', (t) => {
+        binary(t);
+        t.increments('id').primary();
+        t.string('at', 32).notNullable();
+        t.string('pipeline', PIPELINE).notNullable();
+        t.string('action', 32).notNullable();
+        t.text('detail');
+      });
+    },
+    async down(knex) {
+      for (const t of ['sluice_audit', 'sluice_leases', 'sluice_credentials', 'sluice_attention', 'sluice_cursors', 'sluice_ledger', 'sluice_runs']) {
+        await knex.schema.dropTableIfExists(t);
+      }
+    },
+  },
+];
+
+/** knex `migrationSource` over the list above (no files on disk to go missing). */
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: () => Promise.resolve(MIGRATIONS),
+  getMigrationName: (m) => m.name,
+  getMigration: (m) => Promise.resolve({ up: m.up, down: m.down }),
+};

@@ -1,0 +1,152 @@
+/**
+ * The state store: runs, ledger, cursors, attention, encrypted credentials and leases, on knex.
+ * Embedded default SQLite under `.sluice/`; MariaDB/MySQL for shared state. Opening it applies the
+ * versioned migrations.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import type { CredentialVault } from '../connector/types.js';
+import { ConfigError } from '../errors.js';
+import { attentionList, attentionMarkResync, attentionResolve, attentionWrite, type AttentionQuery, type AttentionWrite } from './attention.js';
+import { keyFromSecret } from './crypto.js';
+import { acquireLease, releaseLease, renewLease } from './lease.js';
+import { ledgerCount, ledgerGet, ledgerScan, ledgerWrite, type LedgerOrigin, type LedgerStatus, type LedgerWrite } from './ledger.js';
+import { migrationSource } from './migrations.js';
+import { runFinish, runList, runStart, type RunStatus } from './runs.js';
+import { parseStateUrl, type StateLocation } from './url.js';
+import { KnexVault } from './vault.js';
+
+export interface StateStoreOptions {
+  /** `sqlite:<path>` or `mysql://...`; default SLUICE_STATE_URL, then sqlite:.sluice/state.db. */
+  url?: string;
+  /** Key for credentials at rest; default SLUICE_SECRET_KEY (for SQLite a key file beside the database). */
+  secretKey?: string;
+  cwd?: string;
+}
+
+/** What one apply batch commits, atomically. */
+export interface CommitBatch {
+  ledger?: readonly LedgerWrite[];
+  attention?: readonly AttentionWrite[];
+  /** Source keys whose open attention entries are now resolved. */
+  resolved?: readonly string[];
+  /** New incremental cursor value, committed with the rows above. */
+  cursor?: string;
+}
+
+export class StateStore {
+  private cachedKey: Buffer | undefined;
+
+  private constructor(
+    readonly knex: Knex,
+    readonly location: StateLocation,
+    private readonly secretKey: string | undefined,
+  ) {}
+
+  static async open(options: StateStoreOptions = {}): Promise<StateStore> {
+    const location = parseStateUrl(options.url ?? process.env.SLUICE_STATE_URL, options.cwd);
+    const knex = knexFactory(location.knexConfig);
+    try {
+      await knex.migrate.latest({ migrationSource, tableName: 'sluice_migrations' });
+    } catch (cause) {
+      await knex.destroy();
+      throw new ConfigError('STATE_STORE_UNAVAILABLE', `cannot open the state store ${location.display}: ${(cause as Error).message}`, { cause, retryable: true });
+    }
+    return new StateStore(knex, location, options.secretKey ?? process.env.SLUICE_SECRET_KEY);
+  }
+
+  private key(): Buffer {
+    if (this.cachedKey) return this.cachedKey;
+    if (this.secretKey && this.secretKey.trim() !== '') {
+      this.cachedKey = keyFromSecret(this.secretKey);
+    } else if (this.location.kind === 'sqlite' && this.location.file && this.location.file !== ':memory:') {
+      // Embedded default: a random key file beside the database, readable by the owner only.
+      const keyFile = join(dirname(this.location.file), 'secret.key');
+      if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+      this.cachedKey = keyFromSecret(readFileSync(keyFile, 'utf8'));
+    } else {
+      throw new ConfigError('SECRET_KEY_MISSING', 'SLUICE_SECRET_KEY is not set: a shared state store needs it to encrypt rotated credentials (32 random bytes as 64 hex chars)');
+    }
+    return this.cachedKey;
+  }
+
+  vault(scope: string): CredentialVault {
+    return new KnexVault(this.knex, scope, () => this.key());
+  }
+
+  // ledger
+  ledgerGet(pipeline: string, keys: readonly string[]) {
+    return ledgerGet(this.knex, pipeline, keys);
+  }
+  ledgerScan(pipeline: string, filter: { origin?: LedgerOrigin; statuses?: LedgerStatus[] } = {}) {
+    return ledgerScan(this.knex, pipeline, filter);
+  }
+  ledgerCount(pipeline: string) {
+    return ledgerCount(this.knex, pipeline);
+  }
+
+  // cursor
+  async cursorGet(pipeline: string): Promise<string | undefined> {
+    const row = (await this.knex('sluice_cursors').where({ pipeline }).first()) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  /** Ledger rows, attention entries, resolutions and the cursor of one batch, in one transaction. */
+  async commit(pipeline: string, runId: string, batch: CommitBatch): Promise<void> {
+    const now = new Date().toISOString();
+    await this.knex.transaction(async (trx) => {
+      if (batch.ledger?.length) await ledgerWrite(trx, pipeline, runId, batch.ledger, now);
+      if (batch.resolved?.length) await attentionResolve(trx, pipeline, batch.resolved, now);
+      if (batch.attention?.length) await attentionWrite(trx, pipeline, runId, batch.attention, now);
+      if (batch.cursor !== undefined) {
+        await trx('sluice_cursors')
+          .insert({ pipeline, value: batch.cursor, run_id: runId, updated_at: now })
+          .onConflict('pipeline')
+          .merge(['value', 'run_id', 'updated_at']);
+      }
+    });
+  }
+
+  // attention
+  attentionList(query: AttentionQuery = {}) {
+    return attentionList(this.knex, query);
+  }
+  attentionMarkResync(pipeline: string, sourceKeys?: readonly string[]) {
+    return attentionMarkResync(this.knex, pipeline, sourceKeys);
+  }
+
+  // runs
+  runStart(run: { id: string; pipeline: string; command: string; startedAt: string }) {
+    return runStart(this.knex, run);
+  }
+  runFinish(id: string, result: { status: RunStatus; exitCode: number; planHash?: string; report: unknown }) {
+    return runFinish(this.knex, id, result);
+  }
+  runList(pipeline?: string, limit?: number) {
+    return runList(this.knex, pipeline, limit);
+  }
+
+  // leases
+  acquireLease(pipeline: string, holder: string, ttlMs: number, force = false) {
+    return acquireLease(this.knex, pipeline, holder, ttlMs, force);
+  }
+  renewLease(pipeline: string, holder: string, ttlMs: number) {
+    return renewLease(this.knex, pipeline, holder, ttlMs);
+  }
+  releaseLease(pipeline: string, holder: string) {
+    return releaseLease(this.knex, pipeline, holder);
+  }
+  async auditList(pipeline: string): Promise<{ at: string; action: string; detail: string }[]> {
+    return (await this.knex('sluice_audit').where({ pipeline }).orderBy('id')) as { at: string; action: string; detail: string }[];
+  }
+
+  async close(): Promise<void> {
+    await this.knex.destroy();
+  }
+}
+
+export function openStateStore(options: StateStoreOptions = {}): Promise<StateStore> {
+  return StateStore.open(options);
+}
