@@ -43,6 +43,11 @@ export interface ResourceDefinition {
   /** JSON Schema of `source.options` / `target.options` / `lookups.<name>.options` for this resource. */
   optionsSchema: JsonSchema;
   capabilities: ResourceCapabilities;
+  /**
+   * Static check of literal string fields the transform assigns (from a top-level object
+   * constructor), run by `sluice validate`: e.g. a Concur list code containing a hyphen.
+   */
+  lintLiterals?(fields: Record<string, string>): { field: string; message: string }[];
 }
 
 /** Encrypted, versioned storage for rotated credentials (refresh tokens, sessions), in the state store. */

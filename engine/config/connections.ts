@@ -1,0 +1,114 @@
+/**
+ * connections.yaml: named connections, each naming its connector and carrying that connector's
+ * config. Checked against the envelope schema and each connector's config schema; secrets must be
+ * `${env:}` / `${file:}` references, and every reference must resolve.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { JsonSchema } from '../connector/types.js';
+import type { Registry } from '../connector/registry.js';
+import { loadJsonSchema } from '../connector/load-schema.js';
+import { compileSchema, schemaDiagnostics } from './ajv.js';
+import type { Diagnostic } from './diagnostics.js';
+import { checkRefs, isOnlyRefs, looksLikeSecretName, urlHasLiteralPassword } from './refs.js';
+import { YamlFile, type YamlPath } from './yaml-file.js';
+
+export const CONNECTIONS_FILE = 'connections.yaml';
+const envelope = loadJsonSchema(new URL('../../schemas/connections.schema.json', import.meta.url));
+
+export interface ConnectionEntry {
+  name: string;
+  connector: string;
+  /** Raw config (references unresolved), without the `connector` property. */
+  config: Record<string, unknown>;
+  path: YamlPath;
+}
+
+export interface ConnectionsFile {
+  path: string;
+  dir: string;
+  file: YamlFile | undefined;
+  entries: Map<string, ConnectionEntry>;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Where connections come from: an explicit path (flag or SLUICE_CONNECTIONS), else connections.yaml
+ * beside the pipeline, in its parent directory, or in the working directory, first found.
+ */
+export function findConnectionsFile(pipelinePath: string | undefined, explicit?: string, cwd = process.cwd()): string {
+  const chosen = explicit ?? process.env.SLUICE_CONNECTIONS;
+  if (chosen) return resolve(cwd, chosen);
+  const candidates: string[] = [];
+  if (pipelinePath) {
+    const dir = dirname(resolve(cwd, pipelinePath));
+    candidates.push(join(dir, CONNECTIONS_FILE), join(dirname(dir), CONNECTIONS_FILE));
+  }
+  candidates.push(join(cwd, CONNECTIONS_FILE));
+  return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
+}
+
+function diag(file: YamlFile, path: YamlPath, code: string, message: string, which: 'key' | 'value' = 'value'): Diagnostic {
+  const pos = file.locate(path, which);
+  return { file: file.path, line: pos.line, col: pos.col, code, message, severity: 'error' };
+}
+
+/** Literal-secret and reference checks over one connection's config. */
+function secretDiagnostics(file: YamlFile, entry: ConnectionEntry, schema: JsonSchema | undefined, dir: string, env: NodeJS.ProcessEnv): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const walk = (value: unknown, sub: JsonSchema | undefined, path: YamlPath, name: string): void => {
+    if (typeof value === 'string') {
+      for (const p of checkRefs(value, dir, env)) {
+        const pos = file.locateInString(path, p.ref.index);
+        out.push({ file: file.path, line: pos.line, col: pos.col, code: p.code, message: p.message, severity: 'error' });
+      }
+      const secret = sub?.['x-secret'] === true || looksLikeSecretName(name);
+      if (secret && value.trim() !== '' && !isOnlyRefs(value)) {
+        out.push(diag(file, path, 'LITERAL_SECRET', `"${name}" holds a literal secret; use \${env:NAME} or \${file:path} instead, and rotate the exposed value`));
+      } else if (urlHasLiteralPassword(value)) {
+        out.push(diag(file, path, 'LITERAL_SECRET', `"${name}" is a URL with a literal password; write the password as \${env:NAME}`));
+      }
+      return;
+    }
+    const props = (sub?.properties ?? {}) as Record<string, JsonSchema>;
+    if (Array.isArray(value)) value.forEach((v, i) => walk(v, sub?.items as JsonSchema | undefined, [...path, i], name));
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, props[k], [...path, k], k);
+    }
+  };
+  walk(entry.config, schema, entry.path, entry.name);
+  return out;
+}
+
+export function loadConnections(path: string, registry: Registry, env: NodeJS.ProcessEnv = process.env): ConnectionsFile {
+  const result: ConnectionsFile = { path, dir: dirname(path), file: undefined, entries: new Map(), diagnostics: [] };
+  if (!existsSync(path)) {
+    result.diagnostics.push({ file: path, line: 1, col: 1, code: 'CONNECTIONS_MISSING', message: `connections file not found; create ${CONNECTIONS_FILE} or pass --connections <file>`, severity: 'error' });
+    return result;
+  }
+  const file = YamlFile.read(path);
+  result.file = file;
+  result.diagnostics.push(...file.diagnostics);
+  if (!file.ok) return result;
+  const data = file.toJS() as Record<string, unknown> | null;
+  const envDiags = schemaDiagnostics(compileSchema(envelope), data ?? {}, file, []);
+  result.diagnostics.push(...envDiags);
+  const conns = (data?.connections ?? {}) as Record<string, Record<string, unknown>>;
+  if (typeof conns !== 'object' || conns === null) return result;
+  for (const [name, raw] of Object.entries(conns)) {
+    if (!raw || typeof raw !== 'object' || typeof raw.connector !== 'string') continue;
+    const { connector, ...config } = raw;
+    const entry: ConnectionEntry = { name, connector: connector as string, config, path: ['connections', name] };
+    result.entries.set(name, entry);
+    const def = registry.get(entry.connector);
+    if (!def) {
+      result.diagnostics.push(
+        diag(file, [...entry.path, 'connector'], 'CONNECTOR_UNKNOWN', `unknown connector "${entry.connector}" for connection "${name}"; known: ${registry.names().join(', ')}`),
+      );
+    } else {
+      result.diagnostics.push(...schemaDiagnostics(compileSchema(def.configSchema), config, file, entry.path));
+    }
+    result.diagnostics.push(...secretDiagnostics(file, entry, def?.configSchema, result.dir, env));
+  }
+  return result;
+}

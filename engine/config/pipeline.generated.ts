@@ -1,0 +1,150 @@
+/* Generated from schemas/pipeline.schema.json by scripts/gen-types.mjs. Do not edit; run `npm run gen`. */
+
+/**
+ * Pipeline file format version.
+ */
+export type FormatVersion = 1;
+/**
+ * Unique name; the state store keys ledger, cursor and attention by it. Renaming a pipeline starts it from scratch.
+ */
+export type PipelineName = string;
+export type Description = string;
+/**
+ * Five fields (minute hour day month weekday).
+ */
+export type CronExpression = string;
+/**
+ * IANA time zone of the cron expression.
+ */
+export type TimeZone = string;
+/**
+ * A connection name from connections.yaml.
+ */
+export type Connection = string;
+/**
+ * A source resource of the connection's connector.
+ */
+export type Resource = string;
+/**
+ * Field that identifies a source record in attention entries and confirmations. Default: the resource's key field.
+ */
+export type SourceRecordKey = string;
+export type CursorField = string;
+/**
+ * ISO-8601 duration subtracted from a date cursor before each read, to catch late-arriving changes.
+ */
+export type Lookback = string;
+/**
+ * Cursor value for the very first run.
+ */
+export type InitialCursor = string;
+/**
+ * Preferred records per source page.
+ */
+export type PageSize = number;
+export type Resource1 = string;
+/**
+ * Field name (or JSONata expression over a lookup record) that `$lookup(name, key)` matches.
+ */
+export type LookupKey = string;
+/**
+ * JSONata expression evaluated once per source record (the record is the input). It returns the target record, an array of target records, or nothing to skip the record. `$lookup(name, key)` reads a lookup; `$error(message)` sends the record to attention with that message.
+ */
+export type Transform = string;
+/**
+ * A target resource of the connection's connector.
+ */
+export type Resource2 = string;
+/**
+ * create: only new records are written (existing ones are noop, or locked when they differ). upsert: create or update. mirror: upsert, and records this pipeline created that left the source are deleted or deactivated.
+ */
+export type WriteMode = 'create' | 'upsert' | 'mirror';
+/**
+ * Field of the target record (or a JSONata expression over it) that identifies it across runs. A record is written once per key, ever.
+ */
+export type DedupeKey = string;
+export type Action = 'delete' | 'deactivate';
+/**
+ * Refuse all deletes of a run when they exceed this share of the records the pipeline created.
+ */
+export type MaxPercent = number;
+/**
+ * Refuse all deletes of a run when there are more than this many.
+ */
+export type MaxCount = number;
+/**
+ * Records per write call; default and maximum: the resource's bulk size.
+ */
+export type BatchSize = number;
+/**
+ * attention: a record that fails (transform, check, write) is parked in attention with its reason and the run goes on. fail: the first such record stops the run (records already written stay written).
+ */
+export type OnRecordError = 'attention' | 'fail';
+
+/**
+ * One sluice pipeline: a source read, a JSONata transform per record, a target write keyed by a dedupe key. Connector-specific `options` are checked against the connector's own schema (see pipeline.bundle.schema.json).
+ */
+export interface PipelineFile {
+  version: FormatVersion;
+  name: PipelineName;
+  description?: Description;
+  schedule?: Schedule;
+  source: Source;
+  lookups?: Lookups;
+  transform: Transform;
+  target: Target;
+  on_error?: OnRecordError;
+}
+/**
+ * When the pipeline should run. sluice itself runs once per invocation; `sluice schedule` prints the next run times for cron, CI or Kubernetes CronJobs.
+ */
+export interface Schedule {
+  cron: CronExpression;
+  timezone?: TimeZone;
+}
+export interface Source {
+  connection: Connection;
+  resource: Resource;
+  options?: ResourceOptions;
+  key?: SourceRecordKey;
+  incremental?: IncrementalRead;
+  pageSize?: PageSize;
+}
+/**
+ * Options of the connector resource; each connector publishes their schema.
+ */
+export interface ResourceOptions {}
+/**
+ * Read only records whose `field` is at or after the stored cursor (minus `lookback`). The cursor only moves past records that were written or parked in attention.
+ */
+export interface IncrementalRead {
+  field: CursorField;
+  lookback?: Lookback;
+  initial?: InitialCursor;
+}
+/**
+ * Reference data read once per run and cached; use `$lookup('name', key)` in the transform.
+ */
+export interface Lookups {
+  [k: string]: Lookup;
+}
+export interface Lookup {
+  connection: Connection;
+  resource: Resource1;
+  options?: ResourceOptions;
+  key: LookupKey;
+}
+export interface Target {
+  connection: Connection;
+  resource: Resource2;
+  options?: ResourceOptions;
+  mode?: WriteMode;
+  key?: DedupeKey;
+  deletes?: MirrorDeletes;
+  batchSize?: BatchSize;
+}
+export interface MirrorDeletes {
+  action?: Action;
+  maxPercent?: MaxPercent;
+  maxCount?: MaxCount;
+}

@@ -1,0 +1,190 @@
+/**
+ * Loads one pipeline file and checks everything that can be checked before running: YAML, the
+ * envelope schema, connections and resources and their roles, resource options, the dedupe key, the
+ * transform's JSONata (with positions inside the file) and the lookups it names.
+ */
+import { createHash } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import type { Registry } from '../connector/registry.js';
+import { resourcesWithRole } from '../connector/registry.js';
+import type { ConnectorDefinition, ResourceDefinition, Role } from '../connector/types.js';
+import { loadJsonSchema } from '../connector/load-schema.js';
+import { isFieldPath } from '../transform/key.js';
+import { literalFields, parseJsonata, unknownLookups } from '../transform/jsonata-ast.js';
+import { compileSchema, createAjv, schemaDiagnostics } from './ajv.js';
+import { findConnectionsFile, loadConnections, type ConnectionEntry, type ConnectionsFile } from './connections.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { PipelineFile } from './pipeline.generated.js';
+import { checkSchedule } from './schedule.js';
+import { YamlFile, type YamlPath } from './yaml-file.js';
+
+const envelope = loadJsonSchema(new URL('../../schemas/pipeline.schema.json', import.meta.url));
+const withDefaults = createAjv({ useDefaults: true }).compile(envelope);
+
+export interface BoundResource {
+  connection: ConnectionEntry;
+  connector: ConnectorDefinition;
+  name: string;
+  definition: ResourceDefinition;
+}
+
+export interface LoadedPipeline {
+  path: string;
+  dir: string;
+  /** sha256 of the pipeline file's bytes. */
+  hash: string;
+  spec: PipelineFile & { lookups: NonNullable<PipelineFile['lookups']>; on_error: 'attention' | 'fail' };
+  file: YamlFile;
+  connections: ConnectionsFile;
+  source: BoundResource;
+  target: BoundResource;
+  lookups: Map<string, BoundResource>;
+}
+
+export interface LoadOptions {
+  registry: Registry;
+  connectionsPath?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+export interface LoadResult {
+  pipeline?: LoadedPipeline;
+  diagnostics: Diagnostic[];
+  connections?: ConnectionsFile;
+}
+
+class Checker {
+  readonly out: Diagnostic[] = [];
+  constructor(readonly file: YamlFile) {}
+  at(path: YamlPath, code: string, message: string, which: 'key' | 'value' = 'value'): void {
+    const p = this.file.locate(path, which);
+    this.out.push({ file: this.file.path, line: p.line, col: p.col, code, message, severity: 'error' });
+  }
+  atOffset(path: YamlPath, offset: number, code: string, message: string): void {
+    const p = this.file.locateInString(path, offset);
+    this.out.push({ file: this.file.path, line: p.line, col: p.col, code, message, severity: 'error' });
+  }
+}
+
+function bind(
+  c: Checker,
+  registry: Registry,
+  conns: ConnectionsFile,
+  spec: { connection: string; resource: string; options?: object },
+  path: YamlPath,
+  role: Role,
+): BoundResource | undefined {
+  const entry = conns.entries.get(spec.connection);
+  if (!entry) {
+    const known = [...conns.entries.keys()];
+    c.at([...path, 'connection'], 'CONNECTION_UNKNOWN', `unknown connection "${spec.connection}"; ${known.length ? `defined in ${conns.path}: ${known.join(', ')}` : `${conns.path} defines none`}`);
+    return undefined;
+  }
+  const connector = registry.get(entry.connector);
+  if (!connector) return undefined; // reported on the connections file
+  const definition = connector.resources[spec.resource];
+  if (!definition) {
+    c.at([...path, 'resource'], 'RESOURCE_UNKNOWN', `connector "${connector.name}" has no resource "${spec.resource}"; it offers: ${Object.keys(connector.resources).sort().join(', ')}`);
+    return undefined;
+  }
+  if (!definition.roles.includes(role)) {
+    const alt = resourcesWithRole(connector, role);
+    c.at([...path, 'resource'], 'ROLE_UNSUPPORTED', `resource "${spec.resource}" of connector "${connector.name}" cannot be used as ${role} (it supports: ${definition.roles.join(', ')}); ${role} resources: ${alt.join(', ') || 'none'}`);
+    return undefined;
+  }
+  c.out.push(...schemaDiagnostics(compileSchema(definition.optionsSchema), spec.options ?? {}, c.file, [...path, 'options']));
+  return { connection: entry, connector, name: spec.resource, definition };
+}
+
+function checkKeyExpression(c: Checker, key: string, path: YamlPath): void {
+  if (isFieldPath(key)) return;
+  const { problem } = parseJsonata(key);
+  if (problem) c.atOffset(path, problem.offset, 'JSONATA_SYNTAX', `in key expression: ${problem.message}`);
+}
+
+function checkTarget(c: Checker, spec: LoadedPipeline['spec'], target: BoundResource | undefined): void {
+  const t = spec.target;
+  if (t.key === undefined || t.key.trim() === '') {
+    c.at(['target'], 'KEY_MISSING', 'target.key (the dedupe key) is missing: name the target field that identifies a record across runs, e.g. `key: Reference`');
+  } else {
+    checkKeyExpression(c, t.key, ['target', 'key']);
+  }
+  if (!target) return;
+  const caps = target.definition.capabilities;
+  const mode = t.mode ?? 'upsert';
+  if (caps.modes && !caps.modes.includes(mode)) {
+    c.at(['target', 'mode'], 'MODE_UNSUPPORTED', `resource "${target.name}" supports mode ${caps.modes.join(' | ')}, not ${mode}`);
+  }
+  if (t.deletes && mode !== 'mirror') c.at(['target', 'deletes'], 'DELETES_WITHOUT_MIRROR', 'target.deletes only applies to mode: mirror');
+  if (mode === 'mirror') {
+    const action = t.deletes?.action ?? 'deactivate';
+    const allowed = caps.deleteActions ?? [];
+    if (!allowed.includes(action)) {
+      c.at(t.deletes?.action ? ['target', 'deletes', 'action'] : ['target', 'mode'], 'DELETE_UNSUPPORTED', `resource "${target.name}" cannot ${action} records (supports: ${allowed.join(', ') || 'no deletes'}); set target.deletes.action`);
+    }
+  }
+  if (t.key && !isFieldPath(t.key) && !caps.list) {
+    c.at(['target', 'key'], 'KEY_EXPRESSION_UNSUPPORTED', `resource "${target.name}" can only be matched by a plain field key (it cannot list its records); use a field name`);
+  }
+  if (t.batchSize && caps.bulkSize && t.batchSize > caps.bulkSize) {
+    c.at(['target', 'batchSize'], 'BATCH_TOO_LARGE', `resource "${target.name}" takes at most ${caps.bulkSize} records per call`);
+  }
+}
+
+function checkTransform(c: Checker, spec: LoadedPipeline['spec'], target: BoundResource | undefined): void {
+  const { ast, problem } = parseJsonata(spec.transform);
+  if (problem) {
+    c.atOffset(['transform'], problem.offset, problem.code, problem.message);
+    return;
+  }
+  if (!ast) return;
+  for (const p of unknownLookups(ast, Object.keys(spec.lookups))) c.atOffset(['transform'], p.offset, p.code, p.message);
+  const lint = target?.definition.lintLiterals;
+  if (lint) {
+    const fields = literalFields(ast);
+    const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.value]));
+    for (const p of lint(values)) c.atOffset(['transform'], fields[p.field]?.offset ?? 0, 'LITERAL_INVALID', `${p.field}: ${p.message}`);
+  }
+}
+
+export function loadPipeline(path: string, options: LoadOptions): LoadResult {
+  const abs = resolve(options.cwd ?? process.cwd(), path);
+  let file: YamlFile;
+  try {
+    file = YamlFile.read(abs);
+  } catch (err) {
+    return { diagnostics: [{ file: path, line: 1, col: 1, code: 'FILE_UNREADABLE', message: (err as Error).message, severity: 'error' }] };
+  }
+  const c = new Checker(file);
+  c.out.push(...file.diagnostics);
+  if (!file.ok) return { diagnostics: c.out };
+  const data = (file.toJS() ?? {}) as Record<string, unknown>;
+  const schemaErrors = schemaDiagnostics(compileSchema(envelope), data, file, []);
+  c.out.push(...schemaErrors);
+  const spec = structuredClone(data) as unknown as LoadedPipeline['spec'];
+  withDefaults(spec);
+  const connections = loadConnections(findConnectionsFile(abs, options.connectionsPath, options.cwd), options.registry, options.env);
+  if (spec.schedule?.cron) c.out.push(...checkSchedule(file, spec.schedule));
+  const ok = (v: unknown): v is { connection: string; resource: string } =>
+    !!v && typeof v === 'object' && typeof (v as Record<string, unknown>).connection === 'string' && typeof (v as Record<string, unknown>).resource === 'string';
+  const source = ok(spec.source) ? bind(c, options.registry, connections, spec.source, ['source'], 'source') : undefined;
+  const target = ok(spec.target) ? bind(c, options.registry, connections, spec.target, ['target'], 'target') : undefined;
+  if (spec.target && typeof spec.target === 'object') checkTarget(c, spec, target);
+  if (typeof spec.transform === 'string' && spec.transform.trim() !== '') checkTransform(c, spec, target);
+  const lookups = new Map<string, BoundResource>();
+  for (const [name, l] of Object.entries(spec.lookups ?? {})) {
+    if (!ok(l)) continue;
+    const b = bind(c, options.registry, connections, l, ['lookups', name], 'lookup');
+    if (b) lookups.set(name, b);
+    if (typeof l.key === 'string') checkKeyExpression(c, l.key, ['lookups', name, 'key']);
+  }
+  if (source && spec.source.incremental && !source.definition.capabilities.incremental) {
+    c.at(['source', 'incremental'], 'INCREMENTAL_UNSUPPORTED', `resource "${source.name}" cannot read incrementally`);
+  }
+  const diagnostics = [...c.out, ...connections.diagnostics];
+  const failed = diagnostics.some((d) => d.severity === 'error');
+  if (failed || !source || !target) return { diagnostics, connections };
+  const hash = createHash('sha256').update(file.text).digest('hex');
+  return { pipeline: { path: abs, dir: dirname(abs), hash, spec, file, connections, source, target, lookups }, diagnostics, connections };
+}

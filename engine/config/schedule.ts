@@ -1,0 +1,47 @@
+/** Schedules: a cron expression in an IANA time zone, parsed with croner (also used to print next runs). */
+import { Cron } from 'croner';
+import type { Diagnostic } from './diagnostics.js';
+import type { Schedule } from './pipeline.generated.js';
+import type { YamlFile } from './yaml-file.js';
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function nextRuns(schedule: Schedule, count: number, from = new Date()): Date[] {
+  const cron = new Cron(schedule.cron, { timezone: schedule.timezone ?? 'UTC', paused: true });
+  const out: Date[] = [];
+  let cur: Date | null = from;
+  for (let i = 0; i < count; i++) {
+    cur = cron.nextRun(cur);
+    if (!cur) break;
+    out.push(cur);
+  }
+  return out;
+}
+
+export function checkSchedule(file: YamlFile, schedule: Schedule): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const push = (path: string[], code: string, message: string): void => {
+    const p = file.locate(path);
+    out.push({ file: file.path, line: p.line, col: p.col, code, message, severity: 'error' });
+  };
+  if (schedule.timezone && !isValidTimeZone(schedule.timezone)) {
+    push(['schedule', 'timezone'], 'SCHEDULE_INVALID', `unknown time zone "${schedule.timezone}"; use an IANA name such as America/Chicago`);
+  }
+  if (schedule.cron.trim().split(/\s+/).length !== 5) {
+    push(['schedule', 'cron'], 'SCHEDULE_INVALID', `cron "${schedule.cron}" must have five fields: minute hour day-of-month month day-of-week`);
+  } else {
+    try {
+      new Cron(schedule.cron, { paused: true });
+    } catch (err) {
+      push(['schedule', 'cron'], 'SCHEDULE_INVALID', `cron "${schedule.cron}" is invalid: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { applyLookback, compareCursor, durationMs, maxCursor } from './cursor.js';
+
+describe('cursor', () => {
+  it('compares numbers numerically and strings lexically', () => {
+    expect(compareCursor('9', '10')).toBeLessThan(0);
+    expect(compareCursor('2024-01-02', '2024-01-10')).toBeLessThan(0);
+    expect(maxCursor(undefined, '5')).toBe('5');
+    expect(maxCursor('100', '99')).toBe('100');
+  });
+
+  it('moves date cursors back by the lookback and keeps their shape', () => {
+    expect(durationMs('PT2H')).toBe(7_200_000);
+    expect(applyLookback('2024-03-01T01:00:00', 'PT2H')).toBe('2024-02-29T23:00:00');
+    expect(applyLookback('2024-03-01T01:00:00.000Z', 'PT30M')).toBe('2024-03-01T00:30:00.000Z');
+    expect(applyLookback('2024-03-01', 'P1D')).toBe('2024-02-29');
+    expect(applyLookback('2024-03-01 10:00:00', 'PT1H')).toBe('2024-03-01 09:00:00');
+    expect(applyLookback('12345', 'PT1H')).toBe('12345');
+  });
+});

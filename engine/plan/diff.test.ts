@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { diffRecords } from './diff.js';
+import { SetHash, canonicalJson } from './hash.js';
+
+describe('diffRecords', () => {
+  it('compares only the fields the pipeline sets, deeply, with paths', () => {
+    const desired = { Name: 'B', Lines: [{ Debit: 10, Acct: '6100' }, { Credit: 10 }], Meta: { a: 1 } };
+    const actual = { Name: 'A', ReadOnly: 'x', Lines: [{ Debit: '10.00', Acct: '6100', Line_ID: 0 }, { Credit: 12 }], Meta: { a: 1, b: 2 } };
+    expect(diffRecords(desired, actual)).toEqual([
+      { path: 'Name', before: 'A', after: 'B' },
+      { path: 'Lines[1].Credit', before: 12, after: 10 },
+    ]);
+  });
+
+  it('reports a changed array length as one change and treats null and missing alike', () => {
+    expect(diffRecords({ L: [1, 2] }, { L: [1] })).toEqual([{ path: 'L', before: [1], after: [1, 2] }]);
+    expect(diffRecords({ a: null }, {})).toEqual([]);
+    expect(diffRecords({ a: '' }, { a: 0 })).toEqual([{ path: 'a', before: 0, after: '' }]);
+  });
+});
+
+describe('hashes', () => {
+  it('canonical JSON ignores key order and undefined', () => {
+    expect(canonicalJson({ b: 1, a: [{ y: 2, x: undefined }] })).toBe('{"a":[{"y":2}],"b":1}');
+  });
+  it('SetHash is order independent and sensitive to content', () => {
+    const a = new SetHash();
+    a.add('k1=x');
+    a.add('k2=y');
+    const b = new SetHash();
+    b.add('k2=y');
+    b.add('k1=x');
+    const c = new SetHash();
+    c.add('k1=x');
+    c.add('k2=z');
+    expect(a.digest()).toBe(b.digest());
+    expect(a.digest()).not.toBe(c.digest());
+  });
+});

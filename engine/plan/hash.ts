@@ -1,0 +1,48 @@
+/**
+ * Canonical JSON (sorted keys) and hashes over it: a record's payload hash, and an order-independent
+ * hash of the target state a plan saw (so `apply` can tell whether the target moved since).
+ */
+import { createHash } from 'node:crypto';
+import type { TargetRecord } from '../connector/types.js';
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function recordHash(record: unknown): string {
+  return sha256(canonicalJson(record));
+}
+
+/** XOR of per-item hashes: the same set of (key, state) pairs gives the same hash in any order. */
+export class SetHash {
+  private readonly acc = Buffer.alloc(32);
+  private n = 0;
+
+  add(item: string): void {
+    const h = createHash('sha256').update(item).digest();
+    for (let i = 0; i < 32; i++) this.acc[i]! ^= h[i]!;
+    this.n++;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  digest(): string {
+    return createHash('sha256').update(this.acc).update(String(this.n)).digest('hex');
+  }
+}
+
+/** What a plan remembers of a target record: its content hash and flags, or 'absent'. */
+export function targetState(existing: TargetRecord | undefined): string {
+  if (!existing) return 'absent';
+  return `${recordHash(existing.record)}${existing.active === false ? ':inactive' : ''}${existing.locked ? ':locked' : ''}`;
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { KeyIndex } from './keyindex.js';
+
+describe('KeyIndex', () => {
+  it('maps keys to values across growth and reports previous values', () => {
+    const idx = new KeyIndex(4);
+    for (let i = 0; i < 10_000; i++) expect(idx.set(`key-${i}`, i * 10)).toBeUndefined();
+    expect(idx.size).toBe(10_000);
+    for (let i = 0; i < 10_000; i += 997) expect(idx.get(`key-${i}`)).toBe(i * 10);
+    expect(idx.get('absent')).toBeUndefined();
+    expect(idx.set('key-5', 1)).toBe(50);
+    expect(idx.get('key-5')).toBe(1);
+    expect(idx.size).toBe(10_000);
+  });
+
+  it('setIfAbsent keeps the first value and tells the caller', () => {
+    const idx = new KeyIndex();
+    expect(idx.setIfAbsent('a', 1)).toBeUndefined();
+    expect(idx.setIfAbsent('a', 2)).toBe(1);
+    expect(idx.get('a')).toBe(1);
+    expect(idx.has('A')).toBe(false);
+  });
+});

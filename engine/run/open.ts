@@ -1,0 +1,123 @@
+/**
+ * Opens what a run needs from its pipeline: each connection once (config references resolved,
+ * credentials vault scoped to the connection), the source and target resources, and the lookup
+ * tables (read once per run, indexed by their key).
+ */
+import type { Connection, DataRecord, SourceResource, TargetResource } from '../connector/types.js';
+import { ConfigError } from '../errors.js';
+import type { BoundResource, LoadedPipeline } from '../config/pipeline.js';
+import { resolveRefs } from '../config/refs.js';
+import type { Logger } from '../runtime/logger.js';
+import type { StateStore } from '../state/store.js';
+import { compileKey, isFieldPath } from '../transform/key.js';
+import type { LookupTable } from '../transform/transform.js';
+
+export class OpenConnections {
+  private readonly open = new Map<string, Connection>();
+  private readonly resources = new Map<string, SourceResource | TargetResource>();
+
+  constructor(
+    private readonly pipeline: LoadedPipeline,
+    private readonly state: StateStore,
+    private readonly logger: Logger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  async connection(bound: BoundResource): Promise<Connection> {
+    const name = bound.connection.name;
+    let conn = this.open.get(name);
+    if (!conn) {
+      const config = resolveRefs(bound.connection.config, this.pipeline.connections.dir, this.env);
+      conn = await bound.connector.open(config as never, {
+        connectionName: name,
+        baseDir: this.pipeline.dir,
+        credentials: this.state.vault(`connection:${name}`),
+        logger: this.logger.child({ connection: name }),
+      });
+      this.open.set(name, conn);
+    }
+    return conn;
+  }
+
+  /** One resource instance per (connection, resource, options) for the whole run: plan and apply share caches. */
+  async source(bound: BoundResource, options: object | undefined): Promise<SourceResource> {
+    const id = JSON.stringify(['source', bound.connection.name, bound.name, options ?? {}]);
+    let res = this.resources.get(id) as SourceResource | undefined;
+    if (!res) {
+      const conn = await this.connection(bound);
+      if (!conn.source) throw new ConfigError('ROLE_UNSUPPORTED', `connection ${bound.connection.name} cannot read`);
+      res = conn.source(bound.name, (options ?? {}) as DataRecord);
+      this.resources.set(id, res);
+    }
+    return res;
+  }
+
+  async target(bound: BoundResource, options: object | undefined, keyField: string | undefined): Promise<TargetResource> {
+    const id = JSON.stringify(['target', bound.connection.name, bound.name, options ?? {}, keyField ?? null]);
+    let res = this.resources.get(id) as TargetResource | undefined;
+    if (!res) {
+      const conn = await this.connection(bound);
+      if (!conn.target) throw new ConfigError('ROLE_UNSUPPORTED', `connection ${bound.connection.name} cannot write`);
+      res = conn.target(bound.name, (options ?? {}) as DataRecord, { keyField, mode: this.pipeline.spec.target.mode ?? 'upsert' });
+      this.resources.set(id, res);
+    }
+    return res;
+  }
+
+  stats(): Record<string, ReturnType<Connection['stats']>> {
+    return Object.fromEntries([...this.open].map(([name, c]) => [name, c.stats()]));
+  }
+
+  async closeAll(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const [name, c] of this.open) {
+      try {
+        await c.close();
+      } catch (err) {
+        errors.push(err);
+        this.logger.warn({ connection: name, err: (err as Error).message }, 'closing connection failed');
+      }
+    }
+    this.open.clear();
+    this.resources.clear();
+  }
+}
+
+class MapLookup implements LookupTable {
+  constructor(private readonly map: Map<string, DataRecord>) {}
+  get(key: string): DataRecord | undefined {
+    return this.map.get(key);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+/** Reads every lookup of the pipeline once and indexes it by its key. */
+export async function loadLookups(pipeline: LoadedPipeline, conns: OpenConnections, logger: Logger): Promise<Map<string, LookupTable>> {
+  const out = new Map<string, LookupTable>();
+  for (const [name, bound] of pipeline.lookups) {
+    const spec = pipeline.spec.lookups[name]!;
+    const key = isFieldPath(spec.key) ? undefined : compileKey(spec.key);
+    const source = await conns.source(bound, spec.options);
+    const map = new Map<string, DataRecord>();
+    let duplicates = 0;
+    for await (const page of source.read({})) {
+      for (const rec of page) {
+        let k: string | undefined;
+        if (key) k = await key(rec).catch(() => undefined);
+        else {
+          const v = rec[spec.key];
+          k = v === undefined || v === null ? undefined : String(v);
+        }
+        if (k === undefined) continue;
+        if (map.has(k)) duplicates++;
+        else map.set(k, rec);
+      }
+    }
+    if (duplicates > 0) logger.warn({ lookup: name, duplicates }, `lookup ${name}: ${duplicates} record(s) share a key with an earlier one; the first is used`);
+    logger.debug({ lookup: name, records: map.size }, 'lookup loaded');
+    out.set(name, new MapLookup(map));
+  }
+  return out;
+}

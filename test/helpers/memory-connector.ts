@@ -1,0 +1,174 @@
+/**
+ * An in-process connector for engine tests: named in-memory datasets as source and target, with
+ * fault injection (retryable and final write failures, acknowledgements lost after commit, locked
+ * records) and call counters. Registered only by tests, never in connectors/index.ts.
+ */
+import type { Connection, ConnectorDefinition, DataRecord, ReadRequest, TargetRecord, WriteOp, WriteOutcome } from '../../engine/connector/types.js';
+import { ConnectorError } from '../../engine/errors.js';
+
+export interface MemoryTargetRow {
+  id: string;
+  record: DataRecord;
+  active: boolean;
+  locked?: string;
+}
+
+export interface MemoryFault {
+  kind: 'throw-retryable' | 'throw-final' | 'record-retryable' | 'record-final' | 'lost-ack';
+  /** Only for ops with these keys (per-record kinds, lost-ack); all when absent. */
+  keys?: string[];
+  times: number;
+}
+
+export class MemoryDataset {
+  source: DataRecord[] = [];
+  target = new Map<string, MemoryTargetRow>();
+  faults: MemoryFault[] = [];
+  calls = { read: 0, lookup: 0, list: 0, write: 0, confirm: 0 };
+  writes: WriteOp[][] = [];
+  confirmed: { sourceKey: string; status: string; targetId?: string }[] = [];
+  failRead = false;
+  private nextId = 1;
+
+  constructor(readonly keyField = 'id') {}
+
+  newId(): string {
+    return `T${this.nextId++}`;
+  }
+
+  takeFault(kind: MemoryFault['kind'], key?: string): boolean {
+    const f = this.faults.find((x) => x.kind === kind && x.times > 0 && (!x.keys || (key !== undefined && x.keys.includes(key))));
+    if (!f) return false;
+    f.times--;
+    return true;
+  }
+}
+
+export const datasets = new Map<string, MemoryDataset>();
+
+export function dataset(name: string, keyField = 'id'): MemoryDataset {
+  const d = new MemoryDataset(keyField);
+  datasets.set(name, d);
+  return d;
+}
+
+function compare(a: unknown, b: string): number {
+  const x = String(a);
+  return x < b ? -1 : x > b ? 1 : 0;
+}
+
+export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
+  name: 'memory',
+  description: 'In-memory datasets for engine tests.',
+  configSchema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['dataset'],
+    properties: { dataset: { type: 'string' }, password: { type: 'string', 'x-secret': true } },
+  },
+  resources: {
+    records: {
+      description: 'Records of a dataset.',
+      roles: ['source', 'lookup', 'target'],
+      key: 'id',
+      optionsSchema: { type: 'object', additionalProperties: false, properties: { pageSize: { type: 'integer' } } },
+      capabilities: { bulkSize: 3, incremental: true, list: true, deleteActions: ['delete', 'deactivate'], confirm: true },
+    },
+    postings: {
+      description: 'Immutable postings.',
+      roles: ['target'],
+      key: 'ref',
+      optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
+      capabilities: { bulkSize: 2, immutable: true, modes: ['create'] },
+      lintLiterals: (fields) => (fields.code?.includes('-') ? [{ field: 'code', message: 'codes may not contain a hyphen' }] : []),
+    },
+  },
+  open(config): Promise<Connection> {
+    const ds = datasets.get(config.dataset);
+    if (!ds) throw new ConnectorError('DATASET_UNKNOWN', `no dataset ${config.dataset}`);
+    const toTarget = (key: string, row: MemoryTargetRow): TargetRecord => ({
+      key,
+      id: row.id,
+      record: row.record,
+      active: row.active,
+      ...(row.locked && { locked: row.locked }),
+    });
+    return Promise.resolve({
+      source: (_resource, options) => ({
+        async *read(req: ReadRequest) {
+          ds.calls.read++;
+          if (ds.failRead) throw new ConnectorError('READ_FAILED', 'source read failed', { retryable: false });
+          let rows = ds.source;
+          if (req.since !== undefined && req.cursorField) rows = rows.filter((r) => compare(r[req.cursorField!], req.since!) >= 0);
+          const size = Number(options.pageSize ?? req.pageSize ?? 2);
+          for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size).map((r) => ({ ...r }));
+        },
+        confirm(outcomes) {
+          ds.calls.confirm++;
+          for (const o of outcomes) ds.confirmed.push({ sourceKey: o.sourceKey, status: o.status, ...(o.targetId && { targetId: o.targetId }) });
+          return Promise.resolve();
+        },
+      }),
+      target: (_resource, _options, binding) => ({
+        lookup(keys) {
+          ds.calls.lookup++;
+          const out = new Map<string, TargetRecord>();
+          for (const k of keys) {
+            const row = ds.target.get(k);
+            if (row) out.set(k, toTarget(k, row));
+          }
+          return Promise.resolve(out);
+        },
+        async *list() {
+          ds.calls.list++;
+          yield [...ds.target].map(([k, row]) => toTarget(k, row));
+        },
+        check(record) {
+          return typeof record.amount === 'number' && record.amount < 0 ? ['amount must not be negative'] : [];
+        },
+        write(ops: WriteOp[]): Promise<WriteOutcome[]> {
+          ds.calls.write++;
+          ds.writes.push(ops);
+          if (ds.takeFault('throw-retryable')) return Promise.reject(new ConnectorError('UNAVAILABLE', 'service unavailable', { retryable: true, retryAfterMs: 1 }));
+          if (ds.takeFault('throw-final')) return Promise.reject(new ConnectorError('BAD_REQUEST', 'bad request', { retryable: false }));
+          const out: WriteOutcome[] = [];
+          let lost = false;
+          for (const op of ops) {
+            if (ds.takeFault('record-retryable', op.key)) {
+              out.push({ key: op.key, ok: false, error: new ConnectorError('BUSY', 'record busy', { retryable: true, retryAfterMs: 1 }) });
+              continue;
+            }
+            if (ds.takeFault('record-final', op.key)) {
+              out.push({ key: op.key, ok: false, error: new ConnectorError('REJECTED', `record ${op.key} rejected by the target`) });
+              continue;
+            }
+            if (op.op === 'create') {
+              const id = ds.newId();
+              ds.target.set(op.key, { id, record: { ...op.record }, active: true });
+              out.push({ key: op.key, ok: true, id });
+            } else if (op.op === 'update') {
+              const row = ds.target.get(op.key);
+              if (!row) out.push({ key: op.key, ok: false, error: new ConnectorError('NOT_FOUND', 'gone') });
+              else {
+                row.record = { ...row.record, ...op.record };
+                row.active = true;
+                out.push({ key: op.key, ok: true, id: row.id });
+              }
+            } else {
+              const row = ds.target.get(op.key);
+              if (row && op.action === 'deactivate') row.active = false;
+              else ds.target.delete(op.key);
+              out.push({ key: op.key, ok: true, id: op.id });
+            }
+            if (ds.takeFault('lost-ack', op.key)) lost = true;
+          }
+          void binding;
+          if (lost) return Promise.reject(new ConnectorError('TIMEOUT', 'response lost after commit', { retryable: true, retryAfterMs: 1 }));
+          return Promise.resolve(out);
+        },
+      }),
+      stats: () => ({ apiCalls: ds.calls.read + ds.calls.lookup + ds.calls.list + ds.calls.write + ds.calls.confirm }),
+      close: () => Promise.resolve(),
+    });
+  },
+};
