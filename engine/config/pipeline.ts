@@ -106,7 +106,7 @@ function checkKeyExpression(c: Checker, key: string, path: YamlPath): void {
 function checkTarget(c: Checker, spec: LoadedPipeline['spec'], target: BoundResource | undefined): void {
   const t = spec.target;
   if (t.key === undefined || t.key.trim() === '') {
-    c.at(['target'], 'KEY_MISSING', 'target.key (the dedupe key) is missing: name the target field that identifies a record across runs, e.g. `key: Reference`');
+    c.at(['target'], 'KEY_MISSING', 'target.key (the dedupe key) is missing: name the target field that identifies a record across runs, e.g. `key: Reference`', 'key');
   } else {
     checkKeyExpression(c, t.key, ['target', 'key']);
   }

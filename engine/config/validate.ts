@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Registry } from '../connector/registry.js';
 import { CONNECTIONS_FILE } from './connections.js';
-import type { Diagnostic } from './diagnostics.js';
+import { sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics.js';
 import { loadPipeline } from './pipeline.js';
 
 export function isPipelineFile(name: string): boolean {
@@ -44,5 +44,5 @@ export function validatePaths(paths: readonly string[], options: { registry: Reg
   }
   // Paths relative to the working directory read better and are what GitHub annotations expect.
   for (const d of diagnostics) if (d.file.startsWith('/')) d.file = relative(cwd, d.file) || d.file;
-  return { files, diagnostics };
+  return { files, diagnostics: sortDiagnostics(uniqueDiagnostics(diagnostics)) };
 }

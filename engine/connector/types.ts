@@ -48,6 +48,12 @@ export interface ResourceDefinition {
    * constructor), run by `sluice validate`: e.g. a Concur list code containing a hyphen.
    */
   lintLiterals?(fields: Record<string, string>): { field: string; message: string }[];
+  /**
+   * Checks a target record before anything is sent (balance, field lengths), without a connection:
+   * used by the engine for every planned record (and by offline pipeline tests). Problems send the
+   * record to attention.
+   */
+  check?(record: DataRecord): string[];
 }
 
 /** Encrypted, versioned storage for rotated credentials (refresh tokens, sessions), in the state store. */

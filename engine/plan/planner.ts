@@ -30,6 +30,8 @@ export interface PlannerInput {
   keyField: string | undefined;
   target: TargetResource;
   capabilities: ResourceCapabilities;
+  /** The resource definition's static record check. */
+  check?: (record: DataRecord) => string[];
   mode: Mode;
   state: StateStore;
   spill: Spill;
@@ -164,7 +166,7 @@ export class Planner {
           await this.park({ sourceKey, stage: 'key', code: (err as SluiceError).code ?? 'KEY_FAILED', message: describeError(err), payload: record });
           continue;
         }
-        const problems = input.target.check?.(out) ?? [];
+        const problems = [...(input.check?.(out) ?? []), ...(input.target.check?.(out) ?? [])];
         if (problems.length > 0) {
           this.keys.setIfAbsent(key, this.seq); // known key: mirror must not delete it
           await this.park({ sourceKey, dedupeKey: key, stage: 'check', code: 'CHECK_FAILED', message: problems.join('; '), payload: record });

@@ -37,6 +37,8 @@ export interface SessionOptions {
   command: Command;
   /** Pipeline file (plan, run); for apply it comes from the plan file. */
   pipelinePath?: string;
+  /** An already loaded (and possibly rebound) pipeline: `sluice test` runs fixtures through it. */
+  pipeline?: LoadedPipeline;
   /** Plan file to apply. */
   planPath?: string;
   /** Where `plan` saves its plan. */
@@ -126,6 +128,7 @@ async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSummary; spi
     keyField,
     target,
     capabilities: caps,
+    ...(pipeline.target.definition.check && { check: (r: Record<string, unknown>) => pipeline.target.definition.check!(r) }),
     mode,
     state,
     spill,
@@ -237,9 +240,9 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     if (!opts.planPath) throw new ConfigError('PLAN_MISSING', 'apply needs a plan file (sluice apply plan.json)');
     planDoc = readPlanFile(resolve(opts.cwd ?? process.cwd(), opts.planPath));
   }
-  const pipelinePath = planDoc ? planDoc.pipeline.path : opts.pipelinePath;
+  const pipelinePath = planDoc ? planDoc.pipeline.path : (opts.pipeline?.path ?? opts.pipelinePath);
   if (!pipelinePath) throw new ConfigError('PIPELINE_MISSING', 'no pipeline file given');
-  const pipeline = load(planDoc ? { ...opts, connectionsPath: opts.connectionsPath ?? planDoc.connectionsPath } : opts, pipelinePath);
+  const pipeline = opts.pipeline ?? load(planDoc ? { ...opts, connectionsPath: opts.connectionsPath ?? planDoc.connectionsPath } : opts, pipelinePath);
   if (planDoc && planDoc.pipeline.hash !== pipeline.hash) {
     throw new SluiceError('PLAN_STALE', `the pipeline file ${pipelinePath} changed since the plan was made (plan ${planDoc.pipeline.hash.slice(0, 12)}, now ${pipeline.hash.slice(0, 12)}); nothing was written. Run sluice plan again`);
   }

@@ -1,0 +1,11 @@
+/**
+ * Every connector sluice ships, listed explicitly. The registry is built from this list (never from
+ * import side effects), so tests can build a registry with only what they need.
+ */
+import { createRegistry } from '../engine/connector/registry.js';
+import { fileConnector } from './file/index.js';
+import { sqlConnector } from './sql/index.js';
+
+export const connectors = [fileConnector, sqlConnector] as const;
+
+export const registry = createRegistry(connectors);

@@ -1,0 +1,61 @@
+/** `sluice schema`: write or check the published JSON Schema bundles; `sluice schedule`: next run times. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../config/bundle.js';
+import { loadPipeline } from '../config/pipeline.js';
+import { formatDiagnostics } from '../config/diagnostics.js';
+import { nextRuns } from '../config/schedule.js';
+import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
+
+export function schemaCommands(program: Command, io: CliIo): void {
+  program
+    .command('schema')
+    .description(`generate ${BUNDLES.pipeline} and ${BUNDLES.connections} from the connector registry`)
+    .option('--check', 'exit 1 when the checked-in bundles are stale')
+    .action((opts: { check?: boolean }) => {
+      const outputs = [
+        [BUNDLES.pipeline, bundleText(buildPipelineBundle(io.registry))],
+        [BUNDLES.connections, bundleText(buildConnectionsBundle(io.registry))],
+      ] as const;
+      let stale = 0;
+      for (const [path, text] of outputs) {
+        let current = '';
+        try {
+          current = readFileSync(path, 'utf8');
+        } catch {
+          current = '';
+        }
+        if (current === text) continue;
+        if (opts.check) {
+          write(io.stderr, `${path} is stale: run sluice schema\n`);
+          stale++;
+        } else {
+          writeFileSync(path, text);
+          write(io.stdout, `wrote ${path}\n`);
+        }
+      }
+      io.exitCode = stale > 0 ? 1 : 0;
+    });
+
+  addGlobalOptions(
+    program
+      .command('schedule')
+      .description('print the next run times of a pipeline (for cron, CI or a Kubernetes CronJob)')
+      .argument('<pipeline>', 'pipeline file')
+      .option('--count <n>', 'how many', '5'),
+  ).action((pipeline: string, opts: GlobalOptions & { count: string }) => {
+    const r = loadPipeline(pipeline, { registry: io.registry, ...(opts.connections && { connectionsPath: opts.connections }) });
+    if (!r.pipeline) {
+      write(io.stderr, formatDiagnostics(r.diagnostics, 'text'));
+      io.exitCode = 2;
+      return;
+    }
+    const schedule = r.pipeline.spec.schedule;
+    if (!schedule) {
+      write(io.stdout, `${r.pipeline.spec.name} has no schedule\n`);
+      return;
+    }
+    write(io.stdout, `${r.pipeline.spec.name}: "${schedule.cron}" in ${schedule.timezone ?? 'UTC'}\n`);
+    for (const d of nextRuns(schedule, Number(opts.count))) write(io.stdout, `  ${d.toISOString()}\n`);
+  });
+}

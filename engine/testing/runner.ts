@@ -1,0 +1,133 @@
+/**
+ * `sluice test`: runs the `<name>.test.yaml` cases beside pipelines, offline. Each case feeds its
+ * fixture records through the pipeline's own transform and the normal planner (same code as a real
+ * plan, with fixture resources in place of the remote ones) and compares transformed records, plan
+ * operations and attention entries with the expectations, printing a readable diff on failure.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Registry } from '../connector/registry.js';
+import type { DataRecord } from '../connector/types.js';
+import { compileSchema, schemaDiagnostics } from '../config/ajv.js';
+import type { Diagnostic } from '../config/diagnostics.js';
+import { loadJsonSchema } from '../connector/load-schema.js';
+import { loadPipeline, type BoundResource, type LoadedPipeline } from '../config/pipeline.js';
+import { YamlFile } from '../config/yaml-file.js';
+import { silentLogger } from '../runtime/logger.js';
+import { runSession } from '../run/session.js';
+import { openStateStore } from '../state/store.js';
+import { compileKey } from '../transform/key.js';
+import { Transform, type LookupTable } from '../transform/transform.js';
+import { describeError } from '../errors.js';
+import { fixtureConnector, stripMeta } from './fixture-connector.js';
+import { compareAttention, compareOperations, compareRecords } from './compare.js';
+import type { TestCase, TestFile } from './types.js';
+
+const schema = loadJsonSchema(new URL('../../schemas/pipeline-test.schema.json', import.meta.url));
+
+export interface CaseResult {
+  file: string;
+  name: string;
+  ok: boolean;
+  failures: string[];
+}
+
+/** Any `${env:X}` resolves during offline tests: nothing connects anywhere. */
+const anyEnv = new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? `test-${k}` : undefined) }) as NodeJS.ProcessEnv;
+
+function rebind(bound: BoundResource, label: string, records: DataRecord[], keyOf?: (r: DataRecord) => Promise<string>): BoundResource {
+  const connector = fixtureConnector(`fixture-${label}`, bound.name, bound.definition, { records, ...(keyOf && { keyOf }) });
+  return { ...bound, connector, connection: { ...bound.connection, name: `fixture-${label}`, connector: connector.name, config: {} } };
+}
+
+async function transformed(pipeline: LoadedPipeline, c: TestCase): Promise<DataRecord[]> {
+  const lookups = new Map<string, LookupTable>();
+  for (const [name, spec] of Object.entries(pipeline.spec.lookups)) {
+    const key = compileKey(spec.key);
+    const map = new Map<string, DataRecord>();
+    for (const r of c.lookups?.[name] ?? []) {
+      const k = await key(r).catch(() => undefined);
+      if (k !== undefined && !map.has(k)) map.set(k, r);
+    }
+    lookups.set(name, { get: (k) => map.get(k), size: map.size });
+  }
+  const t = new Transform(pipeline.spec.transform, lookups);
+  const out: DataRecord[] = [];
+  for (const r of c.source) {
+    try {
+      out.push(...(await t.apply(r)));
+    } catch {
+      // parked records have no output; the attention expectations cover them
+    }
+  }
+  return out;
+}
+
+async function runCase(base: LoadedPipeline, c: TestCase): Promise<string[]> {
+  const keyOf = compileKey(base.spec.target.key ?? '');
+  const lookups = new Map<string, BoundResource>();
+  for (const [name, b] of base.lookups) lookups.set(name, rebind(b, `lookup-${name}`, c.lookups?.[name] ?? []));
+  const pipeline: LoadedPipeline = {
+    ...base,
+    source: rebind(base.source, 'source', c.source),
+    target: rebind(base.target, 'target', c.target ?? [], keyOf),
+    lookups,
+  };
+  const failures: string[] = [];
+  const expect = c.expect ?? {};
+  if (expect.records) failures.push(...compareRecords(expect.records, await transformed(pipeline, c)));
+  const state = await openStateStore({ url: 'sqlite::memory:', secretKey: 'x'.repeat(64) });
+  try {
+    const owned = [];
+    for (const r of c.target ?? []) {
+      if (r._createdBySluice === true) owned.push({ key: await keyOf(stripMeta(r)), targetId: r._id === undefined ? null : String(r._id), payloadHash: null, status: 'written' as const, op: 'create', origin: 'created' as const });
+    }
+    if (owned.length) await state.commit(pipeline.spec.name, 'fixture', { ledger: owned });
+    const result = await runSession({ command: 'plan', pipeline, registry: { connectors: new Map(), get: () => undefined, resource: () => undefined, names: () => [] } as Registry, logger: silentLogger(), state, keepOps: 100_000 });
+    if (result.report.error) failures.push(`the plan failed: ${result.report.error.code}: ${result.report.error.message}`);
+    if (expect.operations) failures.push(...compareOperations(expect.operations, result.ops));
+    if (expect.attention) failures.push(...compareAttention(expect.attention, result.attention));
+  } finally {
+    await state.close();
+  }
+  return failures;
+}
+
+/** The test files for the given paths: `x.test.yaml` files, or those beside pipelines / in directories. */
+export function findTestFiles(paths: readonly string[], cwd = process.cwd()): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    if (/\.test\.ya?ml$/.test(abs)) out.push(abs);
+    else if (/\.ya?ml$/.test(abs)) {
+      const t = abs.replace(/\.ya?ml$/, '.test.yaml');
+      if (existsSync(t)) out.push(t);
+    } else if (existsSync(abs) && statSync(abs).isDirectory()) {
+      for (const n of readdirSync(abs).sort()) if (/\.test\.ya?ml$/.test(n)) out.push(join(abs, n));
+    }
+  }
+  return [...new Set(out)];
+}
+
+export async function runTestFile(path: string, registry: Registry, connectionsPath?: string): Promise<{ results: CaseResult[]; diagnostics: Diagnostic[] }> {
+  const file = YamlFile.read(path);
+  const diagnostics = [...file.diagnostics];
+  if (!file.ok) return { results: [], diagnostics };
+  const data = file.toJS() as TestFile;
+  diagnostics.push(...schemaDiagnostics(compileSchema(schema), data, file, []));
+  if (diagnostics.some((d) => d.severity === 'error')) return { results: [], diagnostics };
+  const pipelinePath = data.pipeline ? resolve(dirname(path), data.pipeline) : join(dirname(path), basename(path).replace(/\.test\.ya?ml$/, '.yaml'));
+  const loaded = loadPipeline(pipelinePath, { registry, env: anyEnv, ...(connectionsPath && { connectionsPath }) });
+  if (!loaded.pipeline) return { results: [], diagnostics: [...diagnostics, ...loaded.diagnostics] };
+  const results: CaseResult[] = [];
+  for (const c of data.cases) {
+    let failures: string[];
+    try {
+      failures = await runCase(loaded.pipeline, c);
+    } catch (err) {
+      failures = [`the case could not run: ${describeError(err)}`];
+    }
+    results.push({ file: path, name: c.name, ok: failures.length === 0, failures });
+  }
+  return { results, diagnostics };
+}

@@ -1,0 +1,31 @@
+/** Shapes of a `<name>.test.yaml` file (schemas/pipeline-test.schema.json). */
+import type { DataRecord } from '../connector/types.js';
+
+export interface ExpectedOperation {
+  op: 'create' | 'update' | 'delete' | 'locked';
+  key: string;
+  changes?: string[];
+}
+
+export interface ExpectedAttention {
+  sourceKey: string;
+  code?: string;
+  message?: string;
+}
+
+export interface TestCase {
+  name: string;
+  source: DataRecord[];
+  lookups?: Record<string, DataRecord[]>;
+  target?: DataRecord[];
+  expect?: {
+    records?: DataRecord[];
+    operations?: ExpectedOperation[];
+    attention?: ExpectedAttention[];
+  };
+}
+
+export interface TestFile {
+  pipeline?: string;
+  cases: TestCase[];
+}
