@@ -52,6 +52,8 @@ export interface ApplyResult {
   outcomes: Map<string, ConfirmOutcome>;
   /** Attention entries written by this apply (plan-stage and write failures). */
   attentionKeys: string[];
+  /** The first attention entries, for the report. */
+  attentionSample: PlanAttention[];
 }
 
 type WriteKind = 'create' | 'update' | 'delete';
@@ -60,6 +62,7 @@ export class Applier {
   private readonly counts: ApplyCounts = { created: 0, updated: 0, deleted: 0, adopted: 0, failed: 0, retries: 0, attention: 0 };
   private readonly outcomes = new Map<string, ConfirmOutcome>();
   private readonly attentionKeys: string[] = [];
+  private readonly attentionSample: PlanAttention[] = [];
   private pendingAttention: PlanAttention[] = [];
   private pendingLedger: LedgerWrite[] = [];
   private pendingResolved: string[] = [];
@@ -71,7 +74,7 @@ export class Applier {
   async run(): Promise<ApplyResult> {
     for await (const item of this.input.items) {
       if (item.t === 'att') {
-        this.pendingAttention.push(item.att);
+        this.park(item.att);
         this.attentionKeys.push(item.att.sourceKey);
         this.outcome(item.att.sourceKey, 'failure', undefined, item.att.message);
         if (this.pendingAttention.length >= 500) await this.commit();
@@ -80,14 +83,19 @@ export class Applier {
       await this.op(item.op);
     }
     await this.flushBatch();
-    return { counts: this.counts, outcomes: this.outcomes, attentionKeys: this.attentionKeys };
+    return { counts: this.counts, outcomes: this.outcomes, attentionKeys: this.attentionKeys, attentionSample: this.attentionSample };
   }
 
   /** Commits whatever is pending, with the cursor: the last step of a successful apply. */
   async finish(cursor: string | undefined, extraAttention: PlanAttention[] = []): Promise<void> {
-    this.pendingAttention.push(...extraAttention);
-    for (const a of extraAttention) this.attentionKeys.push(a.sourceKey);
+    for (const a of extraAttention) this.park(a);
     await this.commit(cursor);
+  }
+
+  private park(att: PlanAttention): void {
+    this.pendingAttention.push(att);
+    this.attentionKeys.push(att.sourceKey);
+    if (this.attentionSample.length < 10) this.attentionSample.push(att);
   }
 
   private outcome(sourceKey: string, status: ConfirmOutcome['status'], targetId?: string, message?: string): void {
@@ -140,8 +148,8 @@ export class Applier {
       await this.commit();
       return;
     }
-    if (kind === 'create') {
-      // The ledger knows about the write before it is sent.
+    if (kind === 'create' && !this.input.canLookup) {
+      // Without a lookup by key, the ledger must know about the write before it is sent.
       this.pendingLedger.push(...ops.map((o) => ({ key: o.key, targetId: null, payloadHash: o.payloadHash ?? null, status: 'pending' as const, op: 'create', origin: 'created' as const })));
       await this.commit();
     }
@@ -155,8 +163,7 @@ export class Applier {
         const error = r?.error ?? new ConnectorError('NO_OUTCOME', 'the target returned no outcome for this record');
         this.counts.failed++;
         this.counts.attention++;
-        this.attentionKeys.push(op.sourceKey);
-        this.pendingAttention.push({ sourceKey: op.sourceKey, dedupeKey: op.key, stage: 'apply', code: error.code, message: describeError(error), ...(op.record && { payload: this.input.sourceRecords?.get(op.sourceKey) ?? op.record }) });
+        this.park({ sourceKey: op.sourceKey, dedupeKey: op.key, stage: 'apply', code: error.code, message: describeError(error), ...(op.record && { payload: this.input.sourceRecords?.get(op.sourceKey) ?? op.record }) });
         this.outcome(op.sourceKey, error.retryable ? 'deferred' : 'failure', undefined, error.message);
         failed ??= error;
       }

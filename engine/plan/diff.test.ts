@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffRecords } from './diff.js';
-import { SetHash, canonicalJson } from './hash.js';
+import { SequenceHash, canonicalJson, payloadHash } from './hash.js';
 
 describe('diffRecords', () => {
   it('compares only the fields the pipeline sets, deeply, with paths', () => {
@@ -23,17 +23,18 @@ describe('hashes', () => {
   it('canonical JSON ignores key order and undefined', () => {
     expect(canonicalJson({ b: 1, a: [{ y: 2, x: undefined }] })).toBe('{"a":[{"y":2}],"b":1}');
   });
-  it('SetHash is order independent and sensitive to content', () => {
-    const a = new SetHash();
-    a.add('k1=x');
-    a.add('k2=y');
-    const b = new SetHash();
-    b.add('k2=y');
-    b.add('k1=x');
-    const c = new SetHash();
-    c.add('k1=x');
-    c.add('k2=z');
-    expect(a.digest()).toBe(b.digest());
-    expect(a.digest()).not.toBe(c.digest());
+  it('SequenceHash is sensitive to content and to item boundaries', () => {
+    const h = (items: string[]): string => {
+      const s = new SequenceHash();
+      for (const i of items) s.add(i);
+      return s.digest();
+    };
+    expect(h(['k1=x', 'k2=y'])).toBe(h(['k1=x', 'k2=y']));
+    expect(h(['k1=x', 'k2=y'])).not.toBe(h(['k1=x', 'k2=z']));
+    expect(h(['ab', 'c'])).not.toBe(h(['a', 'bc']));
+  });
+  it('payloadHash is short and differs with content', () => {
+    expect(payloadHash({ a: 1 })).toMatch(/^[A-Za-z0-9_-]{27}$/);
+    expect(payloadHash({ a: 1 })).not.toBe(payloadHash({ a: 2 }));
   });
 });

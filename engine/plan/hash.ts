@@ -17,18 +17,23 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Hash of a record the engine is about to write, for the ledger (field order as the transform made it). */
+export function payloadHash(record: unknown): string {
+  return createHash('sha1').update(JSON.stringify(record)).digest('base64url');
+}
+
 export function recordHash(record: unknown): string {
   return sha256(canonicalJson(record));
 }
 
-/** XOR of per-item hashes: the same set of (key, state) pairs gives the same hash in any order. */
-export class SetHash {
-  private readonly acc = Buffer.alloc(32);
+/** Hash of a sequence of items (the target states a plan saw, in plan order). */
+export class SequenceHash {
+  private readonly hash = createHash('sha256');
   private n = 0;
 
   add(item: string): void {
-    const h = createHash('sha256').update(item).digest();
-    for (let i = 0; i < 32; i++) this.acc[i]! ^= h[i]!;
+    this.hash.update(item);
+    this.hash.update('\n');
     this.n++;
   }
 
@@ -37,7 +42,7 @@ export class SetHash {
   }
 
   digest(): string {
-    return createHash('sha256').update(this.acc).update(String(this.n)).digest('hex');
+    return this.hash.update(String(this.n)).digest('hex');
   }
 }
 

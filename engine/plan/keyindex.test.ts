@@ -20,4 +20,13 @@ describe('KeyIndex', () => {
     expect(idx.get('a')).toBe(1);
     expect(idx.has('A')).toBe(false);
   });
+
+  it('works as a plain set without values', () => {
+    const set = new KeyIndex(4, false);
+    for (let i = 0; i < 5000; i++) set.setIfAbsent(`k${i}`, i);
+    expect(set.size).toBe(5000);
+    expect(set.has('k4999')).toBe(true);
+    expect(set.setIfAbsent('k1', 9)).toBe(0);
+    expect(set.has('nope')).toBe(false);
+  });
 });

@@ -1,68 +1,95 @@
 /**
  * A compact map from string keys to non-negative integers (record numbers, file offsets), for
- * millions of keys within a small memory budget: keys are hashed to 64 bits and kept in typed arrays
- * with open addressing (about 24 bytes a key, against ~100 for a Map of strings). Two different keys
- * share a 64-bit hash with negligible probability (about 3e-8 at 1M keys); callers that must be exact
- * verify a hit against the real key (e.g. by reading the record at the stored offset).
+ * millions of keys within a small memory budget: keys are hashed to 64 bits (two independent 32-bit
+ * halves, cyrb53-style mixing, no BigInt) and kept in typed arrays with open addressing, about 24
+ * bytes a key against ~100 for a Map of strings. Two different keys share a 64-bit hash with
+ * probability about 3e-8 at 1M keys; callers that must be exact verify a hit against the real key
+ * (e.g. by reading the record at the stored offset).
  */
-import { createHash } from 'node:crypto';
 
-const EMPTY = 0n;
-
-export function hashKey(key: string): bigint {
-  const h = createHash('sha1').update(key).digest();
-  const v = h.readBigUInt64LE(0);
-  return v === EMPTY ? 1n : v; // 0 marks an empty slot
+/** The two 32-bit halves of a key's hash; (0, 0) is reserved for empty slots. */
+export function hashKey(key: string): [number, number] {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const ch = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  h1 >>>= 0;
+  h2 >>>= 0;
+  return h1 === 0 && h2 === 0 ? [0, 1] : [h1, h2];
 }
 
 export class KeyIndex {
-  private hashes: BigUint64Array;
+  private lo: Uint32Array;
+  private hi: Uint32Array;
+  /** Empty when the index is a plain set (`withValues` false): every present key reads as 0. */
   private values: Float64Array;
   private count = 0;
 
-  constructor(initialCapacity = 1024) {
+  constructor(
+    initialCapacity = 1024,
+    private readonly withValues = true,
+  ) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
-    this.hashes = new BigUint64Array(cap);
-    this.values = new Float64Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.hi = new Uint32Array(cap);
+    this.values = new Float64Array(withValues ? cap : 0);
+  }
+
+  private valueAt(i: number): number {
+    return this.withValues ? this.values[i]! : 0;
   }
 
   get size(): number {
     return this.count;
   }
 
-  private slot(h: bigint): number {
-    const mask = this.hashes.length - 1;
-    let i = Number(h & BigInt(mask));
+  /** Slot holding (a, b), or the empty slot where it would go. */
+  private slot(a: number, b: number): number {
+    const mask = this.lo.length - 1;
+    let i = (a ^ Math.imul(b, 0x9e3779b1)) & mask;
     for (;;) {
-      const cur = this.hashes[i]!;
-      if (cur === EMPTY || cur === h) return i;
+      const x = this.lo[i]!;
+      const y = this.hi[i]!;
+      if ((x === 0 && y === 0) || (x === a && y === b)) return i;
       i = (i + 1) & mask;
     }
   }
 
-  /** Sets the value; returns the previous value, or undefined when the key was new. */
-  set(key: string, value: number): number | undefined {
-    return this.setHash(hashKey(key), value);
+  private isEmpty(i: number): boolean {
+    return this.lo[i] === 0 && this.hi[i] === 0;
   }
 
-  setHash(h: bigint, value: number): number | undefined {
-    if ((this.count + 1) * 2 > this.hashes.length) this.grow();
-    const i = this.slot(h);
-    if (this.hashes[i] === h) {
-      const prev = this.values[i]!;
-      this.values[i] = value;
+  /** Sets the value; returns the previous value, or undefined when the key was new. */
+  set(key: string, value: number): number | undefined {
+    const [a, b] = hashKey(key);
+    return this.setHash(a, b, value);
+  }
+
+  private setHash(a: number, b: number, value: number): number | undefined {
+    if ((this.count + 1) * 2 > this.lo.length) this.grow();
+    const i = this.slot(a, b);
+    if (!this.isEmpty(i)) {
+      const prev = this.valueAt(i);
+      if (this.withValues) this.values[i] = value;
       return prev;
     }
-    this.hashes[i] = h;
-    this.values[i] = value;
+    this.lo[i] = a;
+    this.hi[i] = b;
+    if (this.withValues) this.values[i] = value;
     this.count++;
     return undefined;
   }
 
   get(key: string): number | undefined {
-    const i = this.slot(hashKey(key));
-    return this.hashes[i] === EMPTY ? undefined : this.values[i];
+    const [a, b] = hashKey(key);
+    const i = this.slot(a, b);
+    return this.isEmpty(i) ? undefined : this.valueAt(i);
   }
 
   has(key: string): boolean {
@@ -71,22 +98,21 @@ export class KeyIndex {
 
   /** Sets the value only if the key is new; returns the existing value otherwise. */
   setIfAbsent(key: string, value: number): number | undefined {
-    const h = hashKey(key);
-    const i = this.slot(h);
-    if (this.hashes[i] === h) return this.values[i];
-    this.setHash(h, value);
+    const [a, b] = hashKey(key);
+    const i = this.slot(a, b);
+    if (!this.isEmpty(i)) return this.valueAt(i);
+    this.setHash(a, b, value);
     return undefined;
   }
 
   private grow(): void {
-    const oldH = this.hashes;
-    const oldV = this.values;
-    this.hashes = new BigUint64Array(oldH.length * 2);
-    this.values = new Float64Array(oldV.length * 2);
+    const { lo, hi, values } = this;
+    this.lo = new Uint32Array(lo.length * 2);
+    this.hi = new Uint32Array(hi.length * 2);
+    this.values = new Float64Array(this.withValues ? lo.length * 2 : 0);
     this.count = 0;
-    for (let i = 0; i < oldH.length; i++) {
-      const h = oldH[i]!;
-      if (h !== EMPTY) this.setHash(h, oldV[i]!);
+    for (let i = 0; i < lo.length; i++) {
+      if (lo[i] !== 0 || hi[i] !== 0) this.setHash(lo[i]!, hi[i]!, this.withValues ? values[i]! : 0);
     }
   }
 }

@@ -11,7 +11,8 @@ import type { KeyFn } from '../transform/key.js';
 import type { Transform } from '../transform/transform.js';
 import { cursorValue, maxCursor } from './cursor.js';
 import { diffRecords } from './diff.js';
-import { SetHash, recordHash, sha256, targetState } from './hash.js';
+import { createHash } from 'node:crypto';
+import { SequenceHash, payloadHash, targetState } from './hash.js';
 import { KeyIndex } from './keyindex.js';
 import type { Spill } from './spill.js';
 import { emptyCounts, type PlanAttention, type PlanCounts, type PlanOp } from './types.js';
@@ -51,8 +52,6 @@ export interface PlannerResult {
   counts: PlanCounts;
   keys: KeyIndex;
   duplicates: Map<string, { sourceKey: string; payload: DataRecord }[]>;
-  targetStateHash: string;
-  planHash: string;
   cursorTo: string | undefined;
   /** Records whose key is unknown (transform or key failed): mirror deletes are withheld when > 0. */
   unkeyed: number;
@@ -64,12 +63,11 @@ export class RecordFailure extends SluiceError {}
 
 export class Planner {
   readonly counts = emptyCounts();
-  readonly keys = new KeyIndex(4096);
+  readonly keys = new KeyIndex(4096, false);
   /** Duplicate keys → the later records that produced them (the first is found in the spill). */
   private readonly dupKeys = new Map<string, { sourceKey: string; payload: DataRecord }[]>();
-  private readonly stateHash = new SetHash();
-  private readonly opsHash: string[] = [];
-  private planDigest = '';
+  private readonly stateHash = new SequenceHash();
+  private readonly planHasher = createHash('sha256');
   private seq = 0;
   private cursorTo: string | undefined;
   private unkeyed = 0;
@@ -89,16 +87,8 @@ export class Planner {
   private async emit(op: Omit<PlanOp, 'seq'>): Promise<void> {
     const full: PlanOp = { seq: this.seq++, ...op };
     this.counts[op.op]++;
-    if (op.op !== 'noop') {
-      this.opsHash.push(sha256(JSON.stringify([op.op, op.key, op.payloadHash ?? '', op.targetHash])));
-      if (this.opsHash.length >= 1024) this.foldHash();
-    }
+    if (op.op !== 'noop') this.planHasher.update(`${op.op}\u0000${op.key}\u0000${op.payloadHash ?? ''}\u0000${op.targetHash}\n`);
     await this.input.spill.add({ t: 'op', op: full });
-  }
-
-  private foldHash(): void {
-    this.planDigest = sha256(this.planDigest + this.opsHash.join(''));
-    this.opsHash.length = 0;
   }
 
   private sourceKeyOf(record: DataRecord): string {
@@ -115,23 +105,29 @@ export class Planner {
       ...(input.pageSize !== undefined && { pageSize: input.pageSize }),
     });
     for await (const page of pages) await this.page(page, false);
-    this.foldHash();
     return {
       counts: this.counts,
       keys: this.keys,
       duplicates: this.dupKeys,
-      targetStateHash: this.stateHash.digest(),
-      planHash: this.planDigest,
       cursorTo: this.cursorTo,
       unkeyed: this.unkeyed,
       sourceRecords: this.sourceRecords,
     };
   }
 
-  /** Adds extra operations' hashes (mirror deletes) before the final digest. */
-  addToPlanHash(parts: string[]): string {
-    this.planDigest = sha256(this.planDigest + parts.map((p) => sha256(p)).join(''));
-    return this.planDigest;
+  /** Adds operations planned elsewhere (mirror deletes) to the plan hash. */
+  addToPlanHash(op: { op: string; key: string; targetHash: string }): void {
+    this.planHasher.update(`${op.op}\u0000${op.key}\u0000\u0000${op.targetHash}\n`);
+  }
+
+  /** Hash of every target record state the plan looked at; call once, after the last lookup. */
+  targetStateHash(): string {
+    return this.stateHash.digest();
+  }
+
+  /** Hash of every operation of the plan, in order; call once, after the last operation. */
+  planHash(): string {
+    return this.planHasher.digest('hex');
   }
 
   addTargetState(key: string, existing: TargetRecord | undefined): string {
@@ -218,8 +214,7 @@ export class Planner {
       const ex = existing.get(item.key);
       const le = ledger.get(item.key);
       const targetHash = this.addTargetState(item.key, ex);
-      const payloadHash = recordHash(item.record);
-      const base = { key: item.key, sourceKey: item.sourceKey, targetHash, payloadHash };
+      const base = { key: item.key, sourceKey: item.sourceKey, targetHash, payloadHash: payloadHash(item.record) };
       if (!ex) {
         if (le && le.status === 'written' && input.capabilities.immutable) {
           const reason = `the ledger records key ${item.key} as written (target id ${le.targetId ?? '?'}, run ${le.runId}) but the target has no record with that key; it is not posted again. Check the target, then re-sync the record to post it anew`;

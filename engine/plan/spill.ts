@@ -1,6 +1,7 @@
 /**
- * The plan's operations and attention entries, spilled to a JSONL file as the planner produces them,
- * so a run over millions of records keeps memory flat and apply can stream them back.
+ * The plan's operations and attention entries, in order. They stay in memory while the heap is
+ * small and go to a JSONL file beyond that, so a run over millions of records keeps memory flat and
+ * apply streams them back (small plans never touch the disk).
  */
 import { createReadStream, createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -10,24 +11,39 @@ import type { PlanAttention, PlanOp } from './types.js';
 
 export type SpillItem = { t: 'op'; op: PlanOp } | { t: 'att'; att: PlanAttention };
 
+/** Heap size above which new items go to disk instead of memory. */
+const DEFAULT_HEAP_BUDGET = 24 * 1024 * 1024;
+const CHECK_EVERY = 1024;
+
 export class Spill {
+  private memory: SpillItem[] = [];
+  private onDisk = false;
   private stream: WriteStream | undefined;
   private buffer: string[] = [];
   private bufferedBytes = 0;
   private closed = false;
   count = 0;
 
-  constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.stream = createWriteStream(path, { encoding: 'utf8' });
-  }
+  constructor(
+    readonly path: string,
+    private readonly heapBudget = DEFAULT_HEAP_BUDGET,
+  ) {}
 
-  /** Appends one item; resolves when the data is buffered (back-pressure aware). */
+  /** Appends one item; resolves when it is buffered (back-pressure aware). */
   async add(item: SpillItem): Promise<void> {
+    this.count++;
+    if (!this.onDisk) {
+      this.memory.push(item);
+      if (this.count % CHECK_EVERY === 0 && process.memoryUsage().heapUsed > this.heapBudget) this.onDisk = true;
+      return;
+    }
+    if (!this.stream) {
+      mkdirSync(dirname(this.path), { recursive: true });
+      this.stream = createWriteStream(this.path, { encoding: 'utf8' });
+    }
     const line = JSON.stringify(item) + '\n';
     this.buffer.push(line);
     this.bufferedBytes += line.length;
-    this.count++;
     if (this.bufferedBytes >= 256 * 1024) await this.flush();
   }
 
@@ -44,17 +60,31 @@ export class Spill {
     await this.flush();
     this.closed = true;
     const s = this.stream;
-    this.stream = undefined;
     if (s) await new Promise<void>((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())));
   }
 
-  async *items(): AsyncIterable<SpillItem> {
+  /**
+   * Every item in order: those kept in memory, then those on disk. Can be iterated more than once,
+   * unless `release` is set (the last pass: memory is freed as items are handed out).
+   */
+  async *items(options: { release?: boolean } = {}): AsyncIterable<SpillItem> {
     await this.close();
+    if (options.release) {
+      const memory = this.memory;
+      this.memory = [];
+      for (let i = 0; i < memory.length; i++) {
+        const item = memory[i]!;
+        memory[i] = undefined as unknown as SpillItem;
+        yield item;
+      }
+    } else yield* this.memory;
+    if (!this.stream) return;
     const rl = createInterface({ input: createReadStream(this.path, { encoding: 'utf8', highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
     for await (const line of rl) if (line) yield JSON.parse(line) as SpillItem;
   }
 
   remove(): void {
+    this.memory = [];
     this.stream?.destroy();
     this.stream = undefined;
     rmSync(this.path, { force: true });

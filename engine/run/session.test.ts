@@ -55,10 +55,11 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     expect(dst.calls.write).toBe(1);
 
     src.source[1] = { id: 'b', name: 'Beta 2', amount: 2 };
+    const planned = await session(state, { command: 'plan', pipelinePath: p });
     const third = await session(state, { command: 'run', pipelinePath: p });
     expect(third.report.plan?.counts).toMatchObject({ update: 1, noop: 2 });
-    expect(third.ops).toHaveLength(1);
-    expect(third.ops[0]).toMatchObject({ op: 'update', key: 'b', changes: [{ path: 'name', before: 'Beta', after: 'Beta 2' }] });
+    expect(planned.ops).toHaveLength(1);
+    expect(planned.ops[0]).toMatchObject({ op: 'update', key: 'b', changes: [{ path: 'name', before: 'Beta', after: 'Beta 2' }] });
     expect(dst.target.get('b')?.record.name).toBe('Beta 2');
   });
 
@@ -147,8 +148,9 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     expect(dst.target.get('foreign')?.active).toBe(true);
     // the record comes back: reactivated by an update
     src.source.push({ id: 'c', name: 'Gamma', amount: 3 });
-    const back = await session(state, { command: 'run', pipelinePath: p });
+    const back = await session(state, { command: 'plan', pipelinePath: p });
     expect(back.ops[0]).toMatchObject({ op: 'update', key: 'c', reactivate: true });
+    await session(state, { command: 'run', pipelinePath: p });
     expect(dst.target.get('c')?.active).toBe(true);
 
     src.source = [];

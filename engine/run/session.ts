@@ -141,7 +141,6 @@ async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSummary; spi
   const warnings: string[] = [];
   let guard: PlanSummary['guard'];
   let emptySource = false;
-  let planHash = result.planHash;
   if (mode === 'mirror') {
     const m = await planMirrorDeletes({
       pipeline: spec.name,
@@ -164,7 +163,7 @@ async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSummary; spi
       result.counts.delete++;
       await finalSpill.add({ t: 'op', op: { seq: seq++, ...op } });
     }
-    planHash = planner.addToPlanHash(m.ops.map((o) => JSON.stringify(['delete', o.key, o.targetHash])));
+    for (const o of m.ops) planner.addToPlanHash(o);
     if (guard?.blocked) {
       result.counts.attention++;
       await finalSpill.add({ t: 'att', att: { sourceKey: '(mirror deletes)', stage: 'guard', code: 'MIRROR_GUARD', message: guard.reason ?? 'mirror deletes blocked' } });
@@ -172,8 +171,8 @@ async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSummary; spi
   }
   const summary: PlanSummary = {
     counts: result.counts,
-    targetStateHash: result.targetStateHash,
-    planHash,
+    targetStateHash: planner.targetStateHash(),
+    planHash: planner.planHash(),
     cursor: { ...(inc && { field: inc.field }), ...(stored !== undefined && { from: stored }), ...(result.cursorTo !== undefined && { to: result.cursorTo }) },
     ...(guard && { guard }),
     ...(emptySource && { emptySource }),
@@ -224,7 +223,8 @@ async function apply(ctx: Ctx, items: AsyncIterable<import('../plan/spill.js').S
     confirmed = await confirmToSource(source, [...result.outcomes.values()], extra, ctx.logger);
   }
   await applier.finish(cursor, extra);
-  return { ...result, attentionKeys: [...result.attentionKeys, ...extra.map((e) => e.sourceKey)], ...(confirmed && { confirm: confirmed }) };
+  // finish() parked the confirmation failures into the same lists the result refers to
+  return { ...result, ...(confirmed && { confirm: confirmed }) };
 }
 
 function workFile(ctx: Ctx): string {
@@ -279,7 +279,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
       const planned = await plan(ctx, spill);
       spill = planned.spill;
       summary = planned.summary;
-      shown = await collect(spill, opts.keepOps ?? 1000);
+      if (opts.command === 'plan') shown = await collect(spill, opts.keepOps ?? 1000);
       if (opts.command === 'plan' && opts.planOut) {
         const header: PlanHeader = {
           format: PLAN_FORMAT,
@@ -291,7 +291,10 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
         };
         await writePlanFile(resolve(opts.cwd ?? process.cwd(), opts.planOut), header, spill);
       }
-      if (opts.command === 'run') applied = await apply(ctx, spill.items(), summary.cursor.to, planned.sourceRecords);
+      if (opts.command === 'run') {
+        applied = await apply(ctx, spill.items({ release: true }), summary.cursor.to, planned.sourceRecords);
+        shown = { ops: [], attention: applied.attentionSample };
+      }
     }
   } catch (err) {
     failure = asSluiceError(err);

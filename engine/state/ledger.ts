@@ -4,9 +4,10 @@
  * mirror deletes are limited to.
  */
 import type { Knex } from 'knex';
+import { isSqlite, withSqlite } from './sqlite-fast.js';
 
 const TABLE = 'sluice_ledger';
-const CHUNK = 400;
+const CHUNK = 200;
 
 export const LEDGER_STATUSES = ['pending', 'written', 'deactivated', 'deleted'] as const;
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
@@ -61,8 +62,21 @@ function fromRow(r: Row): LedgerEntry {
   };
 }
 
+const COLUMNS = ['pipeline', 'dedupe_key', 'target_id', 'payload_hash', 'status', 'op', 'origin', 'run_id', 'created_at', 'updated_at'] as const;
+const MERGED = ['target_id', 'payload_hash', 'status', 'op', 'run_id', 'updated_at'] as const;
+
 export async function ledgerGet(knex: Knex, pipeline: string, keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
   const out = new Map<string, LedgerEntry>();
+  if (isSqlite(knex)) {
+    await withSqlite(knex, (prepare) => {
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const chunk = keys.slice(i, i + CHUNK);
+        const sql = `SELECT * FROM ${TABLE} WHERE pipeline = ? AND dedupe_key IN (${chunk.map(() => '?').join(',')})`;
+        for (const r of prepare(sql).all(pipeline, ...chunk) as Row[]) out.set(r.dedupe_key, fromRow(r));
+      }
+    });
+    return out;
+  }
   for (let i = 0; i < keys.length; i += CHUNK) {
     const rows = (await knex(TABLE).where({ pipeline }).whereIn('dedupe_key', keys.slice(i, i + CHUNK))) as Row[];
     for (const r of rows) out.set(r.dedupe_key, fromRow(r));
@@ -85,6 +99,21 @@ export async function* ledgerScan(knex: Knex, pipeline: string, filter: { origin
 }
 
 export async function ledgerWrite(trx: Knex, pipeline: string, runId: string, writes: readonly LedgerWrite[], now: string): Promise<void> {
+  if (isSqlite(trx)) {
+    await withSqlite(trx, (prepare) => {
+      for (let i = 0; i < writes.length; i += CHUNK) {
+        const chunk = writes.slice(i, i + CHUNK);
+        const row = `(${COLUMNS.map(() => '?').join(',')})`;
+        const sql =
+          `INSERT INTO ${TABLE} (${COLUMNS.join(',')}) VALUES ${chunk.map(() => row).join(',')} ` +
+          `ON CONFLICT (pipeline, dedupe_key) DO UPDATE SET ${MERGED.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+        const params: unknown[] = [];
+        for (const w of chunk) params.push(pipeline, w.key, w.targetId, w.payloadHash, w.status, w.op, w.origin, runId, now, now);
+        prepare(sql).run(...params);
+      }
+    });
+    return;
+  }
   for (let i = 0; i < writes.length; i += CHUNK) {
     const rows = writes.slice(i, i + CHUNK).map((w) => ({
       pipeline,
