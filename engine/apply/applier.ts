@@ -75,7 +75,6 @@ export class Applier {
     for await (const item of this.input.items) {
       if (item.t === 'att') {
         this.park(item.att);
-        this.attentionKeys.push(item.att.sourceKey);
         this.outcome(item.att.sourceKey, 'failure', undefined, item.att.message);
         if (this.pendingAttention.length >= 500) await this.commit();
         continue;

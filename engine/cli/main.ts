@@ -8,6 +8,7 @@ import { runCommands } from './run.js';
 import { schemaCommands } from './schema.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
+import { demoCommand } from './demo.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('sluice')
@@ -20,6 +21,7 @@ export function buildProgram(io: CliIo): Command {
   testCommand(program, io);
   attentionCommands(program, io);
   schemaCommands(program, io);
+  demoCommand(program, io);
   return program;
 }
 

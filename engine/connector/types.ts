@@ -70,7 +70,7 @@ export interface CredentialVault {
 export interface ConnectorContext {
   /** The connection's name in connections.yaml (use it to name vault entries). */
   connectionName: string;
-  /** Directory that relative paths in the connection config are resolved against. */
+  /** Directory of the connections file: relative paths in the connection config and in resource options resolve against it. */
   baseDir: string;
   credentials: CredentialVault;
   logger: Logger;

@@ -30,7 +30,7 @@ export class OpenConnections {
       const config = resolveRefs(bound.connection.config, this.pipeline.connections.dir, this.env);
       conn = await bound.connector.open(config as never, {
         connectionName: name,
-        baseDir: this.pipeline.dir,
+        baseDir: this.pipeline.connections.dir,
         credentials: this.state.vault(`connection:${name}`),
         logger: this.logger.child({ connection: name }),
       });

@@ -116,6 +116,7 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     const p = writePipeline(dir, { name: name(), transform: '{ "id": id, "name": $uppercase(name), "amount": amount > 2 ? $error("amount too large for " & id) : amount }' });
     const r = await session(state, { command: 'run', pipelinePath: p });
     expect(r.exitCode).toBe(3);
+    expect(r.report.attention.count).toBe(1);
     expect([...dst.target.keys()].sort()).toEqual(['a', 'b']);
     const [entry] = await state.attentionList({ pipeline: r.report.pipeline, statuses: ['open'] });
     expect(entry).toMatchObject({ sourceKey: 'c', stage: 'transform', message: 'amount too large for c', payload: { id: 'c', name: 'Gamma', amount: 3 } });

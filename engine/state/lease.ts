@@ -28,6 +28,16 @@ export class LeaseHeldError extends SluiceError {
   }
 }
 
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function acquireLease(knex: Knex, pipeline: string, holder: string, ttlMs: number, force: boolean, now = new Date()): Promise<void> {
   const row = {
     pipeline,
@@ -43,7 +53,8 @@ export async function acquireLease(knex: Knex, pipeline: string, holder: string,
       | undefined;
     if (cur) {
       const held: LeaseHolder = { holder: cur.holder, host: cur.host, pid: cur.pid, acquiredAt: cur.acquired_at, expiresAt: cur.expires_at };
-      const live = cur.expires_at > row.acquired_at;
+      // A holder on this host whose process is gone cannot be running: its lease is as good as expired.
+      const live = cur.expires_at > row.acquired_at && !(cur.host === row.host && cur.pid !== null && !processAlive(Number(cur.pid)));
       if (live && !force) throw new LeaseHeldError(pipeline, held);
       await trx('sluice_audit').insert({
         at: row.acquired_at,

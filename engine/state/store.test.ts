@@ -152,6 +152,12 @@ describe.each(backends)('state store on $name', (backend) => {
     await store.releaseLease('leased', 'run-C');
   });
 
+  it('takes over the lease of a dead process on this host without --force', async () => {
+    await store.knex('sluice_leases').insert({ pipeline: 'dead', holder: 'dead-run', host: (await import('node:os')).hostname(), pid: 2 ** 22 + 7, acquired_at: new Date().toISOString(), expires_at: new Date(Date.now() + 60_000).toISOString() });
+    await store.acquireLease('dead', 'new-run', 60_000);
+    expect((await store.auditList('dead')).map((a) => a.action)).toEqual(['lease-expired-taken']);
+  });
+
   it('takes over an expired lease without --force', async () => {
     await store.acquireLease('expired', 'dead-run', -1);
     await store.acquireLease('expired', 'new-run', 60_000);
