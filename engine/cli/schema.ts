@@ -1,6 +1,7 @@
 /** `sluice schema`: write or check the published JSON Schema bundles; `sluice schedule`: next run times. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { CONNECTOR_DOCS, buildConnectorDocs } from '../config/connector-docs.js';
 import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../config/bundle.js';
 import { loadPipeline } from '../config/pipeline.js';
 import { formatDiagnostics } from '../config/diagnostics.js';
@@ -10,12 +11,13 @@ import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './commo
 export function schemaCommands(program: Command, io: CliIo): void {
   program
     .command('schema')
-    .description(`generate ${BUNDLES.pipeline} and ${BUNDLES.connections} from the connector registry`)
+    .description(`generate ${BUNDLES.pipeline}, ${BUNDLES.connections} and ${CONNECTOR_DOCS} from the connector registry`)
     .option('--check', 'exit 1 when the checked-in bundles are stale')
     .action((opts: { check?: boolean }) => {
       const outputs = [
         [BUNDLES.pipeline, bundleText(buildPipelineBundle(io.registry))],
         [BUNDLES.connections, bundleText(buildConnectionsBundle(io.registry))],
+        [CONNECTOR_DOCS, buildConnectorDocs(io.registry)],
       ] as const;
       let stale = 0;
       for (const [path, text] of outputs) {

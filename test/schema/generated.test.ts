@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { registry } from '../../connectors/index.js';
 import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../../engine/config/bundle.js';
 import { compileSchema } from '../../engine/config/ajv.js';
+import { CONNECTOR_DOCS, buildConnectorDocs } from '../../engine/config/connector-docs.js';
 
 const read = (p: string): string => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
 
@@ -11,6 +12,7 @@ describe('generated schemas and types', () => {
   it('the pipeline and connections bundles match the connector registry (run npm run gen)', () => {
     expect(read(BUNDLES.pipeline)).toBe(bundleText(buildPipelineBundle(registry)));
     expect(read(BUNDLES.connections)).toBe(bundleText(buildConnectionsBundle(registry)));
+    expect(read(CONNECTOR_DOCS)).toBe(buildConnectorDocs(registry));
   });
 
   it('the TypeScript types match the envelope schemas (run npm run gen)', async () => {
