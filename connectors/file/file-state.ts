@@ -1,0 +1,60 @@
+/**
+ * What a target knows about its file: a compact key → byte offset index (one streaming scan
+ * builds it; reading a record back at its offset and checking its key makes a hit exact), the file
+ * size, and for CSV the columns. Nothing else of the file is held in memory.
+ */
+import { stat } from 'node:fs/promises';
+import type { DataRecord } from '../../engine/connector/types.js';
+import { KeyIndex } from '../../engine/plan/keyindex.js';
+import { ConfigError } from '../../engine/errors.js';
+import { fileError } from './errors.js';
+import { RecordDecoder, located, splitterFor, type FileSpec } from './format.js';
+import { scanFile } from './scan.js';
+
+export interface FileState {
+  index: KeyIndex;
+  /** File size in bytes; 0 when the file does not exist yet. */
+  size: number;
+  /** CSV columns: the file's header, else the options' columns, else set by the first write. */
+  columns: string[] | undefined;
+  /** CSV: the file already starts with its header line. */
+  hasHeader: boolean;
+}
+
+export async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw fileError(err, path, 'stat');
+  }
+}
+
+export function keyOf(record: DataRecord, keyField: string): string | undefined {
+  const v = record[keyField];
+  return v === undefined || v === null ? undefined : String(v);
+}
+
+export async function buildState(spec: FileSpec, keyField: string): Promise<FileState> {
+  const index = new KeyIndex();
+  const size = await fileSize(spec.path);
+  if (size === undefined || size === 0) return { index, size: 0, columns: spec.csv.columns, hasHeader: false };
+  const decoder = new RecordDecoder(spec);
+  try {
+    for await (const spans of scanFile(spec.path, splitterFor(spec.format))) {
+      for (const span of spans) {
+        const record = decoder.decode(span);
+        const key = record && keyOf(record, keyField);
+        if (key !== undefined) index.set(key, span.offset);
+      }
+    }
+  } catch (err) {
+    throw await located(spec.path, err);
+  }
+  const columns = decoder.columns ?? spec.csv.columns;
+  if (spec.format === 'csv' && columns && !columns.includes(keyField)) {
+    throw new ConfigError('FILE_KEY_COLUMN_MISSING', `${spec.path}: the key field "${keyField}" is not one of its columns (${columns.join(', ')})`);
+  }
+  const hasHeader = spec.format === 'csv' && spec.csv.header && decoder.columns !== undefined;
+  return { index, size: (await fileSize(spec.path)) ?? 0, columns, hasHeader };
+}

@@ -1,0 +1,45 @@
+/** Resolves a `records` resource's options (records.schema.json) into a FileSpec. */
+import { extname, resolve } from 'node:path';
+import type { DataRecord } from '../../engine/connector/types.js';
+import { ConfigError } from '../../engine/errors.js';
+import { FORMATS, type FileSpec, type Format } from './format.js';
+
+/** Mirrors config.schema.json. */
+export interface FileConfig {
+  baseDir?: string;
+}
+
+/** Mirrors records.schema.json. */
+export interface RecordsOptions {
+  path: string;
+  format?: Format;
+  encoding?: 'utf8' | 'latin1' | 'ascii';
+  csv?: { delimiter?: string; header?: boolean; columns?: string[] };
+}
+
+const BY_EXTENSION: Record<string, Format> = { '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.csv': 'csv', '.tsv': 'csv' };
+
+export function resolveSpec(raw: DataRecord, baseDir: string): FileSpec {
+  const options = raw as unknown as RecordsOptions;
+  if (typeof options.path !== 'string' || options.path === '') throw new ConfigError('FILE_PATH_MISSING', 'file records: option `path` is required');
+  const path = resolve(baseDir, options.path);
+  const ext = extname(path).toLowerCase();
+  const format = options.format ?? BY_EXTENSION[ext];
+  if (!format || !FORMATS.includes(format)) {
+    throw new ConfigError('FILE_FORMAT_UNKNOWN', `file records: cannot tell the format of ${path} from its extension; set \`format\` to json, jsonl or csv`);
+  }
+  const header = options.csv?.header ?? true;
+  const columns = options.csv?.columns;
+  if (format === 'csv' && !header && !columns) throw new ConfigError('FILE_CSV_COLUMNS_MISSING', 'file records: csv.header false needs csv.columns');
+  return {
+    path,
+    format,
+    encoding: options.encoding ?? 'utf8',
+    csv: { delimiter: options.csv?.delimiter ?? (ext === '.tsv' ? '\t' : ','), header, columns },
+  };
+}
+
+/** Directory relative option paths resolve against. */
+export function connectionBaseDir(config: FileConfig, contextBaseDir: string): string {
+  return resolve(contextBaseDir, config.baseDir ?? '.');
+}

@@ -1,0 +1,128 @@
+/**
+ * Applies updates and deletes (and the creates of the same write call) by rewriting the target
+ * file: stream the old file into a temp file beside it, replacing updated records, dropping
+ * deleted ones and copying the rest byte for byte, then fsync, rename over the original and fsync
+ * the directory. A crash leaves either the old or the new file, never a mix. The key index is
+ * rebuilt from the new offsets on the way.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { DataRecord } from '../../engine/connector/types.js';
+import { KeyIndex } from '../../engine/plan/keyindex.js';
+import { fileError } from './errors.js';
+import { syncDir } from './append.js';
+import { EncodeError, csvLine, encodeRecord } from './encode.js';
+import { RecordDecoder, located, splitterFor, type FileSpec } from './format.js';
+import { keyOf, type FileState } from './file-state.js';
+import { scanFile } from './scan.js';
+
+export interface RewriteRequest {
+  /** key → fields to set (merged over the stored record). */
+  updates: Map<string, DataRecord>;
+  deletes: Set<string>;
+  /** Encoded new records, appended at the end. */
+  creates: { key: string; text: string }[];
+}
+
+export interface RewriteResult {
+  state: FileState;
+  /** Updates whose merged record could not be encoded (the stored record is kept). */
+  failed: Map<string, EncodeError>;
+}
+
+/** Sequential writer through a staging buffer (it copies: scanned bytes are reused by the scan). */
+class Writer {
+  position = 0;
+  private readonly staging = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+
+  constructor(private readonly fh: FileHandle, private readonly encoding: BufferEncoding) {}
+
+  async write(data: string | Buffer): Promise<void> {
+    const buf = typeof data === 'string' ? Buffer.from(data, this.encoding) : data;
+    this.position += buf.length;
+    if (buf.length > this.staging.length - this.used) await this.flush();
+    if (buf.length > this.staging.length) {
+      await this.fh.write(buf, 0, buf.length);
+      return;
+    }
+    this.used += buf.copy(this.staging, this.used);
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    await this.fh.write(this.staging, 0, this.used);
+    this.used = 0;
+  }
+}
+
+async function fileMode(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function rewriteFile(spec: FileSpec, state: FileState, keyField: string, request: RewriteRequest): Promise<RewriteResult> {
+  const tmp = join(dirname(spec.path), `.${basename(spec.path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const failed = new Map<string, EncodeError>();
+  const index = new KeyIndex(Math.max(1024, state.index.size));
+  const isJson = spec.format === 'json';
+  const separator = isJson ? ',\n' : '\n';
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(tmp, 'wx');
+    const mode = await fileMode(spec.path);
+    if (mode !== undefined) await fh.chmod(mode);
+    const out = new Writer(fh, spec.encoding);
+    let count = 0;
+    const emit = async (key: string | undefined, text: string | Buffer): Promise<void> => {
+      if (count++ > 0) await out.write(separator);
+      if (key !== undefined) index.set(key, out.position);
+      await out.write(text);
+    };
+    if (isJson) await out.write('[\n');
+    if (spec.format === 'csv' && spec.csv.header && state.columns) await out.write(`${csvLine(state.columns, spec.csv.delimiter)}\n`);
+    if (state.size > 0) {
+      const decoder = new RecordDecoder(spec);
+      try {
+        for await (const spans of scanFile(spec.path, splitterFor(spec.format))) {
+          for (const span of spans) {
+            const record = decoder.decode(span);
+            if (!record) continue; // the CSV header, written above
+            const key = keyOf(record, keyField);
+            if (key !== undefined && request.deletes.has(key)) continue;
+            const update = key !== undefined ? request.updates.get(key) : undefined;
+            if (update) {
+              try {
+                await emit(key, encodeRecord({ ...record, ...update }, spec, state.columns));
+                continue;
+              } catch (err) {
+                if (!(err instanceof EncodeError)) throw err;
+                failed.set(key!, err);
+              }
+            }
+            await emit(key, span.bytes);
+          }
+        }
+      } catch (err) {
+        throw await located(spec.path, err);
+      }
+    }
+    for (const c of request.creates) await emit(c.key, c.text);
+    await out.write(isJson ? (count > 0 ? '\n]\n' : ']\n') : count > 0 ? '\n' : '');
+    await out.flush();
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
+    await rename(tmp, spec.path);
+    await syncDir(spec.path);
+    return { state: { ...state, index, size: out.position, hasHeader: spec.format === 'csv' && spec.csv.header && state.columns !== undefined }, failed };
+  } catch (err) {
+    await fh?.close().catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw fileError(err, spec.path, 'rewrite');
+  }
+}

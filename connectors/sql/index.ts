@@ -1,0 +1,65 @@
+/**
+ * The `sql` connector: SQLite (better-sqlite3) and MySQL/MariaDB (mysql2) through knex. A table
+ * or a parameterised query as source and lookup (keyset-paged, incremental by a cursor column), a
+ * table as target (upsert by the pipeline's key column, per-record outcomes, delete or deactivate).
+ * SQL is never built from values: values are bindings, names are quoted identifiers.
+ */
+import { loadJsonSchema } from '../../engine/connector/load-schema.js';
+import type { Connection, ConnectorDefinition, SourceResource, TargetResource } from '../../engine/connector/types.js';
+import { ConfigError } from '../../engine/errors.js';
+import { SqlClient } from './client.js';
+import { readKeyset } from './read.js';
+import { queryRelation, tableRelation, type Relation } from './relation.js';
+import { SqlTarget } from './target.js';
+import { parseSqlUrl, type SqlConfig } from './url.js';
+
+export type { SqlConfig } from './url.js';
+export type { QueryOptions, TableOptions } from './relation.js';
+
+const relations: Record<string, (options: Record<string, unknown>) => Relation> = {
+  table: tableRelation,
+  query: queryRelation,
+};
+
+export const sqlConnector: ConnectorDefinition<SqlConfig> = {
+  name: 'sql',
+  description: 'SQL databases through knex: SQLite files and MySQL/MariaDB servers.',
+  configSchema: loadJsonSchema(new URL('./config.schema.json', import.meta.url)),
+  resources: {
+    table: {
+      description: 'A table: keyset-paged reads (incremental by a cursor column), upserts by key, delete or deactivate.',
+      roles: ['source', 'lookup', 'target'],
+      key: 'id',
+      optionsSchema: loadJsonSchema(new URL('./table.schema.json', import.meta.url)),
+      capabilities: { bulkSize: 500, incremental: true, list: true, deleteActions: ['delete', 'deactivate'] },
+    },
+    query: {
+      description: 'A parameterised SELECT (named :bindings), keyset-paged over its result.',
+      roles: ['source', 'lookup'],
+      key: 'id',
+      optionsSchema: loadJsonSchema(new URL('./query.schema.json', import.meta.url)),
+      capabilities: { incremental: true },
+    },
+  },
+
+  async open(config, context) {
+    const client = new SqlClient(parseSqlUrl(config, context.baseDir), context.logger);
+    const connection: Connection = {
+      source(resource, options): SourceResource {
+        const make = relations[resource];
+        if (!make) throw new ConfigError('UNKNOWN_RESOURCE', `the sql connector has no resource "${resource}" (table, query)`);
+        const relation = make(options);
+        const what = resource === 'table' ? String(options.table) : 'query';
+        return { read: (request) => readKeyset(client, relation, { signal: context.signal, ...request }, what) };
+      },
+      target(resource, options, binding): TargetResource {
+        if (resource !== 'table') throw new ConfigError('UNKNOWN_RESOURCE', `the sql connector can only write to "table" (not "${resource}")`);
+        if (binding.keyField === undefined) throw new ConfigError('SQL_KEY_FIELD_REQUIRED', 'sql table target: the target key must be a plain column, not an expression');
+        return new SqlTarget(client, options, binding.keyField);
+      },
+      stats: () => client.stats(),
+      close: () => client.close(),
+    };
+    return connection;
+  },
+};
