@@ -3,9 +3,16 @@
  * import side effects), so tests can build a registry with only what they need.
  */
 import { createRegistry } from '../engine/connector/registry.js';
+import { concurConnector } from './concur/index.js';
+import { runConcurEmulator } from './concur/emulator/main.js';
 import { fileConnector } from './file/index.js';
 import { sqlConnector } from './sql/index.js';
 
-export const connectors = [fileConnector, sqlConnector] as const;
+export const connectors = [fileConnector, sqlConnector, concurConnector] as const;
 
 export const registry = createRegistry(connectors);
+
+/** Emulators of remote systems, runnable on their own (`sluice emulate <name>`). */
+export const emulators: Record<string, (argv: readonly string[]) => Promise<unknown>> = {
+  concur: runConcurEmulator,
+};

@@ -1,6 +1,7 @@
 /** The `sluice` command line. */
 import { Command } from 'commander';
-import { registry as defaultRegistry } from '../../connectors/index.js';
+import { emulators, registry as defaultRegistry } from '../../connectors/index.js';
+import { emulateCommand } from './emulate.js';
 import type { Registry } from '../connector/registry.js';
 import { attentionCommands } from './attention.js';
 import type { CliIo } from './common.js';
@@ -22,6 +23,7 @@ export function buildProgram(io: CliIo): Command {
   attentionCommands(program, io);
   schemaCommands(program, io);
   demoCommand(program, io);
+  emulateCommand(program, io, emulators);
   return program;
 }
 

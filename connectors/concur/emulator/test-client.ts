@@ -1,0 +1,49 @@
+/** Raw HTTP helpers for the emulator's own tests (the connector has its own client). */
+import { got } from 'got';
+import type { ConcurEmulator } from './index.js';
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
+}
+
+export async function raw(
+  url: string,
+  init: { method?: string; json?: unknown; form?: Record<string, string>; token?: string; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  const res = await got(url, {
+    method: (init.method ?? 'GET') as 'GET',
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+    headers: { accept: 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }), ...init.headers },
+    ...(init.json !== undefined && { json: init.json }),
+    ...(init.form !== undefined && { form: init.form }),
+  });
+  const text = res.body;
+  return { status: res.statusCode, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+export function passwordGrant(emu: ConcurEmulator, overrides: Record<string, string> = {}): Record<string, string> {
+  const c = emu.credentials;
+  return {
+    client_id: c.clientId,
+    client_secret: c.clientSecret,
+    grant_type: 'password',
+    credtype: 'authtoken',
+    username: c.companyUuid,
+    password: c.requestToken,
+    ...overrides,
+  };
+}
+
+/** A fresh company token from the company's region. */
+export async function companyToken(emu: ConcurEmulator): Promise<{ access: string; refresh: string }> {
+  const res = await raw(emu.tokenUrl, { method: 'POST', form: passwordGrant(emu) });
+  if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { access: res.body.access_token as string, refresh: res.body.refresh_token as string };
+}
+
+export async function api(emu: ConcurEmulator, token: string, method: string, path: string, json?: unknown): Promise<RawResponse> {
+  return raw(`${emu.baseUrl}${path}`, { method, token, ...(json !== undefined && { json }) });
+}

@@ -1,0 +1,136 @@
+/**
+ * `fis-documents` (source with `confirm`): Financial Integration Service v4 documents. A read lists
+ * READY documents page by page and acknowledges each page before yielding it (a document whose
+ * acknowledgement fails, e.g. recalled, is never posted); documents acknowledged by an earlier run
+ * but never confirmed are delivered again first. After the target applied them, `confirm` sends the
+ * posting confirmation (success with the ERP document number, or error with the reason).
+ */
+import type { ConfirmOutcome, DataRecord, SourceResource } from '../../../engine/connector/types.js';
+import { docsOf, FIS_DOC_TYPES, fisPath, sourceIdOf } from './fis-api.js';
+import { confirmPostings } from './fis-confirm.js';
+import { FisPending, type PendingDoc } from './fis-pending.js';
+import type { ConcurResource, ResourceEnv } from './resource.js';
+
+type Json = Record<string, unknown>;
+
+export const fisOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    docType: { type: 'string', enum: FIS_DOC_TYPES, default: 'expense', title: 'Document type', description: 'FIS transaction type.' },
+    systemId: { type: 'string', maxLength: 50, title: 'System id', description: 'Overrides the connection\'s systemId for this pipeline.', examples: ['SAPB1-PROD'] },
+    pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 25, title: 'Page size', description: 'Documents per page (FIS `limit`).' },
+    postingCompanyId: { type: 'string', maxLength: 32, title: 'ERP company id', description: '`postingDocs[].companyId` sent with success confirmations.', examples: ['NWI01'] },
+  },
+} as const;
+
+export interface FisOptions {
+  docType?: string;
+  systemId?: string;
+  pageSize?: number;
+  postingCompanyId?: string;
+}
+
+interface AckResult {
+  docId?: string;
+  code?: number;
+  acknowledgeResult?: string;
+  errorMessage?: string;
+}
+
+function source(env: ResourceEnv, options: DataRecord): SourceResource {
+  const o = options as FisOptions;
+  const docType = o.docType ?? 'expense';
+  const systemId = o.systemId ?? env.config.systemId;
+  const pending = new FisPending(env.context.credentials, env.context.connectionName, docType);
+  const log = env.context.logger;
+
+  async function acknowledge(docs: Json[]): Promise<Json[]> {
+    const entries: PendingDoc[] = docs.map((d) => ({ id: String(d.id), ...(sourceIdOf(d) && { sourceId: sourceIdOf(d) }) }));
+    await pending.add(entries);
+    const res = await env.client.request<AckResult[]>({
+      method: 'POST',
+      path: `${fisPath(docType)}/acknowledgements`,
+      json: { systemId, ids: entries.map((e) => e.id) },
+      family: 'fis',
+      op: 'POST fis acknowledgements',
+      idempotent: true,
+    });
+    const results = new Map((Array.isArray(res.body) ? res.body : []).map((r) => [String(r.docId), r]));
+    const acked = docs.filter((d) => results.get(String(d.id))?.acknowledgeResult === 'SUCCESS');
+    const refused = docs.filter((d) => !acked.includes(d));
+    for (const d of refused) {
+      const r = results.get(String(d.id));
+      log.warn({ docId: d.id, code: r?.code, reason: r?.errorMessage }, 'concur: FIS document not acknowledged; it is not delivered');
+    }
+    if (refused.length > 0) await pending.remove(refused.map((d) => String(d.id)));
+    return acked.map((d) => ({ ...d, docStatus: 'ACKNOWLEDGED' }));
+  }
+
+  async function* redeliver(seen: Set<string>): AsyncGenerator<Json[]> {
+    const left = await pending.list();
+    const done: string[] = [];
+    const again: Json[] = [];
+    for (const p of left) {
+      if (!p.sourceId) continue;
+      const res = await env.client.request({
+        method: 'GET',
+        path: fisPath(docType),
+        searchParams: { docId: p.sourceId, ignoreDocumentStatus: 'yes', page: 0, limit: 100 },
+        family: 'fis',
+        op: 'GET fis documents',
+      });
+      const doc = docsOf(res.body).docs.find((d) => String(d.id) === p.id);
+      if (doc?.docStatus === 'ACKNOWLEDGED') {
+        seen.add(p.id);
+        again.push(doc);
+      } else if (doc?.docStatus !== 'READY') {
+        // Confirmed (by a run that stopped before it could record that), recalled, or gone.
+        if (doc?.docStatus === 'RECALLED') log.warn({ docId: p.id }, 'concur: an acknowledged FIS document was recalled before its posting was confirmed');
+        done.push(p.id);
+      } else done.push(p.id); // READY again: the normal listing picks it up
+    }
+    if (done.length > 0) await pending.remove(done);
+    if (again.length > 0) yield again;
+  }
+
+  return {
+    async *read(request) {
+      const seen = new Set<string>();
+      yield* redeliver(seen);
+      const limit = o.pageSize ?? Math.min(100, request.pageSize ?? 25);
+      for (let page = 0; ; ) {
+        const res = await env.client.request({ method: 'GET', path: fisPath(docType), searchParams: { page, limit }, family: 'fis', op: 'GET fis documents' });
+        const { docs, totalPages } = docsOf(res.body);
+        if (docs.length === 0) return;
+        const fresh = docs.filter((d) => !seen.has(String(d.id)));
+        for (const d of docs) seen.add(String(d.id));
+        if (fresh.length === 0) {
+          // Only documents whose acknowledgement failed remain on this page: move on.
+          page += 1;
+          if (totalPages !== undefined && page >= totalPages) return;
+          continue;
+        }
+        const acked = await acknowledge(fresh);
+        if (acked.length > 0) yield acked;
+        // Acknowledged documents leave the READY list, so the same page number now holds the next ones.
+      }
+    },
+    async confirm(outcomes: ConfirmOutcome[]) {
+      const done = await confirmPostings(env, { docType, systemId, ...(o.postingCompanyId && { postingCompanyId: o.postingCompanyId }) }, outcomes);
+      if (done.length > 0) await pending.remove(done);
+    },
+  };
+}
+
+export const fisDocuments: ConcurResource = {
+  name: 'fis-documents',
+  definition: {
+    description: 'Financial Integration Service v4 documents (expense, invoice, ...): acknowledged when read, posting-confirmed after the target applied them.',
+    roles: ['source'],
+    key: 'id',
+    optionsSchema: fisOptionsSchema,
+    capabilities: { confirm: true },
+  },
+  source,
+};

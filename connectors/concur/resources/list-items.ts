@@ -1,0 +1,139 @@
+/**
+ * `list-items` (source, lookup, target): List v4 items of one list, keyed by the long code.
+ * Reads walk the hierarchy (pages of 100); writes go through the bulk API (250 a call). A sync
+ * that changed k of N items costs the reads of the list plus ceil(k / 250) writes per kind
+ * (creates; updates and deactivations). Removal is `deactivate`: the bulk API's `deleted: true`
+ * is a soft delete (the item stays, `isDeleted`, reversible with `deleted: false`).
+ */
+import type { DataRecord, SourceResource, TargetBinding, TargetRecord, TargetResource, WriteOp } from '../../../engine/connector/types.js';
+import { deriveCodes, listCodeProblems, listNameProblems } from './list-codes.js';
+import { readListItems, resolveListId, type ListItemRecord } from './list-items-read.js';
+import { LIST_BULK_LIMIT, writeListItems } from './list-items-write.js';
+import type { ConcurResource, ResourceEnv } from './resource.js';
+
+export { listCodeProblems } from './list-codes.js';
+
+export const listItemOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  anyOf: [{ required: ['list'] }, { required: ['listId'] }],
+  properties: {
+    list: { type: 'string', minLength: 1, title: 'List name', description: 'The list\'s name (List v4 `value`).', examples: ['Cost Centers', 'Projects'] },
+    listId: { type: 'string', minLength: 1, title: 'List id', description: 'The list\'s id, instead of its name.', examples: ['7a3e5c1d-0b4f-4e2a-9c8d-1f2e3d4c5b6a'] },
+    includeDeleted: { type: 'boolean', default: false, title: 'Include deleted items', description: 'Source: also read items marked deleted (isDeleted: true).' },
+  },
+} as const;
+
+interface Options {
+  list?: string;
+  listId?: string;
+  includeDeleted?: boolean;
+}
+
+/** The comparable record: what a transform produces for this target. */
+function comparable(r: ListItemRecord): DataRecord {
+  return { code: r.code, shortCode: r.shortCode, ...(r.parentCode && { parentCode: r.parentCode }), value: r.value, isDeleted: r.isDeleted };
+}
+
+function toTarget(r: ListItemRecord, keyField: string): TargetRecord {
+  const record = comparable(r);
+  // The bulk API addresses items by long code, and a create answers no id: the long code is the id.
+  return { key: String(record[keyField] ?? r.code), id: r.code, record, active: !r.isDeleted };
+}
+
+/** Problems of a target record, before anything is sent (the engine calls it for every planned record). */
+export function checkListItem(record: DataRecord): string[] {
+  const { problems } = deriveCodes(record);
+  return [...problems, ...listNameProblems(record.value)];
+}
+
+/** `sluice validate`: literal codes and names a transform assigns. */
+export function lintListItemLiterals(fields: Record<string, string>): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  for (const field of ['shortCode', 'code', 'parentCode'] as const) {
+    const v = fields[field];
+    if (v === undefined) continue;
+    const segments = field === 'shortCode' ? [v] : v.split('-');
+    for (const seg of segments) for (const message of listCodeProblems(seg)) out.push({ field, message });
+  }
+  if (fields.value !== undefined) for (const message of listNameProblems(fields.value)) out.push({ field: 'value', message });
+  return out;
+}
+
+function source(env: ResourceEnv, options: DataRecord): SourceResource {
+  const o = options as Options;
+  return {
+    async *read() {
+      const listId = await resolveListId(env.client, o);
+      for await (const page of readListItems(env.client, listId, o.includeDeleted === true)) yield page;
+    },
+  };
+}
+
+function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): TargetResource {
+  const o = options as Options;
+  const keyField = binding.keyField ?? 'code';
+  let listId: string | undefined;
+  let index: Map<string, ListItemRecord> | undefined;
+
+  async function ensureList(): Promise<string> {
+    listId ??= await resolveListId(env.client, o);
+    return listId;
+  }
+
+  async function load(): Promise<Map<string, ListItemRecord>> {
+    if (index) return index;
+    const id = await ensureList();
+    const map = new Map<string, ListItemRecord>();
+    for await (const page of readListItems(env.client, id, true)) for (const r of page) map.set(r.code, r);
+    index = map;
+    return map;
+  }
+
+  return {
+    async lookup(keys) {
+      const map = await load();
+      const wanted = new Set(keys);
+      const out = new Map<string, TargetRecord>();
+      for (const r of map.values()) {
+        const t = toTarget(r, keyField);
+        if (wanted.has(t.key)) out.set(t.key, t);
+      }
+      return out;
+    },
+    async *list() {
+      const map = await load();
+      const all = [...map.values()].map((r) => toTarget(r, keyField));
+      for (let i = 0; i < all.length; i += 500) yield all.slice(i, i + 500);
+    },
+    async write(ops: WriteOp[]) {
+      const id = await ensureList();
+      const { outcomes, written } = await writeListItems(env.client, id, ops);
+      if (index) {
+        for (const w of written) {
+          const existing = index.get(w.code);
+          if (existing) index.set(w.code, { ...existing, ...(w.value !== undefined && { value: w.value }), isDeleted: w.deleted });
+          else if (w.codes) {
+            index.set(w.code, { id: '', listId: id, code: w.code, shortCode: w.codes.shortCode, ...(w.codes.parentCode && { parentCode: w.codes.parentCode }), value: w.value ?? '', level: w.codes.level, isDeleted: false });
+          }
+        }
+      }
+      return outcomes;
+    },
+  };
+}
+
+export const listItems: ConcurResource = {
+  name: 'list-items',
+  definition: {
+    description: 'List v4 items of one list (hierarchical long codes such as SALES-CC100); written through the bulk API.',
+    roles: ['source', 'lookup', 'target'],
+    key: 'code',
+    optionsSchema: listItemOptionsSchema,
+    capabilities: { bulkSize: LIST_BULK_LIMIT, modes: ['create', 'upsert', 'mirror'], deleteActions: ['deactivate'], list: true },
+    check: checkListItem,
+    lintLiterals: lintListItemLiterals,
+  },
+  source,
+  target,
+};

@@ -1,0 +1,36 @@
+/** Every user of the company (Identity v4.1, 1,000 a page), indexed by userName, read once per target. */
+import type { ConcurClient } from '../client.js';
+import { identityPages } from './paging.js';
+
+type Json = Record<string, unknown>;
+
+export const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+export function userKey(userName: unknown): string {
+  return String(userName ?? '').toLowerCase();
+}
+
+export class UserDirectory {
+  private index: Map<string, Json> | undefined;
+
+  constructor(
+    private readonly client: ConcurClient,
+    private readonly filter?: string,
+  ) {}
+
+  async all(): Promise<Map<string, Json>> {
+    if (this.index) return this.index;
+    const map = new Map<string, Json>();
+    for await (const page of identityPages(this.client, this.filter, 1000)) for (const u of page) map.set(userKey(u.userName), u);
+    this.index = map;
+    return map;
+  }
+
+  async get(userName: string): Promise<Json | undefined> {
+    return (await this.all()).get(userKey(userName));
+  }
+
+  remember(user: Json): void {
+    this.index?.set(userKey(user.userName), user);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * `users` (source, lookup, target): Identity v4.1 users keyed by `userName`; written through User
+ * Provisioning v4 SCIM bulk (100 operations a request) and polled until every operation settles.
+ * Creates send the SCIM document; updates send one `replace` per changed attribute (per changed
+ * attribute of an extension); deactivation sets `active: false`. Reads return core + enterprise
+ * attributes; with `includeSpend` a target also reads each looked-up user's spend extensions.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { DataRecord, SourceResource, TargetBinding, TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../../../engine/connector/types.js';
+import { ConnectorError } from '../../../engine/errors.js';
+import { mapLimit } from './map-limit.js';
+import { identityPages } from './paging.js';
+import type { ConcurResource, ResourceEnv } from './resource.js';
+import { PATCH_SCHEMA, runScimBulk, SCIM_BULK_LIMIT, type BulkOperation } from './scim-bulk.js';
+import { UserDirectory, userKey } from './user-directory.js';
+
+type Json = Record<string, unknown>;
+
+const CORE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+const NOT_COMPARED = new Set(['id', 'meta', 'schemas']);
+
+export const userOptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    filter: { type: 'string', title: 'SCIM filter', description: 'Only users matching this Identity filter, e.g. `active eq true`.', examples: ['active eq true'] },
+    pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 1000, title: 'Page size', description: 'Users per Identity v4.1 page.' },
+    includeSpend: { type: 'boolean', default: false, title: 'Compare spend extensions', description: 'Target: also read the spend extensions of looked-up users (one call per user) so they can be compared.' },
+  },
+} as const;
+
+interface Options {
+  filter?: string;
+  pageSize?: number;
+  includeSpend?: boolean;
+}
+
+export function comparableUser(u: Json): DataRecord {
+  const out: DataRecord = {};
+  for (const [k, v] of Object.entries(u)) if (!NOT_COMPARED.has(k) && v !== null) out[k] = v;
+  return out;
+}
+
+/** One `replace` per changed attribute; extension attributes one by one (`urn:...:User:costCenter`). */
+export function patchOperations(before: Json, after: Json): Json[] {
+  const ops: Json[] = [];
+  for (const [key, value] of Object.entries(after)) {
+    if (NOT_COMPARED.has(key) || isDeepStrictEqual(before[key], value)) continue;
+    if (key.startsWith('urn:') && value && typeof value === 'object' && !Array.isArray(value)) {
+      const prev = (before[key] ?? {}) as Json;
+      for (const [attr, v] of Object.entries(value as Json)) {
+        if (!isDeepStrictEqual(prev[attr], v)) ops.push({ op: 'replace', path: `${key}:${attr}`, value: v });
+      }
+    } else if (value && typeof value === 'object' && !Array.isArray(value) && before[key] && typeof before[key] === 'object') {
+      ops.push({ op: 'replace', path: key, value: { ...(before[key] as Json), ...(value as Json) } });
+    } else {
+      ops.push({ op: 'replace', path: key, value });
+    }
+  }
+  return ops;
+}
+
+export function checkUser(record: DataRecord): string[] {
+  const problems: string[] = [];
+  if (typeof record.userName !== 'string' || record.userName === '') problems.push('a user needs userName');
+  const name = record.name as Json | undefined;
+  if (name !== undefined && (typeof name.givenName !== 'string' || typeof name.familyName !== 'string')) problems.push('name needs givenName and familyName');
+  return problems;
+}
+
+function source(env: ResourceEnv, options: DataRecord): SourceResource {
+  const o = options as Options;
+  return {
+    async *read(request) {
+      for await (const page of identityPages(env.client, o.filter, o.pageSize ?? Math.min(1000, request.pageSize ?? 1000))) yield page;
+    },
+  };
+}
+
+function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): TargetResource {
+  const o = options as Options;
+  if (binding.keyField && binding.keyField !== 'userName') {
+    throw new ConnectorError('CONCUR_USERS_KEY', `the users target is keyed by userName, not ${binding.keyField}`);
+  }
+  const directory = new UserDirectory(env.client, o.filter);
+  const spendOf = async (id: string): Promise<Json> => {
+    const res = await env.client.request<Json>({ method: 'GET', path: `/profile/spend/v4.1/Users/${encodeURIComponent(id)}`, family: 'scim', op: 'GET spend user' });
+    const out: Json = {};
+    for (const [k, v] of Object.entries(res.body ?? {})) if (k.startsWith('urn:ietf:params:scim:schemas:extension:spend:')) out[k] = v;
+    return out;
+  };
+  const toTarget = (u: Json, spend: Json = {}): TargetRecord => ({
+    key: String(u.userName),
+    id: String(u.id),
+    record: { ...comparableUser(u), ...spend },
+    active: u.active !== false,
+  });
+  return {
+    async lookup(keys) {
+      const all = await directory.all();
+      const found = keys.map((k) => [k, all.get(userKey(k))] as const).filter((e): e is readonly [string, Json] => e[1] !== undefined);
+      const spend = o.includeSpend ? await mapLimit(found, 4, ([, u]) => spendOf(String(u.id))) : [];
+      return new Map(found.map(([k, u], i) => [k, toTarget(u, spend[i])]));
+    },
+    async *list() {
+      yield [...(await directory.all()).values()].map((u) => toTarget(u));
+    },
+    async write(ops: WriteOp[]) {
+      const bulk: BulkOperation[] = [];
+      const byBulkId = new Map<string, WriteOp>();
+      const outcomes: WriteOutcome[] = [];
+      ops.forEach((op, i) => {
+        const bulkId = `${op.op}-${i}`;
+        if (op.op === 'create') {
+          const urns = Object.keys(op.record).filter((k) => k.startsWith('urn:'));
+          bulk.push({ bulkId, method: 'POST', path: '/Users', data: { active: true, ...op.record, schemas: [CORE_SCHEMA, ...urns] } });
+        } else {
+          const operations = op.op === 'delete' ? [{ op: 'replace', path: 'active', value: false }] : patchOperations(op.before, op.record);
+          if (operations.length === 0) {
+            outcomes.push({ key: op.key, ok: true, id: op.id });
+            return;
+          }
+          bulk.push({ bulkId, method: 'PATCH', path: `/Users/${op.id}`, data: { schemas: [PATCH_SCHEMA], Operations: operations } });
+        }
+        byBulkId.set(bulkId, op);
+      });
+      const results = await runScimBulk(env.client, env.config, bulk, env.context.signal);
+      for (const [bulkId, op] of byBulkId) {
+        const r = results.get(bulkId);
+        if (r?.ok) {
+          const id = r.resourceId ?? (op.op === 'create' ? undefined : op.id);
+          outcomes.push({ key: op.key, ok: true, ...(id && { id }) });
+          const known = op.op === 'create' ? {} : ((await directory.get(op.key)) ?? {});
+          if (id) directory.remember(op.op === 'delete' ? { ...known, active: false } : { ...known, ...op.record, id });
+        } else outcomes.push({ key: op.key, ok: false, error: r?.error ?? new ConnectorError('CONCUR_PROVISION_FAILED', 'no result', { retryable: true, recordKey: op.key }) });
+      }
+      return outcomes;
+    },
+  };
+}
+
+export const users: ConcurResource = {
+  name: 'users',
+  definition: {
+    description: 'Users (Identity v4.1 read, User Provisioning v4 SCIM bulk write with status polling), keyed by userName.',
+    roles: ['source', 'lookup', 'target'],
+    key: 'userName',
+    optionsSchema: userOptionsSchema,
+    capabilities: { bulkSize: SCIM_BULK_LIMIT, modes: ['create', 'upsert', 'mirror'], deleteActions: ['deactivate'], list: true },
+    check: checkUser,
+  },
+  source,
+  target,
+};
