@@ -17,9 +17,10 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Hash of a record the engine is about to write, for the ledger (field order as the transform made it). */
-export function payloadHash(record: unknown): string {
-  return createHash('sha1').update(JSON.stringify(record)).digest('base64url');
+/** Hash of a record the engine is about to write (or its JSON), for the ledger; field order as the transform made it. */
+export function payloadHash(recordOrJson: unknown): string {
+  const json = typeof recordOrJson === 'string' ? recordOrJson : JSON.stringify(recordOrJson);
+  return createHash('sha1').update(json).digest('base64url');
 }
 
 export function recordHash(record: unknown): string {

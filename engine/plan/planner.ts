@@ -84,11 +84,12 @@ export class Planner {
     await this.input.spill.add({ t: 'att', att });
   }
 
-  private async emit(op: Omit<PlanOp, 'seq'>): Promise<void> {
+  /** Records one operation; `recordJson` is the record already serialised (for its hash), reused by the spill. */
+  private async emit(op: Omit<PlanOp, 'seq'>, recordJson?: string): Promise<void> {
     const full: PlanOp = { seq: this.seq++, ...op };
     this.counts[op.op]++;
     if (op.op !== 'noop') this.planHasher.update(`${op.op}\u0000${op.key}\u0000${op.payloadHash ?? ''}\u0000${op.targetHash}\n`);
-    await this.input.spill.add({ t: 'op', op: full });
+    await this.input.spill.add({ t: 'op', op: full }, recordJson);
   }
 
   private sourceKeyOf(record: DataRecord): string {
@@ -156,7 +157,8 @@ export class Planner {
       for (const out of outputs) {
         let key: string;
         try {
-          key = await input.key(out);
+          const k = input.key(out);
+          key = typeof k === 'string' ? k : await k;
         } catch (err) {
           this.unkeyed++;
           await this.park({ sourceKey, stage: 'key', code: (err as SluiceError).code ?? 'KEY_FAILED', message: describeError(err), payload: record });
@@ -191,7 +193,8 @@ export class Planner {
       for await (const page of input.target.list()) {
         for (const rec of page) {
           try {
-            this.listIndex.set(await input.key(rec.record), rec);
+            const k = input.key(rec.record);
+            this.listIndex.set(typeof k === 'string' ? k : await k, rec);
           } catch {
             // a target record without a computable key cannot match any source record
           }
@@ -214,7 +217,8 @@ export class Planner {
       const ex = existing.get(item.key);
       const le = ledger.get(item.key);
       const targetHash = this.addTargetState(item.key, ex);
-      const base = { key: item.key, sourceKey: item.sourceKey, targetHash, payloadHash: payloadHash(item.record) };
+      const json = JSON.stringify(item.record);
+      const base = { key: item.key, sourceKey: item.sourceKey, targetHash, payloadHash: payloadHash(json) };
       if (!ex) {
         if (le && le.status === 'written' && input.capabilities.immutable) {
           const reason = `the ledger records key ${item.key} as written (target id ${le.targetId ?? '?'}, run ${le.runId}) but the target has no record with that key; it is not posted again. Check the target, then re-sync the record to post it anew`;
@@ -222,7 +226,7 @@ export class Planner {
           await this.park({ sourceKey: item.sourceKey, dedupeKey: item.key, stage: 'locked', code: 'LEDGER_TARGET_MISSING', message: reason, payload: item.record });
           continue;
         }
-        await this.emit({ ...base, op: 'create', record: item.record });
+        await this.emit({ ...base, op: 'create', record: item.record }, json);
         continue;
       }
       const changes = diffRecords(item.record, ex.record);
@@ -240,7 +244,7 @@ export class Planner {
         await this.park({ sourceKey: item.sourceKey, dedupeKey: item.key, stage: 'locked', code: 'TARGET_LOCKED', message: reason, payload: item.record });
         continue;
       }
-      await this.emit({ ...base, op: 'update', record: item.record, targetId: ex.id, changes, before: ex.record, ...(inactive && { reactivate: true }) });
+      await this.emit({ ...base, op: 'update', record: item.record, targetId: ex.id, changes, before: ex.record, ...(inactive && { reactivate: true }) }, json);
     }
   }
 }

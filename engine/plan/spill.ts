@@ -29,8 +29,11 @@ export class Spill {
     private readonly heapBudget = DEFAULT_HEAP_BUDGET,
   ) {}
 
-  /** Appends one item; resolves when it is buffered (back-pressure aware). */
-  async add(item: SpillItem): Promise<void> {
+  /**
+   * Appends one item; resolves when it is buffered (back-pressure aware). `recordJson`, when given,
+   * is the op's record already serialised: it is spliced into the line instead of serialised again.
+   */
+  async add(item: SpillItem, recordJson?: string): Promise<void> {
     this.count++;
     if (!this.onDisk) {
       this.memory.push(item);
@@ -41,7 +44,11 @@ export class Spill {
       mkdirSync(dirname(this.path), { recursive: true });
       this.stream = createWriteStream(this.path, { encoding: 'utf8' });
     }
-    const line = JSON.stringify(item) + '\n';
+    let line: string;
+    if (recordJson !== undefined && item.t === 'op' && item.op.record !== undefined) {
+      const { record: _record, ...rest } = item.op;
+      line = `{"t":"op","op":${JSON.stringify(rest).slice(0, -1)},"record":${recordJson}}}\n`;
+    } else line = JSON.stringify(item) + '\n';
     this.buffer.push(line);
     this.bufferedBytes += line.length;
     if (this.bufferedBytes >= 256 * 1024) await this.flush();

@@ -9,7 +9,7 @@ import type { BoundResource, LoadedPipeline } from '../config/pipeline.js';
 import { resolveRefs } from '../config/refs.js';
 import type { Logger } from '../runtime/logger.js';
 import type { StateStore } from '../state/store.js';
-import { compileKey, isFieldPath } from '../transform/key.js';
+import { compileKey, isFieldPath, keyOrUndefined } from '../transform/key.js';
 import type { LookupTable } from '../transform/transform.js';
 
 export class OpenConnections {
@@ -105,7 +105,7 @@ export async function loadLookups(pipeline: LoadedPipeline, conns: OpenConnectio
     for await (const page of source.read({})) {
       for (const rec of page) {
         let k: string | undefined;
-        if (key) k = await key(rec).catch(() => undefined);
+        if (key) k = await keyOrUndefined(key, rec);
         else {
           const v = rec[spec.key];
           k = v === undefined || v === null ? undefined : String(v);

@@ -17,7 +17,7 @@ export function stripMeta(record: DataRecord): DataRecord {
 export interface FixtureData {
   records: DataRecord[];
   /** Computes a target snapshot record's key (the pipeline's dedupe key). */
-  keyOf?: (record: DataRecord) => Promise<string>;
+  keyOf?: (record: DataRecord) => string | Promise<string>;
 }
 
 export function fixtureConnector(name: string, resourceName: string, resource: ResourceDefinition, data: FixtureData): ConnectorDefinition {

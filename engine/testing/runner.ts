@@ -16,7 +16,7 @@ import { YamlFile } from '../config/yaml-file.js';
 import { silentLogger } from '../runtime/logger.js';
 import { runSession } from '../run/session.js';
 import { openStateStore } from '../state/store.js';
-import { compileKey } from '../transform/key.js';
+import { compileKey, keyOrUndefined, type KeyFn } from '../transform/key.js';
 import { Transform, type LookupTable } from '../transform/transform.js';
 import { describeError } from '../errors.js';
 import { fixtureConnector, stripMeta } from './fixture-connector.js';
@@ -35,7 +35,7 @@ export interface CaseResult {
 /** Any `${env:X}` resolves during offline tests: nothing connects anywhere. */
 const anyEnv = new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? `test-${k}` : undefined) }) as NodeJS.ProcessEnv;
 
-function rebind(bound: BoundResource, label: string, records: DataRecord[], keyOf?: (r: DataRecord) => Promise<string>): BoundResource {
+function rebind(bound: BoundResource, label: string, records: DataRecord[], keyOf?: KeyFn): BoundResource {
   const connector = fixtureConnector(`fixture-${label}`, bound.name, bound.definition, { records, ...(keyOf && { keyOf }) });
   return { ...bound, connector, connection: { ...bound.connection, name: `fixture-${label}`, connector: connector.name, config: {} } };
 }
@@ -46,7 +46,7 @@ async function transformed(pipeline: LoadedPipeline, c: TestCase): Promise<DataR
     const key = compileKey(spec.key);
     const map = new Map<string, DataRecord>();
     for (const r of c.lookups?.[name] ?? []) {
-      const k = await key(r).catch(() => undefined);
+      const k = await keyOrUndefined(key, r);
       if (k !== undefined && !map.has(k)) map.set(k, r);
     }
     lookups.set(name, { get: (k) => map.get(k), size: map.size });

@@ -13,7 +13,8 @@ export function isFieldPath(key: string): boolean {
   return FIELD_PATH.test(key);
 }
 
-export type KeyFn = (record: DataRecord) => Promise<string>;
+/** A key function: synchronous for plain fields, a promise for JSONata expressions. */
+export type KeyFn = (record: DataRecord) => string | Promise<string>;
 
 function readPath(record: DataRecord, parts: string[]): unknown {
   let cur: unknown = record;
@@ -38,10 +39,19 @@ export function compileKey(spec: string): KeyFn {
     const parts = spec.split('.');
     if (parts.length === 1) {
       const f = parts[0]!;
-      return (record) => Promise.resolve(toKey(record[f], spec));
+      return (record) => toKey(record[f], spec);
     }
-    return (record) => Promise.resolve(toKey(readPath(record, parts), spec));
+    return (record) => toKey(readPath(record, parts), spec);
   }
   const expr = jsonata(spec);
   return async (record) => toKey(await expr.evaluate(record), spec);
+}
+
+/** The key of a record, or undefined when it has none (lookup tables and target snapshots skip those). */
+export async function keyOrUndefined(fn: KeyFn, record: DataRecord): Promise<string | undefined> {
+  try {
+    return await fn(record);
+  } catch {
+    return undefined;
+  }
 }

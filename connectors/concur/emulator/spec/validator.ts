@@ -21,8 +21,8 @@ import addFormatsModule from 'ajv-formats';
 
 type Schema = Record<string, unknown>;
 
-/** `<repo>/../shared/reference/specs/concur` (the repo root is four levels above this file); SLUICE_CONCUR_SPECS overrides. */
-export const DEFAULT_SPEC_DIR = process.env.SLUICE_CONCUR_SPECS ?? fileURLToPath(new URL('../../../../../shared/reference/specs/concur/', import.meta.url));
+/** The vendored copy `<repo>/test/fixtures/specs/concur` (byte-for-byte upstream files); SLUICE_CONCUR_SPECS overrides. */
+export const DEFAULT_SPEC_DIR = process.env.SLUICE_CONCUR_SPECS ?? fileURLToPath(new URL('../../../../test/fixtures/specs/concur/', import.meta.url));
 
 /** v3 date-time: `2025-02-12T15:02:00` (no zone) as well as RFC 3339. */
 const LENIENT_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;

@@ -1,0 +1,75 @@
+/** Options of the Service Layer emulator, with their defaults. */
+import { fileURLToPath } from 'node:url';
+import type { Entity } from './edm/codec.js';
+import type { EntitySetName } from './edm/model.js';
+import type { NextLinkStyle } from './dialect.js';
+
+export interface EmulatorUser {
+  userName: string;
+  password: string;
+}
+
+export interface SapB1EmulatorOptions {
+  /** Port on 127.0.0.1 (default 0: a random free port). */
+  port?: number;
+  host?: string;
+  /** Directory of `<EntitySet>.json` fixture files (default: the shipped demo company). */
+  fixturesDir?: string;
+  /** Extra entities added after the fixtures, e.g. `{ Projects: [...2000 projects] }`. */
+  seed?: Partial<Record<EntitySetName, Entity[]>>;
+  /** Idle timeout of a session (sliding), in minutes (default 30, as `b1s.conf`). */
+  sessionTimeoutMinutes?: number;
+  /** The same in seconds, for tests that expire sessions in real time; wins over minutes. */
+  sessionTimeoutSeconds?: number;
+  /** How long a Login takes (real servers take seconds; default 0). */
+  loginDelayMs?: number;
+  /** A Login arriving while another is in flight fails with 500 / 299 (default true). */
+  rejectParallelLogins?: boolean;
+  /** `PageSize` of b1s.conf (default 20; 0 disables paging). */
+  defaultPageSize?: number;
+  /** Company database the Login must name (default `SBO_NORTHWIND`). */
+  companyDb?: string;
+  /** Accepted users (default `manager` / `manager`). */
+  users?: EmulatorUser[];
+  /** Form of nextLink (default: v1 `/b1s/v1/X?..`, v2 `X?..`). */
+  nextLinkStyle?: NextLinkStyle;
+  /** String comparisons in $filter ignore case (SQL Server; default false as on HANA). */
+  caseInsensitive?: boolean;
+  /** Local currency (default USD) and rates to it for foreign-currency journal lines. */
+  localCurrency?: string;
+  rates?: Record<string, number>;
+  /** Load-balancer nodes to spread sessions over (ROUTEID `.node1`..; default 2). */
+  nodes?: number;
+  /** Serve https with this key and certificate (PEM) instead of http. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
+}
+
+export interface ResolvedEmulatorOptions extends Required<Omit<SapB1EmulatorOptions, 'seed' | 'sessionTimeoutSeconds' | 'sessionTimeoutMinutes' | 'tls'>> {
+  seed: Partial<Record<EntitySetName, Entity[]>>;
+  sessionTimeoutMs: number;
+  tls: SapB1EmulatorOptions['tls'];
+}
+
+export const DEMO_FIXTURES_DIR = fileURLToPath(new URL('./fixtures/demo/', import.meta.url));
+
+export function resolveEmulatorOptions(o: SapB1EmulatorOptions = {}): ResolvedEmulatorOptions {
+  const timeoutMs = o.sessionTimeoutSeconds !== undefined ? o.sessionTimeoutSeconds * 1000 : (o.sessionTimeoutMinutes ?? 30) * 60_000;
+  return {
+    port: o.port ?? 0,
+    host: o.host ?? '127.0.0.1',
+    fixturesDir: o.fixturesDir ?? DEMO_FIXTURES_DIR,
+    seed: o.seed ?? {},
+    sessionTimeoutMs: timeoutMs,
+    loginDelayMs: o.loginDelayMs ?? 0,
+    rejectParallelLogins: o.rejectParallelLogins ?? true,
+    defaultPageSize: o.defaultPageSize ?? 20,
+    companyDb: o.companyDb ?? 'SBO_NORTHWIND',
+    users: o.users ?? [{ userName: 'manager', password: 'manager' }],
+    nextLinkStyle: o.nextLinkStyle ?? 'version-default',
+    caseInsensitive: o.caseInsensitive ?? false,
+    localCurrency: o.localCurrency ?? 'USD',
+    rates: o.rates ?? { EUR: 1.08, GBP: 1.27, CAD: 0.74 },
+    nodes: o.nodes ?? 2,
+    tls: o.tls,
+  };
+}
