@@ -1,0 +1,115 @@
+/**
+ * The demo environment: the Concur and SAP Business One emulators seeded with the demo company, the
+ * ERP database, and a connections.yaml that points the shipped pipelines at them. `sluice demo` runs
+ * the pipelines against it; the end-to-end tests use the very same environment. The pipelines are
+ * the files a consultant deploys: only connections.yaml differs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { startConcurEmulator, type ConcurEmulator } from '../../../connectors/concur/emulator/index.js';
+import type { ConcurEmulatorOptions } from '../../../connectors/concur/emulator/options.js';
+import { startSapB1Emulator, type SapB1Emulator } from '../../../connectors/sap-b1/emulator/index.js';
+import type { SapB1EmulatorOptions } from '../../../connectors/sap-b1/emulator/options.js';
+import { seedErpDatabase } from './erp-db.js';
+
+export const PIPELINES_DIR = fileURLToPath(new URL('../../../../pipelines/', import.meta.url));
+
+export interface DemoEnvironmentOptions {
+  /** Working directory: connections.yaml, the state store and (by default) the ERP database go here. */
+  dir: string;
+  /** ERP database URL (`mysql://...` for MariaDB); default a SQLite file in `dir`. Seeded unless `seedErp` is false. */
+  erpDbUrl?: string;
+  seedErp?: boolean;
+  concur?: ConcurEmulatorOptions;
+  b1?: SapB1EmulatorOptions;
+}
+
+export interface DemoEnvironment {
+  dir: string;
+  connectionsPath: string;
+  /** `sqlite:<dir>/state.db`: the embedded state store of the demo. */
+  stateUrl: string;
+  /** Secrets the connections file references (`${env:...}`): pass them to sluice's environment. */
+  env: Record<string, string>;
+  erpDbUrl: string;
+  concur: ConcurEmulator;
+  b1: SapB1Emulator;
+  close(): Promise<void>;
+}
+
+/** Splits `mysql://user:password@host/db` into a URL with a `${env:ERP_DB_PASSWORD}` reference and the password. */
+function erpConnection(url: string): { url: string; password?: string } {
+  if (!url.startsWith('mysql://')) return { url };
+  const u = new URL(url);
+  const password = decodeURIComponent(u.password);
+  u.password = '';
+  const bare = u.toString().replace(/^mysql:\/\/([^@]*)@/, 'mysql://$1:${env:ERP_DB_PASSWORD}@');
+  return { url: bare, password };
+}
+
+export async function startDemoEnvironment(options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
+  mkdirSync(options.dir, { recursive: true });
+  const concur = await startConcurEmulator(options.concur ?? {});
+  let b1: SapB1Emulator;
+  try {
+    b1 = await startSapB1Emulator(options.b1 ?? {});
+  } catch (err) {
+    await concur.close();
+    throw err;
+  }
+  const erpDbUrl = options.erpDbUrl ?? `sqlite:${join(options.dir, 'erp.db')}`;
+  try {
+    if (options.seedErp !== false) await seedErpDatabase(erpDbUrl);
+  } catch (err) {
+    await Promise.all([concur.close(), b1.close()]);
+    throw err;
+  }
+  const erp = erpConnection(erpDbUrl);
+  const c = concur.credentials;
+  const env: Record<string, string> = {
+    CONCUR_CLIENT_SECRET: c.clientSecret,
+    CONCUR_REQUEST_TOKEN: c.requestToken,
+    B1_PASSWORD: 'manager',
+    ...(erp.password !== undefined && { ERP_DB_PASSWORD: erp.password }),
+  };
+  const connections = {
+    connections: {
+      concur: {
+        connector: 'concur',
+        authUrl: concur.tokenUrl,
+        clientId: c.clientId,
+        clientSecret: '${env:CONCUR_CLIENT_SECRET}',
+        companyUuid: c.companyUuid,
+        requestToken: '${env:CONCUR_REQUEST_TOKEN}',
+        retry: { attempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
+        provisioning: { pollIntervalMs: 20 },
+      },
+      b1: {
+        connector: 'sap-b1',
+        serviceUrl: b1.url,
+        companyDb: b1.companyDb,
+        username: 'manager',
+        password: '${env:B1_PASSWORD}',
+        retry: { attempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
+      },
+      'erp-db': { connector: 'sql', url: erp.url },
+      mappings: { connector: 'file', baseDir: join(PIPELINES_DIR, 'mappings') },
+    },
+  };
+  const connectionsPath = join(options.dir, 'connections.yaml');
+  writeFileSync(connectionsPath, `# Demo connections: the shipped pipelines pointed at the local emulators.\n${stringify(connections)}`);
+  return {
+    dir: options.dir,
+    connectionsPath,
+    stateUrl: `sqlite:${join(options.dir, 'state.db')}`,
+    env,
+    erpDbUrl,
+    concur,
+    b1,
+    close: async () => {
+      await Promise.all([concur.close(), b1.close()]);
+    },
+  };
+}
