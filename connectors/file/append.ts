@@ -1,6 +1,9 @@
 /**
- * Appends encoded records to a target file in one write, then fsyncs it (and, for a new file, its
- * directory), so an acknowledged write survives a crash. JSON Lines and CSV append at the end; a
+ * Appends encoded records to a target file in one write. The data is in the page cache when this
+ * returns, which survives a crash of the process; the fsync (of the file, and of the directory of a
+ * new file) happens once when the connection closes (`syncFile`), not per write call: the engine
+ * looks a record up by key before creating it again, so data lost to a power cut is re-created,
+ * never duplicated. JSON Lines and CSV append at the end; a
  * JSON array is reopened in place: its closing bracket is overwritten by the new elements and a new
  * bracket. When the write fails, the file is put back to its previous length.
  */
@@ -65,6 +68,17 @@ async function layoutFor(fh: FileHandle, spec: FileSpec, state: FileState): Prom
 }
 
 /** Appends `texts` (encoded records); returns each record's byte offset and updates `state`. */
+/** fsyncs a file written by appends (and its directory when the file is new). */
+export async function syncFile(path: string, isNew: boolean): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  if (isNew) await syncDir(path);
+}
+
 export async function appendRecords(spec: FileSpec, state: FileState, texts: string[]): Promise<number[]> {
   const isNew = state.size === 0;
   let fh: FileHandle;
@@ -91,9 +105,8 @@ export async function appendRecords(spec: FileSpec, state: FileState, texts: str
     await fh.write(payload, 0, payload.length, layout.position);
     const end = layout.position + payload.length;
     if (end < state.size) await fh.truncate(end);
-    await fh.sync();
-    if (isNew) await syncDir(spec.path);
     state.size = end;
+    state.dirty = isNew ? 'new' : (state.dirty ?? 'data');
     if (spec.format === 'csv' && spec.csv.header) state.hasHeader = true;
     return offsets;
   } catch (err) {

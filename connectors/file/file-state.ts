@@ -19,6 +19,8 @@ export interface FileState {
   columns: string[] | undefined;
   /** CSV: the file already starts with its header line. */
   hasHeader: boolean;
+  /** Appended to since the last fsync ('new': the file itself was created). */
+  dirty?: 'new' | 'data';
 }
 
 export async function fileSize(path: string): Promise<number | undefined> {

@@ -1,7 +1,7 @@
 /**
  * The `file` connector: JSON, JSON Lines and CSV files as source, lookup and target. Reads stream;
- * a target keeps only a compact key → offset index in memory, appends creates with an fsync per
- * write call and rewrites the file atomically for updates and deletes.
+ * a target keeps only a compact key → offset index in memory, appends creates (fsynced when the
+ * connection closes) and rewrites the file atomically for updates and deletes.
  */
 import { loadJsonSchema } from '../../engine/connector/load-schema.js';
 import type { Connection, ConnectorDefinition, SourceResource, TargetResource } from '../../engine/connector/types.js';
@@ -61,7 +61,9 @@ export const fileConnector: ConnectorDefinition<FileConfig> = {
       },
       stats: () => ({ apiCalls: Object.values(calls).reduce((a, b) => a + b, 0), calls: { ...calls } }),
       close: async () => {
+        const open = [...targets.values()];
         targets.clear();
+        for (const t of open) await t.flush();
       },
     };
     return connection;

@@ -1,11 +1,11 @@
 /**
  * The `records` resource as a target. Records are keyed by the binding's key field; the target id
- * is the key. Creates append (fsync per write call); updates and deletes rewrite the file
- * atomically. Write calls and lookups are serialised, so one connection never interleaves them.
+ * is the key. Creates append (fsync once, when the connection closes); updates and deletes rewrite
+ * the file atomically. Write calls and lookups are serialised, so one connection never interleaves them.
  */
 import type { DataRecord, TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../../engine/connector/types.js';
 import { asSluiceError, type SluiceError } from '../../engine/errors.js';
-import { appendRecords } from './append.js';
+import { appendRecords, syncFile } from './append.js';
 import { EncodeError, encodeRecord } from './encode.js';
 import { recordError } from './errors.js';
 import { RecordDecoder, located, splitterFor, type FileSpec } from './format.js';
@@ -27,6 +27,16 @@ export class FileTarget implements TargetResource {
     private readonly keyField: string,
     private readonly count: CountCall,
   ) {}
+
+  /** fsyncs what was appended since the last flush (called when the connection closes). */
+  flush(): Promise<void> {
+    return this.serial(async () => {
+      const dirty = this.state?.dirty;
+      if (!dirty || !this.state) return;
+      await syncFile(this.spec.path, dirty === 'new');
+      this.state.dirty = undefined;
+    });
+  }
 
   /** Runs `fn` after every earlier lookup/write of this target finished. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {

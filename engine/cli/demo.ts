@@ -1,34 +1,96 @@
-/** `sluice demo`: the README's main job on embedded defaults (SQLite state under .sluice/). */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/**
+ * `sluice demo`: the README's main job. Starts the Concur and SAP Business One emulators seeded with
+ * the demo company, an ERP database and the embedded SQLite state store under `.sluice/demo/`, runs
+ * the shipped pipelines in order, then plans each of them again to show that nothing is left to
+ * change. Stops everything it started before it returns.
+ */
+import { rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { silentLogger } from '../runtime/logger.js';
-import { runSession } from '../run/session.js';
-import { formatReport } from '../run/report.js';
+import { runSession, type SessionResult } from '../run/session.js';
+import { PIPELINES_DIR, startDemoEnvironment, type DemoEnvironment } from './demo/environment.js';
 import { write, type CliIo } from './common.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+/** The order matters: lists and users exist in Concur before approvers point at them; master data before postings. */
+export const DEMO_PIPELINES = [
+  'sap-b1-cost-centers-to-concur-list',
+  'sap-b1-projects-to-concur-list',
+  'sap-b1-vendors-to-concur-invoice',
+  'erp-db-users-to-concur',
+  'erp-db-approvers-to-concur',
+  'concur-expense-reports-to-sap-b1',
+  'concur-payment-requests-to-sap-b1',
+] as const;
+
+/** Posts the same reports as concur-expense-reports-to-sap-b1 through FIS: a client uses one of the two. */
+export const DEMO_ALTERNATIVE = 'concur-fis-to-sap-b1';
+
+function line(r: SessionResult): string {
+  const c = r.report.plan?.counts;
+  const a = r.report.apply;
+  const calls = Object.entries(r.report.apiCalls).map(([n, s]) => `${n} ${s.apiCalls}`).join(', ');
+  const counts = c ? `read ${c.read}, create ${c.create}, update ${c.update}, delete ${c.delete}, unchanged ${c.noop}, locked ${c.locked}, attention ${r.report.attention.count}` : '';
+  const written = a ? ` | written ${a.created + a.updated + a.deleted}` : '';
+  return `${r.report.status.padEnd(9)} ${counts}${written} | ${(r.report.durationMs / 1000).toFixed(1)}s | api calls: ${calls}${r.report.error ? `\n            error ${r.report.error.code}: ${r.report.error.message}` : ''}`;
+}
+
+async function runAll(env: DemoEnvironment, command: 'run' | 'plan', names: readonly string[], io: CliIo): Promise<SessionResult[]> {
+  const results: SessionResult[] = [];
+  for (const name of names) {
+    const r = await runSession({
+      command,
+      pipelinePath: join(PIPELINES_DIR, `${name}.yaml`),
+      connectionsPath: env.connectionsPath,
+      stateUrl: env.stateUrl,
+      registry: io.registry,
+      logger: silentLogger(),
+      env: { ...process.env, ...env.env },
+      keepOps: 10,
+    });
+    write(io.stdout, `  ${name.padEnd(36)} ${line(r)}\n`);
+    for (const s of r.report.attention.sample.slice(0, 3)) write(io.stdout, `      attention ${s.sourceKey}: ${s.message}\n`);
+    results.push(r);
+  }
+  return results;
+}
 
 export function demoCommand(program: Command, io: CliIo): void {
   program
     .command('demo')
-    .description('run the shipped example pipeline on embedded defaults and print its run report')
-    .action(async () => {
-      const pipeline = `${root}pipelines/example-vendors-csv-to-jsonl.yaml`;
-      if (!existsSync(pipeline)) throw new Error(`example pipeline not found at ${pipeline}`);
-      const result = await runSession({ command: 'run', pipelinePath: pipeline, registry: io.registry, logger: silentLogger() });
-      write(io.stdout, formatReport(result.report));
-      write(
-        io.stdout,
-        [
-          '',
-          'Where to look next:',
-          `  sluice plan ${pipeline}            # what the next run would change (nothing, right after this one)`,
-          `  sluice attention list ${result.report.pipeline}   # the records that need attention, with reasons`,
-          `  sluice runs                                       # run history in ${result.report.stateStore}`,
-          '',
-        ].join('\n'),
-      );
-      io.exitCode = result.exitCode === 3 ? 0 : result.exitCode;
+    .description('run the shipped pipelines against local Concur and SAP Business One emulators (demo company), then show that a second pass changes nothing')
+    .option('--dir <dir>', 'working directory of the demo (wiped first)', '.sluice/demo')
+    .option('--fis', `post expense reports through Financial Integration Service (${DEMO_ALTERNATIVE}) instead of the report API`)
+    .action(async (opts: { dir: string; fis?: boolean }) => {
+      const dir = resolve(opts.dir);
+      rmSync(dir, { recursive: true, force: true });
+      const started = Date.now();
+      const env = await startDemoEnvironment({ dir });
+      const names = DEMO_PIPELINES.map((n) => (opts.fis && n === 'concur-expense-reports-to-sap-b1' ? DEMO_ALTERNATIVE : n));
+      try {
+        write(io.stdout, `sluice demo: Concur emulator ${env.concur.baseUrl}, SAP Business One emulator ${env.b1.url}, state ${env.stateUrl}\n\nFirst run of each pipeline:\n`);
+        const first = await runAll(env, 'run', names, io);
+        write(io.stdout, '\nSecond pass (plan only): what a new run would change\n');
+        const second = await runAll(env, 'plan', names, io);
+        const failed = first.filter((r) => r.exitCode === 1 || r.exitCode === 2).length;
+        const pending = second.filter((r) => r.report.plan && r.report.plan.counts.create + r.report.plan.counts.update + r.report.plan.counts.delete > 0).length;
+        const rel = relative(process.cwd(), dir) || '.';
+        write(
+          io.stdout,
+          [
+            '',
+            `Done in ${((Date.now() - started) / 1000).toFixed(1)}s: ${first.length - failed} of ${first.length} pipelines ran, ${pending === 0 ? 'the second pass has nothing left to change' : `${pending} still have changes`}.`,
+            'Where to look next:',
+            `  sluice attention list --state sqlite:${rel}/state.db          records that need attention, with reasons`,
+            `  sluice runs --state sqlite:${rel}/state.db                    run history with reports`,
+            `  sluice emulate concur / sluice emulate sap-b1               the emulators, to try sluice plan against`,
+            `  ${rel}/connections.yaml                                     the only file that differs from a client deployment`,
+            '',
+          ].join('\n'),
+        );
+        io.exitCode = failed > 0 || pending > 0 ? 1 : 0;
+      } finally {
+        await env.close();
+      }
     });
 }

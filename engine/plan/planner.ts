@@ -6,6 +6,7 @@
  */
 import type { DataRecord, Mode, ResourceCapabilities, SourceResource, TargetRecord, TargetResource } from '../connector/types.js';
 import { SluiceError, describeError } from '../errors.js';
+import type { LedgerEntry } from '../state/ledger.js';
 import type { StateStore } from '../state/store.js';
 import type { KeyFn } from '../transform/key.js';
 import type { Transform } from '../transform/transform.js';
@@ -212,7 +213,11 @@ export class Planner {
   private async classify(items: Item[]): Promise<void> {
     const { input } = this;
     const keys = items.map((i) => i.key);
-    const [ledger, existing] = await Promise.all([input.state.ledgerGet(input.pipeline, keys), this.existing(keys)]);
+    const existing = await this.existing(keys);
+    // The ledger only changes the outcome for keys the target holds (adopt or not), and, for posted
+    // (immutable) resources, for keys it lacks (written before, so never posted again).
+    const ledgerKeys = input.capabilities.immutable ? keys : keys.filter((k) => existing.has(k));
+    const ledger = ledgerKeys.length > 0 ? await input.state.ledgerGet(input.pipeline, ledgerKeys) : new Map<string, LedgerEntry>();
     for (const item of items) {
       const ex = existing.get(item.key);
       const le = ledger.get(item.key);
