@@ -21,6 +21,16 @@ describe('KeyIndex', () => {
     expect(idx.has('A')).toBe(false);
   });
 
+  it('keeps values beyond 32 bits (offsets in files over 4 GB)', () => {
+    const idx = new KeyIndex(4);
+    idx.set('small', 7);
+    idx.set('big', 5 * 2 ** 32 + 3);
+    for (let i = 0; i < 100; i++) idx.set(`k${i}`, i);
+    expect(idx.get('small')).toBe(7);
+    expect(idx.get('big')).toBe(5 * 2 ** 32 + 3);
+    expect(idx.get('k99')).toBe(99);
+  });
+
   it('works as a plain set without values', () => {
     const set = new KeyIndex(4, false);
     for (let i = 0; i < 5000; i++) set.setIfAbsent(`k${i}`, i);

@@ -26,8 +26,11 @@ export function hashKey(key: string): [number, number] {
 export class KeyIndex {
   private lo: Uint32Array;
   private hi: Uint32Array;
-  /** Empty when the index is a plain set (`withValues` false): every present key reads as 0. */
-  private values: Float64Array;
+  /**
+   * 32-bit values until one does not fit (then 64-bit floats); empty when the index is a plain set
+   * (`withValues` false), where every present key reads as 0.
+   */
+  private values: Uint32Array | Float64Array;
   private count = 0;
 
   constructor(
@@ -38,7 +41,14 @@ export class KeyIndex {
     while (cap < initialCapacity * 2) cap *= 2;
     this.lo = new Uint32Array(cap);
     this.hi = new Uint32Array(cap);
-    this.values = new Float64Array(withValues ? cap : 0);
+    this.values = new Uint32Array(withValues ? cap : 0);
+  }
+
+  private store(i: number, value: number): void {
+    if (this.values instanceof Uint32Array && (value > 0xffffffff || value < 0 || !Number.isInteger(value))) {
+      this.values = Float64Array.from(this.values);
+    }
+    this.values[i] = value;
   }
 
   private valueAt(i: number): number {
@@ -76,12 +86,12 @@ export class KeyIndex {
     const i = this.slot(a, b);
     if (!this.isEmpty(i)) {
       const prev = this.valueAt(i);
-      if (this.withValues) this.values[i] = value;
+      if (this.withValues) this.store(i, value);
       return prev;
     }
     this.lo[i] = a;
     this.hi[i] = b;
-    if (this.withValues) this.values[i] = value;
+    if (this.withValues) this.store(i, value);
     this.count++;
     return undefined;
   }
@@ -109,7 +119,7 @@ export class KeyIndex {
     const { lo, hi, values } = this;
     this.lo = new Uint32Array(lo.length * 2);
     this.hi = new Uint32Array(hi.length * 2);
-    this.values = new Float64Array(this.withValues ? lo.length * 2 : 0);
+    this.values = values instanceof Float64Array ? new Float64Array(lo.length * 2) : new Uint32Array(this.withValues ? lo.length * 2 : 0);
     this.count = 0;
     for (let i = 0; i < lo.length; i++) {
       if (lo[i] !== 0 || hi[i] !== 0) this.setHash(lo[i]!, hi[i]!, this.withValues ? values[i]! : 0);

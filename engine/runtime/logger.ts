@@ -2,8 +2,11 @@
  * Logging: structured JSON lines on stderr when stderr is not a TTY, readable lines when it is.
  * Every line of a run carries `runId`; record-level lines carry `key`. Secrets are redacted by path.
  */
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+
+/** pino-pretty is loaded only when a human reads the logs (a TTY), not in cron/CI/Kubernetes runs. */
+const requireLazy = createRequire(import.meta.url);
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -43,6 +46,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (format === 'pretty') {
+    const pretty = requireLazy('pino-pretty') as typeof import('pino-pretty');
     const stream = pretty({
       destination,
       sync: true,

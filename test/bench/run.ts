@@ -52,10 +52,13 @@ try {
   try {
     const bigInput = join(bigDir, 'in.jsonl');
     await writeJsonl(bigInput, BIG);
-    const out = execFileSync(process.execPath, [new URL('./rss-child.js', import.meta.url).pathname, bigDir, bigInput], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    // The same node flags as the CLI (the shebang of bin/sluice.js).
+    const shebang = readFileSync(new URL('../../../bin/sluice.js', import.meta.url), 'utf8').split('\n')[0]!;
+    const flags = shebang.split(/\s+/).filter((a) => a.startsWith('--'));
+    const out = execFileSync(process.execPath, [...flags, new URL('./rss-child.js', import.meta.url).pathname, bigDir, bigInput], { encoding: 'utf8', maxBuffer: 1 << 20 });
     const r = JSON.parse(out.trim().split('\n').pop()!) as { maxRssMb: number; ms: number; exitCode: number; counts: { read: number } };
     if (r.exitCode !== 0 || r.counts.read !== BIG) throw new Error(`1M run failed: ${out}`);
-    console.log(`${BIG} records: peak RSS ${r.maxRssMb.toFixed(0)} MB (target <= 200 MB), ${((BIG / r.ms) * 1000).toFixed(0)} records/s`);
+    console.log(`${BIG} records (node ${flags.join(' ')}): peak RSS ${r.maxRssMb.toFixed(0)} MB (target <= 200 MB), ${((BIG / r.ms) * 1000).toFixed(0)} records/s`);
   } finally {
     rmSync(bigDir, { recursive: true, force: true });
   }
