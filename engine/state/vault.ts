@@ -5,6 +5,11 @@ import { seal, unseal } from './crypto.js';
 
 const TABLE = 'sluice_credentials';
 
+function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e.code === 'ER_DUP_ENTRY' || e.errno === 1062 || (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT'));
+}
+
 export class KnexVault implements CredentialVault {
   constructor(
     private readonly knex: Knex,
@@ -31,8 +36,9 @@ export class KnexVault implements CredentialVault {
       try {
         await this.knex(TABLE).insert({ scope: this.scope, name, ciphertext, version: 1, updated_at });
         return true;
-      } catch {
-        return false; // someone else created it first
+      } catch (err) {
+        if (isDuplicateKey(err)) return false; // someone else created it first
+        throw err;
       }
     }
     if (expectedVersion !== undefined) {
