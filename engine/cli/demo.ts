@@ -8,7 +8,8 @@ import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { silentLogger } from '../runtime/logger.js';
-import { runSession, type SessionResult } from '../run/session.js';
+import { InvalidPipelineError, runSession, type SessionResult } from '../run/session.js';
+import { formatDiagnostics } from '../config/diagnostics.js';
 import { PIPELINES_DIR, startDemoEnvironment, type DemoEnvironment } from './demo/environment.js';
 import { write, type CliIo } from './common.js';
 
@@ -35,10 +36,12 @@ function line(r: SessionResult): string {
   return `${r.report.status.padEnd(9)} ${counts}${written} | ${(r.report.durationMs / 1000).toFixed(1)}s | api calls: ${calls}${r.report.error ? `\n            error ${r.report.error.code}: ${r.report.error.message}` : ''}`;
 }
 
-async function runAll(env: DemoEnvironment, command: 'run' | 'plan', names: readonly string[], io: CliIo): Promise<SessionResult[]> {
+async function runAll(env: DemoEnvironment, command: 'run' | 'plan', names: readonly string[], io: CliIo, failures: string[]): Promise<SessionResult[]> {
   const results: SessionResult[] = [];
   for (const name of names) {
-    const r = await runSession({
+    let r: SessionResult;
+    try {
+      r = await runSession({
       command,
       pipelinePath: join(PIPELINES_DIR, `${name}.yaml`),
       connectionsPath: env.connectionsPath,
@@ -47,7 +50,13 @@ async function runAll(env: DemoEnvironment, command: 'run' | 'plan', names: read
       logger: silentLogger(),
       env: { ...process.env, ...env.env },
       keepOps: 10,
-    });
+      });
+    } catch (err) {
+      const detail = err instanceof InvalidPipelineError ? formatDiagnostics(err.diagnostics, 'text') : `${(err as Error).message}\n`;
+      write(io.stdout, `  ${name.padEnd(36)} invalid\n${detail.trimEnd().replace(/^/gm, '      ')}\n`);
+      failures.push(name);
+      continue;
+    }
     write(io.stdout, `  ${name.padEnd(36)} ${line(r)}\n`);
     for (const s of r.report.attention.sample.slice(0, 3)) write(io.stdout, `      attention ${s.sourceKey}: ${s.message}\n`);
     results.push(r);
@@ -69,17 +78,19 @@ export function demoCommand(program: Command, io: CliIo): void {
       const names = DEMO_PIPELINES.map((n) => (opts.fis && n === 'concur-expense-reports-to-sap-b1' ? DEMO_ALTERNATIVE : n));
       try {
         write(io.stdout, `sluice demo: Concur emulator ${env.concur.baseUrl}, SAP Business One emulator ${env.b1.url}, state ${env.stateUrl}\n\nFirst run of each pipeline:\n`);
-        const first = await runAll(env, 'run', names, io);
+        const invalid: string[] = [];
+        const first = await runAll(env, 'run', names, io, invalid);
         write(io.stdout, '\nSecond pass (plan only): what a new run would change\n');
-        const second = await runAll(env, 'plan', names, io);
-        const failed = first.filter((r) => r.exitCode === 1 || r.exitCode === 2).length;
+        const second = await runAll(env, 'plan', names, io, []);
+        const failed = first.filter((r) => r.exitCode === 1 || r.exitCode === 2).length + invalid.length;
         const pending = second.filter((r) => r.report.plan && r.report.plan.counts.create + r.report.plan.counts.update + r.report.plan.counts.delete > 0).length;
-        const rel = relative(process.cwd(), dir) || '.';
+        const relPath = relative(process.cwd(), dir);
+        const rel = relPath === '' ? '.' : relPath.startsWith('..') ? dir : relPath;
         write(
           io.stdout,
           [
             '',
-            `Done in ${((Date.now() - started) / 1000).toFixed(1)}s: ${first.length - failed} of ${first.length} pipelines ran, ${pending === 0 ? 'the second pass has nothing left to change' : `${pending} still have changes`}.`,
+            `Done in ${((Date.now() - started) / 1000).toFixed(1)}s: ${names.length - failed} of ${names.length} pipelines ran, ${pending === 0 ? 'the second pass has nothing left to change' : `${pending} still have changes`}.`,
             'Where to look next:',
             `  sluice attention list --state sqlite:${rel}/state.db          records that need attention, with reasons`,
             `  sluice runs --state sqlite:${rel}/state.db                    run history with reports`,
