@@ -29,6 +29,15 @@ export function compileSchema(schema: JsonSchema): ValidateFunction {
   return fn;
 }
 
+export function valueAt(data: unknown, pointer: string): unknown {
+  let cur = data;
+  for (const part of pointerToPath(pointer)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
 function pointerToPath(pointer: string): string[] {
   if (pointer === '') return [];
   return pointer
@@ -63,10 +72,17 @@ function describe(err: ErrorObject, where: string): { message: string; extra?: s
  * Runs a compiled schema over `data` (which sits at `base` inside `file`) and returns one diagnostic
  * per schema error, placed at the offending key or value.
  */
-export function schemaDiagnostics(validate: ValidateFunction, data: unknown, file: YamlFile, base: YamlPath, code = 'SCHEMA'): Diagnostic[] {
+export function schemaDiagnostics(
+  validate: ValidateFunction,
+  data: unknown,
+  file: YamlFile,
+  base: YamlPath,
+  code = 'SCHEMA',
+  skip: (error: ErrorObject, value: unknown) => boolean = () => false,
+): Diagnostic[] {
   if (validate(data)) return [];
   const out: Diagnostic[] = [];
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if');
+  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if' && !skip(e, valueAt(data, e.instancePath)));
   for (const err of errors) {
     if (err.keyword === 'pattern' && err.propertyName !== undefined) continue; // reported as propertyNames
     const rel = pointerToPath(err.instancePath);

@@ -53,6 +53,16 @@ function diag(file: YamlFile, path: YamlPath, code: string, message: string, whi
   return { file: file.path, line: pos.line, col: pos.col, code, message, severity: 'error' };
 }
 
+const VALUE_KEYWORDS = new Set(['pattern', 'format', 'minLength', 'maxLength', 'enum', 'type', 'minimum', 'maximum']);
+
+/**
+ * A `${env:}`/`${file:}` reference cannot be checked against value constraints before it is
+ * resolved; it is checked again, resolved, when the connection is opened.
+ */
+function refValueError(error: { keyword: string }, value: unknown): boolean {
+  return VALUE_KEYWORDS.has(error.keyword) && typeof value === 'string' && isOnlyRefs(value);
+}
+
 /** Literal-secret and reference checks over one connection's config. */
 function secretDiagnostics(file: YamlFile, entry: ConnectionEntry, schema: JsonSchema | undefined, dir: string, env: NodeJS.ProcessEnv): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -106,7 +116,7 @@ export function loadConnections(path: string, registry: Registry, env: NodeJS.Pr
         diag(file, [...entry.path, 'connector'], 'CONNECTOR_UNKNOWN', `unknown connector "${entry.connector}" for connection "${name}"; known: ${registry.names().join(', ')}`),
       );
     } else {
-      result.diagnostics.push(...schemaDiagnostics(compileSchema(def.configSchema), config, file, entry.path));
+      result.diagnostics.push(...schemaDiagnostics(compileSchema(def.configSchema), config, file, entry.path, 'SCHEMA', refValueError));
     }
     result.diagnostics.push(...secretDiagnostics(file, entry, def?.configSchema, result.dir, env));
   }

@@ -89,6 +89,12 @@ describe('sluice validate', () => {
     expect(check(GOOD, conns.replace('hunter2hunter2', '${env:PW}').replace('${env:SLUICE_TEST_UNSET}', 'a'), { PW: 'x' })).toEqual([]);
   });
 
+  it('checks value constraints of literals, and leaves references to the resolved check at run time', () => {
+    const conns = (region: string): string => `${CONNECTIONS}    region: ${region}\n`;
+    expect(brief(check(GOOD, conns('XYZ')))).toEqual(['connections.yaml:8:13 SCHEMA']);
+    expect(check(GOOD, conns('${env:REGION}'), { REGION: 'eu' })).toEqual([]);
+  });
+
   it('rejects a literal code the target resource forbids, at its position in the transform', () => {
     const ds = check(GOOD.replace('{ "id": id }', '{ "ref": id, "code": "A-B" }').replace(/resource: records\n  key: id/, 'resource: postings\n  mode: create\n  key: ref'));
     expect(brief(ds)).toEqual(['p.yaml:7:24 LITERAL_INVALID']);

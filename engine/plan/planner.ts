@@ -235,7 +235,8 @@ export class Planner {
         continue;
       }
       const changes = diffRecords(item.record, ex.record);
-      const inactive = ex.active === false;
+      // A deactivated target record is brought back, unless the source itself says it is inactive.
+      const inactive = ex.active === false && item.record.active !== false;
       if ((changes.length === 0 && !inactive) || (inactive && input.mode === 'create' && changes.length === 0)) {
         const adopt = !le || le.status !== 'written' || le.targetId !== ex.id;
         await this.emit({ ...base, op: 'noop', targetId: ex.id, ...(adopt && { adopt: true }) });

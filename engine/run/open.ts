@@ -7,6 +7,7 @@ import type { Connection, DataRecord, SourceResource, TargetResource } from '../
 import { ConfigError } from '../errors.js';
 import type { BoundResource, LoadedPipeline } from '../config/pipeline.js';
 import { resolveRefs } from '../config/refs.js';
+import { compileSchema } from '../config/ajv.js';
 import type { Logger } from '../runtime/logger.js';
 import type { StateStore } from '../state/store.js';
 import { compileKey, isFieldPath, keyOrUndefined } from '../transform/key.js';
@@ -28,6 +29,12 @@ export class OpenConnections {
     let conn = this.open.get(name);
     if (!conn) {
       const config = resolveRefs(bound.connection.config, this.pipeline.connections.dir, this.env);
+      const validate = compileSchema(bound.connector.configSchema);
+      if (!validate(config)) {
+        // Messages name the setting, never its (possibly secret) value.
+        const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
+        throw new ConfigError('CONNECTION_INVALID', `connection ${name} (${this.pipeline.connections.path}), with its references resolved: ${problems}`);
+      }
       conn = await bound.connector.open(config as never, {
         connectionName: name,
         baseDir: this.pipeline.connections.dir,

@@ -161,6 +161,14 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     expect([...dst.target.values()].every((row) => row.active)).toBe(true);
   });
 
+  it('leaves a deactivated target record alone when the source says it is inactive too', async () => {
+    const p = writePipeline(dir, { name: name(), transform: '{ "id": id, "name": name, "active": false }' });
+    await session(state, { command: 'run', pipelinePath: p });
+    for (const row of dst.target.values()) row.active = false;
+    const again = await session(state, { command: 'plan', pipelinePath: p });
+    expect(again.report.plan?.counts).toMatchObject({ update: 0, noop: 3 });
+  });
+
   it('mirror refuses every delete over the threshold and when the source read fails', async () => {
     const p = writePipeline(dir, { name: name(), target: { mode: 'mirror', deletes: { action: 'delete', maxPercent: 40 } } });
     await session(state, { command: 'run', pipelinePath: p });

@@ -64,7 +64,7 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
     type: 'object',
     additionalProperties: false,
     required: ['dataset'],
-    properties: { dataset: { type: 'string' }, password: { type: 'string', 'x-secret': true } },
+    properties: { dataset: { type: 'string' }, password: { type: 'string', 'x-secret': true }, region: { type: 'string', pattern: '^[a-z]{2}$' } },
   },
   resources: {
     records: {

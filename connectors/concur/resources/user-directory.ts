@@ -12,14 +12,23 @@ export function userKey(userName: unknown): string {
 
 export class UserDirectory {
   private index: Map<string, Json> | undefined;
+  private loading: Promise<Map<string, Json>> | undefined;
 
   constructor(
     private readonly client: ConcurClient,
     private readonly filter?: string,
   ) {}
 
-  async all(): Promise<Map<string, Json>> {
-    if (this.index) return this.index;
+  /** Read once: concurrent callers share the one read in flight. */
+  all(): Promise<Map<string, Json>> {
+    if (this.index) return Promise.resolve(this.index);
+    this.loading ??= this.load().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async load(): Promise<Map<string, Json>> {
     const map = new Map<string, Json>();
     for await (const page of identityPages(this.client, this.filter, 1000)) for (const u of page) map.set(userKey(u.userName), u);
     this.index = map;

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../runtime/paths.js';
 import { stringify } from 'yaml';
 import { startConcurEmulator, type ConcurEmulator } from '../../../connectors/concur/emulator/index.js';
 import type { ConcurEmulatorOptions } from '../../../connectors/concur/emulator/options.js';
@@ -14,7 +14,7 @@ import { startSapB1Emulator, type SapB1Emulator } from '../../../connectors/sap-
 import type { SapB1EmulatorOptions } from '../../../connectors/sap-b1/emulator/options.js';
 import { seedErpDatabase } from './erp-db.js';
 
-export const PIPELINES_DIR = fileURLToPath(new URL('../../../../pipelines/', import.meta.url));
+export const PIPELINES_DIR = join(packageRoot(), 'pipelines');
 
 export interface DemoEnvironmentOptions {
   /** Working directory: connections.yaml, the state store and (by default) the ERP database go here. */
