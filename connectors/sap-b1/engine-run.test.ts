@@ -110,7 +110,7 @@ describe('sap-b1 journal entries through the engine', () => {
     emu.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'drop-after-commit' });
     emu.faults.add({ method: 'GET', path: 'JournalEntries', kind: '500', times: 3 });
     const first = await run(p);
-    expect(first.report.apply).toMatchObject({ failed: 0, adopted: 1 });
+    expect(first.report.apply).toMatchObject({ failed: 0, recovered: 1 });
     expect(posted('L-1')).toHaveLength(1);
     const rerun = await run(p);
     expect(rerun.report.plan?.counts).toMatchObject({ create: 0, noop: 1 });

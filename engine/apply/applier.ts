@@ -41,7 +41,10 @@ export interface ApplyCounts {
   created: number;
   updated: number;
   deleted: number;
+  /** Existing target records taken into the ledger unchanged (they matched the source). */
   adopted: number;
+  /** Creates found in the target after a failed attempt (a lost acknowledgement): not sent again. */
+  recovered: number;
   failed: number;
   retries: number;
   attention: number;
@@ -59,7 +62,7 @@ export interface ApplyResult {
 type WriteKind = 'create' | 'update' | 'delete';
 
 export class Applier {
-  private readonly counts: ApplyCounts = { created: 0, updated: 0, deleted: 0, adopted: 0, failed: 0, retries: 0, attention: 0 };
+  private readonly counts: ApplyCounts = { created: 0, updated: 0, deleted: 0, adopted: 0, recovered: 0, failed: 0, retries: 0, attention: 0 };
   private readonly outcomes = new Map<string, ConfirmOutcome>();
   private readonly attentionKeys: string[] = [];
   private readonly attentionSample: PlanAttention[] = [];
@@ -114,6 +117,7 @@ export class Applier {
     switch (op.op) {
       case 'noop':
         if (op.adopt) {
+          this.counts.adopted++;
           this.pendingLedger.push({ key: op.key, targetId: op.targetId ?? null, payloadHash: op.payloadHash ?? null, status: 'written', op: 'noop', origin: 'adopted' });
         }
         this.resolved(op.sourceKey);
@@ -245,7 +249,7 @@ export class Applier {
     return ops.filter((o) => {
       const f = o.op === 'create' ? found.get(o.key) : undefined;
       if (!f) return true;
-      this.counts.adopted++;
+      this.counts.recovered++;
       this.input.logger.info({ key: o.key, targetId: f.id }, 'create found in the target after a failed attempt: not sent again');
       done.set(o.key, { key: o.key, ok: true, id: f.id });
       return false;

@@ -39,7 +39,7 @@ export function formatReport(r: RunReport): string {
   }
   if (r.apply) {
     const a = r.apply;
-    lines.push(`  written: created ${n(a.created)}  updated ${n(a.updated)}  deleted ${n(a.deleted)}  adopted ${n(a.adopted)}  failed ${n(a.failed)}  retries ${n(a.retries)}`);
+    lines.push(`  written: created ${n(a.created)}  updated ${n(a.updated)}  deleted ${n(a.deleted)}  adopted ${n(a.adopted)}  recovered ${n(a.recovered)}  failed ${n(a.failed)}  retries ${n(a.retries)}`);
   }
   if (r.confirm) lines.push(`  confirmations sent ${r.confirm.sent}, failed ${r.confirm.failed}`);
   const calls = Object.entries(r.apiCalls).map(([name, s]) => `${name} ${s.apiCalls}`);

@@ -203,7 +203,7 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     dst.faults.push({ kind: 'lost-ack', keys: ['b'], times: 1 });
     const r = await session(state, { command: 'run', pipelinePath: p });
     expect(r.exitCode).toBe(0);
-    expect(r.report.apply).toMatchObject({ created: 3, adopted: 3 });
+    expect(r.report.apply).toMatchObject({ created: 3, recovered: 3, adopted: 0 });
     expect(dst.target.size).toBe(3);
     expect(dst.writes).toHaveLength(1); // nothing was sent twice
     const ledger = await state.ledgerGet(r.report.pipeline, ['a', 'b', 'c']);
