@@ -78,6 +78,8 @@ export class Applier {
     for await (const item of this.input.items) {
       if (item.t === 'att') {
         this.park(item.att);
+        // Locked records included: the source learns that this version was not posted, and why
+        // (a deferred confirmation would leave it pending forever, since nothing changes by waiting).
         this.outcome(item.att.sourceKey, 'failure', undefined, item.att.message);
         if (this.pendingAttention.length >= 500) await this.commit();
         continue;

@@ -107,6 +107,11 @@ export interface ReadRequest {
   cursorField?: string;
   /** Preferred page size; connectors may clamp to the remote limit. */
   pageSize?: number;
+  /**
+   * A plan, not a run: read without side effects on the source (no acknowledgements, no bookkeeping);
+   * the records must be the ones a run would read now.
+   */
+  dryRun?: boolean;
   signal?: AbortSignal;
 }
 

@@ -40,6 +40,8 @@ export interface PlannerInput {
   onError: 'attention' | 'fail';
   /** Keep source records for the confirm-to-source hook. */
   keepSourceRecords: boolean;
+  /** Planning only: the source must not change anything while it is read. */
+  dryRun: boolean;
   onProgress?(counts: PlanCounts): void;
 }
 
@@ -105,6 +107,7 @@ export class Planner {
       ...(input.since !== undefined && { since: input.since }),
       ...(input.cursorField !== undefined && { cursorField: input.cursorField }),
       ...(input.pageSize !== undefined && { pageSize: input.pageSize }),
+      ...(input.dryRun && { dryRun: true }),
     });
     for await (const page of pages) await this.page(page, false);
     return {

@@ -272,13 +272,25 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
   });
 
   it('confirms each source record to a confirm-capable source after apply', async () => {
-    const p = writePipeline(dir, { name: name(), transform: '{ "id": id, "amount": amount = 2 ? $error("no mapping for " & name) : amount }' });
+    src.source.push({ id: 'd', name: 'Delta', amount: 0 });
+    const p = writePipeline(dir, { name: name(), transform: 'amount = 0 ? undefined : { "id": id, "amount": amount = 2 ? $error("no mapping for " & name) : amount }' });
     await session(state, { command: 'run', pipelinePath: p });
     expect(src.confirmed.sort((x, y) => x.sourceKey.localeCompare(y.sourceKey))).toEqual([
       { sourceKey: 'a', status: 'success', targetId: expect.any(String) as string },
       { sourceKey: 'b', status: 'failure' },
       { sourceKey: 'c', status: 'success', targetId: expect.any(String) as string },
+      { sourceKey: 'd', status: 'success' }, // skipped on purpose: nothing to post
     ]);
+  });
+
+  it('confirms a locked record as not posted, with the reason; a plan confirms nothing', async () => {
+    const p = writePipeline(dir, { name: name() });
+    await session(state, { command: 'plan', pipelinePath: p });
+    expect(src.confirmed).toEqual([]);
+    dst.target.set('a', { id: 'X', record: { id: 'a', name: 'other' }, active: true, locked: 'posted' });
+    await session(state, { command: 'run', pipelinePath: p });
+    expect(src.confirmed.find((c) => c.sourceKey === 'a')).toEqual({ sourceKey: 'a', status: 'failure' });
+    expect(src.confirmed.filter((c) => c.status === 'success')).toHaveLength(2);
   });
 
   it('one run at a time: a held lease refuses a second run', async () => {

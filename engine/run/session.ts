@@ -134,6 +134,7 @@ async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSummary; spi
     spill,
     onError: spec.on_error,
     keepSourceRecords: pipeline.source.definition.capabilities.confirm === true,
+    dryRun: opts.command === 'plan',
     ...(opts.onPlanProgress && { onProgress: opts.onPlanProgress }),
   });
   const result = await planner.run();
@@ -219,6 +220,10 @@ async function apply(ctx: Ctx, items: AsyncIterable<import('../plan/spill.js').S
   let confirmed: { sent: number; failed: number } | undefined;
   const extra: PlanAttention[] = [];
   if (confirm) {
+    // A record the transform skipped on purpose has nothing to post: that is a successful outcome.
+    for (const [sourceKey, record] of sourceRecords) {
+      if (!result.outcomes.has(sourceKey)) result.outcomes.set(sourceKey, { sourceKey, record, status: 'success', message: 'nothing to post' });
+    }
     const source = await conns.source(pipeline.source, spec.source.options);
     confirmed = await confirmToSource(source, [...result.outcomes.values()], extra, ctx.logger);
   }

@@ -67,7 +67,8 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
     return acked.map((d) => ({ ...d, docStatus: 'ACKNOWLEDGED' }));
   }
 
-  async function* redeliver(seen: Set<string>): AsyncGenerator<Json[]> {
+  /** Documents acknowledged by an earlier run that stopped before confirming them. `dryRun`: no bookkeeping. */
+  async function* redeliver(seen: Set<string>, dryRun: boolean): AsyncGenerator<Json[]> {
     const left = await pending.list();
     const done: string[] = [];
     const again: Json[] = [];
@@ -90,15 +91,31 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
         done.push(p.id);
       } else done.push(p.id); // READY again: the normal listing picks it up
     }
-    if (done.length > 0) await pending.remove(done);
+    if (done.length > 0 && !dryRun) await pending.remove(done);
     if (again.length > 0) yield again;
+  }
+
+  /** A plan reads the READY documents page by page without acknowledging them (nothing changes in Concur). */
+  async function* preview(limit: number, seen: Set<string>): AsyncGenerator<Json[]> {
+    for (let page = 0; ; page++) {
+      const res = await env.client.request({ method: 'GET', path: fisPath(docType), searchParams: { page, limit }, family: 'fis', op: 'GET fis documents' });
+      const { docs, totalPages } = docsOf(res.body);
+      const fresh = docs.filter((d) => !seen.has(String(d.id)));
+      for (const d of docs) seen.add(String(d.id));
+      if (fresh.length > 0) yield fresh;
+      if (docs.length === 0 || totalPages === undefined || page + 1 >= totalPages) return;
+    }
   }
 
   return {
     async *read(request) {
       const seen = new Set<string>();
-      yield* redeliver(seen);
+      yield* redeliver(seen, request.dryRun === true);
       const limit = o.pageSize ?? Math.min(100, request.pageSize ?? 25);
+      if (request.dryRun) {
+        yield* preview(limit, seen);
+        return;
+      }
       for (let page = 0; ; ) {
         const res = await env.client.request({ method: 'GET', path: fisPath(docType), searchParams: { page, limit }, family: 'fis', op: 'GET fis documents' });
         const { docs, totalPages } = docsOf(res.body);

@@ -1,0 +1,238 @@
+/**
+ * End to end: pipelines/concur-fis-to-sap-b1.yaml through the CLI (a subprocess) against the Concur
+ * and SAP Business One emulators seeded with the demo company: FIS expense documents become journal
+ * entries, and every document's posting confirmation (success with the entry number, or error with
+ * the reason) is checked in the Concur emulator's FIS state.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
+import type { FisDocument } from '../../../connectors/concur/emulator/state.js';
+import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice, startSluice, type RunReportJson } from '../../helpers/demo-env.js';
+
+const PIPELINE = 'concur-fis-to-sap-b1';
+const PREFIX = 'CONCUR-ER-';
+const PIPELINE_PATH = pipelinePath(PIPELINE);
+const runPipeline = (env: DemoEnvironment): ReturnType<typeof runNamed> => runNamed(env, PIPELINE);
+
+type Json = Record<string, unknown>;
+interface Line {
+  AccountCode: string;
+  ShortName: string;
+  Debit: number;
+  Credit: number;
+  FCDebit?: number | null;
+  FCCredit?: number | null;
+  FCCurrency?: string | null;
+  CostingCode?: string | null;
+}
+
+const cents = (n: unknown): number => Math.round(Number(n ?? 0) * 100);
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await sleep(2);
+  }
+}
+
+function postedEntries(env: DemoEnvironment): Json[] {
+  return env.b1.entities('JournalEntries').filter((e) => String(e.Reference ?? '').startsWith(PREFIX));
+}
+
+function entriesByReference(env: DemoEnvironment): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const e of postedEntries(env)) {
+    const ref = String(e.Reference);
+    expect(out.has(ref), `two journal entries carry ${ref}`).toBe(false);
+    out.set(ref, e);
+  }
+  return out;
+}
+
+const docs = (env: DemoEnvironment): FisDocument[] => [...env.concur.state.fisDocuments.values()];
+const employeeOf = (d: FisDocument): string => String(((d.document.employee ?? {}) as Json).employeeId);
+const entriesOfDoc = (d: FisDocument): Json[] => (d.document.expenseEntry ?? []) as Json[];
+
+/** Demo documents that cannot post: an unmapped expense type (GIFTS) or an employee without business partner. */
+function unpostable(env: DemoEnvironment): Set<string> {
+  const partners = new Set(env.b1.entities('BusinessPartners').map((b) => b.CardCode));
+  return new Set(docs(env).filter((d) => entriesOfDoc(d).some((e) => e.expenseTypeCode === 'GIFTS') || !partners.has(employeeOf(d))).map((d) => d.id));
+}
+
+function confirmation(d: FisDocument): { status: string; documentNumber?: string; companyId?: string; message?: string } {
+  const c = (d.postingConfirmation ?? {}) as Json;
+  const posting = ((c.postingDocs ?? []) as Json[])[0];
+  const message = ((c.systemMessages ?? []) as Json[])[0];
+  return {
+    status: d.docStatus,
+    ...(posting && { documentNumber: String(posting.documentNumber), companyId: String(posting.companyId) }),
+    ...(message && { message: String(message.messageLongText) }),
+  };
+}
+
+/** The document's journal entry: balanced, its journal amounts debited, the employee credited for the cash part. */
+function expectPostingOf(d: FisDocument, je: Json): void {
+  const report = d.document.report as Json;
+  const foreign = report.employeeCurrencyAlphaCode !== 'USD';
+  const amount = (l: Line, side: 'Debit' | 'Credit'): number => cents(foreign ? l[`FC${side}`] : l[side]);
+  const lines = je.JournalEntryLines as Line[];
+  expect(sum(lines.map((l) => cents(l.Debit)))).toBe(sum(lines.map((l) => cents(l.Credit))));
+  const journals = entriesOfDoc(d).flatMap((e) => ((e.allocation ?? []) as Json[]).map((a) => ({ entry: e, a })));
+  const debits = lines.filter((l) => amount(l, 'Debit') > 0);
+  expect(debits.map((l) => amount(l, 'Debit'))).toEqual(journals.map(({ a }) => sum(((a.journal ?? []) as Json[]).map((j) => cents(j.journalAmount)))));
+  expect(debits.map((l) => l.CostingCode)).toEqual(journals.map(({ a }) => a.allocationCustom1Code));
+  const cash = sum(entriesOfDoc(d).filter((e) => e.reportEntryPatKey === 'CASH').map((e) => cents(e.entryApprovedAmount)));
+  expect(sum(lines.filter((l) => l.ShortName === employeeOf(d)).map((l) => amount(l, 'Credit')))).toBe(cash);
+  const card = sum(entriesOfDoc(d).filter((e) => e.reportEntryPatKey === 'CBCP').map((e) => cents(e.entryApprovedAmount)));
+  expect(sum(lines.filter((l) => l.AccountCode === '2150').map((l) => amount(l, 'Credit')))).toBe(card);
+}
+
+/** Adds a READY document to the Concur emulator, copied from the one of report `from`. */
+function addDocument(env: DemoEnvironment, from: string, id: string, change: (doc: Json) => void = () => undefined): FisDocument {
+  const base = docs(env).find((d) => d.sourceId === from)!;
+  const doc: FisDocument = { ...structuredClone(base), id, docStatus: 'READY' };
+  delete doc.postingConfirmation;
+  delete doc.acknowledgedBy;
+  change(doc.document);
+  doc.sourceId = String((doc.document.report as Json).reportId);
+  env.concur.state.fisDocuments.set(id, doc);
+  return doc;
+}
+
+describe('concur-fis-to-sap-b1 end to end', async () => {
+  const env = await demoEnvironment();
+
+  it('the first run posts one journal entry per expense document and confirms each to Concur: success with the entry number, or error with the reason', async () => {
+    const bad = unpostable(env);
+    expect(bad.size).toBe(3);
+    const all = docs(env);
+    const { result, report } = await runPipeline(env);
+    expect(result.code).toBe(3);
+    expect(report.apply?.created).toBe(all.length - bad.size);
+    expect(report.confirm).toEqual({ sent: all.length, failed: 0 });
+    const posted = entriesByReference(env);
+    expect(posted.size).toBe(all.length - bad.size);
+    for (const d of all) {
+      const c = confirmation(d);
+      const je = posted.get(`${PREFIX}${d.sourceId}`);
+      if (bad.has(d.id)) {
+        expect(je).toBeUndefined();
+        expect(c.status).toBe('POSTING_CONFIRMED_FAILURE');
+        expect(env.concur.state.reports.get(d.sourceId)?.PaymentStatusName).toBe('Financial Posting Failed');
+      } else {
+        expectPostingOf(d, je!);
+        expect(c).toEqual({ status: 'POSTING_CONFIRMED_SUCCESS', documentNumber: String(je!.JdtNum), companyId: 'SBO_NORTHWIND' });
+        expect(env.concur.state.reports.get(d.sourceId)?.PaymentStatusName).toBe('Sent for Payment');
+      }
+    }
+    const reasons = all.filter((d) => bad.has(d.id)).map((d) => confirmation(d).message).join('\n');
+    expect(reasons).toContain('expense type GIFTS has no G/L account in mappings/concur-expense-types-to-gl.csv');
+    expect(reasons).toContain('employee E1035 (ivan.horvat@northwind.example) has no SAP B1 business partner');
+    expect(reasons).toContain('employee E1036 (julia.weber@northwind.example) has no SAP B1 business partner');
+  });
+
+  it('a second run finds no new documents and changes nothing', async () => {
+    const before = env.b1.entities('JournalEntries');
+    const statuses = docs(env).map((d) => d.docStatus);
+    const { result, report } = await runPipeline(env);
+    expect(result.code).toBe(0);
+    expect(report.plan?.counts.read).toBe(0);
+    expect(env.b1.entities('JournalEntries')).toEqual(before);
+    expect(docs(env).map((d) => d.docStatus)).toEqual(statuses);
+  });
+
+  it('a resubmitted, changed document of a posted report yields exactly one planned change, locked (never posted twice) and confirmed as an error; an unchanged one is confirmed with the existing entry', async () => {
+    const before = env.b1.entities('JournalEntries');
+    const posted = entriesByReference(env);
+    const changed = addDocument(env, '139C5198FC3B3F45C59C', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa01', (doc) => {
+      (doc.report as Json).revisionNumber = 2;
+      const cash = (doc.expenseEntry as Json[]).find((e) => e.reportEntryPatKey === 'CASH')!;
+      cash.entryApprovedAmount = 800;
+      (((cash.allocation as Json[])[0]!.journal as Json[])[0]!).journalAmount = 800;
+    });
+    const same = addDocument(env, 'A27048170C778C474F79', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa02');
+
+    const plan = JSON.parse((await sluice(env, ['plan', PIPELINE_PATH, '--json'])).stdout) as RunReportJson & { operations: { op: string; key: string }[] };
+    expect(plan.plan?.counts).toMatchObject({ create: 0, update: 0, locked: 1, noop: 1 });
+    // a plan reads without acknowledging: both documents are still READY in Concur
+    expect([changed.docStatus, same.docStatus]).toEqual(['READY', 'READY']);
+    expect(plan.operations.map((o) => `${o.op} ${o.key}`)).toEqual([`locked ${PREFIX}139C5198FC3B3F45C59C`]);
+
+    const { report } = await runPipeline(env);
+    expect(report.apply?.created).toBe(0);
+    expect(report.attention.sample.find((a) => a.sourceKey === changed.id)?.code).toBe('TARGET_LOCKED');
+    expect(env.b1.entities('JournalEntries')).toEqual(before);
+    expect(confirmation(changed).status).toBe('POSTING_CONFIRMED_FAILURE');
+    expect(confirmation(changed).message).toContain(`differs from the source`);
+    expect(confirmation(same)).toEqual({ status: 'POSTING_CONFIRMED_SUCCESS', documentNumber: String(posted.get(`${PREFIX}A27048170C778C474F79`)!.JdtNum), companyId: 'SBO_NORTHWIND' });
+  });
+
+  it('new documents: one with an unmapped expense type is confirmed as an error naming it, the other posts and is confirmed with its entry', async () => {
+    const parked = addDocument(env, '0ABE470830994E666833', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb01', (doc) => {
+      (doc.report as Json).reportId = 'NEWREPORT00000000001';
+      (doc.expenseEntry as Json[])[0]!.expenseTypeCode = 'PARKG';
+    });
+    const fine = addDocument(env, '0ABE470830994E666833', 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb02', (doc) => {
+      (doc.report as Json).reportId = 'NEWREPORT00000000002';
+    });
+    const count = postedEntries(env).length;
+    const { report } = await runPipeline(env);
+    expect(report.apply?.created).toBe(1);
+    expect(postedEntries(env)).toHaveLength(count + 1);
+    const je = entriesByReference(env).get(`${PREFIX}NEWREPORT00000000002`)!;
+    expectPostingOf(fine, je);
+    expect(confirmation(fine)).toEqual({ status: 'POSTING_CONFIRMED_SUCCESS', documentNumber: String(je.JdtNum), companyId: 'SBO_NORTHWIND' });
+    expect(confirmation(parked).status).toBe('POSTING_CONFIRMED_FAILURE');
+    expect(confirmation(parked).message).toContain('expense type PARKG has no G/L account in mappings/concur-expense-types-to-gl.csv');
+  });
+});
+
+describe('concur-fis-to-sap-b1 posts exactly once under faults and still confirms every document', async () => {
+  const dropped = await demoEnvironment();
+  const killed = await demoEnvironment();
+
+  function expectOnePerDocumentConfirmed(env: DemoEnvironment): void {
+    const bad = unpostable(env);
+    const posted = entriesByReference(env); // fails on a second entry for any report
+    expect(posted.size).toBe(docs(env).length - bad.size);
+    for (const d of docs(env)) {
+      if (bad.has(d.id)) {
+        expect(confirmation(d).status).toBe('POSTING_CONFIRMED_FAILURE');
+        continue;
+      }
+      const je = posted.get(`${PREFIX}${d.sourceId}`)!;
+      expectPostingOf(d, je);
+      expect(confirmation(d)).toMatchObject({ status: 'POSTING_CONFIRMED_SUCCESS', documentNumber: String(je.JdtNum) });
+    }
+  }
+
+  it('SAP commits a batch of journal entries but the answer is lost: one entry per document, each confirmed with its number', async () => {
+    const fault = dropped.b1.faults.add({ method: 'POST', path: '$batch', kind: 'drop-after-commit' });
+    const { result } = await runPipeline(dropped);
+    expect(result.code).toBe(3);
+    expect(fault.hits).toBe(1);
+    expectOnePerDocumentConfirmed(dropped);
+  });
+
+  it('sluice killed while SAP still processes a batch: the rerun gets the acknowledged documents again, posts the rest once and confirms all', async () => {
+    const env = killed;
+    const fault = env.b1.faults.add({ method: 'POST', path: '$batch', kind: 'delay', delayMs: 500 });
+    const { child, done } = startSluice(env, ['run', PIPELINE_PATH, '--json']);
+    await until('the first batch reaches SAP', () => fault.hits === 1);
+    await sleep(100); // its body is in; SAP holds it for the rest of the delay
+    child.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    await until('SAP committed the batch of the dead process', () => postedEntries(env).length === 20);
+    // acknowledged, never confirmed: Concur no longer lists them as READY
+    expect(docs(env).every((d) => d.docStatus === 'ACKNOWLEDGED')).toBe(true);
+
+    const { result, report } = await runPipeline(env);
+    expect(result.code).toBe(3);
+    expect(report.plan?.counts).toMatchObject({ read: docs(env).length, create: 5, noop: 20 });
+    expect(report.confirm).toEqual({ sent: docs(env).length, failed: 0 });
+    expectOnePerDocumentConfirmed(env);
+  });
+});
