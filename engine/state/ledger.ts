@@ -101,16 +101,13 @@ export async function* ledgerScan(knex: Knex, pipeline: string, filter: { origin
 export async function ledgerWrite(trx: Knex, pipeline: string, runId: string, writes: readonly LedgerWrite[], now: string): Promise<void> {
   if (isSqlite(trx)) {
     await withSqlite(trx, (prepare) => {
-      for (let i = 0; i < writes.length; i += CHUNK) {
-        const chunk = writes.slice(i, i + CHUNK);
-        const row = `(${COLUMNS.map(() => '?').join(',')})`;
-        const sql =
-          `INSERT INTO ${TABLE} (${COLUMNS.join(',')}) VALUES ${chunk.map(() => row).join(',')} ` +
-          `ON CONFLICT (pipeline, dedupe_key) DO UPDATE SET ${MERGED.map((c) => `${c} = excluded.${c}`).join(', ')}`;
-        const params: unknown[] = [];
-        for (const w of chunk) params.push(pipeline, w.key, w.targetId, w.payloadHash, w.status, w.op, w.origin, runId, now, now);
-        prepare(sql).run(...params);
-      }
+      // One prepared single-row statement, run per row inside the caller's transaction: cheaper on
+      // SQLite than binding thousands of parameters of a multi-row INSERT.
+      const stmt = prepare(
+        `INSERT INTO ${TABLE} (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')}) ` +
+          `ON CONFLICT (pipeline, dedupe_key) DO UPDATE SET ${MERGED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      );
+      for (const w of writes) stmt.run(pipeline, w.key, w.targetId, w.payloadHash, w.status, w.op, w.origin, runId, now, now);
     });
     return;
   }
