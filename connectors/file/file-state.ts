@@ -3,7 +3,7 @@
  * builds it; reading a record back at its offset and checking its key makes a hit exact), the file
  * size, and for CSV the columns. Nothing else of the file is held in memory.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { DataRecord } from '../../engine/connector/types.js';
 import { KeyIndex } from '../../engine/plan/keyindex.js';
 import { ConfigError } from '../../engine/errors.js';
@@ -23,14 +23,20 @@ export interface FileState {
   dirty?: 'new' | 'data';
 }
 
-export async function fileSize(path: string): Promise<number | undefined> {
+/**
+ * The file's size, or undefined when it does not exist. A synchronous stat: it is called before
+ * every lookup and write (to notice changes made behind the connector's back) and costs microseconds,
+ * where an async one costs a thread-pool round trip.
+ */
+export function fileSize(path: string): Promise<number | undefined> {
   try {
-    return (await stat(path)).size;
+    return Promise.resolve(statSync(path).size);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw fileError(err, path, 'stat');
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Promise.resolve(undefined);
+    return Promise.reject(fileError(err, path, 'stat'));
   }
 }
+
 
 export function keyOf(record: DataRecord, keyField: string): string | undefined {
   const v = record[keyField];

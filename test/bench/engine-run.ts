@@ -1,4 +1,4 @@
-/** Runs the benchmark pipeline (file JSONL → JSONata → ledger → file JSONL) through the real engine. */
+/** Runs the benchmark pipeline (file JSONL → JSONata → ledger → file JSONL, posting-shaped) through the real engine. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -16,10 +16,10 @@ export async function runEngine(dir: string, input: string): Promise<SessionResu
     stringify({
       version: 1,
       name: 'bench',
-      source: { connection: 'files', resource: 'records', options: { path: input }, key: 'ReportID', pageSize: 1000 },
+      source: { connection: 'files', resource: 'records', options: { path: input }, key: 'ReportID', pageSize: 500 },
       lookups: { accounts: { connection: 'files', resource: 'records', options: { path: 'accounts.json' }, key: 'ExpenseType' } },
       transform: TRANSFORM,
-      target: { connection: 'files', resource: 'records', options: { path: 'out.jsonl' }, mode: 'upsert', key: 'id' },
+      target: { connection: 'files', resource: 'records', options: { path: 'out.jsonl' }, mode: 'create', key: 'Reference' },
     }),
   );
   return runSession({

@@ -22,8 +22,8 @@ async function bareLoop(records: Record<string, unknown>[]): Promise<number> {
   const t0 = process.hrtime.bigint();
   let sink = 0;
   for (const r of records) {
-    const out = (await expr.evaluate(r, bindings)) as { Debit?: number };
-    sink += out.Debit ?? 0;
+    const out = (await expr.evaluate(r, bindings)) as { JournalEntryLines?: unknown[] };
+    sink += out.JournalEntryLines?.length ?? 0;
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (sink < 0) console.log(sink);

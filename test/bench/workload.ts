@@ -1,20 +1,35 @@
-/** The benchmark workload: realistic expense lines and the JSONata mapping a posting pipeline uses. */
+/**
+ * The benchmark workload: the first job sluice exists for. Each source record is an approved expense
+ * report with two to four entries; the transform turns it into a balanced journal entry (a debit
+ * line per entry on the account mapped from its expense type, a credit line to the employee), the
+ * shape of pipelines/concur-expense-reports-to-sap-b1.yaml in a few lines.
+ */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 
 export const TRANSFORM = `(
-  $amount := $number(Amount);
+  $entries := Entries[PaymentType != "PERSONAL"];
+  $lines := $map($entries, function($e) {
+    {
+      "AccountCode": $lookup('accounts', $e.ExpenseType).Account ? $lookup('accounts', $e.ExpenseType).Account : $error("expense type " & $e.ExpenseType & " has no G/L account"),
+      "Debit": $round($number($e.Amount), 2),
+      "Credit": 0,
+      "CostingCode": $e.CostCenter ? $e.CostCenter : CostCenter,
+      "LineMemo": $substring($e.ExpenseType & " " & $e.Vendor, 0, 50)
+    }
+  });
+  $total := $round($sum($lines.Debit), 2);
   {
-    "id": ReportID & "-" & $string(Line),
-    "Reference": "CONCUR-" & ReportID,
-    "Memo": $substring(Employee & " " & Purpose, 0, 50),
-    "ReferenceDate": $substring(TransactionDate, 0, 10),
-    "AccountCode": $lookup('accounts', ExpenseType).Account ? $lookup('accounts', ExpenseType).Account : "6900",
-    "CostingCode": CostCenter,
-    "Debit": $round($amount, 2),
-    "Credit": 0,
-    "FCCurrency": Currency != "USD" ? Currency : undefined,
-    "LineMemo": $uppercase(ExpenseType) & " " & Vendor
+    "Reference": "CONCUR-ER-" & ReportID,
+    "ReferenceDate": $substring(ProcessingPaymentDate, 0, 10),
+    "Memo": $substring(Name, 0, 50),
+    "Reference2": EmployeeID,
+    "JournalEntryLines": $append($lines, [{
+      "ShortName": EmployeeID,
+      "Debit": 0,
+      "Credit": $total,
+      "LineMemo": "Employee payable " & ReportID
+    }])
   }
 )`;
 
@@ -23,22 +38,26 @@ export const ACCOUNTS = [
   { ExpenseType: 'LODNG', Account: '6120' },
   { ExpenseType: 'MEALS', Account: '6130' },
   { ExpenseType: 'CARRT', Account: '6140' },
+  { ExpenseType: 'TAXIX', Account: '6150' },
 ];
 const TYPES = ['AIRFR', 'LODNG', 'MEALS', 'CARRT', 'TAXIX'];
 
 export function record(i: number): Record<string, unknown> {
+  const n = 2 + (i % 3);
   return {
-    ReportID: `R${String(Math.floor(i / 4)).padStart(8, '0')}`,
-    Line: i % 4,
-    Employee: `Employee ${i % 977}`,
-    Purpose: 'Customer visit and quarterly business review',
-    TransactionDate: `2024-0${(i % 9) + 1}-1${i % 10}T10:00:00`,
-    ExpenseType: TYPES[i % TYPES.length],
+    ReportID: `R${String(i).padStart(10, '0')}`,
+    Name: `Customer visit ${i % 97} and quarterly business review`,
+    EmployeeID: `E${1000 + (i % 977)}`,
     CostCenter: `CC${100 + (i % 8) * 10}`,
-    Amount: String(((i * 7919) % 100000) / 100),
-    Currency: i % 10 === 0 ? 'EUR' : 'USD',
-    Vendor: `Vendor ${i % 313}`,
+    ProcessingPaymentDate: `2024-0${(i % 9) + 1}-1${i % 10}T10:00:00`,
     LastModifiedDate: `2024-05-01T00:00:${String(i % 60).padStart(2, '0')}`,
+    Entries: Array.from({ length: n }, (_, j) => ({
+      ExpenseType: TYPES[(i + j) % TYPES.length],
+      Amount: String((((i + 1) * 7919 * (j + 1)) % 100000) / 100),
+      PaymentType: j === 3 ? 'PERSONAL' : 'CASH',
+      CostCenter: j === 1 ? `CC${200 + (i % 4) * 10}` : null,
+      Vendor: `Vendor ${(i + j) % 313}`,
+    })),
   };
 }
 
