@@ -10,12 +10,14 @@ import { parse, stringify } from 'yaml';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import { cli, startCli, type CliResult } from '../../helpers/cli.js';
 import { demoEnvironment, PIPELINES_DIR, pipelinePath, runPipeline, sluice, startSluice, type RunReportJson } from '../../helpers/demo-env.js';
+import { cents, glMapping, sleep, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json } from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-expense-reports-to-sap-b1';
 const PREFIX = 'CONCUR-ER-';
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
-type Json = Record<string, unknown>;
+const postedEntries = (env: DemoEnvironment): Json[] => postedBy(env, PREFIX);
+const entriesByReference = (env: DemoEnvironment): Map<string, Json> => byReference(env, PREFIX);
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 interface Line {
   AccountCode: string;
   ShortName: string;
@@ -28,36 +30,12 @@ interface Line {
   ProjectCode?: string | null;
   LineMemo?: string | null;
 }
-
-const cents = (n: unknown): number => Math.round(Number(n ?? 0) * 100);
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-
-function postedEntries(env: DemoEnvironment): Json[] {
-  return env.b1.entities('JournalEntries').filter((e) => String(e.Reference ?? '').startsWith(PREFIX));
-}
-
-/** Every posted journal entry by its reference; fails when a reference occurs twice. */
-function entriesByReference(env: DemoEnvironment): Map<string, Json> {
-  const out = new Map<string, Json>();
-  for (const e of postedEntries(env)) {
-    const ref = String(e.Reference);
-    expect(out.has(ref), `two journal entries carry ${ref}`).toBe(false);
-    out.set(ref, e);
-  }
-  return out;
-}
-
 const linesOf = (je: Json): Line[] => je.JournalEntryLines as Line[];
 
 function expectBalanced(je: Json): void {
   const lines = linesOf(je);
   expect(sum(lines.map((l) => cents(l.Debit))), `${String(je.Reference)} balances`).toBe(sum(lines.map((l) => cents(l.Credit))));
   if (lines.some((l) => l.FCCurrency)) expect(sum(lines.map((l) => cents(l.FCDebit)))).toBe(sum(lines.map((l) => cents(l.FCCredit))));
-}
-
-function glMapping(): Map<string, string> {
-  const rows = readFileSync(join(PIPELINES_DIR, 'mappings', 'concur-expense-types-to-gl.csv'), 'utf8').trim().split('\n').slice(1);
-  return new Map(rows.map((r) => r.split(',') as [string, string]));
 }
 
 function employeeNumber(env: DemoEnvironment, login: string): string | undefined {
@@ -163,16 +141,6 @@ function unpostable(env: DemoEnvironment): Set<string> {
       .filter((r) => entriesOf(env, String(r.ID)).some((e) => e.ExpenseTypeCode === 'GIFTS') || !partners.has(employeeNumber(env, String(r.OwnerLoginID))))
       .map((r) => String(r.ID)),
   );
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await sleep(2);
-  }
 }
 
 describe('concur-expense-reports-to-sap-b1 end to end', async () => {

@@ -8,13 +8,15 @@ import { describe, expect, it } from 'vitest';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import type { FisDocument } from '../../../connectors/concur/emulator/state.js';
 import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice, startSluice, type RunReportJson } from '../../helpers/demo-env.js';
+import { cents, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json } from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-fis-to-sap-b1';
 const PREFIX = 'CONCUR-ER-';
+
+const postedEntries = (env: DemoEnvironment): Json[] => postedBy(env, PREFIX);
+const entriesByReference = (env: DemoEnvironment): Map<string, Json> => byReference(env, PREFIX);
 const PIPELINE_PATH = pipelinePath(PIPELINE);
 const runPipeline = (env: DemoEnvironment): ReturnType<typeof runNamed> => runNamed(env, PIPELINE);
-
-type Json = Record<string, unknown>;
 interface Line {
   AccountCode: string;
   ShortName: string;
@@ -24,33 +26,7 @@ interface Line {
   FCCredit?: number | null;
   FCCurrency?: string | null;
   CostingCode?: string | null;
-}
-
-const cents = (n: unknown): number => Math.round(Number(n ?? 0) * 100);
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await sleep(2);
-  }
-}
-
-function postedEntries(env: DemoEnvironment): Json[] {
-  return env.b1.entities('JournalEntries').filter((e) => String(e.Reference ?? '').startsWith(PREFIX));
-}
-
-function entriesByReference(env: DemoEnvironment): Map<string, Json> {
-  const out = new Map<string, Json>();
-  for (const e of postedEntries(env)) {
-    const ref = String(e.Reference);
-    expect(out.has(ref), `two journal entries carry ${ref}`).toBe(false);
-    out.set(ref, e);
-  }
-  return out;
-}
+}const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const docs = (env: DemoEnvironment): FisDocument[] => [...env.concur.state.fisDocuments.values()];
 const employeeOf = (d: FisDocument): string => String(((d.document.employee ?? {}) as Json).employeeId);

@@ -10,13 +10,15 @@ import { parse, stringify } from 'yaml';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import { cli, startCli } from '../../helpers/cli.js';
 import { demoEnvironment, PIPELINES_DIR, pipelinePath, runPipeline as runNamed, sluice, type RunReportJson } from '../../helpers/demo-env.js';
+import { cents, glMapping, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json } from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-payment-requests-to-sap-b1';
 const PREFIX = 'CONCUR-PR-';
+
+const postedEntries = (env: DemoEnvironment): Json[] => postedBy(env, PREFIX);
+const entriesByReference = (env: DemoEnvironment): Map<string, Json> => byReference(env, PREFIX);
 const PIPELINE_PATH = pipelinePath(PIPELINE);
 const runPipeline = (env: DemoEnvironment): ReturnType<typeof runNamed> => runNamed(env, PIPELINE);
-
-type Json = Record<string, unknown>;
 interface Line {
   AccountCode: string;
   ShortName: string;
@@ -24,38 +26,7 @@ interface Line {
   Credit: number;
   CostingCode?: string | null;
   LineMemo?: string | null;
-}
-
-const cents = (n: unknown): number => Math.round(Number(n ?? 0) * 100);
-const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await sleep(2);
-  }
-}
-
-function glMapping(): Map<string, string> {
-  const rows = readFileSync(join(PIPELINES_DIR, 'mappings', 'concur-expense-types-to-gl.csv'), 'utf8').trim().split('\n').slice(1);
-  return new Map(rows.map((r) => r.split(',') as [string, string]));
-}
-
-function postedEntries(env: DemoEnvironment): Json[] {
-  return env.b1.entities('JournalEntries').filter((e) => String(e.Reference ?? '').startsWith(PREFIX));
-}
-
-function entriesByReference(env: DemoEnvironment): Map<string, Json> {
-  const out = new Map<string, Json>();
-  for (const e of postedEntries(env)) {
-    const ref = String(e.Reference);
-    expect(out.has(ref), `two journal entries carry ${ref}`).toBe(false);
-    out.set(ref, e);
-  }
-  return out;
-}
+}const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const requests = (env: DemoEnvironment): Json[] => [...env.concur.state.paymentRequests.values()];
 const approved = (env: DemoEnvironment): Json[] => requests(env).filter((p) => (p._meta as Json).ApprovalStatusCode === 'A_APPR');

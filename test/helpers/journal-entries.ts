@@ -1,0 +1,43 @@
+/** Assertions on the SAP B1 emulator's journal entries, shared by the posting pipelines' e2e tests. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { DemoEnvironment } from '../../engine/cli/demo/environment.js';
+import { PIPELINES_DIR } from './demo-env.js';
+
+export type Json = Record<string, unknown>;
+
+export const cents = (n: unknown): number => Math.round(Number(n ?? 0) * 100);
+export const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `cond` holds (e.g. the moment to kill a run mid-posting). */
+export async function until(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await sleep(2);
+  }
+}
+
+/** The shipped expense type → G/L account mapping. */
+export function glMapping(): Map<string, string> {
+  const rows = readFileSync(join(PIPELINES_DIR, 'mappings', 'concur-expense-types-to-gl.csv'), 'utf8').trim().split('\n').slice(1);
+  return new Map(rows.map((r) => r.split(',') as [string, string]));
+}
+
+/** Journal entries whose Reference starts with `prefix` (the pipeline's dedupe key prefix). */
+export function postedEntries(env: DemoEnvironment, prefix: string): Json[] {
+  return env.b1.entities('JournalEntries').filter((e) => String(e.Reference ?? '').startsWith(prefix));
+}
+
+/** Every posted journal entry by its reference; fails when a reference occurs twice. */
+export function entriesByReference(env: DemoEnvironment, prefix: string): Map<string, Json> {
+  const out = new Map<string, Json>();
+  for (const e of postedEntries(env, prefix)) {
+    const ref = String(e.Reference);
+    expect(out.has(ref), `two journal entries carry ${ref}`).toBe(false);
+    out.set(ref, e);
+  }
+  return out;
+}
