@@ -3,20 +3,16 @@
  * real MariaDB (seeded by the demo environment), assertions on the cost-object approvers the Concur
  * emulator holds per user (ApproverLimit extension).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { ERP_TABLES } from '../../../engine/cli/demo/erp-db.js';
 import { parseStateUrl } from '../../../engine/state/url.js';
-import { demoEnvironment, sluice, type RunReportJson } from '../../helpers/demo-env.js';
+import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice } from '../../helpers/demo-env.js';
 import { createTestDatabase } from '../../helpers/mysql.js';
 
 type Json = Record<string, unknown>;
 
 const PIPELINE = 'erp-db-approvers-to-concur';
-const PIPELINES = fileURLToPath(new URL('../../../pipelines/', import.meta.url));
 const LIMITS = 'urn:ietf:params:scim:schemas:extension:spend:2.0:ApproverLimit';
 
 /** The eight approvers Concur already has (the first employee of each cost center), as `employee type group limit`. */
@@ -39,19 +35,8 @@ describe('erp-db-approvers-to-concur on MariaDB', async () => {
     await erp.destroy();
     await db.drop();
   });
-  // PIPELINES_DIR of the demo environment is only right from dist/: point `mappings` at the repository's folder.
-  const connections = parse(readFileSync(env.connectionsPath, 'utf8')) as { connections: Record<string, Json> };
-  connections.connections.mappings = { connector: 'file', baseDir: `${PIPELINES}mappings` };
-  writeFileSync(env.connectionsPath, stringify(connections));
 
-  const runPipeline = async (): Promise<{ result: Awaited<ReturnType<typeof sluice>>; report: RunReportJson }> => {
-    const result = await sluice(env, ['run', `${PIPELINES}${PIPELINE}.yaml`, '--json']);
-    try {
-      return { result, report: JSON.parse(result.stdout) as RunReportJson };
-    } catch {
-      throw new Error(`sluice run printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-    }
-  };
+  const runPipeline = (): ReturnType<typeof runNamed> => runNamed(env, PIPELINE);
 
   /** Every cost-object approver in Concur as `employee type group limit currency`, sorted. */
   const approvers = (): string[] =>

@@ -2,20 +2,16 @@
  * erp-db-users-to-concur end to end: the CLI as a subprocess, the ERP tables on the real MariaDB
  * (seeded by the demo environment), assertions on the Concur emulator's users.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { parseStateUrl } from '../../../engine/state/url.js';
 import { ERP_TABLES } from '../../../engine/cli/demo/erp-db.js';
-import { demoEnvironment, sluice, type RunReportJson } from '../../helpers/demo-env.js';
+import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice } from '../../helpers/demo-env.js';
 import { createTestDatabase } from '../../helpers/mysql.js';
 
 type Json = Record<string, unknown>;
 
 const PIPELINE = 'erp-db-users-to-concur';
-const PIPELINES = fileURLToPath(new URL('../../../pipelines/', import.meta.url));
 const SPEND = 'urn:ietf:params:scim:schemas:extension:spend:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const NEW_HIRES = ['E1037', 'E1038', 'E1039', 'E1040'];
@@ -29,19 +25,8 @@ describe('erp-db-users-to-concur on MariaDB', async () => {
     await erp.destroy();
     await db.drop();
   });
-  // PIPELINES_DIR of the demo environment is only right from dist/: point `mappings` at the repository's folder.
-  const connections = parse(readFileSync(env.connectionsPath, 'utf8')) as { connections: Record<string, Json> };
-  connections.connections.mappings = { connector: 'file', baseDir: `${PIPELINES}mappings` };
-  writeFileSync(env.connectionsPath, stringify(connections));
 
-  const runPipeline = async (): Promise<{ result: Awaited<ReturnType<typeof sluice>>; report: RunReportJson }> => {
-    const result = await sluice(env, ['run', `${PIPELINES}${PIPELINE}.yaml`, '--json']);
-    try {
-      return { result, report: JSON.parse(result.stdout) as RunReportJson };
-    } catch {
-      throw new Error(`sluice run printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-    }
-  };
+  const runPipeline = (): ReturnType<typeof runNamed> => runNamed(env, PIPELINE);
 
   /** Concur users by employee number (externalId), as the emulator holds them. */
   const users = (): Map<string, Json> => new Map([...env.concur.state.users.values()].map((u) => [String(u.externalId), structuredClone(u)]));
