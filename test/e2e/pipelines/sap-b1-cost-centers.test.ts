@@ -5,15 +5,11 @@
  */
 import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
-import type { CliResult } from '../../helpers/cli.js';
-import { demoEnvironment, sluice, type RunReportJson } from '../../helpers/demo-env.js';
+import { demoEnvironment, PIPELINES_DIR, runPipeline as runNamed, sluice } from '../../helpers/demo-env.js';
 
-const PIPELINES = fileURLToPath(new URL('../../../pipelines/', import.meta.url));
-const PIPELINE_FILE = join(PIPELINES, 'sap-b1-cost-centers-to-concur-list.yaml');
 
 /** Cost centers the Concur list does not have yet, all under the demo company's four divisions. */
 const NEW_CENTERS: [string, string, string][] = [
@@ -40,21 +36,13 @@ function costCenters(env: DemoEnvironment): Map<string, Item> {
   return new Map(items.map((i) => [i.code, { code: i.code, shortCode: i.shortCode, value: i.value, level: i.level, ...(i.parentId && { parent: byId.get(i.parentId) }), isDeleted: i.isDeleted === true }]));
 }
 
-async function runPipeline(env: DemoEnvironment): Promise<{ result: CliResult; report: RunReportJson }> {
-  const result = await sluice(env, ['run', PIPELINE_FILE, '--json']);
-  try {
-    return { result, report: JSON.parse(result.stdout) as RunReportJson };
-  } catch {
-    throw new Error(`sluice run printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
+const runPipeline = (env: DemoEnvironment): ReturnType<typeof runNamed> => runNamed(env, 'sap-b1-cost-centers-to-concur-list');
 
 describe('sap-b1-cost-centers-to-concur-list', async () => {
   const env = await demoEnvironment({ b1: { seed: { ProfitCenters: NEW_CENTERS.map(center) } } });
-  // The `mappings` connection gets a copy of pipelines/mappings, so a test can add a row as a consultant would
-  // (and because the demo environment's PIPELINES_DIR is only right in the build).
+  // The `mappings` connection gets a copy of pipelines/mappings, so a test can add a row as a consultant would.
   const mappings = join(env.dir, 'mappings');
-  cpSync(join(PIPELINES, 'mappings'), mappings, { recursive: true });
+  cpSync(join(PIPELINES_DIR, 'mappings'), mappings, { recursive: true });
   const connections = parse(readFileSync(env.connectionsPath, 'utf8')) as { connections: Record<string, Record<string, unknown>> };
   connections.connections.mappings!.baseDir = mappings;
   writeFileSync(env.connectionsPath, stringify(connections));

@@ -3,27 +3,12 @@
  * against the SAP Business One and Concur emulators of the demo company; assertions on the Invoice
  * vendors the Concur emulator holds.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
-import type { CliResult } from '../../helpers/cli.js';
-import { demoEnvironment, sluice, type RunReportJson } from '../../helpers/demo-env.js';
+import { demoEnvironment, runPipeline as runNamed } from '../../helpers/demo-env.js';
 
-// PIPELINES_DIR of the demo environment is only right in the build (dist/); from the sources it points one level too
-// high, and so does the `mappings` connection of its connections.yaml: both are set here.
-const PIPELINE_FILE = fileURLToPath(new URL('../../../pipelines/sap-b1-vendors-to-concur-invoice.yaml', import.meta.url));
-const MAPPINGS_DIR = fileURLToPath(new URL('../../../pipelines/mappings/', import.meta.url));
 
-async function runPipeline(env: DemoEnvironment): Promise<{ result: CliResult; report: RunReportJson }> {
-  const result = await sluice(env, ['run', PIPELINE_FILE, '--json']);
-  try {
-    return { result, report: JSON.parse(result.stdout) as RunReportJson };
-  } catch {
-    throw new Error(`sluice run printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-  }
-}
+const runPipeline = (env: DemoEnvironment): ReturnType<typeof runNamed> => runNamed(env, 'sap-b1-vendors-to-concur-invoice');
 
 const vendor = (env: DemoEnvironment, code: string): Record<string, unknown> | undefined => env.concur.state.vendors.get(`${code}|MAIN`);
 const vendorCodes = (env: DemoEnvironment): string[] => [...env.concur.state.vendors.values()].map((v) => String(v.VendorCode)).sort();
@@ -34,9 +19,6 @@ const supplier = (code: string, name: string, extra: Record<string, unknown> = {
 
 describe('sap-b1-vendors-to-concur-invoice', async () => {
   const env = await demoEnvironment();
-  const connections = parse(readFileSync(env.connectionsPath, 'utf8')) as { connections: Record<string, Record<string, unknown>> };
-  connections.connections.mappings!.baseDir = MAPPINGS_DIR;
-  writeFileSync(env.connectionsPath, stringify(connections));
   const vendorWrites = (): { method: string; codes: string[] }[] =>
     env.concur.find({ path: '/api/v3.1/invoice/vendors' }).filter((r) => r.method !== 'GET').map((r) => ({ method: r.method, codes: ((r.requestBody as { Vendor?: { VendorCode: string }[] } | undefined)?.Vendor ?? []).map((v) => v.VendorCode) }));
 
