@@ -1,0 +1,23 @@
+/** The README's main command: `sluice demo` through the CLI, as a subprocess. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { DEMO_PIPELINES } from '../../engine/cli/demo.js';
+
+describe('sluice demo', () => {
+  it('runs every shipped pipeline against the emulators, then finds nothing left to change, and exits', async () => {
+    const dir = tempDir();
+    const started = Date.now();
+    const r = await cli(['demo', '--dir', join(dir, 'demo')], { cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    for (const name of DEMO_PIPELINES) expect(r.stdout).toMatch(new RegExp(`${name}\\s+(succeeded|attention) `));
+    expect(r.stdout).toContain(`${DEMO_PIPELINES.length} of ${DEMO_PIPELINES.length} pipelines ran, the second pass has nothing left to change`);
+    // the parked reports name what is missing
+    expect(r.stdout).toContain('expense type GIFTS has no G/L account');
+    // the embedded state store is where the demo says, and the process ended (nothing left running)
+    expect(existsSync(join(dir, 'demo', 'state.db'))).toBe(true);
+  }, 90_000);
+});
