@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conformanceAjv } from '../../test/conformance/definition-checks.js';
+import { seedFingerprint } from './auth/credential-store.js';
 import { configSchema, resolveConfig } from './config.js';
 import { concurConnector, listCodeProblems } from './index.js';
 
@@ -49,5 +50,14 @@ describe('concur connection config', () => {
     expect(concurConnector.resources['list-items']!.capabilities.bulkSize).toBe(250);
     expect(concurConnector.resources.users!.capabilities.bulkSize).toBe(100);
     expect(listCodeProblems('RND-CC200')).toHaveLength(1);
+  });
+});
+
+describe('seed fingerprint', () => {
+  it('changes with the endpoints, so a connection pointed at another system starts a new token chain', () => {
+    const base = { clientId: 'c', clientSecret: 's', companyUuid: '5d1c7a4e-2b8f-4c61-9f0e-3a7b2c9d8e10', requestToken: 'r' };
+    const a = seedFingerprint(resolveConfig({ ...base, authUrl: 'https://us.api.concursolutions.com' }));
+    expect(seedFingerprint(resolveConfig({ ...base, authUrl: 'https://us.api.concursolutions.com/oauth2/v0/token' }))).toBe(a);
+    expect(seedFingerprint(resolveConfig({ ...base, authUrl: 'https://emea.api.concursolutions.com' }))).not.toBe(a);
   });
 });

@@ -68,13 +68,14 @@ export function demoCommand(program: Command, io: CliIo): void {
   program
     .command('demo')
     .description('run the shipped pipelines against local Concur and SAP Business One emulators (demo company), then show that a second pass changes nothing')
-    .option('--dir <dir>', 'working directory of the demo (wiped first)', '.sluice/demo')
+    .option('--dir <dir>', 'working directory of the demo: state store, ERP database, emulator state', '.sluice/demo')
+    .option('--fresh', 'start over: wipe the directory first (otherwise a second demo continues where the last one stopped)')
     .option('--fis', `post expense reports through Financial Integration Service (${DEMO_ALTERNATIVE}) instead of the report API`)
-    .action(async (opts: { dir: string; fis?: boolean }) => {
+    .action(async (opts: { dir: string; fis?: boolean; fresh?: boolean }) => {
       const dir = resolve(opts.dir);
-      rmSync(dir, { recursive: true, force: true });
+      if (opts.fresh) rmSync(dir, { recursive: true, force: true });
       const started = Date.now();
-      const env = await startDemoEnvironment({ dir });
+      const env = await startDemoEnvironment({ dir, persist: true });
       const names = DEMO_PIPELINES.map((n) => (opts.fis && n === 'concur-expense-reports-to-sap-b1' ? DEMO_ALTERNATIVE : n));
       try {
         write(io.stdout, `sluice demo: Concur emulator ${env.concur.baseUrl}, SAP Business One emulator ${env.b1.url}, state ${env.stateUrl}\n\nFirst run of each pipeline:\n`);

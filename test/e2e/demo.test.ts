@@ -19,5 +19,11 @@ describe('sluice demo', () => {
     expect(r.stdout).toContain('expense type GIFTS has no G/L account');
     // the embedded state store is where the demo says, and the process ended (nothing left running)
     expect(existsSync(join(dir, 'demo', 'state.db'))).toBe(true);
+
+    // a second demo continues from what the first left behind: nothing to create, update or delete
+    const again = await cli(['demo', '--dir', join(dir, 'demo')], { cwd: dir });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    const firstPass = again.stdout.split('Second pass')[0]!;
+    for (const name of DEMO_PIPELINES) expect(firstPass).toMatch(new RegExp(`${name}\\s+\\w+\\s+read \\d+, create 0, update 0, delete 0,`));
   }, 90_000);
 });

@@ -22,9 +22,14 @@ export interface Versioned<T> {
   version: number;
 }
 
+/**
+ * Fingerprint of the seed: the credentials and the endpoints they were issued for. Pointing the
+ * connection at another system (a new authUrl or geolocation) starts a new chain instead of calling
+ * the stored geolocation of the old one.
+ */
 export function seedFingerprint(config: ResolvedConfig): string {
   return createHash('sha256')
-    .update(['concur-seed', config.clientId, config.companyUuid ?? '', config.requestToken ?? '', config.refreshToken ?? ''].join('\u0000'))
+    .update(['concur-seed', config.clientId, config.companyUuid ?? '', config.requestToken ?? '', config.refreshToken ?? '', config.authBase, config.seedGeolocation].join('\u0000'))
     .digest('hex')
     .slice(0, 24);
 }

@@ -4,7 +4,7 @@
  * the pipelines against it; the end-to-end tests use the very same environment. The pipelines are
  * the files a consultant deploys: only connections.yaml differs.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../runtime/paths.js';
 import { stringify } from 'yaml';
@@ -13,6 +13,7 @@ import type { ConcurEmulatorOptions } from '../../../connectors/concur/emulator/
 import { startSapB1Emulator, type SapB1Emulator } from '../../../connectors/sap-b1/emulator/index.js';
 import type { SapB1EmulatorOptions } from '../../../connectors/sap-b1/emulator/options.js';
 import { seedErpDatabase } from './erp-db.js';
+import { loadEmulatorStates, saveEmulatorStates } from './snapshot.js';
 
 export const PIPELINES_DIR = join(packageRoot(), 'pipelines');
 
@@ -22,6 +23,11 @@ export interface DemoEnvironmentOptions {
   /** ERP database URL (`mysql://...` for MariaDB); default a SQLite file in `dir`. Seeded unless `seedErp` is false. */
   erpDbUrl?: string;
   seedErp?: boolean;
+  /**
+   * Keep the systems' state in `dir` between invocations: the emulators start from what the last
+   * invocation left (saved by `close()`), and an existing ERP database file is not seeded again.
+   */
+  persist?: boolean;
   concur?: ConcurEmulatorOptions;
   b1?: SapB1EmulatorOptions;
 }
@@ -59,9 +65,13 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     await concur.close();
     throw err;
   }
-  const erpDbUrl = options.erpDbUrl ?? `sqlite:${join(options.dir, 'erp.db')}`;
+  const erpFile = join(options.dir, 'erp.db');
+  const erpDbUrl = options.erpDbUrl ?? `sqlite:${erpFile}`;
+  const statesFile = join(options.dir, 'emulators.json');
+  if (options.persist) loadEmulatorStates(statesFile, { concur: concur.state, b1: b1.state });
+  const keepErp = options.persist === true && options.erpDbUrl === undefined && existsSync(erpFile);
   try {
-    if (options.seedErp !== false) await seedErpDatabase(erpDbUrl);
+    if (options.seedErp !== false && !keepErp) await seedErpDatabase(erpDbUrl);
   } catch (err) {
     await Promise.all([concur.close(), b1.close()]);
     throw err;
@@ -109,6 +119,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     concur,
     b1,
     close: async () => {
+      if (options.persist) saveEmulatorStates(statesFile, { concur: concur.state, b1: b1.state });
       await Promise.all([concur.close(), b1.close()]);
     },
   };
