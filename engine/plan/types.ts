@@ -70,7 +70,3 @@ export interface PlanSummary {
 
 /** Attention entries the plan itself produced (transform errors, locked, duplicates, checks). */
 export type PlanAttention = AttentionWrite;
-
-export function hasChanges(counts: PlanCounts): boolean {
-  return counts.create + counts.update + counts.delete > 0;
-}

@@ -4,65 +4,27 @@
  * spill. A dry run classifies exactly as a live run does because it is the same code.
  */
 import { randomUUID } from 'node:crypto';
-import { join, relative, resolve } from 'node:path';
-import type { Registry } from '../connector/registry.js';
+import { join, resolve } from 'node:path';
 import { ConfigError, SluiceError, asSluiceError, describeError } from '../errors.js';
 import type { Diagnostic } from '../config/diagnostics.js';
 import { loadPipeline, type LoadedPipeline } from '../config/pipeline.js';
-import { Applier, type ApplyResult } from '../apply/applier.js';
-import { applyLookback } from '../plan/cursor.js';
-import { resolveDuplicates } from '../plan/duplicates.js';
-import { planMirrorDeletes } from '../plan/mirror.js';
-import { Planner } from '../plan/planner.js';
 import { Spill } from '../plan/spill.js';
-import type { PlanAttention, PlanCounts, PlanOp, PlanSummary } from '../plan/types.js';
-import type { Logger } from '../runtime/logger.js';
-import type { RetryPolicy } from '../runtime/retry.js';
+import type { PlanAttention, PlanOp, PlanSummary } from '../plan/types.js';
 import { LeaseHeldError } from '../state/lease.js';
-import { openStateStore, type StateStore } from '../state/store.js';
-import { compileKey, isFieldPath } from '../transform/key.js';
-import { Transform } from '../transform/transform.js';
-import { confirmToSource } from './confirm.js';
-import { OpenConnections, loadLookups } from './open.js';
+import { openStateStore } from '../state/store.js';
+import { OpenConnections } from './open.js';
+import { apply } from './apply-phase.js';
+import { targetKeyField, type Ctx, type SessionOptions } from './context.js';
+
+export { COMMANDS, type Command, type SessionOptions } from './context.js';
+import { collect, plan } from './plan-phase.js';
 import { planItems, readPlanFile, writePlanFile, type PlanDocument, type PlanHeader, PLAN_FORMAT } from './plan-file.js';
 import type { RunReport } from './report.js';
 import { checkPlanFresh } from './stale.js';
 
-export const COMMANDS = ['plan', 'run', 'apply'] as const;
-export type Command = (typeof COMMANDS)[number];
 
 export const EXIT = { ok: 0, failed: 1, invalid: 2, attention: 3, changes: 4 } as const;
 
-export interface SessionOptions {
-  command: Command;
-  /** Pipeline file (plan, run); for apply it comes from the plan file. */
-  pipelinePath?: string;
-  /** An already loaded (and possibly rebound) pipeline: `sluice test` runs fixtures through it. */
-  pipeline?: LoadedPipeline;
-  /** Plan file to apply. */
-  planPath?: string;
-  /** Where `plan` saves its plan. */
-  planOut?: string;
-  connectionsPath?: string;
-  registry: Registry;
-  logger: Logger;
-  /** An already open store (tests, `sluice test`); otherwise one is opened from stateUrl / env. */
-  state?: StateStore;
-  stateUrl?: string;
-  allowEmptySource?: boolean;
-  maxDeletePercent?: number;
-  force?: boolean;
-  /** Re-process records marked for re-sync (default true for run). */
-  resync?: boolean;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  retry?: RetryPolicy;
-  leaseTtlMs?: number;
-  onPlanProgress?(counts: PlanCounts): void;
-  onApplyProgress?(counts: ApplyResult['counts']): void;
-  /** How many operations to keep in memory for printing the plan. */
-  keepOps?: number;
-}
 
 export interface SessionResult {
   report: RunReport;
@@ -79,157 +41,10 @@ export class InvalidPipelineError extends ConfigError {
   }
 }
 
-interface Ctx {
-  opts: SessionOptions;
-  runId: string;
-  startedAt: Date;
-  pipeline: LoadedPipeline;
-  state: StateStore;
-  conns: OpenConnections;
-  logger: Logger;
-}
-
-/** The target field carrying the dedupe key, when the key is a plain top-level field. */
-export function targetKeyField(pipeline: LoadedPipeline): string | undefined {
-  const key = pipeline.spec.target.key;
-  return key && isFieldPath(key) && !key.includes('.') ? key : undefined;
-}
-
 function load(opts: SessionOptions, path: string): LoadedPipeline {
   const r = loadPipeline(path, { registry: opts.registry, ...(opts.connectionsPath !== undefined && { connectionsPath: opts.connectionsPath }), ...(opts.cwd !== undefined && { cwd: opts.cwd }), ...(opts.env !== undefined && { env: opts.env }) });
   if (!r.pipeline) throw new InvalidPipelineError(r.diagnostics);
   return r.pipeline;
-}
-
-/** Plans into a spill: source → transform → keys → classify, then duplicates and mirror deletes. */
-async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSummary; spill: Spill; sourceRecords: Map<string, Record<string, unknown>>; lookup: Planner['existing'] }> {
-  const { pipeline, conns, state, opts } = ctx;
-  const spec = pipeline.spec;
-  const lookups = await loadLookups(pipeline, conns, ctx.logger);
-  const source = await conns.source(pipeline.source, spec.source.options);
-  const keyField = targetKeyField(pipeline);
-  const target = await conns.target(pipeline.target, spec.target.options, keyField);
-  const inc = spec.source.incremental;
-  const stored = inc ? ((await state.cursorGet(spec.name)) ?? inc.initial) : undefined;
-  const since = stored !== undefined ? applyLookback(stored, inc?.lookback) : undefined;
-  const resync = opts.resync === false ? [] : (await state.attentionList({ pipeline: spec.name, statuses: ['resync'] })).map((e) => e.payload).filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
-  const caps = pipeline.target.definition.capabilities;
-  const mode = spec.target.mode ?? 'upsert';
-  const planner = new Planner({
-    pipeline: spec.name,
-    source,
-    sourceKeyField: spec.source.key ?? pipeline.source.definition.key,
-    ...(inc && { cursorField: inc.field }),
-    ...(since !== undefined && { since }),
-    ...(spec.source.pageSize !== undefined && { pageSize: spec.source.pageSize }),
-    resync,
-    transform: new Transform(spec.transform, lookups),
-    key: compileKey(spec.target.key ?? ''),
-    keyField,
-    target,
-    capabilities: caps,
-    ...(pipeline.target.definition.check && { check: (r: Record<string, unknown>) => pipeline.target.definition.check!(r) }),
-    mode,
-    state,
-    spill,
-    onError: spec.on_error,
-    keepSourceRecords: pipeline.source.definition.capabilities.confirm === true,
-    dryRun: opts.command === 'plan',
-    ...(opts.onPlanProgress && { onProgress: opts.onPlanProgress }),
-  });
-  const result = await planner.run();
-  const finalSpill = await resolveDuplicates(spill, result.duplicates, result.counts);
-  const warnings: string[] = [];
-  let guard: PlanSummary['guard'];
-  let emptySource = false;
-  if (mode === 'mirror') {
-    const m = await planMirrorDeletes({
-      pipeline: spec.name,
-      state,
-      lookup: (keys) => planner.existing(keys),
-      keys: result.keys,
-      action: spec.target.deletes?.action ?? 'deactivate',
-      maxPercent: opts.maxDeletePercent ?? spec.target.deletes?.maxPercent ?? 10,
-      ...(spec.target.deletes?.maxCount !== undefined && { maxCount: spec.target.deletes.maxCount }),
-      readCount: result.counts.read,
-      unkeyed: result.unkeyed,
-      allowEmptySource: opts.allowEmptySource === true,
-      seeTarget: (key, ex) => planner.addTargetState(key, ex),
-    });
-    warnings.push(...m.warnings);
-    guard = m.guard;
-    emptySource = m.emptySource;
-    let seq = result.counts.read * 2 + 1_000_000;
-    for (const op of m.ops) {
-      result.counts.delete++;
-      await finalSpill.add({ t: 'op', op: { seq: seq++, ...op } });
-    }
-    for (const o of m.ops) planner.addToPlanHash(o);
-    if (guard?.blocked) {
-      result.counts.attention++;
-      await finalSpill.add({ t: 'att', att: { sourceKey: '(mirror deletes)', stage: 'guard', code: 'MIRROR_GUARD', message: guard.reason ?? 'mirror deletes blocked' } });
-    }
-  }
-  const summary: PlanSummary = {
-    counts: result.counts,
-    targetStateHash: planner.targetStateHash(),
-    planHash: planner.planHash(),
-    cursor: { ...(inc && { field: inc.field }), ...(stored !== undefined && { from: stored }), ...(result.cursorTo !== undefined && { to: result.cursorTo }) },
-    ...(guard && { guard }),
-    ...(emptySource && { emptySource }),
-    warnings,
-  };
-  return { summary, spill: finalSpill, sourceRecords: result.sourceRecords, lookup: (keys) => planner.existing(keys) };
-}
-
-async function collect(spill: Spill, keep: number): Promise<{ ops: PlanOp[]; attention: PlanAttention[] }> {
-  const ops: PlanOp[] = [];
-  const attention: PlanAttention[] = [];
-  for await (const item of spill.items()) {
-    if (item.t === 'op' && item.op.op !== 'noop' && ops.length < keep) ops.push(item.op);
-    if (item.t === 'att' && attention.length < keep) attention.push(item.att);
-  }
-  return { ops, attention };
-}
-
-async function apply(ctx: Ctx, items: AsyncIterable<import('../plan/spill.js').SpillItem>, cursor: string | undefined, sourceRecords: ReadonlyMap<string, Record<string, unknown>>): Promise<ApplyResult & { confirm?: { sent: number; failed: number } }> {
-  const { pipeline, conns, state, opts } = ctx;
-  const spec = pipeline.spec;
-  const keyField = targetKeyField(pipeline);
-  const target = await conns.target(pipeline.target, spec.target.options, keyField);
-  const caps = pipeline.target.definition.capabilities;
-  const open = new Set((await state.attentionList({ pipeline: spec.name, statuses: ['open', 'resync'] })).map((e) => e.sourceKey));
-  const confirm = pipeline.source.definition.capabilities.confirm === true;
-  const applier = new Applier({
-    pipeline: spec.name,
-    runId: ctx.runId,
-    state,
-    target,
-    canLookup: keyField !== undefined,
-    batchSize: Math.max(1, Math.min(spec.target.batchSize ?? caps.bulkSize ?? 1, caps.bulkSize ?? 1)),
-    items,
-    onError: spec.on_error,
-    openAttention: open,
-    logger: ctx.logger,
-    collectOutcomes: confirm,
-    sourceRecords,
-    ...(opts.retry && { retry: opts.retry }),
-    ...(opts.onApplyProgress && { onProgress: opts.onApplyProgress }),
-  });
-  const result = await applier.run();
-  let confirmed: { sent: number; failed: number } | undefined;
-  const extra: PlanAttention[] = [];
-  if (confirm) {
-    // A record the transform skipped on purpose has nothing to post: that is a successful outcome.
-    for (const [sourceKey, record] of sourceRecords) {
-      if (!result.outcomes.has(sourceKey)) result.outcomes.set(sourceKey, { sourceKey, record, status: 'success', message: 'nothing to post' });
-    }
-    const source = await conns.source(pipeline.source, spec.source.options);
-    confirmed = await confirmToSource(source, [...result.outcomes.values()], extra, ctx.logger);
-  }
-  await applier.finish(cursor, extra);
-  // finish() parked the confirmation failures into the same lists the result refers to
-  return { ...result, ...(confirmed && { confirm: confirmed }) };
 }
 
 function workFile(ctx: Ctx): string {
@@ -346,9 +161,4 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   if (!opts.state) await state.close();
   logger.info({ exitCode, status, durationMs: report.durationMs }, `${opts.command} finished`);
   return { report, exitCode, diagnostics: [], ...shown };
-}
-
-export function displayPath(path: string, cwd = process.cwd()): string {
-  const rel = relative(cwd, path);
-  return rel.startsWith('..') ? path : rel;
 }

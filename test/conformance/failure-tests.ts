@@ -2,7 +2,6 @@
 import { expect } from 'vitest';
 import type { Connection, ConnectorDefinition } from '../../engine/connector/types.js';
 import { AuthError, SluiceError } from '../../engine/errors.js';
-import { readPages } from './source-tests.js';
 import { asList, conformanceIt, type SuiteState } from './state.js';
 import type { ConformanceFixture } from './subject.js';
 

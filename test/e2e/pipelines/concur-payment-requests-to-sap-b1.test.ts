@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import { cli, startCli } from '../../helpers/cli.js';
-import { demoEnvironment, PIPELINES_DIR, pipelinePath, runPipeline as runNamed, sluice, type RunReportJson } from '../../helpers/demo-env.js';
+import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice, type RunReportJson } from '../../helpers/demo-env.js';
 import { cents, glMapping, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json } from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-payment-requests-to-sap-b1';

@@ -6,7 +6,7 @@ import knexFactory from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStateUrl } from '../../../engine/state/url.js';
 import { ERP_TABLES } from '../../../engine/cli/demo/erp-db.js';
-import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice } from '../../helpers/demo-env.js';
+import { demoEnvironment, runPipeline as runNamed, sluice } from '../../helpers/demo-env.js';
 import { createTestDatabase } from '../../helpers/mysql.js';
 
 type Json = Record<string, unknown>;
