@@ -5,7 +5,7 @@ import type { ConcurEmulator } from './index.js';
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests inspect arbitrary JSON
+  body: any;  
 }
 
 export async function raw(
