@@ -7,6 +7,20 @@ import { PIPELINES_DIR } from './demo-env.js';
 
 export type Json = Record<string, unknown>;
 
+/** A journal entry line as the SAP B1 emulator returns it (the fields the posting tests read). */
+export interface Line {
+  AccountCode: string;
+  ShortName: string;
+  Debit: number;
+  Credit: number;
+  FCDebit?: number | null;
+  FCCredit?: number | null;
+  FCCurrency?: string | null;
+  CostingCode?: string | null;
+  ProjectCode?: string | null;
+  LineMemo?: string | null;
+}
+
 export const cents = (n: unknown): number => Math.round(Number(n ?? 0) * 100);
 export const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import { cli, startCli, type CliResult } from '../../helpers/cli.js';
 import { demoEnvironment, PIPELINES_DIR, pipelinePath, runPipeline, sluice, startSluice, type RunReportJson } from '../../helpers/demo-env.js';
-import { cents, glMapping, sleep, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json } from '../../helpers/journal-entries.js';
+import { cents, glMapping, sleep, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json, type Line } from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-expense-reports-to-sap-b1';
 const PREFIX = 'CONCUR-ER-';
@@ -18,18 +18,6 @@ const PREFIX = 'CONCUR-ER-';
 const postedEntries = (env: DemoEnvironment): Json[] => postedBy(env, PREFIX);
 const entriesByReference = (env: DemoEnvironment): Map<string, Json> => byReference(env, PREFIX);
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-interface Line {
-  AccountCode: string;
-  ShortName: string;
-  Debit: number;
-  Credit: number;
-  FCDebit?: number | null;
-  FCCredit?: number | null;
-  FCCurrency?: string | null;
-  CostingCode?: string | null;
-  ProjectCode?: string | null;
-  LineMemo?: string | null;
-}
 const linesOf = (je: Json): Line[] => je.JournalEntryLines as Line[];
 
 function expectBalanced(je: Json): void {

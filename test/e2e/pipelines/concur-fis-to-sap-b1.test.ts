@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import type { FisDocument } from '../../../connectors/concur/emulator/state.js';
 import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice, startSluice, type RunReportJson } from '../../helpers/demo-env.js';
-import { cents, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json } from '../../helpers/journal-entries.js';
+import { cents, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json, type Line, sleep } from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-fis-to-sap-b1';
 const PREFIX = 'CONCUR-ER-';
@@ -17,16 +17,6 @@ const postedEntries = (env: DemoEnvironment): Json[] => postedBy(env, PREFIX);
 const entriesByReference = (env: DemoEnvironment): Map<string, Json> => byReference(env, PREFIX);
 const PIPELINE_PATH = pipelinePath(PIPELINE);
 const runPipeline = (env: DemoEnvironment): ReturnType<typeof runNamed> => runNamed(env, PIPELINE);
-interface Line {
-  AccountCode: string;
-  ShortName: string;
-  Debit: number;
-  Credit: number;
-  FCDebit?: number | null;
-  FCCredit?: number | null;
-  FCCurrency?: string | null;
-  CostingCode?: string | null;
-}const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const docs = (env: DemoEnvironment): FisDocument[] => [...env.concur.state.fisDocuments.values()];
 const employeeOf = (d: FisDocument): string => String(((d.document.employee ?? {}) as Json).employeeId);

@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import { cli, startCli } from '../../helpers/cli.js';
 import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice, type RunReportJson } from '../../helpers/demo-env.js';
-import { cents, glMapping, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json } from '../../helpers/journal-entries.js';
+import { cents, glMapping, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json, type Line, sleep } from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-payment-requests-to-sap-b1';
 const PREFIX = 'CONCUR-PR-';
@@ -19,14 +19,6 @@ const postedEntries = (env: DemoEnvironment): Json[] => postedBy(env, PREFIX);
 const entriesByReference = (env: DemoEnvironment): Map<string, Json> => byReference(env, PREFIX);
 const PIPELINE_PATH = pipelinePath(PIPELINE);
 const runPipeline = (env: DemoEnvironment): ReturnType<typeof runNamed> => runNamed(env, PIPELINE);
-interface Line {
-  AccountCode: string;
-  ShortName: string;
-  Debit: number;
-  Credit: number;
-  CostingCode?: string | null;
-  LineMemo?: string | null;
-}const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const requests = (env: DemoEnvironment): Json[] => [...env.concur.state.paymentRequests.values()];
 const approved = (env: DemoEnvironment): Json[] => requests(env).filter((p) => (p._meta as Json).ApprovalStatusCode === 'A_APPR');
