@@ -88,7 +88,10 @@ export function describeError(err: unknown): string {
   const parts: string[] = [];
   let cur: unknown = err;
   for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
-    if (cur instanceof Error || (typeof cur === 'object' && typeof (cur as { message?: unknown }).message === 'string')) {
+    if (
+      cur instanceof Error ||
+      (typeof cur === 'object' && typeof (cur as { message?: unknown }).message === 'string')
+    ) {
       parts.push((cur as Error).message);
       cur = (cur as Error & { cause?: unknown }).cause;
     } else {

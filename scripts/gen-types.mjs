@@ -26,10 +26,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const text = await generate(t.schema);
     const url = new URL(t.out, root);
     let current = '';
-    try { current = readFileSync(url, 'utf8'); } catch {}
+    try {
+      current = readFileSync(url, 'utf8');
+    } catch {}
     if (current === text) continue;
-    if (check) { console.error(`${t.out} is stale: run npm run gen`); stale++; }
-    else { writeFileSync(url, text); console.log(`wrote ${t.out}`); }
+    if (check) {
+      console.error(`${t.out} is stale: run npm run gen`);
+      stale++;
+    } else {
+      writeFileSync(url, text);
+      console.log(`wrote ${t.out}`);
+    }
   }
   process.exit(stale ? 1 : 0);
 }

@@ -19,7 +19,9 @@ const REPORTS = '/api/v3.0/expense/reports';
 
 describe('concur client: throttling and failures', () => {
   it('waits for Retry-After on a 429 (not its own, much longer backoff)', async () => {
-    const connection = await openAgainst(emu, { config: { retry: { attempts: 3, baseDelayMs: 4000, maxDelayMs: 8000, maxRetryAfterMs: 5000 } } });
+    const connection = await openAgainst(emu, {
+      config: { retry: { attempts: 3, baseDelayMs: 4000, maxDelayMs: 8000, maxRetryAfterMs: 5000 } },
+    });
     await connection.client.baseUrl();
     emu.faults.add({ path: REPORTS, kind: '429', retryAfterSeconds: 0.15 });
     const started = Date.now();
@@ -32,7 +34,9 @@ describe('concur client: throttling and failures', () => {
   });
 
   it('treats `retry-after: 0` (the list API) as "use your own backoff"', async () => {
-    const connection = await openAgainst(emu, { config: { retry: { attempts: 4, baseDelayMs: 40, maxDelayMs: 100, maxRetryAfterMs: 5000 } } });
+    const connection = await openAgainst(emu, {
+      config: { retry: { attempts: 4, baseDelayMs: 40, maxDelayMs: 100, maxRetryAfterMs: 5000 } },
+    });
     await connection.client.baseUrl();
     emu.faults.add({ path: /\/list\/v4\/lists\/[^/]+\/children/, kind: '429', times: 2 });
     const started = Date.now();
@@ -61,7 +65,13 @@ describe('concur client: throttling and failures', () => {
     const target = connection.target!('vendors', {}, { keyField: 'VendorCode', mode: 'upsert' });
     await target.lookup(['V2099']);
     emu.faults.add({ path: '/api/v3.1/invoice/vendors', method: 'POST', kind: '500' });
-    const [outcome] = await target.write([{ op: 'create', key: 'V2099', record: { VendorCode: 'V2099', VendorName: 'Retry Co', CountryCode: 'US', CurrencyCode: 'USD' } }]);
+    const [outcome] = await target.write([
+      {
+        op: 'create',
+        key: 'V2099',
+        record: { VendorCode: 'V2099', VendorName: 'Retry Co', CountryCode: 'US', CurrencyCode: 'USD' },
+      },
+    ]);
     expect(outcome).toMatchObject({ key: 'V2099', ok: false });
     expect(outcome!.error).toBeInstanceOf(SluiceError);
     expect(outcome!.error!.retryable).toBe(true);

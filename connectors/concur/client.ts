@@ -47,7 +47,12 @@ export class ConcurClient {
     readonly config: ResolvedConfig,
     readonly context: ConnectorContext,
   ) {
-    this.http = new HttpClient({ counter: this.counter, logger: context.logger, timeoutMs: config.timeoutMs, userAgent: 'sluice-concur' });
+    this.http = new HttpClient({
+      counter: this.counter,
+      logger: context.logger,
+      timeoutMs: config.timeoutMs,
+      userAgent: 'sluice-concur',
+    });
     this.session = new TokenSession({
       http: this.http,
       config,
@@ -74,14 +79,19 @@ export class ConcurClient {
           try {
             return await this.once<T>(req);
           } catch (err) {
-            if (!idempotent && err instanceof SluiceError && err.retryable && err.status !== 429) throw new DoNotRepeat(err);
+            if (!idempotent && err instanceof SluiceError && err.retryable && err.status !== 429)
+              throw new DoNotRepeat(err);
             throw err;
           }
         },
         this.config.retry,
         {
           ...(this.context.signal && { signal: this.context.signal }),
-          onRetry: (error, attempt, delayMs) => this.context.logger.debug({ op: req.op, attempt, delayMs, code: error.code, status: error.status }, 'concur: retrying'),
+          onRetry: (error, attempt, delayMs) =>
+            this.context.logger.debug(
+              { op: req.op, attempt, delayMs, code: error.code, status: error.status },
+              'concur: retrying',
+            ),
         },
       );
     } catch (err) {

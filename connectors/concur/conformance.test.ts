@@ -19,7 +19,16 @@ interface ConcurFixture extends ConformanceFixture<ConcurConfig> {
 function approver(i: number): DataRecord {
   const userName = EMPLOYEES[8 + (i % 28)]!.login;
   const group = GROUPS[Math.floor(i / 28) % GROUPS.length]!;
-  return { approverKey: approverKey(userName, 'report', group), userName, approvalType: 'report', approvalGroup: group, approvalLimit: 1000 + i, reimbursementCurrency: 'USD', level: 1, exceptionApprovalAuthority: false };
+  return {
+    approverKey: approverKey(userName, 'report', group),
+    userName,
+    approvalType: 'report',
+    approvalGroup: group,
+    approvalLimit: 1000 + i,
+    reimbursementCurrency: 'USD',
+    level: 1,
+    exceptionApprovalAuthority: false,
+  };
 }
 
 runConformanceSuite<ConcurConfig, ConcurFixture>({
@@ -43,14 +52,40 @@ runConformanceSuite<ConcurConfig, ConcurFixture>({
           resource: 'expense-reports',
           options: { includeEntries: false },
           expectedKeys: reports.map((r) => String(r.ID)),
-          incremental: { cursorField: 'LastModifiedDate', since: SINCE, expectedKeys: reports.filter((r) => String(r.LastModifiedDate) >= SINCE.slice(0, 19)).map((r) => String(r.ID)) },
+          incremental: {
+            cursorField: 'LastModifiedDate',
+            since: SINCE,
+            expectedKeys: reports
+              .filter((r) => String(r.LastModifiedDate) >= SINCE.slice(0, 19))
+              .map((r) => String(r.ID)),
+          },
         },
-        { resource: 'payment-requests', options: { resolveVendorCodes: false }, expectedKeys: [...s.paymentRequests.keys()] },
+        {
+          resource: 'payment-requests',
+          options: { resolveVendorCodes: false },
+          expectedKeys: [...s.paymentRequests.keys()],
+        },
         { resource: 'fis-documents', options: { docType: 'expense' }, expectedKeys: [...s.fisDocuments.keys()] },
-        { resource: 'list-items', options: { list: 'Cost Centers' }, expectedKeys: s.itemsOfList(s.listByName('Cost Centers')!.id).map((i) => i.code), pageSize: 5 },
+        {
+          resource: 'list-items',
+          options: { list: 'Cost Centers' },
+          expectedKeys: s.itemsOfList(s.listByName('Cost Centers')!.id).map((i) => i.code),
+          pageSize: 5,
+        },
         { resource: 'vendors', options: {}, expectedKeys: [...s.vendors.values()].map((v) => String(v.VendorCode)) },
-        { resource: 'users', options: {}, expectedKeys: [...s.users.values()].map((u) => String(u.userName)), pageSize: 10 },
-        { resource: 'cost-object-approvers', options: {}, expectedKeys: EMPLOYEES.slice(0, 8).map((e) => approverKey(e.login, 'report', `${e.division}-${e.costCenter}`)) },
+        {
+          resource: 'users',
+          options: {},
+          expectedKeys: [...s.users.values()].map((u) => String(u.userName)),
+          pageSize: 10,
+        },
+        {
+          resource: 'cost-object-approvers',
+          options: {},
+          expectedKeys: EMPLOYEES.slice(0, 8).map((e) =>
+            approverKey(e.login, 'report', `${e.division}-${e.costCenter}`),
+          ),
+        },
       ],
       target: [
         {
@@ -63,7 +98,13 @@ runConformanceSuite<ConcurConfig, ConcurFixture>({
         {
           resource: 'vendors',
           options: { addressCode: 'MAIN' },
-          newRecord: (i) => ({ VendorCode: `CV${1000 + i}`, AddressCode: 'MAIN', VendorName: `Conformance Vendor ${i}`, CountryCode: 'US', CurrencyCode: 'USD' }),
+          newRecord: (i) => ({
+            VendorCode: `CV${1000 + i}`,
+            AddressCode: 'MAIN',
+            VendorName: `Conformance Vendor ${i}`,
+            CountryCode: 'US',
+            CurrencyCode: 'USD',
+          }),
           changeRecord: (r) => ({ ...r, City: 'Evanston' }),
           rejectedRecord: () => ({ VendorCode: 'CVBAD', VendorName: 'No country', CurrencyCode: 'USD' }),
         },
@@ -87,7 +128,12 @@ runConformanceSuite<ConcurConfig, ConcurFixture>({
           options: {},
           newRecord: approver,
           changeRecord: (r) => ({ ...r, approvalLimit: Number(r.approvalLimit) + 1 }),
-          rejectedRecord: () => ({ ...approver(0), userName: EMPLOYEES[0]!.login, approvalGroup: 'NOPE-CC999', approverKey: approverKey(EMPLOYEES[0]!.login, 'report', 'NOPE-CC999') }),
+          rejectedRecord: () => ({
+            ...approver(0),
+            userName: EMPLOYEES[0]!.login,
+            approvalGroup: 'NOPE-CC999',
+            approverKey: approverKey(EMPLOYEES[0]!.login, 'report', 'NOPE-CC999'),
+          }),
         },
       ],
       teardown: () => emu.close(),

@@ -31,7 +31,10 @@ function str(v: unknown): string | undefined {
 }
 
 /** The remote message and machine code of an error body, per family. */
-export function describeBody(family: ApiFamily, body: unknown): { message: string | undefined; remoteCode: string | undefined } {
+export function describeBody(
+  family: ApiFamily,
+  body: unknown,
+): { message: string | undefined; remoteCode: string | undefined } {
   const b = obj(body);
   if (!b) return { message: typeof body === 'string' ? body.slice(0, 300) : undefined, remoteCode: undefined };
   switch (family) {
@@ -48,15 +51,25 @@ export function describeBody(family: ApiFamily, body: unknown): { message: strin
     case 'list': {
       const e = obj(b.error);
       const validation = Array.isArray(b.validationErrors)
-        ? (b.validationErrors as unknown[]).map((v) => [str(obj(v)?.source), str(obj(v)?.message)].filter(Boolean).join(': ')).join('; ')
+        ? (b.validationErrors as unknown[])
+            .map((v) => [str(obj(v)?.source), str(obj(v)?.message)].filter(Boolean).join(': '))
+            .join('; ')
         : '';
-      return { message: [str(e?.message), validation].filter(Boolean).join(' - ') || undefined, remoteCode: str(e?.id) };
+      return {
+        message: [str(e?.message), validation].filter(Boolean).join(' - ') || undefined,
+        remoteCode: str(e?.id),
+      };
     }
     case 'fis':
-      return { message: str(b.message) ?? str(b.errorMessage), remoteCode: b.fiReturnCode !== undefined ? String(b.fiReturnCode) : undefined };
+      return {
+        message: str(b.message) ?? str(b.errorMessage),
+        remoteCode: b.fiReturnCode !== undefined ? String(b.fiReturnCode) : undefined,
+      };
     case 'scim': {
       const ext = obj(b['urn:ietf:params:scim:api:messages:concur:2.0:Error']) ?? obj(b.messages ? b : undefined);
-      const messages = Array.isArray(ext?.messages) ? (ext!.messages as unknown[]).map((m) => str(obj(m)?.message)).filter(Boolean) : [];
+      const messages = Array.isArray(ext?.messages)
+        ? (ext!.messages as unknown[]).map((m) => str(obj(m)?.message)).filter(Boolean)
+        : [];
       return { message: str(b.detail) ?? (messages.join('; ') || undefined), remoteCode: str(b.scimType) };
     }
   }
@@ -70,13 +83,25 @@ export function httpError(family: ApiFamily, op: string, res: HttpResponse): Con
   const base: SluiceErrorOptions = { status, ...(remoteCode && { remoteCode }) };
   if (status === 401 || status === 403) return new AuthError(text, base);
   const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-  if (status === 429) return new ConnectorError(CONCUR_ERRORS.rateLimited, text, { ...base, retryable: true, ...(retryAfterMs !== undefined && { retryAfterMs }) });
-  if (status === 503) return new ConnectorError(CONCUR_ERRORS.unavailable, text, { ...base, retryable: true, ...(retryAfterMs !== undefined && { retryAfterMs }) });
-  if (isRetryableStatus(status)) return new ConnectorError(CONCUR_ERRORS.serverError, text, { ...base, retryable: true });
+  if (status === 429)
+    return new ConnectorError(CONCUR_ERRORS.rateLimited, text, {
+      ...base,
+      retryable: true,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    });
+  if (status === 503)
+    return new ConnectorError(CONCUR_ERRORS.unavailable, text, {
+      ...base,
+      retryable: true,
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    });
+  if (isRetryableStatus(status))
+    return new ConnectorError(CONCUR_ERRORS.serverError, text, { ...base, retryable: true });
   if (status === 404) return new ConnectorError(CONCUR_ERRORS.notFound, text, base);
   if (status === 409) return new ConnectorError(CONCUR_ERRORS.conflict, text, base);
   // A 400 can be a database deadlock on Concur's side (DOC:http-status-codes): that one may succeed later.
-  if (status === 400) return new ConnectorError(CONCUR_ERRORS.badRequest, text, { ...base, retryable: /deadlock/i.test(message ?? '') });
+  if (status === 400)
+    return new ConnectorError(CONCUR_ERRORS.badRequest, text, { ...base, retryable: /deadlock/i.test(message ?? '') });
   return new ConnectorError(CONCUR_ERRORS.rejected, text, base);
 }
 
@@ -90,7 +115,8 @@ export function oauthError(op: string, res: HttpResponse): ConnectorError {
   if (res.status === 429 || res.status >= 500 || code === 134) {
     return httpError('oauth', op, { ...res, status: res.status === 400 ? 503 : res.status });
   }
-  if (code === 108) return new AuthError(`${text} (the refresh token was rejected: onboard again with a new request token)`, opts);
+  if (code === 108)
+    return new AuthError(`${text} (the refresh token was rejected: onboard again with a new request token)`, opts);
   return new AuthError(text, opts);
 }
 

@@ -2,7 +2,16 @@
  * The SAP Concur connector: a company-level connection (request token once, then rotating refresh
  * tokens kept in the state store; every call routed to the token's geolocation) and its resources.
  */
-import type { Connection, ConnectorContext, ConnectorDefinition, DataRecord, ResourceDefinition, SourceResource, TargetBinding, TargetResource } from '../../engine/connector/types.js';
+import type {
+  Connection,
+  ConnectorContext,
+  ConnectorDefinition,
+  DataRecord,
+  ResourceDefinition,
+  SourceResource,
+  TargetBinding,
+  TargetResource,
+} from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
 import { ConcurClient } from './client.js';
 import { configSchema, resolveConfig, type ConcurConfig } from './config.js';
@@ -19,7 +28,15 @@ import { vendors } from './resources/vendors.js';
 export { listCodeProblems } from './resources/list-codes.js';
 export type { ConcurConfig } from './config.js';
 
-export const CONCUR_RESOURCES: readonly ConcurResource[] = [expenseReports, paymentRequests, fisDocuments, listItems, vendors, users, costObjectApprovers];
+export const CONCUR_RESOURCES: readonly ConcurResource[] = [
+  expenseReports,
+  paymentRequests,
+  fisDocuments,
+  listItems,
+  vendors,
+  users,
+  costObjectApprovers,
+];
 
 const byName = new Map(CONCUR_RESOURCES.map((r) => [r.name, r]));
 
@@ -32,7 +49,10 @@ function resource(name: string, role: 'source' | 'target'): ConcurResource {
   return r;
 }
 
-export async function openConcur(config: ConcurConfig, context: ConnectorContext): Promise<Connection & { client: ConcurClient }> {
+export async function openConcur(
+  config: ConcurConfig,
+  context: ConnectorContext,
+): Promise<Connection & { client: ConcurClient }> {
   const resolved = resolveConfig(config);
   const client = new ConcurClient(resolved, context);
   const env: ResourceEnv = { client, config: resolved, context };
@@ -55,8 +75,12 @@ export async function openConcur(config: ConcurConfig, context: ConnectorContext
 
 export const concurConnector: ConnectorDefinition<ConcurConfig> = {
   name: 'concur',
-  description: 'SAP Concur: expense reports, invoices, Financial Integration Service documents, lists, vendors, users and cost-object approvers.',
+  description:
+    'SAP Concur: expense reports, invoices, Financial Integration Service documents, lists, vendors, users and cost-object approvers.',
   configSchema,
-  resources: Object.fromEntries(CONCUR_RESOURCES.map((r) => [r.name, r.definition])) as Record<string, ResourceDefinition>,
+  resources: Object.fromEntries(CONCUR_RESOURCES.map((r) => [r.name, r.definition])) as Record<
+    string,
+    ResourceDefinition
+  >,
   open: openConcur,
 };

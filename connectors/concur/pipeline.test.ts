@@ -57,39 +57,74 @@ function pipeline(name: string, doc: Record<string, unknown>): string {
   return path;
 }
 
-const env = { CONCUR_CLIENT_SECRET: 'northwind-demo-client-secret', CONCUR_REQUEST_TOKEN: 'northwind-demo-request-token' };
+const env = {
+  CONCUR_CLIENT_SECRET: 'northwind-demo-client-secret',
+  CONCUR_REQUEST_TOKEN: 'northwind-demo-request-token',
+};
 
 describe('concur connector in a pipeline run', () => {
   it('confirms each FIS posting to Concur after the target applied it', async () => {
     const path = pipeline('fis-to-erp', {
-      source: { connection: 'concur', resource: 'fis-documents', options: { docType: 'expense', postingCompanyId: 'NWI01' } },
+      source: {
+        connection: 'concur',
+        resource: 'fis-documents',
+        options: { docType: 'expense', postingCompanyId: 'NWI01' },
+      },
       transform: '{ "id": id, "report": document.report.reportId, "amount": document.report.totalApprovedAmount }',
       target: { connection: 'erp', resource: 'records', mode: 'create', key: 'id' },
     });
     const erp = dataset(`${dir}:erp`);
-    const result = await runSession({ command: 'run', pipelinePath: path, registry, logger: silentLogger(), state, env, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 } });
+    const result = await runSession({
+      command: 'run',
+      pipelinePath: path,
+      registry,
+      logger: silentLogger(),
+      state,
+      env,
+      retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
+    });
     expect(result.diagnostics).toEqual([]);
     expect(result.report.error).toBeUndefined();
     expect(erp.target.size).toBe(28);
     expect(result.report.confirm).toEqual({ sent: 28, failed: 0 });
     for (const doc of emu.state.fisDocuments.values()) {
       expect(doc.docStatus).toBe('POSTING_CONFIRMED_SUCCESS');
-      const number = (doc.postingConfirmation as { postingDocs: { documentNumber: string }[] }).postingDocs[0]!.documentNumber;
+      const number = (doc.postingConfirmation as { postingDocs: { documentNumber: string }[] }).postingDocs[0]!
+        .documentNumber;
       expect(erp.target.get(doc.id)?.id).toBe(number);
     }
-    expect(result.report.apiCalls.concur?.calls).toMatchObject({ 'POST fis posting confirmations': 1, 'POST fis acknowledgements': 2 });
+    expect(result.report.apiCalls.concur?.calls).toMatchObject({
+      'POST fis posting confirmations': 1,
+      'POST fis acknowledgements': 2,
+    });
   });
 
   it('syncs projects into a Concur list and reports the API calls in the run report', async () => {
     const src = dataset(`${dir}:projects`, 'code');
-    src.source = PROJECTS.slice(0, 24).map((p, i) => ({ code: p.code, name: i === 0 ? 'Calibration Rig Upgrade Phase 2' : p.name }));
+    src.source = PROJECTS.slice(0, 24).map((p, i) => ({
+      code: p.code,
+      name: i === 0 ? 'Calibration Rig Upgrade Phase 2' : p.name,
+    }));
     const path = pipeline('projects-to-concur', {
       source: { connection: 'projects', resource: 'records' },
       transform: '{ "code": code, "value": name }',
-      target: { connection: 'concur', resource: 'list-items', options: { list: 'Projects' }, mode: 'upsert', key: 'code' },
+      target: {
+        connection: 'concur',
+        resource: 'list-items',
+        options: { list: 'Projects' },
+        mode: 'upsert',
+        key: 'code',
+      },
     });
     emu.clearLog();
-    const result = await runSession({ command: 'run', pipelinePath: path, registry, logger: silentLogger(), state, env });
+    const result = await runSession({
+      command: 'run',
+      pipelinePath: path,
+      registry,
+      logger: silentLogger(),
+      state,
+      env,
+    });
     expect(result.report.error).toBeUndefined();
     expect(result.report.apply).toMatchObject({ created: 4, updated: 1 });
     expect(emu.count({ method: 'POST', path: '/list/v4/lists/:listId/bulk' })).toBe(1);

@@ -24,25 +24,62 @@ describe('concur connector against the official specs', () => {
       ['users', {}],
       ['cost-object-approvers', {}],
     ] as const) {
-      expect((await readAll(connection, resource, options, { pageSize: 7 })).flat().length, resource).toBeGreaterThan(0);
+      expect((await readAll(connection, resource, options, { pageSize: 7 })).flat().length, resource).toBeGreaterThan(
+        0,
+      );
     }
     const fis = connection.source!('fis-documents', {});
     const docs = [];
     for await (const page of fis.read({ pageSize: 25 })) docs.push(...page);
-    await fis.confirm!(docs.map((d, i) => ({ sourceKey: String(d.id), record: d, status: i % 5 === 0 ? 'failure' : 'success', targetId: `JE${i}`, message: 'Period closed' })));
+    await fis.confirm!(
+      docs.map((d, i) => ({
+        sourceKey: String(d.id),
+        record: d,
+        status: i % 5 === 0 ? 'failure' : 'success',
+        targetId: `JE${i}`,
+        message: 'Period closed',
+      })),
+    );
 
     const lists = connection.target!('list-items', { list: 'Cost Centers' }, { keyField: 'code', mode: 'mirror' });
     const sales = (await lists.lookup(['SALES-CC110'])).get('SALES-CC110')!;
     await lists.write([
       { op: 'create', key: 'SALES-CC120', record: { code: 'SALES-CC120', value: 'Key Accounts' } },
       { op: 'create', key: 'SALES-CC100', record: { code: 'SALES-CC100', value: 'Duplicate' } },
-      { op: 'update', key: sales.key, id: sales.id, record: { ...sales.record, value: 'Inside Sales East' }, before: sales.record, changes: [] },
+      {
+        op: 'update',
+        key: sales.key,
+        id: sales.id,
+        record: { ...sales.record, value: 'Inside Sales East' },
+        before: sales.record,
+        changes: [],
+      },
     ]);
     const vendors = connection.target!('vendors', {}, { keyField: 'VendorCode', mode: 'upsert' });
     const v1 = (await vendors.lookup(['V2001'])).get('V2001')!;
     await vendors.write([
-      { op: 'create', key: 'V2013', record: { VendorCode: 'V2013', VendorName: 'Meridian Travel', CountryCode: 'US', CurrencyCode: 'USD', Address1: '142 Commerce Drive', City: 'Chicago', State: 'IL', PostalCode: '60654' } },
-      { op: 'update', key: 'V2001', id: v1.id, record: { ...v1.record, PaymentTerms: '45' }, before: v1.record, changes: [] },
+      {
+        op: 'create',
+        key: 'V2013',
+        record: {
+          VendorCode: 'V2013',
+          VendorName: 'Meridian Travel',
+          CountryCode: 'US',
+          CurrencyCode: 'USD',
+          Address1: '142 Commerce Drive',
+          City: 'Chicago',
+          State: 'IL',
+          PostalCode: '60654',
+        },
+      },
+      {
+        op: 'update',
+        key: 'V2001',
+        id: v1.id,
+        record: { ...v1.record, PaymentTerms: '45' },
+        before: v1.record,
+        changes: [],
+      },
     ]);
     const users = connection.target!('users', {}, { keyField: 'userName', mode: 'upsert' });
     const avery = (await users.lookup(['avery.reyes@northwind.example'])).get('avery.reyes@northwind.example')!;
@@ -57,16 +94,42 @@ describe('concur connector against the official specs', () => {
           preferredLanguage: 'en-US',
           name: { givenName: 'Kim', familyName: 'Lee' },
           emails: [{ value: 'kim.lee@northwind.example', type: 'work' }],
-          'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: 'E1037', companyId: emu.credentials.companyUuid, startDate: '2025-04-01T00:00:00' },
+          'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+            employeeNumber: 'E1037',
+            companyId: emu.credentials.companyUuid,
+            startDate: '2025-04-01T00:00:00',
+          },
         },
       },
-      { op: 'update', key: avery.key, id: avery.id, record: { ...avery.record, title: 'Sales Lead' }, before: avery.record, changes: [] },
+      {
+        op: 'update',
+        key: avery.key,
+        id: avery.id,
+        record: { ...avery.record, title: 'Sales Lead' },
+        before: avery.record,
+        changes: [],
+      },
     ];
     await users.write(ops);
     const approvers = connection.target!('cost-object-approvers', {}, { keyField: 'approverKey', mode: 'upsert' });
     const k = approverKey('grace.kim@northwind.example', 'report', 'OPS-CC300');
     await approvers.lookup([k]);
-    await approvers.write([{ op: 'create', key: k, record: { approverKey: k, userName: 'grace.kim@northwind.example', approvalType: 'report', approvalGroup: 'OPS-CC300', approvalLimit: 2000, reimbursementCurrency: 'USD', level: 1, exceptionApprovalAuthority: false } }]);
+    await approvers.write([
+      {
+        op: 'create',
+        key: k,
+        record: {
+          approverKey: k,
+          userName: 'grace.kim@northwind.example',
+          approvalType: 'report',
+          approvalGroup: 'OPS-CC300',
+          approvalLimit: 2000,
+          reimbursementCurrency: 'USD',
+          level: 1,
+          exceptionApprovalAuthority: false,
+        },
+      },
+    ]);
 
     const problems = checkExchanges(emu.requests);
     expect(problems).toEqual([]);

@@ -30,7 +30,10 @@ export interface OpenOptions {
   logger?: Logger;
 }
 
-export async function openAgainst(emu: ConcurEmulator, o: OpenOptions = {}): Promise<Connection & { client: ConcurClient }> {
+export async function openAgainst(
+  emu: ConcurEmulator,
+  o: OpenOptions = {},
+): Promise<Connection & { client: ConcurClient }> {
   return openConcur(emulatorConfig(emu, o.config), {
     connectionName: o.connectionName ?? 'concur-test',
     baseDir: process.cwd(),
@@ -39,7 +42,12 @@ export async function openAgainst(emu: ConcurEmulator, o: OpenOptions = {}): Pro
   });
 }
 
-export async function readAll(connection: Connection, resource: string, options: DataRecord = {}, request: ReadRequest = {}): Promise<DataRecord[][]> {
+export async function readAll(
+  connection: Connection,
+  resource: string,
+  options: DataRecord = {},
+  request: ReadRequest = {},
+): Promise<DataRecord[][]> {
   const pages: DataRecord[][] = [];
   for await (const page of connection.source!(resource, options).read(request)) pages.push(page);
   return pages;

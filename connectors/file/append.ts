@@ -23,7 +23,7 @@ function isSpace(c: number): boolean {
 /** Position and value of the last non-blank byte before `end`, or undefined when there is none. */
 async function lastNonSpace(fh: FileHandle, end: number): Promise<{ pos: number; byte: number } | undefined> {
   const buf = Buffer.allocUnsafe(4096);
-  for (let stop = end; stop > 0; ) {
+  for (let stop = end; stop > 0;) {
     const start = Math.max(0, stop - buf.length);
     const { bytesRead } = await fh.read(buf, 0, stop - start, start);
     for (let i = bytesRead - 1; i >= 0; i--) if (!isSpace(buf[i]!)) return { pos: start + i, byte: buf[i]! };
@@ -53,7 +53,8 @@ async function layoutFor(fh: FileHandle, spec: FileSpec, state: FileState): Prom
   if (spec.format === 'json') {
     const last = state.size > 0 ? await lastNonSpace(fh, state.size) : undefined;
     if (!last) return { position: 0, prefix: '[\n', separator: ',\n', suffix: '\n]\n' };
-    if (last.byte !== 0x5d) throw parseError(spec.path, 'cannot append: the file does not end with the closing "]" of a JSON array');
+    if (last.byte !== 0x5d)
+      throw parseError(spec.path, 'cannot append: the file does not end with the closing "]" of a JSON array');
     const before = await lastNonSpace(fh, last.pos);
     return { position: last.pos, prefix: before?.byte === 0x5b ? '\n' : ',\n', separator: ',\n', suffix: '\n]\n' };
   }
@@ -63,7 +64,8 @@ async function layoutFor(fh: FileHandle, spec: FileSpec, state: FileState): Prom
     await fh.read(tail, 0, 1, state.size - 1);
     if (tail[0] !== NL) prefix = '\n';
   }
-  if (spec.format === 'csv' && spec.csv.header && !state.hasHeader && state.columns) prefix += `${csvLine(state.columns, spec.csv.delimiter)}\n`;
+  if (spec.format === 'csv' && spec.csv.header && !state.hasHeader && state.columns)
+    prefix += `${csvLine(state.columns, spec.csv.delimiter)}\n`;
   return { position: state.size, prefix, separator: '\n', suffix: '\n' };
 }
 

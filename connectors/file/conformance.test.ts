@@ -15,7 +15,8 @@ const SOURCE = [
 const FORMATS = {
   jsonl: (rows: typeof SOURCE) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n',
   json: (rows: typeof SOURCE) => JSON.stringify(rows, null, 2),
-  csv: (rows: typeof SOURCE) => ['id,amount,day', ...rows.map((r) => `${r.id},${r.amount},${r.day}`)].join('\r\n') + '\r\n',
+  csv: (rows: typeof SOURCE) =>
+    ['id,amount,day', ...rows.map((r) => `${r.id},${r.amount},${r.day}`)].join('\r\n') + '\r\n',
 };
 
 for (const [format, render] of Object.entries(FORMATS)) {
@@ -39,7 +40,10 @@ for (const [format, render] of Object.entries(FORMATS)) {
           resource: 'records',
           options: { path: `out/target.${format}` },
           // CSV stores text: records are written as strings so that they read back identical.
-          newRecord: (i) => (isCsv ? { id: `n${i}`, name: `Name ${i}`, amount: String(i) } : { id: `n${i}`, name: `Name ${i}`, amount: i, tags: ['x'] }),
+          newRecord: (i) =>
+            isCsv
+              ? { id: `n${i}`, name: `Name ${i}`, amount: String(i) }
+              : { id: `n${i}`, name: `Name ${i}`, amount: i, tags: ['x'] },
           changeRecord: (r) => ({ ...r, name: `${String(r.name)}, changed` }),
           rejectedRecord: () => (isCsv ? { id: 'bad', name: 'x', unknownColumn: 'y' } : { id: 'bad', amount: 10n }),
         },
@@ -48,7 +52,10 @@ for (const [format, render] of Object.entries(FORMATS)) {
     async injectFinalFailure(fx) {
       const path = join(fx.config.baseDir!, `source.${format}`);
       const original = readFileSync(path);
-      writeFileSync(path, format === 'json' ? '{"not": "an array"}' : isCsv ? 'id,amount\n"unterminated\n' : 'not json\n');
+      writeFileSync(
+        path,
+        format === 'json' ? '{"not": "an array"}' : isCsv ? 'id,amount\n"unterminated\n' : 'not json\n',
+      );
       return async () => writeFileSync(path, original);
     },
   });

@@ -8,7 +8,11 @@ import type { DataRecord } from '../../engine/connector/types.js';
 import type { FileSpec } from './format.js';
 
 export class EncodeError extends Error {
-  constructor(readonly code: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -17,7 +21,8 @@ const OUT_OF_RANGE: Partial<Record<BufferEncoding, RegExp>> = { latin1: /[^\x00-
 
 function checkEncodable(text: string, encoding: BufferEncoding): string {
   const bad = OUT_OF_RANGE[encoding];
-  if (bad?.test(text)) throw new EncodeError('RECORD_NOT_ENCODABLE', `the record has characters that ${encoding} cannot represent`);
+  if (bad?.test(text))
+    throw new EncodeError('RECORD_NOT_ENCODABLE', `the record has characters that ${encoding} cannot represent`);
   return text;
 }
 
@@ -26,9 +31,14 @@ export function encodeJson(record: DataRecord, encoding: BufferEncoding): string
   try {
     text = JSON.stringify(record);
   } catch (cause) {
-    throw new EncodeError('RECORD_NOT_SERIALISABLE', `the record cannot be serialised as JSON: ${(cause as Error).message}`, { cause });
+    throw new EncodeError(
+      'RECORD_NOT_SERIALISABLE',
+      `the record cannot be serialised as JSON: ${(cause as Error).message}`,
+      { cause },
+    );
   }
-  if (typeof text !== 'string' || !text.startsWith('{')) throw new EncodeError('RECORD_NOT_SERIALISABLE', 'the record is not a JSON object');
+  if (typeof text !== 'string' || !text.startsWith('{'))
+    throw new EncodeError('RECORD_NOT_SERIALISABLE', 'the record is not a JSON object');
   return checkEncodable(text, encoding);
 }
 
@@ -37,7 +47,10 @@ function cell(column: string, value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (value instanceof Date) return value.toISOString();
-  throw new EncodeError('RECORD_NOT_SERIALISABLE', `field "${column}" is ${Array.isArray(value) ? 'an array' : 'an object'}: a CSV cell holds a scalar`);
+  throw new EncodeError(
+    'RECORD_NOT_SERIALISABLE',
+    `field "${column}" is ${Array.isArray(value) ? 'an array' : 'an object'}: a CSV cell holds a scalar`,
+  );
 }
 
 export function csvLine(cells: string[], delimiter: string): string {
@@ -48,9 +61,18 @@ export function encodeCsv(record: DataRecord, columns: readonly string[], spec: 
   const known = new Set(columns);
   const unknown = Object.keys(record).filter((k) => !known.has(k) && record[k] !== undefined);
   if (unknown.length > 0) {
-    throw new EncodeError('CSV_UNKNOWN_COLUMN', `field(s) ${unknown.join(', ')} are not columns of ${spec.path} (${columns.join(', ')})`);
+    throw new EncodeError(
+      'CSV_UNKNOWN_COLUMN',
+      `field(s) ${unknown.join(', ')} are not columns of ${spec.path} (${columns.join(', ')})`,
+    );
   }
-  return checkEncodable(csvLine(columns.map((c) => cell(c, record[c])), spec.csv.delimiter), spec.encoding);
+  return checkEncodable(
+    csvLine(
+      columns.map((c) => cell(c, record[c])),
+      spec.csv.delimiter,
+    ),
+    spec.encoding,
+  );
 }
 
 export function encodeRecord(record: DataRecord, spec: FileSpec, columns: readonly string[] | undefined): string {

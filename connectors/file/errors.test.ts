@@ -9,7 +9,11 @@ function errno(code: string): NodeJS.ErrnoException {
 describe('file errors', () => {
   it('makes transient file-system errors retryable and the rest final', () => {
     for (const code of ['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'ETIMEDOUT', 'ESTALE']) {
-      expect(fileError(errno(code), '/x', 'read')).toMatchObject({ retryable: true, remoteCode: code, code: 'FILE_UNAVAILABLE' });
+      expect(fileError(errno(code), '/x', 'read')).toMatchObject({
+        retryable: true,
+        remoteCode: code,
+        code: 'FILE_UNAVAILABLE',
+      });
     }
     expect(fileError(errno('ENOENT'), '/x', 'open')).toMatchObject({ retryable: false, code: 'FILE_NOT_FOUND' });
     expect(fileError(errno('EACCES'), '/x', 'open')).toMatchObject({ retryable: false, code: 'FILE_ACCESS_DENIED' });

@@ -5,7 +5,17 @@
  */
 import { ConnectorError, RecordError, type SourceLocation } from '../../engine/errors.js';
 
-const RETRYABLE_ERRNO = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR', 'ETIMEDOUT', 'ESTALE', 'ECONNRESET', 'EIO']);
+const RETRYABLE_ERRNO = new Set([
+  'EMFILE',
+  'ENFILE',
+  'EAGAIN',
+  'EBUSY',
+  'EINTR',
+  'ETIMEDOUT',
+  'ESTALE',
+  'ECONNRESET',
+  'EIO',
+]);
 
 const ERRNO_CODES: Record<string, string> = {
   ENOENT: 'FILE_NOT_FOUND',
@@ -29,7 +39,12 @@ export function fileError(err: unknown, path: string, action: string): Connector
 }
 
 /** Malformed file content: never retryable; carries the file location when known. */
-export function parseError(path: string, message: string, location?: { line: number; col: number }, cause?: unknown): ConnectorError {
+export function parseError(
+  path: string,
+  message: string,
+  location?: { line: number; col: number },
+  cause?: unknown,
+): ConnectorError {
   const at: SourceLocation | undefined = location ? { file: path, ...location } : undefined;
   const where = at ? `${path}:${at.line}:${at.col}` : path;
   return new ConnectorError('FILE_PARSE_ERROR', `${where}: ${message}`, { location: at, cause });

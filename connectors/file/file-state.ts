@@ -37,7 +37,6 @@ export function fileSize(path: string): Promise<number | undefined> {
   }
 }
 
-
 export function keyOf(record: DataRecord, keyField: string): string | undefined {
   const v = record[keyField];
   return v === undefined || v === null ? undefined : String(v);
@@ -61,7 +60,10 @@ export async function buildState(spec: FileSpec, keyField: string): Promise<File
   }
   const columns = decoder.columns ?? spec.csv.columns;
   if (spec.format === 'csv' && columns && !columns.includes(keyField)) {
-    throw new ConfigError('FILE_KEY_COLUMN_MISSING', `${spec.path}: the key field "${keyField}" is not one of its columns (${columns.join(', ')})`);
+    throw new ConfigError(
+      'FILE_KEY_COLUMN_MISSING',
+      `${spec.path}: the key field "${keyField}" is not one of its columns (${columns.join(', ')})`,
+    );
   }
   const hasHeader = spec.format === 'csv' && spec.csv.header && decoder.columns !== undefined;
   return { index, size: (await fileSize(spec.path)) ?? 0, columns, hasHeader };

@@ -29,7 +29,11 @@ export interface FileSpec {
 
 /** A record that does not decode, at an absolute byte offset (made a located parse error by `located`). */
 export class DecodeError extends Error {
-  constructor(message: string, readonly offset: number, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly offset: number,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -53,7 +57,8 @@ export function decodeJson(span: Span, encoding: BufferEncoding): DataRecord {
   } catch (cause) {
     throw new DecodeError(`invalid JSON: ${(cause as Error).message}`, span.offset, { cause });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DecodeError('a record must be a JSON object', span.offset);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DecodeError('a record must be a JSON object', span.offset);
   return value as DataRecord;
 }
 
@@ -91,7 +96,8 @@ export class RecordDecoder {
 
   toRecord(fields: string[], offset: number): DataRecord {
     const columns = this.columns!;
-    if (fields.length !== columns.length) throw new DecodeError(`expected ${columns.length} fields, found ${fields.length}`, offset);
+    if (fields.length !== columns.length)
+      throw new DecodeError(`expected ${columns.length} fields, found ${fields.length}`, offset);
     const record: DataRecord = {};
     for (let i = 0; i < columns.length; i++) record[columns[i]!] = fields[i];
     return record;

@@ -15,12 +15,14 @@ export type { FileConfig, RecordsOptions } from './options.js';
 const RESOURCE = 'records';
 
 function checkResource(resource: string): void {
-  if (resource !== RESOURCE) throw new ConfigError('UNKNOWN_RESOURCE', `the file connector has no resource "${resource}" (only "${RESOURCE}")`);
+  if (resource !== RESOURCE)
+    throw new ConfigError('UNKNOWN_RESOURCE', `the file connector has no resource "${resource}" (only "${RESOURCE}")`);
 }
 
 export const fileConnector: ConnectorDefinition<FileConfig> = {
   name: 'file',
-  description: 'Local JSON, JSON Lines and CSV files as source, lookup and target (streamed, for files of millions of records).',
+  description:
+    'Local JSON, JSON Lines and CSV files as source, lookup and target (streamed, for files of millions of records).',
   configSchema: loadJsonSchema(new URL('./config.schema.json', import.meta.url)),
   resources: {
     [RESOURCE]: {
@@ -49,7 +51,10 @@ export const fileConnector: ConnectorDefinition<FileConfig> = {
         checkResource(resource);
         const spec = resolveSpec(options, baseDir);
         if (binding.keyField === undefined) {
-          throw new ConfigError('FILE_KEY_FIELD_REQUIRED', `file target ${spec.path}: the target key must be a plain field, not an expression`);
+          throw new ConfigError(
+            'FILE_KEY_FIELD_REQUIRED',
+            `file target ${spec.path}: the target key must be a plain field, not an expression`,
+          );
         }
         const id = `${spec.path}\0${spec.format}\0${binding.keyField}`;
         let target = targets.get(id);

@@ -16,7 +16,11 @@ describe('file options', () => {
   it('takes the format from the extension unless given, with defaults for CSV and encoding', () => {
     expect(resolveSpec({ path: 'x.NDJSON' }, '/').format).toBe('jsonl');
     expect(resolveSpec({ path: 'x.json' }, '/').format).toBe('json');
-    expect(resolveSpec({ path: 'x.tsv' }, '/')).toMatchObject({ format: 'csv', encoding: 'utf8', csv: { delimiter: '\t', header: true } });
+    expect(resolveSpec({ path: 'x.tsv' }, '/')).toMatchObject({
+      format: 'csv',
+      encoding: 'utf8',
+      csv: { delimiter: '\t', header: true },
+    });
     expect(resolveSpec({ path: 'x.dat', format: 'csv', csv: { delimiter: '|' } }, '/').csv.delimiter).toBe('|');
     expect(() => resolveSpec({ path: 'x.dat' }, '/')).toThrow(ConfigError);
     expect(() => resolveSpec({ path: 'x.csv', csv: { header: false } }, '/')).toThrow(/csv.columns/);

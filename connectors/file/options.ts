@@ -17,20 +17,31 @@ export interface RecordsOptions {
   csv?: { delimiter?: string; header?: boolean; columns?: string[] };
 }
 
-const BY_EXTENSION: Record<string, Format> = { '.json': 'json', '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.csv': 'csv', '.tsv': 'csv' };
+const BY_EXTENSION: Record<string, Format> = {
+  '.json': 'json',
+  '.jsonl': 'jsonl',
+  '.ndjson': 'jsonl',
+  '.csv': 'csv',
+  '.tsv': 'csv',
+};
 
 export function resolveSpec(raw: DataRecord, baseDir: string): FileSpec {
   const options = raw as unknown as RecordsOptions;
-  if (typeof options.path !== 'string' || options.path === '') throw new ConfigError('FILE_PATH_MISSING', 'file records: option `path` is required');
+  if (typeof options.path !== 'string' || options.path === '')
+    throw new ConfigError('FILE_PATH_MISSING', 'file records: option `path` is required');
   const path = resolve(baseDir, options.path);
   const ext = extname(path).toLowerCase();
   const format = options.format ?? BY_EXTENSION[ext];
   if (!format || !FORMATS.includes(format)) {
-    throw new ConfigError('FILE_FORMAT_UNKNOWN', `file records: cannot tell the format of ${path} from its extension; set \`format\` to json, jsonl or csv`);
+    throw new ConfigError(
+      'FILE_FORMAT_UNKNOWN',
+      `file records: cannot tell the format of ${path} from its extension; set \`format\` to json, jsonl or csv`,
+    );
   }
   const header = options.csv?.header ?? true;
   const columns = options.csv?.columns;
-  if (format === 'csv' && !header && !columns) throw new ConfigError('FILE_CSV_COLUMNS_MISSING', 'file records: csv.header false needs csv.columns');
+  if (format === 'csv' && !header && !columns)
+    throw new ConfigError('FILE_CSV_COLUMNS_MISSING', 'file records: csv.header false needs csv.columns');
   return {
     path,
     format,

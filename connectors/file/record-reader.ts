@@ -19,7 +19,8 @@ export function recordEnd(spec: FileSpec, buf: Buffer, from: number, final: bool
   let inQuote = false;
   let q = from;
   for (let nl = buf.indexOf(NL, q); nl !== -1; nl = buf.indexOf(NL, q)) {
-    if (spec.format === 'csv') for (let i = buf.indexOf(QUOTE, q); i !== -1 && i < nl; i = buf.indexOf(QUOTE, i + 1)) inQuote = !inQuote;
+    if (spec.format === 'csv')
+      for (let i = buf.indexOf(QUOTE, q); i !== -1 && i < nl; i = buf.indexOf(QUOTE, i + 1)) inQuote = !inQuote;
     q = nl + 1;
     if (!inQuote) return nl > from && buf[nl - 1] === CR ? nl - 1 : nl;
   }
@@ -78,7 +79,10 @@ export class RecordReader {
   private decode(bytes: Buffer, offset: number): DataRecord | undefined {
     try {
       if (this.spec.format !== 'csv') return decodeJson({ offset, bytes }, this.spec.encoding);
-      const decoder = new RecordDecoder({ ...this.spec, csv: { ...this.spec.csv, header: false, columns: this.columns } });
+      const decoder = new RecordDecoder({
+        ...this.spec,
+        csv: { ...this.spec.csv, header: false, columns: this.columns },
+      });
       return decoder.toRecord(csvFields({ offset, bytes }, this.spec.csv, this.spec.encoding), offset);
     } catch {
       return undefined;

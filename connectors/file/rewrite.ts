@@ -37,7 +37,10 @@ class Writer {
   private readonly staging = Buffer.allocUnsafe(1 << 20);
   private used = 0;
 
-  constructor(private readonly fh: FileHandle, private readonly encoding: BufferEncoding) {}
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly encoding: BufferEncoding,
+  ) {}
 
   async write(data: string | Buffer): Promise<void> {
     const buf = typeof data === 'string' ? Buffer.from(data, this.encoding) : data;
@@ -65,7 +68,12 @@ async function fileMode(path: string): Promise<number | undefined> {
   }
 }
 
-export async function rewriteFile(spec: FileSpec, state: FileState, keyField: string, request: RewriteRequest): Promise<RewriteResult> {
+export async function rewriteFile(
+  spec: FileSpec,
+  state: FileState,
+  keyField: string,
+  request: RewriteRequest,
+): Promise<RewriteResult> {
   const tmp = join(dirname(spec.path), `.${basename(spec.path)}.${randomBytes(6).toString('hex')}.tmp`);
   const failed = new Map<string, EncodeError>();
   const index = new KeyIndex(Math.max(1024, state.index.size));
@@ -84,7 +92,8 @@ export async function rewriteFile(spec: FileSpec, state: FileState, keyField: st
       await out.write(text);
     };
     if (isJson) await out.write('[\n');
-    if (spec.format === 'csv' && spec.csv.header && state.columns) await out.write(`${csvLine(state.columns, spec.csv.delimiter)}\n`);
+    if (spec.format === 'csv' && spec.csv.header && state.columns)
+      await out.write(`${csvLine(state.columns, spec.csv.delimiter)}\n`);
     if (state.size > 0) {
       const decoder = new RecordDecoder(spec);
       try {
@@ -119,7 +128,15 @@ export async function rewriteFile(spec: FileSpec, state: FileState, keyField: st
     fh = undefined;
     await rename(tmp, spec.path);
     await syncDir(spec.path);
-    return { state: { ...state, index, size: out.position, hasHeader: spec.format === 'csv' && spec.csv.header && state.columns !== undefined }, failed };
+    return {
+      state: {
+        ...state,
+        index,
+        size: out.position,
+        hasHeader: spec.format === 'csv' && spec.csv.header && state.columns !== undefined,
+      },
+      failed,
+    };
   } catch (err) {
     await fh?.close().catch(() => undefined);
     await rm(tmp, { force: true }).catch(() => undefined);

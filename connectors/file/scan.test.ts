@@ -9,11 +9,16 @@ import { jsonArraySplitter } from './split-json.js';
 
 const dir = tempDir('sluice-scan-');
 
-async function spans(content: string | Buffer, splitter: Splitter, chunkSize: number): Promise<{ offset: number; text: string }[]> {
+async function spans(
+  content: string | Buffer,
+  splitter: Splitter,
+  chunkSize: number,
+): Promise<{ offset: number; text: string }[]> {
   const path = join(dir, `f-${Math.random()}`);
   writeFileSync(path, content);
   const out: { offset: number; text: string }[] = [];
-  for await (const batch of scanFile(path, splitter, { chunkSize })) for (const s of batch) out.push({ offset: s.offset, text: s.bytes.toString('utf8') });
+  for await (const batch of scanFile(path, splitter, { chunkSize }))
+    for (const s of batch) out.push({ offset: s.offset, text: s.bytes.toString('utf8') });
   return out;
 }
 
@@ -32,12 +37,19 @@ describe('scanFile with record splitters', () => {
   it('splits CSV records at newlines outside quotes', async () => {
     const content = 'id,note\n1,"multi\nline, ""quoted"""\n2,plain\n';
     for (const chunkSize of [1, 5, 64]) {
-      expect((await spans(content, csvSplitter(), chunkSize)).map((s) => s.text)).toEqual(['id,note', '1,"multi\nline, ""quoted"""', '2,plain']);
+      expect((await spans(content, csvSplitter(), chunkSize)).map((s) => s.text)).toEqual([
+        'id,note',
+        '1,"multi\nline, ""quoted"""',
+        '2,plain',
+      ]);
     }
   });
 
   it('reports an unterminated CSV quote with its line', async () => {
-    await expect(spans('id,note\n1,"open\n2,x\n', csvSplitter(), 4)).rejects.toMatchObject({ code: 'FILE_PARSE_ERROR', location: { line: 2 } });
+    await expect(spans('id,note\n1,"open\n2,x\n', csvSplitter(), 4)).rejects.toMatchObject({
+      code: 'FILE_PARSE_ERROR',
+      location: { line: 2 },
+    });
   });
 
   it('splits a JSON array into its objects, whatever the nesting, strings and formatting', async () => {
@@ -54,16 +66,23 @@ describe('scanFile with record splitters', () => {
   });
 
   it('rejects JSON that is not an array of objects, with a location', async () => {
-    await expect(spans('{"id": 1}', jsonArraySplitter(), 64)).rejects.toMatchObject({ code: 'FILE_PARSE_ERROR', location: { line: 1, col: 1 } });
-    await expect(spans('[\n{"id": 1},\n 7]', jsonArraySplitter(), 64)).rejects.toMatchObject({ location: { line: 3, col: 2 } });
+    await expect(spans('{"id": 1}', jsonArraySplitter(), 64)).rejects.toMatchObject({
+      code: 'FILE_PARSE_ERROR',
+      location: { line: 1, col: 1 },
+    });
+    await expect(spans('[\n{"id": 1},\n 7]', jsonArraySplitter(), 64)).rejects.toMatchObject({
+      location: { line: 3, col: 2 },
+    });
     await expect(spans('[{"id": 1}', jsonArraySplitter(), 64)).rejects.toThrow(/unterminated array/);
     await expect(spans('[{"id": 1}] x', jsonArraySplitter(), 64)).rejects.toThrow(/after the end/);
   });
 
   it('fails on a missing file with a non-retryable FILE_NOT_FOUND', async () => {
-    const err = await spans(Buffer.alloc(0), jsonlSplitter(), 4).then(async () => {
-      for await (const b of scanFile(join(dir, 'missing.jsonl'), jsonlSplitter())) void b;
-    }).catch((e: unknown) => e);
+    const err = await spans(Buffer.alloc(0), jsonlSplitter(), 4)
+      .then(async () => {
+        for await (const b of scanFile(join(dir, 'missing.jsonl'), jsonlSplitter())) void b;
+      })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectorError);
     expect(err).toMatchObject({ code: 'FILE_NOT_FOUND', retryable: false });
   });

@@ -31,7 +31,7 @@ export async function locate(path: string, offset: number): Promise<{ line: numb
     const fh = await open(path, 'r');
     try {
       const buf = Buffer.allocUnsafe(CHUNK_SIZE);
-      for (let pos = 0; pos < offset; ) {
+      for (let pos = 0; pos < offset;) {
         const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK_SIZE, offset - pos), pos);
         if (bytesRead === 0) break;
         for (let i = buf.indexOf(0x0a, 0); i !== -1 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) {

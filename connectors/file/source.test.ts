@@ -37,7 +37,9 @@ describe('file source', () => {
 
   it('reads headerless CSV with configured columns, and TSV by extension', async () => {
     writeFileSync(join(dir, 'b.txt'), 'x,1\ny,2\n');
-    expect((await readAll({ path: 'b.txt', format: 'csv', csv: { header: false, columns: ['id', 'n'] } })).flat()).toEqual([
+    expect(
+      (await readAll({ path: 'b.txt', format: 'csv', csv: { header: false, columns: ['id', 'n'] } })).flat(),
+    ).toEqual([
       { id: 'x', n: '1' },
       { id: 'y', n: '2' },
     ]);
@@ -49,7 +51,11 @@ describe('file source', () => {
     writeFileSync(join(dir, 'bad.jsonl'), '{"id":1}\n{"id":2}\n{"id":\n');
     const err = await readAll({ path: 'bad.jsonl' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectorError);
-    expect(err).toMatchObject({ code: 'FILE_PARSE_ERROR', retryable: false, location: { file: join(dir, 'bad.jsonl'), line: 3, col: 1 } });
+    expect(err).toMatchObject({
+      code: 'FILE_PARSE_ERROR',
+      retryable: false,
+      location: { file: join(dir, 'bad.jsonl'), line: 3, col: 1 },
+    });
     writeFileSync(join(dir, 'arr.jsonl'), '[1,2]\n');
     await expect(readAll({ path: 'arr.jsonl' })).rejects.toThrow(/must be a JSON object/);
   });
@@ -62,17 +68,31 @@ describe('file source', () => {
 
   it('filters by since: numbers numerically, strings lexicographically, missing cursor values out', () => {
     const keep = sinceFilter({ since: '10', cursorField: 'v' })!;
-    expect([{ v: 9 }, { v: 10 }, { v: 100 }, { v: '9' }, { v: '09' }, { v: null }, {}].map(keep)).toEqual([false, true, true, true, false, false, false]);
+    expect([{ v: 9 }, { v: 10 }, { v: 100 }, { v: '9' }, { v: '09' }, { v: null }, {}].map(keep)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(sinceFilter({ since: '10' })).toBeUndefined();
     const dates = sinceFilter({ since: '2024-02-01', cursorField: 'd' })!;
-    expect([{ d: '2024-01-31T23:59' }, { d: '2024-02-01' }, { d: '2024-02-01T00:00:01Z' }].map(dates)).toEqual([false, true, true]);
+    expect([{ d: '2024-01-31T23:59' }, { d: '2024-02-01' }, { d: '2024-02-01T00:00:01Z' }].map(dates)).toEqual([
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('yields the first page before reading the rest of the file (streams)', async () => {
     const lines = Array.from({ length: 50_000 }, (_, i) => JSON.stringify({ id: i }));
     writeFileSync(join(dir, 'tail-broken.jsonl'), `${lines.join('\n')}\n{broken\n`);
     const conn = await open();
-    const iterator = conn.source!('records', { path: 'tail-broken.jsonl' }).read({ pageSize: 10 })[Symbol.asyncIterator]();
+    const iterator = conn.source!('records', { path: 'tail-broken.jsonl' })
+      .read({ pageSize: 10 })
+      [Symbol.asyncIterator]();
     const first = await iterator.next();
     expect(first.value).toHaveLength(10);
     await iterator.return?.();
@@ -83,7 +103,8 @@ describe('file source', () => {
     const path = join(dir, 'big.jsonl');
     const out = createWriteStream(path);
     for (let i = 0; i < 1_000_000; i++) {
-      if (!out.write(`{"id":"k${i}","amount":${i},"note":"some text to make the line longer"}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+      if (!out.write(`{"id":"k${i}","amount":${i},"note":"some text to make the line longer"}\n`))
+        await new Promise<void>((r) => out.once('drain', () => r()));
     }
     await new Promise<void>((r) => out.end(() => r()));
     const conn = await open();

@@ -57,7 +57,8 @@ async function* csvRecords(spec: FileSpec, signal?: AbortSignal): AsyncGenerator
     }
     if (batch.length > 0) yield batch;
   } catch (err) {
-    if (err instanceof CsvError) throw parseError(spec.path, err.message, { line: Number(err.lines ?? 1) || 1, col: 1 }, err);
+    if (err instanceof CsvError)
+      throw parseError(spec.path, err.message, { line: Number(err.lines ?? 1) || 1, col: 1 }, err);
     throw fileError(err, spec.path, 'read');
   } finally {
     input.destroy();
@@ -65,7 +66,11 @@ async function* csvRecords(spec: FileSpec, signal?: AbortSignal): AsyncGenerator
 }
 
 /** Pages of records of the file, filtered by `since`. `onScan` is called once per pass over the file. */
-export async function* readPages(spec: FileSpec, request: ReadRequest, onScan: () => void): AsyncGenerator<DataRecord[]> {
+export async function* readPages(
+  spec: FileSpec,
+  request: ReadRequest,
+  onScan: () => void,
+): AsyncGenerator<DataRecord[]> {
   const pageSize = Math.max(1, request.pageSize ?? DEFAULT_PAGE_SIZE);
   const keep = sinceFilter(request);
   onScan();

@@ -7,7 +7,10 @@
 
 /** A malformed structure, at `index` in the buffer given to `split`. */
 export class SplitError extends Error {
-  constructor(message: string, readonly index: number) {
+  constructor(
+    message: string,
+    readonly index: number,
+  ) {
     super(message);
   }
 }

@@ -20,7 +20,14 @@ afterEach(async () => {
 });
 
 const create = (record: DataRecord): WriteOp => ({ op: 'create', key: String(record.id), record });
-const update = (record: DataRecord): WriteOp => ({ op: 'update', key: String(record.id), id: String(record.id), record, before: {}, changes: [] });
+const update = (record: DataRecord): WriteOp => ({
+  op: 'update',
+  key: String(record.id),
+  id: String(record.id),
+  record,
+  before: {},
+  changes: [],
+});
 const del = (id: string): WriteOp => ({ op: 'delete', key: id, id, action: 'delete', before: {} });
 
 describe('file target', () => {
@@ -32,7 +39,9 @@ describe('file target', () => {
       { key: 'b', ok: true, id: 'b' },
     ]);
     await t.write([create({ id: 'c', n: 3 })]);
-    expect(readFileSync(join(dir, 'new/dir/a.jsonl'), 'utf8')).toBe('{"id":"a","n":1}\n{"id":"b","n":2}\n{"id":"c","n":3}\n');
+    expect(readFileSync(join(dir, 'new/dir/a.jsonl'), 'utf8')).toBe(
+      '{"id":"a","n":1}\n{"id":"b","n":2}\n{"id":"c","n":3}\n',
+    );
     expect(conn.stats().calls).toMatchObject({ index: 1, append: 2 });
     const again = await target('new/dir/a.jsonl');
     const found = await again.t.lookup(['c', 'a', 'zz']);
@@ -53,7 +62,12 @@ describe('file target', () => {
     const { t } = await target('a.json');
     await t.write([create({ id: 'y', s: 'with ] and }' }), create({ id: 'z' })]);
     await t.write([create({ id: 'w' })]);
-    expect(JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'))).toEqual([{ id: 'x', deep: { a: [1] } }, { id: 'y', s: 'with ] and }' }, { id: 'z' }, { id: 'w' }]);
+    expect(JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'))).toEqual([
+      { id: 'x', deep: { a: [1] } },
+      { id: 'y', s: 'with ] and }' },
+      { id: 'z' },
+      { id: 'w' },
+    ]);
     expect((await t.lookup(['x', 'y', 'w'])).get('y')?.record).toEqual({ id: 'y', s: 'with ] and }' });
     writeFileSync(join(dir, 'empty.json'), '[]');
     const e = await target('empty.json');
@@ -68,7 +82,11 @@ describe('file target', () => {
     expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('id,note\n1,"a, ""b""\nc"\n2,plain\n');
     const found = await (await target('out.csv')).t.lookup(['1', '2']);
     expect(found.get('1')?.record).toEqual({ id: '1', note: 'a, "b"\nc' });
-    const outcomes = await t.write([create({ id: '3', other: 'x' }), create({ id: '4', note: { nested: true } }), create({ id: '5', note: true })]);
+    const outcomes = await t.write([
+      create({ id: '3', other: 'x' }),
+      create({ id: '4', note: { nested: true } }),
+      create({ id: '5', note: true }),
+    ]);
     expect(outcomes.map((o) => [o.ok, o.error?.code])).toEqual([
       [false, 'CSV_UNKNOWN_COLUMN'],
       [false, 'RECORD_NOT_SERIALISABLE'],
@@ -107,7 +125,13 @@ describe('file target', () => {
       create({ id: 'ok' }),
     ]);
     expect(outcomes.map((o) => o.error?.code ?? 'ok')).toEqual([
-      'DUPLICATE_KEY', 'NOT_FOUND', 'UNSUPPORTED_DELETE_ACTION', 'KEY_MISMATCH', 'KEY_MISSING', 'RECORD_NOT_SERIALISABLE', 'ok',
+      'DUPLICATE_KEY',
+      'NOT_FOUND',
+      'UNSUPPORTED_DELETE_ACTION',
+      'KEY_MISMATCH',
+      'KEY_MISSING',
+      'RECORD_NOT_SERIALISABLE',
+      'ok',
     ]);
     expect(outcomes.every((o) => o.ok || o.error?.retryable === false)).toBe(true);
     expect(outcomes[0]!.error?.recordKey).toBe('a');
@@ -145,8 +169,12 @@ describe('file target', () => {
 
   it('serialises concurrent write calls', async () => {
     const { t } = await target('concurrent.jsonl');
-    const batches = Array.from({ length: 10 }, (_, b) => Array.from({ length: 20 }, (_, i) => create({ id: `${b}-${i}` })));
-    const results = await Promise.all(batches.map((ops, b) => (b % 3 === 2 ? t.write([...ops, update({ id: '0-0', b })]) : t.write(ops))));
+    const batches = Array.from({ length: 10 }, (_, b) =>
+      Array.from({ length: 20 }, (_, i) => create({ id: `${b}-${i}` })),
+    );
+    const results = await Promise.all(
+      batches.map((ops, b) => (b % 3 === 2 ? t.write([...ops, update({ id: '0-0', b })]) : t.write(ops))),
+    );
     expect(results.flat().every((o) => o.ok)).toBe(true);
     const lines = readFileSync(join(dir, 'concurrent.jsonl'), 'utf8').trim().split('\n');
     expect(lines).toHaveLength(200);

@@ -124,8 +124,14 @@ export class FileTarget implements TargetResource {
 
   private keyProblem(op: WriteOp & { record: DataRecord }): SluiceError | undefined {
     const key = keyOf(op.record, this.keyField);
-    if (key === undefined) return recordError('KEY_MISSING', op.key, `the record has no "${this.keyField}" (the key field)`);
-    if (key !== op.key) return recordError('KEY_MISMATCH', op.key, `the record's "${this.keyField}" is "${key}", not its key "${op.key}"`);
+    if (key === undefined)
+      return recordError('KEY_MISSING', op.key, `the record has no "${this.keyField}" (the key field)`);
+    if (key !== op.key)
+      return recordError(
+        'KEY_MISMATCH',
+        op.key,
+        `the record's "${this.keyField}" is "${key}", not its key "${op.key}"`,
+      );
     return undefined;
   }
 
@@ -155,8 +161,10 @@ export class FileTarget implements TargetResource {
       }
       seen.add(op.key);
       if (op.op === 'delete') {
-        if (op.action !== 'delete') fail(op, recordError('UNSUPPORTED_DELETE_ACTION', op.key, `the file connector cannot ${op.action} records`));
-        else if (!state.index.has(op.key)) outcomes.set(op, { key: op.key, ok: true, id: op.key }); // already gone
+        if (op.action !== 'delete')
+          fail(op, recordError('UNSUPPORTED_DELETE_ACTION', op.key, `the file connector cannot ${op.action} records`));
+        else if (!state.index.has(op.key))
+          outcomes.set(op, { key: op.key, ok: true, id: op.key }); // already gone
         else {
           deletes.add(op.key);
           deleteOps.push(op);
@@ -165,15 +173,19 @@ export class FileTarget implements TargetResource {
       }
       const problem = this.keyProblem(op);
       if (problem) fail(op, problem);
-      else if (op.op === 'update' && !state.index.has(op.key)) fail(op, recordError('NOT_FOUND', op.key, `no record with key "${op.key}" to update`));
+      else if (op.op === 'update' && !state.index.has(op.key))
+        fail(op, recordError('NOT_FOUND', op.key, `no record with key "${op.key}" to update`));
       else if (op.op === 'update') {
         updates.set(op.key, op.record);
         updateOps.push(op);
-      } else if (state.index.has(op.key)) fail(op, recordError('DUPLICATE_KEY', op.key, `a record with key "${op.key}" already exists`));
+      } else if (state.index.has(op.key))
+        fail(op, recordError('DUPLICATE_KEY', op.key, `a record with key "${op.key}" already exists`));
       else creates.push({ op, record: op.record });
     }
     if (this.spec.format === 'csv' && !state.columns && creates.length > 0) {
-      state.columns = [...new Set(creates.flatMap((c) => Object.keys(c.record).filter((k) => c.record[k] !== undefined)))];
+      state.columns = [
+        ...new Set(creates.flatMap((c) => Object.keys(c.record).filter((k) => c.record[k] !== undefined))),
+      ];
     }
     const encoded: { op: WriteOp; key: string; text: string }[] = [];
     for (const c of creates) {
@@ -191,11 +203,18 @@ export class FileTarget implements TargetResource {
         const result = await rewriteFile(this.spec, state, this.keyField, { updates, deletes, creates: encoded });
         this.state = result.state;
         for (const [key, err] of result.failed) {
-          fail(updateOps.find((op) => op.key === key)!, recordError(err.code, key, err.message, err));
+          fail(
+            updateOps.find((op) => op.key === key)!,
+            recordError(err.code, key, err.message, err),
+          );
         }
       } else if (encoded.length > 0) {
         this.count('append');
-        const offsets = await appendRecords(this.spec, state, encoded.map((e) => e.text));
+        const offsets = await appendRecords(
+          this.spec,
+          state,
+          encoded.map((e) => e.text),
+        );
         encoded.forEach((e, i) => state.index.set(e.key, offsets[i]!));
       }
     } catch (err) {

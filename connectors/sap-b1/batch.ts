@@ -21,11 +21,18 @@ export interface BatchResult {
   raw: string;
 }
 
-export function buildBatch(parts: readonly BatchPart[], version: SlVersion, boundary = `batch_${randomUUID()}`): { contentType: string; body: string } {
+export function buildBatch(
+  parts: readonly BatchPart[],
+  version: SlVersion,
+  boundary = `batch_${randomUUID()}`,
+): { contentType: string; body: string } {
   const chunks = parts.map((part, i) => {
     const cs = `changeset_${randomUUID()}`;
     const headers = { ...(part.json !== undefined && { 'Content-Type': 'application/json' }), ...part.headers };
-    const request = [`${part.method} /b1s/${version}/${part.path} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join('\r\n');
+    const request = [
+      `${part.method} /b1s/${version}/${part.path} HTTP/1.1`,
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ].join('\r\n');
     const http = `Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\nContent-ID: ${i + 1}\r\n\r\n${request}\r\n\r\n${part.json !== undefined ? JSON.stringify(part.json) : ''}`;
     return `--${boundary}\r\nContent-Type: multipart/mixed;boundary=${cs}\r\n\r\n--${cs}\r\n${http}\r\n--${cs}--\r\n`;
   });
@@ -52,11 +59,16 @@ function boundaryOf(contentType: string): string | undefined {
 
 function split(text: string, boundary: string): RawPart[] {
   const segments = text.split(`--${boundary}`);
-  return segments.slice(1).filter((s) => !s.startsWith('--')).map((seg) => {
-    const s = seg.replace(/^\n/, '');
-    const blank = s.indexOf('\n\n');
-    return blank < 0 ? { headers: headerBlock(s), body: '' } : { headers: headerBlock(s.slice(0, blank)), body: s.slice(blank + 2).replace(/\n$/, '') };
-  });
+  return segments
+    .slice(1)
+    .filter((s) => !s.startsWith('--'))
+    .map((seg) => {
+      const s = seg.replace(/^\n/, '');
+      const blank = s.indexOf('\n\n');
+      return blank < 0
+        ? { headers: headerBlock(s), body: '' }
+        : { headers: headerBlock(s.slice(0, blank)), body: s.slice(blank + 2).replace(/\n$/, '') };
+    });
 }
 
 function httpResult(part: RawPart): BatchResult {

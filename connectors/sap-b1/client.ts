@@ -69,7 +69,8 @@ export class ServiceLayerClient {
     const attempt = (): Promise<TransportResponse> => this.limiter.run(() => this.once(req));
     if (!(req.retry ?? req.method === 'GET')) return attempt();
     return withRetry(attempt, this.o.retry, {
-      onRetry: (err, n, delayMs) => this.o.logger.warn({ op: req.op, attempt: n, delayMs, code: err.code }, `sap-b1: retrying: ${err.message}`),
+      onRetry: (err, n, delayMs) =>
+        this.o.logger.warn({ op: req.op, attempt: n, delayMs, code: err.code }, `sap-b1: retrying: ${err.message}`),
       ...(this.o.signal && { signal: this.o.signal }),
     });
   }
@@ -107,10 +108,21 @@ export class ServiceLayerClient {
    */
   async batch(parts: readonly BatchPart[]): Promise<BatchResult[]> {
     const { contentType, body } = buildBatch(parts, this.o.config.version);
-    const res = await this.request({ method: 'POST', path: '$batch', body, headers: { 'content-type': contentType }, op: 'POST $batch', retry: false });
+    const res = await this.request({
+      method: 'POST',
+      path: '$batch',
+      body,
+      headers: { 'content-type': contentType },
+      op: 'POST $batch',
+      retry: false,
+    });
     const results = parseBatchResponse(String(res.headers['content-type'] ?? ''), res.rawBody);
     if (!results) {
-      throw new ConnectorError(SAP_B1_ERRORS.unexpected, `POST $batch: the answer is not multipart (HTTP ${res.status})`, { retryable: true, status: res.status });
+      throw new ConnectorError(
+        SAP_B1_ERRORS.unexpected,
+        `POST $batch: the answer is not multipart (HTTP ${res.status})`,
+        { retryable: true, status: res.status },
+      );
     }
     return results.slice(0, parts.length);
   }
@@ -121,12 +133,23 @@ export class ServiceLayerClient {
     const seen = new Set<string>();
     while (path !== undefined) {
       const url = this.resolve(path);
-      if (seen.has(url)) throw new ConnectorError(SAP_B1_ERRORS.unexpected, `GET ${entitySet}: the Service Layer sent the same nextLink twice`);
+      if (seen.has(url))
+        throw new ConnectorError(
+          SAP_B1_ERRORS.unexpected,
+          `GET ${entitySet}: the Service Layer sent the same nextLink twice`,
+        );
       seen.add(url);
-      const res = await this.request({ method: 'GET', path: url, headers: { prefer: `odata.maxpagesize=${pageSize}` }, op: `GET ${entitySet}` });
+      const res = await this.request({
+        method: 'GET',
+        path: url,
+        headers: { prefer: `odata.maxpagesize=${pageSize}` },
+        op: `GET ${entitySet}`,
+      });
       const body = res.body as Record<string, unknown> | undefined;
       if (!body || !Array.isArray(body.value)) {
-        throw new ConnectorError(SAP_B1_ERRORS.unexpected, `GET ${entitySet}: the answer is not a collection`, { status: res.status });
+        throw new ConnectorError(SAP_B1_ERRORS.unexpected, `GET ${entitySet}: the answer is not a collection`, {
+          status: res.status,
+        });
       }
       yield body.value as DataRecord[];
       const next = body['@odata.nextLink'] ?? body['odata.nextLink'];

@@ -3,7 +3,12 @@ import type { WriteOp } from '../../engine/connector/types.js';
 import { startSapB1Emulator, type SapB1Emulator } from './emulator/index.js';
 import { openTestConnection } from './test-support.js';
 
-const projects = (n: number): WriteOp[] => Array.from({ length: n }, (_, i) => ({ op: 'create', key: `C${i}`, record: { Code: `C${i}`, Name: `Concurrent ${i}` } }));
+const projects = (n: number): WriteOp[] =>
+  Array.from({ length: n }, (_, i) => ({
+    op: 'create',
+    key: `C${i}`,
+    record: { Code: `C${i}`, Name: `Concurrent ${i}` },
+  }));
 
 // With `batch: false` each record is its own request; `concurrency` bounds how many are in flight.
 describe('sap-b1 concurrency', () => {

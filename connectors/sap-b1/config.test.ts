@@ -6,13 +6,19 @@ import { ConfigError } from '../../engine/errors.js';
 import { conformanceAjv } from '../../test/conformance/definition-checks.js';
 import { configSchema, resolveConfig, type SapB1Config } from './config.js';
 
-const base: SapB1Config = { serviceUrl: 'https://b1.example.com:50000/', companyDb: 'SBODEMOUS', username: 'manager', password: 'secret' };
+const base: SapB1Config = {
+  serviceUrl: 'https://b1.example.com:50000/',
+  companyDb: 'SBODEMOUS',
+  username: 'manager',
+  password: 'secret',
+};
 
 describe('sap-b1 connection config', () => {
   const validate = conformanceAjv().compile(configSchema);
 
   it('accepts its examples and a minimal config; marks the password as secret', () => {
-    for (const example of configSchema.examples as unknown[]) expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+    for (const example of configSchema.examples as unknown[])
+      expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
     expect(validate(base)).toBe(true);
     expect((configSchema.properties as Record<string, Record<string, unknown>>).password?.['x-secret']).toBe(true);
   });
@@ -43,7 +49,10 @@ describe('sap-b1 connection config', () => {
       retry: { attempts: 3, baseDelayMs: 500, maxDelayMs: 8000 },
       tls: { rejectUnauthorized: true, ca: undefined },
     });
-    expect(resolveConfig({ ...base, version: 'v1', retry: { attempts: 5 } }, '/tmp')).toMatchObject({ root: 'https://b1.example.com:50000/b1s/v1', retry: { attempts: 5, baseDelayMs: 500 } });
+    expect(resolveConfig({ ...base, version: 'v1', retry: { attempts: 5 } }, '/tmp')).toMatchObject({
+      root: 'https://b1.example.com:50000/b1s/v1',
+      retry: { attempts: 5, baseDelayMs: 500 },
+    });
   });
 
   it('reads tls.caFile relative to the connections file, and says which file is missing', () => {

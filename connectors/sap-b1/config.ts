@@ -61,7 +61,9 @@ function defaultsOf(schema: JsonSchema): Record<string, unknown> {
   return out;
 }
 
-const DEFAULTS = defaultsOf(configSchema) as Required<Pick<SapB1Config, 'version' | 'pageSize' | 'concurrency' | 'timeoutMs' | 'batch' | 'reuseSession' | 'logoutOnClose'>> & {
+const DEFAULTS = defaultsOf(configSchema) as Required<
+  Pick<SapB1Config, 'version' | 'pageSize' | 'concurrency' | 'timeoutMs' | 'batch' | 'reuseSession' | 'logoutOnClose'>
+> & {
   retry: ResolvedConfig['retry'];
   tls: { rejectUnauthorized: boolean };
 };
@@ -75,7 +77,9 @@ export function resolveConfig(config: SapB1Config, baseDir: string): ResolvedCon
     try {
       ca = readFileSync(file, 'utf8');
     } catch (cause) {
-      throw new ConfigError('SAP_B1_CA_FILE', `tls.caFile ${file} cannot be read: ${(cause as Error).message}`, { cause });
+      throw new ConfigError('SAP_B1_CA_FILE', `tls.caFile ${file} cannot be read: ${(cause as Error).message}`, {
+        cause,
+      });
     }
   }
   return {

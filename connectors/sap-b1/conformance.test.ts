@@ -10,28 +10,49 @@ interface Fixture extends ConformanceFixture<SapB1Config> {
   emu: SapB1Emulator;
 }
 
-const keysOf = (emu: SapB1Emulator, set: Parameters<SapB1Emulator['entities']>[0], key: string, keep: (e: DataRecord) => boolean = () => true): string[] =>
-  emu.entities(set).filter(keep).map((e) => String(e[key]));
+const keysOf = (
+  emu: SapB1Emulator,
+  set: Parameters<SapB1Emulator['entities']>[0],
+  key: string,
+  keep: (e: DataRecord) => boolean = () => true,
+): string[] =>
+  emu
+    .entities(set)
+    .filter(keep)
+    .map((e) => String(e[key]));
 
 function sources(emu: SapB1Emulator): SourceFixture[] {
   const open = (e: DataRecord): boolean => e.DocumentStatus === 'bost_Open' && e.Cancelled === 'tNO';
   return [
     { resource: 'dimensions', options: {}, expectedKeys: keysOf(emu, 'Dimensions', 'DimensionCode') },
-    { resource: 'profit-centers', options: { dimension: 1 }, expectedKeys: keysOf(emu, 'ProfitCenters', 'CenterCode'), pageSize: 3 },
+    {
+      resource: 'profit-centers',
+      options: { dimension: 1 },
+      expectedKeys: keysOf(emu, 'ProfitCenters', 'CenterCode'),
+      pageSize: 3,
+    },
     { resource: 'chart-of-accounts', options: {}, expectedKeys: keysOf(emu, 'ChartOfAccounts', 'Code'), pageSize: 5 },
     {
       resource: 'business-partners',
       options: { select: ['CardName', 'UpdateDate'] },
       expectedKeys: keysOf(emu, 'BusinessPartners', 'CardCode'),
       pageSize: 25,
-      incremental: { cursorField: 'UpdateDate', since: '2024-04-01', expectedKeys: keysOf(emu, 'BusinessPartners', 'CardCode', (e) => String(e.UpdateDate) >= '2024-04-01') },
+      incremental: {
+        cursorField: 'UpdateDate',
+        since: '2024-04-01',
+        expectedKeys: keysOf(emu, 'BusinessPartners', 'CardCode', (e) => String(e.UpdateDate) >= '2024-04-01'),
+      },
     },
     {
       resource: 'employees',
       options: {},
       expectedKeys: keysOf(emu, 'EmployeesInfo', 'EmployeeID'),
       pageSize: 10,
-      incremental: { cursorField: 'UpdateDate', since: '2024-02-20T06:00:00Z', expectedKeys: keysOf(emu, 'EmployeesInfo', 'EmployeeID', (e) => String(e.UpdateDate) >= '2024-02-20') },
+      incremental: {
+        cursorField: 'UpdateDate',
+        since: '2024-02-20T06:00:00Z',
+        expectedKeys: keysOf(emu, 'EmployeesInfo', 'EmployeeID', (e) => String(e.UpdateDate) >= '2024-02-20'),
+      },
     },
     {
       resource: 'journal-entries',
@@ -44,7 +65,11 @@ function sources(emu: SapB1Emulator): SourceFixture[] {
       options: {},
       expectedKeys: keysOf(emu, 'Invoices', 'DocEntry', open),
       pageSize: 5,
-      incremental: { cursorField: 'DocEntry', since: '10', expectedKeys: keysOf(emu, 'Invoices', 'DocEntry', (e) => open(e) && Number(e.DocEntry) >= 10) },
+      incremental: {
+        cursorField: 'DocEntry',
+        since: '10',
+        expectedKeys: keysOf(emu, 'Invoices', 'DocEntry', (e) => open(e) && Number(e.DocEntry) >= 10),
+      },
     },
   ];
 }
@@ -59,7 +84,11 @@ for (const version of ['v2', 'v1'] as const) {
       return {
         emu,
         config,
-        invalidConfigs: [{ ...config, version: 'v9' }, { ...config, concurrency: 100 }, { ...config, password: undefined }],
+        invalidConfigs: [
+          { ...config, version: 'v9' },
+          { ...config, concurrency: 100 },
+          { ...config, password: undefined },
+        ],
         source: sources(emu),
         target: {
           resource: 'projects',
@@ -80,7 +109,14 @@ for (const version of ['v2', 'v1'] as const) {
       return async () => fx.emu.faults.clear();
     },
     async injectFinalFailure(fx) {
-      fx.emu.faults.add({ path: 'Dimensions', kind: 'error', status: 400, code: -1000, message: 'Invalid query', times: Infinity });
+      fx.emu.faults.add({
+        path: 'Dimensions',
+        kind: 'error',
+        status: 400,
+        code: -1000,
+        message: 'Invalid query',
+        times: Infinity,
+      });
       return async () => fx.emu.faults.clear();
     },
   });

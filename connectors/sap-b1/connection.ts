@@ -3,7 +3,15 @@
  * statistics (API calls and logins), and a clean close (the session is stored for the next run,
  * or logged out).
  */
-import type { Connection, ConnectionStats, ConnectorContext, DataRecord, SourceResource, TargetBinding, TargetResource } from '../../engine/connector/types.js';
+import type {
+  Connection,
+  ConnectionStats,
+  ConnectorContext,
+  DataRecord,
+  SourceResource,
+  TargetBinding,
+  TargetResource,
+} from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
 import { CallCounter } from '../../engine/runtime/http.js';
 import type { RetryPolicy } from '../../engine/runtime/retry.js';
@@ -30,12 +38,22 @@ export class SapB1Connection implements Connection {
   private readonly ctx: ResourceContext;
   private closed = false;
 
-  constructor(private readonly config: ResolvedConfig, context: ConnectorContext) {
+  constructor(
+    private readonly config: ResolvedConfig,
+    context: ConnectorContext,
+  ) {
     const logger = context.logger.child({ connector: 'sap-b1', connection: context.connectionName });
     const transport = new Transport({ counter: this.counter, logger, timeoutMs: config.timeoutMs, tls: config.tls });
     const retry: RetryPolicy = { ...config.retry, maxRetryAfterMs: 120_000 };
     this.sessions = new SessionManager({ config, transport, vault: context.credentials, logger, retry });
-    const client = new ServiceLayerClient({ config, transport, sessions: this.sessions, logger, retry, ...(context.signal && { signal: context.signal }) });
+    const client = new ServiceLayerClient({
+      config,
+      transport,
+      sessions: this.sessions,
+      logger,
+      retry,
+      ...(context.signal && { signal: context.signal }),
+    });
     this.ctx = { client, logger };
   }
 
@@ -56,7 +74,10 @@ export class SapB1Connection implements Connection {
     const r = this.resource(resource, 'target');
     const mode = binding.mode;
     if (r.definition.capabilities.modes && !r.definition.capabilities.modes.includes(mode)) {
-      throw new ConfigError('SAP_B1_MODE', `sap-b1 ${resource} supports mode ${r.definition.capabilities.modes.join(', ')}, not ${mode}`);
+      throw new ConfigError(
+        'SAP_B1_MODE',
+        `sap-b1 ${resource} supports mode ${r.definition.capabilities.modes.join(', ')}, not ${mode}`,
+      );
     }
     return (r.openTarget as NonNullable<SapB1Resource['openTarget']>)(this.ctx, options, binding);
   }

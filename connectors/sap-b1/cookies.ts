@@ -25,5 +25,7 @@ export function parseSessionCookies(setCookie: string | string[] | undefined): S
 }
 
 export function cookieHeader(sessionId: string, routeId: string | undefined): string {
-  return routeId === undefined || routeId === '' ? `B1SESSION=${sessionId}` : `B1SESSION=${sessionId}; ROUTEID=${routeId}`;
+  return routeId === undefined || routeId === ''
+    ? `B1SESSION=${sessionId}`
+    : `B1SESSION=${sessionId}; ROUTEID=${routeId}`;
 }

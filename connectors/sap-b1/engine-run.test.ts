@@ -49,29 +49,56 @@ describe('sap-b1 journal entries through the engine', () => {
   });
 
   function pipeline(): string {
-    writeFileSync(join(dir, 'connections.yaml'), stringify({
-      connections: {
-        src: { connector: 'memory', dataset: `${dir}:src` },
-        b1: { connector: 'sap-b1', serviceUrl: emu.url, companyDb: emu.companyDb, username: 'manager', password: '${env:B1_PASSWORD}', retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 } },
-      },
-    }));
+    writeFileSync(
+      join(dir, 'connections.yaml'),
+      stringify({
+        connections: {
+          src: { connector: 'memory', dataset: `${dir}:src` },
+          b1: {
+            connector: 'sap-b1',
+            serviceUrl: emu.url,
+            companyDb: emu.companyDb,
+            username: 'manager',
+            password: '${env:B1_PASSWORD}',
+            retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+          },
+        },
+      }),
+    );
     const name = `je${n++}`;
     const path = join(dir, `${name}.yaml`);
-    writeFileSync(path, stringify({
-      version: 1,
-      name,
-      source: { connection: 'src', resource: 'records' },
-      transform: TRANSFORM,
-      target: { connection: 'b1', resource: 'journal-entries', mode: 'create', key: 'Reference' },
-    }));
+    writeFileSync(
+      path,
+      stringify({
+        version: 1,
+        name,
+        source: { connection: 'src', resource: 'records' },
+        transform: TRANSFORM,
+        target: { connection: 'b1', resource: 'journal-entries', mode: 'create', key: 'Reference' },
+      }),
+    );
     return path;
   }
 
-  const run = (pipelinePath: string) => runSession({
-    command: 'run', pipelinePath, registry, logger: silentLogger(), state, env: { B1_PASSWORD: 'manager' },
-    retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
+  const run = (pipelinePath: string) =>
+    runSession({
+      command: 'run',
+      pipelinePath,
+      registry,
+      logger: silentLogger(),
+      state,
+      env: { B1_PASSWORD: 'manager' },
+      retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
+    });
+  const row = (id: string, over: Record<string, unknown> = {}) => ({
+    id,
+    memo: `Concur report ${id}`,
+    account: '6110',
+    amount: 80,
+    credit: 80,
+    employee: 'E1002',
+    ...over,
   });
-  const row = (id: string, over: Record<string, unknown> = {}) => ({ id, memo: `Concur report ${id}`, account: '6110', amount: 80, credit: 80, employee: 'E1002', ...over });
   const posted = (ref: string) => [...emu.state.JournalEntries.values()].filter((e) => e.Reference === ref);
 
   it('posts balanced entries, sends unbalanced and over-long ones to attention, leaves posted ones alone', async () => {

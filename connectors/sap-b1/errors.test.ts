@@ -9,8 +9,12 @@ describe('Service Layer errors', () => {
   it('parses both error shapes, details and inner errors', () => {
     expect(parseErrorBody(v1(-10, 'bad'))).toEqual({ code: '-10', message: 'bad' });
     expect(parseErrorBody(v2('-2039', 'etag'))).toEqual({ code: '-2039', message: 'etag' });
-    expect(parseErrorBody({ error: { code: '-1', message: 'outer', details: [{ code: '-5', message: 'inner' }] } })).toEqual({ code: '-1', message: 'outer (inner)' });
-    expect(parseErrorBody({ error: { code: -1000, message: { lang: 'en-us', value: 'x' }, innererror: { context: null } } })).toEqual({ code: '-1000', message: 'x' });
+    expect(
+      parseErrorBody({ error: { code: '-1', message: 'outer', details: [{ code: '-5', message: 'inner' }] } }),
+    ).toEqual({ code: '-1', message: 'outer (inner)' });
+    expect(
+      parseErrorBody({ error: { code: -1000, message: { lang: 'en-us', value: 'x' }, innererror: { context: null } } }),
+    ).toEqual({ code: '-1000', message: 'x' });
     expect(parseErrorBody('<html>')).toEqual({ code: undefined, message: undefined });
     expect(parseErrorBody(undefined)).toEqual({ code: undefined, message: undefined });
   });
@@ -29,7 +33,12 @@ describe('Service Layer errors', () => {
     [503, v2('-1', 'Service Unavailable'), 'SAP_B1_SERVER_ERROR', true],
     [429, undefined, 'SAP_B1_SERVER_ERROR', true],
   ])('HTTP %i %j → %s (retryable %s)', (status, body, code, retryable) => {
-    const err = serviceLayerError('POST JournalEntries', status, body, typeof body === 'string' ? body : body ? JSON.stringify(body) : '');
+    const err = serviceLayerError(
+      'POST JournalEntries',
+      status,
+      body,
+      typeof body === 'string' ? body : body ? JSON.stringify(body) : '',
+    );
     expect(err).toBeInstanceOf(ConnectorError);
     expect(err.code).toBe(code);
     expect(err.retryable).toBe(retryable);
@@ -38,7 +47,9 @@ describe('Service Layer errors', () => {
   });
 
   it('describes bodies without a message', () => {
-    expect(serviceLayerError('GET X', 502, '<html>..', '<html>..').message).toBe('GET X: HTTP 502 with an HTML page (proxy error)');
+    expect(serviceLayerError('GET X', 502, '<html>..', '<html>..').message).toBe(
+      'GET X: HTTP 502 with an HTML page (proxy error)',
+    );
     expect(serviceLayerError('GET X', 500, undefined, '').message).toBe('GET X: HTTP 500 with an empty body');
     expect(serviceLayerError('GET X', 400, v1(-10, 'Bad thing'), '').message).toBe('GET X: Bad thing (code -10)');
   });

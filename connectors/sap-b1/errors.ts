@@ -11,7 +11,9 @@ export interface ServiceLayerErrorBody {
 }
 
 export function parseErrorBody(body: unknown): ServiceLayerErrorBody {
-  const error = (body as { error?: { code?: unknown; message?: unknown; details?: { message?: unknown }[] } } | undefined)?.error;
+  const error = (
+    body as { error?: { code?: unknown; message?: unknown; details?: { message?: unknown }[] } } | undefined
+  )?.error;
   if (!error || typeof error !== 'object') return { code: undefined, message: undefined };
   const code = typeof error.code === 'number' || typeof error.code === 'string' ? String(error.code) : undefined;
   let message: string | undefined;
@@ -20,7 +22,9 @@ export function parseErrorBody(body: unknown): ServiceLayerErrorBody {
     const value = (error.message as { value?: unknown }).value;
     if (typeof value === 'string') message = value;
   }
-  const detail = Array.isArray(error.details) ? error.details.find((d) => typeof d?.message === 'string')?.message : undefined;
+  const detail = Array.isArray(error.details)
+    ? error.details.find((d) => typeof d?.message === 'string')?.message
+    : undefined;
   if (typeof detail === 'string' && detail !== message) message = message ? `${message} (${detail})` : detail;
   return { code, message };
 }
@@ -46,16 +50,36 @@ function describeBody(status: number, body: unknown, raw: string): string {
 }
 
 /** The typed error for a failed Service Layer response; `op` names the call (never secrets). */
-export function serviceLayerError(op: string, status: number, body: unknown, raw: string, retryAfterMs?: number): ConnectorError {
+export function serviceLayerError(
+  op: string,
+  status: number,
+  body: unknown,
+  raw: string,
+  retryAfterMs?: number,
+): ConnectorError {
   const { code } = parseErrorBody(body);
   const text = `${op}: ${describeBody(status, body, raw)}`;
-  const base = { status, ...(code !== undefined && { remoteCode: code }), ...(retryAfterMs !== undefined && { retryAfterMs }) };
-  if (status === 401 && (code === '-304' || code === '-306')) return new AuthError(`${text}: the Service Layer rejected the user, password or company database`, base);
+  const base = {
+    status,
+    ...(code !== undefined && { remoteCode: code }),
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
+  };
+  if (status === 401 && (code === '-304' || code === '-306'))
+    return new AuthError(`${text}: the Service Layer rejected the user, password or company database`, base);
   if (status === 401) return new ConnectorError(SAP_B1_ERRORS.sessionExpired, text, { ...base, retryable: true });
-  if (status === 500 && code === '299') return new ConnectorError(SAP_B1_ERRORS.loginConflict, `${text}: another login was in flight`, { ...base, retryable: true });
-  if (status === 412) return new ConnectorError(SAP_B1_ERRORS.etagMismatch, `${text}: the record changed in SAP since it was read`, { ...base, retryable: false });
+  if (status === 500 && code === '299')
+    return new ConnectorError(SAP_B1_ERRORS.loginConflict, `${text}: another login was in flight`, {
+      ...base,
+      retryable: true,
+    });
+  if (status === 412)
+    return new ConnectorError(SAP_B1_ERRORS.etagMismatch, `${text}: the record changed in SAP since it was read`, {
+      ...base,
+      retryable: false,
+    });
   if (status === 404) return new ConnectorError(SAP_B1_ERRORS.notFound, text, { ...base, retryable: false });
-  if (status === 408 || status === 429 || status >= 500) return new ConnectorError(SAP_B1_ERRORS.server, text, { ...base, retryable: true });
+  if (status === 408 || status === 429 || status >= 500)
+    return new ConnectorError(SAP_B1_ERRORS.server, text, { ...base, retryable: true });
   if (code === '-5006') return new ConnectorError(SAP_B1_ERRORS.notSupported, text, { ...base, retryable: false });
   if (code === '-10') return new ConnectorError(SAP_B1_ERRORS.businessRule, text, { ...base, retryable: false });
   return new ConnectorError(SAP_B1_ERRORS.badRequest, text, { ...base, retryable: false });

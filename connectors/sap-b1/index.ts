@@ -15,7 +15,8 @@ export { buildQuery, where, literal, renderFilter, whereToFilter, keySegment, ty
 
 export const sapB1Connector: ConnectorDefinition<SapB1Config> = {
   name: 'sap-b1',
-  description: 'SAP Business One Service Layer (v1/v2): business partners, cost centers, projects, chart of accounts, journal entries, open invoices, employees; creates journal entries, payments and credit notes without duplicates.',
+  description:
+    'SAP Business One Service Layer (v1/v2): business partners, cost centers, projects, chart of accounts, journal entries, open invoices, employees; creates journal entries, payments and credit notes without duplicates.',
   configSchema,
   resources: Object.fromEntries(Object.entries(SAP_B1_RESOURCES).map(([name, r]) => [name, r.definition])),
   // Opening does no network I/O: the session is obtained with the first call.

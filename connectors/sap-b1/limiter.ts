@@ -18,7 +18,6 @@ export class Limiter {
     }
   }
 
-
   /** Maps over items with at most `limit` in flight; results in input order. */
   async map<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
     return Promise.all(items.map((item, i) => this.run(() => fn(item, i))));

@@ -3,7 +3,11 @@ import { ConfigError } from '../../engine/errors.js';
 import { startSapB1Emulator, type SapB1Emulator } from './emulator/index.js';
 import { openTestConnection, readAll } from './test-support.js';
 
-const seeded = Array.from({ length: 2000 }, (_, i) => ({ Code: `S${String(i).padStart(4, '0')}`, Name: `Seeded project ${i}`, Active: i % 10 === 0 ? 'tNO' : 'tYES' }));
+const seeded = Array.from({ length: 2000 }, (_, i) => ({
+  Code: `S${String(i).padStart(4, '0')}`,
+  Name: `Seeded project ${i}`,
+  Active: i % 10 === 0 ? 'tNO' : 'tYES',
+}));
 
 describe('sap-b1 paging and reads', () => {
   let emu: SapB1Emulator | undefined;
@@ -43,7 +47,11 @@ describe('sap-b1 paging and reads', () => {
   it('keeps the filter, select and order on every page', async () => {
     emu = await startSapB1Emulator();
     const conn = await openTestConnection(emu);
-    const { records } = await readAll(conn.source('business-partners', { cardType: 'cSupplier', select: ['CardName'], orderBy: ['CardName desc'] }).read({ pageSize: 7 }));
+    const { records } = await readAll(
+      conn
+        .source('business-partners', { cardType: 'cSupplier', select: ['CardName'], orderBy: ['CardName desc'] })
+        .read({ pageSize: 7 }),
+    );
     await conn.close();
     expect(records).toHaveLength(49);
     expect(Object.keys(records[0]!).sort()).toEqual(['CardCode', 'CardName']);
@@ -58,9 +66,13 @@ describe('sap-b1 paging and reads', () => {
     emu = await startSapB1Emulator();
     const conn = await openTestConnection(emu);
     const target = conn.target('business-partners', {}, { keyField: 'CardCode', mode: 'upsert' });
-    await target.write([{ op: 'create', key: 'Q1', record: { CardCode: 'Q1', CardName: "O'Hara's Tools", CardType: 'cSupplier' } }]);
+    await target.write([
+      { op: 'create', key: 'Q1', record: { CardCode: 'Q1', CardName: "O'Hara's Tools", CardType: 'cSupplier' } },
+    ]);
     const hit = await readAll(conn.source('business-partners', { where: { CardName: "O'Hara's Tools" } }).read({}));
-    const injection = await readAll(conn.source('business-partners', { where: { CardName: "x' or CardCode ne '" } }).read({}));
+    const injection = await readAll(
+      conn.source('business-partners', { where: { CardName: "x' or CardCode ne '" } }).read({}),
+    );
     await conn.close();
     expect(hit.records.map((r) => r.CardCode)).toEqual(['Q1']);
     expect(injection.records).toHaveLength(0);
@@ -71,10 +83,16 @@ describe('sap-b1 paging and reads', () => {
     const conn = await openTestConnection(emu, { version: 'v2' });
     const byNumber = await readAll(conn.source('journal-entries', {}).read({ since: '2', cursorField: 'JdtNum' }));
     expect(byNumber.records.map((r) => r.JdtNum)).toEqual([2, 3]);
-    const byDate = await readAll(conn.source('invoices', {}).read({ since: '2024-04-13T08:00:00Z', cursorField: 'UpdateDate', pageSize: 3 }));
+    const byDate = await readAll(
+      conn.source('invoices', {}).read({ since: '2024-04-13T08:00:00Z', cursorField: 'UpdateDate', pageSize: 3 }),
+    );
     expect(byDate.records.map((r) => r.UpdateDate)).toEqual(['2024-04-13', '2024-04-18', '2024-04-23', '2024-04-28']); // open invoices only
-    expect(() => conn.source('projects', {}).read({ since: '2024-01-01', cursorField: 'ValidFrom' })).toThrow(ConfigError);
-    expect(() => conn.source('journal-entries', {}).read({ since: 'yesterday', cursorField: 'JdtNum' })).toThrow(/not an integer/);
+    expect(() => conn.source('projects', {}).read({ since: '2024-01-01', cursorField: 'ValidFrom' })).toThrow(
+      ConfigError,
+    );
+    expect(() => conn.source('journal-entries', {}).read({ since: 'yesterday', cursorField: 'JdtNum' })).toThrow(
+      /not an integer/,
+    );
     await conn.close();
   });
 
@@ -85,21 +103,28 @@ describe('sap-b1 paging and reads', () => {
       const { records } = await readAll(conn.source('journal-entries', { where: { JdtNum: 2 } }).read({}));
       await conn.close();
       expect(records[0]).toMatchObject({ JdtNum: 2, ReferenceDate: '2024-01-31', Memo: 'Office supplies January' });
-      expect((records[0]!.JournalEntryLines as Record<string, unknown>[])[0]).toMatchObject({ AccountCode: '6200', CostingCode: 'CC400', DueDate: null });
+      expect((records[0]!.JournalEntryLines as Record<string, unknown>[])[0]).toMatchObject({
+        AccountCode: '6200',
+        CostingCode: 'CC400',
+        DueDate: null,
+      });
       expect(Object.keys(records[0]!).some((k) => k.includes('odata'))).toBe(false);
     }
   });
 
-  it('reads the open invoices, postable accounts, active dimensions, a dimension\'s centers and employees', async () => {
+  it("reads the open invoices, postable accounts, active dimensions, a dimension's centers and employees", async () => {
     emu = await startSapB1Emulator();
     const conn = await openTestConnection(emu);
-    const read = async (resource: string, options: Record<string, unknown> = {}) => (await readAll(conn.source(resource, options).read({}))).records;
+    const read = async (resource: string, options: Record<string, unknown> = {}) =>
+      (await readAll(conn.source(resource, options).read({}))).records;
     expect(await read('invoices')).toHaveLength(12);
     expect(await read('invoices', { includeClosed: true })).toHaveLength(14);
     expect((await read('chart-of-accounts', { postableOnly: true })).map((a) => a.Code)).not.toContain('6000');
     expect((await read('chart-of-accounts', { postableOnly: true })).map((a) => a.Code)).not.toContain('6990');
     expect(await read('dimensions', { activeOnly: true })).toHaveLength(1);
-    expect((await read('profit-centers', { dimension: 1, where: { CostCenterType: 'RND' } })).map((c) => c.CenterCode)).toEqual(['CC200', 'CC210']);
+    expect(
+      (await read('profit-centers', { dimension: 1, where: { CostCenterType: 'RND' } })).map((c) => c.CenterCode),
+    ).toEqual(['CC200', 'CC210']);
     expect(await read('employees', { activeOnly: true })).toHaveLength(36);
     expect(await read('projects', { activeOnly: true })).toHaveLength(26);
     await conn.close();
@@ -112,7 +137,10 @@ describe('sap-b1 paging and reads', () => {
     emu.faults.add({ method: 'GET', path: 'Projects', kind: 'drop' });
     expect((await readAll(conn.source('projects', {}).read({}))).records).toHaveLength(30);
     expect(emu.counters.requests['GET Projects']).toBe(3);
-    await expect(readAll(conn.source('projects', { where: { NoSuchField: 1 } }).read({}))).rejects.toMatchObject({ code: 'SAP_B1_BAD_REQUEST', retryable: false });
+    await expect(readAll(conn.source('projects', { where: { NoSuchField: 1 } }).read({}))).rejects.toMatchObject({
+      code: 'SAP_B1_BAD_REQUEST',
+      retryable: false,
+    });
     await conn.close();
   });
 });

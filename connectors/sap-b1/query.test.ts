@@ -16,7 +16,8 @@ describe('OData query builder', () => {
 
   it('refuses field names that are not plain identifiers', () => {
     expect(field('CardCode')).toBe('CardCode');
-    for (const bad of ["CardCode eq 'x' or CardCode", 'Address/City', '', '1abc', 'a b']) expect(() => field(bad)).toThrow(ConfigError);
+    for (const bad of ["CardCode eq 'x' or CardCode", 'Address/City', '', '1abc', 'a b'])
+      expect(() => field(bad)).toThrow(ConfigError);
     expect(() => where.eq('CardName) or (1', 'x')).toThrow(ConfigError);
   });
 
@@ -26,7 +27,9 @@ describe('OData query builder', () => {
       where.or(where.startswith('CardName', "D'Arcy"), where.contains('CardName', 'x')),
       where.not(where.gt('CreditLimit', 0)),
     );
-    expect(renderFilter(f!)).toBe("CardType eq 'cSupplier' and (startswith(CardName,'D''Arcy') or contains(CardName,'x')) and not (CreditLimit gt 0)");
+    expect(renderFilter(f!)).toBe(
+      "CardType eq 'cSupplier' and (startswith(CardName,'D''Arcy') or contains(CardName,'x')) and not (CreditLimit gt 0)",
+    );
     expect(where.and(undefined, undefined)).toBeUndefined();
     expect(renderFilter(where.and(undefined, where.le('DocTotal', 10))!)).toBe('DocTotal le 10');
   });
@@ -37,8 +40,15 @@ describe('OData query builder', () => {
   });
 
   it('compiles where options: plain values are equalities, objects name their operators', () => {
-    const f = whereToFilter({ CardType: 'cCustomer', CreditLimit: { gt: 0, le: 5000 }, CardName: { startswith: 'A' }, Email: null });
-    expect(renderFilter(f!)).toBe("CardType eq 'cCustomer' and CreditLimit gt 0 and CreditLimit le 5000 and startswith(CardName,'A') and Email eq null");
+    const f = whereToFilter({
+      CardType: 'cCustomer',
+      CreditLimit: { gt: 0, le: 5000 },
+      CardName: { startswith: 'A' },
+      Email: null,
+    });
+    expect(renderFilter(f!)).toBe(
+      "CardType eq 'cCustomer' and CreditLimit gt 0 and CreditLimit le 5000 and startswith(CardName,'A') and Email eq null",
+    );
     expect(() => whereToFilter({ CardName: { like: 'x' } as never })).toThrow(/unsupported condition like/);
     expect(whereToFilter({})).toBeUndefined();
   });
@@ -51,7 +61,9 @@ describe('OData query builder', () => {
       top: 10,
       skip: 20,
     });
-    expect(q).toBe("$filter=CardName%20eq%20'O''Brien%20%26%20Sons%20%231'&$select=CardCode,CardName&$orderby=CardName%20desc,CardCode%20asc&$top=10&$skip=20");
+    expect(q).toBe(
+      "$filter=CardName%20eq%20'O''Brien%20%26%20Sons%20%231'&$select=CardCode,CardName&$orderby=CardName%20desc,CardCode%20asc&$top=10&$skip=20",
+    );
     expect(decodeURIComponent(q.split('&')[0]!)).toBe("$filter=CardName eq 'O''Brien & Sons #1'");
     expect(buildQuery({})).toBe('');
   });

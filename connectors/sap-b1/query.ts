@@ -22,7 +22,8 @@ const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A property name, or a ConfigError: names go into the URL as they are. */
 export function field(name: string): string {
-  if (!FIELD.test(name)) throw new ConfigError('SAP_B1_BAD_FIELD', `"${name}" is not a valid Service Layer property name`);
+  if (!FIELD.test(name))
+    throw new ConfigError('SAP_B1_BAD_FIELD', `"${name}" is not a valid Service Layer property name`);
   return name;
 }
 
@@ -37,18 +38,33 @@ export function literal(value: Literal): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-const cmp = (op: ComparisonOp) => (f: string, value: Literal): Filter => ({ kind: 'cmp', field: field(f), op, value });
-const fn = (name: StringFunction) => (f: string, value: string): Filter => ({ kind: 'fn', fn: name, field: field(f), value });
+const cmp =
+  (op: ComparisonOp) =>
+  (f: string, value: Literal): Filter => ({ kind: 'cmp', field: field(f), op, value });
+const fn =
+  (name: StringFunction) =>
+  (f: string, value: string): Filter => ({ kind: 'fn', fn: name, field: field(f), value });
 
 /** Filter constructors: `where.eq('CardCode', "O'Brien")` etc. */
 export const where = {
-  eq: cmp('eq'), ne: cmp('ne'), gt: cmp('gt'), ge: cmp('ge'), lt: cmp('lt'), le: cmp('le'),
-  startswith: fn('startswith'), endswith: fn('endswith'), contains: fn('contains'),
+  eq: cmp('eq'),
+  ne: cmp('ne'),
+  gt: cmp('gt'),
+  ge: cmp('ge'),
+  lt: cmp('lt'),
+  le: cmp('le'),
+  startswith: fn('startswith'),
+  endswith: fn('endswith'),
+  contains: fn('contains'),
   and: (...items: (Filter | undefined)[]): Filter | undefined => combine('and', items),
   or: (...items: (Filter | undefined)[]): Filter | undefined => combine('or', items),
   not: (item: Filter): Filter => ({ kind: 'not', item }),
   /** `field eq v1 or field eq v2 ...` (the Service Layer has no `in`). */
-  in: (f: string, values: readonly Literal[]): Filter | undefined => combine('or', values.map((v) => cmp('eq')(f, v))),
+  in: (f: string, values: readonly Literal[]): Filter | undefined =>
+    combine(
+      'or',
+      values.map((v) => cmp('eq')(f, v)),
+    ),
 };
 
 function combine(kind: 'and' | 'or', items: (Filter | undefined)[]): Filter | undefined {
@@ -68,7 +84,9 @@ export function renderFilter(f: Filter): string {
       return `not (${renderFilter(f.item)})`;
     case 'and':
     case 'or':
-      return f.items.map((i) => (i.kind === 'and' || i.kind === 'or' ? `(${renderFilter(i)})` : renderFilter(i))).join(` ${f.kind} `);
+      return f.items
+        .map((i) => (i.kind === 'and' || i.kind === 'or' ? `(${renderFilter(i)})` : renderFilter(i)))
+        .join(` ${f.kind} `);
   }
 }
 
@@ -85,7 +103,8 @@ export function whereToFilter(conditions: Record<string, WhereValue> | undefined
     }
     for (const [op, v] of Object.entries(value)) {
       if ((COMPARISON_OPS as readonly string[]).includes(op)) parts.push(cmp(op as ComparisonOp)(name, v as Literal));
-      else if ((STRING_FUNCTIONS as readonly string[]).includes(op) && typeof v === 'string') parts.push(fn(op as StringFunction)(name, v));
+      else if ((STRING_FUNCTIONS as readonly string[]).includes(op) && typeof v === 'string')
+        parts.push(fn(op as StringFunction)(name, v));
       else throw new ConfigError('SAP_B1_BAD_WHERE', `where.${name}: unsupported condition ${op}`);
     }
   }
@@ -110,7 +129,8 @@ export function buildQuery(q: QueryOptions): string {
   const parts: string[] = [];
   if (q.filter) parts.push(`$filter=${enc(renderFilter(q.filter))}`);
   if (q.select && q.select.length > 0) parts.push(`$select=${enc(q.select.map(field).join(','))}`);
-  if (q.orderBy && q.orderBy.length > 0) parts.push(`$orderby=${enc(q.orderBy.map((o) => `${field(o.field)} ${o.desc ? 'desc' : 'asc'}`).join(','))}`);
+  if (q.orderBy && q.orderBy.length > 0)
+    parts.push(`$orderby=${enc(q.orderBy.map((o) => `${field(o.field)} ${o.desc ? 'desc' : 'asc'}`).join(','))}`);
   if (q.top !== undefined) parts.push(`$top=${Math.max(0, Math.floor(q.top))}`);
   if (q.skip !== undefined) parts.push(`$skip=${Math.max(0, Math.floor(q.skip))}`);
   return parts.join('&');

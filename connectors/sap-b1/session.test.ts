@@ -118,7 +118,7 @@ describe('sap-b1 sessions', () => {
     expect(emu.counters.maxInFlight).toBeGreaterThan(1);
   });
 
-  it('retries a login that collided with another client\'s login (500 / 299)', async () => {
+  it("retries a login that collided with another client's login (500 / 299)", async () => {
     emu.faults.add({ path: 'Login', kind: 'error', status: 500, code: 299, message: 'SAML Login Failed' });
     const conn = await openTestConnection(emu);
     await readAll(conn.source('dimensions', {}).read({}));
@@ -151,7 +151,12 @@ describe('sap-b1 sessions', () => {
 
   it('never writes the password or the session id to the log', async () => {
     let log = '';
-    const destination = new Writable({ write(chunk, _enc, done) { log += String(chunk); done(); } });
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        log += String(chunk);
+        done();
+      },
+    });
     const logger = createLogger({ level: 'debug', format: 'json', destination });
     const conn = await openTestConnection(emu, { password: 'manager' }, testContext(memoryVault(), logger));
     emu.faults.add({ path: 'Dimensions', kind: 'expire-session' });

@@ -33,7 +33,9 @@ interface StoredSession extends Session {
 }
 
 function fingerprintOf(config: ResolvedConfig): string {
-  return createHash('sha256').update([config.serviceUrl, config.version, config.companyDb, config.username, config.password].join('\n')).digest('hex');
+  return createHash('sha256')
+    .update([config.serviceUrl, config.version, config.companyDb, config.username, config.password].join('\n'))
+    .digest('hex');
 }
 
 export interface SessionManagerOptions {
@@ -80,7 +82,8 @@ export class SessionManager {
   /** Records a use (the server's idle timer restarted); stores it now and then. */
   async touched(s: Session): Promise<void> {
     s.lastUsedAt = this.now();
-    if (s === this.current && s.lastUsedAt - this.lastStoredAt >= Math.min(60_000, s.timeoutMs / 4)) await this.store(s);
+    if (s === this.current && s.lastUsedAt - this.lastStoredAt >= Math.min(60_000, s.timeoutMs / 4))
+      await this.store(s);
   }
 
   /** End of the connection: log out (and forget the session) or store its last use for the next run. */
@@ -93,8 +96,14 @@ export class SessionManager {
       return;
     }
     try {
-      const res = await this.o.transport.send({ method: 'POST', url: `${this.o.config.root}/Logout`, headers: { cookie: sessionCookie(s) }, op: 'POST Logout' });
-      if (res.status !== 204 && res.status !== 200) this.o.logger.warn({ status: res.status }, 'sap-b1: Logout was not accepted');
+      const res = await this.o.transport.send({
+        method: 'POST',
+        url: `${this.o.config.root}/Logout`,
+        headers: { cookie: sessionCookie(s) },
+        op: 'POST Logout',
+      });
+      if (res.status !== 204 && res.status !== 200)
+        this.o.logger.warn({ status: res.status }, 'sap-b1: Logout was not accepted');
     } catch (err) {
       this.o.logger.warn({ err: (err as Error).message }, 'sap-b1: Logout failed');
     }
@@ -121,23 +130,35 @@ export class SessionManager {
 
   private async login(): Promise<Session> {
     const { config, transport, logger } = this.o;
-    const body: Record<string, string> = { CompanyDB: config.companyDb, UserName: config.username, Password: config.password };
+    const body: Record<string, string> = {
+      CompanyDB: config.companyDb,
+      UserName: config.username,
+      Password: config.password,
+    };
     if (config.language !== undefined) body.Language = config.language;
     const session = await withRetry(
       async () => {
         const res = await transport.send({ method: 'POST', url: `${config.root}/Login`, json: body, op: 'POST Login' });
-        if (res.status !== 200) throw serviceLayerError('POST Login', res.status, res.body, res.rawBody, res.retryAfterMs);
+        if (res.status !== 200)
+          throw serviceLayerError('POST Login', res.status, res.body, res.rawBody, res.retryAfterMs);
         const cookies = parseSessionCookies(res.headers['set-cookie']);
         const answer = (res.body ?? {}) as { SessionId?: unknown; SessionTimeout?: unknown };
         const sessionId = cookies.sessionId ?? (typeof answer.SessionId === 'string' ? answer.SessionId : undefined);
         if (sessionId === undefined || sessionId === '') {
-          throw new ConnectorError(SAP_B1_ERRORS.unexpected, 'POST Login: the answer carries no B1SESSION cookie or SessionId');
+          throw new ConnectorError(
+            SAP_B1_ERRORS.unexpected,
+            'POST Login: the answer carries no B1SESSION cookie or SessionId',
+          );
         }
-        const minutes = typeof answer.SessionTimeout === 'number' && answer.SessionTimeout > 0 ? answer.SessionTimeout : 30;
+        const minutes =
+          typeof answer.SessionTimeout === 'number' && answer.SessionTimeout > 0 ? answer.SessionTimeout : 30;
         return { sessionId, routeId: cookies.routeId, timeoutMs: minutes * 60_000, lastUsedAt: this.now() };
       },
       this.o.retry,
-      { onRetry: (err, attempt, delayMs) => logger.warn({ attempt, delayMs, code: err.code }, `sap-b1: login failed, retrying: ${err.message}`) },
+      {
+        onRetry: (err, attempt, delayMs) =>
+          logger.warn({ attempt, delayMs, code: err.code }, `sap-b1: login failed, retrying: ${err.message}`),
+      },
     );
     this.logins += 1;
     logger.info({ companyDb: config.companyDb }, 'sap-b1: logged in to the Service Layer');
@@ -166,7 +187,14 @@ export class SessionManager {
   private async store(s: Session): Promise<void> {
     if (!this.o.config.reuseSession) return;
     const { config } = this.o;
-    const value: StoredSession = { ...s, serviceUrl: config.serviceUrl, version: config.version, companyDb: config.companyDb, username: config.username, fingerprint: fingerprintOf(config) };
+    const value: StoredSession = {
+      ...s,
+      serviceUrl: config.serviceUrl,
+      version: config.version,
+      companyDb: config.companyDb,
+      username: config.username,
+      fingerprint: fingerprintOf(config),
+    };
     try {
       await this.o.vault.put(this.vaultName, value);
       this.lastStoredAt = s.lastUsedAt;

@@ -31,12 +31,18 @@ export function testContext(vault: CredentialVault = memoryVault(), logger: Logg
   return { connectionName: 'b1-test', baseDir: process.cwd(), credentials: vault, logger };
 }
 
-export async function openTestConnection(emu: SapB1Emulator, overrides: Partial<SapB1Config> = {}, context: ConnectorContext = testContext()): Promise<SapB1Connection> {
+export async function openTestConnection(
+  emu: SapB1Emulator,
+  overrides: Partial<SapB1Config> = {},
+  context: ConnectorContext = testContext(),
+): Promise<SapB1Connection> {
   return (await sapB1Connector.open(emulatorConfig(emu, overrides), context)) as SapB1Connection;
 }
 
 /** Every record of a source read, flattened, and the page sizes seen. */
-export async function readAll(iterable: AsyncIterable<Record<string, unknown>[]>): Promise<{ records: Record<string, unknown>[]; pages: number[] }> {
+export async function readAll(
+  iterable: AsyncIterable<Record<string, unknown>[]>,
+): Promise<{ records: Record<string, unknown>[]; pages: number[] }> {
   const records: Record<string, unknown>[] = [];
   const pages: number[] = [];
   for await (const page of iterable) {

@@ -12,9 +12,30 @@ const dir = tempDir('sap-b1-tls-');
 describe('sap-b1 over https', () => {
   let emu: SapB1Emulator;
   beforeAll(async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-    emu = await startSapB1Emulator({ tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) } });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    emu = await startSapB1Emulator({
+      tls: { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    });
   });
   afterAll(async () => {
     await emu.close();
@@ -23,7 +44,11 @@ describe('sap-b1 over https', () => {
   it('refuses an untrusted certificate with a non-retryable error that names the fix', async () => {
     expect(emu.url).toMatch(/^https:/);
     const conn = await openTestConnection(emu);
-    await expect(readAll(conn.source('dimensions', {}).read({}))).rejects.toMatchObject({ code: 'SAP_B1_TLS', retryable: false, message: expect.stringMatching(/tls\.caFile/) });
+    await expect(readAll(conn.source('dimensions', {}).read({}))).rejects.toMatchObject({
+      code: 'SAP_B1_TLS',
+      retryable: false,
+      message: expect.stringMatching(/tls\.caFile/),
+    });
     await conn.close();
   });
 

@@ -80,9 +80,16 @@ export class Transport {
       const code = (err as { code?: string }).code ?? 'NETWORK';
       this.options.logger.debug({ op: req.op, code, ms: Date.now() - started }, 'sap-b1 request failed');
       if (TLS_ERRORS.test(code)) {
-        throw new ConnectorError('SAP_B1_TLS', `${req.op}: the server certificate is not trusted (${code}); give the company CA in tls.caFile`, { retryable: false, cause: err });
+        throw new ConnectorError(
+          'SAP_B1_TLS',
+          `${req.op}: the server certificate is not trusted (${code}); give the company CA in tls.caFile`,
+          { retryable: false, cause: err },
+        );
       }
-      throw new ConnectorError('NETWORK_ERROR', `${req.op}: ${code} (${(err as Error).message})`, { retryable: true, cause: err });
+      throw new ConnectorError('NETWORK_ERROR', `${req.op}: ${code} (${(err as Error).message})`, {
+        retryable: true,
+        cause: err,
+      });
     }
     this.options.logger.debug({ op: req.op, status: res.statusCode, ms: Date.now() - started }, 'sap-b1 request');
     const rawBody = res.body ?? '';

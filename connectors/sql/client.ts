@@ -17,8 +17,12 @@ export class SqlClient {
   private checked = false;
   private closed: Promise<void> | undefined;
 
-  constructor(readonly location: SqlLocation, logger?: Logger) {
-    const log = (level: 'debug' | 'warn') => (message: unknown) => logger?.[level]({ component: 'knex' }, String(message));
+  constructor(
+    readonly location: SqlLocation,
+    logger?: Logger,
+  ) {
+    const log = (level: 'debug' | 'warn') => (message: unknown) =>
+      logger?.[level]({ component: 'knex' }, String(message));
     this.knex = knexFactory({
       ...location.knexConfig,
       compileSqlOnError: false,
@@ -45,7 +49,11 @@ export class SqlClient {
   }
 
   /** Runs `fn`, classifying any failure (`what` starts the error message). */
-  async run<T>(what: string, fn: (knex: Knex) => Promise<T> | Knex.QueryBuilder | Knex.Raw, recordKey?: string): Promise<T> {
+  async run<T>(
+    what: string,
+    fn: (knex: Knex) => Promise<T> | Knex.QueryBuilder | Knex.Raw,
+    recordKey?: string,
+  ): Promise<T> {
     if (this.closed) throw new ConnectorError('SQL_CLOSED', `${what}: the connection is closed`);
     try {
       this.ready();

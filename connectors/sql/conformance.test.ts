@@ -42,12 +42,21 @@ for (const backend of BACKENDS) {
       return {
         db,
         config: db.config,
-        invalidConfigs: [{}, { url: 'postgres://u@h/db' }, { url: 'sqlite:x.db', pool: { max: 0 } }, { url: 3 }, { url: 'sqlite:x.db', password: 7 }],
+        invalidConfigs: [
+          {},
+          { url: 'postgres://u@h/db' },
+          { url: 'sqlite:x.db', pool: { max: 0 } },
+          { url: 3 },
+          { url: 'sqlite:x.db', password: 7 },
+        ],
         source: [
           { resource: 'table', options: { table: 'src' }, expectedKeys: ['a', 'b', 'c', 'd', 'e'], incremental },
           {
             resource: 'query',
-            options: { sql: 'select s.id, s.amount * 10 as amount, s.updated_at from src s where s.amount >= :min', params: { min: 2 } },
+            options: {
+              sql: 'select s.id, s.amount * 10 as amount, s.updated_at from src s where s.amount >= :min',
+              params: { min: 2 },
+            },
             expectedKeys: ['b', 'c', 'd', 'e'],
             incremental,
           },

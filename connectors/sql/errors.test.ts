@@ -22,16 +22,41 @@ describe('classifySqlError', () => {
       [{ name: 'KnexTimeoutError' }, 'SQL_UNAVAILABLE'],
       [{ code: 'ER_SOMETHING', sqlState: '08S01' }, 'SQL_UNAVAILABLE'],
     ];
-    for (const [props, code] of cases) expect(classifySqlError(driver(props), 'read')).toMatchObject({ code, retryable: true });
+    for (const [props, code] of cases)
+      expect(classifySqlError(driver(props), 'read')).toMatchObject({ code, retryable: true });
   });
 
   it('keeps constraint violations and other errors final, with the driver message and record key', () => {
-    const dup = classifySqlError(driver({ code: 'ER_DUP_ENTRY', sqlState: '23000', sqlMessage: "Duplicate entry 'a'" }, "insert into `t` ... - Duplicate entry 'a'"), 'upsert into t', 'a');
+    const dup = classifySqlError(
+      driver(
+        { code: 'ER_DUP_ENTRY', sqlState: '23000', sqlMessage: "Duplicate entry 'a'" },
+        "insert into `t` ... - Duplicate entry 'a'",
+      ),
+      'upsert into t',
+      'a',
+    );
     expect(dup).toBeInstanceOf(ConnectorError);
-    expect(dup).toMatchObject({ code: 'SQL_CONSTRAINT', retryable: false, recordKey: 'a', message: "upsert into t: Duplicate entry 'a'" });
-    const notNull = classifySqlError(driver({ code: 'SQLITE_CONSTRAINT_NOTNULL' }, 'insert into `t` (`a`) values (?) - NOT NULL constraint failed: t.name'), 'upsert into t');
-    expect(notNull).toMatchObject({ code: 'SQL_CONSTRAINT', message: 'upsert into t: NOT NULL constraint failed: t.name' });
-    expect(classifySqlError(driver({ code: 'ER_NO_SUCH_TABLE', sqlState: '42S02' }), 'read t')).toMatchObject({ code: 'SQL_ERROR', retryable: false });
+    expect(dup).toMatchObject({
+      code: 'SQL_CONSTRAINT',
+      retryable: false,
+      recordKey: 'a',
+      message: "upsert into t: Duplicate entry 'a'",
+    });
+    const notNull = classifySqlError(
+      driver(
+        { code: 'SQLITE_CONSTRAINT_NOTNULL' },
+        'insert into `t` (`a`) values (?) - NOT NULL constraint failed: t.name',
+      ),
+      'upsert into t',
+    );
+    expect(notNull).toMatchObject({
+      code: 'SQL_CONSTRAINT',
+      message: 'upsert into t: NOT NULL constraint failed: t.name',
+    });
+    expect(classifySqlError(driver({ code: 'ER_NO_SUCH_TABLE', sqlState: '42S02' }), 'read t')).toMatchObject({
+      code: 'SQL_ERROR',
+      retryable: false,
+    });
     expect(classifySqlError('odd', 'read')).toMatchObject({ code: 'SQL_ERROR', retryable: false });
   });
 });

@@ -14,7 +14,12 @@ interface DriverError {
   message?: string;
 }
 
-const AUTH = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR', 'ER_NOT_SUPPORTED_AUTH_MODE']);
+const AUTH = new Set([
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'ER_ACCESS_DENIED_NO_PASSWORD_ERROR',
+  'ER_NOT_SUPPORTED_AUTH_MODE',
+]);
 
 const RETRYABLE: Record<string, string> = {
   ER_LOCK_DEADLOCK: 'SQL_DEADLOCK',
@@ -51,11 +56,27 @@ export function classifySqlError(err: unknown, what: string, recordKey?: string)
   const code = e.code ?? '';
   const state = e.sqlState ?? '';
   const message = `${what}: ${driverMessage(e)}`;
-  const options = { cause: err, recordKey, remoteCode: code || undefined, details: state ? { sqlState: state, errno: e.errno } : undefined };
+  const options = {
+    cause: err,
+    recordKey,
+    remoteCode: code || undefined,
+    details: state ? { sqlState: state, errno: e.errno } : undefined,
+  };
   if (AUTH.has(code) || state === '28000') return new AuthError(message, options);
-  const base = code.startsWith('SQLITE_BUSY') ? 'SQLITE_BUSY' : code.startsWith('SQLITE_LOCKED') ? 'SQLITE_LOCKED' : code;
-  const retryCode = RETRYABLE[base] ?? (e.name === 'KnexTimeoutError' || state.startsWith('08') ? 'SQL_UNAVAILABLE' : state === '40001' ? 'SQL_DEADLOCK' : undefined);
+  const base = code.startsWith('SQLITE_BUSY')
+    ? 'SQLITE_BUSY'
+    : code.startsWith('SQLITE_LOCKED')
+      ? 'SQLITE_LOCKED'
+      : code;
+  const retryCode =
+    RETRYABLE[base] ??
+    (e.name === 'KnexTimeoutError' || state.startsWith('08')
+      ? 'SQL_UNAVAILABLE'
+      : state === '40001'
+        ? 'SQL_DEADLOCK'
+        : undefined);
   if (retryCode) return new ConnectorError(retryCode, message, { ...options, retryable: true });
-  if (state.startsWith('23') || code.startsWith('SQLITE_CONSTRAINT')) return new ConnectorError('SQL_CONSTRAINT', message, options);
+  if (state.startsWith('23') || code.startsWith('SQLITE_CONSTRAINT'))
+    return new ConnectorError('SQL_CONSTRAINT', message, options);
   return new ConnectorError('SQL_ERROR', message, options);
 }

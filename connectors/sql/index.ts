@@ -27,7 +27,8 @@ export const sqlConnector: ConnectorDefinition<SqlConfig> = {
   configSchema: loadJsonSchema(new URL('./config.schema.json', import.meta.url)),
   resources: {
     table: {
-      description: 'A table: keyset-paged reads (incremental by a cursor column), upserts by key, delete or deactivate.',
+      description:
+        'A table: keyset-paged reads (incremental by a cursor column), upserts by key, delete or deactivate.',
       roles: ['source', 'lookup', 'target'],
       key: 'id',
       optionsSchema: loadJsonSchema(new URL('./table.schema.json', import.meta.url)),
@@ -47,14 +48,20 @@ export const sqlConnector: ConnectorDefinition<SqlConfig> = {
     const connection: Connection = {
       source(resource, options): SourceResource {
         const make = relations[resource];
-        if (!make) throw new ConfigError('UNKNOWN_RESOURCE', `the sql connector has no resource "${resource}" (table, query)`);
+        if (!make)
+          throw new ConfigError('UNKNOWN_RESOURCE', `the sql connector has no resource "${resource}" (table, query)`);
         const relation = make(options);
         const what = resource === 'table' ? String(options.table) : 'query';
         return { read: (request) => readKeyset(client, relation, { signal: context.signal, ...request }, what) };
       },
       target(resource, options, binding): TargetResource {
-        if (resource !== 'table') throw new ConfigError('UNKNOWN_RESOURCE', `the sql connector can only write to "table" (not "${resource}")`);
-        if (binding.keyField === undefined) throw new ConfigError('SQL_KEY_FIELD_REQUIRED', 'sql table target: the target key must be a plain column, not an expression');
+        if (resource !== 'table')
+          throw new ConfigError('UNKNOWN_RESOURCE', `the sql connector can only write to "table" (not "${resource}")`);
+        if (binding.keyField === undefined)
+          throw new ConfigError(
+            'SQL_KEY_FIELD_REQUIRED',
+            'sql table target: the target key must be a plain column, not an expression',
+          );
         return new SqlTarget(client, options, binding.keyField);
       },
       stats: () => client.stats(),

@@ -48,7 +48,8 @@ describe.each(BACKENDS)('sql reads on $name', (backend) => {
     const sql: string[] = [];
     client.knex.on('query', (q: { sql: string }) => sql.push(q.sql));
     const pages: DataRecord[][] = [];
-    for await (const page of readKeyset(client, tableRelation({ table: 'items' }), { pageSize: 100 }, 'items')) pages.push(page);
+    for await (const page of readKeyset(client, tableRelation({ table: 'items' }), { pageSize: 100 }, 'items'))
+      pages.push(page);
     await client.close();
     expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
     expect(pages.flat().map((r) => r.id)).toEqual(Array.from({ length: 250 }, (_, i) => i + 1));
@@ -69,7 +70,9 @@ describe.each(BACKENDS)('sql reads on $name', (backend) => {
   });
 
   it('reads incrementally from since by the cursor column, inclusive', async () => {
-    const rows = (await read('table', { table: 'items' }, { since: '2024-03-27 08:00:00', cursorField: 'changed_at', pageSize: 3 })).flat();
+    const rows = (
+      await read('table', { table: 'items' }, { since: '2024-03-27 08:00:00', cursorField: 'changed_at', pageSize: 3 })
+    ).flat();
     const expected = (await db.admin('items').where('changed_at', '>=', '2024-03-27 08:00:00').pluck('id')) as number[];
     expect(rows.map((r) => r.id).sort((a, b) => Number(a) - Number(b))).toEqual(expected.sort((a, b) => a - b));
     expect(rows.length).toBeGreaterThan(3);
@@ -77,7 +80,9 @@ describe.each(BACKENDS)('sql reads on $name', (backend) => {
     expect(changed).toEqual([...changed].sort());
     // DATETIME values come back as the stored text, not as Dates in the process's time zone, so a
     // cursor taken from them compares with the column as it is.
-    expect(rows.every((r) => typeof r.changed_at === 'string' && /^2024-03-\d\d \d\d:\d\d:\d\d$/.test(r.changed_at))).toBe(true);
+    expect(
+      rows.every((r) => typeof r.changed_at === 'string' && /^2024-03-\d\d \d\d:\d\d:\d\d$/.test(r.changed_at)),
+    ).toBe(true);
   });
 
   it('applies where filters (null matches NULL) and keeps values out of the SQL text', async () => {
@@ -89,12 +94,18 @@ describe.each(BACKENDS)('sql reads on $name', (backend) => {
   });
 
   it('runs a query with named bindings, paged by its key column', async () => {
-    const options = { sql: 'select id, name from items where grp = :grp and id <= :max;', params: { grp: 'g2', max: 100 } };
+    const options = {
+      sql: 'select id, name from items where grp = :grp and id <= :max;',
+      params: { grp: 'g2', max: 100 },
+    };
     const pages = await read('query', options, { pageSize: 10 });
     const expected = (await db.admin('items').where('grp', 'g2').andWhere('id', '<=', 100).pluck('id')) as number[];
     expect(pages.flat().map((r) => r.id)).toEqual(expected.sort((a, b) => a - b));
     expect(pages.length).toBeGreaterThan(1);
-    const injected = await read('query', { sql: 'select id from items where name = :name', params: { name: "x' or '1'='1" } });
+    const injected = await read('query', {
+      sql: 'select id from items where name = :name',
+      params: { name: "x' or '1'='1" },
+    });
     expect(injected.flat()).toEqual([]);
   });
 
@@ -108,7 +119,9 @@ describe.each(BACKENDS)('sql reads on $name', (backend) => {
     const err = await read('query', { sql: 'select name from items' }, { pageSize: 10 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'SQL_UNKNOWN_COLUMN', retryable: false });
     expect((err as Error).message).toMatch(/key column "id".*set the `key` option/);
-    expect((await read('query', { sql: 'select name, id * 2 as k from items', key: 'k' }, { pageSize: 100 })).flat()).toHaveLength(250);
+    expect(
+      (await read('query', { sql: 'select name, id * 2 as k from items', key: 'k' }, { pageSize: 100 })).flat(),
+    ).toHaveLength(250);
   });
 });
 

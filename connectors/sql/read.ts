@@ -33,9 +33,14 @@ const UNKNOWN_COLUMN = /ER_BAD_FIELD_ERROR|^SQLITE_ERROR$/;
 /** A missing column in a read usually means the paging key or order column: say which option to set. */
 function unknownColumnHint(err: unknown, key: string, order: string | undefined): unknown {
   const e = err as ConnectorError;
-  if (!(e instanceof ConnectorError) || !UNKNOWN_COLUMN.test(e.remoteCode ?? '') || !/column/i.test(e.message)) return err;
+  if (!(e instanceof ConnectorError) || !UNKNOWN_COLUMN.test(e.remoteCode ?? '') || !/column/i.test(e.message))
+    return err;
   const ordered = order !== undefined && order !== key ? ` and orders by "${order}"` : '';
-  return new ConnectorError('SQL_UNKNOWN_COLUMN', `${e.message} (reads page by the key column "${key}"${ordered}; set the \`key\` option to a unique column)`, { cause: err, remoteCode: e.remoteCode });
+  return new ConnectorError(
+    'SQL_UNKNOWN_COLUMN',
+    `${e.message} (reads page by the key column "${key}"${ordered}; set the \`key\` option to a unique column)`,
+    { cause: err, remoteCode: e.remoteCode },
+  );
 }
 
 function columnsFor(relation: Relation, order: string | undefined): string[] | undefined {
@@ -43,7 +48,12 @@ function columnsFor(relation: Relation, order: string | undefined): string[] | u
   return [...new Set([...relation.columns, relation.key, ...(order ? [order] : [])])];
 }
 
-export async function* readKeyset(client: SqlClient, relation: Relation, request: ReadRequest, what: string): AsyncGenerator<DataRecord[]> {
+export async function* readKeyset(
+  client: SqlClient,
+  relation: Relation,
+  request: ReadRequest,
+  what: string,
+): AsyncGenerator<DataRecord[]> {
   const pageSize = Math.max(1, request.pageSize ?? DEFAULT_PAGE_SIZE);
   const incremental = request.since !== undefined && request.cursorField !== undefined;
   const order = incremental ? request.cursorField : relation.orderBy;
@@ -52,19 +62,24 @@ export async function* readKeyset(client: SqlClient, relation: Relation, request
   let last: Position | undefined;
   for (;;) {
     request.signal?.throwIfAborted();
-    const rows = await client.run<DataRecord[]>(`read ${what}`, (knex) => {
-      const q = relation.select(knex);
-      if (columns) q.select(columns);
-      else q.select('*');
-      if (incremental) q.where(request.cursorField!, '>=', request.since!);
-      if (last) after(q, order, key, last);
-      q.orderBy(order !== undefined && order !== key ? [{ column: order }, { column: key }] : [{ column: key }]);
-      return q.limit(pageSize);
-    }).catch((err: unknown) => {
-      throw unknownColumnHint(err, key, order);
-    });
+    const rows = await client
+      .run<DataRecord[]>(`read ${what}`, (knex) => {
+        const q = relation.select(knex);
+        if (columns) q.select(columns);
+        else q.select('*');
+        if (incremental) q.where(request.cursorField!, '>=', request.since!);
+        if (last) after(q, order, key, last);
+        q.orderBy(order !== undefined && order !== key ? [{ column: order }, { column: key }] : [{ column: key }]);
+        return q.limit(pageSize);
+      })
+      .catch((err: unknown) => {
+        throw unknownColumnHint(err, key, order);
+      });
     if (rows.length > 0 && !(key in rows[0]!)) {
-      throw new ConnectorError('SQL_KEY_COLUMN_MISSING', `read ${what}: the rows have no column "${key}" to page by; set the \`key\` option to a unique column`);
+      throw new ConnectorError(
+        'SQL_KEY_COLUMN_MISSING',
+        `read ${what}: the rows have no column "${key}" to page by; set the \`key\` option to a unique column`,
+      );
     }
     if (rows.length > 0) yield rows;
     if (rows.length < pageSize) return;

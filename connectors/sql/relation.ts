@@ -51,7 +51,8 @@ export function tableRef(knex: Knex, options: TableOptions): Knex.QueryBuilder {
 
 export function tableRelation(raw: DataRecord): Relation {
   const options = raw as unknown as TableOptions;
-  if (typeof options.table !== 'string' || options.table === '') throw new ConfigError('SQL_OPTIONS_INVALID', 'sql table: option `table` is required');
+  if (typeof options.table !== 'string' || options.table === '')
+    throw new ConfigError('SQL_OPTIONS_INVALID', 'sql table: option `table` is required');
   return {
     key: options.key ?? 'id',
     orderBy: options.orderBy,
@@ -64,7 +65,8 @@ export const DERIVED = 'sluice_q';
 
 export function queryRelation(raw: DataRecord): Relation {
   const options = raw as unknown as QueryOptions;
-  if (typeof options.sql !== 'string' || options.sql.trim() === '') throw new ConfigError('SQL_OPTIONS_INVALID', 'sql query: option `sql` is required');
+  if (typeof options.sql !== 'string' || options.sql.trim() === '')
+    throw new ConfigError('SQL_OPTIONS_INVALID', 'sql query: option `sql` is required');
   // The SQL text is configuration, not data: it is wrapped, and every value in it is a named binding.
   const sql = options.sql.trim().replace(/;\s*$/, '');
   return {

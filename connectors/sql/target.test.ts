@@ -5,8 +5,21 @@ import { conformanceContext } from '../../test/conformance/context.js';
 import { sqlConnector } from './index.js';
 import { BACKENDS, type TestDatabase } from './testing/databases.js';
 
-const update = (record: DataRecord): WriteOp => ({ op: 'update', key: String(record.code), id: String(record.code), record, before: {}, changes: [] });
-const remove = (id: string, action: 'delete' | 'deactivate' = 'delete'): WriteOp => ({ op: 'delete', key: id, id, action, before: {} });
+const update = (record: DataRecord): WriteOp => ({
+  op: 'update',
+  key: String(record.code),
+  id: String(record.code),
+  record,
+  before: {},
+  changes: [],
+});
+const remove = (id: string, action: 'delete' | 'deactivate' = 'delete'): WriteOp => ({
+  op: 'delete',
+  key: id,
+  id,
+  action,
+  before: {},
+});
 
 describe.each(BACKENDS)('sql target on $name', (backend) => {
   let db: TestDatabase;
@@ -30,7 +43,11 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
       t.string('note', 50).nullable();
       t.integer('active').notNullable().defaultTo(1);
     });
-    target = conn.target!('table', { table: 'acct', where: { company: 'ACME' }, deactivate: { column: 'active', inactiveValue: 0, activeValue: 1 } }, { keyField: 'code', mode: 'mirror' });
+    target = conn.target!(
+      'table',
+      { table: 'acct', where: { company: 'ACME' }, deactivate: { column: 'active', inactiveValue: 0, activeValue: 1 } },
+      { keyField: 'code', mode: 'mirror' },
+    );
   });
 
   const rec = (code: string, extra: DataRecord = {}): DataRecord => ({ code, name: `Account ${code}`, ...extra });
@@ -49,7 +66,12 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
   });
 
   it('falls back to one statement per row when a batch fails, so only the bad row fails', async () => {
-    const ops = [createOp(rec('1')), createOp(rec('2', { name: 'this name is far too long for the column' })), createOp(rec('3')), createOp({ code: '4', name: null })];
+    const ops = [
+      createOp(rec('1')),
+      createOp(rec('2', { name: 'this name is far too long for the column' })),
+      createOp(rec('3')),
+      createOp({ code: '4', name: null }),
+    ];
     const outcomes = await target.write(ops);
     expect(outcomes.map((o) => o.ok)).toEqual([true, backend.name === 'sqlite', true, false]); // SQLite does not enforce lengths
     expect(outcomes[3]!.error).toMatchObject({ code: 'SQL_CONSTRAINT', retryable: false, recordKey: '4' });
@@ -64,14 +86,25 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
       createOp(rec('6', { note: { nested: true } })),
       remove('7', 'deactivate'),
     ]);
-    expect(outcomes.map((o) => o.error?.code ?? 'ok')).toEqual(['KEY_MISMATCH', 'SQL_OUTSIDE_FILTER', 'SQL_UNSUPPORTED_VALUE', 'ok']);
+    expect(outcomes.map((o) => o.error?.code ?? 'ok')).toEqual([
+      'KEY_MISMATCH',
+      'SQL_OUTSIDE_FILTER',
+      'SQL_UNSUPPORTED_VALUE',
+      'ok',
+    ]);
     const plain = conn.target!('table', { table: 'acct' }, { keyField: 'code', mode: 'mirror' });
-    expect((await plain.write([remove('7', 'deactivate')]))[0]!.error).toMatchObject({ code: 'SQL_DEACTIVATE_NOT_CONFIGURED', retryable: false });
+    expect((await plain.write([remove('7', 'deactivate')]))[0]!.error).toMatchObject({
+      code: 'SQL_DEACTIVATE_NOT_CONFIGURED',
+      retryable: false,
+    });
   });
 
   it('updates only the columns a record carries (one statement per column set)', async () => {
     await target.write([createOp(rec('10', { note: 'keep me' })), createOp(rec('11', { note: 'and me' }))]);
-    const outcomes = await target.write([update({ code: '10', name: 'Renamed' }), update({ code: '11', name: 'Also', note: 'changed' })]);
+    const outcomes = await target.write([
+      update({ code: '10', name: 'Renamed' }),
+      update({ code: '11', name: 'Also', note: 'changed' }),
+    ]);
     expect(outcomes.every((o) => o.ok)).toBe(true);
     const rows = await db.admin('acct').orderBy('code').select('code', 'name', 'note');
     expect(rows).toEqual([
@@ -102,7 +135,11 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
       t.string('code', 20).primary();
       t.boolean('enabled').notNullable();
     });
-    const flags = conn.target!('table', { table: 'flags', deactivate: { column: 'enabled', inactiveValue: false, activeValue: true } }, { keyField: 'code', mode: 'mirror' });
+    const flags = conn.target!(
+      'table',
+      { table: 'flags', deactivate: { column: 'enabled', inactiveValue: false, activeValue: true } },
+      { keyField: 'code', mode: 'mirror' },
+    );
     await flags.write([{ op: 'create', key: 'f', record: { code: 'f' } }]);
     expect((await flags.lookup(['f'])).get('f')?.active).toBe(true);
     await flags.write([remove('f', 'deactivate')]);
@@ -111,7 +148,8 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
 
   it('looks up many keys in chunks, exact matches only', async () => {
     const codes = Array.from({ length: 1200 }, (_, i) => `C${i}`);
-    for (let i = 0; i < codes.length; i += 500) await target.write(codes.slice(i, i + 500).map((c) => createOp(rec(c))));
+    for (let i = 0; i < codes.length; i += 500)
+      await target.write(codes.slice(i, i + 500).map((c) => createOp(rec(c))));
     const found = await target.lookup([...codes, 'c1', 'missing']);
     expect(found.size).toBe(1200);
     expect(found.has('c1')).toBe(false);
@@ -134,7 +172,11 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
     }
     const before = conn.stats().apiCalls;
     // Two column sets: two statements, but the second is not attempted after the first timed out.
-    const outcomes = await target.write([update(rec('30', { note: 'x' })), createOp(rec('31')), createOp(rec('32', { note: 'y' }))]);
+    const outcomes = await target.write([
+      update(rec('30', { note: 'x' })),
+      createOp(rec('31')),
+      createOp(rec('32', { note: 'y' })),
+    ]);
     await release();
     expect(outcomes.map((o) => [o.ok, o.error?.retryable])).toEqual([
       [false, true],

@@ -44,7 +44,9 @@ export class SqlTarget implements TargetResource {
     for (let i = 0; i < keys.length; i += LOOKUP_CHUNK) {
       const chunk = keys.slice(i, i + LOOKUP_CHUNK);
       const rows = await this.client.run<DataRecord[]>(`lookup in ${this.options.table}`, (knex) =>
-        applyWhere(tableRef(knex, this.options), this.options.where).select(this.options.columns ? [...new Set([...this.options.columns, this.keyField])] : '*').whereIn(this.keyField, chunk),
+        applyWhere(tableRef(knex, this.options), this.options.where)
+          .select(this.options.columns ? [...new Set([...this.options.columns, this.keyField])] : '*')
+          .whereIn(this.keyField, chunk),
       );
       for (const row of rows) {
         const t = this.toTarget(row);
@@ -57,18 +59,28 @@ export class SqlTarget implements TargetResource {
 
   async *list(): AsyncIterable<TargetRecord[]> {
     const relation = { ...tableRelation({ ...this.options }), key: this.keyField, orderBy: undefined };
-    for await (const rows of readKeyset(this.client, relation, {}, this.options.table)) yield rows.map((r) => this.toTarget(r));
+    for await (const rows of readKeyset(this.client, relation, {}, this.options.table))
+      yield rows.map((r) => this.toTarget(r));
   }
 
   private prepare(op: WriteOp & { record: DataRecord }): DataRecord | SluiceError {
     const record: DataRecord = { ...op.record };
     const given = record[this.keyField];
     if (given === undefined || given === null) record[this.keyField] = op.key;
-    else if (String(given) !== op.key) return new RecordError('KEY_MISMATCH', `the record's "${this.keyField}" is "${String(given)}", not its key "${op.key}"`, { recordKey: op.key });
+    else if (String(given) !== op.key)
+      return new RecordError(
+        'KEY_MISMATCH',
+        `the record's "${this.keyField}" is "${String(given)}", not its key "${op.key}"`,
+        { recordKey: op.key },
+      );
     for (const [column, value] of Object.entries(this.options.where ?? {})) {
       if (record[column] === undefined) record[column] = value;
       else if (record[column] !== value) {
-        return new RecordError('SQL_OUTSIDE_FILTER', `"${column}" is ${JSON.stringify(record[column])}, but this target only holds rows where it is ${JSON.stringify(value)}`, { recordKey: op.key });
+        return new RecordError(
+          'SQL_OUTSIDE_FILTER',
+          `"${column}" is ${JSON.stringify(record[column])}, but this target only holds rows where it is ${JSON.stringify(value)}`,
+          { recordKey: op.key },
+        );
       }
     }
     const d = this.options.deactivate;
@@ -76,7 +88,11 @@ export class SqlTarget implements TargetResource {
     for (const [column, value] of Object.entries(record)) {
       if (value === undefined) delete record[column];
       else if (typeof value === 'object' && value !== null && !(value instanceof Date) && !Buffer.isBuffer(value)) {
-        return new RecordError('SQL_UNSUPPORTED_VALUE', `"${column}" is ${Array.isArray(value) ? 'an array' : 'an object'}: a column holds a scalar (serialise it in the transform)`, { recordKey: op.key });
+        return new RecordError(
+          'SQL_UNSUPPORTED_VALUE',
+          `"${column}" is ${Array.isArray(value) ? 'an array' : 'an object'}: a column holds a scalar (serialise it in the transform)`,
+          { recordKey: op.key },
+        );
       }
     }
     return record;
@@ -90,7 +106,15 @@ export class SqlTarget implements TargetResource {
     for (const op of ops) {
       if (op.op === 'delete') {
         if (op.action === 'deactivate' && !this.options.deactivate) {
-          outcomes.set(op, { key: op.key, ok: false, error: new ConfigError('SQL_DEACTIVATE_NOT_CONFIGURED', `table ${this.options.table}: the deactivate action needs the \`deactivate\` option`, { recordKey: op.key }) });
+          outcomes.set(op, {
+            key: op.key,
+            ok: false,
+            error: new ConfigError(
+              'SQL_DEACTIVATE_NOT_CONFIGURED',
+              `table ${this.options.table}: the deactivate action needs the \`deactivate\` option`,
+              { recordKey: op.key },
+            ),
+          });
         } else (op.action === 'delete' ? deletes : deactivates).push({ op, row: { [this.keyField]: op.id } });
         continue;
       }

@@ -71,7 +71,11 @@ function mysql(raw: string, config: SqlConfig): SqlLocation {
   const user = decode(colon === -1 ? userinfo : userinfo.slice(0, colon));
   const urlPassword = colon === -1 ? undefined : decode(userinfo.slice(colon + 1));
   const m = /^(\[[^\]]+\]|[^:/?]+)(?::(\d+))?\/([^?]+)(?:\?.*)?$/.exec(hostpart);
-  if (!m) throw new ConfigError('SQL_URL_INVALID', `invalid MySQL URL: expected mysql://user:password@host:port/database (got ...@${hostpart})`);
+  if (!m)
+    throw new ConfigError(
+      'SQL_URL_INVALID',
+      `invalid MySQL URL: expected mysql://user:password@host:port/database (got ...@${hostpart})`,
+    );
   const host = m[1]!.replace(/^\[|\]$/g, '');
   const port = m[2] ? Number(m[2]) : 3306;
   const database = decode(m[3]!);
@@ -96,7 +100,10 @@ function mysql(raw: string, config: SqlConfig): SqlLocation {
       pool: {
         min: config.pool?.min ?? 0,
         max: config.pool?.max ?? 4,
-        afterCreate: (conn: { query(sql: string, values: unknown[], cb: (err: Error | null) => void): void }, done: Done) => {
+        afterCreate: (
+          conn: { query(sql: string, values: unknown[], cb: (err: Error | null) => void): void },
+          done: Done,
+        ) => {
           conn.query('SET SESSION innodb_lock_wait_timeout = ?', [lockSeconds], (err) => done(err, conn));
         },
       },
@@ -109,5 +116,8 @@ export function parseSqlUrl(config: SqlConfig, baseDir: string): SqlLocation {
   const raw = config.url.trim();
   if (raw.startsWith('sqlite:')) return sqlite(raw, config, baseDir);
   if (/^(mysql|mariadb):\/\//.test(raw)) return mysql(raw, config);
-  throw new ConfigError('SQL_URL_INVALID', 'unsupported sql URL: use sqlite:<path> or mysql://user:password@host:port/database');
+  throw new ConfigError(
+    'SQL_URL_INVALID',
+    'unsupported sql URL: use sqlite:<path> or mysql://user:password@host:port/database',
+  );
 }

@@ -35,7 +35,11 @@ function isTransient(error: SluiceError): boolean {
 }
 
 /** Runs `statement` for the batch; on a failure that is not transient, for each row alone. */
-async function withFallback(ctx: WriteContext, batch: Pending[], statement: (rows: Pending[]) => Promise<unknown>): Promise<Result[]> {
+async function withFallback(
+  ctx: WriteContext,
+  batch: Pending[],
+  statement: (rows: Pending[]) => Promise<unknown>,
+): Promise<Result[]> {
   if (ctx.transient) return batch.map((p) => failed(p, ctx.transient!));
   try {
     await statement(batch);
@@ -84,22 +88,41 @@ export async function writeUpserts(ctx: WriteContext, pending: Pending[]): Promi
     const width = Object.keys(group[0]!.row).length;
     for (const batch of chunks(group, Math.max(1, Math.floor(MAX_BINDINGS / Math.max(1, width))))) {
       const statement = (rows: Pending[]): Promise<unknown> =>
-        ctx.client.run(`upsert into ${ctx.options.table}`, (knex) => tableRef(knex, ctx.options).insert(rows.map((r) => r.row)).onConflict(ctx.keyField).merge(), rows.length === 1 ? rows[0]!.op.key : undefined);
+        ctx.client.run(
+          `upsert into ${ctx.options.table}`,
+          (knex) =>
+            tableRef(knex, ctx.options)
+              .insert(rows.map((r) => r.row))
+              .onConflict(ctx.keyField)
+              .merge(),
+          rows.length === 1 ? rows[0]!.op.key : undefined,
+        );
       results.push(...(await withFallback(ctx, batch, statement)));
     }
   }
   return results;
 }
 
-export async function writeDeletes(ctx: WriteContext, pending: Pending[], action: 'delete' | 'deactivate'): Promise<Result[]> {
+export async function writeDeletes(
+  ctx: WriteContext,
+  pending: Pending[],
+  action: 'delete' | 'deactivate',
+): Promise<Result[]> {
   const results: Result[] = [];
   for (const batch of chunks(pending, 1000)) {
     const statement = (rows: Pending[]): Promise<unknown> =>
-      ctx.client.run(`${action} in ${ctx.options.table}`, (knex) => {
-        const q = applyWhere(tableRef(knex, ctx.options), ctx.options.where).whereIn(ctx.keyField, rows.map((r) => r.row[ctx.keyField] as string));
-        const d = ctx.options.deactivate;
-        return action === 'delete' || !d ? q.delete() : q.update({ [d.column]: d.inactiveValue });
-      }, rows.length === 1 ? rows[0]!.op.key : undefined);
+      ctx.client.run(
+        `${action} in ${ctx.options.table}`,
+        (knex) => {
+          const q = applyWhere(tableRef(knex, ctx.options), ctx.options.where).whereIn(
+            ctx.keyField,
+            rows.map((r) => r.row[ctx.keyField] as string),
+          );
+          const d = ctx.options.deactivate;
+          return action === 'delete' || !d ? q.delete() : q.update({ [d.column]: d.inactiveValue });
+        },
+        rows.length === 1 ? rows[0]!.op.key : undefined,
+      );
     results.push(...(await withFallback(ctx, batch, statement)));
   }
   return results;

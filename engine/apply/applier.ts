@@ -62,7 +62,16 @@ export interface ApplyResult {
 type WriteKind = 'create' | 'update' | 'delete';
 
 export class Applier {
-  private readonly counts: ApplyCounts = { created: 0, updated: 0, deleted: 0, adopted: 0, recovered: 0, failed: 0, retries: 0, attention: 0 };
+  private readonly counts: ApplyCounts = {
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    adopted: 0,
+    recovered: 0,
+    failed: 0,
+    retries: 0,
+    attention: 0,
+  };
   private readonly outcomes = new Map<string, ConfirmOutcome>();
   private readonly attentionKeys: string[] = [];
   private readonly attentionSample: PlanAttention[] = [];
@@ -87,7 +96,12 @@ export class Applier {
       await this.op(item.op);
     }
     await this.flushBatch();
-    return { counts: this.counts, outcomes: this.outcomes, attentionKeys: this.attentionKeys, attentionSample: this.attentionSample };
+    return {
+      counts: this.counts,
+      outcomes: this.outcomes,
+      attentionKeys: this.attentionKeys,
+      attentionSample: this.attentionSample,
+    };
   }
 
   /** Commits whatever is pending, with the cursor: the last step of a successful apply. */
@@ -108,7 +122,13 @@ export class Applier {
     // A source record with several target records succeeds only when all of them do.
     if (prev && (prev.status === 'failure' || (prev.status === 'deferred' && status === 'success'))) return;
     const record = this.input.sourceRecords?.get(sourceKey) ?? {};
-    this.outcomes.set(sourceKey, { sourceKey, record, status, ...(targetId !== undefined && { targetId }), ...(message !== undefined && { message }) });
+    this.outcomes.set(sourceKey, {
+      sourceKey,
+      record,
+      status,
+      ...(targetId !== undefined && { targetId }),
+      ...(message !== undefined && { message }),
+    });
   }
 
   private resolved(sourceKey: string): void {
@@ -120,7 +140,14 @@ export class Applier {
       case 'noop':
         if (op.adopt) {
           this.counts.adopted++;
-          this.pendingLedger.push({ key: op.key, targetId: op.targetId ?? null, payloadHash: op.payloadHash ?? null, status: 'written', op: 'noop', origin: 'adopted' });
+          this.pendingLedger.push({
+            key: op.key,
+            targetId: op.targetId ?? null,
+            payloadHash: op.payloadHash ?? null,
+            status: 'written',
+            op: 'noop',
+            origin: 'adopted',
+          });
         }
         this.resolved(op.sourceKey);
         this.outcome(op.sourceKey, 'success', op.targetId);
@@ -131,7 +158,14 @@ export class Applier {
         return;
       case 'delete':
         if (op.before === undefined) {
-          this.pendingLedger.push({ key: op.key, targetId: op.targetId ?? null, payloadHash: null, status: 'deleted', op: 'delete', origin: 'created' });
+          this.pendingLedger.push({
+            key: op.key,
+            targetId: op.targetId ?? null,
+            payloadHash: null,
+            status: 'deleted',
+            op: 'delete',
+            origin: 'created',
+          });
           return;
         }
         break;
@@ -155,7 +189,16 @@ export class Applier {
     }
     if (kind === 'create' && !this.input.canLookup) {
       // Without a lookup by key, the ledger must know about the write before it is sent.
-      this.pendingLedger.push(...ops.map((o) => ({ key: o.key, targetId: null, payloadHash: o.payloadHash ?? null, status: 'pending' as const, op: 'create', origin: 'created' as const })));
+      this.pendingLedger.push(
+        ...ops.map((o) => ({
+          key: o.key,
+          targetId: null,
+          payloadHash: o.payloadHash ?? null,
+          status: 'pending' as const,
+          op: 'create',
+          origin: 'created' as const,
+        })),
+      );
       await this.commit();
     }
     const results = await this.write(ops);
@@ -168,14 +211,25 @@ export class Applier {
         const error = r?.error ?? new ConnectorError('NO_OUTCOME', 'the target returned no outcome for this record');
         this.counts.failed++;
         this.counts.attention++;
-        this.park({ sourceKey: op.sourceKey, dedupeKey: op.key, stage: 'apply', code: error.code, message: describeError(error), ...(op.record && { payload: this.input.sourceRecords?.get(op.sourceKey) ?? op.record }) });
+        this.park({
+          sourceKey: op.sourceKey,
+          dedupeKey: op.key,
+          stage: 'apply',
+          code: error.code,
+          message: describeError(error),
+          ...(op.record && { payload: this.input.sourceRecords?.get(op.sourceKey) ?? op.record }),
+        });
         this.outcome(op.sourceKey, error.retryable ? 'deferred' : 'failure', undefined, error.message);
         failed ??= error;
       }
     }
     await this.commit();
     if (failed && this.input.onError === 'fail') {
-      throw new RecordFailure('RECORD_FAILED', `a record failed to write: ${failed.message} (on_error: fail stops the run)`, { cause: failed });
+      throw new RecordFailure(
+        'RECORD_FAILED',
+        `a record failed to write: ${failed.message} (on_error: fail stops the run)`,
+        { cause: failed },
+      );
     }
     this.input.onProgress?.(this.counts);
   }
@@ -183,14 +237,35 @@ export class Applier {
   private recordSuccess(op: PlanOp, id: string | null): void {
     if (op.op === 'create') {
       this.counts.created++;
-      this.pendingLedger.push({ key: op.key, targetId: id, payloadHash: op.payloadHash ?? null, status: 'written', op: 'create', origin: 'created' });
+      this.pendingLedger.push({
+        key: op.key,
+        targetId: id,
+        payloadHash: op.payloadHash ?? null,
+        status: 'written',
+        op: 'create',
+        origin: 'created',
+      });
     } else if (op.op === 'update') {
       this.counts.updated++;
-      this.pendingLedger.push({ key: op.key, targetId: id, payloadHash: op.payloadHash ?? null, status: 'written', op: 'update', origin: 'adopted' });
+      this.pendingLedger.push({
+        key: op.key,
+        targetId: id,
+        payloadHash: op.payloadHash ?? null,
+        status: 'written',
+        op: 'update',
+        origin: 'adopted',
+      });
     } else {
       this.counts.deleted++;
       const status = op.action === 'deactivate' ? 'deactivated' : 'deleted';
-      this.pendingLedger.push({ key: op.key, targetId: id, payloadHash: null, status, op: op.action ?? 'delete', origin: 'created' });
+      this.pendingLedger.push({
+        key: op.key,
+        targetId: id,
+        payloadHash: null,
+        status,
+        op: op.action ?? 'delete',
+        origin: 'created',
+      });
     }
     this.resolved(op.sourceKey);
     this.outcome(op.sourceKey, 'success', id ?? undefined);
@@ -198,7 +273,15 @@ export class Applier {
 
   private toWriteOp(op: PlanOp): WriteOp {
     if (op.op === 'create') return { op: 'create', key: op.key, record: op.record ?? {} };
-    if (op.op === 'update') return { op: 'update', key: op.key, id: op.targetId ?? '', record: op.record ?? {}, before: op.before ?? {}, changes: op.changes ?? [] };
+    if (op.op === 'update')
+      return {
+        op: 'update',
+        key: op.key,
+        id: op.targetId ?? '',
+        record: op.record ?? {},
+        before: op.before ?? {},
+        changes: op.changes ?? [],
+      };
     return { op: 'delete', key: op.key, id: op.targetId ?? '', action: op.action ?? 'delete', before: op.before ?? {} };
   }
 
@@ -224,7 +307,13 @@ export class Applier {
       const retry: PlanOp[] = [];
       let delayFrom: SluiceError | undefined;
       for (const op of remaining) {
-        const o = byKey.get(op.key) ?? { key: op.key, ok: false, error: new ConnectorError('NO_OUTCOME', 'the target returned no outcome for this record', { retryable: true }) };
+        const o = byKey.get(op.key) ?? {
+          key: op.key,
+          ok: false,
+          error: new ConnectorError('NO_OUTCOME', 'the target returned no outcome for this record', {
+            retryable: true,
+          }),
+        };
         if (o.ok || !o.error?.retryable || attempt >= policy.attempts) done.set(op.key, o);
         else {
           retry.push(op);
@@ -235,7 +324,10 @@ export class Applier {
       if (remaining.length === 0 || !delayFrom) break;
       this.counts.retries += remaining.length;
       const delay = retryDelay(delayFrom, attempt, policy);
-      this.input.logger.warn({ attempt, records: remaining.length, delayMs: delay, code: delayFrom.code }, `retrying ${remaining.length} write(s): ${delayFrom.message}`);
+      this.input.logger.warn(
+        { attempt, records: remaining.length, delayMs: delay, code: delayFrom.code },
+        `retrying ${remaining.length} write(s): ${delayFrom.message}`,
+      );
       await sleep(delay);
       remaining = await this.adoptLostCreates(remaining, done);
     }
@@ -252,14 +344,23 @@ export class Applier {
       const f = o.op === 'create' ? found.get(o.key) : undefined;
       if (!f) return true;
       this.counts.recovered++;
-      this.input.logger.info({ key: o.key, targetId: f.id }, 'create found in the target after a failed attempt: not sent again');
+      this.input.logger.info(
+        { key: o.key, targetId: f.id },
+        'create found in the target after a failed attempt: not sent again',
+      );
       done.set(o.key, { key: o.key, ok: true, id: f.id });
       return false;
     });
   }
 
   private async commit(cursor?: string): Promise<void> {
-    if (this.pendingLedger.length === 0 && this.pendingAttention.length === 0 && this.pendingResolved.length === 0 && cursor === undefined) return;
+    if (
+      this.pendingLedger.length === 0 &&
+      this.pendingAttention.length === 0 &&
+      this.pendingResolved.length === 0 &&
+      cursor === undefined
+    )
+      return;
     const batch = {
       ledger: this.pendingLedger,
       attention: this.pendingAttention,

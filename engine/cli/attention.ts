@@ -22,9 +22,15 @@ export function attentionCommands(program: Command, io: CliIo): void {
       else if (entries.length === 0) write(io.stdout, 'nothing needs attention\n');
       else {
         for (const e of entries) {
-          write(io.stdout, `${e.pipeline}  ${e.sourceKey}${e.dedupeKey && e.dedupeKey !== e.sourceKey ? ` (key ${e.dedupeKey})` : ''}  ${e.status}  ${e.stage}/${e.code}  x${e.occurrences}  last ${e.lastSeen}\n    ${e.message}\n`);
+          write(
+            io.stdout,
+            `${e.pipeline}  ${e.sourceKey}${e.dedupeKey && e.dedupeKey !== e.sourceKey ? ` (key ${e.dedupeKey})` : ''}  ${e.status}  ${e.stage}/${e.code}  x${e.occurrences}  last ${e.lastSeen}\n    ${e.message}\n`,
+          );
         }
-        write(io.stdout, `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}; re-sync with: sluice attention resync <pipeline> [source keys...]\n`);
+        write(
+          io.stdout,
+          `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}; re-sync with: sluice attention resync <pipeline> [source keys...]\n`,
+        );
       }
     } finally {
       await state.close();
@@ -40,7 +46,10 @@ export function attentionCommands(program: Command, io: CliIo): void {
     const state = await openStateStore({ ...(opts.state && { url: opts.state }) });
     try {
       const n = await state.attentionMarkResync(pipeline, keys.length > 0 ? keys : undefined);
-      write(io.stdout, `${n} entr${n === 1 ? 'y' : 'ies'} marked for re-sync; they are processed on the next sluice run of ${pipeline}\n`);
+      write(
+        io.stdout,
+        `${n} entr${n === 1 ? 'y' : 'ies'} marked for re-sync; they are processed on the next sluice run of ${pipeline}\n`,
+      );
     } finally {
       await state.close();
     }
@@ -58,7 +67,12 @@ export function attentionCommands(program: Command, io: CliIo): void {
     try {
       const runs = await state.runList(pipeline, Number(opts.limit));
       if (opts.json) write(io.stdout, JSON.stringify(runs, null, 2) + '\n');
-      else for (const r of runs) write(io.stdout, `${r.startedAt}  ${r.pipeline}  ${r.command}  ${r.status}  exit ${r.exitCode ?? '-'}  ${r.id}\n`);
+      else
+        for (const r of runs)
+          write(
+            io.stdout,
+            `${r.startedAt}  ${r.pipeline}  ${r.command}  ${r.status}  exit ${r.exitCode ?? '-'}  ${r.id}\n`,
+          );
     } finally {
       await state.close();
     }

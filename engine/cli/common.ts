@@ -20,14 +20,31 @@ export interface CliIo {
 
 export function addGlobalOptions(cmd: Command): Command {
   return cmd
-    .option('--connections <file>', 'connections file (default: SLUICE_CONNECTIONS, else connections.yaml beside the pipeline, its parent directory, or the working directory)')
-    .option('--state <url>', 'state store: sqlite:<path> or mysql://user:pass@host:port/db (default: SLUICE_STATE_URL, else sqlite:.sluice/state.db)')
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as unknown as string[]).default('info'))
-    .addOption(new Option('--log-format <format>', 'log format (default: pretty on a TTY, JSON otherwise)').choices(['json', 'pretty']));
+    .option(
+      '--connections <file>',
+      'connections file (default: SLUICE_CONNECTIONS, else connections.yaml beside the pipeline, its parent directory, or the working directory)',
+    )
+    .option(
+      '--state <url>',
+      'state store: sqlite:<path> or mysql://user:pass@host:port/db (default: SLUICE_STATE_URL, else sqlite:.sluice/state.db)',
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as unknown as string[]).default('info'),
+    )
+    .addOption(
+      new Option('--log-format <format>', 'log format (default: pretty on a TTY, JSON otherwise)').choices([
+        'json',
+        'pretty',
+      ]),
+    );
 }
 
 export function loggerFor(opts: GlobalOptions, io: CliIo): Logger {
-  return createLogger({ level: opts.logLevel ?? 'info', ...(opts.logFormat && { format: opts.logFormat }), destination: io.stderr });
+  return createLogger({
+    level: opts.logLevel ?? 'info',
+    ...(opts.logFormat && { format: opts.logFormat }),
+    destination: io.stderr,
+  });
 }
 
 export function write(stream: NodeJS.WritableStream, text: string): void {

@@ -30,35 +30,49 @@ export const DEMO_ALTERNATIVE = 'concur-fis-to-sap-b1';
 function line(r: SessionResult): string {
   const c = r.report.plan?.counts;
   const a = r.report.apply;
-  const calls = Object.entries(r.report.apiCalls).map(([n, s]) => `${n} ${s.apiCalls}`).join(', ');
-  const counts = c ? `read ${c.read}, create ${c.create}, update ${c.update}, delete ${c.delete}, unchanged ${c.noop}, locked ${c.locked}, attention ${r.report.attention.count}` : '';
+  const calls = Object.entries(r.report.apiCalls)
+    .map(([n, s]) => `${n} ${s.apiCalls}`)
+    .join(', ');
+  const counts = c
+    ? `read ${c.read}, create ${c.create}, update ${c.update}, delete ${c.delete}, unchanged ${c.noop}, locked ${c.locked}, attention ${r.report.attention.count}`
+    : '';
   const written = a ? ` | written ${a.created + a.updated + a.deleted}` : '';
   return `${r.report.status.padEnd(9)} ${counts}${written} | ${(r.report.durationMs / 1000).toFixed(1)}s | api calls: ${calls}${r.report.error ? `\n            error ${r.report.error.code}: ${r.report.error.message}` : ''}`;
 }
 
-async function runAll(env: DemoEnvironment, command: 'run' | 'plan', names: readonly string[], io: CliIo, failures: string[]): Promise<SessionResult[]> {
+async function runAll(
+  env: DemoEnvironment,
+  command: 'run' | 'plan',
+  names: readonly string[],
+  io: CliIo,
+  failures: string[],
+): Promise<SessionResult[]> {
   const results: SessionResult[] = [];
   for (const name of names) {
     let r: SessionResult;
     try {
       r = await runSession({
-      command,
-      pipelinePath: join(PIPELINES_DIR, `${name}.yaml`),
-      connectionsPath: env.connectionsPath,
-      stateUrl: env.stateUrl,
-      registry: io.registry,
-      logger: silentLogger(),
-      env: { ...process.env, ...env.env },
-      keepOps: 10,
+        command,
+        pipelinePath: join(PIPELINES_DIR, `${name}.yaml`),
+        connectionsPath: env.connectionsPath,
+        stateUrl: env.stateUrl,
+        registry: io.registry,
+        logger: silentLogger(),
+        env: { ...process.env, ...env.env },
+        keepOps: 10,
       });
     } catch (err) {
-      const detail = err instanceof InvalidPipelineError ? formatDiagnostics(err.diagnostics, 'text') : `${(err as Error).message}\n`;
+      const detail =
+        err instanceof InvalidPipelineError
+          ? formatDiagnostics(err.diagnostics, 'text')
+          : `${(err as Error).message}\n`;
       write(io.stdout, `  ${name.padEnd(36)} invalid\n${detail.trimEnd().replace(/^/gm, '      ')}\n`);
       failures.push(name);
       continue;
     }
     write(io.stdout, `  ${name.padEnd(36)} ${line(r)}\n`);
-    for (const s of r.report.attention.sample.slice(0, 3)) write(io.stdout, `      attention ${s.sourceKey}: ${s.message}\n`);
+    for (const s of r.report.attention.sample.slice(0, 3))
+      write(io.stdout, `      attention ${s.sourceKey}: ${s.message}\n`);
     results.push(r);
   }
   return results;
@@ -67,24 +81,41 @@ async function runAll(env: DemoEnvironment, command: 'run' | 'plan', names: read
 export function demoCommand(program: Command, io: CliIo): void {
   program
     .command('demo')
-    .description('run the shipped pipelines against local Concur and SAP Business One emulators (demo company), then show that a second pass changes nothing')
+    .description(
+      'run the shipped pipelines against local Concur and SAP Business One emulators (demo company), then show that a second pass changes nothing',
+    )
     .option('--dir <dir>', 'working directory of the demo: state store, ERP database, emulator state', '.sluice/demo')
-    .option('--fresh', 'start over: wipe the directory first (otherwise a second demo continues where the last one stopped)')
-    .option('--fis', `post expense reports through Financial Integration Service (${DEMO_ALTERNATIVE}) instead of the report API`)
+    .option(
+      '--fresh',
+      'start over: wipe the directory first (otherwise a second demo continues where the last one stopped)',
+    )
+    .option(
+      '--fis',
+      `post expense reports through Financial Integration Service (${DEMO_ALTERNATIVE}) instead of the report API`,
+    )
     .action(async (opts: { dir: string; fis?: boolean; fresh?: boolean }) => {
       const dir = resolve(opts.dir);
       if (opts.fresh) rmSync(dir, { recursive: true, force: true });
       const started = Date.now();
       const env = await startDemoEnvironment({ dir, persist: true });
-      const names = DEMO_PIPELINES.map((n) => (opts.fis && n === 'concur-expense-reports-to-sap-b1' ? DEMO_ALTERNATIVE : n));
+      const names = DEMO_PIPELINES.map((n) =>
+        opts.fis && n === 'concur-expense-reports-to-sap-b1' ? DEMO_ALTERNATIVE : n,
+      );
       try {
-        write(io.stdout, `sluice demo: Concur emulator ${env.concur.baseUrl}, SAP Business One emulator ${env.b1.url}, state ${env.stateUrl}\n\nFirst run of each pipeline:\n`);
+        write(
+          io.stdout,
+          `sluice demo: Concur emulator ${env.concur.baseUrl}, SAP Business One emulator ${env.b1.url}, state ${env.stateUrl}\n\nFirst run of each pipeline:\n`,
+        );
         const invalid: string[] = [];
         const first = await runAll(env, 'run', names, io, invalid);
         write(io.stdout, '\nSecond pass (plan only): what a new run would change\n');
         const second = await runAll(env, 'plan', names, io, []);
         const failed = first.filter((r) => r.exitCode === 1 || r.exitCode === 2).length + invalid.length;
-        const pending = second.filter((r) => r.report.plan && r.report.plan.counts.create + r.report.plan.counts.update + r.report.plan.counts.delete > 0).length;
+        const pending = second.filter(
+          (r) =>
+            r.report.plan &&
+            r.report.plan.counts.create + r.report.plan.counts.update + r.report.plan.counts.delete > 0,
+        ).length;
         const relPath = relative(process.cwd(), dir);
         const rel = relPath === '' ? '.' : relPath.startsWith('..') ? dir : relPath;
         write(

@@ -7,7 +7,9 @@ export type EmulatorRunner = (argv: readonly string[]) => Promise<unknown>;
 export function emulateCommand(program: Command, io: CliIo, emulators: Record<string, EmulatorRunner>): void {
   program
     .command('emulate')
-    .description(`run an emulator on loopback until interrupted (${Object.keys(emulators).join(', ')}); options go to the emulator, e.g. --port 8080`)
+    .description(
+      `run an emulator on loopback until interrupted (${Object.keys(emulators).join(', ')}); options go to the emulator, e.g. --port 8080`,
+    )
     .argument('<system>', Object.keys(emulators).join(' | '))
     .argument('[options...]', 'emulator options (--port, --fixtures, ...)')
     .allowUnknownOption()

@@ -13,7 +13,13 @@ export function progressHooks(stream: NodeJS.WritableStream, enabled: boolean): 
   const tty = (stream as NodeJS.WriteStream).isTTY === true;
   if (!enabled || !tty) return { stop: () => undefined };
   const bar = new cliProgress.SingleBar(
-    { stream: stream as NodeJS.WriteStream, format: '{phase} {value} records | {detail}', hideCursor: true, clearOnComplete: true, noTTYOutput: false },
+    {
+      stream: stream as NodeJS.WriteStream,
+      format: '{phase} {value} records | {detail}',
+      hideCursor: true,
+      clearOnComplete: true,
+      noTTYOutput: false,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
@@ -24,11 +30,17 @@ export function progressHooks(stream: NodeJS.WritableStream, enabled: boolean): 
   return {
     onPlanProgress(c) {
       start();
-      bar.update(c.read, { phase: 'read ', detail: `create ${c.create} update ${c.update} noop ${c.noop} attention ${c.attention}` });
+      bar.update(c.read, {
+        phase: 'read ',
+        detail: `create ${c.create} update ${c.update} noop ${c.noop} attention ${c.attention}`,
+      });
     },
     onApplyProgress(c) {
       start();
-      bar.update(c.created + c.updated + c.deleted, { phase: 'write', detail: `failed ${c.failed} retries ${c.retries}` });
+      bar.update(c.created + c.updated + c.deleted, {
+        phase: 'write',
+        detail: `failed ${c.failed} retries ${c.retries}`,
+      });
     },
     stop() {
       if (started) bar.stop();

@@ -1,7 +1,13 @@
 /** `sluice plan`, `sluice run` and `sluice apply`: one session, three commands. */
 import type { Command } from 'commander';
 import { formatDiagnostics } from '../config/diagnostics.js';
-import { EXIT, InvalidPipelineError, runSession, type Command as SessionCommand, type SessionResult } from '../run/session.js';
+import {
+  EXIT,
+  InvalidPipelineError,
+  runSession,
+  type Command as SessionCommand,
+  type SessionResult,
+} from '../run/session.js';
 import { formatReport } from '../run/report.js';
 import { ConfigError, asSluiceError } from '../errors.js';
 import { addGlobalOptions, loggerFor, parseNumber, write, type CliIo, type GlobalOptions } from './common.js';
@@ -34,7 +40,9 @@ async function execute(command: SessionCommand, target: string, opts: RunOptions
       logger,
       force: opts.force === true,
       allowEmptySource: opts.allowEmptySource === true,
-      ...(opts.maxDeletePercent !== undefined && { maxDeletePercent: parseNumber(opts.maxDeletePercent, '--max-delete-percent') }),
+      ...(opts.maxDeletePercent !== undefined && {
+        maxDeletePercent: parseNumber(opts.maxDeletePercent, '--max-delete-percent'),
+      }),
       resync: opts.resync !== false,
       ...(progress.onPlanProgress && { onPlanProgress: progress.onPlanProgress }),
       ...(progress.onApplyProgress && { onApplyProgress: progress.onApplyProgress }),
@@ -53,20 +61,32 @@ async function execute(command: SessionCommand, target: string, opts: RunOptions
   }
   progress.stop();
   if (opts.json) {
-    write(io.stdout, JSON.stringify(command === 'plan' ? { ...result.report, operations: result.ops, attention: result.attention } : result.report, null, 2) + '\n');
+    write(
+      io.stdout,
+      JSON.stringify(
+        command === 'plan' ? { ...result.report, operations: result.ops, attention: result.attention } : result.report,
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
-    if (command === 'plan' && result.report.plan) write(io.stdout, formatPlan(result.report.pipeline, result.report.plan, result.ops, result.attention));
-    if (command === 'plan' && opts.out) write(io.stdout, `Saved the plan to ${opts.out}; apply it with: sluice apply ${opts.out}\n`);
+    if (command === 'plan' && result.report.plan)
+      write(io.stdout, formatPlan(result.report.pipeline, result.report.plan, result.ops, result.attention));
+    if (command === 'plan' && opts.out)
+      write(io.stdout, `Saved the plan to ${opts.out}; apply it with: sluice apply ${opts.out}\n`);
     if (command !== 'plan' || result.report.error) write(io.stdout, formatReport(result.report));
   }
-  io.exitCode = command === 'plan' && result.exitCode === EXIT.changes && !opts.detailedExitcode ? EXIT.ok : result.exitCode;
+  io.exitCode =
+    command === 'plan' && result.exitCode === EXIT.changes && !opts.detailedExitcode ? EXIT.ok : result.exitCode;
 }
 
 export function runCommands(program: Command, io: CliIo): void {
   addGlobalOptions(
     program
       .command('plan')
-      .description('show what a run would do to the target (create / update with field diffs / delete / locked), writing nothing')
+      .description(
+        'show what a run would do to the target (create / update with field diffs / delete / locked), writing nothing',
+      )
       .argument('<pipeline>', 'pipeline file')
       .option('--out <plan.json>', 'save the plan for sluice apply')
       .option('--detailed-exitcode', 'exit 0 when there are no changes, 4 when there are')
@@ -83,7 +103,7 @@ export function runCommands(program: Command, io: CliIo): void {
       .description('plan and apply in one go; exit 0 all synced, 3 records need attention, 1 failed, 2 invalid input')
       .argument('<pipeline>', 'pipeline file')
       .option('--json', 'print the run report as JSON')
-      .option('--force', 'break another run\'s lease on this pipeline (audited)')
+      .option('--force', "break another run's lease on this pipeline (audited)")
       .option('--allow-empty-source', 'let mirror mode delete when the source returns no records')
       .option('--max-delete-percent <n>', 'override target.deletes.maxPercent for this run')
       .option('--no-resync', 'leave records marked for re-sync out')
@@ -93,10 +113,12 @@ export function runCommands(program: Command, io: CliIo): void {
   addGlobalOptions(
     program
       .command('apply')
-      .description('apply exactly a saved plan; refuses, writing nothing, when the pipeline file or the planned target records changed')
+      .description(
+        'apply exactly a saved plan; refuses, writing nothing, when the pipeline file or the planned target records changed',
+      )
       .argument('<plan>', 'plan file from sluice plan --out')
       .option('--json', 'print the run report as JSON')
-      .option('--force', 'break another run\'s lease on this pipeline (audited)')
+      .option('--force', "break another run's lease on this pipeline (audited)")
       .option('--no-progress', 'no progress bar'),
   ).action((plan: string, opts: RunOptions) => execute('apply', plan, opts, io));
 }

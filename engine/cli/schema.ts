@@ -11,7 +11,9 @@ import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './commo
 export function schemaCommands(program: Command, io: CliIo): void {
   program
     .command('schema')
-    .description(`generate ${BUNDLES.pipeline}, ${BUNDLES.connections} and ${CONNECTOR_DOCS} from the connector registry`)
+    .description(
+      `generate ${BUNDLES.pipeline}, ${BUNDLES.connections} and ${CONNECTOR_DOCS} from the connector registry`,
+    )
     .option('--check', 'exit 1 when the checked-in bundles are stale')
     .action((opts: { check?: boolean }) => {
       const outputs = [
@@ -46,7 +48,10 @@ export function schemaCommands(program: Command, io: CliIo): void {
       .argument('<pipeline>', 'pipeline file')
       .option('--count <n>', 'how many', '5'),
   ).action((pipeline: string, opts: GlobalOptions & { count: string }) => {
-    const r = loadPipeline(pipeline, { registry: io.registry, ...(opts.connections && { connectionsPath: opts.connections }) });
+    const r = loadPipeline(pipeline, {
+      registry: io.registry,
+      ...(opts.connections && { connectionsPath: opts.connections }),
+    });
     if (!r.pipeline) {
       write(io.stderr, formatDiagnostics(r.diagnostics, 'text'));
       io.exitCode = 2;

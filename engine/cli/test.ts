@@ -10,7 +10,9 @@ export function testCommand(program: Command, io: CliIo): void {
   addGlobalOptions(
     program
       .command('test')
-      .description('run the offline pipeline tests (<name>.test.yaml beside each pipeline); exit 1 on a failing case, 2 on an invalid file')
+      .description(
+        'run the offline pipeline tests (<name>.test.yaml beside each pipeline); exit 1 on a failing case, 2 on an invalid file',
+      )
       .argument('[paths...]', 'test files, pipeline files or directories (default: pipelines/)'),
   ).action(async (paths: string[], opts: GlobalOptions) => {
     const files = findTestFiles(paths.length > 0 ? paths : [existsSync('pipelines') ? 'pipelines' : '.']);
@@ -35,7 +37,10 @@ export function testCommand(program: Command, io: CliIo): void {
         }
       }
     }
-    write(io.stdout, `\n${passed} passed, ${failed} failed${invalid ? `, ${invalid} invalid file(s)` : ''} (${files.length} test file(s))\n`);
+    write(
+      io.stdout,
+      `\n${passed} passed, ${failed} failed${invalid ? `, ${invalid} invalid file(s)` : ''} (${files.length} test file(s))\n`,
+    );
     io.exitCode = invalid > 0 ? 2 : failed > 0 ? 1 : 0;
   });
 }

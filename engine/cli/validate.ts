@@ -9,16 +9,30 @@ export function validateCommand(program: Command, io: CliIo): void {
   addGlobalOptions(
     program
       .command('validate')
-      .description('check pipeline files (YAML, schema, connections, resources, JSONata, secrets) without running anything; exit 2 when invalid')
+      .description(
+        'check pipeline files (YAML, schema, connections, resources, JSONata, secrets) without running anything; exit 2 when invalid',
+      )
       .argument('[paths...]', 'pipeline files or directories (default: pipelines/)')
-      .addOption(new Option('--format <format>', 'output format').choices(DIAGNOSTIC_FORMATS as unknown as string[]).default('text')),
+      .addOption(
+        new Option('--format <format>', 'output format')
+          .choices(DIAGNOSTIC_FORMATS as unknown as string[])
+          .default('text'),
+      ),
   ).action((paths: string[], opts: GlobalOptions & { format: DiagnosticFormat }) => {
     const targets = paths.length > 0 ? paths : [existsSync('pipelines') ? 'pipelines' : '.'];
-    const result = validatePaths(targets, { registry: io.registry, ...(opts.connections && { connectionsPath: opts.connections }) });
+    const result = validatePaths(targets, {
+      registry: io.registry,
+      ...(opts.connections && { connectionsPath: opts.connections }),
+    });
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
     write(io.stdout, formatDiagnostics(result.diagnostics, opts.format));
     if (opts.format === 'text') {
-      write(io.stderr, errors === 0 ? `${result.files.length} pipeline file(s) valid\n` : `${errors} problem(s) in ${result.files.length} pipeline file(s)\n`);
+      write(
+        io.stderr,
+        errors === 0
+          ? `${result.files.length} pipeline file(s) valid\n`
+          : `${errors} problem(s) in ${result.files.length} pipeline file(s)\n`,
+      );
     }
     io.exitCode = errors > 0 ? 2 : 0;
   });

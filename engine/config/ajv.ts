@@ -11,7 +11,12 @@ import type { YamlFile, YamlPath } from './yaml-file.js';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
 export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: options.useDefaults ?? false, allowUnionTypes: true });
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    useDefaults: options.useDefaults ?? false,
+    allowUnionTypes: true,
+  });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
   return ajv;
@@ -50,11 +55,17 @@ function describe(err: ErrorObject, where: string): { message: string; extra?: s
   const p = err.params as Record<string, unknown>;
   switch (err.keyword) {
     case 'additionalProperties':
-      return { message: `unknown property "${String(p.additionalProperty)}" in ${where}`, extra: String(p.additionalProperty), atKey: true };
+      return {
+        message: `unknown property "${String(p.additionalProperty)}" in ${where}`,
+        extra: String(p.additionalProperty),
+        atKey: true,
+      };
     case 'required':
       return { message: `${where} is missing required property "${String(p.missingProperty)}"` };
     case 'enum':
-      return { message: `${where} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        message: `${where} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'const':
       return { message: `${where} must be ${JSON.stringify(p.allowedValue)}` };
     case 'type':
@@ -62,7 +73,11 @@ function describe(err: ErrorObject, where: string): { message: string; extra?: s
     case 'pattern':
       return { message: `${where} must match ${String(p.pattern)}` };
     case 'propertyNames':
-      return { message: `property name "${String(p.propertyName)}" in ${where} is invalid`, extra: String(p.propertyName), atKey: true };
+      return {
+        message: `property name "${String(p.propertyName)}" in ${where} is invalid`,
+        extra: String(p.propertyName),
+        atKey: true,
+      };
     default:
       return { message: `${where} ${err.message ?? 'is invalid'}` };
   }

@@ -7,8 +7,10 @@ import type { Registry } from '../connector/registry.js';
 import type { JsonSchema, Role } from '../connector/types.js';
 import { loadJsonSchema } from '../connector/load-schema.js';
 
-const pipelineEnvelope = (): JsonSchema => loadJsonSchema(new URL('../../schemas/pipeline.schema.json', import.meta.url));
-const connectionsEnvelope = (): JsonSchema => loadJsonSchema(new URL('../../schemas/connections.schema.json', import.meta.url));
+const pipelineEnvelope = (): JsonSchema =>
+  loadJsonSchema(new URL('../../schemas/pipeline.schema.json', import.meta.url));
+const connectionsEnvelope = (): JsonSchema =>
+  loadJsonSchema(new URL('../../schemas/connections.schema.json', import.meta.url));
 
 export const BUNDLES = {
   pipeline: 'schemas/pipeline.bundle.schema.json',
@@ -36,15 +38,22 @@ function optionsByResource(registry: Registry, role: Role): JsonSchema[] {
 
 function resourceEnum(registry: Registry, role: Role): string[] {
   const names = new Set<string>();
-  for (const def of registry.connectors.values()) for (const [n, r] of Object.entries(def.resources)) if (r.roles.includes(role)) names.add(n);
+  for (const def of registry.connectors.values())
+    for (const [n, r] of Object.entries(def.resources)) if (r.roles.includes(role)) names.add(n);
   return [...names].sort();
 }
 
 export function buildPipelineBundle(registry: Registry): JsonSchema {
-  const schema = structuredClone(pipelineEnvelope()) as JsonSchema & { definitions: Record<string, JsonSchema & { properties: Record<string, JsonSchema> }> };
+  const schema = structuredClone(pipelineEnvelope()) as JsonSchema & {
+    definitions: Record<string, JsonSchema & { properties: Record<string, JsonSchema> }>;
+  };
   schema.$id = 'https://sluice.dev/schemas/pipeline.bundle.schema.json';
   const defs = schema.definitions;
-  for (const [def, role] of [['source', 'source'], ['lookup', 'lookup'], ['target', 'target']] as const) {
+  for (const [def, role] of [
+    ['source', 'source'],
+    ['lookup', 'lookup'],
+    ['target', 'target'],
+  ] as const) {
     const d = defs[def]!;
     d.properties.resource = { ...d.properties.resource, enum: resourceEnum(registry, role) };
     d.allOf = optionsByResource(registry, role);
@@ -53,7 +62,9 @@ export function buildPipelineBundle(registry: Registry): JsonSchema {
 }
 
 export function buildConnectionsBundle(registry: Registry): JsonSchema {
-  const schema = structuredClone(connectionsEnvelope()) as JsonSchema & { properties: { connections: { additionalProperties: JsonSchema & { properties: Record<string, JsonSchema> } } } };
+  const schema = structuredClone(connectionsEnvelope()) as JsonSchema & {
+    properties: { connections: { additionalProperties: JsonSchema & { properties: Record<string, JsonSchema> } } };
+  };
   schema.$id = 'https://sluice.dev/schemas/connections.bundle.schema.json';
   const entry = schema.properties.connections.additionalProperties;
   entry.properties.connector = { ...entry.properties.connector, enum: registry.names() };

@@ -48,7 +48,13 @@ export function findConnectionsFile(pipelinePath: string | undefined, explicit?:
   return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
 }
 
-function diag(file: YamlFile, path: YamlPath, code: string, message: string, which: 'key' | 'value' = 'value'): Diagnostic {
+function diag(
+  file: YamlFile,
+  path: YamlPath,
+  code: string,
+  message: string,
+  which: 'key' | 'value' = 'value',
+): Diagnostic {
   const pos = file.locate(path, which);
   return { file: file.path, line: pos.line, col: pos.col, code, message, severity: 'error' };
 }
@@ -64,24 +70,52 @@ function refValueError(error: { keyword: string }, value: unknown): boolean {
 }
 
 /** Literal-secret and reference checks over one connection's config. */
-function secretDiagnostics(file: YamlFile, entry: ConnectionEntry, schema: JsonSchema | undefined, dir: string, env: NodeJS.ProcessEnv): Diagnostic[] {
+function secretDiagnostics(
+  file: YamlFile,
+  entry: ConnectionEntry,
+  schema: JsonSchema | undefined,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   const walk = (value: unknown, sub: JsonSchema | undefined, path: YamlPath, name: string): void => {
     if (typeof value === 'string') {
       for (const p of checkRefs(value, dir, env)) {
         const pos = file.locateInString(path, p.ref.index);
-        out.push({ file: file.path, line: pos.line, col: pos.col, code: p.code, message: p.message, severity: 'error' });
+        out.push({
+          file: file.path,
+          line: pos.line,
+          col: pos.col,
+          code: p.code,
+          message: p.message,
+          severity: 'error',
+        });
       }
       const secret = sub?.['x-secret'] === true || looksLikeSecretName(name);
       if (secret && value.trim() !== '' && !isOnlyRefs(value)) {
-        out.push(diag(file, path, 'LITERAL_SECRET', `"${name}" holds a literal secret; use \${env:NAME} or \${file:path} instead, and rotate the exposed value`));
+        out.push(
+          diag(
+            file,
+            path,
+            'LITERAL_SECRET',
+            `"${name}" holds a literal secret; use \${env:NAME} or \${file:path} instead, and rotate the exposed value`,
+          ),
+        );
       } else if (urlHasLiteralPassword(value)) {
-        out.push(diag(file, path, 'LITERAL_SECRET', `"${name}" is a URL with a literal password; write the password as \${env:NAME}`));
+        out.push(
+          diag(
+            file,
+            path,
+            'LITERAL_SECRET',
+            `"${name}" is a URL with a literal password; write the password as \${env:NAME}`,
+          ),
+        );
       }
       return;
     }
     const props = (sub?.properties ?? {}) as Record<string, JsonSchema>;
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, sub?.items as JsonSchema | undefined, [...path, i], name));
+    if (Array.isArray(value))
+      value.forEach((v, i) => walk(v, sub?.items as JsonSchema | undefined, [...path, i], name));
     else if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) walk(v, props[k], [...path, k], k);
     }
@@ -90,10 +124,21 @@ function secretDiagnostics(file: YamlFile, entry: ConnectionEntry, schema: JsonS
   return out;
 }
 
-export function loadConnections(path: string, registry: Registry, env: NodeJS.ProcessEnv = process.env): ConnectionsFile {
+export function loadConnections(
+  path: string,
+  registry: Registry,
+  env: NodeJS.ProcessEnv = process.env,
+): ConnectionsFile {
   const result: ConnectionsFile = { path, dir: dirname(path), file: undefined, entries: new Map(), diagnostics: [] };
   if (!existsSync(path)) {
-    result.diagnostics.push({ file: path, line: 1, col: 1, code: 'CONNECTIONS_MISSING', message: `connections file not found; create ${CONNECTIONS_FILE} or pass --connections <file>`, severity: 'error' });
+    result.diagnostics.push({
+      file: path,
+      line: 1,
+      col: 1,
+      code: 'CONNECTIONS_MISSING',
+      message: `connections file not found; create ${CONNECTIONS_FILE} or pass --connections <file>`,
+      severity: 'error',
+    });
     return result;
   }
   const file = YamlFile.read(path);
@@ -113,10 +158,17 @@ export function loadConnections(path: string, registry: Registry, env: NodeJS.Pr
     const def = registry.get(entry.connector);
     if (!def) {
       result.diagnostics.push(
-        diag(file, [...entry.path, 'connector'], 'CONNECTOR_UNKNOWN', `unknown connector "${entry.connector}" for connection "${name}"; known: ${registry.names().join(', ')}`),
+        diag(
+          file,
+          [...entry.path, 'connector'],
+          'CONNECTOR_UNKNOWN',
+          `unknown connector "${entry.connector}" for connection "${name}"; known: ${registry.names().join(', ')}`,
+        ),
       );
     } else {
-      result.diagnostics.push(...schemaDiagnostics(compileSchema(def.configSchema), config, file, entry.path, 'SCHEMA', refValueError));
+      result.diagnostics.push(
+        ...schemaDiagnostics(compileSchema(def.configSchema), config, file, entry.path, 'SCHEMA', refValueError),
+      );
     }
     result.diagnostics.push(...secretDiagnostics(file, entry, def?.configSchema, result.dir, env));
   }

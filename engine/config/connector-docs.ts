@@ -8,7 +8,9 @@ import type { JsonSchema } from '../connector/types.js';
 export const CONNECTOR_DOCS = 'docs/connectors.md';
 
 function cell(s: unknown): string {
-  return String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 }
 
 function typeOf(s: JsonSchema): string {
@@ -25,7 +27,12 @@ function table(schema: JsonSchema, prefix = ''): string[] {
   const required = new Set((schema.required ?? []) as string[]);
   const rows: string[] = [];
   for (const [name, p] of Object.entries(props)) {
-    const flags = [required.has(name) ? 'Required' : '', p['x-secret'] === true ? 'Secret: use ${env:} or ${file:}' : ''].filter(Boolean).join(', ');
+    const flags = [
+      required.has(name) ? 'Required' : '',
+      p['x-secret'] === true ? 'Secret: use ${env:} or ${file:}' : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     const def = p.default !== undefined ? `default ${JSON.stringify(p.default)}` : '';
     const text = String(p.description ?? p.title ?? '').replace(/\.\s*$/, '');
     rows.push(`| \`${prefix}${name}\` | ${cell(typeOf(p))} | ${cell([text, def, flags].filter(Boolean).join('. '))} |`);
@@ -65,7 +72,17 @@ export function buildConnectorDocs(registry: Registry): string {
         caps.incremental ? 'incremental reads' : '',
         caps.confirm ? 'confirms each record back to the source after apply' : '',
       ].filter(Boolean);
-      out.push(`### Resource \`${rname}\``, '', r.description, '', `- ${facts.join('\n- ')}`, '', '#### Options', '', ...section(r.optionsSchema));
+      out.push(
+        `### Resource \`${rname}\``,
+        '',
+        r.description,
+        '',
+        `- ${facts.join('\n- ')}`,
+        '',
+        '#### Options',
+        '',
+        ...section(r.optionsSchema),
+      );
     }
   }
   return out.join('\n');

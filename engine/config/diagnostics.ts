@@ -18,7 +18,9 @@ export const DIAGNOSTIC_FORMATS = ['text', 'json', 'github'] as const;
 export type DiagnosticFormat = (typeof DIAGNOSTIC_FORMATS)[number];
 
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
-  return [...list].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
+  return [...list].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.code.localeCompare(b.code),
+  );
 }
 
 /** Drops exact repeats (the same problem reached through two checks). */
@@ -42,13 +44,21 @@ export function formatDiagnostics(list: Diagnostic[], format: DiagnosticFormat):
   const sorted = sortDiagnostics(uniqueDiagnostics(list));
   if (format === 'json') {
     const errors = sorted.filter((d) => d.severity === 'error').length;
-    return JSON.stringify({ valid: errors === 0, errors, warnings: sorted.length - errors, diagnostics: sorted }, null, 2) + '\n';
+    return (
+      JSON.stringify({ valid: errors === 0, errors, warnings: sorted.length - errors, diagnostics: sorted }, null, 2) +
+      '\n'
+    );
   }
   if (format === 'github') {
     return sorted
-      .map((d) => `::${d.severity} file=${githubEscape(d.file, true)},line=${d.line},col=${d.col},title=${githubEscape(d.code, true)}::${githubEscape(d.message)}`)
+      .map(
+        (d) =>
+          `::${d.severity} file=${githubEscape(d.file, true)},line=${d.line},col=${d.col},title=${githubEscape(d.code, true)}::${githubEscape(d.message)}`,
+      )
       .map((l) => l + '\n')
       .join('');
   }
-  return sorted.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}\n`).join('');
+  return sorted
+    .map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}\n`)
+    .join('');
 }

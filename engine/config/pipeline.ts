@@ -78,22 +78,36 @@ function bind(
   const entry = conns.entries.get(spec.connection);
   if (!entry) {
     const known = [...conns.entries.keys()];
-    c.at([...path, 'connection'], 'CONNECTION_UNKNOWN', `unknown connection "${spec.connection}"; ${known.length ? `defined in ${conns.path}: ${known.join(', ')}` : `${conns.path} defines none`}`);
+    c.at(
+      [...path, 'connection'],
+      'CONNECTION_UNKNOWN',
+      `unknown connection "${spec.connection}"; ${known.length ? `defined in ${conns.path}: ${known.join(', ')}` : `${conns.path} defines none`}`,
+    );
     return undefined;
   }
   const connector = registry.get(entry.connector);
   if (!connector) return undefined; // reported on the connections file
   const definition = connector.resources[spec.resource];
   if (!definition) {
-    c.at([...path, 'resource'], 'RESOURCE_UNKNOWN', `connector "${connector.name}" has no resource "${spec.resource}"; it offers: ${Object.keys(connector.resources).sort().join(', ')}`);
+    c.at(
+      [...path, 'resource'],
+      'RESOURCE_UNKNOWN',
+      `connector "${connector.name}" has no resource "${spec.resource}"; it offers: ${Object.keys(connector.resources).sort().join(', ')}`,
+    );
     return undefined;
   }
   if (!definition.roles.includes(role)) {
     const alt = resourcesWithRole(connector, role);
-    c.at([...path, 'resource'], 'ROLE_UNSUPPORTED', `resource "${spec.resource}" of connector "${connector.name}" cannot be used as ${role} (it supports: ${definition.roles.join(', ')}); ${role} resources: ${alt.join(', ') || 'none'}`);
+    c.at(
+      [...path, 'resource'],
+      'ROLE_UNSUPPORTED',
+      `resource "${spec.resource}" of connector "${connector.name}" cannot be used as ${role} (it supports: ${definition.roles.join(', ')}); ${role} resources: ${alt.join(', ') || 'none'}`,
+    );
     return undefined;
   }
-  c.out.push(...schemaDiagnostics(compileSchema(definition.optionsSchema), spec.options ?? {}, c.file, [...path, 'options']));
+  c.out.push(
+    ...schemaDiagnostics(compileSchema(definition.optionsSchema), spec.options ?? {}, c.file, [...path, 'options']),
+  );
   return { connection: entry, connector, name: spec.resource, definition };
 }
 
@@ -106,7 +120,12 @@ function checkKeyExpression(c: Checker, key: string, path: YamlPath): void {
 function checkTarget(c: Checker, spec: LoadedPipeline['spec'], target: BoundResource | undefined): void {
   const t = spec.target;
   if (t.key === undefined || t.key.trim() === '') {
-    c.at(['target'], 'KEY_MISSING', 'target.key (the dedupe key) is missing: name the target field that identifies a record across runs, e.g. `key: Reference`', 'key');
+    c.at(
+      ['target'],
+      'KEY_MISSING',
+      'target.key (the dedupe key) is missing: name the target field that identifies a record across runs, e.g. `key: Reference`',
+      'key',
+    );
   } else {
     checkKeyExpression(c, t.key, ['target', 'key']);
   }
@@ -114,21 +133,38 @@ function checkTarget(c: Checker, spec: LoadedPipeline['spec'], target: BoundReso
   const caps = target.definition.capabilities;
   const mode = t.mode ?? 'upsert';
   if (caps.modes && !caps.modes.includes(mode)) {
-    c.at(['target', 'mode'], 'MODE_UNSUPPORTED', `resource "${target.name}" supports mode ${caps.modes.join(' | ')}, not ${mode}`);
+    c.at(
+      ['target', 'mode'],
+      'MODE_UNSUPPORTED',
+      `resource "${target.name}" supports mode ${caps.modes.join(' | ')}, not ${mode}`,
+    );
   }
-  if (t.deletes && mode !== 'mirror') c.at(['target', 'deletes'], 'DELETES_WITHOUT_MIRROR', 'target.deletes only applies to mode: mirror');
+  if (t.deletes && mode !== 'mirror')
+    c.at(['target', 'deletes'], 'DELETES_WITHOUT_MIRROR', 'target.deletes only applies to mode: mirror');
   if (mode === 'mirror') {
     const action = t.deletes?.action ?? 'deactivate';
     const allowed = caps.deleteActions ?? [];
     if (!allowed.includes(action)) {
-      c.at(t.deletes?.action ? ['target', 'deletes', 'action'] : ['target', 'mode'], 'DELETE_UNSUPPORTED', `resource "${target.name}" cannot ${action} records (supports: ${allowed.join(', ') || 'no deletes'}); set target.deletes.action`);
+      c.at(
+        t.deletes?.action ? ['target', 'deletes', 'action'] : ['target', 'mode'],
+        'DELETE_UNSUPPORTED',
+        `resource "${target.name}" cannot ${action} records (supports: ${allowed.join(', ') || 'no deletes'}); set target.deletes.action`,
+      );
     }
   }
   if (t.key && !isFieldPath(t.key) && !caps.list) {
-    c.at(['target', 'key'], 'KEY_EXPRESSION_UNSUPPORTED', `resource "${target.name}" can only be matched by a plain field key (it cannot list its records); use a field name`);
+    c.at(
+      ['target', 'key'],
+      'KEY_EXPRESSION_UNSUPPORTED',
+      `resource "${target.name}" can only be matched by a plain field key (it cannot list its records); use a field name`,
+    );
   }
   if (t.batchSize && caps.bulkSize && t.batchSize > caps.bulkSize) {
-    c.at(['target', 'batchSize'], 'BATCH_TOO_LARGE', `resource "${target.name}" takes at most ${caps.bulkSize} records per call`);
+    c.at(
+      ['target', 'batchSize'],
+      'BATCH_TOO_LARGE',
+      `resource "${target.name}" takes at most ${caps.bulkSize} records per call`,
+    );
   }
 }
 
@@ -139,12 +175,14 @@ function checkTransform(c: Checker, spec: LoadedPipeline['spec'], target: BoundR
     return;
   }
   if (!ast) return;
-  for (const p of unknownLookups(ast, Object.keys(spec.lookups))) c.atOffset(['transform'], p.offset, p.code, p.message);
+  for (const p of unknownLookups(ast, Object.keys(spec.lookups)))
+    c.atOffset(['transform'], p.offset, p.code, p.message);
   const lint = target?.definition.lintLiterals;
   if (lint) {
     const fields = literalFields(ast);
     const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.value]));
-    for (const p of lint(values)) c.atOffset(['transform'], fields[p.field]?.offset ?? 0, 'LITERAL_INVALID', `${p.field}: ${p.message}`);
+    for (const p of lint(values))
+      c.atOffset(['transform'], fields[p.field]?.offset ?? 0, 'LITERAL_INVALID', `${p.field}: ${p.message}`);
   }
 }
 
@@ -154,7 +192,11 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   try {
     file = YamlFile.read(abs);
   } catch (err) {
-    return { diagnostics: [{ file: path, line: 1, col: 1, code: 'FILE_UNREADABLE', message: (err as Error).message, severity: 'error' }] };
+    return {
+      diagnostics: [
+        { file: path, line: 1, col: 1, code: 'FILE_UNREADABLE', message: (err as Error).message, severity: 'error' },
+      ],
+    };
   }
   const c = new Checker(file);
   c.out.push(...file.diagnostics);
@@ -164,12 +206,23 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   c.out.push(...schemaErrors);
   const spec = structuredClone(data) as unknown as LoadedPipeline['spec'];
   withDefaults(spec);
-  const connections = loadConnections(findConnectionsFile(abs, options.connectionsPath, options.cwd), options.registry, options.env);
+  const connections = loadConnections(
+    findConnectionsFile(abs, options.connectionsPath, options.cwd),
+    options.registry,
+    options.env,
+  );
   if (spec.schedule?.cron) c.out.push(...checkSchedule(file, spec.schedule));
   const ok = (v: unknown): v is { connection: string; resource: string } =>
-    !!v && typeof v === 'object' && typeof (v as Record<string, unknown>).connection === 'string' && typeof (v as Record<string, unknown>).resource === 'string';
-  const source = ok(spec.source) ? bind(c, options.registry, connections, spec.source, ['source'], 'source') : undefined;
-  const target = ok(spec.target) ? bind(c, options.registry, connections, spec.target, ['target'], 'target') : undefined;
+    !!v &&
+    typeof v === 'object' &&
+    typeof (v as Record<string, unknown>).connection === 'string' &&
+    typeof (v as Record<string, unknown>).resource === 'string';
+  const source = ok(spec.source)
+    ? bind(c, options.registry, connections, spec.source, ['source'], 'source')
+    : undefined;
+  const target = ok(spec.target)
+    ? bind(c, options.registry, connections, spec.target, ['target'], 'target')
+    : undefined;
   if (spec.target && typeof spec.target === 'object') checkTarget(c, spec, target);
   if (typeof spec.transform === 'string' && spec.transform.trim() !== '') checkTransform(c, spec, target);
   const lookups = new Map<string, BoundResource>();
@@ -186,5 +239,9 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   const failed = diagnostics.some((d) => d.severity === 'error');
   if (failed || !source || !target) return { diagnostics, connections };
   const hash = createHash('sha256').update(file.text).digest('hex');
-  return { pipeline: { path: abs, dir: dirname(abs), hash, spec, file, connections, source, target, lookups }, diagnostics, connections };
+  return {
+    pipeline: { path: abs, dir: dirname(abs), hash, spec, file, connections, source, target, lookups },
+    diagnostics,
+    connections,
+  };
 }

@@ -37,9 +37,17 @@ export function checkRefs(value: string, baseDir: string, env: NodeJS.ProcessEnv
     if (ref.name.trim() === '') {
       out.push({ ref, code: 'REF_INVALID', message: `empty \${${ref.kind}:} reference` });
     } else if (ref.kind === 'env' && env[ref.name] === undefined) {
-      out.push({ ref, code: 'ENV_UNDEFINED', message: `environment variable ${ref.name} is not set (referenced as \${env:${ref.name}}); export it before running` });
+      out.push({
+        ref,
+        code: 'ENV_UNDEFINED',
+        message: `environment variable ${ref.name} is not set (referenced as \${env:${ref.name}}); export it before running`,
+      });
     } else if (ref.kind === 'file' && !existsSync(isAbsolute(ref.name) ? ref.name : resolve(baseDir, ref.name))) {
-      out.push({ ref, code: 'FILE_REF_MISSING', message: `secret file ${ref.name} does not exist (referenced as \${file:${ref.name}}, relative to ${baseDir})` });
+      out.push({
+        ref,
+        code: 'FILE_REF_MISSING',
+        message: `secret file ${ref.name} does not exist (referenced as \${file:${ref.name}}, relative to ${baseDir})`,
+      });
     }
   }
   return out;
@@ -49,14 +57,20 @@ export function resolveString(value: string, baseDir: string, env: NodeJS.Proces
   return value.replace(REF, (_m, kind: string, name: string) => {
     if (kind === 'env') {
       const v = env[name];
-      if (v === undefined) throw new ConfigError('ENV_UNDEFINED', `environment variable ${name} is not set (referenced as \${env:${name}})`);
+      if (v === undefined)
+        throw new ConfigError(
+          'ENV_UNDEFINED',
+          `environment variable ${name} is not set (referenced as \${env:${name}})`,
+        );
       return v;
     }
     const path = isAbsolute(name) ? name : resolve(baseDir, name);
     try {
       return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     } catch (cause) {
-      throw new ConfigError('FILE_REF_MISSING', `cannot read secret file ${name} (referenced as \${file:${name}})`, { cause });
+      throw new ConfigError('FILE_REF_MISSING', `cannot read secret file ${name} (referenced as \${file:${name}})`, {
+        cause,
+      });
     }
   });
 }
@@ -71,11 +85,15 @@ export function resolveRefs<T>(value: T, baseDir: string, env: NodeJS.ProcessEnv
   return value;
 }
 
-const SECRET_NAME = /(^|_|-)(password|passwd|pwd|secret|client_?secret|token|refresh_?token|request_?token|api_?key|private_?key)$/i;
+const SECRET_NAME =
+  /(^|_|-)(password|passwd|pwd|secret|client_?secret|token|refresh_?token|request_?token|api_?key|private_?key)$/i;
 
 /** Property names that hold secrets whatever the connector schema says. */
 export function looksLikeSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) || /^(password|secret|token|apiKey|clientSecret|refreshToken|requestToken|privateKey)$/i.test(name);
+  return (
+    SECRET_NAME.test(name) ||
+    /^(password|secret|token|apiKey|clientSecret|refreshToken|requestToken|privateKey)$/i.test(name)
+  );
 }
 
 /** A `scheme://user:password@host` URL whose password is literal text. */

@@ -32,10 +32,18 @@ export function checkSchedule(file: YamlFile, schedule: Schedule): Diagnostic[] 
     out.push({ file: file.path, line: p.line, col: p.col, code, message, severity: 'error' });
   };
   if (schedule.timezone && !isValidTimeZone(schedule.timezone)) {
-    push(['schedule', 'timezone'], 'SCHEDULE_INVALID', `unknown time zone "${schedule.timezone}"; use an IANA name such as America/Chicago`);
+    push(
+      ['schedule', 'timezone'],
+      'SCHEDULE_INVALID',
+      `unknown time zone "${schedule.timezone}"; use an IANA name such as America/Chicago`,
+    );
   }
   if (schedule.cron.trim().split(/\s+/).length !== 5) {
-    push(['schedule', 'cron'], 'SCHEDULE_INVALID', `cron "${schedule.cron}" must have five fields: minute hour day-of-month month day-of-week`);
+    push(
+      ['schedule', 'cron'],
+      'SCHEDULE_INVALID',
+      `cron "${schedule.cron}" must have five fields: minute hour day-of-month month day-of-week`,
+    );
   } else {
     try {
       new Cron(schedule.cron, { paused: true });

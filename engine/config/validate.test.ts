@@ -50,13 +50,21 @@ describe('sluice validate', () => {
   });
 
   it('reports schema violations at the offending key, all at once', () => {
-    const ds = check(GOOD.replace('name: good', 'name: Bad Name').replace('  key: id\n', '  key: id\n  colour: red\n').replace('version: 1', 'version: 2'));
+    const ds = check(
+      GOOD.replace('name: good', 'name: Bad Name')
+        .replace('  key: id\n', '  key: id\n  colour: red\n')
+        .replace('version: 1', 'version: 2'),
+    );
     expect(brief(ds)).toEqual(['p.yaml:1:10 SCHEMA', 'p.yaml:2:7 SCHEMA', 'p.yaml:12:3 SCHEMA']);
     expect(ds[2]?.message).toContain('unknown property "colour" in target');
   });
 
   it('reports unknown connections, unknown resources and unsupported roles where they are written', () => {
-    const ds = check(GOOD.replace('connection: src', 'connection: nope').replace('resource: records\ntransform', 'resource: records\ntransform').replace(/target:\n  connection: dst\n  resource: records/, 'target:\n  connection: dst\n  resource: missing'));
+    const ds = check(
+      GOOD.replace('connection: src', 'connection: nope')
+        .replace('resource: records\ntransform', 'resource: records\ntransform')
+        .replace(/target:\n  connection: dst\n  resource: records/, 'target:\n  connection: dst\n  resource: missing'),
+    );
     expect(brief(ds)).toEqual(['p.yaml:4:15 CONNECTION_UNKNOWN', 'p.yaml:10:13 RESOURCE_UNKNOWN']);
     const role = check(GOOD.replace('  resource: records\ntransform', '  resource: postings\ntransform'));
     expect(brief(role)).toEqual(['p.yaml:5:13 ROLE_UNSUPPORTED']);
@@ -86,7 +94,9 @@ describe('sluice validate', () => {
     const ds = check(GOOD, conns);
     expect(brief(ds)).toEqual(['connections.yaml:4:14 ENV_UNDEFINED', 'connections.yaml:8:15 LITERAL_SECRET']);
     expect(ds.map((d) => d.message).join('\n')).not.toContain('hunter2');
-    expect(check(GOOD, conns.replace('hunter2hunter2', '${env:PW}').replace('${env:SLUICE_TEST_UNSET}', 'a'), { PW: 'x' })).toEqual([]);
+    expect(
+      check(GOOD, conns.replace('hunter2hunter2', '${env:PW}').replace('${env:SLUICE_TEST_UNSET}', 'a'), { PW: 'x' }),
+    ).toEqual([]);
   });
 
   it('checks value constraints of literals, and leaves references to the resolved check at run time', () => {
@@ -96,20 +106,41 @@ describe('sluice validate', () => {
   });
 
   it('rejects a literal code the target resource forbids, at its position in the transform', () => {
-    const ds = check(GOOD.replace('{ "id": id }', '{ "ref": id, "code": "A-B" }').replace(/resource: records\n  key: id/, 'resource: postings\n  mode: create\n  key: ref'));
+    const ds = check(
+      GOOD.replace('{ "id": id }', '{ "ref": id, "code": "A-B" }').replace(
+        /resource: records\n  key: id/,
+        'resource: postings\n  mode: create\n  key: ref',
+      ),
+    );
     expect(brief(ds)).toEqual(['p.yaml:7:24 LITERAL_INVALID']);
   });
 
   it('reports unsupported modes and delete actions, and bad schedules', () => {
-    const ds = check(GOOD.replace('  key: id\n', '  key: id\n  mode: mirror\n').replace(/resource: records\n  key: id/, 'resource: postings\n  key: id') + 'schedule:\n  cron: "61 * * *"\n  timezone: Mars/Olympus\n');
-    expect(brief(ds)).toEqual(['p.yaml:12:9 DELETE_UNSUPPORTED', 'p.yaml:12:9 MODE_UNSUPPORTED', 'p.yaml:14:9 SCHEDULE_INVALID', 'p.yaml:15:13 SCHEDULE_INVALID']);
+    const ds = check(
+      GOOD.replace('  key: id\n', '  key: id\n  mode: mirror\n').replace(
+        /resource: records\n  key: id/,
+        'resource: postings\n  key: id',
+      ) + 'schedule:\n  cron: "61 * * *"\n  timezone: Mars/Olympus\n',
+    );
+    expect(brief(ds)).toEqual([
+      'p.yaml:12:9 DELETE_UNSUPPORTED',
+      'p.yaml:12:9 MODE_UNSUPPORTED',
+      'p.yaml:14:9 SCHEDULE_INVALID',
+      'p.yaml:15:13 SCHEDULE_INVALID',
+    ]);
   });
 
   it('formats as text, JSON and GitHub annotations', () => {
     const ds = check(GOOD.replace('  key: id\n', ''));
     expect(formatDiagnostics(ds, 'text')).toMatch(/^p\.yaml:8:1 KEY_MISSING target\.key/);
-    expect(JSON.parse(formatDiagnostics(ds, 'json'))).toMatchObject({ valid: false, errors: 1, diagnostics: [{ code: 'KEY_MISSING', line: 8 }] });
-    expect(formatDiagnostics(ds, 'github')).toMatch(/^::error file=p\.yaml,line=8,col=1,title=KEY_MISSING::target\.key/);
+    expect(JSON.parse(formatDiagnostics(ds, 'json'))).toMatchObject({
+      valid: false,
+      errors: 1,
+      diagnostics: [{ code: 'KEY_MISSING', line: 8 }],
+    });
+    expect(formatDiagnostics(ds, 'github')).toMatch(
+      /^::error file=p\.yaml,line=8,col=1,title=KEY_MISSING::target\.key/,
+    );
   });
 
   it('validates every pipeline in a directory and skips test files and connections', () => {

@@ -34,7 +34,10 @@ export interface ValidateResult {
   diagnostics: Diagnostic[];
 }
 
-export function validatePaths(paths: readonly string[], options: { registry: Registry; connectionsPath?: string; cwd?: string; env?: NodeJS.ProcessEnv }): ValidateResult {
+export function validatePaths(
+  paths: readonly string[],
+  options: { registry: Registry; connectionsPath?: string; cwd?: string; env?: NodeJS.ProcessEnv },
+): ValidateResult {
   const cwd = options.cwd ?? process.cwd();
   const files = expandPipelinePaths(paths, cwd);
   const diagnostics: Diagnostic[] = [];

@@ -66,7 +66,8 @@ export class YamlFile {
     const parent = path.length === 1 ? this.doc.contents : this.doc.getIn(path.slice(0, -1), true);
     if (!isMap(parent)) return undefined;
     const last = path[path.length - 1];
-    return parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(last)) as Pair | undefined;
+    return parent.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(last)) as
+      Pair | undefined;
   }
 
   /**

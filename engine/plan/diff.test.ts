@@ -5,7 +5,12 @@ import { SequenceHash, canonicalJson, payloadHash } from './hash.js';
 describe('diffRecords', () => {
   it('compares only the fields the pipeline sets, deeply, with paths', () => {
     const desired = { Name: 'B', Lines: [{ Debit: 10, Acct: '6100' }, { Credit: 10 }], Meta: { a: 1 } };
-    const actual = { Name: 'A', ReadOnly: 'x', Lines: [{ Debit: '10.00', Acct: '6100', Line_ID: 0 }, { Credit: 12 }], Meta: { a: 1, b: 2 } };
+    const actual = {
+      Name: 'A',
+      ReadOnly: 'x',
+      Lines: [{ Debit: '10.00', Acct: '6100', Line_ID: 0 }, { Credit: 12 }],
+      Meta: { a: 1, b: 2 },
+    };
     expect(diffRecords(desired, actual)).toEqual([
       { path: 'Name', before: 'A', after: 'B' },
       { path: 'Lines[1].Credit', before: 12, after: 10 },

@@ -29,8 +29,17 @@ export async function resolveDuplicates(
     const names = [...new Set(all)].join(', ');
     const message = `dedupe key ${key} is produced by ${all.length} source records (${names}); none of them is written. Make the key unique (fix the source data or the target.key) and re-sync`;
     const entries: PlanAttention[] = [];
-    if (first !== undefined) entries.push({ sourceKey: first, dedupeKey: key, stage: 'duplicate', code: 'DUPLICATE_KEY', message });
-    for (const l of later) entries.push({ sourceKey: l.sourceKey, dedupeKey: key, stage: 'duplicate', code: 'DUPLICATE_KEY', message, payload: l.payload });
+    if (first !== undefined)
+      entries.push({ sourceKey: first, dedupeKey: key, stage: 'duplicate', code: 'DUPLICATE_KEY', message });
+    for (const l of later)
+      entries.push({
+        sourceKey: l.sourceKey,
+        dedupeKey: key,
+        stage: 'duplicate',
+        code: 'DUPLICATE_KEY',
+        message,
+        payload: l.payload,
+      });
     for (const att of entries) {
       counts.attention++;
       await next.add({ t: 'att', att });

@@ -119,7 +119,10 @@ export class KeyIndex {
     const { lo, hi, values } = this;
     this.lo = new Uint32Array(lo.length * 2);
     this.hi = new Uint32Array(hi.length * 2);
-    this.values = values instanceof Float64Array ? new Float64Array(lo.length * 2) : new Uint32Array(this.withValues ? lo.length * 2 : 0);
+    this.values =
+      values instanceof Float64Array
+        ? new Float64Array(lo.length * 2)
+        : new Uint32Array(this.withValues ? lo.length * 2 : 0);
     this.count = 0;
     for (let i = 0; i < lo.length; i++) {
       if (lo[i] !== 0 || hi[i] !== 0) this.setHash(lo[i]!, hi[i]!, this.withValues ? values[i]! : 0);

@@ -38,16 +38,23 @@ const BATCH = 500;
 export async function planMirrorDeletes(input: MirrorInput): Promise<MirrorResult> {
   const warnings: string[] = [];
   if (input.readCount === 0 && !input.allowEmptySource) {
-    warnings.push('the source returned no records: mirror deletes are withheld (pass --allow-empty-source if the source is really empty)');
+    warnings.push(
+      'the source returned no records: mirror deletes are withheld (pass --allow-empty-source if the source is really empty)',
+    );
     return { ops: [], warnings, emptySource: true };
   }
   if (input.unkeyed > 0) {
-    warnings.push(`${input.unkeyed} source record(s) failed before their dedupe key was known: mirror deletes are withheld this run, since their target records would look orphaned`);
+    warnings.push(
+      `${input.unkeyed} source record(s) failed before their dedupe key was known: mirror deletes are withheld this run, since their target records would look orphaned`,
+    );
     return { ops: [], warnings, emptySource: false };
   }
   let owned = 0;
   const gone: LedgerEntry[] = [];
-  for await (const page of input.state.ledgerScan(input.pipeline, { origin: 'created', statuses: ['written', 'deactivated'] })) {
+  for await (const page of input.state.ledgerScan(input.pipeline, {
+    origin: 'created',
+    statuses: ['written', 'deactivated'],
+  })) {
     for (const e of page) {
       if (e.status === 'written') owned++;
       if (!input.keys.has(e.key) && !(e.status === 'deactivated' && input.action === 'deactivate')) gone.push(e);
@@ -62,16 +69,37 @@ export async function planMirrorDeletes(input: MirrorInput): Promise<MirrorResul
       const targetHash = input.seeTarget(e.key, ex);
       if (!ex) {
         // Already gone from the target: only the ledger needs to learn it.
-        ops.push({ op: 'delete', key: e.key, sourceKey: e.key, targetHash, action: 'delete', ...(e.targetId && { targetId: e.targetId }) });
+        ops.push({
+          op: 'delete',
+          key: e.key,
+          sourceKey: e.key,
+          targetHash,
+          action: 'delete',
+          ...(e.targetId && { targetId: e.targetId }),
+        });
         continue;
       }
       if (input.action === 'deactivate' && ex.active === false) continue;
-      ops.push({ op: 'delete', key: e.key, sourceKey: e.key, targetId: ex.id, targetHash, action: input.action, before: ex.record });
+      ops.push({
+        op: 'delete',
+        key: e.key,
+        sourceKey: e.key,
+        targetId: ex.id,
+        targetHash,
+        action: input.action,
+        before: ex.record,
+      });
     }
   }
   const real = ops.filter((o) => o.before !== undefined).length;
   const percent = owned === 0 ? 0 : (real / owned) * 100;
-  const guard: MirrorGuard = { blocked: false, candidates: real, owned, maxPercent: input.maxPercent, ...(input.maxCount !== undefined && { maxCount: input.maxCount }) };
+  const guard: MirrorGuard = {
+    blocked: false,
+    candidates: real,
+    owned,
+    maxPercent: input.maxPercent,
+    ...(input.maxCount !== undefined && { maxCount: input.maxCount }),
+  };
   if (real > 0 && (percent > input.maxPercent || (input.maxCount !== undefined && real > input.maxCount))) {
     guard.blocked = true;
     guard.reason =

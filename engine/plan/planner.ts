@@ -4,7 +4,14 @@
  * create / update / noop / locked (mirror deletes are added by mirror.ts). Operations and attention
  * entries go to a spill file as they are produced; memory stays flat however large the source is.
  */
-import type { DataRecord, Mode, ResourceCapabilities, SourceResource, TargetRecord, TargetResource } from '../connector/types.js';
+import type {
+  DataRecord,
+  Mode,
+  ResourceCapabilities,
+  SourceResource,
+  TargetRecord,
+  TargetResource,
+} from '../connector/types.js';
 import { SluiceError, describeError } from '../errors.js';
 import type { LedgerEntry } from '../state/ledger.js';
 import type { StateStore } from '../state/store.js';
@@ -81,7 +88,11 @@ export class Planner {
 
   private async park(att: PlanAttention): Promise<void> {
     if (this.input.onError === 'fail') {
-      throw new RecordFailure('RECORD_FAILED', `record ${att.sourceKey}: ${att.message} (on_error: fail stops the run)`, { recordKey: att.sourceKey });
+      throw new RecordFailure(
+        'RECORD_FAILED',
+        `record ${att.sourceKey}: ${att.message} (on_error: fail stops the run)`,
+        { recordKey: att.sourceKey },
+      );
     }
     this.counts.attention++;
     await this.input.spill.add({ t: 'att', att });
@@ -91,7 +102,8 @@ export class Planner {
   private async emit(op: Omit<PlanOp, 'seq'>, recordJson?: string): Promise<void> {
     const full: PlanOp = { seq: this.seq++, ...op };
     this.counts[op.op]++;
-    if (op.op !== 'noop') this.planHasher.update(`${op.op}\u0000${op.key}\u0000${op.payloadHash ?? ''}\u0000${op.targetHash}\n`);
+    if (op.op !== 'noop')
+      this.planHasher.update(`${op.op}\u0000${op.key}\u0000${op.payloadHash ?? ''}\u0000${op.targetHash}\n`);
     await this.input.spill.add({ t: 'op', op: full }, recordJson);
   }
 
@@ -147,14 +159,21 @@ export class Planner {
     for (const record of records) {
       this.counts.read++;
       const sourceKey = this.sourceKeyOf(record);
-      if (!resync && input.cursorField) this.cursorTo = maxCursor(this.cursorTo, cursorValue(record[input.cursorField]));
+      if (!resync && input.cursorField)
+        this.cursorTo = maxCursor(this.cursorTo, cursorValue(record[input.cursorField]));
       if (input.keepSourceRecords) this.sourceRecords.set(sourceKey, record);
       let outputs: DataRecord[];
       try {
         outputs = await input.transform.apply(record);
       } catch (err) {
         this.unkeyed++;
-        await this.park({ sourceKey, stage: 'transform', code: (err as SluiceError).code ?? 'TRANSFORM_FAILED', message: describeError(err), payload: record });
+        await this.park({
+          sourceKey,
+          stage: 'transform',
+          code: (err as SluiceError).code ?? 'TRANSFORM_FAILED',
+          message: describeError(err),
+          payload: record,
+        });
         continue;
       }
       if (outputs.length === 0) this.counts.skipped++;
@@ -165,13 +184,26 @@ export class Planner {
           key = typeof k === 'string' ? k : await k;
         } catch (err) {
           this.unkeyed++;
-          await this.park({ sourceKey, stage: 'key', code: (err as SluiceError).code ?? 'KEY_FAILED', message: describeError(err), payload: record });
+          await this.park({
+            sourceKey,
+            stage: 'key',
+            code: (err as SluiceError).code ?? 'KEY_FAILED',
+            message: describeError(err),
+            payload: record,
+          });
           continue;
         }
         const problems = [...(input.check?.(out) ?? []), ...(input.target.check?.(out) ?? [])];
         if (problems.length > 0) {
           this.keys.setIfAbsent(key, this.seq); // known key: mirror must not delete it
-          await this.park({ sourceKey, dedupeKey: key, stage: 'check', code: 'CHECK_FAILED', message: problems.join('; '), payload: record });
+          await this.park({
+            sourceKey,
+            dedupeKey: key,
+            stage: 'check',
+            code: 'CHECK_FAILED',
+            message: problems.join('; '),
+            payload: record,
+          });
           continue;
         }
         if (this.keys.setIfAbsent(key, this.seq) !== undefined) {
@@ -193,7 +225,11 @@ export class Planner {
     if (input.keyField !== undefined) return input.target.lookup(keys);
     if (!this.listIndex) {
       this.listIndex = new Map();
-      if (!input.target.list) throw new SluiceError('KEY_EXPRESSION_UNSUPPORTED', 'the target cannot list its records, so it cannot be matched by a key expression');
+      if (!input.target.list)
+        throw new SluiceError(
+          'KEY_EXPRESSION_UNSUPPORTED',
+          'the target cannot list its records, so it cannot be matched by a key expression',
+        );
       for await (const page of input.target.list()) {
         for (const rec of page) {
           try {
@@ -220,7 +256,8 @@ export class Planner {
     // The ledger only changes the outcome for keys the target holds (adopt or not), and, for posted
     // (immutable) resources, for keys it lacks (written before, so never posted again).
     const ledgerKeys = input.capabilities.immutable ? keys : keys.filter((k) => existing.has(k));
-    const ledger = ledgerKeys.length > 0 ? await input.state.ledgerGet(input.pipeline, ledgerKeys) : new Map<string, LedgerEntry>();
+    const ledger =
+      ledgerKeys.length > 0 ? await input.state.ledgerGet(input.pipeline, ledgerKeys) : new Map<string, LedgerEntry>();
     for (const item of items) {
       const ex = existing.get(item.key);
       const le = ledger.get(item.key);
@@ -231,7 +268,14 @@ export class Planner {
         if (le && le.status === 'written' && input.capabilities.immutable) {
           const reason = `the ledger records key ${item.key} as written (target id ${le.targetId ?? '?'}, run ${le.runId}) but the target has no record with that key; it is not posted again. Check the target, then re-sync the record to post it anew`;
           await this.emit({ ...base, op: 'locked', reason, ...(le.targetId && { targetId: le.targetId }) });
-          await this.park({ sourceKey: item.sourceKey, dedupeKey: item.key, stage: 'locked', code: 'LEDGER_TARGET_MISSING', message: reason, payload: item.record });
+          await this.park({
+            sourceKey: item.sourceKey,
+            dedupeKey: item.key,
+            stage: 'locked',
+            code: 'LEDGER_TARGET_MISSING',
+            message: reason,
+            payload: item.record,
+          });
           continue;
         }
         await this.emit({ ...base, op: 'create', record: item.record }, json);
@@ -246,14 +290,39 @@ export class Planner {
         continue;
       }
       if (ex.locked || input.capabilities.immutable || input.mode === 'create') {
-        const why = ex.locked ?? (input.capabilities.immutable ? 'posted records are never changed' : 'mode create never updates existing records');
-        const fields = changes.map((c) => c.path).slice(0, 10).join(', ');
+        const why =
+          ex.locked ??
+          (input.capabilities.immutable
+            ? 'posted records are never changed'
+            : 'mode create never updates existing records');
+        const fields = changes
+          .map((c) => c.path)
+          .slice(0, 10)
+          .join(', ');
         const reason = `target record ${ex.id} for key ${item.key} differs from the source (${fields}${changes.length > 10 ? ', …' : ''}) and is locked: ${why}`;
         await this.emit({ ...base, op: 'locked', targetId: ex.id, changes, reason });
-        await this.park({ sourceKey: item.sourceKey, dedupeKey: item.key, stage: 'locked', code: 'TARGET_LOCKED', message: reason, payload: item.record });
+        await this.park({
+          sourceKey: item.sourceKey,
+          dedupeKey: item.key,
+          stage: 'locked',
+          code: 'TARGET_LOCKED',
+          message: reason,
+          payload: item.record,
+        });
         continue;
       }
-      await this.emit({ ...base, op: 'update', record: item.record, targetId: ex.id, changes, before: ex.record, ...(inactive && { reactivate: true }) }, json);
+      await this.emit(
+        {
+          ...base,
+          op: 'update',
+          record: item.record,
+          targetId: ex.id,
+          changes,
+          before: ex.record,
+          ...(inactive && { reactivate: true }),
+        },
+        json,
+      );
     }
   }
 }

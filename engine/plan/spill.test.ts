@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { Spill, type SpillItem } from './spill.js';
 
-const op = (i: number): SpillItem => ({ t: 'op', op: { seq: i, op: 'create', key: `k${i}`, sourceKey: `s${i}`, targetHash: 'absent', record: { i } } });
+const op = (i: number): SpillItem => ({
+  t: 'op',
+  op: { seq: i, op: 'create', key: `k${i}`, sourceKey: `s${i}`, targetHash: 'absent', record: { i } },
+});
 
 describe('Spill', () => {
   it('keeps items in order across memory and disk, and can be read twice', async () => {

@@ -86,7 +86,10 @@ export class Spill {
       }
     } else yield* this.memory;
     if (!this.stream) return;
-    const rl = createInterface({ input: createReadStream(this.path, { encoding: 'utf8', highWaterMark: 256 * 1024 }), crlfDelay: Infinity });
+    const rl = createInterface({
+      input: createReadStream(this.path, { encoding: 'utf8', highWaterMark: 256 * 1024 }),
+      crlfDelay: Infinity,
+    });
     for await (const line of rl) if (line) yield JSON.parse(line) as SpillItem;
   }
 

@@ -5,13 +5,20 @@ import type { PlanAttention } from '../plan/types.js';
 import { confirmToSource } from './confirm.js';
 import { targetKeyField, type Ctx } from './context.js';
 
-export async function apply(ctx: Ctx, items: AsyncIterable<SpillItem>, cursor: string | undefined, sourceRecords: ReadonlyMap<string, Record<string, unknown>>): Promise<ApplyResult & { confirm?: { sent: number; failed: number } }> {
+export async function apply(
+  ctx: Ctx,
+  items: AsyncIterable<SpillItem>,
+  cursor: string | undefined,
+  sourceRecords: ReadonlyMap<string, Record<string, unknown>>,
+): Promise<ApplyResult & { confirm?: { sent: number; failed: number } }> {
   const { pipeline, conns, state, opts } = ctx;
   const spec = pipeline.spec;
   const keyField = targetKeyField(pipeline);
   const target = await conns.target(pipeline.target, spec.target.options, keyField);
   const caps = pipeline.target.definition.capabilities;
-  const open = new Set((await state.attentionList({ pipeline: spec.name, statuses: ['open', 'resync'] })).map((e) => e.sourceKey));
+  const open = new Set(
+    (await state.attentionList({ pipeline: spec.name, statuses: ['open', 'resync'] })).map((e) => e.sourceKey),
+  );
   const confirm = pipeline.source.definition.capabilities.confirm === true;
   const applier = new Applier({
     pipeline: spec.name,
@@ -35,7 +42,8 @@ export async function apply(ctx: Ctx, items: AsyncIterable<SpillItem>, cursor: s
   if (confirm) {
     // A record the transform skipped on purpose has nothing to post: that is a successful outcome.
     for (const [sourceKey, record] of sourceRecords) {
-      if (!result.outcomes.has(sourceKey)) result.outcomes.set(sourceKey, { sourceKey, record, status: 'success', message: 'nothing to post' });
+      if (!result.outcomes.has(sourceKey))
+        result.outcomes.set(sourceKey, { sourceKey, record, status: 'success', message: 'nothing to post' });
     }
     const source = await conns.source(pipeline.source, spec.source.options);
     confirmed = await confirmToSource(source, [...result.outcomes.values()], extra, ctx.logger);
@@ -44,4 +52,3 @@ export async function apply(ctx: Ctx, items: AsyncIterable<SpillItem>, cursor: s
   // finish() parked the confirmation failures into the same lists the result refers to
   return { ...result, ...(confirmed && { confirm: confirmed }) };
 }
-

@@ -19,13 +19,20 @@ export async function confirmToSource(
   if (!source.confirm || due.length === 0) return { sent: 0, failed: 0 };
   try {
     await withRetry(() => source.confirm!(due), undefined, {
-      onRetry: (e, attempt, delayMs) => logger.warn({ attempt, delayMs, code: e.code }, `confirmation failed, retrying: ${e.message}`),
+      onRetry: (e, attempt, delayMs) =>
+        logger.warn({ attempt, delayMs, code: e.code }, `confirmation failed, retrying: ${e.message}`),
     });
     return { sent: due.length, failed: 0 };
   } catch (raw) {
     const err = asSluiceError(raw);
     for (const o of due) {
-      attention.push({ sourceKey: o.sourceKey, stage: 'confirm', code: err.code, message: `the target ${o.status === 'success' ? 'holds' : 'rejected'} the record but the confirmation to the source failed: ${describeError(err)}; re-sync to send it again`, payload: o.record });
+      attention.push({
+        sourceKey: o.sourceKey,
+        stage: 'confirm',
+        code: err.code,
+        message: `the target ${o.status === 'success' ? 'holds' : 'rejected'} the record but the confirmation to the source failed: ${describeError(err)}; re-sync to send it again`,
+        payload: o.record,
+      });
     }
     return { sent: 0, failed: due.length };
   }

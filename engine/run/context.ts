@@ -58,4 +58,3 @@ export function targetKeyField(pipeline: LoadedPipeline): string | undefined {
   const key = pipeline.spec.target.key;
   return key && isFieldPath(key) && !key.includes('.') ? key : undefined;
 }
-

@@ -32,8 +32,13 @@ export class OpenConnections {
       const validate = compileSchema(bound.connector.configSchema);
       if (!validate(config)) {
         // Messages name the setting, never its (possibly secret) value.
-        const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`).join('; ');
-        throw new ConfigError('CONNECTION_INVALID', `connection ${name} (${this.pipeline.connections.path}), with its references resolved: ${problems}`);
+        const problems = (validate.errors ?? [])
+          .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+          .join('; ');
+        throw new ConfigError(
+          'CONNECTION_INVALID',
+          `connection ${name} (${this.pipeline.connections.path}), with its references resolved: ${problems}`,
+        );
       }
       conn = await bound.connector.open(config as never, {
         connectionName: name,
@@ -59,13 +64,20 @@ export class OpenConnections {
     return res;
   }
 
-  async target(bound: BoundResource, options: object | undefined, keyField: string | undefined): Promise<TargetResource> {
+  async target(
+    bound: BoundResource,
+    options: object | undefined,
+    keyField: string | undefined,
+  ): Promise<TargetResource> {
     const id = JSON.stringify(['target', bound.connection.name, bound.name, options ?? {}, keyField ?? null]);
     let res = this.resources.get(id) as TargetResource | undefined;
     if (!res) {
       const conn = await this.connection(bound);
       if (!conn.target) throw new ConfigError('ROLE_UNSUPPORTED', `connection ${bound.connection.name} cannot write`);
-      res = conn.target(bound.name, (options ?? {}) as DataRecord, { keyField, mode: this.pipeline.spec.target.mode ?? 'upsert' });
+      res = conn.target(bound.name, (options ?? {}) as DataRecord, {
+        keyField,
+        mode: this.pipeline.spec.target.mode ?? 'upsert',
+      });
       this.resources.set(id, res);
     }
     return res;
@@ -101,7 +113,11 @@ class MapLookup implements LookupTable {
 }
 
 /** Reads every lookup of the pipeline once and indexes it by its key. */
-export async function loadLookups(pipeline: LoadedPipeline, conns: OpenConnections, logger: Logger): Promise<Map<string, LookupTable>> {
+export async function loadLookups(
+  pipeline: LoadedPipeline,
+  conns: OpenConnections,
+  logger: Logger,
+): Promise<Map<string, LookupTable>> {
   const out = new Map<string, LookupTable>();
   for (const [name, bound] of pipeline.lookups) {
     const spec = pipeline.spec.lookups[name]!;
@@ -122,7 +138,11 @@ export async function loadLookups(pipeline: LoadedPipeline, conns: OpenConnectio
         else map.set(k, rec);
       }
     }
-    if (duplicates > 0) logger.warn({ lookup: name, duplicates }, `lookup ${name}: ${duplicates} record(s) share a key with an earlier one; the first is used`);
+    if (duplicates > 0)
+      logger.warn(
+        { lookup: name, duplicates },
+        `lookup ${name}: ${duplicates} record(s) share a key with an earlier one; the first is used`,
+      );
     logger.debug({ lookup: name, records: map.size }, 'lookup loaded');
     out.set(name, new MapLookup(map));
   }

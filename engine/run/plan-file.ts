@@ -57,7 +57,10 @@ export function readPlanFile(path: string): PlanDocument {
     throw new ConfigError('PLAN_UNREADABLE', `cannot read plan file ${path}: ${(cause as Error).message}`, { cause });
   }
   if (doc.format !== PLAN_FORMAT || !Array.isArray(doc.operations)) {
-    throw new ConfigError('PLAN_INVALID', `${path} is not a sluice plan (format ${PLAN_FORMAT}); create one with sluice plan --out`);
+    throw new ConfigError(
+      'PLAN_INVALID',
+      `${path} is not a sluice plan (format ${PLAN_FORMAT}); create one with sluice plan --out`,
+    );
   }
   return doc;
 }

@@ -11,7 +11,15 @@ import { targetKeyField, type Ctx } from './context.js';
 import { loadLookups } from './open.js';
 
 /** Plans into a spill: source → transform → keys → classify, then duplicates and mirror deletes. */
-export async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSummary; spill: Spill; sourceRecords: Map<string, Record<string, unknown>>; lookup: Planner['existing'] }> {
+export async function plan(
+  ctx: Ctx,
+  spill: Spill,
+): Promise<{
+  summary: PlanSummary;
+  spill: Spill;
+  sourceRecords: Map<string, Record<string, unknown>>;
+  lookup: Planner['existing'];
+}> {
   const { pipeline, conns, state, opts } = ctx;
   const spec = pipeline.spec;
   const lookups = await loadLookups(pipeline, conns, ctx.logger);
@@ -21,7 +29,12 @@ export async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSumma
   const inc = spec.source.incremental;
   const stored = inc ? ((await state.cursorGet(spec.name)) ?? inc.initial) : undefined;
   const since = stored !== undefined ? applyLookback(stored, inc?.lookback) : undefined;
-  const resync = opts.resync === false ? [] : (await state.attentionList({ pipeline: spec.name, statuses: ['resync'] })).map((e) => e.payload).filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
+  const resync =
+    opts.resync === false
+      ? []
+      : (await state.attentionList({ pipeline: spec.name, statuses: ['resync'] }))
+          .map((e) => e.payload)
+          .filter((p): p is Record<string, unknown> => !!p && typeof p === 'object');
   const caps = pipeline.target.definition.capabilities;
   const mode = spec.target.mode ?? 'upsert';
   const planner = new Planner({
@@ -37,7 +50,9 @@ export async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSumma
     keyField,
     target,
     capabilities: caps,
-    ...(pipeline.target.definition.check && { check: (r: Record<string, unknown>) => pipeline.target.definition.check!(r) }),
+    ...(pipeline.target.definition.check && {
+      check: (r: Record<string, unknown>) => pipeline.target.definition.check!(r),
+    }),
     mode,
     state,
     spill,
@@ -76,14 +91,26 @@ export async function plan(ctx: Ctx, spill: Spill): Promise<{ summary: PlanSumma
     for (const o of m.ops) planner.addToPlanHash(o);
     if (guard?.blocked) {
       result.counts.attention++;
-      await finalSpill.add({ t: 'att', att: { sourceKey: '(mirror deletes)', stage: 'guard', code: 'MIRROR_GUARD', message: guard.reason ?? 'mirror deletes blocked' } });
+      await finalSpill.add({
+        t: 'att',
+        att: {
+          sourceKey: '(mirror deletes)',
+          stage: 'guard',
+          code: 'MIRROR_GUARD',
+          message: guard.reason ?? 'mirror deletes blocked',
+        },
+      });
     }
   }
   const summary: PlanSummary = {
     counts: result.counts,
     targetStateHash: planner.targetStateHash(),
     planHash: planner.planHash(),
-    cursor: { ...(inc && { field: inc.field }), ...(stored !== undefined && { from: stored }), ...(result.cursorTo !== undefined && { to: result.cursorTo }) },
+    cursor: {
+      ...(inc && { field: inc.field }),
+      ...(stored !== undefined && { from: stored }),
+      ...(result.cursorTo !== undefined && { to: result.cursorTo }),
+    },
     ...(guard && { guard }),
     ...(emptySource && { emptySource }),
     warnings,
@@ -100,4 +127,3 @@ export async function collect(spill: Spill, keep: number): Promise<{ ops: PlanOp
   }
   return { ops, attention };
 }
-

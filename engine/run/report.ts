@@ -33,18 +33,26 @@ export function formatReport(r: RunReport): string {
   lines.push(`${r.command} ${r.pipeline}: ${r.status} in ${(r.durationMs / 1000).toFixed(1)}s (run ${r.runId})`);
   if (r.plan) {
     const c = r.plan.counts;
-    lines.push(`  read ${c.read}  skipped ${c.skipped}  create ${c.create}  update ${c.update}  delete ${c.delete}  noop ${c.noop}  locked ${c.locked}  attention ${c.attention}`);
-    if (r.plan.cursor.field) lines.push(`  cursor ${r.plan.cursor.field}: ${r.plan.cursor.from ?? '(start)'} -> ${r.plan.cursor.to ?? '(unchanged)'}`);
+    lines.push(
+      `  read ${c.read}  skipped ${c.skipped}  create ${c.create}  update ${c.update}  delete ${c.delete}  noop ${c.noop}  locked ${c.locked}  attention ${c.attention}`,
+    );
+    if (r.plan.cursor.field)
+      lines.push(
+        `  cursor ${r.plan.cursor.field}: ${r.plan.cursor.from ?? '(start)'} -> ${r.plan.cursor.to ?? '(unchanged)'}`,
+      );
     for (const w of r.plan.warnings) lines.push(`  warning: ${w}`);
   }
   if (r.apply) {
     const a = r.apply;
-    lines.push(`  written: created ${n(a.created)}  updated ${n(a.updated)}  deleted ${n(a.deleted)}  adopted ${n(a.adopted)}  recovered ${n(a.recovered)}  failed ${n(a.failed)}  retries ${n(a.retries)}`);
+    lines.push(
+      `  written: created ${n(a.created)}  updated ${n(a.updated)}  deleted ${n(a.deleted)}  adopted ${n(a.adopted)}  recovered ${n(a.recovered)}  failed ${n(a.failed)}  retries ${n(a.retries)}`,
+    );
   }
   if (r.confirm) lines.push(`  confirmations sent ${r.confirm.sent}, failed ${r.confirm.failed}`);
   const calls = Object.entries(r.apiCalls).map(([name, s]) => `${name} ${s.apiCalls}`);
   if (calls.length) lines.push(`  api calls: ${calls.join(', ')}`);
-  if (r.planHash) lines.push(`  plan ${r.planHash.slice(0, 16)}  target state ${r.targetStateHash?.slice(0, 16) ?? '-'}`);
+  if (r.planHash)
+    lines.push(`  plan ${r.planHash.slice(0, 16)}  target state ${r.targetStateHash?.slice(0, 16) ?? '-'}`);
   if (r.attention.count > 0) {
     lines.push(`  needs attention: ${r.attention.count} record(s)`);
     for (const a of r.attention.sample) lines.push(`    ${a.sourceKey}  ${a.code}  ${a.message}`);

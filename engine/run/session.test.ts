@@ -59,7 +59,11 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     const third = await session(state, { command: 'run', pipelinePath: p });
     expect(third.report.plan?.counts).toMatchObject({ update: 1, noop: 2 });
     expect(planned.ops).toHaveLength(1);
-    expect(planned.ops[0]).toMatchObject({ op: 'update', key: 'b', changes: [{ path: 'name', before: 'Beta', after: 'Beta 2' }] });
+    expect(planned.ops[0]).toMatchObject({
+      op: 'update',
+      key: 'b',
+      changes: [{ path: 'name', before: 'Beta', after: 'Beta 2' }],
+    });
     expect(dst.target.get('b')?.record.name).toBe('Beta 2');
   });
 
@@ -82,7 +86,11 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     const p = writePipeline(dir, { name: name() });
     const planPath = join(dir, 'plan.json');
     await session(state, { command: 'plan', pipelinePath: p, planOut: planPath });
-    const doc = JSON.parse(readFileSync(planPath, 'utf8')) as { operations: unknown[]; pipeline: { hash: string }; summary: { targetStateHash: string } };
+    const doc = JSON.parse(readFileSync(planPath, 'utf8')) as {
+      operations: unknown[];
+      pipeline: { hash: string };
+      summary: { targetStateHash: string };
+    };
     expect(doc.operations).toHaveLength(3);
     expect(doc.pipeline.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(doc.summary.targetStateHash).toMatch(/^[0-9a-f]{64}$/);
@@ -113,13 +121,22 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
   });
 
   it('parks a record whose transform fails, writes the others, and resolves it once fixed', async () => {
-    const p = writePipeline(dir, { name: name(), transform: '{ "id": id, "name": $uppercase(name), "amount": amount > 2 ? $error("amount too large for " & id) : amount }' });
+    const p = writePipeline(dir, {
+      name: name(),
+      transform:
+        '{ "id": id, "name": $uppercase(name), "amount": amount > 2 ? $error("amount too large for " & id) : amount }',
+    });
     const r = await session(state, { command: 'run', pipelinePath: p });
     expect(r.exitCode).toBe(3);
     expect(r.report.attention.count).toBe(1);
     expect([...dst.target.keys()].sort()).toEqual(['a', 'b']);
     const [entry] = await state.attentionList({ pipeline: r.report.pipeline, statuses: ['open'] });
-    expect(entry).toMatchObject({ sourceKey: 'c', stage: 'transform', message: 'amount too large for c', payload: { id: 'c', name: 'Gamma', amount: 3 } });
+    expect(entry).toMatchObject({
+      sourceKey: 'c',
+      stage: 'transform',
+      message: 'amount too large for c',
+      payload: { id: 'c', name: 'Gamma', amount: 3 },
+    });
     src.source[2] = { id: 'c', name: 'Gamma', amount: 0 };
     const again = await session(state, { command: 'run', pipelinePath: p });
     expect(again.exitCode).toBe(0);
@@ -140,7 +157,10 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
 
   it('mirror deletes only records it created, within the threshold, and never on an empty source', async () => {
     dst.target.set('foreign', { id: 'F1', record: { id: 'foreign', name: 'not ours' }, active: true });
-    const p = writePipeline(dir, { name: name(), target: { mode: 'mirror', deletes: { action: 'deactivate', maxPercent: 50 } } });
+    const p = writePipeline(dir, {
+      name: name(),
+      target: { mode: 'mirror', deletes: { action: 'deactivate', maxPercent: 50 } },
+    });
     await session(state, { command: 'run', pipelinePath: p });
     src.source = src.source.filter((r) => r.id !== 'c');
     const r = await session(state, { command: 'run', pipelinePath: p });
@@ -170,7 +190,10 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
   });
 
   it('mirror refuses every delete over the threshold and when the source read fails', async () => {
-    const p = writePipeline(dir, { name: name(), target: { mode: 'mirror', deletes: { action: 'delete', maxPercent: 40 } } });
+    const p = writePipeline(dir, {
+      name: name(),
+      target: { mode: 'mirror', deletes: { action: 'delete', maxPercent: 40 } },
+    });
     await session(state, { command: 'run', pipelinePath: p });
     src.source = [src.source[0]!];
     const r = await session(state, { command: 'run', pipelinePath: p });
@@ -189,9 +212,16 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
   });
 
   it('withholds mirror deletes when a record failed before its key was known', async () => {
-    const p = writePipeline(dir, { name: name(), transform: '{ "id": id, "amount": amount = 9 ? $error("bad") : amount }', target: { mode: 'mirror', deletes: { action: 'delete', maxPercent: 100 } } });
+    const p = writePipeline(dir, {
+      name: name(),
+      transform: '{ "id": id, "amount": amount = 9 ? $error("bad") : amount }',
+      target: { mode: 'mirror', deletes: { action: 'delete', maxPercent: 100 } },
+    });
     await session(state, { command: 'run', pipelinePath: p });
-    src.source = [{ id: 'a', amount: 1 }, { id: 'b', amount: 9 }];
+    src.source = [
+      { id: 'a', amount: 1 },
+      { id: 'b', amount: 9 },
+    ];
     const r = await session(state, { command: 'run', pipelinePath: p });
     expect(r.report.plan?.counts.delete).toBe(0);
     expect(dst.target.has('b')).toBe(true);
@@ -212,7 +242,11 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
 
   it('retries retryable failures, parks final ones, and keeps the rest', async () => {
     const p = writePipeline(dir, { name: name() });
-    dst.faults.push({ kind: 'throw-retryable', times: 1 }, { kind: 'record-final', keys: ['c'], times: 1 }, { kind: 'record-retryable', keys: ['a'], times: 1 });
+    dst.faults.push(
+      { kind: 'throw-retryable', times: 1 },
+      { kind: 'record-final', keys: ['c'], times: 1 },
+      { kind: 'record-retryable', keys: ['a'], times: 1 },
+    );
     const r = await session(state, { command: 'run', pipelinePath: p });
     expect(r.exitCode).toBe(3);
     expect([...dst.target.keys()].sort()).toEqual(['a', 'b']);
@@ -225,7 +259,11 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
   it('locks differing posted records and parks check failures before sending', async () => {
     dst.target.set('a', { id: 'J1', record: { ref: 'a', total: 5 }, active: true });
     src.source.push({ id: 'n', name: 'neg', amount: -1 });
-    const p = writePipeline(dir, { name: name(), target: { resource: 'postings', mode: 'create', key: 'ref' }, transform: '{ "ref": id, "total": amount }' });
+    const p = writePipeline(dir, {
+      name: name(),
+      target: { resource: 'postings', mode: 'create', key: 'ref' },
+      transform: '{ "ref": id, "total": amount }',
+    });
     const r = await session(state, { command: 'run', pipelinePath: p });
     expect(r.report.plan?.counts).toMatchObject({ create: 3, locked: 1 });
     expect(dst.target.get('a')?.record.total).toBe(5);
@@ -273,7 +311,11 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
 
   it('confirms each source record to a confirm-capable source after apply', async () => {
     src.source.push({ id: 'd', name: 'Delta', amount: 0 });
-    const p = writePipeline(dir, { name: name(), transform: 'amount = 0 ? undefined : { "id": id, "amount": amount = 2 ? $error("no mapping for " & name) : amount }' });
+    const p = writePipeline(dir, {
+      name: name(),
+      transform:
+        'amount = 0 ? undefined : { "id": id, "amount": amount = 2 ? $error("no mapping for " & name) : amount }',
+    });
     await session(state, { command: 'run', pipelinePath: p });
     expect(src.confirmed.sort((x, y) => x.sourceKey.localeCompare(y.sourceKey))).toEqual([
       { sourceKey: 'a', status: 'success', targetId: expect.any(String) as string },

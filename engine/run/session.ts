@@ -18,13 +18,18 @@ import { targetKeyField, type Ctx, type SessionOptions } from './context.js';
 
 export { COMMANDS, type Command, type SessionOptions } from './context.js';
 import { collect, plan } from './plan-phase.js';
-import { planItems, readPlanFile, writePlanFile, type PlanDocument, type PlanHeader, PLAN_FORMAT } from './plan-file.js';
+import {
+  planItems,
+  readPlanFile,
+  writePlanFile,
+  type PlanDocument,
+  type PlanHeader,
+  PLAN_FORMAT,
+} from './plan-file.js';
 import type { RunReport } from './report.js';
 import { checkPlanFresh } from './stale.js';
 
-
 export const EXIT = { ok: 0, failed: 1, invalid: 2, attention: 3, changes: 4 } as const;
-
 
 export interface SessionResult {
   report: RunReport;
@@ -37,18 +42,29 @@ export interface SessionResult {
 
 export class InvalidPipelineError extends ConfigError {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super('PIPELINE_INVALID', `the pipeline is invalid (${diagnostics.filter((d) => d.severity === 'error').length} problem(s)); run sluice validate for details`);
+    super(
+      'PIPELINE_INVALID',
+      `the pipeline is invalid (${diagnostics.filter((d) => d.severity === 'error').length} problem(s)); run sluice validate for details`,
+    );
   }
 }
 
 function load(opts: SessionOptions, path: string): LoadedPipeline {
-  const r = loadPipeline(path, { registry: opts.registry, ...(opts.connectionsPath !== undefined && { connectionsPath: opts.connectionsPath }), ...(opts.cwd !== undefined && { cwd: opts.cwd }), ...(opts.env !== undefined && { env: opts.env }) });
+  const r = loadPipeline(path, {
+    registry: opts.registry,
+    ...(opts.connectionsPath !== undefined && { connectionsPath: opts.connectionsPath }),
+    ...(opts.cwd !== undefined && { cwd: opts.cwd }),
+    ...(opts.env !== undefined && { env: opts.env }),
+  });
   if (!r.pipeline) throw new InvalidPipelineError(r.diagnostics);
   return r.pipeline;
 }
 
 function workFile(ctx: Ctx): string {
-  const base = ctx.state.location.kind === 'sqlite' && ctx.state.location.file && ctx.state.location.file !== ':memory:' ? join(ctx.state.location.file, '..') : resolve(ctx.opts.cwd ?? process.cwd(), '.sluice');
+  const base =
+    ctx.state.location.kind === 'sqlite' && ctx.state.location.file && ctx.state.location.file !== ':memory:'
+      ? join(ctx.state.location.file, '..')
+      : resolve(ctx.opts.cwd ?? process.cwd(), '.sluice');
   return join(base, 'tmp', `${ctx.runId}.plan.jsonl`);
 }
 
@@ -62,11 +78,21 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   }
   const pipelinePath = planDoc ? planDoc.pipeline.path : (opts.pipeline?.path ?? opts.pipelinePath);
   if (!pipelinePath) throw new ConfigError('PIPELINE_MISSING', 'no pipeline file given');
-  const pipeline = opts.pipeline ?? load(planDoc ? { ...opts, connectionsPath: opts.connectionsPath ?? planDoc.connectionsPath } : opts, pipelinePath);
+  const pipeline =
+    opts.pipeline ??
+    load(planDoc ? { ...opts, connectionsPath: opts.connectionsPath ?? planDoc.connectionsPath } : opts, pipelinePath);
   if (planDoc && planDoc.pipeline.hash !== pipeline.hash) {
-    throw new SluiceError('PLAN_STALE', `the pipeline file ${pipelinePath} changed since the plan was made (plan ${planDoc.pipeline.hash.slice(0, 12)}, now ${pipeline.hash.slice(0, 12)}); nothing was written. Run sluice plan again`);
+    throw new SluiceError(
+      'PLAN_STALE',
+      `the pipeline file ${pipelinePath} changed since the plan was made (plan ${planDoc.pipeline.hash.slice(0, 12)}, now ${pipeline.hash.slice(0, 12)}); nothing was written. Run sluice plan again`,
+    );
   }
-  const state = opts.state ?? (await openStateStore({ ...(opts.stateUrl !== undefined && { url: opts.stateUrl }), ...(opts.cwd !== undefined && { cwd: opts.cwd }) }));
+  const state =
+    opts.state ??
+    (await openStateStore({
+      ...(opts.stateUrl !== undefined && { url: opts.stateUrl }),
+      ...(opts.cwd !== undefined && { cwd: opts.cwd }),
+    }));
   const logger = opts.logger.child({ runId, pipeline: pipeline.spec.name });
   const conns = new OpenConnections(pipeline, state, logger, opts.env);
   const ctx: Ctx = { opts, runId, startedAt, pipeline, state, conns, logger };
@@ -84,7 +110,10 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   try {
     if (writes) {
       await state.acquireLease(name, runId, leaseTtl, opts.force === true);
-      renew = setInterval(() => void state.renewLease(name, runId, leaseTtl).catch(() => undefined), Math.max(1000, leaseTtl / 3));
+      renew = setInterval(
+        () => void state.renewLease(name, runId, leaseTtl).catch(() => undefined),
+        Math.max(1000, leaseTtl / 3),
+      );
       renew.unref();
     }
     logger.info({ command: opts.command, state: state.location.display }, `${opts.command} started`);
@@ -92,7 +121,10 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
       summary = planDoc.summary;
       const target = await conns.target(pipeline.target, pipeline.spec.target.options, targetKeyField(pipeline));
       await checkPlanFresh(planDoc.operations, (keys) => target.lookup(keys));
-      shown = { ops: planDoc.operations.slice(0, opts.keepOps ?? 1000), attention: planDoc.attention.slice(0, opts.keepOps ?? 1000) };
+      shown = {
+        ops: planDoc.operations.slice(0, opts.keepOps ?? 1000),
+        attention: planDoc.attention.slice(0, opts.keepOps ?? 1000),
+      };
       applied = await apply(ctx, planItems(planDoc), planDoc.summary.cursor.to, new Map());
     } else {
       spill = new Spill(workFile(ctx));
@@ -138,7 +170,9 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     status = 'attention';
   } else if (!writes && changes) exitCode = EXIT.changes;
   const finishedAt = new Date();
-  const attentionSample = shown.attention.slice(0, 10).map((a) => ({ sourceKey: a.sourceKey, code: a.code, message: a.message }));
+  const attentionSample = shown.attention
+    .slice(0, 10)
+    .map((a) => ({ sourceKey: a.sourceKey, code: a.code, message: a.message }));
   const report: RunReport = {
     runId,
     pipeline: name,
@@ -157,7 +191,14 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
     exitCode,
     stateStore: state.location.display,
   };
-  await state.runFinish(runId, { status: status === 'planned' ? 'succeeded' : status, exitCode, ...(summary && { planHash: summary.planHash }), report }).catch(() => undefined);
+  await state
+    .runFinish(runId, {
+      status: status === 'planned' ? 'succeeded' : status,
+      exitCode,
+      ...(summary && { planHash: summary.planHash }),
+      report,
+    })
+    .catch(() => undefined);
   if (!opts.state) await state.close();
   logger.info({ exitCode, status, durationMs: report.durationMs }, `${opts.command} finished`);
   return { report, exitCode, diagnostics: [], ...shown };

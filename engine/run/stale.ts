@@ -11,8 +11,10 @@ export class StalePlanError extends SluiceError {}
 
 const BATCH = 500;
 
-
-export async function checkPlanFresh(ops: readonly PlanOp[], lookup: (keys: string[]) => Promise<Map<string, TargetRecord>>): Promise<void> {
+export async function checkPlanFresh(
+  ops: readonly PlanOp[],
+  lookup: (keys: string[]) => Promise<Map<string, TargetRecord>>,
+): Promise<void> {
   const relevant = ops.filter((o) => o.op !== 'locked');
   const changed: string[] = [];
   for (let i = 0; i < relevant.length; i += BATCH) {
@@ -20,7 +22,10 @@ export async function checkPlanFresh(ops: readonly PlanOp[], lookup: (keys: stri
     const found = await lookup(chunk.map((o) => o.key));
     for (const op of chunk) {
       const now = targetState(found.get(op.key));
-      if (now !== op.targetHash) changed.push(`${op.key} (${op.targetHash === 'absent' ? 'now exists' : now === 'absent' ? 'now missing' : 'changed'})`);
+      if (now !== op.targetHash)
+        changed.push(
+          `${op.key} (${op.targetHash === 'absent' ? 'now exists' : now === 'absent' ? 'now missing' : 'changed'})`,
+        );
     }
   }
   if (changed.length > 0) {

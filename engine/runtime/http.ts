@@ -87,7 +87,12 @@ export class HttpClient {
     }
     const rawBody = res.body ?? '';
     this.options.logger.debug({ op, status: res.statusCode, ms: Date.now() - started }, 'http request');
-    return { status: res.statusCode, headers: res.headers, body: parseBody(rawBody, res.headers['content-type']) as T, rawBody };
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: parseBody(rawBody, res.headers['content-type']) as T,
+      rawBody,
+    };
   }
 }
 

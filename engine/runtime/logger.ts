@@ -21,10 +21,31 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Field names whose values never reach a log line, wherever they are nested. */
 export const REDACT_PATHS = [
-  'password', '*.password', 'secret', '*.secret', 'client_secret', '*.client_secret',
-  'clientSecret', '*.clientSecret', 'refresh_token', '*.refresh_token', 'refreshToken', '*.refreshToken',
-  'access_token', '*.access_token', 'accessToken', '*.accessToken', 'authorization', '*.authorization',
-  'headers.authorization', 'headers.cookie', '*.headers.cookie', 'cookie', '*.cookie', 'token', '*.token',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'client_secret',
+  '*.client_secret',
+  'clientSecret',
+  '*.clientSecret',
+  'refresh_token',
+  '*.refresh_token',
+  'refreshToken',
+  '*.refreshToken',
+  'access_token',
+  '*.access_token',
+  'accessToken',
+  '*.accessToken',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'headers.cookie',
+  '*.headers.cookie',
+  'cookie',
+  '*.cookie',
+  'token',
+  '*.token',
 ];
 
 export interface LoggerOptions {

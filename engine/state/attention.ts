@@ -8,7 +8,17 @@ import type { Knex } from 'knex';
 const TABLE = 'sluice_attention';
 const CHUNK = 400;
 
-export const ATTENTION_STAGES = ['transform', 'key', 'duplicate', 'plan', 'locked', 'check', 'apply', 'confirm', 'guard'] as const;
+export const ATTENTION_STAGES = [
+  'transform',
+  'key',
+  'duplicate',
+  'plan',
+  'locked',
+  'check',
+  'apply',
+  'confirm',
+  'guard',
+] as const;
 export type AttentionStage = (typeof ATTENTION_STAGES)[number];
 export const ATTENTION_STATUSES = ['open', 'resync', 'resolved'] as const;
 export type AttentionStatus = (typeof ATTENTION_STATUSES)[number];
@@ -67,19 +77,40 @@ function fromRow(r: Row): AttentionEntry {
   };
 }
 
-export async function attentionWrite(trx: Knex, pipeline: string, runId: string, entries: readonly AttentionWrite[], now: string): Promise<void> {
+export async function attentionWrite(
+  trx: Knex,
+  pipeline: string,
+  runId: string,
+  entries: readonly AttentionWrite[],
+  now: string,
+): Promise<void> {
   for (const e of entries) {
     const payload = e.payload === undefined ? null : JSON.stringify(e.payload);
-    const fields = { dedupe_key: e.dedupeKey ?? null, stage: e.stage, code: e.code, message: e.message.slice(0, 4000), payload, status: 'open', run_id: runId, last_seen: now };
+    const fields = {
+      dedupe_key: e.dedupeKey ?? null,
+      stage: e.stage,
+      code: e.code,
+      message: e.message.slice(0, 4000),
+      payload,
+      status: 'open',
+      run_id: runId,
+      last_seen: now,
+    };
     const n = await trx(TABLE)
       .where({ pipeline, source_key: e.sourceKey })
       .update({ ...fields, occurrences: trx.raw('occurrences + 1') });
-    if (n === 0) await trx(TABLE).insert({ pipeline, source_key: e.sourceKey, first_seen: now, occurrences: 1, ...fields });
+    if (n === 0)
+      await trx(TABLE).insert({ pipeline, source_key: e.sourceKey, first_seen: now, occurrences: 1, ...fields });
   }
 }
 
 /** Close entries whose records have now synced. */
-export async function attentionResolve(trx: Knex, pipeline: string, sourceKeys: readonly string[], now: string): Promise<number> {
+export async function attentionResolve(
+  trx: Knex,
+  pipeline: string,
+  sourceKeys: readonly string[],
+  now: string,
+): Promise<number> {
   let n = 0;
   for (let i = 0; i < sourceKeys.length; i += CHUNK) {
     n += await trx(TABLE)
@@ -107,7 +138,11 @@ export async function attentionList(knex: Knex, q: AttentionQuery = {}): Promise
   return rows.map(fromRow);
 }
 
-export async function attentionMarkResync(knex: Knex, pipeline: string, sourceKeys?: readonly string[]): Promise<number> {
+export async function attentionMarkResync(
+  knex: Knex,
+  pipeline: string,
+  sourceKeys?: readonly string[],
+): Promise<number> {
   let q = knex(TABLE).where({ pipeline, status: 'open' });
   if (sourceKeys) q = q.whereIn('source_key', sourceKeys);
   return q.update({ status: 'resync' });

@@ -12,7 +12,11 @@ export function keyFromSecret(secret: string): Buffer {
   if (/^[0-9a-fA-F]{64}$/.test(s)) return Buffer.from(s, 'hex');
   const b64 = Buffer.from(s, 'base64');
   if (b64.length === 32 && /^[A-Za-z0-9+/=_-]+$/.test(s)) return b64;
-  if (s.length < 12) throw new ConfigError('SECRET_KEY_WEAK', 'SLUICE_SECRET_KEY is too short: use 32 random bytes (64 hex chars) or a passphrase of 12+ characters');
+  if (s.length < 12)
+    throw new ConfigError(
+      'SECRET_KEY_WEAK',
+      'SLUICE_SECRET_KEY is too short: use 32 random bytes (64 hex chars) or a passphrase of 12+ characters',
+    );
   return scryptSync(s, 'sluice-state-store', 32);
 }
 

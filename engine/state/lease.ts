@@ -18,7 +18,10 @@ export interface LeaseHolder {
 }
 
 export class LeaseHeldError extends SluiceError {
-  constructor(pipeline: string, readonly held: LeaseHolder) {
+  constructor(
+    pipeline: string,
+    readonly held: LeaseHolder,
+  ) {
     super(
       'LEASE_HELD',
       `pipeline "${pipeline}" is being run by ${held.holder} (host ${held.host ?? '?'}, pid ${held.pid ?? '?'}, since ${held.acquiredAt}, lease until ${held.expiresAt}); ` +
@@ -38,7 +41,14 @@ function processAlive(pid: number): boolean {
   }
 }
 
-export async function acquireLease(knex: Knex, pipeline: string, holder: string, ttlMs: number, force: boolean, now = new Date()): Promise<void> {
+export async function acquireLease(
+  knex: Knex,
+  pipeline: string,
+  holder: string,
+  ttlMs: number,
+  force: boolean,
+  now = new Date(),
+): Promise<void> {
   const row = {
     pipeline,
     holder,
@@ -49,12 +59,19 @@ export async function acquireLease(knex: Knex, pipeline: string, holder: string,
   };
   await knex.transaction(async (trx) => {
     const cur = (await trx(TABLE).where({ pipeline }).forUpdate().first()) as
-      | { holder: string; host: string | null; pid: number | null; acquired_at: string; expires_at: string }
-      | undefined;
+      { holder: string; host: string | null; pid: number | null; acquired_at: string; expires_at: string } | undefined;
     if (cur) {
-      const held: LeaseHolder = { holder: cur.holder, host: cur.host, pid: cur.pid, acquiredAt: cur.acquired_at, expiresAt: cur.expires_at };
+      const held: LeaseHolder = {
+        holder: cur.holder,
+        host: cur.host,
+        pid: cur.pid,
+        acquiredAt: cur.acquired_at,
+        expiresAt: cur.expires_at,
+      };
       // A holder on this host whose process is gone cannot be running: its lease is as good as expired.
-      const live = cur.expires_at > row.acquired_at && !(cur.host === row.host && cur.pid !== null && !processAlive(Number(cur.pid)));
+      const live =
+        cur.expires_at > row.acquired_at &&
+        !(cur.host === row.host && cur.pid !== null && !processAlive(Number(cur.pid)));
       if (live && !force) throw new LeaseHeldError(pipeline, held);
       await trx('sluice_audit').insert({
         at: row.acquired_at,

@@ -62,10 +62,25 @@ function fromRow(r: Row): LedgerEntry {
   };
 }
 
-const COLUMNS = ['pipeline', 'dedupe_key', 'target_id', 'payload_hash', 'status', 'op', 'origin', 'run_id', 'created_at', 'updated_at'] as const;
+const COLUMNS = [
+  'pipeline',
+  'dedupe_key',
+  'target_id',
+  'payload_hash',
+  'status',
+  'op',
+  'origin',
+  'run_id',
+  'created_at',
+  'updated_at',
+] as const;
 const MERGED = ['target_id', 'payload_hash', 'status', 'op', 'run_id', 'updated_at'] as const;
 
-export async function ledgerGet(knex: Knex, pipeline: string, keys: readonly string[]): Promise<Map<string, LedgerEntry>> {
+export async function ledgerGet(
+  knex: Knex,
+  pipeline: string,
+  keys: readonly string[],
+): Promise<Map<string, LedgerEntry>> {
   const out = new Map<string, LedgerEntry>();
   if (isSqlite(knex)) {
     await withSqlite(knex, (prepare) => {
@@ -78,14 +93,20 @@ export async function ledgerGet(knex: Knex, pipeline: string, keys: readonly str
     return out;
   }
   for (let i = 0; i < keys.length; i += CHUNK) {
-    const rows = (await knex(TABLE).where({ pipeline }).whereIn('dedupe_key', keys.slice(i, i + CHUNK))) as Row[];
+    const rows = (await knex(TABLE)
+      .where({ pipeline })
+      .whereIn('dedupe_key', keys.slice(i, i + CHUNK))) as Row[];
     for (const r of rows) out.set(r.dedupe_key, fromRow(r));
   }
   return out;
 }
 
 /** Entries in key order, paged (mirror mode walks every record this pipeline created). */
-export async function* ledgerScan(knex: Knex, pipeline: string, filter: { origin?: LedgerOrigin; statuses?: LedgerStatus[] } = {}): AsyncIterable<LedgerEntry[]> {
+export async function* ledgerScan(
+  knex: Knex,
+  pipeline: string,
+  filter: { origin?: LedgerOrigin; statuses?: LedgerStatus[] } = {},
+): AsyncIterable<LedgerEntry[]> {
   let after = '';
   for (;;) {
     let q = knex(TABLE).where({ pipeline }).andWhere('dedupe_key', '>', after);
@@ -98,7 +119,13 @@ export async function* ledgerScan(knex: Knex, pipeline: string, filter: { origin
   }
 }
 
-export async function ledgerWrite(trx: Knex, pipeline: string, runId: string, writes: readonly LedgerWrite[], now: string): Promise<void> {
+export async function ledgerWrite(
+  trx: Knex,
+  pipeline: string,
+  runId: string,
+  writes: readonly LedgerWrite[],
+  now: string,
+): Promise<void> {
   if (isSqlite(trx)) {
     await withSqlite(trx, (prepare) => {
       // One prepared single-row statement, run per row inside the caller's transaction: cheaper on
@@ -107,7 +134,8 @@ export async function ledgerWrite(trx: Knex, pipeline: string, runId: string, wr
         `INSERT INTO ${TABLE} (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')}) ` +
           `ON CONFLICT (pipeline, dedupe_key) DO UPDATE SET ${MERGED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
       );
-      for (const w of writes) stmt.run(pipeline, w.key, w.targetId, w.payloadHash, w.status, w.op, w.origin, runId, now, now);
+      for (const w of writes)
+        stmt.run(pipeline, w.key, w.targetId, w.payloadHash, w.status, w.op, w.origin, runId, now, now);
     });
     return;
   }
@@ -132,6 +160,9 @@ export async function ledgerWrite(trx: Knex, pipeline: string, runId: string, wr
 }
 
 export async function ledgerCount(knex: Knex, pipeline: string): Promise<Record<string, number>> {
-  const rows = (await knex(TABLE).where({ pipeline }).select('status').count({ n: '*' }).groupBy('status')) as { status: string; n: number | string }[];
+  const rows = (await knex(TABLE).where({ pipeline }).select('status').count({ n: '*' }).groupBy('status')) as {
+    status: string;
+    n: number | string;
+  }[];
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }

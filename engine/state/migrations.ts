@@ -108,7 +108,15 @@ export const MIGRATIONS: Migration[] = [
       });
     },
     async down(knex) {
-      for (const t of ['sluice_audit', 'sluice_leases', 'sluice_credentials', 'sluice_attention', 'sluice_cursors', 'sluice_ledger', 'sluice_runs']) {
+      for (const t of [
+        'sluice_audit',
+        'sluice_leases',
+        'sluice_credentials',
+        'sluice_attention',
+        'sluice_cursors',
+        'sluice_ledger',
+        'sluice_runs',
+      ]) {
         await knex.schema.dropTableIfExists(t);
       }
     },

@@ -19,7 +19,10 @@ export interface RunRow {
   report: unknown;
 }
 
-export async function runStart(knex: Knex, run: { id: string; pipeline: string; command: string; startedAt: string }): Promise<void> {
+export async function runStart(
+  knex: Knex,
+  run: { id: string; pipeline: string; command: string; startedAt: string },
+): Promise<void> {
   await knex(TABLE).insert({
     id: run.id,
     pipeline: run.pipeline,

@@ -20,7 +20,10 @@ export function isSqlite(knex: Knex): boolean {
 }
 
 export async function withSqlite<T>(knex: Knex, fn: (prepare: (sql: string) => Statement) => T): Promise<T> {
-  const client = knex.client as { acquireConnection(): Promise<Database>; releaseConnection(c: Database): Promise<void> };
+  const client = knex.client as {
+    acquireConnection(): Promise<Database>;
+    releaseConnection(c: Database): Promise<void>;
+  };
   const db = await client.acquireConnection();
   try {
     let stmts = cache.get(db);

@@ -51,7 +51,9 @@ describe.each(backends)('state store on $name', (backend) => {
         { key: 'K1', targetId: '10', payloadHash: 'h1', status: 'written', op: 'create', origin: 'created' },
         { key: 'k1', targetId: '11', payloadHash: 'h2', status: 'written', op: 'create', origin: 'adopted' },
       ],
-      attention: [{ sourceKey: 'S9', stage: 'transform', code: 'TRANSFORM_FAILED', message: 'boom', payload: { id: 'S9' } }],
+      attention: [
+        { sourceKey: 'S9', stage: 'transform', code: 'TRANSFORM_FAILED', message: 'boom', payload: { id: 'S9' } },
+      ],
       cursor: '2024-01-02T00:00:00',
     });
     const got = await store.ledgerGet('p1', ['K1', 'k1', 'missing']);
@@ -153,7 +155,14 @@ describe.each(backends)('state store on $name', (backend) => {
   });
 
   it('takes over the lease of a dead process on this host without --force', async () => {
-    await store.knex('sluice_leases').insert({ pipeline: 'dead', holder: 'dead-run', host: (await import('node:os')).hostname(), pid: 2 ** 22 + 7, acquired_at: new Date().toISOString(), expires_at: new Date(Date.now() + 60_000).toISOString() });
+    await store.knex('sluice_leases').insert({
+      pipeline: 'dead',
+      holder: 'dead-run',
+      host: (await import('node:os')).hostname(),
+      pid: 2 ** 22 + 7,
+      acquired_at: new Date().toISOString(),
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
     await store.acquireLease('dead', 'new-run', 60_000);
     expect((await store.auditList('dead')).map((a) => a.action)).toEqual(['lease-expired-taken']);
   });
@@ -166,9 +175,20 @@ describe.each(backends)('state store on $name', (backend) => {
 
   it('records runs with their reports', async () => {
     await store.runStart({ id: 'run-x', pipeline: 'runs', command: 'run', startedAt: new Date().toISOString() });
-    await store.runFinish('run-x', { status: 'succeeded', exitCode: 0, planHash: 'abc', report: { counts: { create: 1 } } });
+    await store.runFinish('run-x', {
+      status: 'succeeded',
+      exitCode: 0,
+      planHash: 'abc',
+      report: { counts: { create: 1 } },
+    });
     const [run] = await store.runList('runs');
-    expect(run).toMatchObject({ id: 'run-x', status: 'succeeded', exitCode: 0, planHash: 'abc', report: { counts: { create: 1 } } });
+    expect(run).toMatchObject({
+      id: 'run-x',
+      status: 'succeeded',
+      exitCode: 0,
+      planHash: 'abc',
+      report: { counts: { create: 1 } },
+    });
   });
 });
 

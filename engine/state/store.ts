@@ -9,10 +9,25 @@ import { dirname, join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { CredentialVault } from '../connector/types.js';
 import { ConfigError } from '../errors.js';
-import { attentionList, attentionMarkResync, attentionResolve, attentionWrite, type AttentionQuery, type AttentionWrite } from './attention.js';
+import {
+  attentionList,
+  attentionMarkResync,
+  attentionResolve,
+  attentionWrite,
+  type AttentionQuery,
+  type AttentionWrite,
+} from './attention.js';
 import { keyFromSecret } from './crypto.js';
 import { acquireLease, releaseLease, renewLease } from './lease.js';
-import { ledgerCount, ledgerGet, ledgerScan, ledgerWrite, type LedgerOrigin, type LedgerStatus, type LedgerWrite } from './ledger.js';
+import {
+  ledgerCount,
+  ledgerGet,
+  ledgerScan,
+  ledgerWrite,
+  type LedgerOrigin,
+  type LedgerStatus,
+  type LedgerWrite,
+} from './ledger.js';
 import { migrationSource } from './migrations.js';
 import { runFinish, runList, runStart, type RunStatus } from './runs.js';
 import { parseStateUrl, type StateLocation } from './url.js';
@@ -52,7 +67,11 @@ export class StateStore {
       await knex.migrate.latest({ migrationSource, tableName: 'sluice_migrations' });
     } catch (cause) {
       await knex.destroy();
-      throw new ConfigError('STATE_STORE_UNAVAILABLE', `cannot open the state store ${location.display}: ${(cause as Error).message}`, { cause, retryable: true });
+      throw new ConfigError(
+        'STATE_STORE_UNAVAILABLE',
+        `cannot open the state store ${location.display}: ${(cause as Error).message}`,
+        { cause, retryable: true },
+      );
     }
     return new StateStore(knex, location, options.secretKey ?? process.env.SLUICE_SECRET_KEY);
   }
@@ -67,7 +86,10 @@ export class StateStore {
       if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
       this.cachedKey = keyFromSecret(readFileSync(keyFile, 'utf8'));
     } else {
-      throw new ConfigError('SECRET_KEY_MISSING', 'SLUICE_SECRET_KEY is not set: a shared state store needs it to encrypt rotated credentials (32 random bytes as 64 hex chars)');
+      throw new ConfigError(
+        'SECRET_KEY_MISSING',
+        'SLUICE_SECRET_KEY is not set: a shared state store needs it to encrypt rotated credentials (32 random bytes as 64 hex chars)',
+      );
     }
     return this.cachedKey;
   }
@@ -139,7 +161,11 @@ export class StateStore {
     return releaseLease(this.knex, pipeline, holder);
   }
   async auditList(pipeline: string): Promise<{ at: string; action: string; detail: string }[]> {
-    return (await this.knex('sluice_audit').where({ pipeline }).orderBy('id')) as { at: string; action: string; detail: string }[];
+    return (await this.knex('sluice_audit').where({ pipeline }).orderBy('id')) as {
+      at: string;
+      action: string;
+      detail: string;
+    }[];
   }
 
   async close(): Promise<void> {

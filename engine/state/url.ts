@@ -56,7 +56,11 @@ export function parseStateUrl(url: string | undefined, cwd = process.cwd()): Sta
       throw new ConfigError('STATE_URL_INVALID', 'SLUICE_STATE_URL is not a valid mysql:// URL', { cause });
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    if (database === '') throw new ConfigError('STATE_URL_INVALID', 'SLUICE_STATE_URL names no database (mysql://user:pass@host:3306/<database>)');
+    if (database === '')
+      throw new ConfigError(
+        'STATE_URL_INVALID',
+        'SLUICE_STATE_URL names no database (mysql://user:pass@host:3306/<database>)',
+      );
     const masked = new URL(parsed.toString());
     if (masked.password) masked.password = '***';
     return {
@@ -77,5 +81,8 @@ export function parseStateUrl(url: string | undefined, cwd = process.cwd()): Sta
       },
     };
   }
-  throw new ConfigError('STATE_URL_INVALID', `unsupported state URL "${raw.replace(/:[^:@/]*@/, ':***@')}": use sqlite:<path> or mysql://user:pass@host:port/db`);
+  throw new ConfigError(
+    'STATE_URL_INVALID',
+    `unsupported state URL "${raw.replace(/:[^:@/]*@/, ':***@')}": use sqlite:<path> or mysql://user:pass@host:port/db`,
+  );
 }

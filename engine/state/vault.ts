@@ -7,7 +7,11 @@ const TABLE = 'sluice_credentials';
 
 function isDuplicateKey(err: unknown): boolean {
   const e = err as { code?: string; errno?: number };
-  return e.code === 'ER_DUP_ENTRY' || e.errno === 1062 || (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT'));
+  return (
+    e.code === 'ER_DUP_ENTRY' ||
+    e.errno === 1062 ||
+    (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT'))
+  );
 }
 
 export class KnexVault implements CredentialVault {
@@ -23,8 +27,7 @@ export class KnexVault implements CredentialVault {
 
   async get<T>(name: string): Promise<{ value: T; version: number } | undefined> {
     const row = (await this.knex(TABLE).where({ scope: this.scope, name }).first()) as
-      | { ciphertext: string; version: number }
-      | undefined;
+      { ciphertext: string; version: number } | undefined;
     if (!row) return undefined;
     return { value: JSON.parse(unseal(this.key(), row.ciphertext, this.aad(name))) as T, version: Number(row.version) };
   }
@@ -48,8 +51,12 @@ export class KnexVault implements CredentialVault {
       return n === 1;
     }
     return this.knex.transaction(async (trx) => {
-      const row = (await trx(TABLE).where({ scope: this.scope, name }).forUpdate().first()) as { version: number } | undefined;
-      if (row) await trx(TABLE).where({ scope: this.scope, name }).update({ ciphertext, version: Number(row.version) + 1, updated_at });
+      const row = (await trx(TABLE).where({ scope: this.scope, name }).forUpdate().first()) as
+        { version: number } | undefined;
+      if (row)
+        await trx(TABLE)
+          .where({ scope: this.scope, name })
+          .update({ ciphertext, version: Number(row.version) + 1, updated_at });
       else await trx(TABLE).insert({ scope: this.scope, name, ciphertext, version: 1, updated_at });
       return true;
     });

@@ -9,10 +9,13 @@ const show = (v: unknown): string => (v === undefined ? '(missing)' : JSON.strin
 /** Records must match exactly: every expected field equal, and no extra fields in the actual record. */
 export function compareRecords(expected: DataRecord[], actual: DataRecord[]): string[] {
   const out: string[] = [];
-  if (expected.length !== actual.length) out.push(`records: expected ${expected.length} transformed record(s), got ${actual.length}`);
+  if (expected.length !== actual.length)
+    out.push(`records: expected ${expected.length} transformed record(s), got ${actual.length}`);
   const n = Math.min(expected.length, actual.length);
   for (let i = 0; i < n; i++) {
-    const missing = diffRecords(expected[i]!, actual[i]!).map((c) => `records[${i}].${c.path}: expected ${show(c.after)}, got ${show(c.before)}`);
+    const missing = diffRecords(expected[i]!, actual[i]!).map(
+      (c) => `records[${i}].${c.path}: expected ${show(c.after)}, got ${show(c.before)}`,
+    );
     const extra = diffRecords(actual[i]!, expected[i]!)
       .filter((c) => c.after !== undefined && c.before === undefined)
       .map((c) => `records[${i}].${c.path}: not expected, got ${show(c.after)}`);
@@ -28,13 +31,16 @@ export function compareOperations(expected: ExpectedOperation[], actual: PlanOp[
   const exp = expected.map(fmt);
   const act = actual.map(fmt);
   if (exp.join('\n') !== act.join('\n')) {
-    out.push(`operations differ:\n      expected: ${exp.join(', ') || '(none)'}\n      actual:   ${act.join(', ') || '(none)'}`);
+    out.push(
+      `operations differ:\n      expected: ${exp.join(', ') || '(none)'}\n      actual:   ${act.join(', ') || '(none)'}`,
+    );
   }
   for (const e of expected) {
     if (!e.changes) continue;
     const a = actual.find((o) => o.key === e.key && o.op === e.op);
     const paths = (a?.changes ?? []).map((c) => c.path).sort();
-    if (a && paths.join(',') !== [...e.changes].sort().join(',')) out.push(`${e.op} ${e.key}: expected changes ${e.changes.join(', ')}, got ${paths.join(', ') || '(none)'}`);
+    if (a && paths.join(',') !== [...e.changes].sort().join(','))
+      out.push(`${e.op} ${e.key}: expected changes ${e.changes.join(', ')}, got ${paths.join(', ') || '(none)'}`);
   }
   return out;
 }
@@ -43,10 +49,15 @@ export function compareAttention(expected: ExpectedAttention[], actual: PlanAtte
   const out: string[] = [];
   const remaining = [...actual];
   for (const e of expected) {
-    const i = remaining.findIndex((a) => a.sourceKey === e.sourceKey && (!e.code || a.code === e.code) && (!e.message || a.message.includes(e.message)));
+    const i = remaining.findIndex(
+      (a) =>
+        a.sourceKey === e.sourceKey && (!e.code || a.code === e.code) && (!e.message || a.message.includes(e.message)),
+    );
     if (i < 0) {
       const near = actual.filter((a) => a.sourceKey === e.sourceKey).map((a) => `${a.code}: ${a.message}`);
-      out.push(`attention: expected ${e.sourceKey}${e.code ? ` ${e.code}` : ''}${e.message ? ` "${e.message}"` : ''}; ${near.length ? `got ${near.join(' | ')}` : 'none for that record'}`);
+      out.push(
+        `attention: expected ${e.sourceKey}${e.code ? ` ${e.code}` : ''}${e.message ? ` "${e.message}"` : ''}; ${near.length ? `got ${near.join(' | ')}` : 'none for that record'}`,
+      );
     } else remaining.splice(i, 1);
   }
   for (const a of remaining) out.push(`attention: unexpected ${a.sourceKey} ${a.code}: ${a.message}`);

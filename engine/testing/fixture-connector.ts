@@ -3,7 +3,13 @@
  * definitions (roles, key, capabilities, static checks), with records from the test file instead
  * of a remote system. Nothing here writes anywhere.
  */
-import type { Connection, ConnectorDefinition, DataRecord, ResourceDefinition, TargetRecord } from '../connector/types.js';
+import type {
+  Connection,
+  ConnectorDefinition,
+  DataRecord,
+  ResourceDefinition,
+  TargetRecord,
+} from '../connector/types.js';
 import { ConnectorError } from '../errors.js';
 
 export const META_FIELDS = ['_id', '_locked', '_active', '_createdBySluice'] as const;
@@ -20,7 +26,12 @@ export interface FixtureData {
   keyOf?: (record: DataRecord) => string | Promise<string>;
 }
 
-export function fixtureConnector(name: string, resourceName: string, resource: ResourceDefinition, data: FixtureData): ConnectorDefinition {
+export function fixtureConnector(
+  name: string,
+  resourceName: string,
+  resource: ResourceDefinition,
+  data: FixtureData,
+): ConnectorDefinition {
   return {
     name,
     description: `fixture records for ${resourceName}`,

@@ -33,11 +33,21 @@ export interface CaseResult {
 }
 
 /** Any `${env:X}` resolves during offline tests: nothing connects anywhere. */
-const anyEnv = new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? `test-${k}` : undefined) }) as NodeJS.ProcessEnv;
+const anyEnv = new Proxy(
+  {},
+  { get: (_t, k) => (typeof k === 'string' ? `test-${k}` : undefined) },
+) as NodeJS.ProcessEnv;
 
 function rebind(bound: BoundResource, label: string, records: DataRecord[], keyOf?: KeyFn): BoundResource {
-  const connector = fixtureConnector(`fixture-${label}`, bound.name, bound.definition, { records, ...(keyOf && { keyOf }) });
-  return { ...bound, connector, connection: { ...bound.connection, name: `fixture-${label}`, connector: connector.name, config: {} } };
+  const connector = fixtureConnector(`fixture-${label}`, bound.name, bound.definition, {
+    records,
+    ...(keyOf && { keyOf }),
+  });
+  return {
+    ...bound,
+    connector,
+    connection: { ...bound.connection, name: `fixture-${label}`, connector: connector.name, config: {} },
+  };
 }
 
 async function transformed(pipeline: LoadedPipeline, c: TestCase): Promise<DataRecord[]> {
@@ -80,11 +90,27 @@ async function runCase(base: LoadedPipeline, c: TestCase): Promise<string[]> {
   try {
     const owned = [];
     for (const r of c.target ?? []) {
-      if (r._createdBySluice === true) owned.push({ key: await keyOf(stripMeta(r)), targetId: r._id === undefined ? null : String(r._id), payloadHash: null, status: 'written' as const, op: 'create', origin: 'created' as const });
+      if (r._createdBySluice === true)
+        owned.push({
+          key: await keyOf(stripMeta(r)),
+          targetId: r._id === undefined ? null : String(r._id),
+          payloadHash: null,
+          status: 'written' as const,
+          op: 'create',
+          origin: 'created' as const,
+        });
     }
     if (owned.length) await state.commit(pipeline.spec.name, 'fixture', { ledger: owned });
-    const result = await runSession({ command: 'plan', pipeline, registry: { connectors: new Map(), get: () => undefined, resource: () => undefined, names: () => [] } as Registry, logger: silentLogger(), state, keepOps: 100_000 });
-    if (result.report.error) failures.push(`the plan failed: ${result.report.error.code}: ${result.report.error.message}`);
+    const result = await runSession({
+      command: 'plan',
+      pipeline,
+      registry: { connectors: new Map(), get: () => undefined, resource: () => undefined, names: () => [] } as Registry,
+      logger: silentLogger(),
+      state,
+      keepOps: 100_000,
+    });
+    if (result.report.error)
+      failures.push(`the plan failed: ${result.report.error.code}: ${result.report.error.message}`);
     if (expect.operations) failures.push(...compareOperations(expect.operations, result.ops));
     if (expect.attention) failures.push(...compareAttention(expect.attention, result.attention));
   } finally {
@@ -109,14 +135,20 @@ export function findTestFiles(paths: readonly string[], cwd = process.cwd()): st
   return [...new Set(out)];
 }
 
-export async function runTestFile(path: string, registry: Registry, connectionsPath?: string): Promise<{ results: CaseResult[]; diagnostics: Diagnostic[] }> {
+export async function runTestFile(
+  path: string,
+  registry: Registry,
+  connectionsPath?: string,
+): Promise<{ results: CaseResult[]; diagnostics: Diagnostic[] }> {
   const file = YamlFile.read(path);
   const diagnostics = [...file.diagnostics];
   if (!file.ok) return { results: [], diagnostics };
   const data = file.toJS() as TestFile;
   diagnostics.push(...schemaDiagnostics(compileSchema(schema), data, file, []));
   if (diagnostics.some((d) => d.severity === 'error')) return { results: [], diagnostics };
-  const pipelinePath = data.pipeline ? resolve(dirname(path), data.pipeline) : join(dirname(path), basename(path).replace(/\.test\.ya?ml$/, '.yaml'));
+  const pipelinePath = data.pipeline
+    ? resolve(dirname(path), data.pipeline)
+    : join(dirname(path), basename(path).replace(/\.test\.ya?ml$/, '.yaml'));
   const loaded = loadPipeline(pipelinePath, { registry, env: anyEnv, ...(connectionsPath && { connectionsPath }) });
   if (!loaded.pipeline) return { results: [], diagnostics: [...diagnostics, ...loaded.diagnostics] };
   const results: CaseResult[] = [];

@@ -31,7 +31,13 @@ export function parseJsonata(expr: string): { ast?: AstNode; problem?: JsonataPr
     return { ast: jsonata(expr).ast() as unknown as AstNode };
   } catch (err) {
     const e = err as { code?: string; position?: number; token?: unknown; message?: string };
-    return { problem: { code: 'JSONATA_SYNTAX', message: `JSONata ${e.code ?? 'error'}: ${e.message ?? String(err)}`, offset: startOffset(e.position, e.token) } };
+    return {
+      problem: {
+        code: 'JSONATA_SYNTAX',
+        message: `JSONata ${e.code ?? 'error'}: ${e.message ?? String(err)}`,
+        offset: startOffset(e.position, e.token),
+      },
+    };
   }
 }
 

@@ -27,11 +27,18 @@ function readPath(record: DataRecord, parts: string[]): unknown {
 
 function toKey(value: unknown, spec: string): string {
   if (typeof value === 'string' && value !== '') {
-    if (value.length > MAX_KEY_LENGTH) throw new RecordError('KEY_TOO_LONG', `dedupe key (${spec}) is ${value.length} characters; at most ${MAX_KEY_LENGTH}`);
+    if (value.length > MAX_KEY_LENGTH)
+      throw new RecordError(
+        'KEY_TOO_LONG',
+        `dedupe key (${spec}) is ${value.length} characters; at most ${MAX_KEY_LENGTH}`,
+      );
     return value;
   }
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  throw new RecordError('KEY_MISSING', `dedupe key (${spec}) is ${value === undefined ? 'missing' : JSON.stringify(value)} in the record; it must be a non-empty string or number`);
+  throw new RecordError(
+    'KEY_MISSING',
+    `dedupe key (${spec}) is ${value === undefined ? 'missing' : JSON.stringify(value)} in the record; it must be a non-empty string or number`,
+  );
 }
 
 export function compileKey(spec: string): KeyFn {

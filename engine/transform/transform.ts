@@ -35,14 +35,18 @@ export class Transform {
     } catch (err) {
       const e = err as { code?: string; message?: string };
       // $error("...") raises D3137; its message is the consultant's own reason, shown as is.
-      const message = e.code === 'D3137' ? (e.message ?? 'error') : `JSONata ${e.code ?? 'error'}: ${e.message ?? String(err)}`;
+      const message =
+        e.code === 'D3137' ? (e.message ?? 'error') : `JSONata ${e.code ?? 'error'}: ${e.message ?? String(err)}`;
       throw new RecordError('TRANSFORM_FAILED', message, { cause: err });
     }
     if (out === undefined || out === null) return [];
     const list = Array.isArray(out) ? out : [out];
     for (const item of list) {
       if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-        throw new RecordError('TRANSFORM_SHAPE', `the transform must return an object (or an array of objects, or nothing); it returned ${JSON.stringify(item)?.slice(0, 80)}`);
+        throw new RecordError(
+          'TRANSFORM_SHAPE',
+          `the transform must return an object (or an array of objects, or nothing); it returned ${JSON.stringify(item)?.slice(0, 80)}`,
+        );
       }
     }
     return list as DataRecord[];

@@ -17,9 +17,17 @@ export async function runEngine(dir: string, input: string): Promise<SessionResu
       version: 1,
       name: 'bench',
       source: { connection: 'files', resource: 'records', options: { path: input }, key: 'ReportID', pageSize: 500 },
-      lookups: { accounts: { connection: 'files', resource: 'records', options: { path: 'accounts.json' }, key: 'ExpenseType' } },
+      lookups: {
+        accounts: { connection: 'files', resource: 'records', options: { path: 'accounts.json' }, key: 'ExpenseType' },
+      },
       transform: TRANSFORM,
-      target: { connection: 'files', resource: 'records', options: { path: 'out.jsonl' }, mode: 'create', key: 'Reference' },
+      target: {
+        connection: 'files',
+        resource: 'records',
+        options: { path: 'out.jsonl' },
+        mode: 'create',
+        key: 'Reference',
+      },
     }),
   );
   return runSession({

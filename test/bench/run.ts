@@ -34,13 +34,17 @@ const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
 try {
   const input = join(dir, 'in.jsonl');
   await writeJsonl(input, N);
-  const records = readFileSync(input, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const records = readFileSync(input, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   await bareLoop(records.slice(0, 5000)); // warm up the JIT for both
   const bareMs = await bareLoop(records);
   const engineStart = process.hrtime.bigint();
   const result = await runEngine(dir, input);
   const engineMs = Number(process.hrtime.bigint() - engineStart) / 1e6;
-  if (result.exitCode !== 0 || result.report.apply?.created !== N) throw new Error(`engine run failed: ${JSON.stringify(result.report)}`);
+  if (result.exitCode !== 0 || result.report.apply?.created !== N)
+    throw new Error(`engine run failed: ${JSON.stringify(result.report)}`);
   const bareRate = (N / bareMs) * 1000;
   const engineRate = (N / engineMs) * 1000;
   console.log(`records: ${N}`);
@@ -55,10 +59,21 @@ try {
     // The same node flags as the CLI (the shebang of bin/sluice.js).
     const shebang = readFileSync(new URL('../../../bin/sluice.js', import.meta.url), 'utf8').split('\n')[0]!;
     const flags = shebang.split(/\s+/).filter((a) => a.startsWith('--'));
-    const out = execFileSync(process.execPath, [...flags, new URL('./rss-child.js', import.meta.url).pathname, bigDir, bigInput], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    const r = JSON.parse(out.trim().split('\n').pop()!) as { maxRssMb: number; ms: number; exitCode: number; counts: { read: number } };
+    const out = execFileSync(
+      process.execPath,
+      [...flags, new URL('./rss-child.js', import.meta.url).pathname, bigDir, bigInput],
+      { encoding: 'utf8', maxBuffer: 1 << 20 },
+    );
+    const r = JSON.parse(out.trim().split('\n').pop()!) as {
+      maxRssMb: number;
+      ms: number;
+      exitCode: number;
+      counts: { read: number };
+    };
     if (r.exitCode !== 0 || r.counts.read !== BIG) throw new Error(`1M run failed: ${out}`);
-    console.log(`${BIG} records (node ${flags.join(' ')}): peak RSS ${r.maxRssMb.toFixed(0)} MB (target <= 200 MB), ${((BIG / r.ms) * 1000).toFixed(0)} records/s`);
+    console.log(
+      `${BIG} records (node ${flags.join(' ')}): peak RSS ${r.maxRssMb.toFixed(0)} MB (target <= 200 MB), ${((BIG / r.ms) * 1000).toFixed(0)} records/s`,
+    );
   } finally {
     rmSync(bigDir, { recursive: true, force: true });
   }

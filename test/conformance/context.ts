@@ -3,7 +3,12 @@
  * vault (one per fixture, so rotated tokens survive between the suite's connections), a silent
  * logger, and whatever the fixture overrides.
  */
-import type { Connection, ConnectorContext, ConnectorDefinition, CredentialVault } from '../../engine/connector/types.js';
+import type {
+  Connection,
+  ConnectorContext,
+  ConnectorDefinition,
+  CredentialVault,
+} from '../../engine/connector/types.js';
 import { silentLogger } from '../../engine/runtime/logger.js';
 
 /** A CredentialVault kept in memory, with the same compare-and-swap semantics as the state store's. */
@@ -27,7 +32,10 @@ export function memoryVault(): CredentialVault {
   };
 }
 
-export function conformanceContext(overrides: Partial<ConnectorContext> = {}, vault: CredentialVault = memoryVault()): ConnectorContext {
+export function conformanceContext(
+  overrides: Partial<ConnectorContext> = {},
+  vault: CredentialVault = memoryVault(),
+): ConnectorContext {
   return {
     connectionName: 'conformance',
     baseDir: process.cwd(),

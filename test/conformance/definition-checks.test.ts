@@ -38,7 +38,9 @@ describe('definitionProblems', () => {
 
   it('rejects unknown keywords (typos) but knows x-secret and formats', () => {
     const ajv = conformanceAjv();
-    expect(() => ajv.compile({ type: 'object', properties: { u: { type: 'string', format: 'uri', 'x-secret': true } } })).not.toThrow();
+    expect(() =>
+      ajv.compile({ type: 'object', properties: { u: { type: 'string', format: 'uri', 'x-secret': true } } }),
+    ).not.toThrow();
     expect(() => ajv.compile({ type: 'object', propertys: {} })).toThrow(/unknown keyword/);
   });
 

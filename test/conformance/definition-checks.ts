@@ -5,7 +5,14 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { DELETE_ACTIONS, MODES, ROLES, type ConnectorDefinition, type JsonSchema, type ResourceDefinition } from '../../engine/connector/types.js';
+import {
+  DELETE_ACTIONS,
+  MODES,
+  ROLES,
+  type ConnectorDefinition,
+  type JsonSchema,
+  type ResourceDefinition,
+} from '../../engine/connector/types.js';
 
 // ajv-formats is CommonJS: under NodeNext its default import is the plugin function itself.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -27,7 +34,12 @@ export function conformanceAjv(): Ajv {
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 
-export function compileSchema(ajv: Ajv, schema: JsonSchema, where: string, problems: string[]): ValidateFunction | undefined {
+export function compileSchema(
+  ajv: Ajv,
+  schema: JsonSchema,
+  where: string,
+  problems: string[],
+): ValidateFunction | undefined {
   try {
     return ajv.compile(schema);
   } catch (err) {
@@ -54,16 +66,20 @@ function checkCapabilities(name: string, r: ResourceDefinition, problems: string
   }
   const isTarget = r.roles.includes('target');
   const isSource = r.roles.includes('source');
-  if (c.bulkSize !== undefined && (!Number.isInteger(c.bulkSize) || c.bulkSize < 1)) problems.push(`${where}: bulkSize must be an integer >= 1`);
+  if (c.bulkSize !== undefined && (!Number.isInteger(c.bulkSize) || c.bulkSize < 1))
+    problems.push(`${where}: bulkSize must be an integer >= 1`);
   if (isTarget && c.bulkSize === undefined) problems.push(`${where}: a target must declare bulkSize (>= 1)`);
   if (!subset(c.modes, MODES)) problems.push(`${where}: modes must be a subset of ${MODES.join(', ')}`);
   if (c.modes !== undefined && c.modes.length === 0) problems.push(`${where}: modes, when given, must not be empty`);
-  if (!subset(c.deleteActions, DELETE_ACTIONS)) problems.push(`${where}: deleteActions must be a subset of ${DELETE_ACTIONS.join(', ')}`);
+  if (!subset(c.deleteActions, DELETE_ACTIONS))
+    problems.push(`${where}: deleteActions must be a subset of ${DELETE_ACTIONS.join(', ')}`);
   for (const key of ['bulkSize', 'modes', 'deleteActions', 'immutable', 'list'] as const) {
-    if (c[key] !== undefined && !isTarget) problems.push(`${where}: capability ${key} only makes sense with the target role`);
+    if (c[key] !== undefined && !isTarget)
+      problems.push(`${where}: capability ${key} only makes sense with the target role`);
   }
   for (const key of ['incremental', 'confirm'] as const) {
-    if (c[key] !== undefined && !isSource) problems.push(`${where}: capability ${key} only makes sense with the source role`);
+    if (c[key] !== undefined && !isSource)
+      problems.push(`${where}: capability ${key} only makes sense with the source role`);
   }
   for (const key of ['immutable', 'incremental', 'confirm', 'list'] as const) {
     if (c[key] !== undefined && typeof c[key] !== 'boolean') problems.push(`${where}: ${key} must be a boolean`);
@@ -73,8 +89,10 @@ function checkCapabilities(name: string, r: ResourceDefinition, problems: string
 /** Every problem with the definition's shape, schemas and capabilities; empty when it conforms. */
 export function definitionProblems(def: ConnectorDefinition<never>, ajv: Ajv = conformanceAjv()): string[] {
   const problems: string[] = [];
-  if (typeof def.name !== 'string' || !NAME.test(def.name)) problems.push(`name "${String(def.name)}" must match ${NAME}`);
-  if (typeof def.description !== 'string' || def.description.trim() === '') problems.push('description must be a non-empty string');
+  if (typeof def.name !== 'string' || !NAME.test(def.name))
+    problems.push(`name "${String(def.name)}" must match ${NAME}`);
+  if (typeof def.description !== 'string' || def.description.trim() === '')
+    problems.push('description must be a non-empty string');
   if (typeof def.open !== 'function') problems.push('open must be a function');
   if (typeof def.configSchema !== 'object' || def.configSchema === null) {
     problems.push('configSchema must be a JSON Schema object');
@@ -87,8 +105,14 @@ export function definitionProblems(def: ConnectorDefinition<never>, ajv: Ajv = c
   for (const [name, r] of resources) {
     const where = `resource "${name}"`;
     if (!NAME.test(name)) problems.push(`${where}: name must match ${NAME}`);
-    if (typeof r.description !== 'string' || r.description.trim() === '') problems.push(`${where}: description must be a non-empty string`);
-    if (!Array.isArray(r.roles) || r.roles.length === 0 || !subset(r.roles, ROLES) || new Set(r.roles).size !== r.roles.length) {
+    if (typeof r.description !== 'string' || r.description.trim() === '')
+      problems.push(`${where}: description must be a non-empty string`);
+    if (
+      !Array.isArray(r.roles) ||
+      r.roles.length === 0 ||
+      !subset(r.roles, ROLES) ||
+      new Set(r.roles).size !== r.roles.length
+    ) {
       problems.push(`${where}: roles must be a non-empty list of distinct ${ROLES.join(', ')}`);
       continue;
     }

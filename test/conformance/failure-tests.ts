@@ -6,7 +6,11 @@ import { asList, conformanceIt, type SuiteState } from './state.js';
 import type { ConformanceFixture } from './subject.js';
 
 /** The remote call the failure tests make (see the contract in suite.ts). */
-export async function probe(def: ConnectorDefinition<never>, fx: ConformanceFixture<unknown>, connection: Connection): Promise<void> {
+export async function probe(
+  def: ConnectorDefinition<never>,
+  fx: ConformanceFixture<unknown>,
+  connection: Connection,
+): Promise<void> {
   if (fx.probe) {
     await fx.probe(connection);
     return;
@@ -23,7 +27,9 @@ export async function probe(def: ConnectorDefinition<never>, fx: ConformanceFixt
   const target = asList(fx.target)[0];
   expect(target, 'a failure test needs a source or target fixture, or fixture.probe').toBeDefined();
   const keyField = target!.keyField ?? def.resources[target!.resource]!.key;
-  await connection.target!(target!.resource, target!.options, { keyField, mode: target!.mode ?? 'upsert' }).lookup(['conformance-probe']);
+  await connection.target!(target!.resource, target!.options, { keyField, mode: target!.mode ?? 'upsert' }).lookup([
+    'conformance-probe',
+  ]);
 }
 
 async function caught(fn: () => Promise<unknown>): Promise<unknown> {
@@ -57,8 +63,16 @@ export function registerFailureTests<Config, F extends ConformanceFixture<Config
   }
 
   const injections = [
-    { name: 'a transient failure surfaces as a retryable SluiceError; the connection works again after it', hook: subject.injectRetryableFailure, retryable: true },
-    { name: 'a final failure surfaces as a non-retryable SluiceError', hook: subject.injectFinalFailure, retryable: false },
+    {
+      name: 'a transient failure surfaces as a retryable SluiceError; the connection works again after it',
+      hook: subject.injectRetryableFailure,
+      retryable: true,
+    },
+    {
+      name: 'a final failure surfaces as a non-retryable SluiceError',
+      hook: subject.injectFinalFailure,
+      retryable: false,
+    },
   ];
   for (const { name, hook, retryable } of injections) {
     if (!hook) continue;
@@ -76,7 +90,10 @@ export function registerFailureTests<Config, F extends ConformanceFixture<Config
           if (restore) await restore();
         }
         expect(err, 'the probe fails').toBeInstanceOf(SluiceError);
-        expect((err as SluiceError).retryable, `retryable of ${(err as SluiceError).code}: ${(err as SluiceError).message}`).toBe(retryable);
+        expect(
+          (err as SluiceError).retryable,
+          `retryable of ${(err as SluiceError).code}: ${(err as SluiceError).message}`,
+        ).toBe(retryable);
         if (restore || retryable) await probe(def, fx, connection);
       } finally {
         await connection.close();

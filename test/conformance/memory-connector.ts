@@ -2,7 +2,13 @@
  * A minimal in-memory connector: the reference the conformance suite is tested with, and a worked
  * example of a subject for connector authors. Failures are injected through `faults`.
  */
-import type { Connection, ConnectorDefinition, DataRecord, TargetRecord, WriteOutcome } from '../../engine/connector/types.js';
+import type {
+  Connection,
+  ConnectorDefinition,
+  DataRecord,
+  TargetRecord,
+  WriteOutcome,
+} from '../../engine/connector/types.js';
 import { AuthError, ConnectorError, RecordError } from '../../engine/errors.js';
 
 export interface MemoryConfig {
@@ -52,11 +58,17 @@ export const memoryConnector: ConnectorDefinition<MemoryConfig> = {
       if (fault) throw fault;
       return s;
     };
-    const toTarget = (r: DataRecord): TargetRecord => ({ key: String(r.id), id: `m-${String(r.id)}`, record: { ...r } });
+    const toTarget = (r: DataRecord): TargetRecord => ({
+      key: String(r.id),
+      id: `m-${String(r.id)}`,
+      record: { ...r },
+    });
     const connection: Connection = {
       source: () => ({
         async *read(request) {
-          const rows = [...store().rows.values()].filter((r) => !request.since || String(r[request.cursorField ?? 'id']) >= request.since);
+          const rows = [...store().rows.values()].filter(
+            (r) => !request.since || String(r[request.cursorField ?? 'id']) >= request.since,
+          );
           const size = request.pageSize ?? 100;
           for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
         },
@@ -78,7 +90,11 @@ export const memoryConnector: ConnectorDefinition<MemoryConfig> = {
               return { key: op.key, ok: true, id: op.id };
             }
             if (typeof op.record.amount !== 'number') {
-              return { key: op.key, ok: false, error: new RecordError('MEMORY_BAD_AMOUNT', 'amount must be a number', { recordKey: op.key }) };
+              return {
+                key: op.key,
+                ok: false,
+                error: new RecordError('MEMORY_BAD_AMOUNT', 'amount must be a number', { recordKey: op.key }),
+              };
             }
             rows.set(op.key, { ...op.record });
             return { key: op.key, ok: true, id: `m-${op.key}` };

@@ -11,7 +11,12 @@ runConformanceSuite<MemoryConfig>({
     return {
       config: { store: 'ref', token: 'good' },
       invalidConfigs: [{}, { store: '', token: 'x' }, { store: 'ref' }],
-      source: { resource: 'rows', options: {}, expectedKeys: ['a', 'b', 'c', 'd', 'e'], incremental: { cursorField: 'day', since: '2024-01-04', expectedKeys: ['d', 'e'] } },
+      source: {
+        resource: 'rows',
+        options: {},
+        expectedKeys: ['a', 'b', 'c', 'd', 'e'],
+        incremental: { cursorField: 'day', since: '2024-01-04', expectedKeys: ['d', 'e'] },
+      },
       target: {
         resource: 'rows',
         options: {},

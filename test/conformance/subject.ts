@@ -1,5 +1,12 @@
 /** The conformance subject and fixture types; `suite.ts` documents the contract they carry. */
-import type { Connection, ConnectorContext, ConnectorDefinition, DataRecord, DeleteAction, Mode } from '../../engine/connector/types.js';
+import type {
+  Connection,
+  ConnectorContext,
+  ConnectorDefinition,
+  DataRecord,
+  DeleteAction,
+  Mode,
+} from '../../engine/connector/types.js';
 
 export interface SourceFixture {
   resource: string;
@@ -48,7 +55,10 @@ export interface ConformanceFixture<Config = Record<string, unknown>> {
 /** Called after an injected failure was observed; puts the remote back in order. */
 export type Restore = () => Promise<void>;
 
-export interface ConformanceSubject<Config = Record<string, unknown>, F extends ConformanceFixture<Config> = ConformanceFixture<Config>> {
+export interface ConformanceSubject<
+  Config = Record<string, unknown>,
+  F extends ConformanceFixture<Config> = ConformanceFixture<Config>,
+> {
   /** Label of the top-level describe block. */
   name: string;
   definition: ConnectorDefinition<Config>;

@@ -83,9 +83,10 @@ import type { ConformanceFixture, ConformanceSubject } from './subject.js';
 export type { ConformanceFixture, ConformanceSubject, Restore, SourceFixture, TargetFixture } from './subject.js';
 export { conformanceContext, memoryVault } from './context.js';
 
-export function runConformanceSuite<Config = Record<string, unknown>, F extends ConformanceFixture<Config> = ConformanceFixture<Config>>(
-  subject: ConformanceSubject<Config, F>,
-): void {
+export function runConformanceSuite<
+  Config = Record<string, unknown>,
+  F extends ConformanceFixture<Config> = ConformanceFixture<Config>,
+>(subject: ConformanceSubject<Config, F>): void {
   describe(`connector conformance: ${subject.name}`, () => {
     let fx: F | undefined;
     const vault = memoryVault();

@@ -9,7 +9,14 @@ import { tempDir } from '../helpers/tmp.js';
 function project(n: number, extra: Record<string, unknown> = {}): string {
   const dir = tempDir();
   const lines: string[] = [];
-  for (let i = 0; i < n; i++) lines.push(JSON.stringify({ id: `r${String(i).padStart(6, '0')}`, amount: i, modified: `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}` }));
+  for (let i = 0; i < n; i++)
+    lines.push(
+      JSON.stringify({
+        id: `r${String(i).padStart(6, '0')}`,
+        amount: i,
+        modified: `2024-01-01T00:00:${String(i % 60).padStart(2, '0')}`,
+      }),
+    );
   writeFileSync(join(dir, 'in.jsonl'), lines.join('\n') + '\n');
   writeFileSync(join(dir, 'connections.yaml'), stringify({ connections: { files: { connector: 'file' } } }));
   writeFileSync(
@@ -17,7 +24,12 @@ function project(n: number, extra: Record<string, unknown> = {}): string {
     stringify({
       version: 1,
       name: 'e2e',
-      source: { connection: 'files', resource: 'records', options: { path: 'in.jsonl' }, incremental: { field: 'modified' } },
+      source: {
+        connection: 'files',
+        resource: 'records',
+        options: { path: 'in.jsonl' },
+        incremental: { field: 'modified' },
+      },
       transform: '{ "id": id, "amount": amount, "double": amount * 2 }',
       target: { connection: 'files', resource: 'records', options: { path: 'out.jsonl' }, mode: 'upsert', key: 'id' },
       ...extra,
@@ -51,7 +63,10 @@ describe('sluice CLI', () => {
     const run = await cli(['run', 'p.yaml', '--log-format', 'json'], { cwd: dir });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('created 50');
-    const logLines = run.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { runId?: string; msg: string });
+    const logLines = run.stderr
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { runId?: string; msg: string });
     expect(logLines.length).toBeGreaterThan(0);
     expect(logLines.every((l) => typeof l.runId === 'string')).toBe(true);
     expect(outKeys(dir)).toHaveLength(50);
@@ -116,7 +131,15 @@ describe('sluice CLI', () => {
     const dir = project(1);
     writeFileSync(
       join(dir, 'p.test.yaml'),
-      stringify({ cases: [{ name: 'doubles', source: [{ id: 'x', amount: 2 }], expect: { records: [{ id: 'x', amount: 2, double: 5 }], operations: [{ op: 'create', key: 'x' }] } }] }),
+      stringify({
+        cases: [
+          {
+            name: 'doubles',
+            source: [{ id: 'x', amount: 2 }],
+            expect: { records: [{ id: 'x', amount: 2, double: 5 }], operations: [{ op: 'create', key: 'x' }] },
+          },
+        ],
+      }),
     );
     const r = await cli(['test', '.'], { cwd: dir });
     expect(r.code).toBe(1);

@@ -11,7 +11,12 @@ describe('demo environment', async () => {
     expect(text).not.toContain(env.env.CONCUR_CLIENT_SECRET);
     expect(text).not.toContain(env.env.CONCUR_REQUEST_TOKEN);
     for (const name of Object.keys(env.env)) expect(text).toContain(`\${env:${name}}`);
-    const r = await sluice(env, ['validate', '--format', 'json', env.connectionsPath.replace('connections.yaml', 'none.yaml')]);
+    const r = await sluice(env, [
+      'validate',
+      '--format',
+      'json',
+      env.connectionsPath.replace('connections.yaml', 'none.yaml'),
+    ]);
     // the pipeline does not exist; the connections file itself must not produce problems
     const diags = (JSON.parse(r.stdout) as { diagnostics: { file: string }[] }).diagnostics;
     expect(diags.filter((d) => d.file.endsWith('connections.yaml'))).toEqual([]);

@@ -14,7 +14,9 @@ describe('sluice demo', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(Date.now() - started).toBeLessThan(60_000);
     for (const name of DEMO_PIPELINES) expect(r.stdout).toMatch(new RegExp(`${name}\\s+(succeeded|attention) `));
-    expect(r.stdout).toContain(`${DEMO_PIPELINES.length} of ${DEMO_PIPELINES.length} pipelines ran, the second pass has nothing left to change`);
+    expect(r.stdout).toContain(
+      `${DEMO_PIPELINES.length} of ${DEMO_PIPELINES.length} pipelines ran, the second pass has nothing left to change`,
+    );
     // the parked reports name what is missing
     expect(r.stdout).toContain('expense type GIFTS has no G/L account');
     // the embedded state store is where the demo says, and the process ended (nothing left running)
@@ -24,6 +26,7 @@ describe('sluice demo', () => {
     const again = await cli(['demo', '--dir', join(dir, 'demo')], { cwd: dir });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     const firstPass = again.stdout.split('Second pass')[0]!;
-    for (const name of DEMO_PIPELINES) expect(firstPass).toMatch(new RegExp(`${name}\\s+\\w+\\s+read \\d+, create 0, update 0, delete 0,`));
+    for (const name of DEMO_PIPELINES)
+      expect(firstPass).toMatch(new RegExp(`${name}\\s+\\w+\\s+read \\d+, create 0, update 0, delete 0,`));
   }, 90_000);
 });

@@ -11,7 +11,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): { child: ChildProcess; done: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [SLUICE, ...args], {
     cwd: options.cwd,
     env: { ...process.env, SLUICE_STATE_URL: '', SLUICE_CONNECTIONS: '', ...options.env },
@@ -21,7 +24,9 @@ export function startCli(args: string[], options: { cwd: string; env?: NodeJS.Pr
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<CliResult>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, done };
 }
 

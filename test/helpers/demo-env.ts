@@ -5,7 +5,12 @@
  */
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { PIPELINES_DIR, startDemoEnvironment, type DemoEnvironment, type DemoEnvironmentOptions } from '../../engine/cli/demo/environment.js';
+import {
+  PIPELINES_DIR,
+  startDemoEnvironment,
+  type DemoEnvironment,
+  type DemoEnvironmentOptions,
+} from '../../engine/cli/demo/environment.js';
 import { cli, startCli, type CliResult } from './cli.js';
 import { tempDir } from './tmp.js';
 
@@ -23,7 +28,9 @@ export function pipelinePath(name: string): string {
 }
 
 function args(env: DemoEnvironment, argv: string[]): string[] {
-  return [...argv, '--connections', env.connectionsPath, '--state', env.stateUrl, '--no-progress'].filter((a, i, all) => !(a === '--no-progress' && !['run', 'plan', 'apply'].includes(all[0]!)));
+  return [...argv, '--connections', env.connectionsPath, '--state', env.stateUrl, '--no-progress'].filter(
+    (a, i, all) => !(a === '--no-progress' && !['run', 'plan', 'apply'].includes(all[0]!)),
+  );
 }
 
 /** `sluice <argv...> --connections <env> --state <env>` as a subprocess. */
@@ -37,13 +44,19 @@ export function startSluice(env: DemoEnvironment, argv: string[]): ReturnType<ty
 }
 
 /** `sluice run <pipeline> --json`, parsed. */
-export async function runPipeline(env: DemoEnvironment, name: string, extra: string[] = []): Promise<{ result: CliResult; report: RunReportJson }> {
+export async function runPipeline(
+  env: DemoEnvironment,
+  name: string,
+  extra: string[] = [],
+): Promise<{ result: CliResult; report: RunReportJson }> {
   const result = await sluice(env, ['run', pipelinePath(name), '--json', ...extra]);
   let report: RunReportJson;
   try {
     report = JSON.parse(result.stdout) as RunReportJson;
   } catch {
-    throw new Error(`sluice run ${name} printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `sluice run ${name} printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
   return { result, report };
 }

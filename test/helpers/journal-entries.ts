@@ -36,7 +36,10 @@ export async function until(what: string, cond: () => boolean, timeoutMs = 20_00
 
 /** The shipped expense type → G/L account mapping. */
 export function glMapping(): Map<string, string> {
-  const rows = readFileSync(join(PIPELINES_DIR, 'mappings', 'concur-expense-types-to-gl.csv'), 'utf8').trim().split('\n').slice(1);
+  const rows = readFileSync(join(PIPELINES_DIR, 'mappings', 'concur-expense-types-to-gl.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
   return new Map(rows.map((r) => r.split(',') as [string, string]));
 }
 

@@ -31,14 +31,22 @@ function ensureInstalled(): { server: string; installDb: string } {
   let server = findBinary(['mariadbd', 'mysqld']);
   if (!server) {
     if (process.getuid?.() !== 0) {
-      throw new Error('no MariaDB server binary found and not root: install mariadb-server (apt-get install mariadb-server) and rerun');
+      throw new Error(
+        'no MariaDB server binary found and not root: install mariadb-server (apt-get install mariadb-server) and rerun',
+      );
     }
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     try {
-      execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'mariadb-server'], { stdio: 'inherit', env });
+      execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'mariadb-server'], {
+        stdio: 'inherit',
+        env,
+      });
     } catch {
       execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-      execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'mariadb-server'], { stdio: 'inherit', env });
+      execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'mariadb-server'], {
+        stdio: 'inherit',
+        env,
+      });
     }
     server = findBinary(['mariadbd', 'mysqld']);
     if (!server) throw new Error('mariadb-server installed but no mariadbd binary found');
@@ -81,9 +89,19 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   const datadir = join(dir, 'data');
   const socket = join(dir, 'mysqld.sock');
   const asRoot = process.getuid?.() === 0;
-  execFileSync(installDb, ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=socket', '--skip-test-db', ...(asRoot ? ['--user=root'] : [])], {
-    stdio: 'pipe',
-  });
+  execFileSync(
+    installDb,
+    [
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      '--auth-root-authentication-method=socket',
+      '--skip-test-db',
+      ...(asRoot ? ['--user=root'] : []),
+    ],
+    {
+      stdio: 'pipe',
+    },
+  );
   const port = await freePort();
   let output = '';
   const child = spawn(

@@ -3,7 +3,15 @@
  * fault injection (retryable and final write failures, acknowledgements lost after commit, locked
  * records) and call counters. Registered only by tests, never in connectors/index.ts.
  */
-import type { Connection, ConnectorDefinition, DataRecord, ReadRequest, TargetRecord, WriteOp, WriteOutcome } from '../../engine/connector/types.js';
+import type {
+  Connection,
+  ConnectorDefinition,
+  DataRecord,
+  ReadRequest,
+  TargetRecord,
+  WriteOp,
+  WriteOutcome,
+} from '../../engine/connector/types.js';
 import { ConnectorError } from '../../engine/errors.js';
 
 export interface MemoryTargetRow {
@@ -37,7 +45,9 @@ export class MemoryDataset {
   }
 
   takeFault(kind: MemoryFault['kind'], key?: string): boolean {
-    const f = this.faults.find((x) => x.kind === kind && x.times > 0 && (!x.keys || (key !== undefined && x.keys.includes(key))));
+    const f = this.faults.find(
+      (x) => x.kind === kind && x.times > 0 && (!x.keys || (key !== undefined && x.keys.includes(key))),
+    );
     if (!f) return false;
     f.times--;
     return true;
@@ -64,7 +74,11 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
     type: 'object',
     additionalProperties: false,
     required: ['dataset'],
-    properties: { dataset: { type: 'string' }, password: { type: 'string', 'x-secret': true }, region: { type: 'string', pattern: '^[a-z]{2}$' } },
+    properties: {
+      dataset: { type: 'string' },
+      password: { type: 'string', 'x-secret': true },
+      region: { type: 'string', pattern: '^[a-z]{2}$' },
+    },
   },
   resources: {
     records: {
@@ -72,7 +86,13 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
       roles: ['source', 'lookup', 'target'],
       key: 'id',
       optionsSchema: { type: 'object', additionalProperties: false, properties: { pageSize: { type: 'integer' } } },
-      capabilities: { bulkSize: 3, incremental: true, list: true, deleteActions: ['delete', 'deactivate'], confirm: true },
+      capabilities: {
+        bulkSize: 3,
+        incremental: true,
+        list: true,
+        deleteActions: ['delete', 'deactivate'],
+        confirm: true,
+      },
     },
     postings: {
       description: 'Immutable postings.',
@@ -80,7 +100,8 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
       key: 'ref',
       optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
       capabilities: { bulkSize: 2, immutable: true, modes: ['create'] },
-      lintLiterals: (fields) => (fields.code?.includes('-') ? [{ field: 'code', message: 'codes may not contain a hyphen' }] : []),
+      lintLiterals: (fields) =>
+        fields.code?.includes('-') ? [{ field: 'code', message: 'codes may not contain a hyphen' }] : [],
     },
   },
   open(config): Promise<Connection> {
@@ -99,13 +120,19 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
           ds.calls.read++;
           if (ds.failRead) throw new ConnectorError('READ_FAILED', 'source read failed', { retryable: false });
           let rows = ds.source;
-          if (req.since !== undefined && req.cursorField) rows = rows.filter((r) => compare(r[req.cursorField!], req.since!) >= 0);
+          if (req.since !== undefined && req.cursorField)
+            rows = rows.filter((r) => compare(r[req.cursorField!], req.since!) >= 0);
           const size = Number(options.pageSize ?? req.pageSize ?? 2);
           for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size).map((r) => ({ ...r }));
         },
         confirm(outcomes) {
           ds.calls.confirm++;
-          for (const o of outcomes) ds.confirmed.push({ sourceKey: o.sourceKey, status: o.status, ...(o.targetId && { targetId: o.targetId }) });
+          for (const o of outcomes)
+            ds.confirmed.push({
+              sourceKey: o.sourceKey,
+              status: o.status,
+              ...(o.targetId && { targetId: o.targetId }),
+            });
           return Promise.resolve();
         },
       }),
@@ -129,17 +156,29 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         write(ops: WriteOp[]): Promise<WriteOutcome[]> {
           ds.calls.write++;
           ds.writes.push(ops);
-          if (ds.takeFault('throw-retryable')) return Promise.reject(new ConnectorError('UNAVAILABLE', 'service unavailable', { retryable: true, retryAfterMs: 1 }));
-          if (ds.takeFault('throw-final')) return Promise.reject(new ConnectorError('BAD_REQUEST', 'bad request', { retryable: false }));
+          if (ds.takeFault('throw-retryable'))
+            return Promise.reject(
+              new ConnectorError('UNAVAILABLE', 'service unavailable', { retryable: true, retryAfterMs: 1 }),
+            );
+          if (ds.takeFault('throw-final'))
+            return Promise.reject(new ConnectorError('BAD_REQUEST', 'bad request', { retryable: false }));
           const out: WriteOutcome[] = [];
           let lost = false;
           for (const op of ops) {
             if (ds.takeFault('record-retryable', op.key)) {
-              out.push({ key: op.key, ok: false, error: new ConnectorError('BUSY', 'record busy', { retryable: true, retryAfterMs: 1 }) });
+              out.push({
+                key: op.key,
+                ok: false,
+                error: new ConnectorError('BUSY', 'record busy', { retryable: true, retryAfterMs: 1 }),
+              });
               continue;
             }
             if (ds.takeFault('record-final', op.key)) {
-              out.push({ key: op.key, ok: false, error: new ConnectorError('REJECTED', `record ${op.key} rejected by the target`) });
+              out.push({
+                key: op.key,
+                ok: false,
+                error: new ConnectorError('REJECTED', `record ${op.key} rejected by the target`),
+              });
               continue;
             }
             if (op.op === 'create') {
@@ -163,7 +202,10 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
             if (ds.takeFault('lost-ack', op.key)) lost = true;
           }
           void binding;
-          if (lost) return Promise.reject(new ConnectorError('TIMEOUT', 'response lost after commit', { retryable: true, retryAfterMs: 1 }));
+          if (lost)
+            return Promise.reject(
+              new ConnectorError('TIMEOUT', 'response lost after commit', { retryable: true, retryAfterMs: 1 }),
+            );
           return Promise.resolve(out);
         },
       }),

@@ -4,7 +4,9 @@ import mysql from 'mysql2/promise';
 import { inject } from 'vitest';
 
 /** Creates a fresh database and returns its mysql:// URL plus a drop function. */
-export async function createTestDatabase(prefix = 't'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  prefix = 't',
+): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
   const base = inject('mysqlUrl');
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   const conn = await mysql.createConnection(base);

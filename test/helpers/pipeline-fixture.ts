@@ -23,7 +23,12 @@ export function writePipeline(dir: string, spec: FixtureSpec = {}): string {
   const name = spec.name ?? 'p';
   writeFileSync(
     join(dir, 'connections.yaml'),
-    stringify({ connections: { src: { connector: 'memory', dataset: `${dir}:src` }, dst: { connector: 'memory', dataset: `${dir}:dst` } } }),
+    stringify({
+      connections: {
+        src: { connector: 'memory', dataset: `${dir}:src` },
+        dst: { connector: 'memory', dataset: `${dir}:dst` },
+      },
+    }),
   );
   const doc = {
     version: 1,
@@ -38,7 +43,10 @@ export function writePipeline(dir: string, spec: FixtureSpec = {}): string {
   return path;
 }
 
-export function session(state: StateStore, opts: Partial<SessionOptions> & Pick<SessionOptions, 'command'>): Promise<SessionResult> {
+export function session(
+  state: StateStore,
+  opts: Partial<SessionOptions> & Pick<SessionOptions, 'command'>,
+): Promise<SessionResult> {
   return runSession({
     registry: memoryRegistry,
     logger: silentLogger(),

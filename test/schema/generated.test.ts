@@ -25,14 +25,25 @@ describe('generated schemas and types', () => {
 
   it('the bundles compile and check connector options by resource', () => {
     const validate = compileSchema(buildPipelineBundle(registry));
-    const base = { version: 1, name: 'x', transform: '{}', source: { connection: 'c', resource: 'records', options: { path: 'a.csv' } }, target: { connection: 'c', resource: 'records', key: 'id' } };
+    const base = {
+      version: 1,
+      name: 'x',
+      transform: '{}',
+      source: { connection: 'c', resource: 'records', options: { path: 'a.csv' } },
+      target: { connection: 'c', resource: 'records', key: 'id' },
+    };
     expect(validate(base)).toBe(true);
     expect(validate({ ...base, source: { ...base.source, options: { path: 'a.csv', colour: 'red' } } })).toBe(false);
   });
 
   it('every shipped pipeline points editors at the bundle', () => {
-    const files = readdirSync(new URL('../../pipelines/', import.meta.url)).filter((f) => /\.ya?ml$/.test(f) && !f.includes('.test.') && f !== 'connections.yaml');
+    const files = readdirSync(new URL('../../pipelines/', import.meta.url)).filter(
+      (f) => /\.ya?ml$/.test(f) && !f.includes('.test.') && f !== 'connections.yaml',
+    );
     expect(files.length).toBeGreaterThan(0);
-    for (const f of files) expect(read(`pipelines/${f}`).split('\n')[0], f).toBe('# yaml-language-server: $schema=../schemas/pipeline.bundle.schema.json');
+    for (const f of files)
+      expect(read(`pipelines/${f}`).split('\n')[0], f).toBe(
+        '# yaml-language-server: $schema=../schemas/pipeline.bundle.schema.json',
+      );
   });
 });

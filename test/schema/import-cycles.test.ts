@@ -66,14 +66,32 @@ function cycles(graph: Map<string, string[]>): string[][] {
 
 describe('import cycles', () => {
   it('finds a cycle when there is one (the check itself works)', () => {
-    expect(cycles(new Map([['a', ['b']], ['b', ['a']], ['c', ['a']]]))).toEqual([['b', 'a']]);
-    expect(runtimeImports('/x/a.ts', "import type { T } from './t.js';\nimport { type U } from './u.js';\nimport { v } from './v.js';\nexport { w } from './w.js';")).toEqual(['/x/v.ts', '/x/w.ts']);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['a']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual([['b', 'a']]);
+    expect(
+      runtimeImports(
+        '/x/a.ts',
+        "import type { T } from './t.js';\nimport { type U } from './u.js';\nimport { v } from './v.js';\nexport { w } from './w.js';",
+      ),
+    ).toEqual(['/x/v.ts', '/x/w.ts']);
   });
 
   it('engine/, connectors/ and test/ modules form no runtime import cycle', () => {
     const files = ['engine', 'connectors', 'test'].flatMap((d) => sources(join(root, d)));
     const graph = new Map(files.map((f) => [f, runtimeImports(f, readFileSync(f, 'utf8'))]));
-    const found = cycles(graph).map((scc) => scc.map((f) => relative(root, f)).sort().join(' <-> '));
+    const found = cycles(graph).map((scc) =>
+      scc
+        .map((f) => relative(root, f))
+        .sort()
+        .join(' <-> '),
+    );
     expect(found).toEqual([]);
   });
 });

@@ -26,7 +26,12 @@ const STORE_NAME = 'concur:concur-test:oauth';
 function grants(e: ConcurEmulator, type?: string): { grant: string; status: number; region: string; body: unknown }[] {
   return e
     .find({ path: '/oauth2/v0/token' })
-    .map((r) => ({ grant: String((r.requestBody as Record<string, string>).grant_type), status: r.status, region: r.region, body: r.responseBody }))
+    .map((r) => ({
+      grant: String((r.requestBody as Record<string, string>).grant_type),
+      status: r.status,
+      region: r.region,
+      body: r.responseBody,
+    }))
     .filter((g) => type === undefined || g.grant === type);
 }
 
@@ -140,7 +145,9 @@ describe('concur auth: company token lifecycle', () => {
     const refreshes = grants(e, 'refresh_token');
     expect(refreshes.map((g) => g.status)).toEqual([200, 400, 200]);
     expect((refreshes[1]!.body as { code: number }).code).toBe(108);
-    expect((await shared.get<StoredCredential>(STORE_NAME))?.value.refreshToken).toBe(e.tokens.activeRefreshTokens().at(-1));
+    expect((await shared.get<StoredCredential>(STORE_NAME))?.value.refreshToken).toBe(
+      e.tokens.activeRefreshTokens().at(-1),
+    );
   });
 
   it('fails with AuthError when the stored token is revoked and only a refresh token seed exists', async () => {
@@ -163,7 +170,11 @@ describe('concur auth: company token lifecycle', () => {
     e.revokeRefreshTokens();
     e.expireAllTokens();
     await readAll(await openAgainst(e, { vault }), 'vendors');
-    expect(grants(e).map((g) => `${g.grant}:${g.status}`)).toEqual(['password:200', 'refresh_token:400', 'password:200']);
+    expect(grants(e).map((g) => `${g.grant}:${g.status}`)).toEqual([
+      'password:200',
+      'refresh_token:400',
+      'password:200',
+    ]);
     e.state.company.requestTokens.push('second-token');
     await readAll(await openAgainst(e, { vault, config: { requestToken: 'second-token' } }), 'vendors');
     expect(grants(e).at(-1)?.grant).toBe('password');
@@ -172,7 +183,11 @@ describe('concur auth: company token lifecycle', () => {
   it('rejects bad client credentials with AuthError and never logs a secret', async () => {
     const e = await start();
     const lines: string[] = [];
-    const logger = createLogger({ level: 'debug', format: 'json', destination: new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(chunk.toString()), cb()) }) });
+    const logger = createLogger({
+      level: 'debug',
+      format: 'json',
+      destination: new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(chunk.toString()), cb()) }),
+    });
     const ok = await openAgainst(e, { logger });
     e.faults.add({ path: '/list/v4/lists', kind: 'expire-token' });
     await readAll(ok, 'list-items', { list: 'Projects' });
@@ -183,7 +198,13 @@ describe('concur auth: company token lifecycle', () => {
     expect((err as AuthError).message).not.toContain('wrong-secret-value');
     const text = lines.join('');
     expect(text.length).toBeGreaterThan(100);
-    for (const secret of [e.credentials.clientSecret, e.credentials.requestToken, 'wrong-secret-value', ...e.tokens.issued, ...e.tokens.activeRefreshTokens()]) {
+    for (const secret of [
+      e.credentials.clientSecret,
+      e.credentials.requestToken,
+      'wrong-secret-value',
+      ...e.tokens.issued,
+      ...e.tokens.activeRefreshTokens(),
+    ]) {
       expect(text).not.toContain(secret);
     }
   });

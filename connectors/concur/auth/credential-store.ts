@@ -29,7 +29,17 @@ export interface Versioned<T> {
  */
 export function seedFingerprint(config: ResolvedConfig): string {
   return createHash('sha256')
-    .update(['concur-seed', config.clientId, config.companyUuid ?? '', config.requestToken ?? '', config.refreshToken ?? '', config.authBase, config.seedGeolocation].join('\u0000'))
+    .update(
+      [
+        'concur-seed',
+        config.clientId,
+        config.companyUuid ?? '',
+        config.requestToken ?? '',
+        config.refreshToken ?? '',
+        config.authBase,
+        config.seedGeolocation,
+      ].join('\u0000'),
+    )
     .digest('hex')
     .slice(0, 24);
 }

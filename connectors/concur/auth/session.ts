@@ -88,13 +88,19 @@ export class TokenSession {
         return this.refreshFrom(again);
       }
       if (!config.requestToken) throw err;
-      logger.warn({ store: store.name }, 'concur: the stored refresh token was rejected; exchanging the request token again');
+      logger.warn(
+        { store: store.name },
+        'concur: the stored refresh token was rejected; exchanging the request token again',
+      );
       return this.fromSeed(again ?? stored);
     }
   }
 
   private async refreshFrom(entry: Versioned<StoredCredential>): Promise<TokenSet> {
-    const ts = await this.grant(entry.value.geolocation, { grant_type: 'refresh_token', refresh_token: entry.value.refreshToken });
+    const ts = await this.grant(entry.value.geolocation, {
+      grant_type: 'refresh_token',
+      refresh_token: entry.value.refreshToken,
+    });
     await this.persist(ts, entry.version, entry.value.refreshToken);
     return ts;
   }
@@ -103,9 +109,17 @@ export class TokenSession {
     const { config } = this.deps;
     let ts: TokenSet;
     if (config.requestToken && config.companyUuid) {
-      ts = await this.grant(config.authBase, { grant_type: 'password', credtype: 'authtoken', username: config.companyUuid, password: config.requestToken });
+      ts = await this.grant(config.authBase, {
+        grant_type: 'password',
+        credtype: 'authtoken',
+        username: config.companyUuid,
+        password: config.requestToken,
+      });
     } else if (config.refreshToken) {
-      ts = await this.grant(config.seedGeolocation, { grant_type: 'refresh_token', refresh_token: config.refreshToken });
+      ts = await this.grant(config.seedGeolocation, {
+        grant_type: 'refresh_token',
+        refresh_token: config.refreshToken,
+      });
     } else {
       throw new AuthError('concur: no credential to start from: set companyUuid + requestToken, or refreshToken');
     }
@@ -113,10 +127,17 @@ export class TokenSession {
     return ts;
   }
 
-  private async persist(ts: TokenSet, expectedVersion: number, previousRefreshToken: string | undefined): Promise<void> {
+  private async persist(
+    ts: TokenSet,
+    expectedVersion: number,
+    previousRefreshToken: string | undefined,
+  ): Promise<void> {
     const refreshToken = ts.refreshToken ?? previousRefreshToken;
     if (!refreshToken) {
-      this.deps.logger.warn({ store: this.deps.store.name }, 'concur: the token response carried no refresh token; nothing to store');
+      this.deps.logger.warn(
+        { store: this.deps.store.name },
+        'concur: the token response carried no refresh token; nothing to store',
+      );
       return;
     }
     const value: StoredCredential = {
@@ -127,7 +148,11 @@ export class TokenSession {
       updatedAt: new Date(this.now()).toISOString(),
     };
     const outcome = await this.deps.store.save(value, expectedVersion);
-    if (outcome === 'overwrote') this.deps.logger.warn({ store: this.deps.store.name }, 'concur: another process stored a credential meanwhile; kept the newest one issued to this process');
+    if (outcome === 'overwrote')
+      this.deps.logger.warn(
+        { store: this.deps.store.name },
+        'concur: another process stored a credential meanwhile; kept the newest one issued to this process',
+      );
   }
 
   /** One grant; OAuth error 16 ("user lives elsewhere") is followed once to the geolocation it names. */
@@ -137,7 +162,10 @@ export class TokenSession {
     let usedBase = base;
     if (res.status !== 200 && codeOf(res) === 16 && typeof geolocationOf(res) === 'string') {
       usedBase = originOf(geolocationOf(res)!);
-      this.deps.logger.info({ from: base, to: usedBase }, 'concur: the company lives in another data center; retrying the token request there');
+      this.deps.logger.info(
+        { from: base, to: usedBase },
+        'concur: the company lives in another data center; retrying the token request there',
+      );
       res = await this.post(usedBase, form);
     }
     if (res.status !== 200) throw oauthError(OP, res);

@@ -28,9 +28,11 @@ function num(v: unknown): number | undefined {
 export function parseTokenResponse(body: unknown, fallbackGeolocation: string, now: number): TokenSet {
   const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
   const accessToken = b?.access_token;
-  if (typeof accessToken !== 'string' || accessToken === '') throw unexpected('token', 'the token response has no access_token');
+  if (typeof accessToken !== 'string' || accessToken === '')
+    throw unexpected('token', 'the token response has no access_token');
   const tokenType = b?.token_type;
-  if (tokenType !== undefined && String(tokenType).toLowerCase() !== 'bearer') throw unexpected('token', `unsupported token_type ${String(tokenType)}`);
+  if (tokenType !== undefined && String(tokenType).toLowerCase() !== 'bearer')
+    throw unexpected('token', `unsupported token_type ${String(tokenType)}`);
   const expiresIn = num(b?.expires_in) ?? 3600;
   const refreshEpoch = num(b?.refresh_expires_in);
   let geolocation = fallbackGeolocation;
@@ -47,7 +49,8 @@ export function parseTokenResponse(body: unknown, fallbackGeolocation: string, n
     expiresAt: now + expiresIn * 1000,
     refreshToken: typeof b?.refresh_token === 'string' && b.refresh_token !== '' ? b.refresh_token : undefined,
     // Absolute epoch seconds; a small number would be a relative lifetime, read it as such.
-    refreshExpiresAt: refreshEpoch === undefined ? undefined : refreshEpoch > 1e9 ? refreshEpoch * 1000 : now + refreshEpoch * 1000,
+    refreshExpiresAt:
+      refreshEpoch === undefined ? undefined : refreshEpoch > 1e9 ? refreshEpoch * 1000 : now + refreshEpoch * 1000,
     geolocation,
   };
 }

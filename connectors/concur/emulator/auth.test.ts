@@ -21,7 +21,11 @@ describe('concur emulator: OAuth2', () => {
   });
 
   it('serves expires_in as a number and the geolocation as a token URL when asked', async () => {
-    emu = await startConcurEmulator({ expiresInAs: 'number', geolocationStyle: 'token-url', refreshExpiresInAs: 'absent' });
+    emu = await startConcurEmulator({
+      expiresInAs: 'number',
+      geolocationStyle: 'token-url',
+      refreshExpiresInAs: 'absent',
+    });
     const res = await raw(emu.tokenUrl, { method: 'POST', form: passwordGrant(emu) });
     expect(res.body.expires_in).toBe(3600);
     expect(res.body.geolocation).toBe(`${emu.baseUrl}/oauth2/v0/token`);
@@ -52,7 +56,10 @@ describe('concur emulator: OAuth2', () => {
     const first = await companyToken(emu);
     const c = emu.credentials;
     const refresh = (rt: string) =>
-      raw(emu!.tokenUrl, { method: 'POST', form: { client_id: c.clientId, client_secret: c.clientSecret, grant_type: 'refresh_token', refresh_token: rt } });
+      raw(emu!.tokenUrl, {
+        method: 'POST',
+        form: { client_id: c.clientId, client_secret: c.clientSecret, grant_type: 'refresh_token', refresh_token: rt },
+      });
     const second = await refresh(first.refresh);
     expect(second.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(first.refresh);

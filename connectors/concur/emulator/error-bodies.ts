@@ -63,7 +63,12 @@ function defaultListErrorId(status: number): string {
   return 'request.invalid';
 }
 
-export function errorResponse(family: ApiFamily, status: number, message: string, detail: ErrorDetail = {}): EmuResponse {
+export function errorResponse(
+  family: ApiFamily,
+  status: number,
+  message: string,
+  detail: ErrorDetail = {},
+): EmuResponse {
   return { status, body: errorBody(family, status, message, detail) };
 }
 

@@ -19,7 +19,10 @@ describe('concur emulator: expense reports v3', () => {
     const seen: string[] = [];
     let url: string | null = `${emu.baseUrl}/api/v3.0/expense/reports?user=ALL&approvalStatusCode=A_APPR&limit=10`;
     while (url) {
-      const res: { body: { Items: { ID: string; ApprovalStatusCode: string }[]; NextPage: string | null } } = await raw(url, { token });
+      const res: { body: { Items: { ID: string; ApprovalStatusCode: string }[]; NextPage: string | null } } = await raw(
+        url,
+        { token },
+      );
       for (const r of res.body.Items) {
         expect(r.ApprovalStatusCode).toBe('A_APPR');
         seen.push(r.ID);
@@ -27,7 +30,12 @@ describe('concur emulator: expense reports v3', () => {
       url = res.body.NextPage;
     }
     expect(seen).toHaveLength(28);
-    const recent = await api(emu, token, 'GET', '/api/v3.0/expense/reports?user=ALL&modifiedDateAfter=2025-03-01T00:00:00');
+    const recent = await api(
+      emu,
+      token,
+      'GET',
+      '/api/v3.0/expense/reports?user=ALL&modifiedDateAfter=2025-03-01T00:00:00',
+    );
     expect(recent.body.Items.length).toBeGreaterThan(0);
     expect(recent.body.Items.every((r: { LastModifiedDate: string }) => r.LastModifiedDate >= '2025-03-01')).toBe(true);
     expect((await api(emu, token, 'GET', '/api/v3.0/expense/reports')).body.Items).toEqual([]);
@@ -37,7 +45,12 @@ describe('concur emulator: expense reports v3', () => {
     const report = [...emu.state.reports.values()][2]!;
     const entries = await api(emu, token, 'GET', `/api/v3.0/expense/entries?reportID=${String(report.ID)}`);
     expect(entries.body.Items.length).toBeGreaterThan(1);
-    const allocations = await api(emu, token, 'GET', `/api/v3.0/expense/allocations?reportID=${String(report.ID)}&limit=100`);
+    const allocations = await api(
+      emu,
+      token,
+      'GET',
+      `/api/v3.0/expense/allocations?reportID=${String(report.ID)}&limit=100`,
+    );
     expect(allocations.body.Items.length).toBeGreaterThanOrEqual(entries.body.Items.length);
   });
 });
@@ -56,13 +69,23 @@ describe('concur emulator: invoice v3', () => {
   it('creates, updates and deletes vendors with a per-record StatusList', async () => {
     const created = await api(emu, token, 'POST', '/api/v3.1/invoice/vendors', {
       Vendor: [
-        { VendorCode: 'V2013', AddressCode: 'MAIN', VendorName: 'Meridian Travel', CountryCode: 'US', CurrencyCode: 'USD' },
+        {
+          VendorCode: 'V2013',
+          AddressCode: 'MAIN',
+          VendorName: 'Meridian Travel',
+          CountryCode: 'US',
+          CurrencyCode: 'USD',
+        },
         { VendorCode: 'V2001', AddressCode: 'MAIN', VendorName: 'Dup', CountryCode: 'US', CurrencyCode: 'USD' },
         { VendorCode: 'V2014', AddressCode: 'MAIN' },
       ],
     });
     expect(created.status).toBe(200);
-    expect(created.body.Vendor.map((v: { StatusList: { Type: string }[] }) => v.StatusList[0]!.Type)).toEqual(['SUCCESS', 'ERROR', 'ERROR']);
+    expect(created.body.Vendor.map((v: { StatusList: { Type: string }[] }) => v.StatusList[0]!.Type)).toEqual([
+      'SUCCESS',
+      'ERROR',
+      'ERROR',
+    ]);
     expect(created.body.Vendor[2].StatusList[0].RecordNumber).toBe(3);
     const search = await api(emu, token, 'GET', '/api/v3.1/invoice/vendors?vendorCode=V2013&addressCode=MAIN');
     expect(search.body.Vendor[0].VendorName).toBe('Meridian Travel');
@@ -81,19 +104,34 @@ describe('concur emulator: FIS v4', () => {
     expect(page.body.page.totalElements).toBe(28);
     expect(page.body.links.map((l: { rel: string }) => l.rel)).toEqual(['first', 'self', 'next', 'last']);
     const [a, b] = page.body.content as { id: string }[];
-    const notAcked = await api(emu, token, 'POST', `${FIS}/postingconfirmations`, { systemId: 'ERP1', postingConfirmations: [{ docId: a!.id, overallPostingStatusCode: 'success' }] });
+    const notAcked = await api(emu, token, 'POST', `${FIS}/postingconfirmations`, {
+      systemId: 'ERP1',
+      postingConfirmations: [{ docId: a!.id, overallPostingStatusCode: 'success' }],
+    });
     expect(notAcked.body[0]).toMatchObject({ code: 111, postingConfirmationResult: 'NOT_YET_ACKNOWLEDGED' });
     emu.state.fisDocuments.get(b!.id)!.docStatus = 'RECALLED';
-    const ack = await api(emu, token, 'POST', `${FIS}/acknowledgements`, { systemId: 'ERP1', ids: [a!.id, b!.id, a!.id] });
+    const ack = await api(emu, token, 'POST', `${FIS}/acknowledgements`, {
+      systemId: 'ERP1',
+      ids: [a!.id, b!.id, a!.id],
+    });
     expect(ack.body.map((r: { code: number }) => r.code)).toEqual([0, 102, 101]);
     expect((await api(emu, token, 'GET', `${FIS}?limit=100`)).body.page.totalElements).toBe(26);
     const confirm = await api(emu, token, 'POST', `${FIS}/postingconfirmations`, {
       systemId: 'ERP1',
-      postingConfirmations: [{ docId: a!.id, overallPostingStatusCode: 'success', postingDocs: [{ companyId: 'NWI', documentNumber: '4711', fiscalYear: '2025', postingDate: '2025-03-01' }] }],
+      postingConfirmations: [
+        {
+          docId: a!.id,
+          overallPostingStatusCode: 'success',
+          postingDocs: [{ companyId: 'NWI', documentNumber: '4711', fiscalYear: '2025', postingDate: '2025-03-01' }],
+        },
+      ],
     });
     expect(confirm.body[0]).toMatchObject({ code: 0, postingConfirmationResult: 'SUCCESS' });
     expect(emu.state.fisDocuments.get(a!.id)!.docStatus).toBe('POSTING_CONFIRMED_SUCCESS');
-    const twice = await api(emu, token, 'POST', `${FIS}/postingconfirmations`, { systemId: 'ERP1', postingConfirmations: [{ docId: a!.id, overallPostingStatusCode: 'success' }] });
+    const twice = await api(emu, token, 'POST', `${FIS}/postingconfirmations`, {
+      systemId: 'ERP1',
+      postingConfirmations: [{ docId: a!.id, overallPostingStatusCode: 'success' }],
+    });
     expect(twice.body[0].code).toBe(113);
     const sourceId = emu.state.fisDocuments.get(a!.id)!.sourceId;
     const reread = await api(emu, token, 'GET', `${FIS}?docId=${sourceId}&ignoreDocumentStatus=yes`);

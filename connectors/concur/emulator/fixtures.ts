@@ -9,7 +9,6 @@ import type { CompanyFixture, FixtureSet } from './state.js';
 
 export type { FixtureSet } from './state.js';
 
-
 /** Extra data appended to the fixtures (arrays) or a company override. */
 export type FixtureSeed = Partial<Omit<FixtureSet, 'company'>> & { company?: Partial<CompanyFixture> };
 

@@ -8,7 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { errorResponse } from './error-bodies.js';
 import type { FaultInjector, FaultSpec } from './faults.js';
 import type { RequestLog } from './request-log.js';
-import { familyOfPath, matchRoute, type ApiFamily, type CompiledRoute, type EmuContext, type EmuRequest, type EmuResponse } from './router.js';
+import {
+  familyOfPath,
+  matchRoute,
+  type ApiFamily,
+  type CompiledRoute,
+  type EmuContext,
+  type EmuRequest,
+  type EmuResponse,
+} from './router.js';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -25,7 +33,12 @@ export interface DispatchDeps {
   log: RequestLog;
 }
 
-export async function listenRegion(region: string, host: string, port: number, deps: DispatchDeps): Promise<RegionServer> {
+export async function listenRegion(
+  region: string,
+  host: string,
+  port: number,
+  deps: DispatchDeps,
+): Promise<RegionServer> {
   const server = createServer((req, res) => {
     handle(region, req, res, deps).catch((err: unknown) => {
       if (!res.headersSent) {
@@ -110,14 +123,30 @@ async function handle(region: string, req: IncomingMessage, res: ServerResponse,
   if (fault && fault.kind === 'delay') await sleep(fault.delayMs ?? 100);
 
   if (!route) {
-    response = errorResponse(family, match.methodMismatch ? 405 : 404, `No route for ${method} ${url.pathname}`, { path: url.pathname });
+    response = errorResponse(family, match.methodMismatch ? 405 : 404, `No route for ${method} ${url.pathname}`, {
+      path: url.pathname,
+    });
   } else if (fault && /^\d{3}$/.test(fault.kind)) {
     response = faultResponse(fault, family, url.pathname);
   } else {
-    const emuReq: EmuRequest = { method, url, path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody, params: match.params, region, origin };
+    const emuReq: EmuRequest = {
+      method,
+      url,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      rawBody,
+      params: match.params,
+      region,
+      origin,
+    };
     const authFailure = route.auth ? authorize(emuReq, ctx, fault) : undefined;
     if (authFailure) {
-      response = errorResponse(family, authFailure.status, authFailure.message, { path: url.pathname, id: 'security.access.denied' });
+      response = errorResponse(family, authFailure.status, authFailure.message, {
+        path: url.pathname,
+        id: 'security.access.denied',
+      });
     } else {
       response = await route.handler(emuReq, ctx);
       if (fault?.kind === 'drop-after-commit') {
@@ -136,7 +165,11 @@ async function handle(region: string, req: IncomingMessage, res: ServerResponse,
   send(res, response);
 }
 
-function authorize(req: EmuRequest, ctx: EmuContext, fault: FaultSpec | undefined): { status: number; message: string } | undefined {
+function authorize(
+  req: EmuRequest,
+  ctx: EmuContext,
+  fault: FaultSpec | undefined,
+): { status: number; message: string } | undefined {
   const check = ctx.tokens.checkAccess(headerValue(req.headers.authorization), req.region);
   if (!check.ok) {
     if (check.reason === 'missing') return { status: 401, message: 'Authorization header missing' };
@@ -156,7 +189,13 @@ function faultResponse(fault: FaultSpec, family: ApiFamily, path: string): EmuRe
   const headers: Record<string, string> = {};
   if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
   else if (status === 429 && family === 'list') headers['retry-after'] = '0';
-  const message = { 400: 'Bad request (injected)', 404: 'Not found (injected)', 429: 'Too many requests', 503: 'Service unavailable' }[status] ?? 'Internal server error';
+  const message =
+    {
+      400: 'Bad request (injected)',
+      404: 'Not found (injected)',
+      429: 'Too many requests',
+      503: 'Service unavailable',
+    }[status] ?? 'Internal server error';
   return { ...errorResponse(family, status, message, { path }), headers };
 }
 

@@ -13,7 +13,15 @@ beforeAll(async () => {
       const list = state.listByName('Projects')!;
       for (let i = 0; i < 230; i++) {
         const code = `X${String(i).padStart(4, '0')}`;
-        state.listItems.set(`seed-${i}`, { id: `seed-${i}`, listId: list.id, code, shortCode: code, value: `Seeded ${i}`, level: 1, isDeleted: false });
+        state.listItems.set(`seed-${i}`, {
+          id: `seed-${i}`,
+          listId: list.id,
+          code,
+          shortCode: code,
+          value: `Seeded ${i}`,
+          level: 1,
+          isDeleted: false,
+        });
       }
     },
   });
@@ -55,21 +63,35 @@ describe('concur emulator: List v4', () => {
     });
     expect(res.status).toBe(206);
     expect(res.body).toMatchObject({ status: 'PARTIAL_SUCCESS', recordsSucceeded: 1, recordsFailed: 3 });
-    expect(res.body.errors.map((e: { id: string }) => e.id)).toEqual(['item.duplicate.code', 'item.parent.not.found', 'item.invalid.code']);
+    expect(res.body.errors.map((e: { id: string }) => e.id)).toEqual([
+      'item.duplicate.code',
+      'item.parent.not.found',
+      'item.invalid.code',
+    ]);
     expect(res.body.errors[0].listItem).toEqual({ shortCode: 'CC100', value: 'Duplicate', parentCode: 'SALES' });
     expect(emu.state.itemByCode(costCenters, 'SALES-CC120')?.value).toBe('Key Accounts');
   });
 
   it('updates and deletes by long code; a deleted item blocks re-creation until undeleted', async () => {
     const patch = await api(emu, token, 'PATCH', `/list/v4/lists/${costCenters}/bulk`, {
-      requests: [{ code: 'SALES-CC120', value: 'Key Accounts East' }, { code: 'SALES-CC120', deleted: true }],
+      requests: [
+        { code: 'SALES-CC120', value: 'Key Accounts East' },
+        { code: 'SALES-CC120', deleted: true },
+      ],
     });
     expect(patch.status).toBe(200);
-    expect(emu.state.itemByCode(costCenters, 'SALES-CC120')).toMatchObject({ value: 'Key Accounts East', isDeleted: true });
-    const again = await api(emu, token, 'POST', `/list/v4/lists/${costCenters}/bulk`, { requests: [{ shortCode: 'CC120', value: 'x', parentCode: 'SALES' }] });
+    expect(emu.state.itemByCode(costCenters, 'SALES-CC120')).toMatchObject({
+      value: 'Key Accounts East',
+      isDeleted: true,
+    });
+    const again = await api(emu, token, 'POST', `/list/v4/lists/${costCenters}/bulk`, {
+      requests: [{ shortCode: 'CC120', value: 'x', parentCode: 'SALES' }],
+    });
     expect(again.status).toBe(400);
     expect(again.body).toMatchObject({ status: 'FAILURE', errors: [{ id: 'item.duplicate.code.deleted' }] });
-    const undelete = await api(emu, token, 'PATCH', `/list/v4/lists/${costCenters}/bulk`, { requests: [{ code: 'SALES-CC120', deleted: false, value: 'Back' }] });
+    const undelete = await api(emu, token, 'PATCH', `/list/v4/lists/${costCenters}/bulk`, {
+      requests: [{ code: 'SALES-CC120', deleted: false, value: 'Back' }],
+    });
     expect(undelete.status).toBe(200);
     expect(emu.state.itemByCode(costCenters, 'SALES-CC120')).toMatchObject({ value: 'Back', isDeleted: false });
   });
@@ -96,7 +118,10 @@ describe('concur emulator: fault injection', () => {
     const first = await api(emu, token, 'GET', `/list/v4/lists/${projects}/children`);
     expect(first.status).toBe(429);
     expect(first.headers['retry-after']).toBe('0');
-    expect(first.body).toMatchObject({ httpStatus: '429 - Too Many Requests', error: { id: 'security.rate.limit.reached', message: 'Too many requests' } });
+    expect(first.body).toMatchObject({
+      httpStatus: '429 - Too Many Requests',
+      error: { id: 'security.rate.limit.reached', message: 'Too many requests' },
+    });
     expect((await api(emu, token, 'GET', `/list/v4/lists/${projects}/children`)).status).toBe(429);
     expect((await api(emu, token, 'GET', `/list/v4/lists/${projects}/children`)).status).toBe(200);
     expect(fault.hits).toBe(2);
@@ -112,7 +137,11 @@ describe('concur emulator: fault injection', () => {
 
   it('drops the response after committing the change', async () => {
     emu.faults.add({ path: /\/bulk$/, method: 'POST', kind: 'drop-after-commit' });
-    await expect(api(emu, token, 'POST', `/list/v4/lists/${projects}/bulk`, { requests: [{ shortCode: 'DROP1', value: 'Dropped' }] })).rejects.toThrow();
+    await expect(
+      api(emu, token, 'POST', `/list/v4/lists/${projects}/bulk`, {
+        requests: [{ shortCode: 'DROP1', value: 'Dropped' }],
+      }),
+    ).rejects.toThrow();
     expect(emu.state.itemByCode(projects, 'DROP1')?.value).toBe('Dropped');
     expect(emu.find({ path: /\/bulk$/ }).at(-1)?.dropped).toBe(true);
   });

@@ -4,7 +4,11 @@ import { raw } from './test-client.js';
 
 describe('concur emulator: standalone entry', () => {
   it('parses --port, --fixtures, --regions and rejects unknown flags', () => {
-    expect(parseEmulatorArgs(['--port', '8123', '--fixtures=/tmp/f', '--regions', 'us,eu,apj'])).toEqual({ port: 8123, fixturesDir: '/tmp/f', regions: ['us', 'eu', 'apj'] });
+    expect(parseEmulatorArgs(['--port', '8123', '--fixtures=/tmp/f', '--regions', 'us,eu,apj'])).toEqual({
+      port: 8123,
+      fixturesDir: '/tmp/f',
+      regions: ['us', 'eu', 'apj'],
+    });
     expect(() => parseEmulatorArgs(['--port', 'x'])).toThrow(/--port/);
     expect(() => parseEmulatorArgs(['--verbose'])).toThrow(/unknown option/);
   });
@@ -17,7 +21,17 @@ describe('concur emulator: standalone entry', () => {
     try {
       expect(lines.join('\n')).toContain(emu.regions.us);
       expect(lines.join('\n')).toContain(emu.credentials.requestToken);
-      const res = await raw(emu.tokenUrl, { method: 'POST', form: { client_id: emu.credentials.clientId, client_secret: emu.credentials.clientSecret, grant_type: 'password', credtype: 'authtoken', username: emu.credentials.companyUuid, password: emu.credentials.requestToken } });
+      const res = await raw(emu.tokenUrl, {
+        method: 'POST',
+        form: {
+          client_id: emu.credentials.clientId,
+          client_secret: emu.credentials.clientSecret,
+          grant_type: 'password',
+          credtype: 'authtoken',
+          username: emu.credentials.companyUuid,
+          password: emu.credentials.requestToken,
+        },
+      });
       expect(res.status).toBe(200);
     } finally {
       await emu.close();

@@ -23,7 +23,9 @@ export function parseEmulatorArgs(argv: readonly string[]): ParsedArgs {
   const out: ParsedArgs = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     const value = (): string => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -40,7 +42,10 @@ export function parseEmulatorArgs(argv: readonly string[]): ParsedArgs {
         out.fixturesDir = value();
         break;
       case '--regions':
-        out.regions = value().split(',').map((s) => s.trim()).filter(Boolean);
+        out.regions = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         break;
       case '--company-region':
         out.companyRegion = value();
@@ -59,7 +64,10 @@ export function banner(emu: ConcurEmulator): string[] {
   const c = emu.credentials;
   return [
     'Concur emulator running',
-    ...Object.entries(emu.regions).map(([region, url]) => `  region ${region.padEnd(4)} ${url}${region === emu.companyRegion ? '   (company lives here)' : ''}`),
+    ...Object.entries(emu.regions).map(
+      ([region, url]) =>
+        `  region ${region.padEnd(4)} ${url}${region === emu.companyRegion ? '   (company lives here)' : ''}`,
+    ),
     `  token URL    ${emu.tokenUrl}`,
     `  clientId     ${c.clientId}`,
     `  clientSecret ${c.clientSecret}   (demo value from the fixtures)`,

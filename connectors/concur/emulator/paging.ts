@@ -28,7 +28,10 @@ export function v3Page<T>(req: EmuRequest, all: T[], defaultLimit: number, maxLi
   const start = decodeOffset(req.query.get('offset'));
   if (start === undefined) return undefined;
   const rawLimit = Number(req.query.get('limit') ?? defaultLimit);
-  const limit = Math.max(1, Math.min(maxLimit, Number.isFinite(rawLimit) && rawLimit > 0 ? Math.floor(rawLimit) : defaultLimit));
+  const limit = Math.max(
+    1,
+    Math.min(maxLimit, Number.isFinite(rawLimit) && rawLimit > 0 ? Math.floor(rawLimit) : defaultLimit),
+  );
   const items = all.slice(start, start + limit);
   let nextPage: string | null = null;
   if (start + limit < all.length) {
@@ -47,7 +50,11 @@ export interface PageMeta {
 }
 
 /** List v4: `page` is 1-based, the size is fixed at 100. */
-export function listV4Page<T>(req: EmuRequest, all: T[], size = 100): { content: T[]; page: PageMeta; links: { rel: string; href: string }[] } {
+export function listV4Page<T>(
+  req: EmuRequest,
+  all: T[],
+  size = 100,
+): { content: T[]; page: PageMeta; links: { rel: string; href: string }[] } {
   const requested = Number(req.query.get('page') ?? 1);
   const number = Number.isFinite(requested) && requested >= 1 ? Math.floor(requested) : 1;
   const totalPages = Math.ceil(all.length / size);
@@ -63,7 +70,10 @@ export function listV4Page<T>(req: EmuRequest, all: T[], size = 100): { content:
 }
 
 /** FIS v4: `page` is 0-based, `limit` default 25; HAL links first/self/next/last. */
-export function fisPage<T>(req: EmuRequest, all: T[]): { content: T[]; page: PageMeta; links: { rel: string; href: string }[] } {
+export function fisPage<T>(
+  req: EmuRequest,
+  all: T[],
+): { content: T[]; page: PageMeta; links: { rel: string; href: string }[] } {
   const limitRaw = Number(req.query.get('limit') ?? 25);
   const size = Number.isFinite(limitRaw) && limitRaw > 0 ? Math.min(Math.floor(limitRaw), 1000) : 25;
   const pageRaw = Number(req.query.get('page') ?? 0);

@@ -84,10 +84,12 @@ function containerOf(user: Json, urn: string | undefined, create: boolean): Json
 export function applyPatch(user: Json, ops: PatchOperation[]): void {
   for (const op of ops) {
     const kind = String(op.op ?? '').toLowerCase();
-    if (!['add', 'replace', 'remove'].includes(kind)) throw new ScimError(400, `Unsupported op ${String(op.op)}`, 'invalidSyntax');
+    if (!['add', 'replace', 'remove'].includes(kind))
+      throw new ScimError(400, `Unsupported op ${String(op.op)}`, 'invalidSyntax');
     if (!op.path) {
       if (kind === 'remove') throw new ScimError(400, 'remove needs a path', 'noTarget');
-      if (!op.value || typeof op.value !== 'object') throw new ScimError(400, 'value must be an object', 'invalidValue');
+      if (!op.value || typeof op.value !== 'object')
+        throw new ScimError(400, 'value must be an object', 'invalidValue');
       for (const [k, v] of Object.entries(op.value as Json)) {
         user[k] = kind === 'add' && isObject(user[k]) && isObject(v) ? { ...(user[k] as Json), ...(v as Json) } : v;
       }
@@ -98,7 +100,9 @@ export function applyPatch(user: Json, ops: PatchOperation[]): void {
     if (!p.attr) {
       // The whole extension object.
       if (kind === 'remove') delete user[p.urn!];
-      else user[p.urn!] = kind === 'add' && isObject(user[p.urn!]) ? { ...(user[p.urn!] as Json), ...(op.value as Json) } : op.value;
+      else
+        user[p.urn!] =
+          kind === 'add' && isObject(user[p.urn!]) ? { ...(user[p.urn!] as Json), ...(op.value as Json) } : op.value;
       continue;
     }
     if (!container) {

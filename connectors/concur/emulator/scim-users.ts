@@ -13,18 +13,22 @@ const SPEND_PREFIX = 'urn:ietf:params:scim:schemas:extension:spend:2.0:';
 const APPROVAL_TYPES = ['report', 'expense', 'payment', 'request', 'purchaseRequest'];
 
 function validate(state: EmulatorState, user: Json, selfId: string | undefined): void {
-  if (typeof user.userName !== 'string' || user.userName.trim() === '') throw new ScimError(400, 'userName is required', 'invalidValue');
+  if (typeof user.userName !== 'string' || user.userName.trim() === '')
+    throw new ScimError(400, 'userName is required', 'invalidValue');
   const other = state.userByName(user.userName);
-  if (other && other.id !== selfId) throw new ScimError(409, `userName ${user.userName} is already in use`, 'uniqueness');
+  if (other && other.id !== selfId)
+    throw new ScimError(409, `userName ${user.userName} is already in use`, 'uniqueness');
   const name = user.name as Json | undefined;
   if (!name || typeof name.givenName !== 'string' || typeof name.familyName !== 'string') {
     throw new ScimError(400, 'name.givenName and name.familyName are required', 'invalidValue');
   }
-  if (user.emails !== undefined && !Array.isArray(user.emails)) throw new ScimError(400, 'emails must be an array', 'invalidValue');
+  if (user.emails !== undefined && !Array.isArray(user.emails))
+    throw new ScimError(400, 'emails must be an array', 'invalidValue');
   const spend = user[SPEND_USER] as Json | undefined;
   if (spend) {
     for (const f of ['reimbursementCurrency', 'country', 'locale']) {
-      if (typeof spend[f] !== 'string' || spend[f] === '') throw new ScimError(400, `${SPEND_USER}:${f} is required`, 'invalidValue');
+      if (typeof spend[f] !== 'string' || spend[f] === '')
+        throw new ScimError(400, `${SPEND_USER}:${f} is required`, 'invalidValue');
     }
   }
   const limits = user[APPROVER_LIMIT] as Json | undefined;
@@ -33,7 +37,8 @@ function validate(state: EmulatorState, user: Json, selfId: string | undefined):
     if (entries === undefined) continue;
     if (!Array.isArray(entries)) throw new ScimError(400, `${APPROVER_LIMIT}:${key} must be an array`, 'invalidValue');
     for (const e of entries as Json[]) {
-      if (!APPROVAL_TYPES.includes(String(e.approvalType))) throw new ScimError(400, `approvalType ${String(e.approvalType)} is not valid`, 'invalidValue');
+      if (!APPROVAL_TYPES.includes(String(e.approvalType)))
+        throw new ScimError(400, `approvalType ${String(e.approvalType)} is not valid`, 'invalidValue');
       const group = String(e.approvalGroup ?? '');
       if (group !== '' && ![...state.listItems.values()].some((i) => i.code === group && !i.isDeleted)) {
         throw new ScimError(400, `approvalGroup ${group} is not a node of the approval hierarchy`, 'invalidValue');
@@ -75,7 +80,16 @@ export function createUser(state: EmulatorState, data: Json, origin: string): Js
 export function replaceUser(state: EmulatorState, id: string, data: Json, origin: string): Json {
   const existing = state.users.get(id);
   if (!existing) throw new ScimError(404, `User ${id} was not found`);
-  const user: Json = { active: true, timezone: 'America/Chicago', preferredLanguage: 'en-US', emails: [], ...structuredClone(data), id, schemas: existing.schemas, meta: existing.meta };
+  const user: Json = {
+    active: true,
+    timezone: 'America/Chicago',
+    preferredLanguage: 'en-US',
+    emails: [],
+    ...structuredClone(data),
+    id,
+    schemas: existing.schemas,
+    meta: existing.meta,
+  };
   validate(state, user, id);
   stamp(user, origin, false);
   state.users.set(id, user);
@@ -103,14 +117,23 @@ export function identityView(user: Json): Json {
 
 /** Spend view; ApproverLimit entries outside the global group only when `attributes` asks for it. */
 export function spendView(user: Json, attributes: string | null): Json {
-  const out: Json = { schemas: ['urn:com.concur.spend.user.model.scim.ScimResource'], id: user.id, externalId: user.externalId ?? null, meta: null };
+  const out: Json = {
+    schemas: ['urn:com.concur.spend.user.model.scim.ScimResource'],
+    id: user.id,
+    externalId: user.externalId ?? null,
+    meta: null,
+  };
   for (const [k, v] of Object.entries(user)) {
     if (!k.startsWith(SPEND_PREFIX)) continue;
     (out.schemas as string[]).push(k);
     if (k === APPROVER_LIMIT && !(attributes ?? '').includes(APPROVER_LIMIT)) {
       const limits = v as Json;
-      const global = (arr: unknown): Json[] => ((arr as Json[] | undefined) ?? []).filter((e) => String(e.approvalGroup ?? '') === '');
-      out[k] = { costObjectApprover: global(limits.costObjectApprover), authorizedApprover: global(limits.authorizedApprover) };
+      const global = (arr: unknown): Json[] =>
+        ((arr as Json[] | undefined) ?? []).filter((e) => String(e.approvalGroup ?? '') === '');
+      out[k] = {
+        costObjectApprover: global(limits.costObjectApprover),
+        authorizedApprover: global(limits.authorizedApprover),
+      };
     } else out[k] = v;
   }
   return out;
@@ -124,7 +147,9 @@ export function userFilter(filter: string | null | undefined): (u: Json) => bool
     clauses.every(([attr, value]) => {
       const key = attr.replace(`${ENTERPRISE}:`, '');
       const actual = key === 'employeeNumber' ? (u[ENTERPRISE] as Json | undefined)?.employeeNumber : u[key];
-      return attr === 'userName' ? String(actual ?? '').toLowerCase() === value.toLowerCase() : String(actual ?? '') === value;
+      return attr === 'userName'
+        ? String(actual ?? '').toLowerCase() === value.toLowerCase()
+        : String(actual ?? '') === value;
     });
 }
 

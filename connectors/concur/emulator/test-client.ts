@@ -5,18 +5,28 @@ import type { ConcurEmulator } from './index.js';
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: any;  
+  body: any;
 }
 
 export async function raw(
   url: string,
-  init: { method?: string; json?: unknown; form?: Record<string, string>; token?: string; headers?: Record<string, string> } = {},
+  init: {
+    method?: string;
+    json?: unknown;
+    form?: Record<string, string>;
+    token?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<RawResponse> {
   const res = await got(url, {
     method: (init.method ?? 'GET') as 'GET',
     throwHttpErrors: false,
     retry: { limit: 0 },
-    headers: { accept: 'application/json', ...(init.token && { authorization: `Bearer ${init.token}` }), ...init.headers },
+    headers: {
+      accept: 'application/json',
+      ...(init.token && { authorization: `Bearer ${init.token}` }),
+      ...init.headers,
+    },
     ...(init.json !== undefined && { json: init.json }),
     ...(init.form !== undefined && { form: init.form }),
   });
@@ -44,6 +54,12 @@ export async function companyToken(emu: ConcurEmulator): Promise<{ access: strin
   return { access: res.body.access_token as string, refresh: res.body.refresh_token as string };
 }
 
-export async function api(emu: ConcurEmulator, token: string, method: string, path: string, json?: unknown): Promise<RawResponse> {
+export async function api(
+  emu: ConcurEmulator,
+  token: string,
+  method: string,
+  path: string,
+  json?: unknown,
+): Promise<RawResponse> {
   return raw(`${emu.baseUrl}${path}`, { method, token, ...(json !== undefined && { json }) });
 }

@@ -28,9 +28,12 @@ export interface IssuedTokens {
   refreshExpiresAt: number;
 }
 
-export type AccessCheck = { ok: true; info: TokenInfo } | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'wrong-region' };
+export type AccessCheck =
+  { ok: true; info: TokenInfo } | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'wrong-region' };
 
-export type RefreshCheck = { ok: true; info: RefreshInfo } | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'wrong-region'; region?: string };
+export type RefreshCheck =
+  | { ok: true; info: RefreshInfo }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'wrong-region'; region?: string };
 
 export class TokenRegistry {
   private readonly access = new Map<string, TokenInfo>();
@@ -49,7 +52,14 @@ export class TokenRegistry {
     const refreshToken = randomUUID();
     const t = this.now();
     this.access.set(accessToken, { accessToken, region, companyUuid, clientId, expiresAt: t + accessMs });
-    this.refresh.set(refreshToken, { refreshToken, region, companyUuid, clientId, expiresAt: t + refreshMs, revoked: false });
+    this.refresh.set(refreshToken, {
+      refreshToken,
+      region,
+      companyUuid,
+      clientId,
+      expiresAt: t + refreshMs,
+      revoked: false,
+    });
     this.issued.push(accessToken);
     return { accessToken, refreshToken, accessExpiresAt: t + accessMs, refreshExpiresAt: t + refreshMs };
   }
@@ -78,7 +88,12 @@ export class TokenRegistry {
     this.issued.push(accessToken);
     if (!rotate) {
       info.expiresAt = t + refreshMs;
-      return { accessToken, refreshToken: info.refreshToken, accessExpiresAt: t + accessMs, refreshExpiresAt: info.expiresAt };
+      return {
+        accessToken,
+        refreshToken: info.refreshToken,
+        accessExpiresAt: t + accessMs,
+        refreshExpiresAt: info.expiresAt,
+      };
     }
     info.revoked = true;
     const refreshToken = randomUUID();

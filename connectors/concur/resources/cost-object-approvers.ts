@@ -6,7 +6,15 @@
  * case). Adds and changes replace the user's whole extension (the documented form); removals alone
  * use `remove` with a value filter. One SCIM bulk operation per user.
  */
-import type { DataRecord, SourceResource, TargetBinding, TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../../../engine/connector/types.js';
+import type {
+  DataRecord,
+  SourceResource,
+  TargetBinding,
+  TargetRecord,
+  TargetResource,
+  WriteOp,
+  WriteOutcome,
+} from '../../../engine/connector/types.js';
 import { RecordError } from '../../../engine/errors.js';
 import { mapLimit } from './map-limit.js';
 import type { ConcurResource, ResourceEnv } from './resource.js';
@@ -17,13 +25,25 @@ type Json = Record<string, unknown>;
 
 export const APPROVER_LIMIT_URN = 'urn:ietf:params:scim:schemas:extension:spend:2.0:ApproverLimit';
 export const APPROVAL_TYPES = ['report', 'payment', 'request', 'purchaseRequest'] as const;
-const ENTRY_FIELDS = ['approvalType', 'approvalGroup', 'approvalLimit', 'reimbursementCurrency', 'exceptionApprovalAuthority', 'level'] as const;
+const ENTRY_FIELDS = [
+  'approvalType',
+  'approvalGroup',
+  'approvalLimit',
+  'reimbursementCurrency',
+  'exceptionApprovalAuthority',
+  'level',
+] as const;
 
 export const approverOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    userFilter: { type: 'string', title: 'User filter', description: 'Identity filter limiting the users listed (mirror mode reads every listed user\'s approvers).', examples: ['active eq true'] },
+    userFilter: {
+      type: 'string',
+      title: 'User filter',
+      description: "Identity filter limiting the users listed (mirror mode reads every listed user's approvers).",
+      examples: ['active eq true'],
+    },
   },
 } as const;
 
@@ -46,28 +66,44 @@ function entryOf(record: Json): Json {
 }
 
 function sameSlot(a: Json, b: Json): boolean {
-  return normaliseType(a.approvalType) === normaliseType(b.approvalType) && String(a.approvalGroup ?? '') === String(b.approvalGroup ?? '');
+  return (
+    normaliseType(a.approvalType) === normaliseType(b.approvalType) &&
+    String(a.approvalGroup ?? '') === String(b.approvalGroup ?? '')
+  );
 }
 
 export function checkApprover(record: DataRecord): string[] {
   const problems: string[] = [];
-  if (typeof record.userName !== 'string' || record.userName === '') problems.push('a cost-object approver needs userName');
-  if (typeof record.approvalGroup !== 'string') problems.push('a cost-object approver needs approvalGroup (the long list code, blank for the global group)');
-  if (!(APPROVAL_TYPES as readonly string[]).includes(normaliseType(record.approvalType))) problems.push(`approvalType must be one of ${APPROVAL_TYPES.join(', ')}`);
+  if (typeof record.userName !== 'string' || record.userName === '')
+    problems.push('a cost-object approver needs userName');
+  if (typeof record.approvalGroup !== 'string')
+    problems.push('a cost-object approver needs approvalGroup (the long list code, blank for the global group)');
+  if (!(APPROVAL_TYPES as readonly string[]).includes(normaliseType(record.approvalType)))
+    problems.push(`approvalType must be one of ${APPROVAL_TYPES.join(', ')}`);
   const key = approverKey(record.userName, record.approvalType, record.approvalGroup);
-  if (typeof record.approverKey === 'string' && record.approverKey !== key) problems.push(`approverKey must be "${key}"`);
+  if (typeof record.approverKey === 'string' && record.approverKey !== key)
+    problems.push(`approverKey must be "${key}"`);
   return problems;
 }
 
 function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding): TargetResource {
-  const directory = new UserDirectory(env.client, typeof options.userFilter === 'string' ? options.userFilter : undefined);
+  const directory = new UserDirectory(
+    env.client,
+    typeof options.userFilter === 'string' ? options.userFilter : undefined,
+  );
   const limits = new Map<string, Json>();
 
   async function limitsOf(user: Json): Promise<Json> {
     const id = String(user.id);
     const hit = limits.get(id);
     if (hit) return hit;
-    const res = await env.client.request<Json>({ method: 'GET', path: `/profile/spend/v4.1/Users/${encodeURIComponent(id)}`, searchParams: { attributes: APPROVER_LIMIT_URN }, family: 'scim', op: 'GET spend user approver limits' });
+    const res = await env.client.request<Json>({
+      method: 'GET',
+      path: `/profile/spend/v4.1/Users/${encodeURIComponent(id)}`,
+      searchParams: { attributes: APPROVER_LIMIT_URN },
+      family: 'scim',
+      op: 'GET spend user approver limits',
+    });
     const ext = ((res.body ?? {})[APPROVER_LIMIT_URN] ?? {}) as Json;
     limits.set(id, ext);
     return ext;
@@ -76,8 +112,16 @@ function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding):
   function recordsOf(user: Json, ext: Json): TargetRecord[] {
     const entries = Array.isArray(ext.costObjectApprover) ? (ext.costObjectApprover as Json[]) : [];
     return entries.map((e) => {
-      const record: DataRecord = { approverKey: approverKey(user.userName, e.approvalType, e.approvalGroup), userName: user.userName, ...entryOf(e) };
-      return { key: String(record.approverKey), id: `${String(user.id)}|${normaliseType(e.approvalType)}|${String(e.approvalGroup ?? '')}`, record };
+      const record: DataRecord = {
+        approverKey: approverKey(user.userName, e.approvalType, e.approvalGroup),
+        userName: user.userName,
+        ...entryOf(e),
+      };
+      return {
+        key: String(record.approverKey),
+        id: `${String(user.id)}|${normaliseType(e.approvalType)}|${String(e.approvalGroup ?? '')}`,
+        record,
+      };
     });
   }
 
@@ -107,7 +151,13 @@ function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding):
         const source = op.op === 'delete' ? op.before : op.record;
         const user = await directory.get(String(source.userName ?? op.key.split('|')[0]));
         if (!user) {
-          outcomes.push({ key: op.key, ok: false, error: new RecordError('CONCUR_USER_NOT_FOUND', `no Concur user ${String(source.userName)}`, { recordKey: op.key }) });
+          outcomes.push({
+            key: op.key,
+            ok: false,
+            error: new RecordError('CONCUR_USER_NOT_FOUND', `no Concur user ${String(source.userName)}`, {
+              recordKey: op.key,
+            }),
+          });
           continue;
         }
         const group = byUser.get(String(user.id)) ?? { user, ops: [] };
@@ -127,16 +177,28 @@ function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding):
           else if (at >= 0) entries[at] = { ...entries[at], ...entry };
           else entries.push(entry);
         }
-        const final = { ...current, costObjectApprover: entries, authorizedApprover: Array.isArray(current.authorizedApprover) ? current.authorizedApprover : [] };
+        const final = {
+          ...current,
+          costObjectApprover: entries,
+          authorizedApprover: Array.isArray(current.authorizedApprover) ? current.authorizedApprover : [],
+        };
         finals.set(id, final);
         const operations =
           upserts.length > 0
             ? [{ op: 'replace', path: APPROVER_LIMIT_URN, value: final }]
             : userOps.map((o) => {
                 const rec = o.op === 'delete' ? o.before : o.record;
-                return { op: 'remove', path: `${APPROVER_LIMIT_URN}:costObjectApprover[approvalType eq "${normaliseType(rec.approvalType)}" and approvalGroup eq "${String(rec.approvalGroup ?? '')}"]` };
+                return {
+                  op: 'remove',
+                  path: `${APPROVER_LIMIT_URN}:costObjectApprover[approvalType eq "${normaliseType(rec.approvalType)}" and approvalGroup eq "${String(rec.approvalGroup ?? '')}"]`,
+                };
               });
-        bulk.push({ bulkId: `approvers-${id}`, method: 'PATCH', path: `/Users/${id}`, data: { schemas: [PATCH_SCHEMA], Operations: operations } });
+        bulk.push({
+          bulkId: `approvers-${id}`,
+          method: 'PATCH',
+          path: `/Users/${id}`,
+          data: { schemas: [PATCH_SCHEMA], Operations: operations },
+        });
       }
       const results = await runScimBulk(env.client, env.config, bulk, env.context.signal);
       for (const [id, { ops: userOps }] of byUser) {
@@ -144,7 +206,24 @@ function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding):
         if (r?.ok) limits.set(id, finals.get(id)!);
         for (const op of userOps) {
           const rec = op.op === 'delete' ? op.before : op.record;
-          outcomes.push(r?.ok ? { key: op.key, ok: true, id: `${id}|${normaliseType(rec.approvalType)}|${String(rec.approvalGroup ?? '')}` } : { key: op.key, ok: false, error: r?.error ?? new RecordError('CONCUR_PROVISION_FAILED', 'no provisioning result', { recordKey: op.key, retryable: true }) });
+          outcomes.push(
+            r?.ok
+              ? {
+                  key: op.key,
+                  ok: true,
+                  id: `${id}|${normaliseType(rec.approvalType)}|${String(rec.approvalGroup ?? '')}`,
+                }
+              : {
+                  key: op.key,
+                  ok: false,
+                  error:
+                    r?.error ??
+                    new RecordError('CONCUR_PROVISION_FAILED', 'no provisioning result', {
+                      recordKey: op.key,
+                      retryable: true,
+                    }),
+                },
+          );
         }
       }
       return outcomes;
@@ -164,11 +243,17 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
 export const costObjectApprovers: ConcurResource = {
   name: 'cost-object-approvers',
   definition: {
-    description: 'Cost-object approvers (User Provisioning ApproverLimit extension, costObjectApprover), one record per user, approval type and approval group.',
+    description:
+      'Cost-object approvers (User Provisioning ApproverLimit extension, costObjectApprover), one record per user, approval type and approval group.',
     roles: ['source', 'lookup', 'target'],
     key: 'approverKey',
     optionsSchema: approverOptionsSchema,
-    capabilities: { bulkSize: SCIM_BULK_LIMIT, modes: ['create', 'upsert', 'mirror'], deleteActions: ['delete'], list: true },
+    capabilities: {
+      bulkSize: SCIM_BULK_LIMIT,
+      modes: ['create', 'upsert', 'mirror'],
+      deleteActions: ['delete'],
+      list: true,
+    },
     check: checkApprover,
   },
   source,

@@ -12,7 +12,14 @@ import { flattenV3, isoToV3Filter } from './v3-fields.js';
 
 type Json = Record<string, unknown>;
 
-export const REPORT_DATE_FIELDS = ['CreateDate', 'SubmitDate', 'LastModifiedDate', 'PaidDate', 'ProcessingPaymentDate', 'UserDefinedDate'] as const;
+export const REPORT_DATE_FIELDS = [
+  'CreateDate',
+  'SubmitDate',
+  'LastModifiedDate',
+  'PaidDate',
+  'ProcessingPaymentDate',
+  'UserDefinedDate',
+] as const;
 export const ENTRY_DATE_FIELDS = ['TransactionDate', 'LastModified'] as const;
 
 const statusList = {
@@ -26,15 +33,65 @@ export const expenseReportOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    approvalStatus: { ...statusList, title: 'Approval status', description: 'Approval status code(s), e.g. A_APPR.', examples: ['A_APPR'] },
-    paymentStatus: { ...statusList, title: 'Payment status', description: 'Payment status code(s), e.g. P_PROC.', examples: [['P_NOTP', 'P_PROC']] },
-    user: { type: 'string', title: 'User', description: 'ALL (company-wide, needs the Web Services Admin role) or one login id.', default: 'ALL', examples: ['ALL'] },
-    modifiedAfter: { type: 'string', title: 'Modified after', description: 'Static lower bound on LastModifiedDate (ISO-8601), in addition to the incremental cursor.', examples: ['2025-01-01T00:00:00Z'] },
-    processingPaymentDateAfter: { type: 'string', title: 'Ready for payment after', description: 'Only reports fully approved after this date (yyyy-MM-dd).', examples: ['2025-01-01'] },
-    includeEntries: { type: 'boolean', title: 'Include entries', description: 'Read each report\'s entries (one more call per report).', default: true },
-    includeAllocations: { type: 'boolean', title: 'Include allocations', description: 'Read each report\'s allocations (one more call per report).', default: true },
-    pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 100, title: 'Page size', description: 'Reports per page (v3 limit).' },
-    concurrency: { type: 'integer', minimum: 1, maximum: 16, default: 4, title: 'Concurrency', description: 'Reports whose entries are read at the same time.' },
+    approvalStatus: {
+      ...statusList,
+      title: 'Approval status',
+      description: 'Approval status code(s), e.g. A_APPR.',
+      examples: ['A_APPR'],
+    },
+    paymentStatus: {
+      ...statusList,
+      title: 'Payment status',
+      description: 'Payment status code(s), e.g. P_PROC.',
+      examples: [['P_NOTP', 'P_PROC']],
+    },
+    user: {
+      type: 'string',
+      title: 'User',
+      description: 'ALL (company-wide, needs the Web Services Admin role) or one login id.',
+      default: 'ALL',
+      examples: ['ALL'],
+    },
+    modifiedAfter: {
+      type: 'string',
+      title: 'Modified after',
+      description: 'Static lower bound on LastModifiedDate (ISO-8601), in addition to the incremental cursor.',
+      examples: ['2025-01-01T00:00:00Z'],
+    },
+    processingPaymentDateAfter: {
+      type: 'string',
+      title: 'Ready for payment after',
+      description: 'Only reports fully approved after this date (yyyy-MM-dd).',
+      examples: ['2025-01-01'],
+    },
+    includeEntries: {
+      type: 'boolean',
+      title: 'Include entries',
+      description: "Read each report's entries (one more call per report).",
+      default: true,
+    },
+    includeAllocations: {
+      type: 'boolean',
+      title: 'Include allocations',
+      description: "Read each report's allocations (one more call per report).",
+      default: true,
+    },
+    pageSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 100,
+      title: 'Page size',
+      description: 'Reports per page (v3 limit).',
+    },
+    concurrency: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 16,
+      default: 4,
+      title: 'Concurrency',
+      description: 'Reports whose entries are read at the same time.',
+    },
   },
 } as const;
 
@@ -61,7 +118,12 @@ function laterOf(a: string | undefined, b: string | undefined): string | undefin
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
-async function collect(env: ResourceEnv, path: string, searchParams: Record<string, string | number>, op: string): Promise<Json[]> {
+async function collect(
+  env: ResourceEnv,
+  path: string,
+  searchParams: Record<string, string | number>,
+  op: string,
+): Promise<Json[]> {
   const out: Json[] = [];
   for await (const page of v3Pages(env.client, { path, searchParams, op })) out.push(...page);
   return out;
@@ -72,7 +134,10 @@ async function enrich(env: ResourceEnv, report: Json, o: Options): Promise<DataR
   const flat = flattenV3(report, REPORT_DATE_FIELDS);
   if (o.includeEntries === false) return flat;
   const entries = await collect(env, '/api/v3.0/expense/entries', { reportID: id, limit: 100 }, 'GET expense entries');
-  const allocations = o.includeAllocations === false ? [] : await collect(env, '/api/v3.0/expense/allocations', { reportID: id, limit: 100 }, 'GET expense allocations');
+  const allocations =
+    o.includeAllocations === false
+      ? []
+      : await collect(env, '/api/v3.0/expense/allocations', { reportID: id, limit: 100 }, 'GET expense allocations');
   const byEntry = new Map<string, Json[]>();
   for (const a of allocations) {
     const key = String(a.EntryID);
@@ -98,7 +163,11 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
         processingPaymentDateAfter: o.processingPaymentDateAfter,
         limit: Math.min(100, o.pageSize ?? request.pageSize ?? 100),
       };
-      for await (const reports of v3Pages(env.client, { path: '/api/v3.0/expense/reports', searchParams, op: 'GET expense reports' })) {
+      for await (const reports of v3Pages(env.client, {
+        path: '/api/v3.0/expense/reports',
+        searchParams,
+        op: 'GET expense reports',
+      })) {
         if (reports.length === 0) continue;
         yield await mapLimit(reports, o.concurrency ?? 4, (r) => enrich(env, r, o));
       }
@@ -109,7 +178,8 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
 export const expenseReports: ConcurResource = {
   name: 'expense-reports',
   definition: {
-    description: 'Expense Report v3 reports, company-wide, each with its entries and their allocations; custom and org-unit fields flattened to Code/Value.',
+    description:
+      'Expense Report v3 reports, company-wide, each with its entries and their allocations; custom and org-unit fields flattened to Code/Value.',
     roles: ['source', 'lookup'],
     key: 'ID',
     optionsSchema: expenseReportOptionsSchema,

@@ -1,7 +1,14 @@
 /** FIS v4 addressing and envelopes, shared by reading and confirming. */
 type Json = Record<string, unknown>;
 
-export const FIS_DOC_TYPES = ['expense', 'invoice', 'cashadvance', 'payroll', 'requestobligation', 'reportobligation'] as const;
+export const FIS_DOC_TYPES = [
+  'expense',
+  'invoice',
+  'cashadvance',
+  'payroll',
+  'requestobligation',
+  'reportobligation',
+] as const;
 
 /** The documented base path (the spec's `/api/v4.0/fi/v4/...` form is not used). */
 export function fisPath(docType: string): string {
@@ -11,7 +18,13 @@ export function fisPath(docType: string): string {
 /** The report / request id of a document, for re-reading it by `docId`. */
 export function sourceIdOf(doc: Json): string | undefined {
   const d = (doc.document ?? {}) as Json;
-  for (const [section, field] of [['report', 'reportId'], ['request', 'requestId'], ['paymentRequest', 'requestId'], ['invoice', 'requestId'], ['cashAdvance', 'cashAdvanceId']] as const) {
+  for (const [section, field] of [
+    ['report', 'reportId'],
+    ['request', 'requestId'],
+    ['paymentRequest', 'requestId'],
+    ['invoice', 'requestId'],
+    ['cashAdvance', 'cashAdvanceId'],
+  ] as const) {
     const v = ((d[section] ?? {}) as Json)[field];
     if (typeof v === 'string' && v !== '') return v;
   }
@@ -23,5 +36,8 @@ export function docsOf(body: unknown): { docs: Json[]; totalPages: number | unde
   const b = (body ?? {}) as Json;
   const docs = b.content ?? b.fIDocuments ?? b.getfIDocuments ?? [];
   const totalPages = ((b.page ?? {}) as Json).totalPages;
-  return { docs: Array.isArray(docs) ? (docs as Json[]) : [], totalPages: typeof totalPages === 'number' ? totalPages : undefined };
+  return {
+    docs: Array.isArray(docs) ? (docs as Json[]) : [],
+    totalPages: typeof totalPages === 'number' ? totalPages : undefined,
+  };
 }

@@ -48,11 +48,24 @@ function confirmation(o: ConfirmOutcome, s: ConfirmSettings, now: Date): Json {
   return {
     docId,
     overallPostingStatusCode: 'error',
-    systemMessages: [{ concurTransactionLineItemId: '', messageId: 'SLUICE', messageLanguage: 'EN', messageShortText: text.slice(0, 120), messageLongText: text.slice(0, MESSAGE_LIMIT) }],
+    systemMessages: [
+      {
+        concurTransactionLineItemId: '',
+        messageId: 'SLUICE',
+        messageLanguage: 'EN',
+        messageShortText: text.slice(0, 120),
+        messageLongText: text.slice(0, MESSAGE_LIMIT),
+      },
+    ],
   };
 }
 
-export async function confirmPostings(env: ResourceEnv, s: ConfirmSettings, outcomes: ConfirmOutcome[], now = new Date()): Promise<string[]> {
+export async function confirmPostings(
+  env: ResourceEnv,
+  s: ConfirmSettings,
+  outcomes: ConfirmOutcome[],
+  now = new Date(),
+): Promise<string[]> {
   const log = env.context.logger;
   const final = outcomes.filter((o) => o.status !== 'deferred');
   const done: string[] = [];
@@ -70,9 +83,18 @@ export async function confirmPostings(env: ResourceEnv, s: ConfirmSettings, outc
   for (let i = 0; i < final.length; i += CHUNK) {
     const chunk = final.slice(i, i + CHUNK).map((o) => confirmation(o, s, now));
     let results = await send(chunk);
-    const unacked = results.filter((r) => r.code === 111 || r.postingConfirmationResult === 'NOT_YET_ACKNOWLEDGED').map((r) => String(r.docId));
+    const unacked = results
+      .filter((r) => r.code === 111 || r.postingConfirmationResult === 'NOT_YET_ACKNOWLEDGED')
+      .map((r) => String(r.docId));
     if (unacked.length > 0) {
-      await env.client.request({ method: 'POST', path: `${fisPath(s.docType)}/acknowledgements`, json: { systemId: s.systemId, ids: unacked }, family: 'fis', op: 'POST fis acknowledgements', idempotent: true });
+      await env.client.request({
+        method: 'POST',
+        path: `${fisPath(s.docType)}/acknowledgements`,
+        json: { systemId: s.systemId, ids: unacked },
+        family: 'fis',
+        op: 'POST fis acknowledgements',
+        idempotent: true,
+      });
       const retried = await send(chunk.filter((c) => unacked.includes(String(c.docId))));
       results = [...results.filter((r) => !unacked.includes(String(r.docId))), ...retried];
     }
@@ -80,12 +102,19 @@ export async function confirmPostings(env: ResourceEnv, s: ConfirmSettings, outc
       const id = String(r.docId);
       if (r.postingConfirmationResult === 'SUCCESS' || r.code === 0 || r.code === 113) done.push(id);
       else if (r.code === 112 || r.postingConfirmationResult === 'WAS_RECALLED') {
-        log.error({ docId: id, reason: r.errorMessage }, 'concur: the report was recalled after it was posted; reverse the ERP posting');
+        log.error(
+          { docId: id, reason: r.errorMessage },
+          'concur: the report was recalled after it was posted; reverse the ERP posting',
+        );
         done.push(id);
       } else if (r.code === 116 || r.postingConfirmationResult === 'DOCUMENT_NOT_FOUND') {
         log.error({ docId: id }, 'concur: FIS document not found while confirming its posting');
         done.push(id);
-      } else log.warn({ docId: id, code: r.code, result: r.postingConfirmationResult, reason: r.errorMessage }, 'concur: posting confirmation not accepted; it is sent again next run');
+      } else
+        log.warn(
+          { docId: id, code: r.code, result: r.postingConfirmationResult, reason: r.errorMessage },
+          'concur: posting confirmation not accepted; it is sent again next run',
+        );
     }
   }
   return done;

@@ -29,20 +29,40 @@ describe('concur fis-documents', () => {
   it('acknowledges each page before delivering it, and confirms postings after apply', async () => {
     const { docs, confirm } = await read(10);
     expect(docs).toHaveLength(28);
-    expect(docs.every((d) => d.docStatus === 'ACKNOWLEDGED' && (d.document as { report: { reportId: string } }).report.reportId)).toBe(true);
-    expect([...emu.state.fisDocuments.values()].every((d) => d.docStatus === 'ACKNOWLEDGED' && d.acknowledgedBy === 'SAPB1')).toBe(true);
+    expect(
+      docs.every(
+        (d) => d.docStatus === 'ACKNOWLEDGED' && (d.document as { report: { reportId: string } }).report.reportId,
+      ),
+    ).toBe(true);
+    expect(
+      [...emu.state.fisDocuments.values()].every((d) => d.docStatus === 'ACKNOWLEDGED' && d.acknowledgedBy === 'SAPB1'),
+    ).toBe(true);
     expect(emu.count({ method: 'POST', path: /acknowledgements$/ })).toBe(3);
 
     const [failed, deferred, ...posted] = docs;
     await confirm([
-      ...posted.map((d, i): ConfirmOutcome => ({ sourceKey: String(d.id), record: d, status: 'success', targetId: `JE-${100 + i}` })),
+      ...posted.map((d, i): ConfirmOutcome => ({
+        sourceKey: String(d.id),
+        record: d,
+        status: 'success',
+        targetId: `JE-${100 + i}`,
+      })),
       { sourceKey: String(failed!.id), record: failed!, status: 'failure', message: 'G/L account 6999 does not exist' },
       { sourceKey: String(deferred!.id), record: deferred!, status: 'deferred' },
     ]);
     const state = (id: unknown) => emu.state.fisDocuments.get(String(id))!;
     expect(posted.every((d) => state(d.id).docStatus === 'POSTING_CONFIRMED_SUCCESS')).toBe(true);
-    expect(state(posted[0]!.id).postingConfirmation).toMatchObject({ overallPostingStatusCode: 'success', postingDocs: [{ companyId: 'NWI01', documentNumber: 'JE-100' }] });
-    expect(state(failed!.id)).toMatchObject({ docStatus: 'POSTING_CONFIRMED_FAILURE', postingConfirmation: { overallPostingStatusCode: 'error', systemMessages: [{ messageLongText: 'G/L account 6999 does not exist' }] } });
+    expect(state(posted[0]!.id).postingConfirmation).toMatchObject({
+      overallPostingStatusCode: 'success',
+      postingDocs: [{ companyId: 'NWI01', documentNumber: 'JE-100' }],
+    });
+    expect(state(failed!.id)).toMatchObject({
+      docStatus: 'POSTING_CONFIRMED_FAILURE',
+      postingConfirmation: {
+        overallPostingStatusCode: 'error',
+        systemMessages: [{ messageLongText: 'G/L account 6999 does not exist' }],
+      },
+    });
     expect(emu.state.reports.get(state(failed!.id).sourceId)?.PaymentStatusName).toBe('Financial Posting Failed');
     expect(state(deferred!.id).docStatus).toBe('ACKNOWLEDGED');
 
@@ -56,7 +76,9 @@ describe('concur fis-documents', () => {
     const again = await read(25);
     expect(again.docs.map((d) => d.id).sort()).toEqual(first.docs.map((d) => d.id).sort());
     expect(emu.count({ method: 'POST', path: /acknowledgements$/ })).toBe(2);
-    await again.confirm(again.docs.map((d) => ({ sourceKey: String(d.id), record: d, status: 'success', targetId: 'JE-1' })));
+    await again.confirm(
+      again.docs.map((d) => ({ sourceKey: String(d.id), record: d, status: 'success', targetId: 'JE-1' })),
+    );
     expect((await read(25)).docs).toEqual([]);
   });
 
@@ -68,8 +90,15 @@ describe('concur fis-documents', () => {
     expect(delivered).toHaveLength(26);
     expect(delivered.map((d) => d.id)).not.toContain(docs[3]!.id);
     expect(docs[3]!.docStatus).toBe('READY');
-    const ack = emu.find({ path: /acknowledgements$/ }).flatMap((r) => r.responseBody as { docId: string; code: number }[]);
-    expect(ack.filter((a) => a.code === 99).map((a) => a.docId).sort()).toEqual([docs[3]!.id, docs[12]!.id].sort());
+    const ack = emu
+      .find({ path: /acknowledgements$/ })
+      .flatMap((r) => r.responseBody as { docId: string; code: number }[]);
+    expect(
+      ack
+        .filter((a) => a.code === 99)
+        .map((a) => a.docId)
+        .sort(),
+    ).toEqual([docs[3]!.id, docs[12]!.id].sort());
   });
 
   it('acknowledges again when a confirmation says the document was not acknowledged', async () => {

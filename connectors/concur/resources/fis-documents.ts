@@ -17,10 +17,35 @@ export const fisOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    docType: { type: 'string', enum: FIS_DOC_TYPES, default: 'expense', title: 'Document type', description: 'FIS transaction type.' },
-    systemId: { type: 'string', maxLength: 50, title: 'System id', description: 'Overrides the connection\'s systemId for this pipeline.', examples: ['SAPB1-PROD'] },
-    pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 25, title: 'Page size', description: 'Documents per page (FIS `limit`).' },
-    postingCompanyId: { type: 'string', maxLength: 32, title: 'ERP company id', description: '`postingDocs[].companyId` sent with success confirmations.', examples: ['NWI01'] },
+    docType: {
+      type: 'string',
+      enum: FIS_DOC_TYPES,
+      default: 'expense',
+      title: 'Document type',
+      description: 'FIS transaction type.',
+    },
+    systemId: {
+      type: 'string',
+      maxLength: 50,
+      title: 'System id',
+      description: "Overrides the connection's systemId for this pipeline.",
+      examples: ['SAPB1-PROD'],
+    },
+    pageSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 25,
+      title: 'Page size',
+      description: 'Documents per page (FIS `limit`).',
+    },
+    postingCompanyId: {
+      type: 'string',
+      maxLength: 32,
+      title: 'ERP company id',
+      description: '`postingDocs[].companyId` sent with success confirmations.',
+      examples: ['NWI01'],
+    },
   },
 } as const;
 
@@ -46,7 +71,10 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
   const log = env.context.logger;
 
   async function acknowledge(docs: Json[]): Promise<Json[]> {
-    const entries: PendingDoc[] = docs.map((d) => ({ id: String(d.id), ...(sourceIdOf(d) && { sourceId: sourceIdOf(d) }) }));
+    const entries: PendingDoc[] = docs.map((d) => ({
+      id: String(d.id),
+      ...(sourceIdOf(d) && { sourceId: sourceIdOf(d) }),
+    }));
     await pending.add(entries);
     const res = await env.client.request<AckResult[]>({
       method: 'POST',
@@ -61,7 +89,10 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
     const refused = docs.filter((d) => !acked.includes(d));
     for (const d of refused) {
       const r = results.get(String(d.id));
-      log.warn({ docId: d.id, code: r?.code, reason: r?.errorMessage }, 'concur: FIS document not acknowledged; it is not delivered');
+      log.warn(
+        { docId: d.id, code: r?.code, reason: r?.errorMessage },
+        'concur: FIS document not acknowledged; it is not delivered',
+      );
     }
     if (refused.length > 0) await pending.remove(refused.map((d) => String(d.id)));
     return acked.map((d) => ({ ...d, docStatus: 'ACKNOWLEDGED' }));
@@ -87,7 +118,11 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
         again.push(doc);
       } else if (doc?.docStatus !== 'READY') {
         // Confirmed (by a run that stopped before it could record that), recalled, or gone.
-        if (doc?.docStatus === 'RECALLED') log.warn({ docId: p.id }, 'concur: an acknowledged FIS document was recalled before its posting was confirmed');
+        if (doc?.docStatus === 'RECALLED')
+          log.warn(
+            { docId: p.id },
+            'concur: an acknowledged FIS document was recalled before its posting was confirmed',
+          );
         done.push(p.id);
       } else done.push(p.id); // READY again: the normal listing picks it up
     }
@@ -98,7 +133,13 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
   /** A plan reads the READY documents page by page without acknowledging them (nothing changes in Concur). */
   async function* preview(limit: number, seen: Set<string>): AsyncGenerator<Json[]> {
     for (let page = 0; ; page++) {
-      const res = await env.client.request({ method: 'GET', path: fisPath(docType), searchParams: { page, limit }, family: 'fis', op: 'GET fis documents' });
+      const res = await env.client.request({
+        method: 'GET',
+        path: fisPath(docType),
+        searchParams: { page, limit },
+        family: 'fis',
+        op: 'GET fis documents',
+      });
       const { docs, totalPages } = docsOf(res.body);
       const fresh = docs.filter((d) => !seen.has(String(d.id)));
       for (const d of docs) seen.add(String(d.id));
@@ -116,8 +157,14 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
         yield* preview(limit, seen);
         return;
       }
-      for (let page = 0; ; ) {
-        const res = await env.client.request({ method: 'GET', path: fisPath(docType), searchParams: { page, limit }, family: 'fis', op: 'GET fis documents' });
+      for (let page = 0; ;) {
+        const res = await env.client.request({
+          method: 'GET',
+          path: fisPath(docType),
+          searchParams: { page, limit },
+          family: 'fis',
+          op: 'GET fis documents',
+        });
         const { docs, totalPages } = docsOf(res.body);
         if (docs.length === 0) return;
         const fresh = docs.filter((d) => !seen.has(String(d.id)));
@@ -134,7 +181,11 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
       }
     },
     async confirm(outcomes: ConfirmOutcome[]) {
-      const done = await confirmPostings(env, { docType, systemId, ...(o.postingCompanyId && { postingCompanyId: o.postingCompanyId }) }, outcomes);
+      const done = await confirmPostings(
+        env,
+        { docType, systemId, ...(o.postingCompanyId && { postingCompanyId: o.postingCompanyId }) },
+        outcomes,
+      );
       if (done.length > 0) await pending.remove(done);
     },
   };
@@ -143,7 +194,8 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
 export const fisDocuments: ConcurResource = {
   name: 'fis-documents',
   definition: {
-    description: 'Financial Integration Service v4 documents (expense, invoice, ...): acknowledged when read, posting-confirmed after the target applied them.',
+    description:
+      'Financial Integration Service v4 documents (expense, invoice, ...): acknowledged when read, posting-confirmed after the target applied them.',
     roles: ['source'],
     key: 'id',
     optionsSchema: fisOptionsSchema,

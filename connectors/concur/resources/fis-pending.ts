@@ -50,6 +50,10 @@ export class FisPending {
       const next = change(entry?.value.docs ?? []);
       if (await this.vault.put<PendingValue>(this.name, { docs: next }, entry?.version ?? 0)) return;
     }
-    throw new ConnectorError('CONCUR_STATE_CONFLICT', `could not update ${this.name}: it kept changing under a parallel process`, { retryable: true });
+    throw new ConnectorError(
+      'CONCUR_STATE_CONFLICT',
+      `could not update ${this.name}: it kept changing under a parallel process`,
+      { retryable: true },
+    );
   }
 }

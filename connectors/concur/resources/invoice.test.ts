@@ -20,9 +20,27 @@ describe('concur payment-requests', () => {
     expect(requests.every((r) => Array.isArray(r.LineItems) && r.ApprovalStatusCode === 'A_APPR')).toBe(true);
     const single = requests.find((r) => (r.LineItems as unknown[]).length === 1)!;
     expect((single.LineItems as { Allocations: unknown[] }[])[0]!.Allocations).toHaveLength(1);
-    expect(requests.map((r) => r.VendorCode)).toEqual(['V2001', 'V2002', 'V2003', 'V2004', 'V2005', 'V2006', 'V2007', 'V2008', 'V2009', 'V2010']);
-    expect(requests[0]).toMatchObject({ VendorAddressCode: 'MAIN', OwnerLoginID: expect.stringContaining('@northwind.example') });
-    expect(connection.stats().calls).toMatchObject({ 'GET vendors': 1, 'GET payment request digests': 3, 'GET payment request': 10 });
+    expect(requests.map((r) => r.VendorCode)).toEqual([
+      'V2001',
+      'V2002',
+      'V2003',
+      'V2004',
+      'V2005',
+      'V2006',
+      'V2007',
+      'V2008',
+      'V2009',
+      'V2010',
+    ]);
+    expect(requests[0]).toMatchObject({
+      VendorAddressCode: 'MAIN',
+      OwnerLoginID: expect.stringContaining('@northwind.example'),
+    });
+    expect(connection.stats().calls).toMatchObject({
+      'GET vendors': 1,
+      'GET payment request digests': 3,
+      'GET payment request': 10,
+    });
   });
 });
 
@@ -35,10 +53,25 @@ describe('concur vendors', () => {
     emu.clearLog();
     const v1 = existing.get('V2001')!;
     const ops: WriteOp[] = [
-      { op: 'create', key: 'V2013', record: { VendorCode: 'V2013', VendorName: 'Meridian Travel', CountryCode: 'US', CurrencyCode: 'USD' } },
+      {
+        op: 'create',
+        key: 'V2013',
+        record: { VendorCode: 'V2013', VendorName: 'Meridian Travel', CountryCode: 'US', CurrencyCode: 'USD' },
+      },
       { op: 'create', key: 'V2014', record: { VendorCode: 'V2014', VendorName: 'No currency', CountryCode: 'US' } },
-      { op: 'create', key: 'V2015', record: { VendorCode: 'V2015', VendorName: 'Orbit Packaging', CountryCode: 'US', CurrencyCode: 'USD' } },
-      { op: 'update', key: 'V2001', id: v1.id, record: { ...v1.record, City: 'Oak Park' }, before: v1.record, changes: [{ path: 'City', before: v1.record.City, after: 'Oak Park' }] },
+      {
+        op: 'create',
+        key: 'V2015',
+        record: { VendorCode: 'V2015', VendorName: 'Orbit Packaging', CountryCode: 'US', CurrencyCode: 'USD' },
+      },
+      {
+        op: 'update',
+        key: 'V2001',
+        id: v1.id,
+        record: { ...v1.record, City: 'Oak Park' },
+        before: v1.record,
+        changes: [{ path: 'City', before: v1.record.City, after: 'Oak Park' }],
+      },
       { op: 'delete', key: 'V2002', id: 'V2002', action: 'delete', before: existing.get('V2002')!.record },
     ];
     const outcomes = new Map((await target.write(ops)).map((o) => [o.key, o]));
@@ -51,6 +84,10 @@ describe('concur vendors', () => {
     expect(emu.state.vendors.get('V2001|MAIN')?.City).toBe('Oak Park');
     expect(emu.state.vendors.has('V2002|MAIN')).toBe(false);
     expect(emu.state.vendors.get('V2013|MAIN')?.AddressCode).toBe('MAIN');
-    expect(emu.counters()).toEqual({ 'POST /api/v3.1/invoice/vendors': 1, 'PUT /api/v3.1/invoice/vendors': 1, 'DELETE /api/v3.1/invoice/vendors': 1 });
+    expect(emu.counters()).toEqual({
+      'POST /api/v3.1/invoice/vendors': 1,
+      'PUT /api/v3.1/invoice/vendors': 1,
+      'DELETE /api/v3.1/invoice/vendors': 1,
+    });
   });
 });

@@ -10,17 +10,21 @@ export const MAX_NAME_LENGTH = 64;
 export function listCodeProblems(code: string): string[] {
   if (typeof code !== 'string' || code.trim() === '') return ['a list item code cannot be empty'];
   const problems: string[] = [];
-  if (code.includes('-')) problems.push(`list item code "${code}" contains a hyphen, which Concur reads as the level delimiter`);
+  if (code.includes('-'))
+    problems.push(`list item code "${code}" contains a hyphen, which Concur reads as the level delimiter`);
   if (code !== code.trim()) problems.push(`list item code "${code}" has leading or trailing spaces`);
-  if (code.length > MAX_CODE_LENGTH) problems.push(`list item code "${code}" is longer than ${MAX_CODE_LENGTH} characters`);
+  if (code.length > MAX_CODE_LENGTH)
+    problems.push(`list item code "${code}" is longer than ${MAX_CODE_LENGTH} characters`);
   return problems;
 }
 
 export function listNameProblems(name: unknown): string[] {
   if (typeof name !== 'string' || name.trim() === '') return ['a list item needs a non-empty value (name)'];
   const problems: string[] = [];
-  if (name.includes('-')) problems.push(`list item name "${name}" contains a hyphen, which Concur reads as the level delimiter`);
-  if (name.length > MAX_NAME_LENGTH) problems.push(`list item name "${name}" is longer than ${MAX_NAME_LENGTH} characters`);
+  if (name.includes('-'))
+    problems.push(`list item name "${name}" contains a hyphen, which Concur reads as the level delimiter`);
+  if (name.length > MAX_NAME_LENGTH)
+    problems.push(`list item name "${name}" is longer than ${MAX_NAME_LENGTH} characters`);
   return problems;
 }
 
@@ -45,11 +49,22 @@ export function deriveCodes(record: Record<string, unknown>): { codes?: ListItem
     codes = { code, shortCode, parentCode, level: parentCode ? parentCode.split('-').length + 1 : 1 };
   } else if (typeof record.code === 'string' && record.code !== '') {
     const segments = record.code.split('-');
-    codes = { code: record.code, shortCode: segments.at(-1)!, parentCode: segments.length > 1 ? segments.slice(0, -1).join('-') : undefined, level: segments.length };
+    codes = {
+      code: record.code,
+      shortCode: segments.at(-1)!,
+      parentCode: segments.length > 1 ? segments.slice(0, -1).join('-') : undefined,
+      level: segments.length,
+    };
     if (segments.some((s) => s === '')) return { problems: [`code "${record.code}" has an empty level`] };
   } else {
     return { problems: ['a list item needs `code` (long code) or `shortCode`'] };
   }
-  const problems = [...listCodeProblems(codes.shortCode), ...(codes.parentCode ?? '').split('-').filter((s) => s !== '' && s.trim() !== s).map((s) => `parent code segment "${s}" has spaces`)];
+  const problems = [
+    ...listCodeProblems(codes.shortCode),
+    ...(codes.parentCode ?? '')
+      .split('-')
+      .filter((s) => s !== '' && s.trim() !== s)
+      .map((s) => `parent code segment "${s}" has spaces`),
+  ];
   return { codes, problems };
 }

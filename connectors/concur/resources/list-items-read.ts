@@ -20,10 +20,14 @@ export interface ListItemRecord {
   [field: string]: unknown;
 }
 
-export async function resolveListId(client: ConcurClient, options: { list?: string; listId?: string }): Promise<string> {
+export async function resolveListId(
+  client: ConcurClient,
+  options: { list?: string; listId?: string },
+): Promise<string> {
   if (options.listId) return options.listId;
   const name = options.list;
-  if (!name) throw new ConnectorError('CONCUR_LIST_NOT_FOUND', 'list-items needs the option `list` (the list name) or `listId`');
+  if (!name)
+    throw new ConnectorError('CONCUR_LIST_NOT_FOUND', 'list-items needs the option `list` (the list name) or `listId`');
   let loose: string | undefined;
   for await (const lists of listV4Pages(client, '/list/v4/lists', { value: name }, 'GET lists')) {
     for (const l of lists) {
@@ -59,7 +63,11 @@ function hasChildren(item: Json, listId: string): boolean {
 }
 
 /** Every item of the list, page by page, parents before their children. */
-export async function* readListItems(client: ConcurClient, listId: string, includeDeleted: boolean): AsyncGenerator<ListItemRecord[]> {
+export async function* readListItems(
+  client: ConcurClient,
+  listId: string,
+  includeDeleted: boolean,
+): AsyncGenerator<ListItemRecord[]> {
   const params = includeDeleted ? { isDeleted: 'true' } : {};
   const op = 'GET list items';
   const parents: string[] = [];

@@ -34,10 +34,17 @@ function partCode(listItem: Json | undefined): string | undefined {
   if (!listItem) return undefined;
   if (typeof listItem.code === 'string') return listItem.code;
   if (typeof listItem.shortCode !== 'string') return undefined;
-  return typeof listItem.parentCode === 'string' && listItem.parentCode !== '' ? `${listItem.parentCode}-${listItem.shortCode}` : listItem.shortCode;
+  return typeof listItem.parentCode === 'string' && listItem.parentCode !== ''
+    ? `${listItem.parentCode}-${listItem.shortCode}`
+    : listItem.shortCode;
 }
 
-async function sendBulk(client: ConcurClient, listId: string, method: 'POST' | 'PATCH', parts: Part[]): Promise<Map<Part, SluiceError | undefined>> {
+async function sendBulk(
+  client: ConcurClient,
+  listId: string,
+  method: 'POST' | 'PATCH',
+  parts: Part[],
+): Promise<Map<Part, SluiceError | undefined>> {
   const out = new Map<Part, SluiceError | undefined>();
   for (let i = 0; i < parts.length; i += LIST_BULK_LIMIT) {
     const chunk = parts.slice(i, i + LIST_BULK_LIMIT);
@@ -52,7 +59,11 @@ async function sendBulk(client: ConcurClient, listId: string, method: 'POST' | '
         idempotent: method === 'PATCH',
       });
       if (res.status === 400 && !res.body?.status) {
-        const err = new ConnectorError('CONCUR_BULK_REJECTED', `${method} list items bulk: HTTP 400 - ${JSON.stringify(res.body).slice(0, 300)}`, { status: 400 });
+        const err = new ConnectorError(
+          'CONCUR_BULK_REJECTED',
+          `${method} list items bulk: HTTP 400 - ${JSON.stringify(res.body).slice(0, 300)}`,
+          { status: 400 },
+        );
         for (const p of chunk) out.set(p, err);
         continue;
       }
@@ -67,10 +78,26 @@ async function sendBulk(client: ConcurClient, listId: string, method: 'POST' | '
           continue;
         }
         pending.delete(part);
-        out.set(part, new ConnectorError('CONCUR_LIST_ITEM_REJECTED', `${e.id ?? 'error'}: ${e.message ?? 'rejected'}`, { ...(e.id && { remoteCode: e.id }), retryable: e.id === 'item.operation.timeout', recordKey: part.key, status: res.status }));
+        out.set(
+          part,
+          new ConnectorError('CONCUR_LIST_ITEM_REJECTED', `${e.id ?? 'error'}: ${e.message ?? 'rejected'}`, {
+            ...(e.id && { remoteCode: e.id }),
+            retryable: e.id === 'item.operation.timeout',
+            recordKey: part.key,
+            status: res.status,
+          }),
+        );
       }
       for (const p of pending) {
-        out.set(p, ambiguous ? new ConnectorError('CONCUR_BULK_AMBIGUOUS', 'the bulk response did not say which parts failed', { retryable: true, recordKey: p.key }) : undefined);
+        out.set(
+          p,
+          ambiguous
+            ? new ConnectorError('CONCUR_BULK_AMBIGUOUS', 'the bulk response did not say which parts failed', {
+                retryable: true,
+                recordKey: p.key,
+              })
+            : undefined,
+        );
       }
     } catch (raw) {
       const err = asSluiceError(raw);
@@ -103,26 +130,53 @@ export async function writeListItems(client: ConcurClient, listId: string, ops: 
     const { codes, problems } = deriveCodes(op.record);
     const all = [...problems, ...listNameProblems(op.record.value)];
     if (!codes || all.length > 0) {
-      outcomes.push({ key: op.key, ok: false, error: new RecordError('CONCUR_LIST_ITEM_INVALID', all.join('; '), { recordKey: op.key }) });
+      outcomes.push({
+        key: op.key,
+        ok: false,
+        error: new RecordError('CONCUR_LIST_ITEM_INVALID', all.join('; '), { recordKey: op.key }),
+      });
       continue;
     }
     const value = String(op.record.value);
     if (op.op === 'create') {
-      const part: Part = { key: op.key, code: codes.code, level: codes.level, value, body: { shortCode: codes.shortCode, value, ...(codes.parentCode && { parentCode: codes.parentCode }) } };
+      const part: Part = {
+        key: op.key,
+        code: codes.code,
+        level: codes.level,
+        value,
+        body: { shortCode: codes.shortCode, value, ...(codes.parentCode && { parentCode: codes.parentCode }) },
+      };
       creates.push(part);
       codesOf.set(part, codes);
     } else {
-      const reactivate = op.record.isDeleted === false || (op.before.isDeleted === true && op.record.isDeleted !== true);
-      const part: Part = { key: op.key, code: codes.code, level: codes.level, value, body: { code: codes.code, value, ...(reactivate && { deleted: false }), ...(op.record.isDeleted === true && { deleted: true }) } };
+      const reactivate =
+        op.record.isDeleted === false || (op.before.isDeleted === true && op.record.isDeleted !== true);
+      const part: Part = {
+        key: op.key,
+        code: codes.code,
+        level: codes.level,
+        value,
+        body: {
+          code: codes.code,
+          value,
+          ...(reactivate && { deleted: false }),
+          ...(op.record.isDeleted === true && { deleted: true }),
+        },
+      };
       patches.push(part);
       codesOf.set(part, codes);
     }
   }
   creates.sort((a, b) => a.level - b.level);
-  const results = new Map([...(await sendBulk(client, listId, 'POST', creates)), ...(await sendBulk(client, listId, 'PATCH', patches))]);
+  const results = new Map([
+    ...(await sendBulk(client, listId, 'POST', creates)),
+    ...(await sendBulk(client, listId, 'PATCH', patches)),
+  ]);
   const revive = creates.filter((p) => results.get(p)?.remoteCode === 'item.duplicate.code.deleted');
   if (revive.length > 0) {
-    const copies = new Map<Part, Part>(revive.map((p): [Part, Part] => [{ ...p, body: { code: p.code, value: p.value, deleted: false } }, p]));
+    const copies = new Map<Part, Part>(
+      revive.map((p): [Part, Part] => [{ ...p, body: { code: p.code, value: p.value, deleted: false } }, p]),
+    );
     const again = await sendBulk(client, listId, 'PATCH', [...copies.keys()]);
     for (const [copy, error] of again) results.set(copies.get(copy)!, error);
   }
@@ -130,7 +184,12 @@ export async function writeListItems(client: ConcurClient, listId: string, ops: 
     if (error) outcomes.push({ key: part.key, ok: false, error });
     else {
       outcomes.push({ key: part.key, ok: true, id: part.code });
-      written.push({ code: part.code, codes: codesOf.get(part), ...(part.value !== undefined && { value: part.value }), deleted: part.body.deleted === true });
+      written.push({
+        code: part.code,
+        codes: codesOf.get(part),
+        ...(part.value !== undefined && { value: part.value }),
+        deleted: part.body.deleted === true,
+      });
     }
   }
   return { outcomes, written };

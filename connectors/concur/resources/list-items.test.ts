@@ -16,7 +16,15 @@ function seedProjects(count: number) {
     const list = state.listByName('Projects')!;
     for (let i = 0; i < count; i++) {
       const code = `S${String(i).padStart(5, '0')}`;
-      state.listItems.set(`seed-${i}`, { id: `00000000-0000-4000-a000-${String(i).padStart(12, '0')}`, listId: list.id, code, shortCode: code, value: `Seeded project ${i}`, level: 1, isDeleted: false });
+      state.listItems.set(`seed-${i}`, {
+        id: `00000000-0000-4000-a000-${String(i).padStart(12, '0')}`,
+        listId: list.id,
+        code,
+        shortCode: code,
+        value: `Seeded project ${i}`,
+        level: 1,
+        isDeleted: false,
+      });
     }
   };
 }
@@ -33,8 +41,27 @@ describe('concur list-items', () => {
     emu = await startConcurEmulator();
     const connection = await openAgainst(emu);
     const items = (await readAll(connection, 'list-items', { list: 'Cost Centers' })).flat();
-    expect(items.map((i) => i.code)).toEqual(['SALES', 'RND', 'OPS', 'GNA', 'SALES-CC100', 'SALES-CC110', 'RND-CC200', 'RND-CC210', 'OPS-CC300', 'OPS-CC310', 'GNA-CC400', 'GNA-CC410']);
-    expect(items[4]).toMatchObject({ shortCode: 'CC100', parentCode: 'SALES', value: 'Sales', level: 2, isDeleted: false });
+    expect(items.map((i) => i.code)).toEqual([
+      'SALES',
+      'RND',
+      'OPS',
+      'GNA',
+      'SALES-CC100',
+      'SALES-CC110',
+      'RND-CC200',
+      'RND-CC210',
+      'OPS-CC300',
+      'OPS-CC310',
+      'GNA-CC400',
+      'GNA-CC410',
+    ]);
+    expect(items[4]).toMatchObject({
+      shortCode: 'CC100',
+      parentCode: 'SALES',
+      value: 'Sales',
+      level: 2,
+      isDeleted: false,
+    });
   });
 
   it('pages through 2,000 items; a sync that changed k items costs the reads plus ceil(k/250) writes', async () => {
@@ -46,17 +73,33 @@ describe('concur list-items', () => {
 
     emu.clearLog();
     const target = connection.target!('list-items', { list: 'Projects' }, { keyField: 'code', mode: 'upsert' });
-    const keys = Array.from({ length: 2000 }, (_, i) => (i < 20 ? `P${1001 + i}` : `S${String(i - 20).padStart(5, '0')}`));
+    const keys = Array.from({ length: 2000 }, (_, i) =>
+      i < 20 ? `P${1001 + i}` : `S${String(i - 20).padStart(5, '0')}`,
+    );
     const existing = await target.lookup([...keys, 'NEW1']);
     expect(existing.size).toBe(2000);
     const reads = emu.count();
     const updates: WriteOp[] = keys.slice(0, 300).map((key) => {
       const before = existing.get(key)!;
       const record: DataRecord = { ...before.record, value: `${String(before.record.value)} renamed` };
-      return { op: 'update', key, id: before.id, record, before: before.record, changes: [{ path: 'value', before: before.record.value, after: record.value }] };
+      return {
+        op: 'update',
+        key,
+        id: before.id,
+        record,
+        before: before.record,
+        changes: [{ path: 'value', before: before.record.value, after: record.value }],
+      };
     });
-    const creates: WriteOp[] = Array.from({ length: 200 }, (_, i) => ({ op: 'create', key: `N${1000 + i}`, record: { code: `N${1000 + i}`, value: `New project ${i}` } }));
-    const outcomes = [...(await target.write([...updates.slice(0, 250), ...creates])), ...(await target.write(updates.slice(250)))];
+    const creates: WriteOp[] = Array.from({ length: 200 }, (_, i) => ({
+      op: 'create',
+      key: `N${1000 + i}`,
+      record: { code: `N${1000 + i}`, value: `New project ${i}` },
+    }));
+    const outcomes = [
+      ...(await target.write([...updates.slice(0, 250), ...creates])),
+      ...(await target.write(updates.slice(250))),
+    ];
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect(reads).toBe(20 + 1); // 20 pages + the list lookup by name (the token is still valid)
     expect(emu.count({ method: 'PATCH', path: '/list/v4/lists/:listId/bulk' })).toBe(2);
@@ -81,7 +124,11 @@ describe('concur list-items', () => {
     const outcomes = new Map((await target.write(ops)).map((o) => [o.key, o]));
     expect(outcomes.get('MKT')).toMatchObject({ ok: true, id: 'MKT' });
     expect(outcomes.get('MKT-CC510')).toMatchObject({ ok: true, id: 'MKT-CC510' });
-    expect(outcomes.get('SALES-CC100')?.error).toMatchObject({ code: 'CONCUR_LIST_ITEM_REJECTED', remoteCode: 'item.duplicate.code', retryable: false });
+    expect(outcomes.get('SALES-CC100')?.error).toMatchObject({
+      code: 'CONCUR_LIST_ITEM_REJECTED',
+      remoteCode: 'item.duplicate.code',
+      retryable: false,
+    });
     expect(outcomes.get('NOPE-CC999')?.error).toMatchObject({ remoteCode: 'item.parent.not.found', retryable: false });
     expect(outcomes.get('SALES-CC1-X')?.error).toMatchObject({ code: 'CONCUR_LIST_ITEM_INVALID', retryable: false });
     expect(outcomes.get('SALES-CC150')?.error?.message).toMatch(/name .* hyphen/);
@@ -89,7 +136,9 @@ describe('concur list-items', () => {
     expect(bulk.map((b) => b.status)).toEqual([206]);
     expect((bulk[0]!.requestBody as { requests: unknown[] }).requests).toHaveLength(4);
     expect(checkListItem({ shortCode: 'A-B', value: 'x' })[0]).toMatch(/hyphen/);
-    expect(lintListItemLiterals({ shortCode: 'CC-1', code: 'SALES-CC100', value: 'Sales - East' }).map((p) => p.field)).toEqual(['shortCode', 'value']);
+    expect(
+      lintListItemLiterals({ shortCode: 'CC-1', code: 'SALES-CC100', value: 'Sales - East' }).map((p) => p.field),
+    ).toEqual(['shortCode', 'value']);
   });
 
   it('deactivates through PATCH deleted:true and reactivates a deleted code instead of failing the create', async () => {
@@ -97,14 +146,23 @@ describe('concur list-items', () => {
     const connection = await openAgainst(emu);
     const target = connection.target!('list-items', { list: 'Projects' }, { keyField: 'code', mode: 'mirror' });
     const before = (await target.lookup(['P1001'])).get('P1001')!;
-    const [del] = await target.write([{ op: 'delete', key: 'P1001', id: before.id, action: 'deactivate', before: before.record }]);
+    const [del] = await target.write([
+      { op: 'delete', key: 'P1001', id: before.id, action: 'deactivate', before: before.record },
+    ]);
     expect(del).toMatchObject({ ok: true });
     const fresh = connection.target!('list-items', { list: 'Projects' }, { keyField: 'code', mode: 'upsert' });
     expect((await fresh.lookup(['P1001'])).get('P1001')?.active).toBe(false);
-    const [again] = await connection.target!('list-items', { list: 'Projects' }, { keyField: 'code', mode: 'create' }).write([{ op: 'create', key: 'P1001', record: { code: 'P1001', value: 'Calibration Rig Upgrade II' } }]);
+    const [again] = await connection.target!(
+      'list-items',
+      { list: 'Projects' },
+      { keyField: 'code', mode: 'create' },
+    ).write([{ op: 'create', key: 'P1001', record: { code: 'P1001', value: 'Calibration Rig Upgrade II' } }]);
     expect(again).toMatchObject({ ok: true });
     const list = emu.state.listByName('Projects')!;
-    expect(emu.state.itemByCode(list.id, 'P1001')).toMatchObject({ isDeleted: false, value: 'Calibration Rig Upgrade II' });
+    expect(emu.state.itemByCode(list.id, 'P1001')).toMatchObject({
+      isDeleted: false,
+      value: 'Calibration Rig Upgrade II',
+    });
   });
 
   it('reports a lost bulk response as retryable; the committed item is found by the next lookup', async () => {
@@ -113,11 +171,17 @@ describe('concur list-items', () => {
     const target = connection.target!('list-items', { list: 'Projects' }, { keyField: 'code', mode: 'upsert' });
     await target.lookup(['P1030']);
     emu.faults.add({ path: /\/bulk$/, method: 'POST', kind: 'drop-after-commit' });
-    const [outcome] = await target.write([{ op: 'create', key: 'P1030', record: { code: 'P1030', value: 'Budget Planning Tool' } }]);
+    const [outcome] = await target.write([
+      { op: 'create', key: 'P1030', record: { code: 'P1030', value: 'Budget Planning Tool' } },
+    ]);
     expect(outcome?.ok).toBe(false);
     expect(outcome?.error?.retryable).toBe(true);
     expect(emu.count({ method: 'POST', path: '/list/v4/lists/:listId/bulk' })).toBe(1);
-    const found = await connection.target!('list-items', { list: 'Projects' }, { keyField: 'code', mode: 'upsert' }).lookup(['P1030']);
+    const found = await connection.target!(
+      'list-items',
+      { list: 'Projects' },
+      { keyField: 'code', mode: 'upsert' },
+    ).lookup(['P1030']);
     expect(found.get('P1030')?.record).toMatchObject({ value: 'Budget Planning Tool' });
   });
 });

@@ -5,7 +5,14 @@
  * (creates; updates and deactivations). Removal is `deactivate`: the bulk API's `deleted: true`
  * is a soft delete (the item stays, `isDeleted`, reversible with `deleted: false`).
  */
-import type { DataRecord, SourceResource, TargetBinding, TargetRecord, TargetResource, WriteOp } from '../../../engine/connector/types.js';
+import type {
+  DataRecord,
+  SourceResource,
+  TargetBinding,
+  TargetRecord,
+  TargetResource,
+  WriteOp,
+} from '../../../engine/connector/types.js';
 import { deriveCodes, listCodeProblems, listNameProblems } from './list-codes.js';
 import { readListItems, resolveListId, type ListItemRecord } from './list-items-read.js';
 import { LIST_BULK_LIMIT, writeListItems } from './list-items-write.js';
@@ -18,9 +25,26 @@ export const listItemOptionsSchema = {
   additionalProperties: false,
   anyOf: [{ required: ['list'] }, { required: ['listId'] }],
   properties: {
-    list: { type: 'string', minLength: 1, title: 'List name', description: 'The list\'s name (List v4 `value`).', examples: ['Cost Centers', 'Projects'] },
-    listId: { type: 'string', minLength: 1, title: 'List id', description: 'The list\'s id, instead of its name.', examples: ['7a3e5c1d-0b4f-4e2a-9c8d-1f2e3d4c5b6a'] },
-    includeDeleted: { type: 'boolean', default: false, title: 'Include deleted items', description: 'Source: also read items marked deleted (isDeleted: true).' },
+    list: {
+      type: 'string',
+      minLength: 1,
+      title: 'List name',
+      description: "The list's name (List v4 `value`).",
+      examples: ['Cost Centers', 'Projects'],
+    },
+    listId: {
+      type: 'string',
+      minLength: 1,
+      title: 'List id',
+      description: "The list's id, instead of its name.",
+      examples: ['7a3e5c1d-0b4f-4e2a-9c8d-1f2e3d4c5b6a'],
+    },
+    includeDeleted: {
+      type: 'boolean',
+      default: false,
+      title: 'Include deleted items',
+      description: 'Source: also read items marked deleted (isDeleted: true).',
+    },
   },
 } as const;
 
@@ -32,7 +56,13 @@ interface Options {
 
 /** The comparable record: what a transform produces for this target. */
 function comparable(r: ListItemRecord): DataRecord {
-  return { code: r.code, shortCode: r.shortCode, ...(r.parentCode && { parentCode: r.parentCode }), value: r.value, isDeleted: r.isDeleted };
+  return {
+    code: r.code,
+    shortCode: r.shortCode,
+    ...(r.parentCode && { parentCode: r.parentCode }),
+    value: r.value,
+    isDeleted: r.isDeleted,
+  };
 }
 
 function toTarget(r: ListItemRecord, keyField: string): TargetRecord {
@@ -56,7 +86,8 @@ export function lintListItemLiterals(fields: Record<string, string>): { field: s
     const segments = field === 'shortCode' ? [v] : v.split('-');
     for (const seg of segments) for (const message of listCodeProblems(seg)) out.push({ field, message });
   }
-  if (fields.value !== undefined) for (const message of listNameProblems(fields.value)) out.push({ field: 'value', message });
+  if (fields.value !== undefined)
+    for (const message of listNameProblems(fields.value)) out.push({ field: 'value', message });
   return out;
 }
 
@@ -112,9 +143,19 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
       if (index) {
         for (const w of written) {
           const existing = index.get(w.code);
-          if (existing) index.set(w.code, { ...existing, ...(w.value !== undefined && { value: w.value }), isDeleted: w.deleted });
+          if (existing)
+            index.set(w.code, { ...existing, ...(w.value !== undefined && { value: w.value }), isDeleted: w.deleted });
           else if (w.codes) {
-            index.set(w.code, { id: '', listId: id, code: w.code, shortCode: w.codes.shortCode, ...(w.codes.parentCode && { parentCode: w.codes.parentCode }), value: w.value ?? '', level: w.codes.level, isDeleted: false });
+            index.set(w.code, {
+              id: '',
+              listId: id,
+              code: w.code,
+              shortCode: w.codes.shortCode,
+              ...(w.codes.parentCode && { parentCode: w.codes.parentCode }),
+              value: w.value ?? '',
+              level: w.codes.level,
+              isDeleted: false,
+            });
           }
         }
       }
@@ -126,11 +167,17 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
 export const listItems: ConcurResource = {
   name: 'list-items',
   definition: {
-    description: 'List v4 items of one list (hierarchical long codes such as SALES-CC100); written through the bulk API.',
+    description:
+      'List v4 items of one list (hierarchical long codes such as SALES-CC100); written through the bulk API.',
     roles: ['source', 'lookup', 'target'],
     key: 'code',
     optionsSchema: listItemOptionsSchema,
-    capabilities: { bulkSize: LIST_BULK_LIMIT, modes: ['create', 'upsert', 'mirror'], deleteActions: ['deactivate'], list: true },
+    capabilities: {
+      bulkSize: LIST_BULK_LIMIT,
+      modes: ['create', 'upsert', 'mirror'],
+      deleteActions: ['deactivate'],
+      list: true,
+    },
     check: checkListItem,
     lintLiterals: lintListItemLiterals,
   },

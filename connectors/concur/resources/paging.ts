@@ -33,7 +33,13 @@ export async function* v3Pages(client: ConcurClient, req: V3PageRequest): AsyncG
   const seen = new Set<string>();
   while (first || next) {
     const res: { body: unknown } = first
-      ? await client.request({ method: 'GET', path: req.path, searchParams: req.searchParams, family: req.family ?? 'v3', op: req.op })
+      ? await client.request({
+          method: 'GET',
+          path: req.path,
+          searchParams: req.searchParams,
+          family: req.family ?? 'v3',
+          op: req.op,
+        })
       : await client.request({ method: 'GET', path: next!, family: req.family ?? 'v3', op: req.op });
     first = false;
     yield v3Items(res.body, req.itemKeys);
@@ -49,9 +55,20 @@ export interface ListPage {
   page?: { totalPages?: number; number?: number };
 }
 
-export async function* listV4Pages(client: ConcurClient, path: string, params: Record<string, string | undefined>, op: string): AsyncGenerator<Json[]> {
+export async function* listV4Pages(
+  client: ConcurClient,
+  path: string,
+  params: Record<string, string | undefined>,
+  op: string,
+): AsyncGenerator<Json[]> {
   for (let page = 1; ; page++) {
-    const res = await client.request<ListPage>({ method: 'GET', path, searchParams: { ...params, page }, family: 'list', op });
+    const res = await client.request<ListPage>({
+      method: 'GET',
+      path,
+      searchParams: { ...params, page },
+      family: 'list',
+      op,
+    });
     const content = Array.isArray(res.body?.content) ? res.body.content : [];
     if (content.length > 0) yield content;
     const totalPages = res.body?.page?.totalPages ?? 0;
@@ -59,7 +76,11 @@ export async function* listV4Pages(client: ConcurClient, path: string, params: R
   }
 }
 
-export async function* identityPages(client: ConcurClient, filter: string | undefined, count: number): AsyncGenerator<Json[]> {
+export async function* identityPages(
+  client: ConcurClient,
+  filter: string | undefined,
+  count: number,
+): AsyncGenerator<Json[]> {
   let cursor: string | undefined;
   for (;;) {
     const res = await client.request<{ Resources?: Json[]; nextCursor?: string }>({

@@ -16,12 +16,47 @@ export const paymentRequestOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    approvalStatus: { type: 'string', title: 'Approval status', description: 'Approval status code (see GET /invoice/localizeddata?type=approvalStatus).', examples: ['A_APPR'] },
-    paymentStatus: { type: 'string', title: 'Payment status', description: 'Payment status code.', examples: ['P_NOTP'] },
-    lastModifiedAfter: { type: 'string', title: 'Modified after', description: 'yyyy-MM-dd lower bound on the last modification.', examples: ['2025-01-01'] },
-    resolveVendorCodes: { type: 'boolean', default: true, title: 'Resolve vendor codes', description: 'Add VendorCode/VendorAddressCode by matching the remit-to address against Invoice vendors (one vendor list read per run).' },
-    pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 100, title: 'Page size', description: 'Digests per page.' },
-    concurrency: { type: 'integer', minimum: 1, maximum: 16, default: 4, title: 'Concurrency', description: 'Payment requests read at the same time.' },
+    approvalStatus: {
+      type: 'string',
+      title: 'Approval status',
+      description: 'Approval status code (see GET /invoice/localizeddata?type=approvalStatus).',
+      examples: ['A_APPR'],
+    },
+    paymentStatus: {
+      type: 'string',
+      title: 'Payment status',
+      description: 'Payment status code.',
+      examples: ['P_NOTP'],
+    },
+    lastModifiedAfter: {
+      type: 'string',
+      title: 'Modified after',
+      description: 'yyyy-MM-dd lower bound on the last modification.',
+      examples: ['2025-01-01'],
+    },
+    resolveVendorCodes: {
+      type: 'boolean',
+      default: true,
+      title: 'Resolve vendor codes',
+      description:
+        'Add VendorCode/VendorAddressCode by matching the remit-to address against Invoice vendors (one vendor list read per run).',
+    },
+    pageSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 100,
+      title: 'Page size',
+      description: 'Digests per page.',
+    },
+    concurrency: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 16,
+      default: 4,
+      title: 'Concurrency',
+      description: 'Payment requests read at the same time.',
+    },
   },
 } as const;
 
@@ -44,7 +79,10 @@ export function unwrap(value: unknown, key: string): Json[] {
 }
 
 export function normalisePaymentRequest(pr: Json, digest: Json): Json {
-  const lines = unwrap(pr.LineItems, 'LineItem').map((li) => ({ ...li, Allocations: unwrap(li.Allocations, 'Allocation') }));
+  const lines = unwrap(pr.LineItems, 'LineItem').map((li) => ({
+    ...li,
+    Allocations: unwrap(li.Allocations, 'Allocation'),
+  }));
   return {
     ...pr,
     LineItems: lines,
@@ -58,12 +96,22 @@ export function normalisePaymentRequest(pr: Json, digest: Json): Json {
 type VendorIndex = Map<string, { VendorCode: unknown; AddressCode: unknown }>;
 
 function vendorKey(name: unknown, postal: unknown): string {
-  return `${String(name ?? '').trim().toLowerCase()}|${String(postal ?? '').trim().toLowerCase()}`;
+  return `${String(name ?? '')
+    .trim()
+    .toLowerCase()}|${String(postal ?? '')
+    .trim()
+    .toLowerCase()}`;
 }
 
 async function vendorIndex(client: ConcurClient): Promise<VendorIndex> {
   const index: VendorIndex = new Map();
-  for await (const page of v3Pages(client, { path: '/api/v3.1/invoice/vendors', searchParams: { limit: 1000 }, op: 'GET vendors', family: 'vendors', itemKeys: ['Vendor', 'Items'] })) {
+  for await (const page of v3Pages(client, {
+    path: '/api/v3.1/invoice/vendors',
+    searchParams: { limit: 1000 },
+    op: 'GET vendors',
+    family: 'vendors',
+    itemKeys: ['Vendor', 'Items'],
+  })) {
     for (const v of page) {
       const entry = { VendorCode: v.VendorCode, AddressCode: v.AddressCode };
       index.set(vendorKey(v.VendorName, v.PostalCode), entry);
@@ -78,13 +126,28 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
   return {
     async *read(request) {
       const vendors = o.resolveVendorCodes === false ? undefined : await vendorIndex(env.client);
-      const searchParams = { limit: o.pageSize ?? Math.min(1000, request.pageSize ?? 100), approvalStatus: o.approvalStatus, paymentStatus: o.paymentStatus, lastModifiedDateAfter: o.lastModifiedAfter };
-      const pages = v3Pages(env.client, { path: '/api/v3.0/invoice/paymentrequestdigests', searchParams, op: 'GET payment request digests', itemKeys: ['Items', 'PaymentRequestDigest'] });
+      const searchParams = {
+        limit: o.pageSize ?? Math.min(1000, request.pageSize ?? 100),
+        approvalStatus: o.approvalStatus,
+        paymentStatus: o.paymentStatus,
+        lastModifiedDateAfter: o.lastModifiedAfter,
+      };
+      const pages = v3Pages(env.client, {
+        path: '/api/v3.0/invoice/paymentrequestdigests',
+        searchParams,
+        op: 'GET payment request digests',
+        itemKeys: ['Items', 'PaymentRequestDigest'],
+      });
       for await (const digests of pages) {
         if (digests.length === 0) continue;
         yield await mapLimit(digests, o.concurrency ?? 4, async (d) => {
           const id = String(d.PaymentRequestId ?? d.ID);
-          const res = await env.client.request({ method: 'GET', path: `/api/v3.0/invoice/paymentrequest/${encodeURIComponent(id)}`, family: 'v3', op: 'GET payment request' });
+          const res = await env.client.request({
+            method: 'GET',
+            path: `/api/v3.0/invoice/paymentrequest/${encodeURIComponent(id)}`,
+            family: 'v3',
+            op: 'GET payment request',
+          });
           const pr = normalisePaymentRequest((res.body ?? {}) as Json, d);
           if (vendors) {
             const remit = (pr.VendorRemitAddress ?? {}) as Json;
@@ -101,7 +164,8 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
 export const paymentRequests: ConcurResource = {
   name: 'payment-requests',
   definition: {
-    description: 'Invoice payment requests (from their digests), each with its line items and allocations as arrays, status codes and the resolved vendor code.',
+    description:
+      'Invoice payment requests (from their digests), each with its line items and allocations as arrays, status codes and the resolved vendor code.',
     roles: ['source', 'lookup'],
     key: 'ID',
     optionsSchema: paymentRequestOptionsSchema,
@@ -109,4 +173,3 @@ export const paymentRequests: ConcurResource = {
   },
   source,
 };
-

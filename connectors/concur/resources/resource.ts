@@ -1,5 +1,12 @@
 /** What one Concur resource module provides: its definition, and how to open it for reading or writing. */
-import type { ConnectorContext, DataRecord, ResourceDefinition, SourceResource, TargetBinding, TargetResource } from '../../../engine/connector/types.js';
+import type {
+  ConnectorContext,
+  DataRecord,
+  ResourceDefinition,
+  SourceResource,
+  TargetBinding,
+  TargetResource,
+} from '../../../engine/connector/types.js';
 import type { ConcurClient } from '../client.js';
 import type { ResolvedConfig } from '../config.js';
 

@@ -49,15 +49,19 @@ function failureMessage(op: StatusOperation): string {
   for (const ext of op.extensions ?? []) {
     const list = Array.isArray(ext.messages) ? ext.messages : ext.messages ? [ext.messages] : [];
     for (const m of list) if (typeof m.message === 'string') messages.push(m.message);
-    if (list.length === 0 && ext.status && ext.status.success === false) messages.push(`${ext.name ?? 'extension'}: ${ext.status.result ?? 'error'}`);
+    if (list.length === 0 && ext.status && ext.status.success === false)
+      messages.push(`${ext.name ?? 'extension'}: ${ext.status.result ?? 'error'}`);
   }
   return messages.join('; ') || 'the provisioning operation failed';
 }
 
-async function readStatus(client: ConcurClient, id: string): Promise<ProvisionStatus & { operations: StatusOperation[] }> {
+async function readStatus(
+  client: ConcurClient,
+  id: string,
+): Promise<ProvisionStatus & { operations: StatusOperation[] }> {
   const operations: StatusOperation[] = [];
   let first: ProvisionStatus | undefined;
-  for (let startIndex = 1; ; ) {
+  for (let startIndex = 1; ;) {
     const res = await client.request<ProvisionStatus>({
       method: 'GET',
       path: `/profile/v4/provisions/${encodeURIComponent(id)}/status`,
@@ -75,7 +79,12 @@ async function readStatus(client: ConcurClient, id: string): Promise<ProvisionSt
   return { ...first, operations };
 }
 
-async function runChunk(client: ConcurClient, config: ResolvedConfig, ops: BulkOperation[], signal?: AbortSignal): Promise<Map<string, BulkResult>> {
+async function runChunk(
+  client: ConcurClient,
+  config: ResolvedConfig,
+  ops: BulkOperation[],
+  signal?: AbortSignal,
+): Promise<Map<string, BulkResult>> {
   const out = new Map<string, BulkResult>();
   const res = await client.request<ProvisionStatus>({
     method: 'POST',
@@ -85,7 +94,10 @@ async function runChunk(client: ConcurClient, config: ResolvedConfig, ops: BulkO
     op: 'POST provisioning bulk',
   });
   const id = res.body?.id;
-  if (!id) throw new ConnectorError('CONCUR_PROVISION_NO_ID', 'the bulk request was accepted without a provision id', { retryable: true });
+  if (!id)
+    throw new ConnectorError('CONCUR_PROVISION_NO_ID', 'the bulk request was accepted without a provision id', {
+      retryable: true,
+    });
   const deadline = Date.now() + config.provisioning.timeoutMs;
   let wait = config.provisioning.pollIntervalMs;
   let status: ProvisionStatus & { operations: StatusOperation[] } = { operations: [] };
@@ -97,20 +109,36 @@ async function runChunk(client: ConcurClient, config: ResolvedConfig, ops: BulkO
     wait = Math.min(60_000, Math.max(1, Math.round(wait * 1.5)));
   }
   ops.forEach((op, i) => {
-    const s = status.operations.find((o) => o.bulkId === op.bulkId) ?? status.operations.find((o) => o.id === String(i + 1));
+    const s =
+      status.operations.find((o) => o.bulkId === op.bulkId) ?? status.operations.find((o) => o.id === String(i + 1));
     if (!s || s.status?.completed !== true) {
-      out.set(op.bulkId, { ok: false, error: new ConnectorError('CONCUR_PROVISION_PENDING', `provision ${id}: operation ${op.bulkId} has not settled`, { retryable: true }) });
+      out.set(op.bulkId, {
+        ok: false,
+        error: new ConnectorError(
+          'CONCUR_PROVISION_PENDING',
+          `provision ${id}: operation ${op.bulkId} has not settled`,
+          { retryable: true },
+        ),
+      });
     } else if (s.status.success === true) {
       out.set(op.bulkId, { ok: true, ...(s.resource?.id && { resourceId: s.resource.id }) });
     } else {
-      out.set(op.bulkId, { ok: false, error: new ConnectorError('CONCUR_PROVISION_FAILED', failureMessage(s), { remoteCode: id }) });
+      out.set(op.bulkId, {
+        ok: false,
+        error: new ConnectorError('CONCUR_PROVISION_FAILED', failureMessage(s), { remoteCode: id }),
+      });
     }
   });
   return out;
 }
 
 /** Runs the operations in bulk requests of 100; a request that fails as a whole fails each of its operations. */
-export async function runScimBulk(client: ConcurClient, config: ResolvedConfig, ops: BulkOperation[], signal?: AbortSignal): Promise<Map<string, BulkResult>> {
+export async function runScimBulk(
+  client: ConcurClient,
+  config: ResolvedConfig,
+  ops: BulkOperation[],
+  signal?: AbortSignal,
+): Promise<Map<string, BulkResult>> {
   const out = new Map<string, BulkResult>();
   for (let i = 0; i < ops.length; i += SCIM_BULK_LIMIT) {
     const chunk = ops.slice(i, i + SCIM_BULK_LIMIT);

@@ -30,7 +30,8 @@ export class UserDirectory {
 
   private async load(): Promise<Map<string, Json>> {
     const map = new Map<string, Json>();
-    for await (const page of identityPages(this.client, this.filter, 1000)) for (const u of page) map.set(userKey(u.userName), u);
+    for await (const page of identityPages(this.client, this.filter, 1000))
+      for (const u of page) map.set(userKey(u.userName), u);
     this.index = map;
     return map;
   }

@@ -39,7 +39,11 @@ describe('concur users', () => {
     const target = connection.target!('users', {}, { keyField: 'userName', mode: 'mirror' });
     const avery = (await target.lookup(['avery.reyes@northwind.example'])).get('avery.reyes@northwind.example')!;
     const blake = (await target.lookup(['blake.okafor@northwind.example'])).get('blake.okafor@northwind.example')!;
-    const changed = { ...avery.record, title: 'Controller', [ENT]: { ...(avery.record[ENT] as object), costCenter: 'CC400' } };
+    const changed = {
+      ...avery.record,
+      title: 'Controller',
+      [ENT]: { ...(avery.record[ENT] as object), costCenter: 'CC400' },
+    };
     const ops: WriteOp[] = [
       ...[1, 2, 3].map((i): WriteOp => ({ op: 'create', key: String(person(i).userName), record: person(i) })),
       { op: 'create', key: 'broken@northwind.example', record: { userName: 'broken@northwind.example' } },
@@ -52,13 +56,23 @@ describe('concur users', () => {
       expect(o.ok).toBe(true);
       expect(emu.state.users.get(o.id!)?.userName).toBe(`new.hire${i}@northwind.example`);
     }
-    expect(outcomes.get('broken@northwind.example')?.error).toMatchObject({ code: 'CONCUR_PROVISION_FAILED', retryable: false });
+    expect(outcomes.get('broken@northwind.example')?.error).toMatchObject({
+      code: 'CONCUR_PROVISION_FAILED',
+      retryable: false,
+    });
     expect(outcomes.get('broken@northwind.example')?.error?.message).toMatch(/givenName/);
-    expect(emu.state.users.get(avery.id)).toMatchObject({ title: 'Controller', [ENT]: { costCenter: 'CC400', employeeNumber: 'E1001' } });
+    expect(emu.state.users.get(avery.id)).toMatchObject({
+      title: 'Controller',
+      [ENT]: { costCenter: 'CC400', employeeNumber: 'E1001' },
+    });
     expect(emu.state.users.get(blake.id)?.active).toBe(false);
     expect(emu.count({ method: 'POST', path: '/profile/v4/Bulk' })).toBe(1);
     expect(emu.count({ path: '/profile/v4/provisions/:id/status' })).toBe(3);
-    const patch = (emu.find({ path: '/profile/v4/Bulk' })[0]!.requestBody as { Operations: { method: string; data: { Operations?: unknown[] } }[] }).Operations[4]!;
+    const patch = (
+      emu.find({ path: '/profile/v4/Bulk' })[0]!.requestBody as {
+        Operations: { method: string; data: { Operations?: unknown[] } }[];
+      }
+    ).Operations[4]!;
     expect(patch.data.Operations).toHaveLength(2);
     expect(patch.data.Operations).toEqual(
       expect.arrayContaining([
@@ -69,7 +83,12 @@ describe('concur users', () => {
   });
 
   it('builds patch operations per changed attribute', () => {
-    expect(patchOperations({ name: { givenName: 'A', familyName: 'B' }, active: true }, { name: { givenName: 'C' }, active: true })).toEqual([{ op: 'replace', path: 'name', value: { givenName: 'C', familyName: 'B' } }]);
+    expect(
+      patchOperations(
+        { name: { givenName: 'A', familyName: 'B' }, active: true },
+        { name: { givenName: 'C' }, active: true },
+      ),
+    ).toEqual([{ op: 'replace', path: 'name', value: { givenName: 'C', familyName: 'B' } }]);
   });
 });
 
@@ -82,28 +101,67 @@ describe('concur cost-object-approvers', () => {
     const existing = await target.lookup([key(avery, 'SALES-CC100'), key(avery, 'SALES-CC110')]);
     expect([...existing.keys()]).toEqual([key(avery, 'SALES-CC100')]);
     const current = existing.get(key(avery, 'SALES-CC100'))!;
-    expect(current.record).toMatchObject({ userName: avery, approvalType: 'report', approvalGroup: 'SALES-CC100', approvalLimit: 5000 });
-    const rec = (u: string, g: string, limit: number) => ({ approverKey: key(u, g), userName: u, approvalType: 'report', approvalGroup: g, approvalLimit: limit, reimbursementCurrency: 'USD', level: 1 });
+    expect(current.record).toMatchObject({
+      userName: avery,
+      approvalType: 'report',
+      approvalGroup: 'SALES-CC100',
+      approvalLimit: 5000,
+    });
+    const rec = (u: string, g: string, limit: number) => ({
+      approverKey: key(u, g),
+      userName: u,
+      approvalType: 'report',
+      approvalGroup: g,
+      approvalLimit: limit,
+      reimbursementCurrency: 'USD',
+      level: 1,
+    });
     const blake = 'blake.okafor@northwind.example';
     const ops: WriteOp[] = [
       { op: 'create', key: key(avery, 'SALES-CC110'), record: rec(avery, 'SALES-CC110', 2500) },
-      { op: 'update', key: current.key, id: current.id, record: { ...current.record, approvalLimit: 7500 }, before: current.record, changes: [] },
-      { op: 'delete', key: key(blake, 'SALES-CC110'), id: 'x', action: 'delete', before: (await target.lookup([key(blake, 'SALES-CC110')])).get(key(blake, 'SALES-CC110'))!.record },
+      {
+        op: 'update',
+        key: current.key,
+        id: current.id,
+        record: { ...current.record, approvalLimit: 7500 },
+        before: current.record,
+        changes: [],
+      },
+      {
+        op: 'delete',
+        key: key(blake, 'SALES-CC110'),
+        id: 'x',
+        action: 'delete',
+        before: (await target.lookup([key(blake, 'SALES-CC110')])).get(key(blake, 'SALES-CC110'))!.record,
+      },
       { op: 'create', key: key('nobody@northwind.example', 'GNA'), record: rec('nobody@northwind.example', 'GNA', 1) },
     ];
     const outcomes = new Map((await target.write(ops)).map((o) => [o.key, o]));
     expect(outcomes.get(key(avery, 'SALES-CC110'))?.ok).toBe(true);
     expect(outcomes.get(key(avery, 'SALES-CC100'))?.ok).toBe(true);
     expect(outcomes.get(key(blake, 'SALES-CC110'))?.ok).toBe(true);
-    expect(outcomes.get(key('nobody@northwind.example', 'GNA'))?.error).toMatchObject({ code: 'CONCUR_USER_NOT_FOUND', retryable: false });
-    const limitsOf = (u: string) => (emu.state.userByName(u)![APPROVER_LIMIT_URN] as { costObjectApprover: { approvalGroup: string; approvalLimit: number }[] }).costObjectApprover;
+    expect(outcomes.get(key('nobody@northwind.example', 'GNA'))?.error).toMatchObject({
+      code: 'CONCUR_USER_NOT_FOUND',
+      retryable: false,
+    });
+    const limitsOf = (u: string) =>
+      (
+        emu.state.userByName(u)![APPROVER_LIMIT_URN] as {
+          costObjectApprover: { approvalGroup: string; approvalLimit: number }[];
+        }
+      ).costObjectApprover;
     expect(limitsOf(avery).map((e) => [e.approvalGroup, e.approvalLimit])).toEqual([
       ['SALES-CC100', 7500],
       ['SALES-CC110', 2500],
     ]);
     expect(limitsOf(blake)).toEqual([]);
-    const bulk = emu.find({ path: '/profile/v4/Bulk' })[0]!.requestBody as { Operations: { data: { Operations: { op: string; path: string }[] } }[] };
+    const bulk = emu.find({ path: '/profile/v4/Bulk' })[0]!.requestBody as {
+      Operations: { data: { Operations: { op: string; path: string }[] } }[];
+    };
     expect(bulk.Operations).toHaveLength(2);
-    expect(bulk.Operations[1]!.data.Operations[0]).toEqual({ op: 'remove', path: `${APPROVER_LIMIT_URN}:costObjectApprover[approvalType eq "report" and approvalGroup eq "SALES-CC110"]` });
+    expect(bulk.Operations[1]!.data.Operations[0]).toEqual({
+      op: 'remove',
+      path: `${APPROVER_LIMIT_URN}:costObjectApprover[approvalType eq "report" and approvalGroup eq "SALES-CC110"]`,
+    });
   });
 });

@@ -6,7 +6,15 @@
  * attributes; with `includeSpend` a target also reads each looked-up user's spend extensions.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { DataRecord, SourceResource, TargetBinding, TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../../../engine/connector/types.js';
+import type {
+  DataRecord,
+  SourceResource,
+  TargetBinding,
+  TargetRecord,
+  TargetResource,
+  WriteOp,
+  WriteOutcome,
+} from '../../../engine/connector/types.js';
 import { ConnectorError } from '../../../engine/errors.js';
 import { mapLimit } from './map-limit.js';
 import { identityPages } from './paging.js';
@@ -23,9 +31,27 @@ export const userOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    filter: { type: 'string', title: 'SCIM filter', description: 'Only users matching this Identity filter, e.g. `active eq true`.', examples: ['active eq true'] },
-    pageSize: { type: 'integer', minimum: 1, maximum: 1000, default: 1000, title: 'Page size', description: 'Users per Identity v4.1 page.' },
-    includeSpend: { type: 'boolean', default: false, title: 'Compare spend extensions', description: 'Target: also read the spend extensions of looked-up users (one call per user) so they can be compared.' },
+    filter: {
+      type: 'string',
+      title: 'SCIM filter',
+      description: 'Only users matching this Identity filter, e.g. `active eq true`.',
+      examples: ['active eq true'],
+    },
+    pageSize: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 1000,
+      default: 1000,
+      title: 'Page size',
+      description: 'Users per Identity v4.1 page.',
+    },
+    includeSpend: {
+      type: 'boolean',
+      default: false,
+      title: 'Compare spend extensions',
+      description:
+        'Target: also read the spend extensions of looked-up users (one call per user) so they can be compared.',
+    },
   },
 } as const;
 
@@ -51,7 +77,13 @@ export function patchOperations(before: Json, after: Json): Json[] {
       for (const [attr, v] of Object.entries(value as Json)) {
         if (!isDeepStrictEqual(prev[attr], v)) ops.push({ op: 'replace', path: `${key}:${attr}`, value: v });
       }
-    } else if (value && typeof value === 'object' && !Array.isArray(value) && before[key] && typeof before[key] === 'object') {
+    } else if (
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      before[key] &&
+      typeof before[key] === 'object'
+    ) {
       ops.push({ op: 'replace', path: key, value: { ...(before[key] as Json), ...(value as Json) } });
     } else {
       ops.push({ op: 'replace', path: key, value });
@@ -64,7 +96,8 @@ export function checkUser(record: DataRecord): string[] {
   const problems: string[] = [];
   if (typeof record.userName !== 'string' || record.userName === '') problems.push('a user needs userName');
   const name = record.name as Json | undefined;
-  if (name !== undefined && (typeof name.givenName !== 'string' || typeof name.familyName !== 'string')) problems.push('name needs givenName and familyName');
+  if (name !== undefined && (typeof name.givenName !== 'string' || typeof name.familyName !== 'string'))
+    problems.push('name needs givenName and familyName');
   return problems;
 }
 
@@ -72,7 +105,12 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
   const o = options as Options;
   return {
     async *read(request) {
-      for await (const page of identityPages(env.client, o.filter, o.pageSize ?? Math.min(1000, request.pageSize ?? 1000))) yield page;
+      for await (const page of identityPages(
+        env.client,
+        o.filter,
+        o.pageSize ?? Math.min(1000, request.pageSize ?? 1000),
+      ))
+        yield page;
     },
   };
 }
@@ -84,9 +122,15 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
   }
   const directory = new UserDirectory(env.client, o.filter);
   const spendOf = async (id: string): Promise<Json> => {
-    const res = await env.client.request<Json>({ method: 'GET', path: `/profile/spend/v4.1/Users/${encodeURIComponent(id)}`, family: 'scim', op: 'GET spend user' });
+    const res = await env.client.request<Json>({
+      method: 'GET',
+      path: `/profile/spend/v4.1/Users/${encodeURIComponent(id)}`,
+      family: 'scim',
+      op: 'GET spend user',
+    });
     const out: Json = {};
-    for (const [k, v] of Object.entries(res.body ?? {})) if (k.startsWith('urn:ietf:params:scim:schemas:extension:spend:')) out[k] = v;
+    for (const [k, v] of Object.entries(res.body ?? {}))
+      if (k.startsWith('urn:ietf:params:scim:schemas:extension:spend:')) out[k] = v;
     return out;
   };
   const toTarget = (u: Json, spend: Json = {}): TargetRecord => ({
@@ -98,7 +142,9 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
   return {
     async lookup(keys) {
       const all = await directory.all();
-      const found = keys.map((k) => [k, all.get(userKey(k))] as const).filter((e): e is readonly [string, Json] => e[1] !== undefined);
+      const found = keys
+        .map((k) => [k, all.get(userKey(k))] as const)
+        .filter((e): e is readonly [string, Json] => e[1] !== undefined);
       const spend = o.includeSpend ? await mapLimit(found, 4, ([, u]) => spendOf(String(u.id))) : [];
       return new Map(found.map(([k, u], i) => [k, toTarget(u, spend[i])]));
     },
@@ -113,14 +159,27 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
         const bulkId = `${op.op}-${i}`;
         if (op.op === 'create') {
           const urns = Object.keys(op.record).filter((k) => k.startsWith('urn:'));
-          bulk.push({ bulkId, method: 'POST', path: '/Users', data: { active: true, ...op.record, schemas: [CORE_SCHEMA, ...urns] } });
+          bulk.push({
+            bulkId,
+            method: 'POST',
+            path: '/Users',
+            data: { active: true, ...op.record, schemas: [CORE_SCHEMA, ...urns] },
+          });
         } else {
-          const operations = op.op === 'delete' ? [{ op: 'replace', path: 'active', value: false }] : patchOperations(op.before, op.record);
+          const operations =
+            op.op === 'delete'
+              ? [{ op: 'replace', path: 'active', value: false }]
+              : patchOperations(op.before, op.record);
           if (operations.length === 0) {
             outcomes.push({ key: op.key, ok: true, id: op.id });
             return;
           }
-          bulk.push({ bulkId, method: 'PATCH', path: `/Users/${op.id}`, data: { schemas: [PATCH_SCHEMA], Operations: operations } });
+          bulk.push({
+            bulkId,
+            method: 'PATCH',
+            path: `/Users/${op.id}`,
+            data: { schemas: [PATCH_SCHEMA], Operations: operations },
+          });
         }
         byBulkId.set(bulkId, op);
       });
@@ -132,7 +191,14 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
           outcomes.push({ key: op.key, ok: true, ...(id && { id }) });
           const known = op.op === 'create' ? {} : ((await directory.get(op.key)) ?? {});
           if (id) directory.remember(op.op === 'delete' ? { ...known, active: false } : { ...known, ...op.record, id });
-        } else outcomes.push({ key: op.key, ok: false, error: r?.error ?? new ConnectorError('CONCUR_PROVISION_FAILED', 'no result', { retryable: true, recordKey: op.key }) });
+        } else
+          outcomes.push({
+            key: op.key,
+            ok: false,
+            error:
+              r?.error ??
+              new ConnectorError('CONCUR_PROVISION_FAILED', 'no result', { retryable: true, recordKey: op.key }),
+          });
       }
       return outcomes;
     },
@@ -142,11 +208,17 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
 export const users: ConcurResource = {
   name: 'users',
   definition: {
-    description: 'Users (Identity v4.1 read, User Provisioning v4 SCIM bulk write with status polling), keyed by userName.',
+    description:
+      'Users (Identity v4.1 read, User Provisioning v4 SCIM bulk write with status polling), keyed by userName.',
     roles: ['source', 'lookup', 'target'],
     key: 'userName',
     optionsSchema: userOptionsSchema,
-    capabilities: { bulkSize: SCIM_BULK_LIMIT, modes: ['create', 'upsert', 'mirror'], deleteActions: ['deactivate'], list: true },
+    capabilities: {
+      bulkSize: SCIM_BULK_LIMIT,
+      modes: ['create', 'upsert', 'mirror'],
+      deleteActions: ['deactivate'],
+      list: true,
+    },
     check: checkUser,
   },
   source,

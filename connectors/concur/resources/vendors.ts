@@ -3,7 +3,15 @@
  * keyed by `VendorCode` (also the record id: one address code per resource). Creates are batched in POST, updates in PUT (`{"Vendor": [...]}`), each
  * record's outcome read from its `StatusList`; deletes are one DELETE per vendor.
  */
-import type { DataRecord, SourceResource, TargetBinding, TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../../../engine/connector/types.js';
+import type {
+  DataRecord,
+  SourceResource,
+  TargetBinding,
+  TargetRecord,
+  TargetResource,
+  WriteOp,
+  WriteOutcome,
+} from '../../../engine/connector/types.js';
 import { ConnectorError, RecordError, asSluiceError } from '../../../engine/errors.js';
 import type { ConcurClient } from '../client.js';
 import { v3Pages } from './paging.js';
@@ -19,18 +27,32 @@ export const vendorOptionsSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    addressCode: { type: 'string', minLength: 1, default: 'MAIN', title: 'Address code', description: 'The vendor address this resource reads and writes; records without AddressCode get it.', examples: ['MAIN'] },
+    addressCode: {
+      type: 'string',
+      minLength: 1,
+      default: 'MAIN',
+      title: 'Address code',
+      description: 'The vendor address this resource reads and writes; records without AddressCode get it.',
+      examples: ['MAIN'],
+    },
   },
 } as const;
 
 function writable(v: Json): Json {
   const out: Json = {};
-  for (const [k, val] of Object.entries(v)) if (!READ_ONLY.includes(k) && val !== null && val !== undefined) out[k] = val;
+  for (const [k, val] of Object.entries(v))
+    if (!READ_ONLY.includes(k) && val !== null && val !== undefined) out[k] = val;
   return out;
 }
 
 async function* vendorPages(client: ConcurClient, addressCode: string, limit = 1000): AsyncGenerator<Json[]> {
-  yield* v3Pages(client, { path: '/api/v3.1/invoice/vendors', searchParams: { limit, addressCode }, op: 'GET vendors', family: 'vendors', itemKeys: ['Vendor', 'Items'] });
+  yield* v3Pages(client, {
+    path: '/api/v3.1/invoice/vendors',
+    searchParams: { limit, addressCode },
+    op: 'GET vendors',
+    family: 'vendors',
+    itemKeys: ['Vendor', 'Items'],
+  });
 }
 
 interface Status {
@@ -41,7 +63,9 @@ interface Status {
 }
 
 function statusFailure(statuses: Status[]): string | undefined {
-  const bad = statuses.filter((s) => /error|fail/i.test(String(s.Type ?? '')) || (typeof s.Code === 'number' && s.Code >= 400));
+  const bad = statuses.filter(
+    (s) => /error|fail/i.test(String(s.Type ?? '')) || (typeof s.Code === 'number' && s.Code >= 400),
+  );
   return bad.length > 0 ? bad.map((s) => s.Message ?? s.Type).join('; ') : undefined;
 }
 
@@ -51,11 +75,32 @@ function mapStatuses(ops: { key: string; record: Json }[], body: unknown): Write
   const list = Array.isArray(returned) ? returned : [returned];
   return ops.map((op, i) => {
     const byNumber = list.find((v) => ((v.StatusList ?? []) as Status[]).some((s) => s.RecordNumber === i + 1));
-    const match = byNumber ?? (list.length === ops.length ? list[i] : undefined) ?? list.find((v) => v.VendorCode === op.record.VendorCode);
-    if (!match) return { key: op.key, ok: false, error: new ConnectorError('CONCUR_VENDOR_NO_STATUS', 'the response has no status for this vendor', { retryable: true, recordKey: op.key }) };
-    const statuses = (Array.isArray(match.StatusList) ? match.StatusList : [match.StatusList]).filter(Boolean) as Status[];
+    const match =
+      byNumber ??
+      (list.length === ops.length ? list[i] : undefined) ??
+      list.find((v) => v.VendorCode === op.record.VendorCode);
+    if (!match)
+      return {
+        key: op.key,
+        ok: false,
+        error: new ConnectorError('CONCUR_VENDOR_NO_STATUS', 'the response has no status for this vendor', {
+          retryable: true,
+          recordKey: op.key,
+        }),
+      };
+    const statuses = (Array.isArray(match.StatusList) ? match.StatusList : [match.StatusList]).filter(
+      Boolean,
+    ) as Status[];
     const failure = statusFailure(statuses);
-    if (failure) return { key: op.key, ok: false, error: new ConnectorError('CONCUR_VENDOR_REJECTED', failure, { recordKey: op.key, ...(statuses[0]?.Code !== undefined && { remoteCode: String(statuses[0].Code) }) }) };
+    if (failure)
+      return {
+        key: op.key,
+        ok: false,
+        error: new ConnectorError('CONCUR_VENDOR_REJECTED', failure, {
+          recordKey: op.key,
+          ...(statuses[0]?.Code !== undefined && { remoteCode: String(statuses[0].Code) }),
+        }),
+      };
     return { key: op.key, ok: true, id: String(op.record.VendorCode ?? op.key) };
   });
 }
@@ -68,7 +113,8 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
   const addressCode = String(options.addressCode ?? 'MAIN');
   return {
     async *read(request) {
-      for await (const page of vendorPages(env.client, addressCode, Math.min(1000, request.pageSize ?? 1000))) if (page.length > 0) yield page.map(writable);
+      for await (const page of vendorPages(env.client, addressCode, Math.min(1000, request.pageSize ?? 1000)))
+        if (page.length > 0) yield page.map(writable);
     },
   };
 }
@@ -94,7 +140,14 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
     for (let i = 0; i < ops.length; i += VENDOR_BATCH) {
       const chunk = ops.slice(i, i + VENDOR_BATCH);
       try {
-        const res = await env.client.request({ method, path: '/api/v3.1/invoice/vendors', json: { Vendor: chunk.map((c) => c.record) }, family: 'vendors', op: `${method} vendors`, idempotent: method === 'PUT' });
+        const res = await env.client.request({
+          method,
+          path: '/api/v3.1/invoice/vendors',
+          json: { Vendor: chunk.map((c) => c.record) },
+          family: 'vendors',
+          op: `${method} vendors`,
+          idempotent: method === 'PUT',
+        });
         out.push(...mapStatuses(chunk, res.body));
       } catch (raw) {
         const error = asSluiceError(raw);
@@ -114,12 +167,24 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
     async write(ops: WriteOp[]) {
       const withAddress = (r: Json): Json => ({ AddressCode: addressCode, ...writable(r) });
       const creates = ops.filter((o) => o.op === 'create').map((o) => ({ key: o.key, record: withAddress(o.record) }));
-      const updates = ops.filter((o) => o.op === 'update').map((o) => ({ key: o.key, record: withAddress({ ...o.before, ...o.record }) }));
+      const updates = ops
+        .filter((o) => o.op === 'update')
+        .map((o) => ({ key: o.key, record: withAddress({ ...o.before, ...o.record }) }));
       const outcomes = [...(await batch('POST', creates)), ...(await batch('PUT', updates))];
       for (const op of ops) {
         if (op.op !== 'delete') continue;
         try {
-          const res = await env.client.request({ method: 'DELETE', path: '/api/v3.1/invoice/vendors', searchParams: { vendorCode: String(op.before.VendorCode ?? op.key), addressCode: String(op.before.AddressCode ?? addressCode) }, family: 'vendors', op: 'DELETE vendor', idempotent: true });
+          const res = await env.client.request({
+            method: 'DELETE',
+            path: '/api/v3.1/invoice/vendors',
+            searchParams: {
+              vendorCode: String(op.before.VendorCode ?? op.key),
+              addressCode: String(op.before.AddressCode ?? addressCode),
+            },
+            family: 'vendors',
+            op: 'DELETE vendor',
+            idempotent: true,
+          });
           outcomes.push(...mapStatuses([{ key: op.key, record: op.before }], res.body));
         } catch (raw) {
           outcomes.push({ key: op.key, ok: false, error: asSluiceError(raw) });
@@ -129,10 +194,19 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
         for (const o of outcomes.filter((x) => x.ok)) {
           const op = ops.find((x) => x.key === o.key)!;
           if (op.op === 'delete') index.delete(op.key);
-          else index.set(op.key, { key: op.key, id: o.id ?? op.key, record: withAddress(op.op === 'update' ? { ...op.before, ...op.record } : op.record) });
+          else
+            index.set(op.key, {
+              key: op.key,
+              id: o.id ?? op.key,
+              record: withAddress(op.op === 'update' ? { ...op.before, ...op.record } : op.record),
+            });
         }
       }
-      return outcomes.map((o) => (o.ok || o.error ? o : { ...o, error: new RecordError('CONCUR_VENDOR_REJECTED', 'rejected', { recordKey: o.key }) }));
+      return outcomes.map((o) =>
+        o.ok || o.error
+          ? o
+          : { ...o, error: new RecordError('CONCUR_VENDOR_REJECTED', 'rejected', { recordKey: o.key }) },
+      );
     },
   };
 }
@@ -144,7 +218,12 @@ export const vendors: ConcurResource = {
     roles: ['source', 'lookup', 'target'],
     key: 'VendorCode',
     optionsSchema: vendorOptionsSchema,
-    capabilities: { bulkSize: VENDOR_BATCH, modes: ['create', 'upsert', 'mirror'], deleteActions: ['delete'], list: true },
+    capabilities: {
+      bulkSize: VENDOR_BATCH,
+      modes: ['create', 'upsert', 'mirror'],
+      deleteActions: ['delete'],
+      list: true,
+    },
     check: checkVendor,
   },
   source,

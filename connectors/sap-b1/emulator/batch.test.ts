@@ -3,8 +3,14 @@ import { startSapB1Emulator, type SapB1Emulator } from './index.js';
 import { testClient, type TestClient } from './testing.js';
 
 function http(method: string, url: string, body?: unknown, id?: number): string {
-  const head = ['Content-Type: application/http', 'Content-Transfer-Encoding: binary', ...(id !== undefined ? [`Content-ID: ${id}`] : [])].join('\r\n');
-  const req = [`${method} ${url} HTTP/1.1`, ...(body !== undefined ? ['Content-Type: application/json'] : [])].join('\r\n');
+  const head = [
+    'Content-Type: application/http',
+    'Content-Transfer-Encoding: binary',
+    ...(id !== undefined ? [`Content-ID: ${id}`] : []),
+  ].join('\r\n');
+  const req = [`${method} ${url} HTTP/1.1`, ...(body !== undefined ? ['Content-Type: application/json'] : [])].join(
+    '\r\n',
+  );
   return `${head}\r\n\r\n${req}\r\n\r\n${body !== undefined ? JSON.stringify(body) : ''}`;
 }
 
@@ -16,7 +22,13 @@ function batch(parts: string[]): string {
   return `${parts.map((p) => `--batch_1\r\n${p}\r\n`).join('')}--batch_1--\r\n`;
 }
 
-const je = (ref: string, account = '6900') => ({ Reference: ref, JournalEntryLines: [{ AccountCode: account, Debit: 1 }, { AccountCode: '1100', Credit: 1 }] });
+const je = (ref: string, account = '6900') => ({
+  Reference: ref,
+  JournalEntryLines: [
+    { AccountCode: account, Debit: 1 },
+    { AccountCode: '1100', Credit: 1 },
+  ],
+});
 
 describe('emulator $batch', () => {
   let emu: SapB1Emulator;
@@ -37,11 +49,14 @@ describe('emulator $batch', () => {
   it('runs change sets in order: v1 answers 202 with changesetresponse parts carrying status, Location and body', async () => {
     const c = testClient(emu, 'v1');
     await c.login();
-    const res = await send(c, batch([
-      changeset('changeset_a', [http('POST', '/b1s/v1/JournalEntries', je('B-1'), 1)]),
-      changeset('changeset_b', [http('POST', 'JournalEntries', je('B-2'), 2)]),
-      http('GET', "/b1s/v1/Projects('P1001')"),
-    ]));
+    const res = await send(
+      c,
+      batch([
+        changeset('changeset_a', [http('POST', '/b1s/v1/JournalEntries', je('B-1'), 1)]),
+        changeset('changeset_b', [http('POST', 'JournalEntries', je('B-2'), 2)]),
+        http('GET', "/b1s/v1/Projects('P1001')"),
+      ]),
+    );
     expect(res.status).toBe(202);
     const ct = res.headers.get('content-type') ?? '';
     expect(ct).toMatch(/^multipart\/mixed;boundary=batchresponse_/);
@@ -57,11 +72,17 @@ describe('emulator $batch', () => {
   it('stops at the first failing change set, answers one error for it and rolls it back', async () => {
     const c = testClient(emu, 'v2');
     await c.login();
-    const res = await send(c, batch([
-      changeset('cs1', [http('POST', '/b1s/v2/JournalEntries', je('B-1'), 1)]),
-      changeset('cs2', [http('POST', '/b1s/v2/JournalEntries', je('B-2'), 2), http('POST', '/b1s/v2/JournalEntries', je('B-3', '9999'), 3)]),
-      changeset('cs3', [http('POST', '/b1s/v2/JournalEntries', je('B-4'), 4)]),
-    ]));
+    const res = await send(
+      c,
+      batch([
+        changeset('cs1', [http('POST', '/b1s/v2/JournalEntries', je('B-1'), 1)]),
+        changeset('cs2', [
+          http('POST', '/b1s/v2/JournalEntries', je('B-2'), 2),
+          http('POST', '/b1s/v2/JournalEntries', je('B-3', '9999'), 3),
+        ]),
+        changeset('cs3', [http('POST', '/b1s/v2/JournalEntries', je('B-4'), 4)]),
+      ]),
+    );
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text.match(/HTTP\/1\.1 201/g)).toHaveLength(1);
@@ -78,9 +99,16 @@ describe('emulator $batch', () => {
     const c = testClient(emu, 'v1');
     expect((await send(c, batch([]))).status).toBe(401);
     await c.login();
-    const bad = await fetch(`${c.root}/$batch`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: c.cookie ?? '' }, body: '{}' });
+    const bad = await fetch(`${c.root}/$batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: c.cookie ?? '' },
+      body: '{}',
+    });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: unknown }).error).toEqual({ code: -1000, message: { lang: 'en-us', value: 'Incomplete Batch Request Body!' } });
+    expect(((await bad.json()) as { error: unknown }).error).toEqual({
+      code: -1000,
+      message: { lang: 'en-us', value: 'Incomplete Batch Request Body!' },
+    });
     expect((await send(c, '--batch_1\r\nno end')).status).toBe(400);
     expect((await send(c, batch([changeset('cs', [http('GET', 'Projects')])]))).status).toBe(400);
   });

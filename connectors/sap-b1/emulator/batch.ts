@@ -36,7 +36,8 @@ function parseHeaders(block: string): Record<string, string> {
 function splitParts(body: string, boundary: string): Part[] {
   const text = body.replace(/\r\n/g, '\n');
   const segments = text.split(`--${boundary}`);
-  if (segments.length < 3 || !(segments.at(-1) ?? '').startsWith('--')) throw faults.badRequest('Incomplete Batch Request Body!');
+  if (segments.length < 3 || !(segments.at(-1) ?? '').startsWith('--'))
+    throw faults.badRequest('Incomplete Batch Request Body!');
   return segments.slice(1, -1).map((seg) => {
     const s = seg.replace(/^\n/, '');
     const blank = s.indexOf('\n\n');
@@ -50,7 +51,8 @@ function items(body: string, contentType: string | undefined): BatchItem[] {
     const ct = part.headers['content-type'] ?? '';
     if (/multipart\/mixed/i.test(ct)) {
       const parts = splitParts(part.body, boundaryOf(ct));
-      for (const p of parts) if (/^GET /.test(p.body)) throw faults.badRequest('A change set must not contain GET requests');
+      for (const p of parts)
+        if (/^GET /.test(p.body)) throw faults.badRequest('A change set must not contain GET requests');
       return { kind: 'changeset', parts };
     }
     return { kind: 'request', part };
@@ -66,7 +68,9 @@ function runPart(core: EmulatorCore, outer: EmulatorRequest, part: Part): Reply 
   const [requestLine = '', ...headerLines] = head.split('\n');
   const m = /^(GET|POST|PATCH|PUT|MERGE|DELETE) (\S+)(?: HTTP\/1\.1)?$/.exec(requestLine.trim());
   if (!m) throw faults.badRequest('Incomplete Batch Request Body!');
-  const target = (m[2] as string).replace(/^https?:\/\/[^/]+/, '').replace(new RegExp(`^/b1s/${outer.dialect.version}/`), '');
+  const target = (m[2] as string)
+    .replace(/^https?:\/\/[^/]+/, '')
+    .replace(new RegExp(`^/b1s/${outer.dialect.version}/`), '');
   const q = target.indexOf('?');
   const req: EmulatorRequest = {
     ...outer,

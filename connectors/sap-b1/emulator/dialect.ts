@@ -50,7 +50,13 @@ export function dialectOf(version: ProtocolVersion): Dialect {
 export const NEXT_LINK_STYLES = ['version-default', 'absolute', 'root-relative', 'relative'] as const;
 export type NextLinkStyle = (typeof NEXT_LINK_STYLES)[number];
 
-export function formatNextLink(style: NextLinkStyle, version: ProtocolVersion, base: string, resource: string, query: string): string {
+export function formatNextLink(
+  style: NextLinkStyle,
+  version: ProtocolVersion,
+  base: string,
+  resource: string,
+  query: string,
+): string {
   const effective = style === 'version-default' ? (version === 'v1' ? 'root-relative' : 'relative') : style;
   const tail = `${resource}?${query}`;
   if (effective === 'absolute') return `${base}/b1s/${version}/${tail}`;

@@ -54,7 +54,14 @@ function list(core: EmulatorCore, req: EmulatorRequest, set: EntitySetName, coun
   const json: Entity = { [d.context]: d.contextValue(req.base, set, false) };
   if (opts.count) json[d.count] = d.countValue(sel.total);
   json.value = sel.page.map((e) => render(req, set, e, opts.select));
-  if (sel.next) json[d.nextLink] = formatNextLink(core.options.nextLinkStyle, d.version, req.base, set, nextLinkQuery(opts, sel.next));
+  if (sel.next)
+    json[d.nextLink] = formatNextLink(
+      core.options.nextLinkStyle,
+      d.version,
+      req.base,
+      set,
+      nextLinkQuery(opts, sel.next),
+    );
   return { status: 200, json, headers: paging.applied ? { 'preference-applied': paging.applied } : {} };
 }
 
@@ -74,14 +81,25 @@ function create(core: EmulatorCore, req: EmulatorRequest, set: EntitySetName): R
   }
   const headers: Record<string, string> = { location };
   if (ENTITY_SETS[set].etag) headers.etag = etagOf(entity);
-  return { status: 201, headers, json: { [req.dialect.context]: req.dialect.contextValue(req.base, set, true), ...render(req, set, entity) } };
+  return {
+    status: 201,
+    headers,
+    json: { [req.dialect.context]: req.dialect.contextValue(req.base, set, true), ...render(req, set, entity) },
+  };
 }
 
 function single(req: EmulatorRequest, set: EntitySetName, entity: Entity): Reply {
   const { name } = entityTypeOf(set);
   const opts = parseQueryOptions(parseQueryString(req.rawQuery), name);
   const headers: Record<string, string> = ENTITY_SETS[set].etag ? { etag: etagOf(entity) } : {};
-  return { status: 200, headers, json: { [req.dialect.context]: req.dialect.contextValue(req.base, set, true), ...render(req, set, entity, opts.select) } };
+  return {
+    status: 200,
+    headers,
+    json: {
+      [req.dialect.context]: req.dialect.contextValue(req.base, set, true),
+      ...render(req, set, entity, opts.select),
+    },
+  };
 }
 
 export function handleEntityRequest(core: EmulatorCore, req: EmulatorRequest): Reply {

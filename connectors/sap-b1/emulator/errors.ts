@@ -23,8 +23,13 @@ export const faults = {
   notFound: () => new ServiceLayerFault(404, -2028, 'No matching records found (ODBC -2028)'),
   notSupported: () => new ServiceLayerFault(400, -5006, 'The requested action is not supported for this object.'),
   etagMismatch: () =>
-    new ServiceLayerFault(412, -2039, 'Another user or another operation modified data; to continue, open the window again (ODBC -2039)'),
+    new ServiceLayerFault(
+      412,
+      -2039,
+      'Another user or another operation modified data; to continue, open the window again (ODBC -2039)',
+    ),
   businessRule: (message: string) => new ServiceLayerFault(400, -10, message),
   badRequest: (message: string) => new ServiceLayerFault(400, -1000, message),
-  noResource: (segment: string) => new ServiceLayerFault(404, -1000, `Resource not found for the segment '${segment}'.`),
+  noResource: (segment: string) =>
+    new ServiceLayerFault(404, -1000, `Resource not found for the segment '${segment}'.`),
 } as const;

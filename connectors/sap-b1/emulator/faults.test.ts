@@ -3,7 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSapB1Emulator, type SapB1Emulator } from './index.js';
 import { testClient, type TestClient } from './testing.js';
 
-const je = { JournalEntryLines: [{ AccountCode: '6900', Debit: 1 }, { AccountCode: '1100', Credit: 1 }], Reference: 'F-1' };
+const je = {
+  JournalEntryLines: [
+    { AccountCode: '6900', Debit: 1 },
+    { AccountCode: '1100', Credit: 1 },
+  ],
+  Reference: 'F-1',
+};
 
 describe('emulator fault injection', () => {
   let emu: SapB1Emulator;
@@ -62,14 +68,14 @@ describe('emulator fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(55);
   });
 
-  it('expire-session ends the caller\'s session just before the request', async () => {
+  it("expire-session ends the caller's session just before the request", async () => {
     emu.faults.add({ path: 'Dimensions', kind: 'expire-session' });
     expect((await c.request('GET', 'Dimensions')).status).toBe(401);
     await c.login();
     expect((await c.request('GET', 'Dimensions')).status).toBe(200);
   });
 
-  it('error answers a Service Layer error of the given status and code in the version\'s shape', async () => {
+  it("error answers a Service Layer error of the given status and code in the version's shape", async () => {
     emu.faults.add({ path: 'Projects', kind: 'error', status: 503, code: -1, message: 'Service Unavailable' });
     const res = await c.request('GET', 'Projects');
     expect(res.status).toBe(503);
@@ -81,17 +87,26 @@ describe('emulator fault injection', () => {
     await c.request('GET', "Projects('P1001')");
     await c.request('GET', 'Projects/$count');
     expect(emu.counters.requests).toMatchObject({ 'POST Login': 1, 'GET Projects': 2, 'GET Projects/$count': 1 });
-    expect(emu.counters.log.at(-1)).toMatchObject({ method: 'GET', path: 'Projects/$count', status: 200, version: 'v2' });
+    expect(emu.counters.log.at(-1)).toMatchObject({
+      method: 'GET',
+      path: 'Projects/$count',
+      status: 200,
+      version: 'v2',
+    });
     emu.counters.reset();
     expect(emu.counters.total).toBe(0);
   });
 
   it('answers Login sent with Expect: 100-continue with an empty 500', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${emu.url}/b1s/v2/Login`, { method: 'POST', headers: { expect: '100-continue', 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        `${emu.url}/b1s/v2/Login`,
+        { method: 'POST', headers: { expect: '100-continue', 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });

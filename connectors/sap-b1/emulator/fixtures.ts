@@ -31,7 +31,9 @@ function deriveDistributionRules(store: EntityStore): void {
       InWhichDimension: center.InWhichDimension ?? 1,
       Active: center.Active ?? 'tYES',
       IsFixedAmount: 'tNO',
-      DistributionRuleLines: [{ CenterCode: code, TotalInCenter: 100, EffectiveFrom: center.EffectiveFrom ?? null, EffectiveTo: null }],
+      DistributionRuleLines: [
+        { CenterCode: code, TotalInCenter: 100, EffectiveFrom: center.EffectiveFrom ?? null, EffectiveTo: null },
+      ],
     });
   }
 }

@@ -18,17 +18,30 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   } catch {
     throw faults.badRequest('Invalid JSON in request body');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw faults.badRequest('Request body must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw faults.badRequest('Request body must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
-export function sendJson(res: ServerResponse, status: number, dialect: Dialect, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  dialect: Dialect,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...dialect.headers, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, contentType: string, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }

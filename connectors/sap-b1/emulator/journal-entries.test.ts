@@ -59,11 +59,21 @@ describe('emulator journal entries', () => {
   });
 
   it('rejects an entry unbalanced by one cent', async () => {
-    await rejected(entry({}, [{ AccountCode: '6110', Debit: 100.01 }, { AccountCode: '1100', Credit: 100 }]), /Unbalanced transaction: debit 100\.01, credit 100\.00/);
+    await rejected(
+      entry({}, [
+        { AccountCode: '6110', Debit: 100.01 },
+        { AccountCode: '1100', Credit: 100 },
+      ]),
+      /Unbalanced transaction: debit 100\.01, credit 100\.00/,
+    );
   });
 
   it('accepts amounts that balance to the cent despite floating point', async () => {
-    const lines = [{ AccountCode: '6110', Debit: 0.1 }, { AccountCode: '6120', Debit: 0.2 }, { AccountCode: '1100', Credit: 0.3 }];
+    const lines = [
+      { AccountCode: '6110', Debit: 0.1 },
+      { AccountCode: '6120', Debit: 0.2 },
+      { AccountCode: '1100', Credit: 0.3 },
+    ];
     expect((await c.request('POST', 'JournalEntries', { body: entry({}, lines) })).status).toBe(201);
   });
 
@@ -73,19 +83,70 @@ describe('emulator journal entries', () => {
   });
 
   it('rejects unknown, title and frozen accounts, unknown partners, bad rules and inactive projects', async () => {
-    await rejected(entry({}, [{ AccountCode: '9999', Debit: 1 }, { AccountCode: '1100', Credit: 1 }]), /Invalid account code '9999'.*\[line: 1\]/);
-    await rejected(entry({}, [{ AccountCode: '6000', Debit: 1 }, { AccountCode: '1100', Credit: 1 }]), /title account/);
-    await rejected(entry({}, [{ AccountCode: '6990', Debit: 1 }, { AccountCode: '1100', Credit: 1 }]), /frozen/);
-    await rejected(entry({}, [{ AccountCode: '6110', Debit: 1 }, { ShortName: 'E1035', Credit: 1 }]), /Invalid BP code 'E1035'.*\[line: 2\]/);
-    await rejected(entry({}, [{ AccountCode: '6110', Debit: 1, CostingCode: 'CC999' }, { AccountCode: '1100', Credit: 1 }]), /distribution rule 'CC999'/);
-    await rejected(entry({}, [{ AccountCode: '6110', Debit: 1, CostingCode2: 'CC100' }, { AccountCode: '1100', Credit: 1 }]), /distribution rule 'CC100'.*CostingCode2/);
-    await rejected(entry({}, [{ AccountCode: '6110', Debit: 1, ProjectCode: 'P1030' }, { AccountCode: '1100', Credit: 1 }]), /Project 'P1030' is inactive/);
-    await rejected(entry({}, [{ AccountCode: '6110', Debit: 1, Credit: 1 }, { AccountCode: '1100', Credit: 0 }]), /either a debit or a credit/);
+    await rejected(
+      entry({}, [
+        { AccountCode: '9999', Debit: 1 },
+        { AccountCode: '1100', Credit: 1 },
+      ]),
+      /Invalid account code '9999'.*\[line: 1\]/,
+    );
+    await rejected(
+      entry({}, [
+        { AccountCode: '6000', Debit: 1 },
+        { AccountCode: '1100', Credit: 1 },
+      ]),
+      /title account/,
+    );
+    await rejected(
+      entry({}, [
+        { AccountCode: '6990', Debit: 1 },
+        { AccountCode: '1100', Credit: 1 },
+      ]),
+      /frozen/,
+    );
+    await rejected(
+      entry({}, [
+        { AccountCode: '6110', Debit: 1 },
+        { ShortName: 'E1035', Credit: 1 },
+      ]),
+      /Invalid BP code 'E1035'.*\[line: 2\]/,
+    );
+    await rejected(
+      entry({}, [
+        { AccountCode: '6110', Debit: 1, CostingCode: 'CC999' },
+        { AccountCode: '1100', Credit: 1 },
+      ]),
+      /distribution rule 'CC999'/,
+    );
+    await rejected(
+      entry({}, [
+        { AccountCode: '6110', Debit: 1, CostingCode2: 'CC100' },
+        { AccountCode: '1100', Credit: 1 },
+      ]),
+      /distribution rule 'CC100'.*CostingCode2/,
+    );
+    await rejected(
+      entry({}, [
+        { AccountCode: '6110', Debit: 1, ProjectCode: 'P1030' },
+        { AccountCode: '1100', Credit: 1 },
+      ]),
+      /Project 'P1030' is inactive/,
+    );
+    await rejected(
+      entry({}, [
+        { AccountCode: '6110', Debit: 1, Credit: 1 },
+        { AccountCode: '1100', Credit: 0 },
+      ]),
+      /either a debit or a credit/,
+    );
     await rejected(entry({}, [{ AccountCode: '6110', Debit: 1 }]), /at least two lines/);
   });
 
   it('converts foreign-currency lines at the configured rate', async () => {
-    const lines = [{ AccountCode: '6120', FCCurrency: 'EUR', FCDebit: 100 }, { ShortName: 'E1001', FCCurrency: 'EUR', FCCredit: 100 }];
+    const lines = [
+      { AccountCode: '6120', FCCurrency: 'EUR', FCDebit: 100 },
+      { ShortName: 'E1001', FCCurrency: 'EUR', FCCredit: 100 },
+    ];
     const res = await c.request('POST', 'JournalEntries', { body: entry({}, lines) });
     expect(res.status, res.text).toBe(201);
     expect(res.json.JournalEntryLines[0]).toMatchObject({ Debit: 108, FCDebit: 100, FCCurrency: 'EUR' });
@@ -99,9 +160,21 @@ describe('emulator journal entries', () => {
 
   it('PATCH changes header text and dates only; amounts and lines stay posted', async () => {
     await c.request('POST', 'JournalEntries', { body: entry() });
-    expect((await c.request('PATCH', 'JournalEntries(4)', { body: { Memo: 'Corrected memo', Reference2: 'R2', DueDate: '2024-05-31' } })).status).toBe(204);
-    expect(emu.state.JournalEntries.get('4')).toMatchObject({ Memo: 'Corrected memo', Reference2: 'R2', DueDate: '2024-05-31' });
-    const lines = await c.request('PATCH', 'JournalEntries(4)', { body: { JournalEntryLines: [{ AccountCode: '6110', Debit: 1 }] } });
+    expect(
+      (
+        await c.request('PATCH', 'JournalEntries(4)', {
+          body: { Memo: 'Corrected memo', Reference2: 'R2', DueDate: '2024-05-31' },
+        })
+      ).status,
+    ).toBe(204);
+    expect(emu.state.JournalEntries.get('4')).toMatchObject({
+      Memo: 'Corrected memo',
+      Reference2: 'R2',
+      DueDate: '2024-05-31',
+    });
+    const lines = await c.request('PATCH', 'JournalEntries(4)', {
+      body: { JournalEntryLines: [{ AccountCode: '6110', Debit: 1 }] },
+    });
     expect(lines.status).toBe(400);
     expect(lines.json.error.message).toMatch(/cannot be changed; reverse the entry instead/);
     expect((await c.request('PATCH', 'JournalEntries(4)', { body: { ReferenceDate: '2024-05-01' } })).status).toBe(400);
@@ -120,14 +193,21 @@ describe('emulator journal entries', () => {
     expect((await c.request('POST', 'JournalEntries(4)/Cancel')).status).toBe(204);
     const reversal = emu.state.JournalEntries.get('5');
     expect(reversal).toMatchObject({ Reference: 'CONCUR-42', Memo: 'Concur report 42' });
-    expect((reversal?.JournalEntryLines as Record<string, unknown>[])[2]).toMatchObject({ ShortName: 'E1003', Debit: 150.75, Credit: 0 });
+    expect((reversal?.JournalEntryLines as Record<string, unknown>[])[2]).toMatchObject({
+      ShortName: 'E1003',
+      Debit: 150.75,
+      Credit: 0,
+    });
     expect(emu.state.BusinessPartners.get('E1003')?.CurrentAccountBalance).toBe(0);
     expect((await c.request('POST', 'JournalEntries(4)/Cancel')).json.error.message).toMatch(/already cancelled/);
     expect((await c.request('POST', 'JournalEntries(5)/Cancel')).json.error.message).toMatch(/is a reversal/);
   });
 
   it('accepts X-HTTP-Method-Override on POST', async () => {
-    const res = await c.request('POST', 'JournalEntries(2)', { body: { Memo: 'via override' }, headers: { 'X-HTTP-Method-Override': 'PATCH' } });
+    const res = await c.request('POST', 'JournalEntries(2)', {
+      body: { Memo: 'via override' },
+      headers: { 'X-HTTP-Method-Override': 'PATCH' },
+    });
     expect(res.status).toBe(204);
     expect(emu.state.JournalEntries.get('2')?.Memo).toBe('via override');
     expect(emu.counters.requests['PATCH JournalEntries']).toBe(1);

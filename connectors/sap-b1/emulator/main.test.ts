@@ -5,8 +5,24 @@ import { testClient } from './testing.js';
 
 describe('sluice emulate sap-b1', () => {
   it('parses its options', () => {
-    expect(parseEmulatorArgs(['--port', '5000', '--fixtures=/tmp/f', '--session-timeout', '2', '--login-delay', '1500', '--page-size', '50'])).toEqual({
-      port: 5000, fixturesDir: '/tmp/f', sessionTimeoutMinutes: 2, loginDelayMs: 1500, defaultPageSize: 50,
+    expect(
+      parseEmulatorArgs([
+        '--port',
+        '5000',
+        '--fixtures=/tmp/f',
+        '--session-timeout',
+        '2',
+        '--login-delay',
+        '1500',
+        '--page-size',
+        '50',
+      ]),
+    ).toEqual({
+      port: 5000,
+      fixturesDir: '/tmp/f',
+      sessionTimeoutMinutes: 2,
+      loginDelayMs: 1500,
+      defaultPageSize: 50,
     });
     expect(() => parseEmulatorArgs(['--port', 'x'])).toThrow(/--port needs a non-negative number/);
     expect(() => parseEmulatorArgs(['--verbose'])).toThrow(/unknown option --verbose/);

@@ -21,13 +21,26 @@ export function parseEmulatorArgs(argv: readonly string[]): SapB1EmulatorOptions
     const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
     const value = (): string | undefined => inline ?? argv[++i];
     switch (flag) {
-      case '--port': opts.port = number(flag, value()); break;
-      case '--host': opts.host = value(); break;
-      case '--fixtures': opts.fixturesDir = value(); break;
-      case '--session-timeout': opts.sessionTimeoutMinutes = number(flag, value()); break;
-      case '--login-delay': opts.loginDelayMs = number(flag, value()); break;
-      case '--page-size': opts.defaultPageSize = number(flag, value()); break;
-      default: throw new Error(`unknown option ${arg}`);
+      case '--port':
+        opts.port = number(flag, value());
+        break;
+      case '--host':
+        opts.host = value();
+        break;
+      case '--fixtures':
+        opts.fixturesDir = value();
+        break;
+      case '--session-timeout':
+        opts.sessionTimeoutMinutes = number(flag, value());
+        break;
+      case '--login-delay':
+        opts.loginDelayMs = number(flag, value());
+        break;
+      case '--page-size':
+        opts.defaultPageSize = number(flag, value());
+        break;
+      default:
+        throw new Error(`unknown option ${arg}`);
     }
   }
   return opts;
@@ -45,9 +58,9 @@ export async function runSapB1Emulator(argv: readonly string[], run: RunOptions 
   const emulator = await startSapB1Emulator(options);
   const out = run.out ?? process.stdout;
   out.write(
-    `SAP Business One Service Layer emulator listening on ${emulator.url}\n`
-      + `  service roots: ${emulator.url}/b1s/v1  ${emulator.url}/b1s/v2\n`
-      + `  CompanyDB: ${emulator.companyDb}  user: ${(options.users ?? [{ userName: 'manager' }])[0]?.userName ?? 'manager'}\n`,
+    `SAP Business One Service Layer emulator listening on ${emulator.url}\n` +
+      `  service roots: ${emulator.url}/b1s/v1  ${emulator.url}/b1s/v2\n` +
+      `  CompanyDB: ${emulator.companyDb}  user: ${(options.users ?? [{ userName: 'manager' }])[0]?.userName ?? 'manager'}\n`,
   );
   for (const signal of run.signals ?? (['SIGINT', 'SIGTERM'] as NodeJS.Signals[])) {
     process.once(signal, () => {

@@ -10,12 +10,46 @@ import { startSapB1Emulator, type SapB1Emulator } from './index.js';
 import { testClient } from './testing.js';
 
 const ACCEPTED: Record<string, Record<string, unknown>> = {
-  JournalEntries: { ReferenceDate: '2024-04-30', DueDate: '2024-04-30T00:00:00Z', Memo: 'm', Reference: 'R', JournalEntryLines: [{ AccountCode: '6110', Debit: 1, Credit: 0, CostingCode: 'CC100', LineMemo: 'x' }, { ShortName: 'E1001', Debit: 0, Credit: 1 }] },
-  BusinessPartners: { CardCode: 'M1', CardName: 'Meta', CardType: 'S', CreditLimit: 10, Valid: 'tYES', EmailAddress: 'a@b' },
-  ProfitCenters: { CenterCode: 'M1', CenterName: 'Meta', InWhichDimension: 1, CostCenterType: 'RND', EffectiveFrom: '2024-01-01' },
+  JournalEntries: {
+    ReferenceDate: '2024-04-30',
+    DueDate: '2024-04-30T00:00:00Z',
+    Memo: 'm',
+    Reference: 'R',
+    JournalEntryLines: [
+      { AccountCode: '6110', Debit: 1, Credit: 0, CostingCode: 'CC100', LineMemo: 'x' },
+      { ShortName: 'E1001', Debit: 0, Credit: 1 },
+    ],
+  },
+  BusinessPartners: {
+    CardCode: 'M1',
+    CardName: 'Meta',
+    CardType: 'S',
+    CreditLimit: 10,
+    Valid: 'tYES',
+    EmailAddress: 'a@b',
+  },
+  ProfitCenters: {
+    CenterCode: 'M1',
+    CenterName: 'Meta',
+    InWhichDimension: 1,
+    CostCenterType: 'RND',
+    EffectiveFrom: '2024-01-01',
+  },
   Projects: { Code: 'M1', Name: 'Meta', ValidFrom: '2024-01-01', Active: 'Y' },
-  IncomingPayments: { DocType: 'rCustomer', CardCode: 'C3001', TransferAccount: '1100', TransferSum: 5, TransferDate: '2024-05-01', PaymentInvoices: [{ DocEntry: 1, SumApplied: 5, InvoiceType: 'it_Invoice' }] },
-  CreditNotes: { CardCode: 'C3002', DocDate: '2024-05-01', NumAtCard: 'CN', DocumentLines: [{ AccountCode: '4000', LineTotal: 5 }] },
+  IncomingPayments: {
+    DocType: 'rCustomer',
+    CardCode: 'C3001',
+    TransferAccount: '1100',
+    TransferSum: 5,
+    TransferDate: '2024-05-01',
+    PaymentInvoices: [{ DocEntry: 1, SumApplied: 5, InvoiceType: 'it_Invoice' }],
+  },
+  CreditNotes: {
+    CardCode: 'C3002',
+    DocDate: '2024-05-01',
+    NumAtCard: 'CN',
+    DocumentLines: [{ AccountCode: '4000', LineTotal: 5 }],
+  },
   EmployeesInfo: { FirstName: 'Meta', LastName: 'Data', eMail: 'meta@northwind.example', Active: 'tYES' },
 };
 
@@ -56,24 +90,37 @@ describe('emulator payloads against the real $metadata', () => {
   });
 
   it('the checker itself catches unknown properties and wrong types', () => {
-    expect(payloadProblems('JournalEntry', { Memmo: 'x', JdtNum: 'one', JournalEntryLines: [{ Debit: '1' }] }, 'request')).toEqual([
+    expect(
+      payloadProblems('JournalEntry', { Memmo: 'x', JdtNum: 'one', JournalEntryLines: [{ Debit: '1' }] }, 'request'),
+    ).toEqual([
       'JournalEntry.Memmo: not a property of JournalEntry',
       'JournalEntry.JdtNum: "one" is not a valid Edm.Int32',
       'JournalEntry.JournalEntryLines[0].Debit: "1" is not a valid Edm.Double',
     ]);
-    expect(payloadProblems('BusinessPartner', { CardType: 'cVendor', CreateDate: '2024-01-01' }, 'v2-response')).toHaveLength(2);
+    expect(
+      payloadProblems('BusinessPartner', { CardType: 'cVendor', CreateDate: '2024-01-01' }, 'v2-response'),
+    ).toHaveLength(2);
   });
 
   it('serves $metadata with the same entity types as the real document (user-defined fields aside)', async () => {
     const c = testClient(emu, 'v1');
     const xml = (await c.request('GET', '$metadata')).text;
-    const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n, _p, _l, attr) => !attr && ['EntityType', 'Property', 'EntitySet'].includes(n) });
+    const parser = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (n, _p, _l, attr) => !attr && ['EntityType', 'Property', 'EntitySet'].includes(n),
+    });
     const schema = parser.parse(xml)['edmx:Edmx']['edmx:DataServices'].Schema;
     const ref = referenceMetadata();
     for (const t of schema.EntityType as { Name: string; Property: { Name: string; Type: string }[] }[]) {
       if (t.Name === 'B1Session') continue;
-      const expected = Object.entries(ref.entityTypes.get(t.Name)?.properties ?? {}).filter(([n]) => !n.startsWith('U_'));
-      expect(t.Property.map((p) => [p.Name, p.Type]), t.Name).toEqual(expected);
+      const expected = Object.entries(ref.entityTypes.get(t.Name)?.properties ?? {}).filter(
+        ([n]) => !n.startsWith('U_'),
+      );
+      expect(
+        t.Property.map((p) => [p.Name, p.Type]),
+        t.Name,
+      ).toEqual(expected);
     }
     const v2 = await testClient(emu, 'v2').request('GET', '$metadata');
     expect(v2.text).toContain('Version="4.0"');

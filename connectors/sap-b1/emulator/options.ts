@@ -44,7 +44,9 @@ export interface SapB1EmulatorOptions {
   tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
-export interface ResolvedEmulatorOptions extends Required<Omit<SapB1EmulatorOptions, 'seed' | 'sessionTimeoutSeconds' | 'sessionTimeoutMinutes' | 'tls'>> {
+export interface ResolvedEmulatorOptions extends Required<
+  Omit<SapB1EmulatorOptions, 'seed' | 'sessionTimeoutSeconds' | 'sessionTimeoutMinutes' | 'tls'>
+> {
   seed: Partial<Record<EntitySetName, Entity[]>>;
   sessionTimeoutMs: number;
   tls: SapB1EmulatorOptions['tls'];
@@ -53,7 +55,8 @@ export interface ResolvedEmulatorOptions extends Required<Omit<SapB1EmulatorOpti
 export const DEMO_FIXTURES_DIR = fileURLToPath(new URL('./fixtures/demo/', import.meta.url));
 
 export function resolveEmulatorOptions(o: SapB1EmulatorOptions = {}): ResolvedEmulatorOptions {
-  const timeoutMs = o.sessionTimeoutSeconds !== undefined ? o.sessionTimeoutSeconds * 1000 : (o.sessionTimeoutMinutes ?? 30) * 60_000;
+  const timeoutMs =
+    o.sessionTimeoutSeconds !== undefined ? o.sessionTimeoutSeconds * 1000 : (o.sessionTimeoutMinutes ?? 30) * 60_000;
   return {
     port: o.port ?? 0,
     host: o.host ?? '127.0.0.1',

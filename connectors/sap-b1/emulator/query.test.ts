@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSapB1Emulator, type SapB1Emulator } from './index.js';
 import { testClient, type TestClient } from './testing.js';
 
-const projects = Array.from({ length: 45 }, (_, i) => ({ Code: `Q${String(i + 1).padStart(3, '0')}`, Name: `Seeded ${i + 1}`, Active: i % 3 === 0 ? 'tNO' : 'tYES' }));
+const projects = Array.from({ length: 45 }, (_, i) => ({
+  Code: `Q${String(i + 1).padStart(3, '0')}`,
+  Name: `Seeded ${i + 1}`,
+  Active: i % 3 === 0 ? 'tNO' : 'tYES',
+}));
 
 describe('emulator queries and paging', () => {
   let emu: SapB1Emulator;
@@ -25,7 +29,9 @@ describe('emulator queries and paging', () => {
     // fetch sends ' as %27; the nextLink repeats the options exactly as sent.
     expect(a.json['odata.nextLink']).toBe('/b1s/v1/Projects?$filter=startswith(Code,%27Q%27)&$orderby=Code&$skip=20');
     const b = await v2.request('GET', "Projects?$filter=startswith(Code,'Q')&$orderby=Code");
-    expect(decodeURIComponent(b.json['@odata.nextLink'])).toBe("Projects?$filter=startswith(Code,'Q')&$orderby=Code&$skip=20");
+    expect(decodeURIComponent(b.json['@odata.nextLink'])).toBe(
+      "Projects?$filter=startswith(Code,'Q')&$orderby=Code&$skip=20",
+    );
     const last = await v2.request('GET', "Projects?$filter=startswith(Code,'Q')&$orderby=Code&$skip=40");
     expect(last.json.value.map((p: { Code: string }) => p.Code)).toEqual(['Q041', 'Q042', 'Q043', 'Q044', 'Q045']);
     expect(last.json['@odata.nextLink']).toBeUndefined();
@@ -54,14 +60,22 @@ describe('emulator queries and paging', () => {
     const n = await v1.request('GET', "Projects/$count?$filter=Active eq 'tNO'");
     expect(n.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(n.text).toBe('19');
-    expect((await v1.request('GET', "Projects?$filter=Active eq 'N'&$inlinecount=allpages&$top=1")).json['odata.count']).toBe('19');
-    expect((await v2.request('GET', "Projects?$filter=Active eq 'tNO'&$count=true&$top=1")).json['@odata.count']).toBe(19);
+    expect(
+      (await v1.request('GET', "Projects?$filter=Active eq 'N'&$inlinecount=allpages&$top=1")).json['odata.count'],
+    ).toBe('19');
+    expect((await v2.request('GET', "Projects?$filter=Active eq 'tNO'&$count=true&$top=1")).json['@odata.count']).toBe(
+      19,
+    );
     expect((await v1.request('GET', 'Projects?$inlinecount=some')).status).toBe(400);
   });
 
   it('$select returns only the selected properties; without it every property of the type is present', async () => {
     const sel = await v2.request('GET', "BusinessPartners?$select=CardCode,CardName&$filter=CardCode eq 'C3001'");
-    expect(sel.json.value[0]).toEqual({ '@odata.etag': expect.stringMatching(/^W\/"[0-9A-F]{40}"$/), CardCode: 'C3001', CardName: 'Apex Research Labs' });
+    expect(sel.json.value[0]).toEqual({
+      '@odata.etag': expect.stringMatching(/^W\/"[0-9A-F]{40}"$/),
+      CardCode: 'C3001',
+      CardName: 'Apex Research Labs',
+    });
     const all = await v2.request('GET', "BusinessPartners('C3001')");
     expect(all.json).toHaveProperty('Phone1', null);
     expect(all.json).toHaveProperty('BPAddresses', []);
@@ -85,7 +99,9 @@ describe('emulator queries and paging', () => {
   });
 
   it('escapes quotes in keys and filters with a doubled quote', async () => {
-    const created = await v2.request('POST', 'BusinessPartners', { body: { CardCode: "O'B1", CardName: "O'Brien & Sons", CardType: 'cSupplier' } });
+    const created = await v2.request('POST', 'BusinessPartners', {
+      body: { CardCode: "O'B1", CardName: "O'Brien & Sons", CardType: 'cSupplier' },
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`${emu.url}/b1s/v2/BusinessPartners('O''B1')`);
     expect((await v2.request('GET', "BusinessPartners('O''B1')")).json.CardName).toBe("O'Brien & Sons");
@@ -98,7 +114,10 @@ describe('emulator queries and paging', () => {
     const byName = await v1.request('GET', "BusinessPartners/$count?$filter=CardType eq 'cCustomer'");
     expect(byValue.text).toBe('10');
     expect(byName.text).toBe('10');
-    const d = await v2.request('GET', "JournalEntries?$filter=ReferenceDate ge '20240131' and ReferenceDate lt datetime'2024-02-16T00:00:00'&$select=JdtNum");
+    const d = await v2.request(
+      'GET',
+      "JournalEntries?$filter=ReferenceDate ge '20240131' and ReferenceDate lt datetime'2024-02-16T00:00:00'&$select=JdtNum",
+    );
     expect(d.json.value).toEqual([{ JdtNum: 2 }, { JdtNum: 3 }]);
   });
 
@@ -111,7 +130,7 @@ describe('emulator queries and paging', () => {
   it('answers unknown entity sets with 404 and unsupported query options with 400', async () => {
     expect((await v2.request('GET', 'Orders')).status).toBe(404);
     expect((await v2.request('GET', 'Projects?$apply=x')).status).toBe(400);
-    expect((await v2.request('GET', "Projects?$filter=length(Code) eq 4")).status).toBe(400);
+    expect((await v2.request('GET', 'Projects?$filter=length(Code) eq 4')).status).toBe(400);
   });
 
   it('lists the entity sets in the service document', async () => {

@@ -39,7 +39,10 @@ async function route(core: EmulatorCore, req: EmulatorRequest, rawBody: string):
   }
   if (req.path === '') {
     const value = SERVED_ENTITY_SETS.map((name) => ({ name, kind: 'EntitySet', url: name }));
-    return { status: 200, json: req.dialect.version === 'v2' ? { '@odata.context': `${req.base}/b1s/v2/$metadata`, value } : { value } };
+    return {
+      status: 200,
+      json: req.dialect.version === 'v2' ? { '@odata.context': `${req.base}/b1s/v2/$metadata`, value } : { value },
+    };
   }
   return handleEntityRequest(core, req);
 }
@@ -85,7 +88,12 @@ async function handle(core: EmulatorCore, raw: IncomingMessage, res: ServerRespo
   const rawPath = q < 0 ? url : url.slice(0, q);
   const rawQuery = q < 0 ? '' : url.slice(q + 1);
   if (/^\/ping(\/|$)/.test(rawPath)) {
-    sendText(res, 200, 'application/json', JSON.stringify({ message: 'Service Layer is running', sender: 'node1', timestamp: core.clock.now() / 1000 }));
+    sendText(
+      res,
+      200,
+      'application/json',
+      JSON.stringify({ message: 'Service Layer is running', sender: 'node1', timestamp: core.clock.now() / 1000 }),
+    );
     return;
   }
   const m = /^\/b1s\/(v1|v2)(?:\/(.*))?$/.exec(rawPath);
@@ -94,7 +102,8 @@ async function handle(core: EmulatorCore, raw: IncomingMessage, res: ServerRespo
     return;
   }
   const version = m[1] as ProtocolVersion;
-  const override = raw.method === 'POST' ? header({ headers: raw.headers } as EmulatorRequest, 'x-http-method-override') : undefined;
+  const override =
+    raw.method === 'POST' ? header({ headers: raw.headers } as EmulatorRequest, 'x-http-method-override') : undefined;
   const req: EmulatorRequest = {
     method: (override ?? raw.method ?? 'GET').toUpperCase(),
     path: safeDecode(m[2] ?? ''),
@@ -113,7 +122,14 @@ async function handle(core: EmulatorCore, raw: IncomingMessage, res: ServerRespo
   }
 }
 
-async function processRequest(core: EmulatorCore, raw: IncomingMessage, res: ServerResponse, req: EmulatorRequest, rawQuery: string, version: ProtocolVersion): Promise<void> {
+async function processRequest(
+  core: EmulatorCore,
+  raw: IncomingMessage,
+  res: ServerResponse,
+  req: EmulatorRequest,
+  rawQuery: string,
+  version: ProtocolVersion,
+): Promise<void> {
   const decodedQuery = safeDecode(rawQuery.replace(/\+/g, ' '));
   const fault = core.faults.take(req.method, req.path, decodedQuery);
   let status = 0;
@@ -134,12 +150,22 @@ async function processRequest(core: EmulatorCore, raw: IncomingMessage, res: Ser
       else write(res, req, reply);
     }
   } catch (err) {
-    const f = err instanceof ServiceLayerFault ? err : new ServiceLayerFault(500, -1, `Internal emulator error: ${(err as Error).message}`);
+    const f =
+      err instanceof ServiceLayerFault
+        ? err
+        : new ServiceLayerFault(500, -1, `Internal emulator error: ${(err as Error).message}`);
     status = f.httpStatus;
     if (fault?.kind === 'drop-after-commit') raw.socket.destroy();
     else sendFault(res, req.dialect, f);
   }
-  core.counters.record({ method: req.method, path: req.path, query: decodedQuery, version, status, headers: raw.headers });
+  core.counters.record({
+    method: req.method,
+    path: req.path,
+    query: decodedQuery,
+    version,
+    status,
+    headers: raw.headers,
+  });
 }
 
 function safeDecode(s: string): string {
@@ -151,7 +177,10 @@ function safeDecode(s: string): string {
 }
 
 /** An http server, or https with `tls` (Service Layer installations serve https on 50000). */
-export function createEmulatorServer(core: EmulatorCore, tls?: { key: string | Buffer; cert: string | Buffer }): Server {
+export function createEmulatorServer(
+  core: EmulatorCore,
+  tls?: { key: string | Buffer; cert: string | Buffer },
+): Server {
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(core, req, res).catch((err: unknown) => {
       if (!res.headersSent) sendText(res, 500, 'text/plain', `emulator failure: ${(err as Error).message}`);

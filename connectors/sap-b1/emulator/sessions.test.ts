@@ -41,10 +41,12 @@ describe('emulator sessions', () => {
     expect((await testClient(emu).login({ Language: { x: 1 } })).status).toBe(400);
   });
 
-  it('refuses calls without a live session: 401 with code 301 in each version\'s shape', async () => {
+  it("refuses calls without a live session: 401 with code 301 in each version's shape", async () => {
     const v1 = await testClient(emu, 'v1').request('GET', 'Projects');
     expect(v1.status).toBe(401);
-    expect(v1.json).toEqual({ error: { code: 301, message: { lang: 'en-us', value: 'Invalid session or session already timeout.' } } });
+    expect(v1.json).toEqual({
+      error: { code: 301, message: { lang: 'en-us', value: 'Invalid session or session already timeout.' } },
+    });
     const v2 = testClient(emu, 'v2');
     v2.cookie = 'B1SESSION=not-a-session; ROUTEID=.node1';
     const res = await v2.request('GET', 'Projects');

@@ -8,15 +8,24 @@ export interface RawResponse {
   status: number;
   headers: Headers;
   text: string;
-   
+
   json: any;
 }
 
 export interface TestClient {
   root: string;
   cookie: string | undefined;
-  login(credentials?: { CompanyDB?: string; UserName?: string; Password?: string; Language?: unknown }): Promise<RawResponse>;
-  request(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string> }): Promise<RawResponse>;
+  login(credentials?: {
+    CompanyDB?: string;
+    UserName?: string;
+    Password?: string;
+    Language?: unknown;
+  }): Promise<RawResponse>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<RawResponse>;
 }
 
 export function testClient(emu: SapB1Emulator, version: 'v1' | 'v2' = 'v2'): TestClient {

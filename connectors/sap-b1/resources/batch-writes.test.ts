@@ -3,11 +3,24 @@ import type { DataRecord, WriteOp } from '../../../engine/connector/types.js';
 import { startSapB1Emulator, type SapB1Emulator } from '../emulator/index.js';
 import { openTestConnection } from '../test-support.js';
 
-const line = (account: string, debit: number, credit: number): DataRecord => ({ AccountCode: account, Debit: debit, Credit: credit });
-const je = (account = '6900'): DataRecord => ({ ReferenceDate: '2024-05-31', Memo: 'batch', JournalEntryLines: [line(account, 5, 0), line('1100', 0, 5)] });
+const line = (account: string, debit: number, credit: number): DataRecord => ({
+  AccountCode: account,
+  Debit: debit,
+  Credit: credit,
+});
+const je = (account = '6900'): DataRecord => ({
+  ReferenceDate: '2024-05-31',
+  Memo: 'batch',
+  JournalEntryLines: [line(account, 5, 0), line('1100', 0, 5)],
+});
 const creates = (prefix: string, n: number, bad: number[] = []): WriteOp[] =>
-  Array.from({ length: n }, (_, i) => ({ op: 'create', key: `${prefix}-${i}`, record: je(bad.includes(i) ? '9999' : '6900') }));
-const refs = (emu: SapB1Emulator, prefix: string) => [...emu.state.JournalEntries.values()].map((e) => String(e.Reference)).filter((r) => r.startsWith(prefix));
+  Array.from({ length: n }, (_, i) => ({
+    op: 'create',
+    key: `${prefix}-${i}`,
+    record: je(bad.includes(i) ? '9999' : '6900'),
+  }));
+const refs = (emu: SapB1Emulator, prefix: string) =>
+  [...emu.state.JournalEntries.values()].map((e) => String(e.Reference)).filter((r) => r.startsWith(prefix));
 
 describe('writes in $batch requests', () => {
   let emu: SapB1Emulator;
@@ -36,7 +49,9 @@ describe('writes in $batch requests', () => {
 
   it('a record SAP refuses in the middle fails alone; the records after it are sent again', async () => {
     const conn = await openTestConnection(emu);
-    const outcomes = await conn.target('journal-entries', {}, { keyField: 'Reference', mode: 'create' }).write(creates('MID', 6, [2, 4]));
+    const outcomes = await conn
+      .target('journal-entries', {}, { keyField: 'Reference', mode: 'create' })
+      .write(creates('MID', 6, [2, 4]));
     await conn.close();
     expect(outcomes.map((o) => o.ok)).toEqual([true, true, false, true, false, true]);
     expect(outcomes[2]?.error).toMatchObject({ code: 'SAP_B1_BUSINESS_RULE', retryable: false });
@@ -60,10 +75,14 @@ describe('writes in $batch requests', () => {
   it('a $batch that failed before running: creates come back retryable, updates keep the error', async () => {
     const conn = await openTestConnection(emu);
     emu.faults.add({ path: '$batch', kind: '502-html' });
-    const outcomes = await conn.target('journal-entries', {}, { keyField: 'Reference', mode: 'create' }).write(creates('F502', 3));
+    const outcomes = await conn
+      .target('journal-entries', {}, { keyField: 'Reference', mode: 'create' })
+      .write(creates('F502', 3));
     await conn.close();
     expect(outcomes.map((o) => [o.ok, o.error?.code, o.error?.retryable])).toEqual([
-      [false, 'SAP_B1_CREATE_NOT_CONFIRMED', true], [false, 'SAP_B1_CREATE_NOT_CONFIRMED', true], [false, 'SAP_B1_CREATE_NOT_CONFIRMED', true],
+      [false, 'SAP_B1_CREATE_NOT_CONFIRMED', true],
+      [false, 'SAP_B1_CREATE_NOT_CONFIRMED', true],
+      [false, 'SAP_B1_CREATE_NOT_CONFIRMED', true],
     ]);
     expect(refs(emu, 'F502')).toHaveLength(0);
   });
@@ -72,8 +91,18 @@ describe('writes in $batch requests', () => {
     const conn = await openTestConnection(emu, { version: 'v1' });
     const bp = conn.target('business-partners', {}, { keyField: 'CardCode', mode: 'upsert' });
     const found = await bp.lookup(['C3001', 'C3002']);
-    emu.state.BusinessPartners.set('C3002', { ...emu.state.BusinessPartners.get('C3002')!, Phone1: 'changed meanwhile' });
-    const ops: WriteOp[] = ['C3001', 'C3002'].map((k) => ({ op: 'update', key: k, id: k, record: { CreditLimit: 1234 }, before: found.get(k)!.record, changes: [{ path: 'CreditLimit', before: 0, after: 1234 }] }));
+    emu.state.BusinessPartners.set('C3002', {
+      ...emu.state.BusinessPartners.get('C3002')!,
+      Phone1: 'changed meanwhile',
+    });
+    const ops: WriteOp[] = ['C3001', 'C3002'].map((k) => ({
+      op: 'update',
+      key: k,
+      id: k,
+      record: { CreditLimit: 1234 },
+      before: found.get(k)!.record,
+      changes: [{ path: 'CreditLimit', before: 0, after: 1234 }],
+    }));
     const outcomes = await bp.write(ops);
     await conn.close();
     expect(outcomes[0]).toEqual({ key: 'C3001', ok: true, id: 'C3001' });

@@ -25,14 +25,26 @@ const TARGET: MasterDataSpec = {
 
 export const businessPartners: SapB1Resource = {
   definition: {
-    description: 'Business partners (BusinessPartners, OCRD): customers, suppliers and leads. Source incrementally by UpdateDate; target upsert (POST, PATCH of changed fields incl. CreditLimit, ETag-checked), mirror deletes deactivate (Frozen).',
+    description:
+      'Business partners (BusinessPartners, OCRD): customers, suppliers and leads. Source incrementally by UpdateDate; target upsert (POST, PATCH of changed fields incl. CreditLimit, ETag-checked), mirror deletes deactivate (Frozen).',
     roles: ['source', 'lookup', 'target'],
     key: 'CardCode',
     optionsSchema: objectSchema('Options of the business-partners resource.', {
       ...COMMON_READ_OPTIONS,
-      cardType: { description: 'Only partners of this type.', type: 'string', enum: [...CARD_TYPES], examples: ['cSupplier'] },
+      cardType: {
+        description: 'Only partners of this type.',
+        type: 'string',
+        enum: [...CARD_TYPES],
+        examples: ['cSupplier'],
+      },
     }),
-    capabilities: { bulkSize: TARGET_BULK_SIZE, modes: ['create', 'upsert', 'mirror'], deleteActions: ['deactivate'], list: true, incremental: true },
+    capabilities: {
+      bulkSize: TARGET_BULK_SIZE,
+      modes: ['create', 'upsert', 'mirror'],
+      deleteActions: ['deactivate'],
+      list: true,
+      incremental: true,
+    },
   },
   openSource: (ctx, options) => openEntitySource(ctx, SOURCE, options),
   openTarget: (ctx, options, binding) => openMasterDataTarget(ctx, TARGET, options, binding),

@@ -8,7 +8,8 @@ export const chartOfAccounts = readOnlyResource(
     entitySet: 'ChartOfAccounts',
     key: 'Code',
     cursorFields: {},
-    baseFilter: (o) => (o.postableOnly === true ? where.and(where.eq('ActiveAccount', 'tYES'), where.ne('FrozenFor', 'tYES')) : undefined),
+    baseFilter: (o) =>
+      o.postableOnly === true ? where.and(where.eq('ActiveAccount', 'tYES'), where.ne('FrozenFor', 'tYES')) : undefined,
   },
   { postableOnly: { description: 'Only postable accounts.', type: 'boolean', default: false, examples: [true] } },
 );

@@ -19,10 +19,13 @@ const CREDIT_REFERENCE_FIELDS = ['NumAtCard', 'Reference2', 'Comments'] as const
 
 export const creditNotes: SapB1Resource = {
   definition: {
-    description: 'A/R credit notes (CreditNotes, ORIN), service lines, optionally based on an invoice. Create only, duplicate-guarded by a reference field (default NumAtCard); existing credit notes are locked.',
+    description:
+      'A/R credit notes (CreditNotes, ORIN), service lines, optionally based on an invoice. Create only, duplicate-guarded by a reference field (default NumAtCard); existing credit notes are locked.',
     roles: ['target'],
     key: 'DocEntry',
-    optionsSchema: objectSchema('Options of the credit-notes target.', { referenceField: referenceFieldOption(CREDIT_REFERENCE_FIELDS, 'NumAtCard') }),
+    optionsSchema: objectSchema('Options of the credit-notes target.', {
+      referenceField: referenceFieldOption(CREDIT_REFERENCE_FIELDS, 'NumAtCard'),
+    }),
     capabilities: { bulkSize: TARGET_BULK_SIZE, modes: ['create'], deleteActions: [], immutable: true },
   },
   openTarget: (ctx, options) =>
@@ -30,7 +33,8 @@ export const creditNotes: SapB1Resource = {
       entitySet: 'CreditNotes',
       idField: 'DocEntry',
       referenceField: typeof options.referenceField === 'string' ? options.referenceField : 'NumAtCard',
-      lockedReason: (e) => `credit note ${String(e.DocEntry)} (number ${String(e.DocNum)}) is posted; cancel it in SAP instead of changing it`,
+      lockedReason: (e) =>
+        `credit note ${String(e.DocEntry)} (number ${String(e.DocNum)}) is posted; cancel it in SAP instead of changing it`,
       check: creditNoteProblems,
     }),
 };

@@ -24,14 +24,19 @@ function sinceFilter(spec: EntitySourceSpec, cursorField: string, since: string)
   const kind = spec.cursorFields[cursorField];
   if (kind === undefined) {
     const allowed = Object.keys(spec.cursorFields);
-    throw new ConfigError('SAP_B1_CURSOR_FIELD', `${spec.entitySet} cannot be read incrementally by ${cursorField}${allowed.length ? `; use ${allowed.join(' or ')}` : ''}`);
+    throw new ConfigError(
+      'SAP_B1_CURSOR_FIELD',
+      `${spec.entitySet} cannot be read incrementally by ${cursorField}${allowed.length ? `; use ${allowed.join(' or ')}` : ''}`,
+    );
   }
   if (kind === 'int') {
-    if (!/^-?\d+$/.test(since.trim())) throw new ConfigError('SAP_B1_CURSOR_VALUE', `cursor ${cursorField}: "${since}" is not an integer`);
+    if (!/^-?\d+$/.test(since.trim()))
+      throw new ConfigError('SAP_B1_CURSOR_VALUE', `cursor ${cursorField}: "${since}" is not an integer`);
     return where.ge(cursorField, Number(since));
   }
   const date = /^\d{4}-\d{2}-\d{2}/.exec(since.trim())?.[0];
-  if (date === undefined) throw new ConfigError('SAP_B1_CURSOR_VALUE', `cursor ${cursorField}: "${since}" is not a date`);
+  if (date === undefined)
+    throw new ConfigError('SAP_B1_CURSOR_VALUE', `cursor ${cursorField}: "${since}" is not a date`);
   // The Service Layer keeps dates without time (UpdateTime is separate): compare by day.
   return where.ge(cursorField, date);
 }
@@ -45,8 +50,14 @@ export function entityQuery(spec: EntitySourceSpec, options: DataRecord, request
     incremental ? sinceFilter(spec, request.cursorField as string, request.since as string) : undefined,
   );
   let orderBy = o.orderBy ?? [{ field: spec.key, desc: false }];
-  if (incremental && !o.orderBy) orderBy = [{ field: request.cursorField as string, desc: false }, { field: spec.key, desc: false }];
-  const select = o.select ? [...new Set([spec.key, ...(incremental ? [request.cursorField as string] : []), ...o.select])] : undefined;
+  if (incremental && !o.orderBy)
+    orderBy = [
+      { field: request.cursorField as string, desc: false },
+      { field: spec.key, desc: false },
+    ];
+  const select = o.select
+    ? [...new Set([spec.key, ...(incremental ? [request.cursorField as string] : []), ...o.select])]
+    : undefined;
   return buildQuery({ filter, select, orderBy });
 }
 

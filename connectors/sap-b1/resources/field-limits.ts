@@ -8,7 +8,8 @@ export function lengthProblems(record: DataRecord, limits: Record<string, number
   const problems: string[] = [];
   for (const [field, max] of Object.entries(limits)) {
     const v = record[field];
-    if (typeof v === 'string' && v.length > max) problems.push(`${where}${field} is ${v.length} characters long; SAP Business One allows ${max}`);
+    if (typeof v === 'string' && v.length > max)
+      problems.push(`${where}${field} is ${v.length} characters long; SAP Business One allows ${max}`);
   }
   return problems;
 }

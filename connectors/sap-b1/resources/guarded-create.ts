@@ -6,7 +6,13 @@
  * answer lost after SAP committed never yields a second document. Existing documents are `locked`:
  * never updated, never re-created.
  */
-import type { DataRecord, TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../../../engine/connector/types.js';
+import type {
+  DataRecord,
+  TargetRecord,
+  TargetResource,
+  WriteOp,
+  WriteOutcome,
+} from '../../../engine/connector/types.js';
 import { ConnectorError, RecordError, type SluiceError } from '../../../engine/errors.js';
 import { normalizeRecord } from '../records.js';
 import { findByField } from './key-lookup.js';
@@ -49,8 +55,16 @@ export function openGuardedCreateTarget(ctx: ResourceContext, spec: GuardedCreat
     }
     for (const [key, records] of byKey) {
       const first = records[0] as DataRecord;
-      const others = records.length > 1 ? ` (${records.length} ${spec.entitySet} carry ${ref} ${key}: ${records.map((r) => r[spec.idField]).join(', ')})` : '';
-      found.set(key, { key, id: String(first[spec.idField]), record: first, locked: `${spec.lockedReason(first)}${others}` });
+      const others =
+        records.length > 1
+          ? ` (${records.length} ${spec.entitySet} carry ${ref} ${key}: ${records.map((r) => r[spec.idField]).join(', ')})`
+          : '';
+      found.set(key, {
+        key,
+        id: String(first[spec.idField]),
+        record: first,
+        locked: `${spec.lockedReason(first)}${others}`,
+      });
     }
     return found;
   };
@@ -61,17 +75,27 @@ export function openGuardedCreateTarget(ctx: ResourceContext, spec: GuardedCreat
     try {
       found = await lookup(keys);
     } catch (lookupError) {
-      ctx.logger.warn({ keys, err: (lookupError as Error).message }, `sap-b1: cannot verify failed ${spec.entitySet} creates`);
+      ctx.logger.warn(
+        { keys, err: (lookupError as Error).message },
+        `sap-b1: cannot verify failed ${spec.entitySet} creates`,
+      );
     }
     const out = new Map<string, WriteOutcome>();
     for (const key of keys) {
       const t = found.get(key);
       if (t) {
-        ctx.logger.info({ key, id: t.id }, `sap-b1: ${spec.entitySet} create was committed although its answer was lost`);
+        ctx.logger.info(
+          { key, id: t.id },
+          `sap-b1: ${spec.entitySet} create was committed although its answer was lost`,
+        );
         out.set(key, { key, ok: true, id: t.id });
       } else {
         const message = `${cause.message}; nothing with ${ref} ${key} was found afterwards, so it can be sent again (the engine looks it up first)`;
-        out.set(key, { key, ok: false, error: new ConnectorError('SAP_B1_CREATE_NOT_CONFIRMED', message, { retryable: true, cause }) });
+        out.set(key, {
+          key,
+          ok: false,
+          error: new ConnectorError('SAP_B1_CREATE_NOT_CONFIRMED', message, { retryable: true, cause }),
+        });
       }
     }
     return out;
@@ -92,13 +116,25 @@ export function openGuardedCreateTarget(ctx: ResourceContext, spec: GuardedCreat
     for (const op of ops) {
       if (op.op !== 'create') {
         const why = op.op === 'update' ? 'posted documents are never updated' : 'posted documents are never deleted';
-        outcomes.set(op.key, { key: op.key, ok: false, error: new RecordError('SAP_B1_LOCKED', `${spec.entitySet} ${op.id}: ${why}; reverse or cancel it in SAP instead`, { recordKey: op.key }) });
+        outcomes.set(op.key, {
+          key: op.key,
+          ok: false,
+          error: new RecordError(
+            'SAP_B1_LOCKED',
+            `${spec.entitySet} ${op.id}: ${why}; reverse or cancel it in SAP instead`,
+            { recordKey: op.key },
+          ),
+        });
         continue;
       }
       if (creates.some((c) => c.key === op.key)) continue; // the same key twice: sent once, one outcome
       const problems = check({ ...op.record, [ref]: op.key });
       if (problems.length > 0) {
-        outcomes.set(op.key, { key: op.key, ok: false, error: new RecordError('SAP_B1_CHECK_FAILED', problems.join('; '), { recordKey: op.key }) });
+        outcomes.set(op.key, {
+          key: op.key,
+          ok: false,
+          error: new RecordError('SAP_B1_CHECK_FAILED', problems.join('; '), { recordKey: op.key }),
+        });
         continue;
       }
       creates.push(op);
@@ -108,7 +144,10 @@ export function openGuardedCreateTarget(ctx: ResourceContext, spec: GuardedCreat
     const toSend = creates.filter((op) => {
       const t = existing.get(op.key);
       if (!t) return true;
-      ctx.logger.info({ key: op.key, id: t.id }, `sap-b1: ${spec.entitySet} with ${ref} ${op.key} exists already; not sent again`);
+      ctx.logger.info(
+        { key: op.key, id: t.id },
+        `sap-b1: ${spec.entitySet} with ${ref} ${op.key} exists already; not sent again`,
+      );
       outcomes.set(op.key, { key: op.key, ok: true, id: t.id });
       return false;
     });

@@ -8,7 +8,17 @@ export const invoices = readOnlyResource(
     entitySet: 'Invoices',
     key: 'DocEntry',
     cursorFields: { DocEntry: 'int', DocDate: 'date', UpdateDate: 'date' },
-    baseFilter: (o) => (o.includeClosed === true ? undefined : where.and(where.eq('DocumentStatus', 'bost_Open'), where.eq('Cancelled', 'tNO'))),
+    baseFilter: (o) =>
+      o.includeClosed === true
+        ? undefined
+        : where.and(where.eq('DocumentStatus', 'bost_Open'), where.eq('Cancelled', 'tNO')),
   },
-  { includeClosed: { description: 'Read closed and cancelled invoices too.', type: 'boolean', default: false, examples: [false] } },
+  {
+    includeClosed: {
+      description: 'Read closed and cancelled invoices too.',
+      type: 'boolean',
+      default: false,
+      examples: [false],
+    },
+  },
 );

@@ -15,22 +15,43 @@ const je = (memo = 'Concur report', lines?: DataRecord[]): DataRecord => ({
   ],
 });
 const create = (key: string, record: DataRecord = je()): WriteOp => ({ op: 'create', key, record });
-const withRef = (emu: SapB1Emulator, ref: string, field = 'Reference') => [...emu.state.JournalEntries.values()].filter((e) => e[field] === ref);
+const withRef = (emu: SapB1Emulator, ref: string, field = 'Reference') =>
+  [...emu.state.JournalEntries.values()].filter((e) => e[field] === ref);
 
 describe('journal entry checks before sending', () => {
   it('passes a balanced entry', () => {
     expect(journalEntryProblems(je())).toEqual([]);
-    expect(journalEntryProblems(je('x', [{ AccountCode: '6110', Debit: 0.1 }, { AccountCode: '6120', Debit: 0.2 }, { AccountCode: '1100', Credit: 0.3 }]))).toEqual([]);
+    expect(
+      journalEntryProblems(
+        je('x', [
+          { AccountCode: '6110', Debit: 0.1 },
+          { AccountCode: '6120', Debit: 0.2 },
+          { AccountCode: '1100', Credit: 0.3 },
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('finds lines unbalanced by one cent', () => {
-    expect(journalEntryProblems(je('x', [{ AccountCode: '6110', Debit: 100.01 }, { AccountCode: '1100', Credit: 100 }]))).toEqual(['lines do not balance: debit 100.01, credit 100.00 (difference 0.01)']);
+    expect(
+      journalEntryProblems(
+        je('x', [
+          { AccountCode: '6110', Debit: 100.01 },
+          { AccountCode: '1100', Credit: 100 },
+        ]),
+      ),
+    ).toEqual(['lines do not balance: debit 100.01, credit 100.00 (difference 0.01)']);
   });
 
   it('checks foreign-currency lines in their currency', () => {
-    const fc = (d: number, c: number) => [{ AccountCode: '6120', FCCurrency: 'EUR', FCDebit: d }, { ShortName: 'E1001', FCCurrency: 'EUR', FCCredit: c }];
+    const fc = (d: number, c: number) => [
+      { AccountCode: '6120', FCCurrency: 'EUR', FCDebit: d },
+      { ShortName: 'E1001', FCCurrency: 'EUR', FCCredit: c },
+    ];
     expect(journalEntryProblems(je('x', fc(100, 100)))).toEqual([]);
-    expect(journalEntryProblems(je('x', fc(100, 99)))).toEqual(['lines do not balance: debit 100.00, credit 99.00 (difference 1.00)']);
+    expect(journalEntryProblems(je('x', fc(100, 99)))).toEqual([
+      'lines do not balance: debit 100.00, credit 99.00 (difference 1.00)',
+    ]);
   });
 
   it('finds over-long fields (Memo 50, LineMemo 50, AccountCode 15, CostingCode 8) and malformed lines', () => {
@@ -50,7 +71,9 @@ describe('journal entry checks before sending', () => {
       'line 3: has both a debit and a credit amount',
       'lines do not balance: debit 1.00, credit 13.00 (difference 12.00)',
     ]);
-    expect(journalEntryProblems({ Memo: 'x', JournalEntryLines: [{ AccountCode: '1', Debit: 1 }] })).toEqual(['JournalEntryLines needs at least two lines']);
+    expect(journalEntryProblems({ Memo: 'x', JournalEntryLines: [{ AccountCode: '1', Debit: 1 }] })).toEqual([
+      'JournalEntryLines needs at least two lines',
+    ]);
   });
 });
 
@@ -70,11 +93,18 @@ describe('journal-entries target', () => {
 
   it('creates entries with the dedupe key in Reference; lookup finds them locked', async () => {
     const outcomes = await target.write([create('CONCUR-1'), create('CONCUR-2')]);
-    expect(outcomes).toEqual([{ key: 'CONCUR-1', ok: true, id: '4' }, { key: 'CONCUR-2', ok: true, id: '5' }]);
+    expect(outcomes).toEqual([
+      { key: 'CONCUR-1', ok: true, id: '4' },
+      { key: 'CONCUR-2', ok: true, id: '5' },
+    ]);
     expect(withRef(emu, 'CONCUR-1')).toHaveLength(1);
     const found = await target.lookup(['CONCUR-2', 'CONCUR-1', 'CONCUR-404']);
     expect([...found.keys()].sort()).toEqual(['CONCUR-1', 'CONCUR-2']);
-    expect(found.get('CONCUR-1')).toMatchObject({ key: 'CONCUR-1', id: '4', record: { Memo: 'Concur report', ReferenceDate: '2024-04-30', JdtNum: 4 } });
+    expect(found.get('CONCUR-1')).toMatchObject({
+      key: 'CONCUR-1',
+      id: '4',
+      record: { Memo: 'Concur report', ReferenceDate: '2024-04-30', JdtNum: 4 },
+    });
     expect(found.get('CONCUR-1')?.locked).toMatch(/journal entry 4 \(number 4\) is posted/);
     const calls = conn.stats().apiCalls;
     expect((await target.lookup([])).size).toBe(0);
@@ -84,7 +114,16 @@ describe('journal-entries target', () => {
   it('a posted entry is locked: an update or delete is refused, not sent', async () => {
     const locked = (await target.lookup(['OPENING-2024'])).get('OPENING-2024');
     expect(locked).toMatchObject({ id: '1', locked: expect.stringMatching(/never changes a posted journal entry/) });
-    const [outcome] = await target.write([{ op: 'update', key: 'OPENING-2024', id: '1', record: { Memo: 'changed' }, before: {}, changes: [{ path: 'Memo', before: 'Opening balances', after: 'changed' }] }]);
+    const [outcome] = await target.write([
+      {
+        op: 'update',
+        key: 'OPENING-2024',
+        id: '1',
+        record: { Memo: 'changed' },
+        before: {},
+        changes: [{ path: 'Memo', before: 'Opening balances', after: 'changed' }],
+      },
+    ]);
     expect(outcome).toMatchObject({ ok: false, error: { code: 'SAP_B1_LOCKED', retryable: false } });
     expect(emu.counters.requests['PATCH JournalEntries']).toBeUndefined();
     expect(emu.state.JournalEntries.get('1')?.Memo).toBe('Opening balances');
@@ -93,7 +132,13 @@ describe('journal-entries target', () => {
   it('unbalanced and over-long entries fail their check and are never sent', async () => {
     expect(target.check?.(je('x'.repeat(60)))).toEqual(['Memo is 60 characters long; SAP Business One allows 50']);
     const outcomes = await target.write([
-      create('BAD-1', je('x', [{ AccountCode: '6110', Debit: 10.01 }, { AccountCode: '1100', Credit: 10 }])),
+      create(
+        'BAD-1',
+        je('x', [
+          { AccountCode: '6110', Debit: 10.01 },
+          { AccountCode: '1100', Credit: 10 },
+        ]),
+      ),
       create('BAD-2', je('x'.repeat(60))),
       create('GOOD-1'),
     ]);
@@ -106,10 +151,25 @@ describe('journal-entries target', () => {
     expect(emu.counters.requests['POST JournalEntries']).toBe(1);
   });
 
-  it('a record SAP rejects fails alone with SAP\'s message, not retryable', async () => {
-    const outcomes = await target.write([create('OK-1'), create('NOPE', je('x', [{ AccountCode: '9999', Debit: 5 }, { AccountCode: '1100', Credit: 5 }])), create('OK-2')]);
+  it("a record SAP rejects fails alone with SAP's message, not retryable", async () => {
+    const outcomes = await target.write([
+      create('OK-1'),
+      create(
+        'NOPE',
+        je('x', [
+          { AccountCode: '9999', Debit: 5 },
+          { AccountCode: '1100', Credit: 5 },
+        ]),
+      ),
+      create('OK-2'),
+    ]);
     expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
-    expect(outcomes[1]?.error).toMatchObject({ code: 'SAP_B1_BUSINESS_RULE', retryable: false, status: 400, remoteCode: '-10' });
+    expect(outcomes[1]?.error).toMatchObject({
+      code: 'SAP_B1_BUSINESS_RULE',
+      retryable: false,
+      status: 400,
+      remoteCode: '-10',
+    });
     expect(outcomes[1]?.error?.message).toMatch(/Invalid account code '9999'/);
   });
 
@@ -164,13 +224,22 @@ describe('journal-entries target', () => {
 
   it('sends a key that appears twice in one call once', async () => {
     const outcomes = await target.write([create('TWICE'), create('TWICE')]);
-    expect(outcomes).toEqual([{ key: 'TWICE', ok: true, id: '4' }, { key: 'TWICE', ok: true, id: '4' }]);
+    expect(outcomes).toEqual([
+      { key: 'TWICE', ok: true, id: '4' },
+      { key: 'TWICE', ok: true, id: '4' },
+    ]);
     expect(withRef(emu, 'TWICE')).toHaveLength(1);
   });
 
   it('writes the key into the configured reference field', async () => {
-    const t3 = conn.target('journal-entries', { referenceField: 'Reference3' }, { keyField: undefined, mode: 'create' });
-    expect(await t3.write([create('EXT-7', { ...je(), Reference: 'free text' })])).toEqual([{ key: 'EXT-7', ok: true, id: '4' }]);
+    const t3 = conn.target(
+      'journal-entries',
+      { referenceField: 'Reference3' },
+      { keyField: undefined, mode: 'create' },
+    );
+    expect(await t3.write([create('EXT-7', { ...je(), Reference: 'free text' })])).toEqual([
+      { key: 'EXT-7', ok: true, id: '4' },
+    ]);
     expect(emu.state.JournalEntries.get('4')).toMatchObject({ Reference: 'free text', Reference3: 'EXT-7' });
     expect((await t3.lookup(['EXT-7'])).get('EXT-7')?.id).toBe('4');
   });

@@ -12,10 +12,29 @@ import { TARGET_BULK_SIZE, type SapB1Resource } from './types.js';
 
 export const JOURNAL_REFERENCE_FIELDS = ['Reference', 'Reference2', 'Reference3'] as const;
 
-const HEADER_LIMITS = { Memo: 50, Reference: 100, Reference2: 100, Reference3: 100, TransactionCode: 4, ProjectCode: 20, Indicator: 2 };
+const HEADER_LIMITS = {
+  Memo: 50,
+  Reference: 100,
+  Reference2: 100,
+  Reference3: 100,
+  TransactionCode: 4,
+  ProjectCode: 20,
+  Indicator: 2,
+};
 const LINE_LIMITS = {
-  AccountCode: 15, ShortName: 15, LineMemo: 50, AdditionalReference: 27, Reference1: 100, Reference2: 100,
-  ProjectCode: 20, CostingCode: 8, CostingCode2: 8, CostingCode3: 8, CostingCode4: 8, CostingCode5: 8, FCCurrency: 3,
+  AccountCode: 15,
+  ShortName: 15,
+  LineMemo: 50,
+  AdditionalReference: 27,
+  Reference1: 100,
+  Reference2: 100,
+  ProjectCode: 20,
+  CostingCode: 8,
+  CostingCode2: 8,
+  CostingCode3: 8,
+  CostingCode4: 8,
+  CostingCode5: 8,
+  FCCurrency: 3,
 };
 const AMOUNTS = ['Debit', 'Credit', 'FCDebit', 'FCCredit'] as const;
 
@@ -31,7 +50,8 @@ function lineProblems(line: DataRecord, n: number): string[] {
   for (const f of AMOUNTS) {
     const v = line[f];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${at}${f} must be a number (got ${JSON.stringify(v)})`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      problems.push(`${at}${f} must be a number (got ${JSON.stringify(v)})`);
     else if (v < 0) problems.push(`${at}${f} must not be negative`);
   }
   const local = [num(line.Debit), num(line.Credit)];
@@ -44,7 +64,9 @@ function lineProblems(line: DataRecord, n: number): string[] {
 
 function balanceProblem(lines: DataRecord[]): string | undefined {
   // Lines given only in foreign currency are converted by SAP; they balance in their currency.
-  const foreignOnly = lines.some((l) => num(l.Debit) === 0 && num(l.Credit) === 0 && (num(l.FCDebit) !== 0 || num(l.FCCredit) !== 0));
+  const foreignOnly = lines.some(
+    (l) => num(l.Debit) === 0 && num(l.Credit) === 0 && (num(l.FCDebit) !== 0 || num(l.FCCredit) !== 0),
+  );
   const currencies = new Set(lines.map((l) => l.FCCurrency));
   if (foreignOnly && currencies.size > 1) return undefined; // mixed currencies: SAP converts and checks
   const [dk, ck] = foreignOnly ? ['FCDebit', 'FCCredit'] : ['Debit', 'Credit'];
@@ -65,18 +87,29 @@ export function journalEntryProblems(record: DataRecord): string[] {
   return problems;
 }
 
-const SOURCE: EntitySourceSpec = { entitySet: 'JournalEntries', key: 'JdtNum', cursorFields: { JdtNum: 'int', ReferenceDate: 'date' } };
+const SOURCE: EntitySourceSpec = {
+  entitySet: 'JournalEntries',
+  key: 'JdtNum',
+  cursorFields: { JdtNum: 'int', ReferenceDate: 'date' },
+};
 
 export const journalEntries: SapB1Resource = {
   definition: {
-    description: 'Journal entries (JournalEntries, OJDT/JDT1). Source: posted entries with their lines, incrementally by JdtNum or ReferenceDate. Target: create only; the dedupe key goes into a reference field, existing entries are locked (posted entries are never changed).',
+    description:
+      'Journal entries (JournalEntries, OJDT/JDT1). Source: posted entries with their lines, incrementally by JdtNum or ReferenceDate. Target: create only; the dedupe key goes into a reference field, existing entries are locked (posted entries are never changed).',
     roles: ['source', 'lookup', 'target'],
     key: 'JdtNum',
     optionsSchema: objectSchema('Options of the journal-entries resource.', {
       ...COMMON_READ_OPTIONS,
       referenceField: referenceFieldOption(JOURNAL_REFERENCE_FIELDS, 'Reference'),
     }),
-    capabilities: { bulkSize: TARGET_BULK_SIZE, modes: ['create'], deleteActions: [], immutable: true, incremental: true },
+    capabilities: {
+      bulkSize: TARGET_BULK_SIZE,
+      modes: ['create'],
+      deleteActions: [],
+      immutable: true,
+      incremental: true,
+    },
   },
   openSource: (ctx, options) => openEntitySource(ctx, SOURCE, options),
   openTarget: (ctx, options) =>
@@ -84,7 +117,8 @@ export const journalEntries: SapB1Resource = {
       entitySet: 'JournalEntries',
       idField: 'JdtNum',
       referenceField: typeof options.referenceField === 'string' ? options.referenceField : 'Reference',
-      lockedReason: (e) => `journal entry ${String(e.JdtNum)} (number ${String(e.Number)}) is posted; SAP Business One never changes a posted journal entry: reverse it instead`,
+      lockedReason: (e) =>
+        `journal entry ${String(e.JdtNum)} (number ${String(e.Number)}) is posted; SAP Business One never changes a posted journal entry: reverse it instead`,
       check: journalEntryProblems,
     }),
 };

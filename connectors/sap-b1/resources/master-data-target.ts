@@ -4,7 +4,14 @@
  * the ETag read, where the entity has one), deactivate in mirror mode; a write call goes out as one
  * $batch. A create whose answer was lost is looked up before it is reported as failed.
  */
-import type { DataRecord, TargetBinding, TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../../../engine/connector/types.js';
+import type {
+  DataRecord,
+  TargetBinding,
+  TargetRecord,
+  TargetResource,
+  WriteOp,
+  WriteOutcome,
+} from '../../../engine/connector/types.js';
 import { ConnectorError } from '../../../engine/errors.js';
 import { buildQuery, keySegment, whereToFilter } from '../query.js';
 import { etagOf, normalizeRecord } from '../records.js';
@@ -29,11 +36,18 @@ function topLevelFields(op: Extract<WriteOp, { op: 'update' }>): string[] {
   return fields.size > 0 ? [...fields] : Object.keys(op.record);
 }
 
-export function openMasterDataTarget(ctx: ResourceContext, spec: MasterDataSpec, options: DataRecord, binding: TargetBinding): TargetResource {
+export function openMasterDataTarget(
+  ctx: ResourceContext,
+  spec: MasterDataSpec,
+  options: DataRecord,
+  binding: TargetBinding,
+): TargetResource {
   const { client } = ctx;
   const matchField = binding.keyField ?? spec.key;
   const o = readOptions(options);
-  const select = o.select ? [...new Set([spec.key, matchField, ...Object.keys(spec.deactivate), ...o.select])] : undefined;
+  const select = o.select
+    ? [...new Set([spec.key, matchField, ...Object.keys(spec.deactivate), ...o.select])]
+    : undefined;
   const etags = new Map<string, string>();
 
   const toTarget = (raw: DataRecord): TargetRecord => {
@@ -47,7 +61,13 @@ export function openMasterDataTarget(ctx: ResourceContext, spec: MasterDataSpec,
   const lookup = async (keys: string[]): Promise<Map<string, TargetRecord>> => {
     const found = new Map<string, TargetRecord>();
     if (keys.length === 0) return found;
-    const rows = await findByField(client, { entitySet: spec.entitySet, field: matchField, keys, select, extra: whereToFilter(o.where) });
+    const rows = await findByField(client, {
+      entitySet: spec.entitySet,
+      field: matchField,
+      keys,
+      select,
+      extra: whereToFilter(o.where),
+    });
     for (const raw of rows) {
       const t = toTarget(raw);
       if (!found.has(t.key)) found.set(t.key, t);
@@ -64,18 +84,52 @@ export function openMasterDataTarget(ctx: ResourceContext, spec: MasterDataSpec,
     const id = (): string => (op.op === 'create' ? '' : op.id);
     switch (op.op) {
       case 'create':
-        return { key: op.key, method: 'POST', path: spec.entitySet, json: op.record, create: true, idOf: (body) => String(body[spec.key] ?? op.record[spec.key]) };
+        return {
+          key: op.key,
+          method: 'POST',
+          path: spec.entitySet,
+          json: op.record,
+          create: true,
+          idOf: (body) => String(body[spec.key] ?? op.record[spec.key]),
+        };
       case 'update': {
-        const body = Object.fromEntries(topLevelFields(op).filter((f) => f !== spec.key && f in op.record).map((f) => [f, op.record[f]]));
+        const body = Object.fromEntries(
+          topLevelFields(op)
+            .filter((f) => f !== spec.key && f in op.record)
+            .map((f) => [f, op.record[f]]),
+        );
         const headers = ifMatch(op.id);
-        return { key: op.key, method: 'PATCH', path: entity(op.id), json: body, ...(headers && { headers }), create: false, idOf: id };
+        return {
+          key: op.key,
+          method: 'PATCH',
+          path: entity(op.id),
+          json: body,
+          ...(headers && { headers }),
+          create: false,
+          idOf: id,
+        };
       }
       case 'delete': {
         if (op.action !== 'deactivate') {
-          return { key: op.key, ok: false, error: new ConnectorError('SAP_B1_DELETE_UNSUPPORTED', `${spec.entitySet} records are deactivated, never deleted`) };
+          return {
+            key: op.key,
+            ok: false,
+            error: new ConnectorError(
+              'SAP_B1_DELETE_UNSUPPORTED',
+              `${spec.entitySet} records are deactivated, never deleted`,
+            ),
+          };
         }
         const headers = ifMatch(op.id);
-        return { key: op.key, method: 'PATCH', path: entity(op.id), json: spec.deactivate, ...(headers && { headers }), create: false, idOf: id };
+        return {
+          key: op.key,
+          method: 'PATCH',
+          path: entity(op.id),
+          json: spec.deactivate,
+          ...(headers && { headers }),
+          create: false,
+          idOf: id,
+        };
       }
     }
   };

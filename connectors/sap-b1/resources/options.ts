@@ -17,7 +17,8 @@ export const COMMON_READ_OPTIONS: Record<string, JsonSchema> = {
     examples: [['CardCode', 'CardName', 'CardType']],
   },
   where: {
-    description: 'Conditions, all of which must hold: a value means equality; an object compares with eq, ne, gt, ge, lt, le, startswith, endswith or contains. Values are sent as quoted OData literals, never pasted.',
+    description:
+      'Conditions, all of which must hold: a value means equality; an object compares with eq, ne, gt, ge, lt, le, startswith, endswith or contains. Values are sent as quoted OData literals, never pasted.',
     type: 'object',
     propertyNames: FIELD,
     additionalProperties: {
@@ -28,8 +29,15 @@ export const COMMON_READ_OPTIONS: Record<string, JsonSchema> = {
           additionalProperties: false,
           minProperties: 1,
           properties: {
-            eq: LITERAL, ne: LITERAL, gt: LITERAL, ge: LITERAL, lt: LITERAL, le: LITERAL,
-            startswith: { type: 'string' }, endswith: { type: 'string' }, contains: { type: 'string' },
+            eq: LITERAL,
+            ne: LITERAL,
+            gt: LITERAL,
+            ge: LITERAL,
+            lt: LITERAL,
+            le: LITERAL,
+            startswith: { type: 'string' },
+            endswith: { type: 'string' },
+            contains: { type: 'string' },
           },
         },
       ],
@@ -37,13 +45,14 @@ export const COMMON_READ_OPTIONS: Record<string, JsonSchema> = {
     examples: [{ CardType: 'cSupplier', CardName: { startswith: 'A' } }],
   },
   orderBy: {
-    description: 'Sort order ($orderby), e.g. "UpdateDate desc". Default: the key (stable pages); incremental reads sort by the cursor field first.',
+    description:
+      'Sort order ($orderby), e.g. "UpdateDate desc". Default: the key (stable pages); incremental reads sort by the cursor field first.',
     type: 'array',
     items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*( (asc|desc))?$' },
     examples: [['CardName asc']],
   },
   pageSize: {
-    description: 'Entities per page (Prefer: odata.maxpagesize); default the connection\'s pageSize.',
+    description: "Entities per page (Prefer: odata.maxpagesize); default the connection's pageSize.",
     type: 'integer',
     minimum: 1,
     maximum: 5000,

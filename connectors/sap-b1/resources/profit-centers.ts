@@ -29,15 +29,27 @@ const TARGET: MasterDataSpec = {
 
 export const profitCenters: SapB1Resource = {
   definition: {
-    description: 'Profit centers / cost centers (ProfitCenters, OPRC); CostCenterType carries the division. Source by dimension; target upsert (a new center gets its same-code distribution rule), mirror deletes deactivate.',
+    description:
+      'Profit centers / cost centers (ProfitCenters, OPRC); CostCenterType carries the division. Source by dimension; target upsert (a new center gets its same-code distribution rule), mirror deletes deactivate.',
     roles: ['source', 'lookup', 'target'],
     key: 'CenterCode',
     optionsSchema: objectSchema('Options of the profit-centers resource.', {
       ...COMMON_READ_OPTIONS,
-      dimension: { description: 'Only centers of this dimension (InWhichDimension).', type: 'integer', minimum: 1, maximum: 5, examples: [1] },
+      dimension: {
+        description: 'Only centers of this dimension (InWhichDimension).',
+        type: 'integer',
+        minimum: 1,
+        maximum: 5,
+        examples: [1],
+      },
       activeOnly: { description: 'Read only active centers.', type: 'boolean', default: false, examples: [true] },
     }),
-    capabilities: { bulkSize: TARGET_BULK_SIZE, modes: ['create', 'upsert', 'mirror'], deleteActions: ['deactivate'], list: true },
+    capabilities: {
+      bulkSize: TARGET_BULK_SIZE,
+      modes: ['create', 'upsert', 'mirror'],
+      deleteActions: ['deactivate'],
+      list: true,
+    },
   },
   openSource: (ctx, options) => openEntitySource(ctx, SOURCE, options),
   openTarget: (ctx, options, binding) => openMasterDataTarget(ctx, TARGET, options, binding),

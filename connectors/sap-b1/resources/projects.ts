@@ -22,14 +22,20 @@ const TARGET: MasterDataSpec = {
 
 export const projects: SapB1Resource = {
   definition: {
-    description: 'Projects (Projects, OPRJ). Source (optionally active ones only); target upsert, mirror deletes deactivate (Active tNO).',
+    description:
+      'Projects (Projects, OPRJ). Source (optionally active ones only); target upsert, mirror deletes deactivate (Active tNO).',
     roles: ['source', 'lookup', 'target'],
     key: 'Code',
     optionsSchema: objectSchema('Options of the projects resource.', {
       ...COMMON_READ_OPTIONS,
       activeOnly: { description: 'Read only active projects.', type: 'boolean', default: false, examples: [true] },
     }),
-    capabilities: { bulkSize: TARGET_BULK_SIZE, modes: ['create', 'upsert', 'mirror'], deleteActions: ['deactivate'], list: true },
+    capabilities: {
+      bulkSize: TARGET_BULK_SIZE,
+      modes: ['create', 'upsert', 'mirror'],
+      deleteActions: ['deactivate'],
+      list: true,
+    },
   },
   openSource: (ctx, options) => openEntitySource(ctx, SOURCE, options),
   openTarget: (ctx, options, binding) => openMasterDataTarget(ctx, TARGET, options, binding),

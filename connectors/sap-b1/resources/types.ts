@@ -1,5 +1,11 @@
 /** What a resource module provides: its definition and how to open it for reading or writing. */
-import type { DataRecord, ResourceDefinition, SourceResource, TargetBinding, TargetResource } from '../../../engine/connector/types.js';
+import type {
+  DataRecord,
+  ResourceDefinition,
+  SourceResource,
+  TargetBinding,
+  TargetResource,
+} from '../../../engine/connector/types.js';
 import type { Logger } from '../../../engine/runtime/logger.js';
 import type { ServiceLayerClient } from '../client.js';
 

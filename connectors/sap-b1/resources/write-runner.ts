@@ -32,17 +32,28 @@ function label(w: PreparedWrite): string {
 }
 
 function fromResult(w: PreparedWrite, r: BatchResult): WriteOutcome {
-  if (r.status >= 200 && r.status < 300) return { key: w.key, ok: true, id: w.idOf((r.body ?? {}) as DataRecord, r.headers) };
+  if (r.status >= 200 && r.status < 300)
+    return { key: w.key, ok: true, id: w.idOf((r.body ?? {}) as DataRecord, r.headers) };
   return { key: w.key, ok: false, error: serviceLayerError(label(w), r.status || 500, r.body, r.raw) };
 }
 
 async function recoverAll(writes: PreparedWrite[], error: SluiceError, recover: Recover): Promise<WriteOutcome[]> {
   const ambiguous = error.retryable ? writes.filter((w) => w.create) : [];
-  const recovered = ambiguous.length > 0 ? await recover(ambiguous.map((w) => w.key), error) : new Map<string, WriteOutcome>();
+  const recovered =
+    ambiguous.length > 0
+      ? await recover(
+          ambiguous.map((w) => w.key),
+          error,
+        )
+      : new Map<string, WriteOutcome>();
   return writes.map((w) => recovered.get(w.key) ?? { key: w.key, ok: false, error });
 }
 
-async function oneByOne(client: ServiceLayerClient, writes: PreparedWrite[], recover: Recover): Promise<WriteOutcome[]> {
+async function oneByOne(
+  client: ServiceLayerClient,
+  writes: PreparedWrite[],
+  recover: Recover,
+): Promise<WriteOutcome[]> {
   const pool = new Limiter(client.config.concurrency);
   return pool.map(writes, async (w) => {
     try {
@@ -67,14 +78,23 @@ async function batched(client: ServiceLayerClient, writes: PreparedWrite[], reco
   while (pending.length > 0) {
     let results: BatchResult[];
     try {
-      results = await client.batch(pending.map((w) => ({ method: w.method, path: w.path, json: w.json, ...(w.headers && { headers: w.headers }) })));
+      results = await client.batch(
+        pending.map((w) => ({
+          method: w.method,
+          path: w.path,
+          json: w.json,
+          ...(w.headers && { headers: w.headers }),
+        })),
+      );
     } catch (raw) {
       const done = await recoverAll(pending, asSluiceError(raw), recover);
       pending.forEach((w, i) => outcomes.set(w, done[i] as WriteOutcome));
       break;
     }
     if (results.length === 0) {
-      const error = new ConnectorError('SAP_B1_UNEXPECTED_RESPONSE', 'POST $batch: the answer holds no result', { retryable: true });
+      const error = new ConnectorError('SAP_B1_UNEXPECTED_RESPONSE', 'POST $batch: the answer holds no result', {
+        retryable: true,
+      });
       const done = await recoverAll(pending, error, recover);
       pending.forEach((w, i) => outcomes.set(w, done[i] as WriteOutcome));
       break;
@@ -86,7 +106,13 @@ async function batched(client: ServiceLayerClient, writes: PreparedWrite[], reco
   return writes.map((w) => outcomes.get(w) as WriteOutcome);
 }
 
-export async function runWrites(client: ServiceLayerClient, writes: PreparedWrite[], recover: Recover): Promise<WriteOutcome[]> {
+export async function runWrites(
+  client: ServiceLayerClient,
+  writes: PreparedWrite[],
+  recover: Recover,
+): Promise<WriteOutcome[]> {
   if (writes.length === 0) return [];
-  return client.config.batch && writes.length > 1 ? batched(client, writes, recover) : oneByOne(client, writes, recover);
+  return client.config.batch && writes.length > 1
+    ? batched(client, writes, recover)
+    : oneByOne(client, writes, recover);
 }

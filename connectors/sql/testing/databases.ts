@@ -26,7 +26,13 @@ export async function sqliteDatabase(): Promise<TestDatabase> {
   const file = join(tempDir('sluice-sql-'), 'test.db');
   const admin = knexFactory({ client: 'better-sqlite3', connection: { filename: file }, useNullAsDefault: true });
   await admin.raw('select 1');
-  return { kind: 'sqlite', config: { url: `sqlite:${file}`, lockTimeoutMs: 300 }, admin, file, cleanup: () => admin.destroy() };
+  return {
+    kind: 'sqlite',
+    config: { url: `sqlite:${file}`, lockTimeoutMs: 300 },
+    admin,
+    file,
+    cleanup: () => admin.destroy(),
+  };
 }
 
 export async function mysqlDatabase(): Promise<TestDatabase> {
@@ -35,7 +41,14 @@ export async function mysqlDatabase(): Promise<TestDatabase> {
   const proxy = await startTcpProxy(Number(url.port));
   const admin = knexFactory({
     client: 'mysql2',
-    connection: { host: url.hostname, port: Number(url.port), user: url.username, password: decodeURIComponent(url.password), database: db.name, dateStrings: true },
+    connection: {
+      host: url.hostname,
+      port: Number(url.port),
+      user: url.username,
+      password: decodeURIComponent(url.password),
+      database: db.name,
+      dateStrings: true,
+    },
     pool: { min: 0, max: 2 },
   });
   const proxied = `mysql://${url.username}:${url.password}@127.0.0.1:${proxy.port}/${db.name}`;

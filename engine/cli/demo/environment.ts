@@ -109,7 +109,10 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     },
   };
   const connectionsPath = join(options.dir, 'connections.yaml');
-  writeFileSync(connectionsPath, `# Demo connections: the shipped pipelines pointed at the local emulators.\n${stringify(connections)}`);
+  writeFileSync(
+    connectionsPath,
+    `# Demo connections: the shipped pipelines pointed at the local emulators.\n${stringify(connections)}`,
+  );
   return {
     dir: options.dir,
     connectionsPath,

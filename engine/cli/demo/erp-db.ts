@@ -15,7 +15,12 @@ interface FixtureUser {
   userName: string;
   active: boolean;
   name: { givenName: string; familyName: string };
-  'urn:ietf:params:scim:schemas:extension:spend:2.0:User'?: { reimbursementCurrency?: string; country?: string; locale?: string; customData?: { id: string; value: string }[] };
+  'urn:ietf:params:scim:schemas:extension:spend:2.0:User'?: {
+    reimbursementCurrency?: string;
+    country?: string;
+    locale?: string;
+    customData?: { id: string; value: string }[];
+  };
 }
 
 export interface ErpEmployee {
@@ -77,7 +82,19 @@ export function erpSeed(): { employees: ErpEmployee[]; approvers: ErpApprover[] 
   Object.assign(byNumber.get('E1015')!, { last_name: 'Nguyen-Hart', updated_at: '2024-06-04T08:00:00' });
   Object.assign(byNumber.get('E1030')!, { active: 0, updated_at: '2024-06-05T08:00:00' });
   for (const [n, first, last, division, cc] of NEW_HIRES) {
-    employees.push({ employee_number: n, first_name: first, last_name: last, email: `${first}.${last}@northwind.example`.toLowerCase(), division, cost_center: cc, country: 'US', currency: 'USD', locale: 'en-US', active: 1, updated_at: '2024-06-10T08:00:00' });
+    employees.push({
+      employee_number: n,
+      first_name: first,
+      last_name: last,
+      email: `${first}.${last}@northwind.example`.toLowerCase(),
+      division,
+      cost_center: cc,
+      country: 'US',
+      currency: 'USD',
+      locale: 'en-US',
+      active: 1,
+      updated_at: '2024-06-10T08:00:00',
+    });
   }
   // One report approver per cost center (the first eight employees, as in Concur) and two new ones.
   const approvers: ErpApprover[] = employees.slice(0, 8).map((e, i) => ({
@@ -91,8 +108,26 @@ export function erpSeed(): { employees: ErpEmployee[]; approvers: ErpApprover[] 
     updated_at: '2024-01-08T09:00:00',
   }));
   approvers.push(
-    { id: 9, employee_number: 'E1001', approval_type: 'report', division: 'SALES', cost_center: 'CC110', approval_limit: 2500, currency: 'USD', updated_at: '2024-06-10T08:00:00' },
-    { id: 10, employee_number: 'E1007', approval_type: 'payment', division: 'GNA', cost_center: 'CC400', approval_limit: 25000, currency: 'USD', updated_at: '2024-06-10T08:00:00' },
+    {
+      id: 9,
+      employee_number: 'E1001',
+      approval_type: 'report',
+      division: 'SALES',
+      cost_center: 'CC110',
+      approval_limit: 2500,
+      currency: 'USD',
+      updated_at: '2024-06-10T08:00:00',
+    },
+    {
+      id: 10,
+      employee_number: 'E1007',
+      approval_type: 'payment',
+      division: 'GNA',
+      cost_center: 'CC400',
+      approval_limit: 25000,
+      currency: 'USD',
+      updated_at: '2024-06-10T08:00:00',
+    },
   );
   return { employees, approvers };
 }

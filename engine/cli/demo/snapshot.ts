@@ -9,7 +9,8 @@ type Maps = Record<string, [string, unknown][]>;
 
 function mapsOf(state: object): Map<string, Map<unknown, unknown>> {
   const out = new Map<string, Map<unknown, unknown>>();
-  for (const [name, value] of Object.entries(state)) if (value instanceof Map) out.set(name, value as Map<unknown, unknown>);
+  for (const [name, value] of Object.entries(state))
+    if (value instanceof Map) out.set(name, value as Map<unknown, unknown>);
   return out;
 }
 

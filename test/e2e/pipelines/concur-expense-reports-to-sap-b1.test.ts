@@ -9,8 +9,26 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import { cli, startCli, type CliResult } from '../../helpers/cli.js';
-import { demoEnvironment, PIPELINES_DIR, pipelinePath, runPipeline, sluice, startSluice, type RunReportJson } from '../../helpers/demo-env.js';
-import { cents, glMapping, sleep, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json, type Line } from '../../helpers/journal-entries.js';
+import {
+  demoEnvironment,
+  PIPELINES_DIR,
+  pipelinePath,
+  runPipeline,
+  sluice,
+  startSluice,
+  type RunReportJson,
+} from '../../helpers/demo-env.js';
+import {
+  cents,
+  glMapping,
+  sleep,
+  sum,
+  until,
+  entriesByReference as byReference,
+  postedEntries as postedBy,
+  type Json,
+  type Line,
+} from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-expense-reports-to-sap-b1';
 const PREFIX = 'CONCUR-ER-';
@@ -22,8 +40,11 @@ const linesOf = (je: Json): Line[] => je.JournalEntryLines as Line[];
 
 function expectBalanced(je: Json): void {
   const lines = linesOf(je);
-  expect(sum(lines.map((l) => cents(l.Debit))), `${String(je.Reference)} balances`).toBe(sum(lines.map((l) => cents(l.Credit))));
-  if (lines.some((l) => l.FCCurrency)) expect(sum(lines.map((l) => cents(l.FCDebit)))).toBe(sum(lines.map((l) => cents(l.FCCredit))));
+  expect(sum(lines.map((l) => cents(l.Debit))), `${String(je.Reference)} balances`).toBe(
+    sum(lines.map((l) => cents(l.Credit))),
+  );
+  if (lines.some((l) => l.FCCurrency))
+    expect(sum(lines.map((l) => cents(l.FCDebit)))).toBe(sum(lines.map((l) => cents(l.FCCredit))));
 }
 
 function employeeNumber(env: DemoEnvironment, login: string): string | undefined {
@@ -64,7 +85,8 @@ function expectPostingOf(env: DemoEnvironment, report: Json, je: Json): void {
     const centers = allocationsOf(env, String(entry.ID)).map((a) => code(a.Custom1));
     expect(debits.map((l) => l.CostingCode).sort()).toEqual(centers.sort());
   }
-  const byPayment = (type: string): number => sum(entries.filter((e) => e.PaymentTypeCode === type).map((e) => cents(e.ApprovedAmount)));
+  const byPayment = (type: string): number =>
+    sum(entries.filter((e) => e.PaymentTypeCode === type).map((e) => cents(e.ApprovedAmount)));
   const credits = lines.filter((l) => amount(l, 'Credit') > 0);
   const employeeLines = credits.filter((l) => l.ShortName === employee);
   const cardLines = credits.filter((l) => l.AccountCode === '2150');
@@ -78,21 +100,38 @@ function expectPostingOf(env: DemoEnvironment, report: Json, je: Json): void {
   expectBalanced(je);
 }
 
-function planJson(r: CliResult): RunReportJson & { operations: { op: string; key: string; reason?: string }[]; attention: { sourceKey: string; code: string; message: string }[] } {
+function planJson(r: CliResult): RunReportJson & {
+  operations: { op: string; key: string; reason?: string }[];
+  attention: { sourceKey: string; code: string; message: string }[];
+} {
   return JSON.parse(r.stdout) as never;
 }
 
 /** Adds an approved report to the Concur emulator, copied from `from` with new ids. */
-function addReport(env: DemoEnvironment, from: string, id: string, modified: string, change: (entry: Json, i: number) => void = () => undefined): void {
+function addReport(
+  env: DemoEnvironment,
+  from: string,
+  id: string,
+  modified: string,
+  change: (entry: Json, i: number) => void = () => undefined,
+): void {
   const s = env.concur.state;
   const base = s.reports.get(from)!;
-  s.reports.set(id, { ...structuredClone(base), ID: id, Name: `Copy of ${String(base.Name)}`, LastModifiedDate: modified, ProcessingPaymentDate: modified });
+  s.reports.set(id, {
+    ...structuredClone(base),
+    ID: id,
+    Name: `Copy of ${String(base.Name)}`,
+    LastModifiedDate: modified,
+    ProcessingPaymentDate: modified,
+  });
   entriesOf(env, from).forEach((e, i) => {
     const entryId = `${id}E${i}`;
     const entry = { ...structuredClone(e), ID: entryId, ReportID: id };
     change(entry, i);
     s.entries.set(entryId, entry);
-    allocationsOf(env, String(e.ID)).forEach((a, j) => s.allocations.set(`${entryId}A${j}`, { ...structuredClone(a), ID: `${entryId}A${j}`, EntryID: entryId }));
+    allocationsOf(env, String(e.ID)).forEach((a, j) =>
+      s.allocations.set(`${entryId}A${j}`, { ...structuredClone(a), ID: `${entryId}A${j}`, EntryID: entryId }),
+    );
   });
   dueAmounts(env, id);
 }
@@ -100,8 +139,13 @@ function addReport(env: DemoEnvironment, from: string, id: string, modified: str
 /** Concur's report totals after entries changed: what is due to the employee and to the card. */
 function dueAmounts(env: DemoEnvironment, id: string): void {
   const entries = entriesOf(env, id);
-  const due = (type: string): number => sum(entries.filter((e) => e.PaymentTypeCode === type).map((e) => cents(e.ApprovedAmount))) / 100;
-  Object.assign(env.concur.state.reports.get(id)!, { AmountDueEmployee: due('CASH'), AmountDueCompanyCard: due('CBCP'), Total: due('CASH') + due('CBCP') });
+  const due = (type: string): number =>
+    sum(entries.filter((e) => e.PaymentTypeCode === type).map((e) => cents(e.ApprovedAmount))) / 100;
+  Object.assign(env.concur.state.reports.get(id)!, {
+    AmountDueEmployee: due('CASH'),
+    AmountDueCompanyCard: due('CBCP'),
+    Total: due('CASH') + due('CBCP'),
+  });
 }
 
 /** The environment's connections.yaml with changed SAP B1 settings (e.g. batching off). */
@@ -114,7 +158,16 @@ function connectionsWith(env: DemoEnvironment, b1: Json): string {
 }
 
 function runArgs(env: DemoEnvironment, connections: string): string[] {
-  return ['run', pipelinePath(PIPELINE), '--json', '--no-progress', '--connections', connections, '--state', env.stateUrl];
+  return [
+    'run',
+    pipelinePath(PIPELINE),
+    '--json',
+    '--no-progress',
+    '--connections',
+    connections,
+    '--state',
+    env.stateUrl,
+  ];
 }
 
 function approvedReports(env: DemoEnvironment): Json[] {
@@ -126,7 +179,11 @@ function unpostable(env: DemoEnvironment): Set<string> {
   const partners = new Set(env.b1.entities('BusinessPartners').map((b) => b.CardCode));
   return new Set(
     approvedReports(env)
-      .filter((r) => entriesOf(env, String(r.ID)).some((e) => e.ExpenseTypeCode === 'GIFTS') || !partners.has(employeeNumber(env, String(r.OwnerLoginID))))
+      .filter(
+        (r) =>
+          entriesOf(env, String(r.ID)).some((e) => e.ExpenseTypeCode === 'GIFTS') ||
+          !partners.has(employeeNumber(env, String(r.OwnerLoginID))),
+      )
       .map((r) => String(r.ID)),
   );
 }
@@ -148,7 +205,20 @@ describe('concur-expense-reports-to-sap-b1 end to end', async () => {
     const lines = [...posted.values()].flatMap(linesOf);
     expect(lines.some((l) => l.FCCurrency === 'EUR')).toBe(true);
     expect(lines.some((l) => l.AccountCode === '2150' && l.Credit > 0)).toBe(true);
-    expect(new Set([...posted.values()].filter((je) => new Set(linesOf(je).map((l) => l.CostingCode).filter(Boolean)).size > 1).map((je) => je.Reference)).size).toBeGreaterThan(0);
+    expect(
+      new Set(
+        [...posted.values()]
+          .filter(
+            (je) =>
+              new Set(
+                linesOf(je)
+                  .map((l) => l.CostingCode)
+                  .filter(Boolean),
+              ).size > 1,
+          )
+          .map((je) => je.Reference),
+      ).size,
+    ).toBeGreaterThan(0);
     // the ones that cannot post are parked, each with what was not found
     const parked = new Map(report.attention.sample.map((a) => [a.sourceKey, a.message]));
     expect([...parked.keys()].sort()).toEqual([...bad].sort());
@@ -187,30 +257,55 @@ describe('concur-expense-reports-to-sap-b1 end to end', async () => {
     expect(locked?.message).toContain('JournalEntryLines[1].Debit');
     expect(entriesByReference(env).get(`${PREFIX}${id}`)).toEqual(before);
     const listed = await sluice(env, ['attention', 'list', PIPELINE, '--json']);
-    expect((JSON.parse(listed.stdout) as { sourceKey: string; code: string }[]).some((e) => e.sourceKey === id && e.code === 'TARGET_LOCKED')).toBe(true);
+    expect(
+      (JSON.parse(listed.stdout) as { sourceKey: string; code: string }[]).some(
+        (e) => e.sourceKey === id && e.code === 'TARGET_LOCKED',
+      ),
+    ).toBe(true);
   });
 
   it('new reports: one with an unmapped expense type and one with an unknown cost center go to attention, the other posts', async () => {
     const count = postedEntries(env).length;
-    addReport(env, '0ABE470830994E666833', 'NEW0000000000000001A', '2025-07-01T09:00:00', (e, i) => i === 0 && Object.assign(e, { ExpenseTypeCode: 'PARKG', ExpenseTypeName: 'Parking' }));
+    addReport(
+      env,
+      '0ABE470830994E666833',
+      'NEW0000000000000001A',
+      '2025-07-01T09:00:00',
+      (e, i) => i === 0 && Object.assign(e, { ExpenseTypeCode: 'PARKG', ExpenseTypeName: 'Parking' }),
+    );
     addReport(env, '0ABE470830994E666833', 'NEW0000000000000002B', '2025-07-01T09:05:00');
-    addReport(env, '0ABE470830994E666833', 'NEW0000000000000003C', '2025-07-01T09:10:00', (e, i) => i === 1 && Object.assign(e, { OrgUnit2: { Type: 'List', Code: 'CC999', Value: 'Gone' } }));
-    for (const a of env.concur.state.allocations.values()) if (String(a.EntryID).startsWith('NEW0000000000000003CE1')) a.Custom1 = null;
+    addReport(
+      env,
+      '0ABE470830994E666833',
+      'NEW0000000000000003C',
+      '2025-07-01T09:10:00',
+      (e, i) => i === 1 && Object.assign(e, { OrgUnit2: { Type: 'List', Code: 'CC999', Value: 'Gone' } }),
+    );
+    for (const a of env.concur.state.allocations.values())
+      if (String(a.EntryID).startsWith('NEW0000000000000003CE1')) a.Custom1 = null;
 
     const { report } = await runPipeline(env, PIPELINE);
     expect(report.apply?.created).toBe(1);
     const posted = entriesByReference(env);
     expect(posted.size).toBe(count + 1);
-    expectPostingOf(env, env.concur.state.reports.get('NEW0000000000000002B')!, posted.get(`${PREFIX}NEW0000000000000002B`)!);
+    expectPostingOf(
+      env,
+      env.concur.state.reports.get('NEW0000000000000002B')!,
+      posted.get(`${PREFIX}NEW0000000000000002B`)!,
+    );
     const parked = new Map(report.attention.sample.map((a) => [a.sourceKey, a.message]));
-    expect(parked.get('NEW0000000000000001A')).toContain('expense type PARKG has no G/L account in mappings/concur-expense-types-to-gl.csv');
+    expect(parked.get('NEW0000000000000001A')).toContain(
+      'expense type PARKG has no G/L account in mappings/concur-expense-types-to-gl.csv',
+    );
     expect(parked.get('NEW0000000000000003C')).toContain('cost center CC999');
     expect(parked.get('NEW0000000000000003C')).toContain('is not an active SAP B1 profit center');
   });
 
   it('a EUR report whose lines SAP rounds one by one still posts balanced in USD: each debit line has its own credit line', async () => {
     // 3 x 10.05 EUR at 1.08 is 3 x 10.85 USD = 32.55, but 30.15 EUR as one line would be 32.56 USD
-    addReport(env, '5EC5C1989D5E89F36369', 'NEWEUR00000000000001', '2025-07-02T09:00:00', (e) => Object.assign(e, { ApprovedAmount: 10.05, PostedAmount: 10.05 }));
+    addReport(env, '5EC5C1989D5E89F36369', 'NEWEUR00000000000001', '2025-07-02T09:00:00', (e) =>
+      Object.assign(e, { ApprovedAmount: 10.05, PostedAmount: 10.05 }),
+    );
     const { report } = await runPipeline(env, PIPELINE);
     expect(report.apply?.created).toBe(1);
     const je = entriesByReference(env).get(`${PREFIX}NEWEUR00000000000001`)!;
@@ -227,14 +322,20 @@ describe('concur-expense-reports-to-sap-b1 end to end', async () => {
     doc.connections.mappings!.baseDir = maps;
     const connections = join(env.dir, 'connections-fixed-mapping.yaml');
     writeFileSync(connections, stringify(doc));
-    const withFixed = (argv: string[]): Promise<CliResult> => cli([...argv, '--connections', connections, '--state', env.stateUrl], { cwd: env.dir, env: env.env });
+    const withFixed = (argv: string[]): Promise<CliResult> =>
+      cli([...argv, '--connections', connections, '--state', env.stateUrl], { cwd: env.dir, env: env.env });
 
     expect((await withFixed(['attention', 'resync', PIPELINE, id])).code).toBe(0);
-    const report = JSON.parse((await withFixed(['run', pipelinePath(PIPELINE), '--json', '--no-progress'])).stdout) as RunReportJson;
+    const report = JSON.parse(
+      (await withFixed(['run', pipelinePath(PIPELINE), '--json', '--no-progress'])).stdout,
+    ) as RunReportJson;
     expect(report.apply?.created).toBe(1);
     const je = entriesByReference(env).get(`${PREFIX}${id}`)!;
     const gifts = entriesOf(env, id).find((e) => e.ExpenseTypeCode === 'GIFTS')!;
-    expect(linesOf(je).find((l) => l.LineMemo === gifts.Description)).toMatchObject({ AccountCode: '6900', Debit: gifts.ApprovedAmount });
+    expect(linesOf(je).find((l) => l.LineMemo === gifts.Description)).toMatchObject({
+      AccountCode: '6900',
+      Debit: gifts.ApprovedAmount,
+    });
     expectBalanced(je);
     expect(report.attention.sample.some((a) => a.sourceKey === id)).toBe(false);
   });
@@ -266,7 +367,12 @@ describe('concur-expense-reports-to-sap-b1 posts exactly once under faults', asy
 
   it('without batching, lost answers to single journal entry posts are recovered the same way', async () => {
     const connections = connectionsWith(droppedSingles, { batch: false });
-    const fault = droppedSingles.b1.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'drop-after-commit', times: 3 });
+    const fault = droppedSingles.b1.faults.add({
+      method: 'POST',
+      path: 'JournalEntries',
+      kind: 'drop-after-commit',
+      times: 3,
+    });
     const first = await cli(runArgs(droppedSingles, connections), { cwd: droppedSingles.dir, env: droppedSingles.env });
     expect(first.code).toBe(3);
     expect(fault.hits).toBe(3);

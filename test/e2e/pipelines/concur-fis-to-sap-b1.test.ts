@@ -7,8 +7,24 @@
 import { describe, expect, it } from 'vitest';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import type { FisDocument } from '../../../connectors/concur/emulator/state.js';
-import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice, startSluice, type RunReportJson } from '../../helpers/demo-env.js';
-import { cents, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json, type Line, sleep } from '../../helpers/journal-entries.js';
+import {
+  demoEnvironment,
+  pipelinePath,
+  runPipeline as runNamed,
+  sluice,
+  startSluice,
+  type RunReportJson,
+} from '../../helpers/demo-env.js';
+import {
+  cents,
+  sum,
+  until,
+  entriesByReference as byReference,
+  postedEntries as postedBy,
+  type Json,
+  type Line,
+  sleep,
+} from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-fis-to-sap-b1';
 const PREFIX = 'CONCUR-ER-';
@@ -25,10 +41,19 @@ const entriesOfDoc = (d: FisDocument): Json[] => (d.document.expenseEntry ?? [])
 /** Demo documents that cannot post: an unmapped expense type (GIFTS) or an employee without business partner. */
 function unpostable(env: DemoEnvironment): Set<string> {
   const partners = new Set(env.b1.entities('BusinessPartners').map((b) => b.CardCode));
-  return new Set(docs(env).filter((d) => entriesOfDoc(d).some((e) => e.expenseTypeCode === 'GIFTS') || !partners.has(employeeOf(d))).map((d) => d.id));
+  return new Set(
+    docs(env)
+      .filter((d) => entriesOfDoc(d).some((e) => e.expenseTypeCode === 'GIFTS') || !partners.has(employeeOf(d)))
+      .map((d) => d.id),
+  );
 }
 
-function confirmation(d: FisDocument): { status: string; documentNumber?: string; companyId?: string; message?: string } {
+function confirmation(d: FisDocument): {
+  status: string;
+  documentNumber?: string;
+  companyId?: string;
+  message?: string;
+} {
   const c = (d.postingConfirmation ?? {}) as Json;
   const posting = ((c.postingDocs ?? []) as Json[])[0];
   const message = ((c.systemMessages ?? []) as Json[])[0];
@@ -48,16 +73,31 @@ function expectPostingOf(d: FisDocument, je: Json): void {
   expect(sum(lines.map((l) => cents(l.Debit)))).toBe(sum(lines.map((l) => cents(l.Credit))));
   const journals = entriesOfDoc(d).flatMap((e) => ((e.allocation ?? []) as Json[]).map((a) => ({ entry: e, a })));
   const debits = lines.filter((l) => amount(l, 'Debit') > 0);
-  expect(debits.map((l) => amount(l, 'Debit'))).toEqual(journals.map(({ a }) => sum(((a.journal ?? []) as Json[]).map((j) => cents(j.journalAmount)))));
+  expect(debits.map((l) => amount(l, 'Debit'))).toEqual(
+    journals.map(({ a }) => sum(((a.journal ?? []) as Json[]).map((j) => cents(j.journalAmount)))),
+  );
   expect(debits.map((l) => l.CostingCode)).toEqual(journals.map(({ a }) => a.allocationCustom1Code));
-  const cash = sum(entriesOfDoc(d).filter((e) => e.reportEntryPatKey === 'CASH').map((e) => cents(e.entryApprovedAmount)));
+  const cash = sum(
+    entriesOfDoc(d)
+      .filter((e) => e.reportEntryPatKey === 'CASH')
+      .map((e) => cents(e.entryApprovedAmount)),
+  );
   expect(sum(lines.filter((l) => l.ShortName === employeeOf(d)).map((l) => amount(l, 'Credit')))).toBe(cash);
-  const card = sum(entriesOfDoc(d).filter((e) => e.reportEntryPatKey === 'CBCP').map((e) => cents(e.entryApprovedAmount)));
+  const card = sum(
+    entriesOfDoc(d)
+      .filter((e) => e.reportEntryPatKey === 'CBCP')
+      .map((e) => cents(e.entryApprovedAmount)),
+  );
   expect(sum(lines.filter((l) => l.AccountCode === '2150').map((l) => amount(l, 'Credit')))).toBe(card);
 }
 
 /** Adds a READY document to the Concur emulator, copied from the one of report `from`. */
-function addDocument(env: DemoEnvironment, from: string, id: string, change: (doc: Json) => void = () => undefined): FisDocument {
+function addDocument(
+  env: DemoEnvironment,
+  from: string,
+  id: string,
+  change: (doc: Json) => void = () => undefined,
+): FisDocument {
   const base = docs(env).find((d) => d.sourceId === from)!;
   const doc: FisDocument = { ...structuredClone(base), id, docStatus: 'READY' };
   delete doc.postingConfirmation;
@@ -90,11 +130,18 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
         expect(env.concur.state.reports.get(d.sourceId)?.PaymentStatusName).toBe('Financial Posting Failed');
       } else {
         expectPostingOf(d, je!);
-        expect(c).toEqual({ status: 'POSTING_CONFIRMED_SUCCESS', documentNumber: String(je!.JdtNum), companyId: 'SBO_NORTHWIND' });
+        expect(c).toEqual({
+          status: 'POSTING_CONFIRMED_SUCCESS',
+          documentNumber: String(je!.JdtNum),
+          companyId: 'SBO_NORTHWIND',
+        });
         expect(env.concur.state.reports.get(d.sourceId)?.PaymentStatusName).toBe('Sent for Payment');
       }
     }
-    const reasons = all.filter((d) => bad.has(d.id)).map((d) => confirmation(d).message).join('\n');
+    const reasons = all
+      .filter((d) => bad.has(d.id))
+      .map((d) => confirmation(d).message)
+      .join('\n');
     expect(reasons).toContain('expense type GIFTS has no G/L account in mappings/concur-expense-types-to-gl.csv');
     expect(reasons).toContain('employee E1035 (ivan.horvat@northwind.example) has no SAP B1 business partner');
     expect(reasons).toContain('employee E1036 (julia.weber@northwind.example) has no SAP B1 business partner');
@@ -117,11 +164,13 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
       (doc.report as Json).revisionNumber = 2;
       const cash = (doc.expenseEntry as Json[]).find((e) => e.reportEntryPatKey === 'CASH')!;
       cash.entryApprovedAmount = 800;
-      (((cash.allocation as Json[])[0]!.journal as Json[])[0]!).journalAmount = 800;
+      ((cash.allocation as Json[])[0]!.journal as Json[])[0]!.journalAmount = 800;
     });
     const same = addDocument(env, 'A27048170C778C474F79', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa02');
 
-    const plan = JSON.parse((await sluice(env, ['plan', PIPELINE_PATH, '--json'])).stdout) as RunReportJson & { operations: { op: string; key: string }[] };
+    const plan = JSON.parse((await sluice(env, ['plan', PIPELINE_PATH, '--json'])).stdout) as RunReportJson & {
+      operations: { op: string; key: string }[];
+    };
     expect(plan.plan?.counts).toMatchObject({ create: 0, update: 0, locked: 1, noop: 1 });
     // a plan reads without acknowledging: both documents are still READY in Concur
     expect([changed.docStatus, same.docStatus]).toEqual(['READY', 'READY']);
@@ -133,7 +182,11 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
     expect(env.b1.entities('JournalEntries')).toEqual(before);
     expect(confirmation(changed).status).toBe('POSTING_CONFIRMED_FAILURE');
     expect(confirmation(changed).message).toContain(`differs from the source`);
-    expect(confirmation(same)).toEqual({ status: 'POSTING_CONFIRMED_SUCCESS', documentNumber: String(posted.get(`${PREFIX}A27048170C778C474F79`)!.JdtNum), companyId: 'SBO_NORTHWIND' });
+    expect(confirmation(same)).toEqual({
+      status: 'POSTING_CONFIRMED_SUCCESS',
+      documentNumber: String(posted.get(`${PREFIX}A27048170C778C474F79`)!.JdtNum),
+      companyId: 'SBO_NORTHWIND',
+    });
   });
 
   it('new documents: one with an unmapped expense type is confirmed as an error naming it, the other posts and is confirmed with its entry', async () => {
@@ -150,9 +203,15 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
     expect(postedEntries(env)).toHaveLength(count + 1);
     const je = entriesByReference(env).get(`${PREFIX}NEWREPORT00000000002`)!;
     expectPostingOf(fine, je);
-    expect(confirmation(fine)).toEqual({ status: 'POSTING_CONFIRMED_SUCCESS', documentNumber: String(je.JdtNum), companyId: 'SBO_NORTHWIND' });
+    expect(confirmation(fine)).toEqual({
+      status: 'POSTING_CONFIRMED_SUCCESS',
+      documentNumber: String(je.JdtNum),
+      companyId: 'SBO_NORTHWIND',
+    });
     expect(confirmation(parked).status).toBe('POSTING_CONFIRMED_FAILURE');
-    expect(confirmation(parked).message).toContain('expense type PARKG has no G/L account in mappings/concur-expense-types-to-gl.csv');
+    expect(confirmation(parked).message).toContain(
+      'expense type PARKG has no G/L account in mappings/concur-expense-types-to-gl.csv',
+    );
   });
 });
 

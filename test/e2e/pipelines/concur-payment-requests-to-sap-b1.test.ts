@@ -9,8 +9,24 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
 import { cli, startCli } from '../../helpers/cli.js';
-import { demoEnvironment, pipelinePath, runPipeline as runNamed, sluice, type RunReportJson } from '../../helpers/demo-env.js';
-import { cents, glMapping, sum, until, entriesByReference as byReference, postedEntries as postedBy, type Json, type Line, sleep } from '../../helpers/journal-entries.js';
+import {
+  demoEnvironment,
+  pipelinePath,
+  runPipeline as runNamed,
+  sluice,
+  type RunReportJson,
+} from '../../helpers/demo-env.js';
+import {
+  cents,
+  glMapping,
+  sum,
+  until,
+  entriesByReference as byReference,
+  postedEntries as postedBy,
+  type Json,
+  type Line,
+  sleep,
+} from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-payment-requests-to-sap-b1';
 const PREFIX = 'CONCUR-PR-';
@@ -21,7 +37,8 @@ const PIPELINE_PATH = pipelinePath(PIPELINE);
 const runPipeline = (env: DemoEnvironment): ReturnType<typeof runNamed> => runNamed(env, PIPELINE);
 
 const requests = (env: DemoEnvironment): Json[] => [...env.concur.state.paymentRequests.values()];
-const approved = (env: DemoEnvironment): Json[] => requests(env).filter((p) => (p._meta as Json).ApprovalStatusCode === 'A_APPR');
+const approved = (env: DemoEnvironment): Json[] =>
+  requests(env).filter((p) => (p._meta as Json).ApprovalStatusCode === 'A_APPR');
 
 /** The Concur vendor code of a request: its remit-to name in the Concur vendor list. */
 function vendorCode(env: DemoEnvironment, pr: Json): string | undefined {
@@ -40,7 +57,11 @@ function expectPostingOf(env: DemoEnvironment, pr: Json, je: Json): void {
   const allocations = (pr.LineItems as Json[]).flatMap((li) => (li.Allocations as Json[]).map((a) => ({ li, a })));
   const debits = lines.filter((l) => cents(l.Debit) > 0);
   expect(debits.map((l) => [l.AccountCode, l.CostingCode, cents(l.Debit)])).toEqual(
-    allocations.map(({ li, a }) => [gl.get(String(li.ExpenseTypeCode)), a.Custom1, Math.round((cents(li.ApprovedLineItemAmount) * Number(a.Percentage)) / 100)]),
+    allocations.map(({ li, a }) => [
+      gl.get(String(li.ExpenseTypeCode)),
+      a.Custom1,
+      Math.round((cents(li.ApprovedLineItemAmount) * Number(a.Percentage)) / 100),
+    ]),
   );
   const credits = lines.filter((l) => cents(l.Credit) > 0);
   expect(credits).toHaveLength(1);
@@ -49,7 +70,13 @@ function expectPostingOf(env: DemoEnvironment, pr: Json, je: Json): void {
 }
 
 /** Adds an approved payment request to the Concur emulator, copied from `from`. */
-function addRequest(env: DemoEnvironment, from: string, id: string, invoice: string, change: (pr: Json) => void = () => undefined): Json {
+function addRequest(
+  env: DemoEnvironment,
+  from: string,
+  id: string,
+  invoice: string,
+  change: (pr: Json) => void = () => undefined,
+): Json {
   const pr = { ...structuredClone(env.concur.state.paymentRequests.get(from)!), ID: id, InvoiceNumber: invoice };
   change(pr);
   env.concur.state.paymentRequests.set(id, pr);
@@ -90,7 +117,9 @@ describe('concur-payment-requests-to-sap-b1 end to end', async () => {
     Object.assign(item, { ApprovedLineItemAmount: '400.00' });
     Object.assign(pr, { TotalApprovedAmount: '400.00', InvoiceAmount: '400.00' });
 
-    const plan = JSON.parse((await sluice(env, ['plan', PIPELINE_PATH, '--json'])).stdout) as RunReportJson & { operations: { op: string; key: string }[] };
+    const plan = JSON.parse((await sluice(env, ['plan', PIPELINE_PATH, '--json'])).stdout) as RunReportJson & {
+      operations: { op: string; key: string }[];
+    };
     expect(plan.plan?.counts).toMatchObject({ create: 0, update: 0, locked: 1 });
     expect(plan.operations.map((o) => `${o.op} ${o.key}`)).toEqual([`locked ${ref}`]);
 
@@ -116,8 +145,12 @@ describe('concur-payment-requests-to-sap-b1 end to end', async () => {
     expect(postedEntries(env)).toHaveLength(count + 1);
     expectPostingOf(env, fine, entriesByReference(env).get(`${PREFIX}${String(fine.ID)}`)!);
     const parked = new Map(report.attention.sample.map((a) => [a.sourceKey, a.message]));
-    expect(parked.get('NEWREQUEST000000000000000000000A')).toContain('expense type GIFTS has no G/L account in mappings/concur-expense-types-to-gl.csv');
-    expect(parked.get('NEWREQUEST000000000000000000000C')).toContain('vendor V2003 (Cobalt Metals) has no SAP B1 supplier business partner');
+    expect(parked.get('NEWREQUEST000000000000000000000A')).toContain(
+      'expense type GIFTS has no G/L account in mappings/concur-expense-types-to-gl.csv',
+    );
+    expect(parked.get('NEWREQUEST000000000000000000000C')).toContain(
+      'vendor V2003 (Cobalt Metals) has no SAP B1 supplier business partner',
+    );
   });
 });
 

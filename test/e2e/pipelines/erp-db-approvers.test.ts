@@ -42,8 +42,12 @@ describe('erp-db-approvers-to-concur on MariaDB', async () => {
   const approvers = (): string[] =>
     [...env.concur.state.users.values()]
       .flatMap((u) => {
-        const entries = ((u[LIMITS] as { costObjectApprover?: Json[] } | undefined)?.costObjectApprover ?? []) as Json[];
-        return entries.map((e) => `${String(u.externalId)} ${String(e.approvalType)} ${String(e.approvalGroup)} ${Number(e.approvalLimit)}`);
+        const entries = ((u[LIMITS] as { costObjectApprover?: Json[] } | undefined)?.costObjectApprover ??
+          []) as Json[];
+        return entries.map(
+          (e) =>
+            `${String(u.externalId)} ${String(e.approvalType)} ${String(e.approvalGroup)} ${Number(e.approvalLimit)}`,
+        );
       })
       .sort();
   const row = (id: number, employee: string, type: string, division: string, cc: string, limit: number): Json => ({
@@ -86,7 +90,9 @@ describe('erp-db-approvers-to-concur on MariaDB', async () => {
   });
 
   it('a changed limit in the ERP is exactly one update', async () => {
-    await erp(ERP_TABLES.approvers).where({ id: 2 }).update({ approval_limit: 7500, updated_at: '2024-06-12T08:00:00' });
+    await erp(ERP_TABLES.approvers)
+      .where({ id: 2 })
+      .update({ approval_limit: 7500, updated_at: '2024-06-12T08:00:00' });
     const { result, report } = await runPipeline();
     expect(result.code, result.stderr).toBe(0);
     expect(report.plan?.counts).toMatchObject({ create: 0, update: 1, delete: 0 });
@@ -95,7 +101,10 @@ describe('erp-db-approvers-to-concur on MariaDB', async () => {
   });
 
   it('approvers added in the ERP are added; one the pipeline added and the ERP deleted is removed', async () => {
-    await erp(ERP_TABLES.approvers).insert([row(11, 'E1003', 'payment', 'RND', 'CC200', 10000), row(12, 'E1004', 'report', 'RND', 'CC200', 3000)]);
+    await erp(ERP_TABLES.approvers).insert([
+      row(11, 'E1003', 'payment', 'RND', 'CC200', 10000),
+      row(12, 'E1004', 'report', 'RND', 'CC200', 3000),
+    ]);
     // row 9 was added to Concur by this pipeline; row 1 predates it in Concur (adopted): only row 9 is removed
     await erp(ERP_TABLES.approvers).whereIn('id', [1, 9]).delete();
     const { result, report } = await runPipeline();
@@ -110,7 +119,9 @@ describe('erp-db-approvers-to-concur on MariaDB', async () => {
   });
 
   it('an approver who leaves loses the approvals this pipeline gave', async () => {
-    await erp(ERP_TABLES.employees).where({ employee_number: 'E1003' }).update({ active: 0, updated_at: '2024-06-13T08:00:00' });
+    await erp(ERP_TABLES.employees)
+      .where({ employee_number: 'E1003' })
+      .update({ active: 0, updated_at: '2024-06-13T08:00:00' });
     const { result, report } = await runPipeline();
     expect(result.code, result.stderr).toBe(0);
     expect(report.plan?.counts).toMatchObject({ create: 0, update: 0, delete: 1, skipped: 2 });
@@ -118,13 +129,20 @@ describe('erp-db-approvers-to-concur on MariaDB', async () => {
   });
 
   it('a row with missing data goes to attention, the others sync, and no approver is removed until it is fixed', async () => {
-    await erp(ERP_TABLES.approvers).insert([row(13, 'E1005', 'payment', 'OPS', 'CC999', 1000), row(14, 'E1006', 'payment', 'OPS', 'CC310', 8000)]);
+    await erp(ERP_TABLES.approvers).insert([
+      row(13, 'E1005', 'payment', 'OPS', 'CC999', 1000),
+      row(14, 'E1006', 'payment', 'OPS', 'CC310', 8000),
+    ]);
     await erp(ERP_TABLES.approvers).where({ id: 10 }).delete();
     const { result, report } = await runPipeline();
     expect(result.code, result.stderr).toBe(3);
     expect(report.plan?.counts).toMatchObject({ create: 1, delete: 0, attention: 1 });
     expect(report.attention.sample).toEqual([
-      { sourceKey: '13', code: 'TRANSFORM_FAILED', message: 'approver row 13 (E1005): approval group OPS-CC999 is not in the Concur list "Cost Centers"' },
+      {
+        sourceKey: '13',
+        code: 'TRANSFORM_FAILED',
+        message: 'approver row 13 (E1005): approval group OPS-CC999 is not in the Concur list "Cost Centers"',
+      },
     ]);
     expect(report.plan?.warnings.join('\n')).toContain('mirror deletes are withheld');
     expect(approvers()).toContain('E1006 payment OPS-CC310 8000');

@@ -29,11 +29,18 @@ describe('erp-db-users-to-concur on MariaDB', async () => {
   const runPipeline = (): ReturnType<typeof runNamed> => runNamed(env, PIPELINE);
 
   /** Concur users by employee number (externalId), as the emulator holds them. */
-  const users = (): Map<string, Json> => new Map([...env.concur.state.users.values()].map((u) => [String(u.externalId), structuredClone(u)]));
-  const orgUnits = (u: Json | undefined): string[] => ((u?.[SPEND] as { customData?: { id: string; value: string }[] } | undefined)?.customData ?? []).map((c) => `${c.id}=${c.value}`);
+  const users = (): Map<string, Json> =>
+    new Map([...env.concur.state.users.values()].map((u) => [String(u.externalId), structuredClone(u)]));
+  const orgUnits = (u: Json | undefined): string[] =>
+    ((u?.[SPEND] as { customData?: { id: string; value: string }[] } | undefined)?.customData ?? []).map(
+      (c) => `${c.id}=${c.value}`,
+    );
   /** Employee numbers of the users whose document changed between two snapshots (or that are new). */
   const changedBetween = (before: Map<string, Json>, after: Map<string, Json>): string[] =>
-    [...after].filter(([n, u]) => JSON.stringify(before.get(n)) !== JSON.stringify(u)).map(([n]) => n).sort();
+    [...after]
+      .filter(([n, u]) => JSON.stringify(before.get(n)) !== JSON.stringify(u))
+      .map(([n]) => n)
+      .sort();
   const openAttention = async (): Promise<string[]> => {
     const r = await sluice(env, ['attention', 'list', PIPELINE, '--json']);
     return (JSON.parse(r.stdout) as { sourceKey: string }[]).map((e) => e.sourceKey).sort();
@@ -69,7 +76,10 @@ describe('erp-db-users-to-concur on MariaDB', async () => {
 
     // the transfer, the name change and the leaver
     expect(orgUnits(after.get('E1010'))).toEqual(['orgUnit1=RND', 'orgUnit2=CC200']);
-    expect(after.get('E1015')).toMatchObject({ displayName: 'Olivia Nguyen-Hart', name: { givenName: 'Olivia', familyName: 'Nguyen-Hart', formatted: 'Nguyen-Hart, Olivia' } });
+    expect(after.get('E1015')).toMatchObject({
+      displayName: 'Olivia Nguyen-Hart',
+      name: { givenName: 'Olivia', familyName: 'Nguyen-Hart', formatted: 'Nguyen-Hart, Olivia' },
+    });
     const dana = after.get('E1030')!;
     expect(dana.active).toBe(false);
     expect(env.concur.state.users.has(String(dana.id))).toBe(true); // deactivated, not deleted
@@ -89,7 +99,9 @@ describe('erp-db-users-to-concur on MariaDB', async () => {
 
   it('a changed ERP row yields exactly one update', async () => {
     const before = users();
-    await erp(ERP_TABLES.employees).where({ employee_number: 'E1020' }).update({ division: 'GNA', cost_center: 'CC410', updated_at: '2024-06-20T08:00:00' });
+    await erp(ERP_TABLES.employees)
+      .where({ employee_number: 'E1020' })
+      .update({ division: 'GNA', cost_center: 'CC410', updated_at: '2024-06-20T08:00:00' });
     const { result, report } = await runPipeline();
     expect(result.code, result.stderr).toBe(0);
     expect(report.plan?.counts).toMatchObject({ create: 0, update: 1, delete: 0, attention: 0 });
@@ -127,7 +139,8 @@ describe('erp-db-users-to-concur on MariaDB', async () => {
     const reasons = Object.fromEntries(report.attention.sample.map((a) => [a.sourceKey, a.message]));
     expect(reasons).toEqual({
       E1041: 'employee E1041: no cost center (hr_employees.cost_center, Concur org unit 2)',
-      E1042: 'employee E1042: reimbursement currency "XYZ" is unknown (not in pipelines/mappings/erp-db-currencies.csv)',
+      E1042:
+        'employee E1042: reimbursement currency "XYZ" is unknown (not in pipelines/mappings/erp-db-currencies.csv)',
     });
     const after = users();
     expect(changedBetween(before, after)).toEqual(['E1043']);
@@ -137,19 +150,27 @@ describe('erp-db-users-to-concur on MariaDB', async () => {
     expect(await openAttention()).toEqual(['E1041', 'E1042']);
 
     // HR fixes both rows; their updated_at moves, so the next incremental read picks them up
-    await erp(ERP_TABLES.employees).where({ employee_number: 'E1041' }).update({ cost_center: 'CC310', updated_at: '2024-06-22T08:00:00' });
-    await erp(ERP_TABLES.employees).where({ employee_number: 'E1042' }).update({ currency: 'CAD', country: 'CA', locale: 'en-CA', updated_at: '2024-06-22T08:00:00' });
+    await erp(ERP_TABLES.employees)
+      .where({ employee_number: 'E1041' })
+      .update({ cost_center: 'CC310', updated_at: '2024-06-22T08:00:00' });
+    await erp(ERP_TABLES.employees)
+      .where({ employee_number: 'E1042' })
+      .update({ currency: 'CAD', country: 'CA', locale: 'en-CA', updated_at: '2024-06-22T08:00:00' });
     const fixed = await runPipeline();
     expect(fixed.result.code, fixed.result.stderr).toBe(0);
     expect(fixed.report.apply).toMatchObject({ created: 2, updated: 0 });
     const now = users();
     expect(orgUnits(now.get('E1041'))).toEqual(['orgUnit1=OPS', 'orgUnit2=CC310']);
-    expect(now.get('E1042')).toMatchObject({ [SPEND]: { reimbursementCurrency: 'CAD', country: 'CA', locale: 'en-CA' } });
+    expect(now.get('E1042')).toMatchObject({
+      [SPEND]: { reimbursementCurrency: 'CAD', country: 'CA', locale: 'en-CA' },
+    });
     expect(await openAttention()).toEqual([]);
   });
 
   it('an employee who leaves is deactivated once; a rerun that reads the row again leaves the user alone', async () => {
-    await erp(ERP_TABLES.employees).where({ employee_number: 'E1021' }).update({ active: 0, cost_center: '', updated_at: '2024-06-23T08:00:00' });
+    await erp(ERP_TABLES.employees)
+      .where({ employee_number: 'E1021' })
+      .update({ active: 0, cost_center: '', updated_at: '2024-06-23T08:00:00' });
     const before = users();
     const first = await runPipeline();
     expect(first.result.code, first.result.stderr).toBe(0);

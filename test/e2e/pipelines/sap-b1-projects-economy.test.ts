@@ -20,9 +20,24 @@ const extraName = (i: number): string => `Customer Project ${i + 1}`;
 function seedConcurList(state: EmulatorState): void {
   const list = state.listByName('Projects')!;
   const add = (n: number, code: string, value: string): void => {
-    state.listItems.set(`economy-${n}`, { id: `00000000-0000-4000-a000-${String(n).padStart(12, '0')}`, listId: list.id, code, shortCode: code, value, level: 1, isDeleted: false });
+    state.listItems.set(`economy-${n}`, {
+      id: `00000000-0000-4000-a000-${String(n).padStart(12, '0')}`,
+      listId: list.id,
+      code,
+      shortCode: code,
+      value,
+      level: 1,
+      isDeleted: false,
+    });
   };
-  const demo = ['Office Consolidation', 'Pricing Study', 'Service Contract Migration', 'Probe Accessory Line', 'Lab Safety Upgrade', 'Security Hardening'];
+  const demo = [
+    'Office Consolidation',
+    'Pricing Study',
+    'Service Contract Migration',
+    'Probe Accessory Line',
+    'Lab Safety Upgrade',
+    'Security Hardening',
+  ];
   demo.forEach((value, i) => add(i, `P${1021 + i}`, value));
   for (let i = 0; i < EXTRA; i++) add(100 + i, extraCode(i), extraName(i));
 }
@@ -35,7 +50,17 @@ async function run(env: DemoEnvironment): Promise<RunReportJson> {
 
 describe('sap-b1-projects-to-concur-list API-call economy', async () => {
   const env = await demoEnvironment({
-    b1: { seed: { Projects: Array.from({ length: EXTRA }, (_, i) => ({ Code: extraCode(i), Name: extraName(i), ValidFrom: '2024-01-01', ValidTo: null, Active: 'tYES' })) } },
+    b1: {
+      seed: {
+        Projects: Array.from({ length: EXTRA }, (_, i) => ({
+          Code: extraCode(i),
+          Name: extraName(i),
+          ValidFrom: '2024-01-01',
+          ValidTo: null,
+          Active: 'tYES',
+        })),
+      },
+    },
     concur: { seed: seedConcurList },
   });
 
@@ -47,7 +72,14 @@ describe('sap-b1-projects-to-concur-list API-call economy', async () => {
     for (let i = 0; i < 25; i++) env.b1.state.Projects.get(extraCode(i * 70))!.Name = `${extraName(i * 70)} Phase Two`;
     env.concur.clearLog();
     const report = await run(env);
-    expect(report.plan?.counts).toMatchObject({ read: 2000, create: 0, update: 25, delete: 0, noop: 1975, attention: 0 });
+    expect(report.plan?.counts).toMatchObject({
+      read: 2000,
+      create: 0,
+      update: 25,
+      delete: 0,
+      noop: 1975,
+      attention: 0,
+    });
     expect(report.apply).toMatchObject({ updated: 25, failed: 0 });
 
     const counters = env.concur.counters();
@@ -58,7 +90,12 @@ describe('sap-b1-projects-to-concur-list API-call economy', async () => {
     // reads: the list resolved by name once, then its items in pages of 100 (a flat list has no child walks)
     expect(counters['GET /list/v4/lists']).toBe(1);
     expect(counters['GET /list/v4/lists/:listId/children']).toBe(listPages);
-    const other = Object.entries(counters).filter(([route]) => !['GET /list/v4/lists', 'GET /list/v4/lists/:listId/children', 'PATCH /list/v4/lists/:listId/bulk'].includes(route) && !route.includes('/oauth2/'));
+    const other = Object.entries(counters).filter(
+      ([route]) =>
+        !['GET /list/v4/lists', 'GET /list/v4/lists/:listId/children', 'PATCH /list/v4/lists/:listId/bulk'].includes(
+          route,
+        ) && !route.includes('/oauth2/'),
+    );
     expect(other).toEqual([]);
     expect(env.concur.count()).toBeLessThanOrEqual(1 + listPages + 1 + 1); // + at most one token request
     expect(report.apiCalls.concur?.apiCalls).toBeLessThanOrEqual(1 + listPages + 1 + 1);

@@ -12,7 +12,10 @@ const PIPELINE = 'sap-b1-projects-to-concur-list';
 // PIPELINES_DIR of the demo environment is only right in the build (dist/); from the sources it points one level too high.
 const PIPELINE_FILE = fileURLToPath(new URL(`../../../pipelines/${PIPELINE}.yaml`, import.meta.url));
 
-async function runPipeline(env: DemoEnvironment, extra: string[] = []): Promise<{ result: CliResult; report: RunReportJson }> {
+async function runPipeline(
+  env: DemoEnvironment,
+  extra: string[] = [],
+): Promise<{ result: CliResult; report: RunReportJson }> {
   const result = await sluice(env, ['run', PIPELINE_FILE, '--json', ...extra]);
   try {
     return { result, report: JSON.parse(result.stdout) as RunReportJson };
@@ -22,15 +25,27 @@ async function runPipeline(env: DemoEnvironment, extra: string[] = []): Promise<
 }
 
 /** 20 more active projects than the Concur list holds, so the pipeline owns enough items for a 10% guard to mean something. */
-const MORE_PROJECTS = Array.from({ length: 20 }, (_, i) => ({ Code: `P${1031 + i}`, Name: `Field Project ${i + 1}`, ValidFrom: '2024-01-01', ValidTo: null, Active: 'tYES' }));
+const MORE_PROJECTS = Array.from({ length: 20 }, (_, i) => ({
+  Code: `P${1031 + i}`,
+  Name: `Field Project ${i + 1}`,
+  ValidFrom: '2024-01-01',
+  ValidTo: null,
+  Active: 'tYES',
+}));
 
 function projectsList(env: DemoEnvironment): Map<string, { code: string; value: string; isDeleted: boolean }> {
   const list = env.concur.state.listByName('Projects')!;
-  return new Map(env.concur.state.itemsOfList(list.id).map((i) => [i.code, { code: i.code, value: i.value, isDeleted: i.isDeleted === true }]));
+  return new Map(
+    env.concur.state
+      .itemsOfList(list.id)
+      .map((i) => [i.code, { code: i.code, value: i.value, isDeleted: i.isDeleted === true }]),
+  );
 }
 
 function bulkWrites(env: DemoEnvironment): { method: string; parts: unknown[] }[] {
-  return env.concur.find({ path: '/list/v4/lists/:listId/bulk' }).map((r) => ({ method: r.method, parts: (r.requestBody as { requests: unknown[] }).requests }));
+  return env.concur
+    .find({ path: '/list/v4/lists/:listId/bulk' })
+    .map((r) => ({ method: r.method, parts: (r.requestBody as { requests: unknown[] }).requests }));
 }
 
 describe('sap-b1-projects-to-concur-list', async () => {
@@ -43,7 +58,8 @@ describe('sap-b1-projects-to-concur-list', async () => {
     const items = projectsList(env);
     const active = [...env.b1.state.Projects.values()].filter((p) => p.Active === 'tYES');
     expect(active).toHaveLength(46);
-    for (const p of active) expect(items.get(String(p.Code))).toEqual({ code: p.Code, value: p.Name, isDeleted: false });
+    for (const p of active)
+      expect(items.get(String(p.Code))).toEqual({ code: p.Code, value: p.Name, isDeleted: false });
     for (const closed of ['P1027', 'P1028', 'P1029', 'P1030']) expect(items.has(closed)).toBe(false);
     expect(items.size).toBe(46);
     expect(report.plan?.counts).toMatchObject({ create: 26, update: 0, delete: 0, noop: 20, attention: 0 });
@@ -74,8 +90,20 @@ describe('sap-b1-projects-to-concur-list', async () => {
   });
 
   it('a project code with a hyphen goes to attention with the reason; the other new project is created', async () => {
-    env.b1.state.Projects.set('P-1099', { Code: 'P-1099', Name: 'Hyphenated Code', ValidFrom: '2024-01-01', ValidTo: null, Active: 'tYES' });
-    env.b1.state.Projects.set('P1098', { Code: 'P1098', Name: 'Metrology Lab Move', ValidFrom: '2024-01-01', ValidTo: null, Active: 'tYES' });
+    env.b1.state.Projects.set('P-1099', {
+      Code: 'P-1099',
+      Name: 'Hyphenated Code',
+      ValidFrom: '2024-01-01',
+      ValidTo: null,
+      Active: 'tYES',
+    });
+    env.b1.state.Projects.set('P1098', {
+      Code: 'P1098',
+      Name: 'Metrology Lab Move',
+      ValidFrom: '2024-01-01',
+      ValidTo: null,
+      Active: 'tYES',
+    });
     const { result, report } = await runPipeline(env);
     expect(result.code).toBe(3);
     expect(report.attention.count).toBe(1);
@@ -101,7 +129,15 @@ describe('sap-b1-projects-to-concur-list', async () => {
     expect(items.get('P1022')).toMatchObject({ isDeleted: true });
     expect(items.get('P1023')).toMatchObject({ isDeleted: false });
     expect(env.concur.count({ method: 'DELETE' })).toBe(0);
-    expect(bulkWrites(env)).toEqual([{ method: 'PATCH', parts: [{ code: 'P1021', deleted: true }, { code: 'P1022', deleted: true }] }]);
+    expect(bulkWrites(env)).toEqual([
+      {
+        method: 'PATCH',
+        parts: [
+          { code: 'P1021', deleted: true },
+          { code: 'P1022', deleted: true },
+        ],
+      },
+    ]);
 
     // the next run leaves the deactivated items alone
     const again = await runPipeline(env);

@@ -40,8 +40,10 @@ function listReports(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const q = req.query;
   let reports = [...ctx.state.reports.values()];
   const user = q.get('user');
-  if (user === null) reports = []; // a company token owns no reports of its own
-  else if (user.toUpperCase() !== 'ALL') reports = reports.filter((r) => String(r.OwnerLoginID).toLowerCase() === user.toLowerCase());
+  if (user === null)
+    reports = []; // a company token owns no reports of its own
+  else if (user.toUpperCase() !== 'ALL')
+    reports = reports.filter((r) => String(r.OwnerLoginID).toLowerCase() === user.toLowerCase());
   const approval = q.get('approvalStatusCode');
   if (approval) {
     const codes = approval.split(',').map((s) => s.trim());
@@ -64,7 +66,13 @@ function listReports(req: EmuRequest, ctx: EmuContext): EmuResponse {
   }
   const page = v3Page(req, reports, 25, 100);
   if (!page) return errorResponse('v3', 400, 'Invalid offset');
-  return { status: 200, body: { Items: page.items.map((r) => withUri(req.origin, '/api/v3.0/expense/reports', r)), NextPage: page.nextPage } };
+  return {
+    status: 200,
+    body: {
+      Items: page.items.map((r) => withUri(req.origin, '/api/v3.0/expense/reports', r)),
+      NextPage: page.nextPage,
+    },
+  };
 }
 
 function getReport(req: EmuRequest, ctx: EmuContext): EmuResponse {
@@ -81,7 +89,13 @@ function listEntries(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const entries = [...ctx.state.entries.values()].filter((e) => reportId === null || e.ReportID === reportId);
   const page = v3Page(req, entries, 25, 100);
   if (!page) return errorResponse('v3', 400, 'Invalid offset');
-  return { status: 200, body: { Items: page.items.map((e) => withUri(req.origin, '/api/v3.0/expense/entries', e)), NextPage: page.nextPage } };
+  return {
+    status: 200,
+    body: {
+      Items: page.items.map((e) => withUri(req.origin, '/api/v3.0/expense/entries', e)),
+      NextPage: page.nextPage,
+    },
+  };
 }
 
 function listAllocations(req: EmuRequest, ctx: EmuContext): EmuResponse {
@@ -89,12 +103,20 @@ function listAllocations(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const entryId = req.query.get('entryID');
   if (reportId === null && entryId === null) return errorResponse('v3', 400, 'reportID or entryID is required');
   const entryIds = new Set(
-    [...ctx.state.entries.values()].filter((e) => (reportId === null || e.ReportID === reportId) && (entryId === null || e.ID === entryId)).map((e) => e.ID),
+    [...ctx.state.entries.values()]
+      .filter((e) => (reportId === null || e.ReportID === reportId) && (entryId === null || e.ID === entryId))
+      .map((e) => e.ID),
   );
   const allocations = [...ctx.state.allocations.values()].filter((a) => entryIds.has(a.EntryID));
   const page = v3Page(req, allocations, 25, 100);
   if (!page) return errorResponse('v3', 400, 'Invalid offset');
-  return { status: 200, body: { Items: page.items.map((a) => withUri(req.origin, '/api/v3.0/expense/allocations', a)), NextPage: page.nextPage } };
+  return {
+    status: 200,
+    body: {
+      Items: page.items.map((a) => withUri(req.origin, '/api/v3.0/expense/allocations', a)),
+      NextPage: page.nextPage,
+    },
+  };
 }
 
 export const expenseRoutes: RouteDef[] = [

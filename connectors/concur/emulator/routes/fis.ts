@@ -9,7 +9,15 @@ import { fisPage } from '../paging.js';
 import type { EmuContext, EmuRequest, EmuResponse, RouteDef } from '../router.js';
 import type { FisDocument, Json } from '../state.js';
 
-export const FIS_DOC_TYPES = ['expense', 'invoice', 'cashadvance', 'payroll', 'obligation', 'requestobligation', 'reportobligation'] as const;
+export const FIS_DOC_TYPES = [
+  'expense',
+  'invoice',
+  'cashadvance',
+  'payroll',
+  'obligation',
+  'requestobligation',
+  'reportobligation',
+] as const;
 
 const LIMITS = { docId: 32, documentNumber: 80, companyId: 32, message: 1300 } as const;
 
@@ -42,7 +50,10 @@ function list(req: EmuRequest, ctx: EmuContext): EmuResponse {
   );
   const asText = String(req.headers.documentformatas ?? 'json').toLowerCase() === 'text';
   const page = fisPage(req, docs);
-  return { status: 200, body: { links: page.links, content: page.content.map((d) => docOut(d, asText)), page: page.page } };
+  return {
+    status: 200,
+    body: { links: page.links, content: page.content.map((d) => docOut(d, asText)), page: page.page },
+  };
 }
 
 function bodyOf(req: EmuRequest): Json | undefined {
@@ -70,7 +81,11 @@ function acknowledge(req: EmuRequest, ctx: EmuContext): EmuResponse {
     if (doc.docType !== type) return r(105, 'FAILURE', `Document is of type ${doc.docType}`);
     if (doc.erpSystemId && systemId && doc.erpSystemId !== systemId) return r(99, 'FAILURE', 'systemId does not match');
     if (doc.docStatus === 'RECALLED') return r(102, 'FAILURE', 'Document was recalled');
-    if (doc.docStatus === 'ACKNOWLEDGED' || doc.docStatus.startsWith('POSTING_CONFIRMED') || doc.docStatus.startsWith('PAYMENT_CONFIRMED')) {
+    if (
+      doc.docStatus === 'ACKNOWLEDGED' ||
+      doc.docStatus.startsWith('POSTING_CONFIRMED') ||
+      doc.docStatus.startsWith('PAYMENT_CONFIRMED')
+    ) {
       return r(101, 'FAILURE', 'Document was already acknowledged');
     }
     if (doc.docStatus !== 'READY') return r(103, 'FAILURE', `Document is not ready (${doc.docStatus})`);
@@ -84,7 +99,8 @@ function acknowledge(req: EmuRequest, ctx: EmuContext): EmuResponse {
 function tooLong(c: Json): string | undefined {
   if (String(c.docId ?? '').length > LIMITS.docId) return 'docId is longer than 32 characters';
   for (const pd of (c.postingDocs as Json[] | undefined) ?? []) {
-    if (String(pd.documentNumber ?? '').length > LIMITS.documentNumber) return 'documentNumber is longer than 80 characters';
+    if (String(pd.documentNumber ?? '').length > LIMITS.documentNumber)
+      return 'documentNumber is longer than 80 characters';
     if (String(pd.companyId ?? '').length > LIMITS.companyId) return 'companyId is longer than 32 characters';
   }
   for (const m of (c.systemMessages as Json[] | undefined) ?? []) {
@@ -99,7 +115,8 @@ function confirmPosting(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const type = docType(req);
   if (!type) return errorResponse('fis', 400, `Invalid docType ${req.params.docType ?? ''}`);
   const body = bodyOf(req);
-  if (!body || !Array.isArray(body.postingConfirmations)) return errorResponse('fis', 400, 'postingConfirmations is required');
+  if (!body || !Array.isArray(body.postingConfirmations))
+    return errorResponse('fis', 400, 'postingConfirmations is required');
   const systemId = typeof body.systemId === 'string' ? body.systemId : '';
   const results = (body.postingConfirmations as Json[]).map((c) => {
     const id = String(c.docId ?? '');
@@ -111,7 +128,9 @@ function confirmPosting(req: EmuRequest, ctx: EmuContext): EmuResponse {
       ...(errorMessage && { errorMessage, detailMessage: errorMessage }),
     });
     const status = String(c.overallPostingStatusCode ?? '').toLowerCase();
-    const invalid = tooLong(c) ?? (status === 'success' || status === 'error' ? undefined : 'overallPostingStatusCode must be success or error');
+    const invalid =
+      tooLong(c) ??
+      (status === 'success' || status === 'error' ? undefined : 'overallPostingStatusCode must be success or error');
     if (invalid) return r(198, 'FAILURE', invalid);
     const doc = ctx.state.fisDocuments.get(id);
     if (!doc) return r(116, 'DOCUMENT_NOT_FOUND', 'Document not found');
@@ -122,7 +141,8 @@ function confirmPosting(req: EmuRequest, ctx: EmuContext): EmuResponse {
       return r(113, 'FAILURE', 'Posting was already confirmed');
     }
     if (doc.docStatus !== 'ACKNOWLEDGED') return r(114, 'FAILURE', `Unknown document state ${doc.docStatus}`);
-    if (doc.acknowledgedBy && systemId !== doc.acknowledgedBy) return r(99, 'FAILURE', 'systemId does not match the acknowledging system');
+    if (doc.acknowledgedBy && systemId !== doc.acknowledgedBy)
+      return r(99, 'FAILURE', 'systemId does not match the acknowledging system');
     doc.docStatus = status === 'success' ? 'POSTING_CONFIRMED_SUCCESS' : 'POSTING_CONFIRMED_FAILURE';
     doc.postingConfirmation = c;
     const report = ctx.state.reports.get(doc.sourceId);
@@ -132,7 +152,10 @@ function confirmPosting(req: EmuRequest, ctx: EmuContext): EmuResponse {
   return { status: 200, body: results };
 }
 
-const BASES = ['/financialintegration/fi/v4/companies/transactiontypes/:docType/transactions', '/api/v4.0/fi/v4/companies/transactiontypes/:docType/transactions'];
+const BASES = [
+  '/financialintegration/fi/v4/companies/transactiontypes/:docType/transactions',
+  '/api/v4.0/fi/v4/companies/transactiontypes/:docType/transactions',
+];
 
 export const fisRoutes: RouteDef[] = BASES.flatMap((base): RouteDef[] => [
   { method: 'GET', path: base, family: 'fis', auth: true, handler: list },

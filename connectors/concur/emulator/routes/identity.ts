@@ -12,7 +12,8 @@ import type { Json } from '../state.js';
 const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 function scimFailure(err: unknown): EmuResponse {
-  if (err instanceof ScimError) return errorResponse('scim', err.status, err.message, err.scimType ? { scimType: err.scimType } : {});
+  if (err instanceof ScimError)
+    return errorResponse('scim', err.status, err.message, err.scimType ? { scimType: err.scimType } : {});
   throw err;
 }
 
@@ -27,7 +28,16 @@ function listV4(req: EmuRequest, ctx: EmuContext): EmuResponse {
     const startIndex = Math.max(1, Number(req.query.get('startIndex') ?? 1) || 1);
     const count = Math.min(100, Math.max(0, Number(req.query.get('count') ?? 10) || 10));
     const page = all.slice(startIndex - 1, startIndex - 1 + count).map(identityView);
-    return { status: 200, body: { schemas: [LIST_RESPONSE], totalResults: all.length, itemsPerPage: page.length, startIndex, Resources: page } };
+    return {
+      status: 200,
+      body: {
+        schemas: [LIST_RESPONSE],
+        totalResults: all.length,
+        itemsPerPage: page.length,
+        startIndex,
+        Resources: page,
+      },
+    };
   } catch (err) {
     return scimFailure(err);
   }
@@ -43,15 +53,28 @@ function decodeCursor(cursor: string | undefined | null): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function cursorPage(ctx: EmuContext, filter: string | undefined | null, countRaw: unknown, cursor: string | undefined | null): EmuResponse {
+function cursorPage(
+  ctx: EmuContext,
+  filter: string | undefined | null,
+  countRaw: unknown,
+  cursor: string | undefined | null,
+): EmuResponse {
   try {
     const all = filteredUsers(ctx, filter);
     const start = decodeCursor(cursor);
     if (start === undefined) return errorResponse('scim', 400, 'Invalid cursor', { scimType: 'invalidCursor' });
     const requested = Number(countRaw ?? 100);
-    const count = Math.min(1000, Math.max(1, Number.isFinite(requested) && requested > 0 ? Math.floor(requested) : 100));
+    const count = Math.min(
+      1000,
+      Math.max(1, Number.isFinite(requested) && requested > 0 ? Math.floor(requested) : 100),
+    );
     const page = all.slice(start, start + count).map(identityView);
-    const body: Json = { schemas: [LIST_RESPONSE], totalResults: all.length, itemsPerPage: page.length, Resources: page };
+    const body: Json = {
+      schemas: [LIST_RESPONSE],
+      totalResults: all.length,
+      itemsPerPage: page.length,
+      Resources: page,
+    };
     if (start + count < all.length) body.nextCursor = encodeCursor(start + count);
     return { status: 200, body };
   } catch (err) {
@@ -78,8 +101,19 @@ function listSpend(req: EmuRequest, ctx: EmuContext): EmuResponse {
     const all = [...ctx.state.users.values()].filter(f);
     const startIndex = Math.max(1, Number(req.query.get('startIndex') ?? 1) || 1);
     const count = Math.min(100, Math.max(1, Number(req.query.get('count') ?? 100) || 100));
-    const page = all.slice(startIndex - 1, startIndex - 1 + count).map((u) => spendView(u, req.query.get('attributes')));
-    return { status: 200, body: { schemas: [LIST_RESPONSE], totalResults: all.length, itemsPerPage: page.length, startIndex, Resources: page } };
+    const page = all
+      .slice(startIndex - 1, startIndex - 1 + count)
+      .map((u) => spendView(u, req.query.get('attributes')));
+    return {
+      status: 200,
+      body: {
+        schemas: [LIST_RESPONSE],
+        totalResults: all.length,
+        itemsPerPage: page.length,
+        startIndex,
+        Resources: page,
+      },
+    };
   } catch (err) {
     return scimFailure(err);
   }

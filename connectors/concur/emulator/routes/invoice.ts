@@ -75,7 +75,10 @@ function listDigests(req: EmuRequest, ctx: EmuContext): EmuResponse {
   if (!page) return errorResponse('v3', 400, 'Invalid offset');
   const digests = page.items.map((p) => digestOf(req.origin, p));
   // The spec has both envelope keys; the emulator sends both.
-  return { status: 200, body: { Items: digests, PaymentRequestDigest: digests, NextPage: page.nextPage, TotalCount: page.total } };
+  return {
+    status: 200,
+    body: { Items: digests, PaymentRequestDigest: digests, NextPage: page.nextPage, TotalCount: page.total },
+  };
 }
 
 function getDigest(req: EmuRequest, ctx: EmuContext): EmuResponse {

@@ -59,9 +59,11 @@ function descendants(state: EmulatorState, item: ListItemV4): ListItemV4[] {
 function createPart(state: EmulatorState, list: ListV4, part: unknown): PartError | undefined {
   const p = (part ?? {}) as { shortCode?: unknown; value?: unknown; parentCode?: unknown };
   const fail = (id: string, message: string): PartError => ({ id, message, listItem: part });
-  if (typeof p.shortCode !== 'string' || p.shortCode.trim() === '') return fail('item.invalid.request', 'shortCode is required');
+  if (typeof p.shortCode !== 'string' || p.shortCode.trim() === '')
+    return fail('item.invalid.request', 'shortCode is required');
   if (typeof p.value !== 'string' || p.value.trim() === '') return fail('item.invalid.request', 'value is required');
-  if (p.shortCode.includes('-')) return fail('item.invalid.code', 'A hyphen is the level delimiter and cannot be part of a code');
+  if (p.shortCode.includes('-'))
+    return fail('item.invalid.code', 'A hyphen is the level delimiter and cannot be part of a code');
   let parent: ListItemV4 | undefined;
   if (p.parentCode !== undefined && p.parentCode !== null && p.parentCode !== '') {
     parent = state.itemByCode(list.id, String(p.parentCode));
@@ -77,7 +79,16 @@ function createPart(state: EmulatorState, list: ListV4, part: unknown): PartErro
       ? fail('item.duplicate.code.deleted', `A deleted item with code ${code} exists`)
       : fail('item.duplicate.code', `An item with code ${code} exists`);
   }
-  const item: ListItemV4 = { id: randomUUID(), listId: list.id, code, shortCode: p.shortCode, value: p.value, level, isDeleted: false, ...(parent && { parentId: parent.id }) };
+  const item: ListItemV4 = {
+    id: randomUUID(),
+    listId: list.id,
+    code,
+    shortCode: p.shortCode,
+    value: p.value,
+    level,
+    isDeleted: false,
+    ...(parent && { parentId: parent.id }),
+  };
   state.listItems.set(item.id, item);
   return undefined;
 }
@@ -101,7 +112,8 @@ function updatePart(state: EmulatorState, list: ListV4, part: unknown): PartErro
     return fail('item.deleted', `Item ${p.code} is deleted`);
   }
   if (p.value !== undefined) {
-    if (typeof p.value !== 'string' || p.value.trim() === '') return fail('item.invalid.request', 'value must be a non-empty string');
+    if (typeof p.value !== 'string' || p.value.trim() === '')
+      return fail('item.invalid.request', 'value must be a non-empty string');
     item.value = p.value;
   }
   return undefined;
@@ -121,6 +133,18 @@ function bulk(req: EmuRequest, ctx: EmuContext, mode: 'create' | 'update'): EmuR
 }
 
 export const listBulkRoutes: RouteDef[] = [
-  { method: 'POST', path: '/list/v4/lists/:listId/bulk', family: 'list', auth: true, handler: (req, ctx) => bulk(req, ctx, 'create') },
-  { method: 'PATCH', path: '/list/v4/lists/:listId/bulk', family: 'list', auth: true, handler: (req, ctx) => bulk(req, ctx, 'update') },
+  {
+    method: 'POST',
+    path: '/list/v4/lists/:listId/bulk',
+    family: 'list',
+    auth: true,
+    handler: (req, ctx) => bulk(req, ctx, 'create'),
+  },
+  {
+    method: 'PATCH',
+    path: '/list/v4/lists/:listId/bulk',
+    family: 'list',
+    auth: true,
+    handler: (req, ctx) => bulk(req, ctx, 'update'),
+  },
 ];

@@ -18,7 +18,11 @@ export function parentsWithChildren(state: EmulatorState): Set<string> {
   return out;
 }
 
-export function itemOut(state: EmulatorState, i: ListItemV4, parents: Set<string> = parentsWithChildren(state)): Record<string, unknown> {
+export function itemOut(
+  state: EmulatorState,
+  i: ListItemV4,
+  parents: Set<string> = parentsWithChildren(state),
+): Record<string, unknown> {
   const hasChildren = parents.has(i.id);
   return {
     id: i.id,
@@ -73,7 +77,10 @@ function filtered(req: EmuRequest, items: ListItemV4[]): ListItemV4[] {
 function topLevel(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const list = ctx.state.lists.get(req.params.listId ?? '');
   if (!list) return errorResponse('list', 404, 'List not found', { id: 'list.not.found', path: req.path });
-  const items = filtered(req, ctx.state.itemsOfList(list.id).filter((i) => i.level === 1));
+  const items = filtered(
+    req,
+    ctx.state.itemsOfList(list.id).filter((i) => i.level === 1),
+  );
   const parents = parentsWithChildren(ctx.state);
   const page = listV4Page(req, items);
   return { status: 200, body: { ...page, content: page.content.map((i) => itemOut(ctx.state, i, parents)) } };
@@ -84,7 +91,10 @@ function children(req: EmuRequest, ctx: EmuContext): EmuResponse {
   if (!parent || (req.params.listId !== undefined && parent.listId !== req.params.listId)) {
     return errorResponse('list', 404, 'List item not found', { id: 'item.not.found', path: req.path });
   }
-  const items = filtered(req, [...ctx.state.listItems.values()].filter((i) => i.parentId === parent.id));
+  const items = filtered(
+    req,
+    [...ctx.state.listItems.values()].filter((i) => i.parentId === parent.id),
+  );
   const parents = parentsWithChildren(ctx.state);
   const page = listV4Page(req, items);
   return { status: 200, body: { ...page, content: page.content.map((i) => itemOut(ctx.state, i, parents)) } };
@@ -100,7 +110,13 @@ export const listRoutes: RouteDef[] = [
   { method: 'GET', path: '/list/v4/lists', family: 'list', auth: true, handler: listLists },
   { method: 'GET', path: '/list/v4/lists/:listId', family: 'list', auth: true, handler: getList },
   { method: 'GET', path: '/list/v4/lists/:listId/children', family: 'list', auth: true, handler: topLevel },
-  { method: 'GET', path: '/list/v4/lists/:listId/items/:itemId/children', family: 'list', auth: true, handler: children },
+  {
+    method: 'GET',
+    path: '/list/v4/lists/:listId/items/:itemId/children',
+    family: 'list',
+    auth: true,
+    handler: children,
+  },
   { method: 'GET', path: '/list/v4/items/:itemId/children', family: 'list', auth: true, handler: children },
   { method: 'GET', path: '/list/v4/items/:itemId', family: 'list', auth: true, handler: getItem },
 ];

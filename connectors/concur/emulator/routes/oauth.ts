@@ -10,7 +10,13 @@ import type { IssuedTokens } from '../tokens.js';
 export const OAUTH_SCOPE =
   'EXPRPT INVPMT INVVEN LIST FISVC spend.list.read spend.list.write spend.listitem.read spend.listitem.write user.provision.read user.provision.write identity.user.core.read identity.user.enterprise.read identity.user.coreenterprise.writeonly spend.user.general.read spend.user.general.writeonly';
 
-function fail(status: number, code: number, error: OAuthErrorBody['error'], description: string, geolocation?: string): EmuResponse {
+function fail(
+  status: number,
+  code: number,
+  error: OAuthErrorBody['error'],
+  description: string,
+  geolocation?: string,
+): EmuResponse {
   return oauthError(status, { code, error, error_description: description, ...(geolocation && { geolocation }) });
 }
 
@@ -55,7 +61,8 @@ function token(req: EmuRequest, ctx: EmuContext): EmuResponse {
 
   if (f.grant_type === 'password') {
     const credtype = f.credtype ?? 'password';
-    if (credtype !== 'authtoken') return fail(400, 120, 'invalid_request', `credtype ${credtype} is not supported by this emulator`);
+    if (credtype !== 'authtoken')
+      return fail(400, 120, 'invalid_request', `credtype ${credtype} is not supported by this emulator`);
     if (f.username !== company.companyUuid || !f.password || !company.requestTokens.includes(f.password)) {
       return fail(400, 5, 'invalid_grant', 'incorrect credentials');
     }
@@ -70,7 +77,13 @@ function token(req: EmuRequest, ctx: EmuContext): EmuResponse {
     const check = ctx.tokens.checkRefresh(f.refresh_token, req.region, client.clientId);
     if (!check.ok) {
       if (check.reason === 'wrong-region') {
-        return fail(400, 16, 'invalid_request', 'user lives elsewhere', geolocationOf(ctx, check.region ?? ctx.options.companyRegion));
+        return fail(
+          400,
+          16,
+          'invalid_request',
+          'user lives elsewhere',
+          geolocationOf(ctx, check.region ?? ctx.options.companyRegion),
+        );
       }
       return fail(400, 108, 'invalid_grant', `refresh token ${check.reason === 'unknown' ? 'invalid' : check.reason}`);
     }
@@ -80,4 +93,6 @@ function token(req: EmuRequest, ctx: EmuContext): EmuResponse {
   return fail(400, 65, 'invalid_request', `grant_type ${f.grant_type} is not supported by this emulator`);
 }
 
-export const oauthRoutes: RouteDef[] = [{ method: 'POST', path: '/oauth2/v0/token', family: 'oauth', auth: false, handler: token }];
+export const oauthRoutes: RouteDef[] = [
+  { method: 'POST', path: '/oauth2/v0/token', family: 'oauth', auth: false, handler: token },
+];

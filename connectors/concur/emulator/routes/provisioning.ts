@@ -16,20 +16,29 @@ export const MAX_BULK_BYTES = 400 * 1024;
 const STATUS_SCHEMA = 'urn:ietf:params:scim:schemas:extension:concur:2.0:Provision:Status';
 
 function scimFailure(err: unknown): EmuResponse {
-  if (err instanceof ScimError) return errorResponse('scim', err.status, err.message, err.scimType ? { scimType: err.scimType } : {});
+  if (err instanceof ScimError)
+    return errorResponse('scim', err.status, err.message, err.scimType ? { scimType: err.scimType } : {});
   throw err;
 }
 
 function runOperation(ctx: EmuContext, origin: string, raw: Json, index: number): ProvisionOperation {
   const method = String(raw.method ?? '').toUpperCase();
   const path = String(raw.path ?? '');
-  const base: ProvisionOperation = { id: String(index + 1), method, path, success: false, messages: [], ...(typeof raw.bulkId === 'string' && { bulkId: raw.bulkId }) };
+  const base: ProvisionOperation = {
+    id: String(index + 1),
+    method,
+    path,
+    success: false,
+    messages: [],
+    ...(typeof raw.bulkId === 'string' && { bulkId: raw.bulkId }),
+  };
   try {
     const data = (raw.data ?? {}) as Json;
     const target = /^\/Users\/([^/]+)$/.exec(path)?.[1];
     let user: Json;
     if (method === 'POST' && path === '/Users') user = createUser(ctx.state, data, origin);
-    else if (method === 'PATCH' && target) user = patchUser(ctx.state, target, (data.Operations ?? []) as PatchOperation[], origin);
+    else if (method === 'PATCH' && target)
+      user = patchUser(ctx.state, target, (data.Operations ?? []) as PatchOperation[], origin);
     else if (method === 'PUT' && target) user = replaceUser(ctx.state, target, data, origin);
     else throw new ScimError(400, `Unsupported operation ${method} ${path}`, 'invalidSyntax');
     return { ...base, success: true, resourceId: String(user.id) };
@@ -46,9 +55,17 @@ function statusBody(origin: string, p: Provision, withOperations: boolean, start
   const body: Json = {
     schemas: [STATUS_SCHEMA],
     id: p.id,
-    operationsCount: pending ? { total, success: 0, failed: 0, pending: total } : { total, success: succeeded, failed: total - succeeded, pending: 0 },
+    operationsCount: pending
+      ? { total, success: 0, failed: 0, pending: total }
+      : { total, success: succeeded, failed: total - succeeded, pending: 0 },
     status: pending ? { completed: false } : { completed: true, success: succeeded === total },
-    meta: { location: `${origin}/profile/v4/provisions/${p.id}/status`, created: p.created, lastModified: new Date().toISOString(), provisionType: 'Bulk', resourceType: 'ProvisionRequest' },
+    meta: {
+      location: `${origin}/profile/v4/provisions/${p.id}/status`,
+      created: p.created,
+      lastModified: new Date().toISOString(),
+      provisionType: 'Bulk',
+      resourceType: 'ProvisionRequest',
+    },
   };
   if (!withOperations) return body;
   const slice = p.operations.slice(startIndex - 1, startIndex - 1 + count);
@@ -65,7 +82,12 @@ function statusBody(origin: string, p: Provision, withOperations: boolean, start
         name: 'urn:ietf:params:scim:schemas:core:2.0:User',
         status: pending
           ? { completed: false }
-          : { completed: true, success: o.success, code: o.success ? '200' : '400', result: o.success ? 'success' : 'error' },
+          : {
+              completed: true,
+              success: o.success,
+              code: o.success ? '200' : '400',
+              result: o.success ? 'success' : 'error',
+            },
         ...(!pending && o.messages[0] && { messages: o.messages[0] }),
       },
     ],
@@ -74,11 +96,15 @@ function statusBody(origin: string, p: Provision, withOperations: boolean, start
 }
 
 function bulk(req: EmuRequest, ctx: EmuContext): EmuResponse {
-  if (Buffer.byteLength(req.rawBody) > MAX_BULK_BYTES) return errorResponse('scim', 413, 'The bulk request is larger than 400 KB', { scimType: 'tooLarge' });
+  if (Buffer.byteLength(req.rawBody) > MAX_BULK_BYTES)
+    return errorResponse('scim', 413, 'The bulk request is larger than 400 KB', { scimType: 'tooLarge' });
   const ops = (req.body as Json | undefined)?.Operations;
-  if (!Array.isArray(ops) || ops.length < 1) return errorResponse('scim', 400, 'Operations must contain at least one operation', { scimType: 'invalidSyntax' });
+  if (!Array.isArray(ops) || ops.length < 1)
+    return errorResponse('scim', 400, 'Operations must contain at least one operation', { scimType: 'invalidSyntax' });
   if (ops.length > MAX_BULK_OPERATIONS) {
-    return errorResponse('scim', 413, `A bulk request is limited to ${MAX_BULK_OPERATIONS} operations`, { scimType: 'tooMany' });
+    return errorResponse('scim', 413, `A bulk request is limited to ${MAX_BULK_OPERATIONS} operations`, {
+      scimType: 'tooMany',
+    });
   }
   const provision: Provision = {
     id: randomUUID(),
@@ -118,11 +144,17 @@ function single(req: EmuRequest, ctx: EmuContext, kind: 'create' | 'patch' | 'pu
     ctx.state.provisions.set(provisionId, {
       id: provisionId,
       created: new Date().toISOString(),
-      operations: [{ id: '1', method: req.method, path: req.path, success: true, resourceId: String(user.id), messages: [] }],
+      operations: [
+        { id: '1', method: req.method, path: req.path, success: true, resourceId: String(user.id), messages: [] },
+      ],
       pendingPolls: 0,
     });
     const view = identityView(user);
-    const meta = { ...(view.meta as Json), provisionId, statusUrl: `${req.origin}/profile/v4/provisions/${provisionId}/status` };
+    const meta = {
+      ...(view.meta as Json),
+      provisionId,
+      statusUrl: `${req.origin}/profile/v4/provisions/${provisionId}/status`,
+    };
     return { status: kind === 'create' ? 201 : 200, body: { ...view, meta } };
   } catch (err) {
     return scimFailure(err);
@@ -130,9 +162,33 @@ function single(req: EmuRequest, ctx: EmuContext, kind: 'create' | 'patch' | 'pu
 }
 
 export const provisioningRoutes: RouteDef[] = [
-  ...(['POST', 'PATCH', 'PUT'] as const).map((method): RouteDef => ({ method, path: '/profile/v4/Bulk', family: 'scim', auth: true, handler: bulk })),
+  ...(['POST', 'PATCH', 'PUT'] as const).map((method): RouteDef => ({
+    method,
+    path: '/profile/v4/Bulk',
+    family: 'scim',
+    auth: true,
+    handler: bulk,
+  })),
   { method: 'GET', path: '/profile/v4/provisions/:id/status', family: 'scim', auth: true, handler: status },
-  { method: 'POST', path: '/profile/v4/Users', family: 'scim', auth: true, handler: (req, ctx) => single(req, ctx, 'create') },
-  { method: 'PATCH', path: '/profile/v4/Users/:id', family: 'scim', auth: true, handler: (req, ctx) => single(req, ctx, 'patch') },
-  { method: 'PUT', path: '/profile/v4/Users/:id', family: 'scim', auth: true, handler: (req, ctx) => single(req, ctx, 'put') },
+  {
+    method: 'POST',
+    path: '/profile/v4/Users',
+    family: 'scim',
+    auth: true,
+    handler: (req, ctx) => single(req, ctx, 'create'),
+  },
+  {
+    method: 'PATCH',
+    path: '/profile/v4/Users/:id',
+    family: 'scim',
+    auth: true,
+    handler: (req, ctx) => single(req, ctx, 'patch'),
+  },
+  {
+    method: 'PUT',
+    path: '/profile/v4/Users/:id',
+    family: 'scim',
+    auth: true,
+    handler: (req, ctx) => single(req, ctx, 'put'),
+  },
 ];

@@ -36,7 +36,10 @@ function matches(value: unknown, wanted: string, searchType: string): boolean {
 }
 
 function withUri(origin: string, v: Json): Json {
-  return { ...v, URI: `${origin}/api/v3.1/invoice/vendors?vendorCode=${encodeURIComponent(String(v.VendorCode))}&addressCode=${encodeURIComponent(String(v.AddressCode))}` };
+  return {
+    ...v,
+    URI: `${origin}/api/v3.1/invoice/vendors?vendorCode=${encodeURIComponent(String(v.VendorCode))}&addressCode=${encodeURIComponent(String(v.AddressCode))}`,
+  };
 }
 
 function search(req: EmuRequest, ctx: EmuContext): EmuResponse {
@@ -59,7 +62,16 @@ function search(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const page = v3Page(req, all, 25, 1000);
   if (!page) return errorResponse('vendors', 400, 'Invalid offset');
   const items = page.items.map((v) => withUri(req.origin, v));
-  return { status: 200, body: { Vendor: items, Items: items, NextPage: page.nextPage, TotalCount: page.total, RequestRunSummary: `${items.length} vendors returned` } };
+  return {
+    status: 200,
+    body: {
+      Vendor: items,
+      Items: items,
+      NextPage: page.nextPage,
+      TotalCount: page.total,
+      RequestRunSummary: `${items.length} vendors returned`,
+    },
+  };
 }
 
 function body(req: EmuRequest): Json[] | undefined {
@@ -78,7 +90,8 @@ function writable(v: Json): Json {
 
 function upsert(req: EmuRequest, ctx: EmuContext, create: boolean): EmuResponse {
   const vendors = body(req);
-  if (!vendors || vendors.length === 0) return errorResponse('vendors', 400, 'The request body must contain a Vendor list');
+  if (!vendors || vendors.length === 0)
+    return errorResponse('vendors', 400, 'The request body must contain a Vendor list');
   let failed = 0;
   const results = vendors.map((v, i) => {
     const n = i + 1;
@@ -88,10 +101,18 @@ function upsert(req: EmuRequest, ctx: EmuContext, create: boolean): EmuResponse 
     else {
       const key = vendorKey(v);
       const existing = ctx.state.vendors.get(key);
-      if (create && existing) status = bad(n, 409, `Vendor ${String(v.VendorCode)} with address code ${String(v.AddressCode)} already exists`);
-      else if (!create && !existing) status = bad(n, 404, `Vendor ${String(v.VendorCode)} with address code ${String(v.AddressCode)} was not found`);
+      if (create && existing)
+        status = bad(
+          n,
+          409,
+          `Vendor ${String(v.VendorCode)} with address code ${String(v.AddressCode)} already exists`,
+        );
+      else if (!create && !existing)
+        status = bad(n, 404, `Vendor ${String(v.VendorCode)} with address code ${String(v.AddressCode)} was not found`);
       else {
-        const next = create ? { ...writable(v), ID: randomBytes(10).toString('hex').toUpperCase() } : { ...existing, ...writable(v) };
+        const next = create
+          ? { ...writable(v), ID: randomBytes(10).toString('hex').toUpperCase() }
+          : { ...existing, ...writable(v) };
         ctx.state.vendors.set(key, next);
         status = ok(n, create ? 'Vendor created' : 'Vendor updated');
       }
@@ -101,7 +122,11 @@ function upsert(req: EmuRequest, ctx: EmuContext, create: boolean): EmuResponse 
   });
   return {
     status: 200,
-    body: { Vendor: results, RequestRunSummary: `${vendors.length - failed} succeeded, ${failed} failed`, TotalCount: vendors.length },
+    body: {
+      Vendor: results,
+      RequestRunSummary: `${vendors.length - failed} succeeded, ${failed} failed`,
+      TotalCount: vendors.length,
+    },
   };
 }
 
@@ -112,14 +137,31 @@ function remove(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const key = `${vendorCode}|${addressCode}`;
   const existing = ctx.state.vendors.get(key);
   ctx.state.vendors.delete(key);
-  const status = existing ? ok(1, 'Vendor deleted') : bad(1, 404, `Vendor ${vendorCode} with address code ${addressCode} was not found`);
+  const status = existing
+    ? ok(1, 'Vendor deleted')
+    : bad(1, 404, `Vendor ${vendorCode} with address code ${addressCode} was not found`);
   const echo = existing ?? { VendorCode: vendorCode, AddressCode: addressCode };
-  return { status: 200, body: { Vendor: [{ ...echo, StatusList: [status] }], RequestRunSummary: existing ? '1 deleted' : '0 deleted' } };
+  return {
+    status: 200,
+    body: { Vendor: [{ ...echo, StatusList: [status] }], RequestRunSummary: existing ? '1 deleted' : '0 deleted' },
+  };
 }
 
 export const vendorRoutes: RouteDef[] = [
   { method: 'GET', path: '/api/v3.1/invoice/vendors', family: 'vendors', auth: true, handler: search },
-  { method: 'POST', path: '/api/v3.1/invoice/vendors', family: 'vendors', auth: true, handler: (req, ctx) => upsert(req, ctx, true) },
-  { method: 'PUT', path: '/api/v3.1/invoice/vendors', family: 'vendors', auth: true, handler: (req, ctx) => upsert(req, ctx, false) },
+  {
+    method: 'POST',
+    path: '/api/v3.1/invoice/vendors',
+    family: 'vendors',
+    auth: true,
+    handler: (req, ctx) => upsert(req, ctx, true),
+  },
+  {
+    method: 'PUT',
+    path: '/api/v3.1/invoice/vendors',
+    family: 'vendors',
+    auth: true,
+    handler: (req, ctx) => upsert(req, ctx, false),
+  },
   { method: 'DELETE', path: '/api/v3.1/invoice/vendors', family: 'vendors', auth: true, handler: remove },
 ];

@@ -23,7 +23,10 @@ function responseRef(route: string, status: number, family: string): { file: str
   return undefined;
 }
 
-export function checkExchanges(entries: readonly LoggedRequest[], registry: SpecRegistry = new SpecRegistry()): ExchangeProblem[] {
+export function checkExchanges(
+  entries: readonly LoggedRequest[],
+  registry: SpecRegistry = new SpecRegistry(),
+): ExchangeProblem[] {
   const out: ExchangeProblem[] = [];
   for (const e of entries) {
     const name = `#${e.seq} ${e.method} ${e.path}${e.query ? `?${e.query}` : ''} -> ${e.status}`;
@@ -41,7 +44,8 @@ export function checkExchanges(entries: readonly LoggedRequest[], registry: Spec
     if (e.dropped || e.responseBody === undefined) continue;
     const target = responseRef(e.route, e.status, e.family);
     if (!target) {
-      if (e.status < 400) out.push({ exchange: name, side: 'route', problems: [`no response schema for status ${e.status}`] });
+      if (e.status < 400)
+        out.push({ exchange: name, side: 'route', problems: [`no response schema for status ${e.status}`] });
       continue;
     }
     const problems = registry.check(target.file, target.ref, e.responseBody);

@@ -31,8 +31,20 @@ async function exerciseEveryRoute(): Promise<void> {
   for (const p of pr.slice(0, 4)) await api(emu, t, 'GET', `/api/v3.0/invoice/paymentrequest/${String(p.ID)}`);
   await api(emu, t, 'GET', '/api/v3.0/invoice/localizeddata?type=approvalStatus');
   await api(emu, t, 'GET', '/api/v3.1/invoice/vendors?limit=5');
-  await api(emu, t, 'POST', '/api/v3.1/invoice/vendors', { Vendor: [{ VendorCode: 'V2013', AddressCode: 'MAIN', VendorName: 'Meridian Travel', CountryCode: 'US', CurrencyCode: 'USD' }] });
-  await api(emu, t, 'PUT', '/api/v3.1/invoice/vendors', { Vendor: [{ VendorCode: 'V2013', AddressCode: 'MAIN', CountryCode: 'US', CurrencyCode: 'USD', City: 'Chicago' }] });
+  await api(emu, t, 'POST', '/api/v3.1/invoice/vendors', {
+    Vendor: [
+      {
+        VendorCode: 'V2013',
+        AddressCode: 'MAIN',
+        VendorName: 'Meridian Travel',
+        CountryCode: 'US',
+        CurrencyCode: 'USD',
+      },
+    ],
+  });
+  await api(emu, t, 'PUT', '/api/v3.1/invoice/vendors', {
+    Vendor: [{ VendorCode: 'V2013', AddressCode: 'MAIN', CountryCode: 'US', CurrencyCode: 'USD', City: 'Chicago' }],
+  });
   await api(emu, t, 'DELETE', '/api/v3.1/invoice/vendors?vendorCode=V2013&addressCode=MAIN');
   await api(emu, t, 'DELETE', '/api/v3.1/invoice/vendors?vendorCode=V2013');
   const lists = await api(emu, t, 'GET', '/list/v4/lists');
@@ -44,10 +56,22 @@ async function exerciseEveryRoute(): Promise<void> {
   await api(emu, t, 'GET', `/list/v4/lists/${cc.id}/items/${first.id}/children`);
   await api(emu, t, 'GET', `/list/v4/items/${first.id}/children`);
   await api(emu, t, 'GET', `/list/v4/items/${first.id}`);
-  await api(emu, t, 'POST', `/list/v4/lists/${cc.id}/bulk`, { requests: [{ shortCode: 'CC120', value: 'Key Accounts', parentCode: 'SALES' }, { shortCode: 'CC100', value: 'Dup', parentCode: 'SALES' }] });
-  await api(emu, t, 'POST', `/list/v4/lists/${cc.id}/bulk`, { requests: [{ shortCode: 'CC100', value: 'Dup', parentCode: 'SALES' }] });
+  await api(emu, t, 'POST', `/list/v4/lists/${cc.id}/bulk`, {
+    requests: [
+      { shortCode: 'CC120', value: 'Key Accounts', parentCode: 'SALES' },
+      { shortCode: 'CC100', value: 'Dup', parentCode: 'SALES' },
+    ],
+  });
+  await api(emu, t, 'POST', `/list/v4/lists/${cc.id}/bulk`, {
+    requests: [{ shortCode: 'CC100', value: 'Dup', parentCode: 'SALES' }],
+  });
   await api(emu, t, 'POST', `/list/v4/lists/${cc.id}/bulk`, { requests: [] });
-  await api(emu, t, 'PATCH', `/list/v4/lists/${cc.id}/bulk`, { requests: [{ code: 'SALES-CC120', value: 'Key Accounts East' }, { code: 'SALES-CC120', deleted: true }] });
+  await api(emu, t, 'PATCH', `/list/v4/lists/${cc.id}/bulk`, {
+    requests: [
+      { code: 'SALES-CC120', value: 'Key Accounts East' },
+      { code: 'SALES-CC120', deleted: true },
+    ],
+  });
   emu.faults.add({ path: /\/bulk$/, kind: '429' });
   await api(emu, t, 'PATCH', `/list/v4/lists/${cc.id}/bulk`, { requests: [{ code: 'SALES-CC100', value: 'Sales' }] });
   const docs = await api(emu, t, 'GET', `${FIS}?page=0&limit=3`);
@@ -56,8 +80,31 @@ async function exerciseEveryRoute(): Promise<void> {
   await api(emu, t, 'POST', `${FIS}/postingconfirmations`, {
     systemId: 'SAPB1',
     postingConfirmations: [
-      { docId: ids[0], overallPostingStatusCode: 'success', postingDocs: [{ companyId: 'NWI', documentNumber: '100', fiscalYear: '2025', postingDate: '2025-03-01', paymentRelevantLineItems: [] }] },
-      { docId: ids[1], overallPostingStatusCode: 'error', systemMessages: [{ messageId: 'E1', messageLanguage: 'EN', messageShortText: 'Account missing', messageLongText: 'GL account 6999 does not exist' }] },
+      {
+        docId: ids[0],
+        overallPostingStatusCode: 'success',
+        postingDocs: [
+          {
+            companyId: 'NWI',
+            documentNumber: '100',
+            fiscalYear: '2025',
+            postingDate: '2025-03-01',
+            paymentRelevantLineItems: [],
+          },
+        ],
+      },
+      {
+        docId: ids[1],
+        overallPostingStatusCode: 'error',
+        systemMessages: [
+          {
+            messageId: 'E1',
+            messageLanguage: 'EN',
+            messageShortText: 'Account missing',
+            messageLongText: 'GL account 6999 does not exist',
+          },
+        ],
+      },
     ],
   });
   await api(emu, t, 'GET', '/api/v4.0/fi/v4/companies/transactiontypes/invoice/transactions');
@@ -67,22 +114,62 @@ async function exerciseEveryRoute(): Promise<void> {
   await api(emu, t, 'GET', `/profile/identity/v4/Users/${uid}`);
   await api(emu, t, 'GET', '/profile/identity/v4/Users/not-a-user');
   await api(emu, t, 'GET', '/profile/identity/v4.1/Users?count=5');
-  await api(emu, t, 'POST', '/profile/identity/v4.1/Users/.search', { filter: 'userName eq "avery.reyes@northwind.example"', count: 10 });
+  await api(emu, t, 'POST', '/profile/identity/v4.1/Users/.search', {
+    filter: 'userName eq "avery.reyes@northwind.example"',
+    count: 10,
+  });
   await api(emu, t, 'GET', `/profile/identity/v4.1/Users/${uid}`);
   await api(emu, t, 'GET', `/profile/spend/v4.1/Users/${uid}?attributes=${encodeURIComponent(LIMIT)}`);
   const bulk = await api(emu, t, 'POST', '/profile/v4/Bulk', {
     schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
     Operations: [
-      { method: 'POST', path: '/Users', bulkId: 'b1', data: { userName: 'spec.person@northwind.example', active: true, timezone: 'America/Chicago', preferredLanguage: 'en-US', name: { givenName: 'Spec', familyName: 'Person' }, emails: [{ value: 'spec.person@northwind.example', type: 'work' }] } },
-      { method: 'PATCH', path: `/Users/${uid}`, bulkId: 'b2', data: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'Lead' }] } },
+      {
+        method: 'POST',
+        path: '/Users',
+        bulkId: 'b1',
+        data: {
+          userName: 'spec.person@northwind.example',
+          active: true,
+          timezone: 'America/Chicago',
+          preferredLanguage: 'en-US',
+          name: { givenName: 'Spec', familyName: 'Person' },
+          emails: [{ value: 'spec.person@northwind.example', type: 'work' }],
+        },
+      },
+      {
+        method: 'PATCH',
+        path: `/Users/${uid}`,
+        bulkId: 'b2',
+        data: {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: 'title', value: 'Lead' }],
+        },
+      },
     ],
   });
   await api(emu, t, 'GET', `/profile/v4/provisions/${String(bulk.body.id)}/status?attributes=operations`);
   await api(emu, t, 'GET', `/profile/v4/provisions/${String(bulk.body.id)}/status`);
-  await api(emu, t, 'POST', '/profile/v4/Users', { userName: 'single.person@northwind.example', active: true, timezone: 'America/Chicago', preferredLanguage: 'en-US', name: { givenName: 'Single', familyName: 'Person' }, emails: [{ value: 'single.person@northwind.example', type: 'work' }] });
-  await api(emu, t, 'PATCH', `/profile/v4/Users/${uid}`, { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'Manager' }] });
+  await api(emu, t, 'POST', '/profile/v4/Users', {
+    userName: 'single.person@northwind.example',
+    active: true,
+    timezone: 'America/Chicago',
+    preferredLanguage: 'en-US',
+    name: { givenName: 'Single', familyName: 'Person' },
+    emails: [{ value: 'single.person@northwind.example', type: 'work' }],
+  });
+  await api(emu, t, 'PATCH', `/profile/v4/Users/${uid}`, {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [{ op: 'replace', path: 'title', value: 'Manager' }],
+  });
   const u = emu.state.users.get(uid)!;
-  await api(emu, t, 'PUT', `/profile/v4/Users/${uid}`, { userName: u.userName, active: true, timezone: 'America/Chicago', preferredLanguage: 'en-US', name: u.name, emails: u.emails });
+  await api(emu, t, 'PUT', `/profile/v4/Users/${uid}`, {
+    userName: u.userName,
+    active: true,
+    timezone: 'America/Chicago',
+    preferredLanguage: 'en-US',
+    name: u.name,
+    emails: u.emails,
+  });
   expect(lists.status).toBe(200);
 }
 
@@ -94,15 +181,29 @@ describe('concur emulator against the official specs', () => {
     const exercised = new Set(emu.requests.map((r) => r.route));
     const routes = ALL_ROUTES.map((r) => `${r.method} ${r.path}`);
     for (const key of routes) expect(Boolean(SPEC_MAP[key]) || Boolean(UNSPECIFIED[key]), key).toBe(true);
-    const missing = routes.filter((k) => !exercised.has(k) && !k.includes('/api/v4.0/fi/v4/') && !k.startsWith('PATCH /profile/v4/Bulk') && !k.startsWith('PUT /profile/v4/Bulk') && k !== 'GET /profile/spend/v4.1/Users');
+    const missing = routes.filter(
+      (k) =>
+        !exercised.has(k) &&
+        !k.includes('/api/v4.0/fi/v4/') &&
+        !k.startsWith('PATCH /profile/v4/Bulk') &&
+        !k.startsWith('PUT /profile/v4/Bulk') &&
+        k !== 'GET /profile/spend/v4.1/Users',
+    );
     expect(missing).toEqual([]);
   });
 
   it('is not vacuous: a body that contradicts the spec is reported', () => {
     const registry = new SpecRegistry();
-    expect(registry.check('v4-0/ListItemBulk.swagger2.json', 'BulkListItemResponse', { status: 'PARTIAL', recordsSucceeded: '1' }).length).toBeGreaterThan(0);
+    expect(
+      registry.check('v4-0/ListItemBulk.swagger2.json', 'BulkListItemResponse', {
+        status: 'PARTIAL',
+        recordsSucceeded: '1',
+      }).length,
+    ).toBeGreaterThan(0);
     expect(registry.check('v3-0/Reports.swagger2.json', 'ReportGet', { Total: 'twelve' }).length).toBeGreaterThan(0);
-    expect(registry.check('v4-0/UserProvisioning.swagger2.json', 'ProvisionStatus', { id: 'x' }).length).toBeGreaterThan(0);
+    expect(
+      registry.check('v4-0/UserProvisioning.swagger2.json', 'ProvisionStatus', { id: 'x' }).length,
+    ).toBeGreaterThan(0);
     expect(registry.check('draft/Oauth2-token.json', 'TokenErrorResponse', { code: 16 }).length).toBeGreaterThan(0);
   });
 });

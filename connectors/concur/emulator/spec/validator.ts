@@ -22,7 +22,8 @@ import addFormatsModule from 'ajv-formats';
 type Schema = Record<string, unknown>;
 
 /** The vendored copy `<repo>/test/fixtures/specs/concur` (byte-for-byte upstream files); SLUICE_CONCUR_SPECS overrides. */
-export const DEFAULT_SPEC_DIR = process.env.SLUICE_CONCUR_SPECS ?? fileURLToPath(new URL('../../../../test/fixtures/specs/concur/', import.meta.url));
+export const DEFAULT_SPEC_DIR =
+  process.env.SLUICE_CONCUR_SPECS ?? fileURLToPath(new URL('../../../../test/fixtures/specs/concur/', import.meta.url));
 
 /** v3 date-time: `2025-02-12T15:02:00` (no zone) as well as RFC 3339. */
 const LENIENT_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -40,10 +41,19 @@ const PATCHES: Record<string, (defs: Record<string, Schema>) => void> = {
     defs.UserCreate = { ...user, required: (user.required ?? []).filter((r) => r !== 'id') };
     // PatchOp.Operations is typed as one object whose `value` is an object; the docs send an array
     // of operations whose values are strings, booleans, arrays or objects.
-    const patchOperation = (defs.PatchOp as { properties: { Operations: { properties: Record<string, Schema> } } }).properties.Operations;
+    const patchOperation = (defs.PatchOp as { properties: { Operations: { properties: Record<string, Schema> } } })
+      .properties.Operations;
     defs.PatchOperation = { ...patchOperation, properties: { ...patchOperation.properties, value: {} } };
-    defs.PatchOp = { type: 'object', properties: { schemas: { type: 'array', items: { type: 'string' } }, Operations: { type: 'array', items: { $ref: '#/definitions/PatchOperation' } } } };
-    const bulkOp = ((defs.BulkRequest as { properties: { Operations: { items: { properties: Record<string, Schema> } } } }).properties.Operations.items.properties);
+    defs.PatchOp = {
+      type: 'object',
+      properties: {
+        schemas: { type: 'array', items: { type: 'string' } },
+        Operations: { type: 'array', items: { $ref: '#/definitions/PatchOperation' } },
+      },
+    };
+    const bulkOp = (
+      defs.BulkRequest as { properties: { Operations: { items: { properties: Record<string, Schema> } } } }
+    ).properties.Operations.items.properties;
     bulkOp.path = { type: 'string', pattern: '^/Users(/[^/]+)?$' };
     bulkOp.data = { anyOf: [{ $ref: '#/definitions/UserCreate' }, { $ref: '#/definitions/PatchOp' }] };
   },
@@ -90,7 +100,10 @@ export class SpecRegistry {
   private load(file: string): void {
     if (this.loaded.has(file)) return;
     const text = readFileSync(join(this.specDir, file), 'utf8').replace(/#\/components\/schemas\//g, '#/definitions/');
-    const doc = JSON.parse(text) as { definitions?: Record<string, Schema>; components?: { schemas?: Record<string, Schema> } };
+    const doc = JSON.parse(text) as {
+      definitions?: Record<string, Schema>;
+      components?: { schemas?: Record<string, Schema> };
+    };
     const raw = doc.definitions ?? doc.components?.schemas ?? {};
     const defs = transform(raw, raw, isV3(file)) as Record<string, Schema>;
     PATCHES[file]?.(defs);
@@ -104,7 +117,12 @@ export class SpecRegistry {
     if (hit) return hit;
     this.load(file);
     const at = (name: string): Schema => ({ $ref: `concur:${file}#/definitions/${name}` });
-    const schema = typeof ref === 'string' ? at(ref) : 'arrayOf' in ref ? { type: 'array', items: at(ref.arrayOf) } : { anyOf: ref.anyOf.map(at) };
+    const schema =
+      typeof ref === 'string'
+        ? at(ref)
+        : 'arrayOf' in ref
+          ? { type: 'array', items: at(ref.arrayOf) }
+          : { anyOf: ref.anyOf.map(at) };
     const fn = this.ajv.compile(schema);
     this.cache.set(key, fn);
     return fn;
@@ -114,6 +132,8 @@ export class SpecRegistry {
   check(file: string, ref: SchemaRef, data: unknown): string[] {
     const fn = this.validator(file, ref);
     if (fn(data)) return [];
-    return (fn.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`.trim());
+    return (fn.errors ?? [])
+      .slice(0, 10)
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${e.params ? JSON.stringify(e.params) : ''}`.trim());
   }
 }

@@ -43,12 +43,20 @@ function invalid(prop: string, typeName: string): Error {
   return faults.badRequest(`Property '${prop}' of '${typeName}' is invalid`);
 }
 
-function decodeScalar(model: EdmModel, ref: EdmTypeRef, value: unknown, prop: string, owner: string, opts: DecodeOptions): unknown {
+function decodeScalar(
+  model: EdmModel,
+  ref: EdmTypeRef,
+  value: unknown,
+  prop: string,
+  owner: string,
+  opts: DecodeOptions,
+): unknown {
   if (value === null) return null;
   switch (ref.kind) {
     case 'enum': {
       const name = enumMemberName(model, ref.name, value);
-      if (name === undefined) throw faults.badRequest(`Enumeration value '${String(value)}' of property '${prop}' of '${owner}' is invalid`);
+      if (name === undefined)
+        throw faults.badRequest(`Enumeration value '${String(value)}' of property '${prop}' of '${owner}' is invalid`);
       return name;
     }
     case 'complex':
@@ -109,7 +117,9 @@ export function decodeEntity(typeName: string, input: Entity, opts: DecodeOption
     if (ref.collection) {
       if (value === null) continue;
       if (!Array.isArray(value)) throw invalid(prop, typeName);
-      out[prop] = value.map((item: unknown) => decodeScalar(model, { ...ref, collection: false }, item, prop, typeName, opts));
+      out[prop] = value.map((item: unknown) =>
+        decodeScalar(model, { ...ref, collection: false }, item, prop, typeName, opts),
+      );
     } else {
       out[prop] = decodeScalar(model, ref, value, prop, typeName, opts);
     }
@@ -120,7 +130,11 @@ export function decodeEntity(typeName: string, input: Entity, opts: DecodeOption
 function encodeValue(model: EdmModel, ref: EdmTypeRef, value: unknown, version: ProtocolVersion): unknown {
   if (value === null || value === undefined) return null;
   if (ref.kind === 'complex' && typeof value === 'object') return encodeEntity(ref.name, value as Entity, version);
-  if (ref.kind === 'primitive' && (ref.name === 'Edm.DateTime' || ref.name === 'Edm.DateTimeOffset') && typeof value === 'string') {
+  if (
+    ref.kind === 'primitive' &&
+    (ref.name === 'Edm.DateTime' || ref.name === 'Edm.DateTimeOffset') &&
+    typeof value === 'string'
+  ) {
     return version === 'v2' ? `${value}T00:00:00Z` : value;
   }
   return value;
@@ -130,7 +144,12 @@ function encodeValue(model: EdmModel, ref: EdmTypeRef, value: unknown, version: 
  * Stored form → wire payload: every property of the type in metadata order (null when unset,
  * collections as arrays), or only `select`ed ones.
  */
-export function encodeEntity(typeName: string, entity: Entity, version: ProtocolVersion, select?: readonly string[]): Entity {
+export function encodeEntity(
+  typeName: string,
+  entity: Entity,
+  version: ProtocolVersion,
+  select?: readonly string[],
+): Entity {
   const model = edmModel();
   const type = typeOf(model, typeName);
   const out: Entity = {};

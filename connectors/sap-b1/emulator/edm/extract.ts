@@ -6,10 +6,24 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { EdmEntityType, EdmModel, EdmStructuredType } from './types.js';
 
-interface XmlProperty { Name: string; Type: string; Writable?: string }
-interface XmlStructured { Name: string; Property?: XmlProperty[]; Key?: { PropertyRef?: { Name: string }[] } }
-interface XmlEnum { Name: string; Member?: { Name: string; Value: string }[] }
-interface XmlEntitySet { Name: string; EntityType: string }
+interface XmlProperty {
+  Name: string;
+  Type: string;
+  Writable?: string;
+}
+interface XmlStructured {
+  Name: string;
+  Property?: XmlProperty[];
+  Key?: { PropertyRef?: { Name: string }[] };
+}
+interface XmlEnum {
+  Name: string;
+  Member?: { Name: string; Value: string }[];
+}
+interface XmlEntitySet {
+  Name: string;
+  EntityType: string;
+}
 
 /** Everything in the document, by name. */
 export interface ParsedMetadata {
@@ -20,8 +34,20 @@ export interface ParsedMetadata {
 }
 
 const ARRAY_TAGS = new Set([
-  'Schema', 'EntityType', 'ComplexType', 'EnumType', 'Member', 'Property', 'NavigationProperty',
-  'PropertyRef', 'EntitySet', 'FunctionImport', 'Parameter', 'Association', 'AssociationSet', 'End',
+  'Schema',
+  'EntityType',
+  'ComplexType',
+  'EnumType',
+  'Member',
+  'Property',
+  'NavigationProperty',
+  'PropertyRef',
+  'EntitySet',
+  'FunctionImport',
+  'Parameter',
+  'Association',
+  'AssociationSet',
+  'End',
 ]);
 
 function structured(x: XmlStructured): EdmStructuredType {
@@ -42,12 +68,18 @@ export function parseMetadata(xml: string): ParsedMetadata {
   });
   const doc = parser.parse(xml) as Record<string, Record<string, { Schema: Record<string, unknown>[] }>>;
   const schemas = doc['edmx:Edmx']?.['edmx:DataServices']?.Schema ?? [];
-  const out: ParsedMetadata = { entitySets: new Map(), entityTypes: new Map(), complexTypes: new Map(), enums: new Map() };
+  const out: ParsedMetadata = {
+    entitySets: new Map(),
+    entityTypes: new Map(),
+    complexTypes: new Map(),
+    enums: new Map(),
+  };
   for (const schema of schemas) {
     for (const e of (schema.EnumType as XmlEnum[] | undefined) ?? []) {
       out.enums.set(e.Name, Object.fromEntries((e.Member ?? []).map((m) => [m.Name, String(m.Value)])));
     }
-    for (const c of (schema.ComplexType as XmlStructured[] | undefined) ?? []) out.complexTypes.set(c.Name, structured(c));
+    for (const c of (schema.ComplexType as XmlStructured[] | undefined) ?? [])
+      out.complexTypes.set(c.Name, structured(c));
     for (const t of (schema.EntityType as XmlStructured[] | undefined) ?? []) {
       out.entityTypes.set(t.Name, { key: (t.Key?.PropertyRef ?? []).map((r) => r.Name), ...structured(t) });
     }

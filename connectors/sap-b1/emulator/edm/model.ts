@@ -7,8 +7,17 @@ import type { EdmEntityType, EdmModel } from './types.js';
 
 /** Entity sets the emulator serves (the ones the connector uses, plus DistributionRules). */
 export const SERVED_ENTITY_SETS = [
-  'BusinessPartners', 'ChartOfAccounts', 'CreditNotes', 'Dimensions', 'DistributionRules', 'EmployeesInfo',
-  'IncomingPayments', 'Invoices', 'JournalEntries', 'ProfitCenters', 'Projects',
+  'BusinessPartners',
+  'ChartOfAccounts',
+  'CreditNotes',
+  'Dimensions',
+  'DistributionRules',
+  'EmployeesInfo',
+  'IncomingPayments',
+  'Invoices',
+  'JournalEntries',
+  'ProfitCenters',
+  'Projects',
 ] as const;
 export type EntitySetName = (typeof SERVED_ENTITY_SETS)[number];
 

@@ -10,7 +10,8 @@ import { parseMetadata, type ParsedMetadata } from './extract.js';
 import type { EdmStructuredType } from './types.js';
 
 export const REFERENCE_METADATA_PATH =
-  process.env.SLUICE_SAP_B1_METADATA ?? fileURLToPath(new URL('../../../../test/fixtures/specs/sap-b1/metadata-v1.xml', import.meta.url));
+  process.env.SLUICE_SAP_B1_METADATA ??
+  fileURLToPath(new URL('../../../../test/fixtures/specs/sap-b1/metadata-v1.xml', import.meta.url));
 
 let cached: ParsedMetadata | undefined;
 
@@ -31,7 +32,14 @@ const TIME = /^\d{2}:\d{2}(:\d{2})?$/;
 
 export type PayloadDirection = 'v1-response' | 'v2-response' | 'request';
 
-function checkValue(md: ParsedMetadata, type: string, value: unknown, where: string, dir: PayloadDirection, out: string[]): void {
+function checkValue(
+  md: ParsedMetadata,
+  type: string,
+  value: unknown,
+  where: string,
+  dir: PayloadDirection,
+  out: string[],
+): void {
   if (value === null) return;
   const coll = /^Collection\((.+)\)$/.exec(type);
   if (coll) {
@@ -46,7 +54,8 @@ function checkValue(md: ParsedMetadata, type: string, value: unknown, where: str
     const name = type.slice(6);
     const en = md.enums.get(name);
     if (en) {
-      if (typeof value !== 'string' || !(value in en || (dir === 'request' && Object.values(en).includes(value)))) bad();
+      if (typeof value !== 'string' || !(value in en || (dir === 'request' && Object.values(en).includes(value))))
+        bad();
       return;
     }
     const complex = md.complexTypes.get(name);
@@ -59,21 +68,42 @@ function checkValue(md: ParsedMetadata, type: string, value: unknown, where: str
     return;
   }
   switch (type) {
-    case 'Edm.String': if (typeof value !== 'string') bad(); return;
-    case 'Edm.Int32': case 'Edm.Int16': case 'Edm.Int64': if (!Number.isInteger(value)) bad(); return;
-    case 'Edm.Double': case 'Edm.Decimal': if (typeof value !== 'number') bad(); return;
-    case 'Edm.Boolean': if (typeof value !== 'boolean') bad(); return;
-    case 'Edm.Time': if (typeof value !== 'string' || !TIME.test(value)) bad(); return;
+    case 'Edm.String':
+      if (typeof value !== 'string') bad();
+      return;
+    case 'Edm.Int32':
+    case 'Edm.Int16':
+    case 'Edm.Int64':
+      if (!Number.isInteger(value)) bad();
+      return;
+    case 'Edm.Double':
+    case 'Edm.Decimal':
+      if (typeof value !== 'number') bad();
+      return;
+    case 'Edm.Boolean':
+      if (typeof value !== 'boolean') bad();
+      return;
+    case 'Edm.Time':
+      if (typeof value !== 'string' || !TIME.test(value)) bad();
+      return;
     case 'Edm.DateTime': {
       const re = dir === 'v1-response' ? DATE_V1 : dir === 'v2-response' ? DATE_V2 : DATE_IN;
       if (typeof value !== 'string' || !re.test(value)) bad();
       return;
     }
-    default: out.push(`${where}: unhandled type ${type}`);
+    default:
+      out.push(`${where}: unhandled type ${type}`);
   }
 }
 
-function checkAgainst(md: ParsedMetadata, t: EdmStructuredType, typeName: string, payload: Record<string, unknown>, dir: PayloadDirection, where: string): string[] {
+function checkAgainst(
+  md: ParsedMetadata,
+  t: EdmStructuredType,
+  typeName: string,
+  payload: Record<string, unknown>,
+  dir: PayloadDirection,
+  where: string,
+): string[] {
   const out: string[] = [];
   for (const [prop, value] of Object.entries(payload)) {
     if (prop.startsWith('odata.') || prop.startsWith('@odata.')) continue;

@@ -25,7 +25,8 @@ function coerceLiteral(lit: { value: LiteralValue; prefix?: string }, ref: EdmTy
   if (value === null || ref === undefined) return value;
   if (ref.kind === 'enum') {
     const name = enumMemberName(edmModel(), ref.name, value);
-    if (name === undefined) throw faults.badRequest(`Invalid $filter: '${String(value)}' is not a value of ${ref.name}`);
+    if (name === undefined)
+      throw faults.badRequest(`Invalid $filter: '${String(value)}' is not a value of ${ref.name}`);
     return name;
   }
   if (ref.kind === 'primitive' && DATE_TYPES.has(ref.name)) {
@@ -53,10 +54,14 @@ function compare(op: Comparison, a: unknown, b: unknown, ci: boolean): boolean {
   const x = a as string | number;
   const y = b as string | number;
   switch (op) {
-    case 'gt': return x > y;
-    case 'ge': return x >= y;
-    case 'lt': return x < y;
-    case 'le': return x <= y;
+    case 'gt':
+      return x > y;
+    case 'ge':
+      return x >= y;
+    case 'lt':
+      return x < y;
+    case 'le':
+      return x <= y;
   }
 }
 
@@ -89,7 +94,8 @@ export function compileFilter(node: FilterNode, typeName: string, opts: FilterOp
   const text = (n: FilterNode, e: Entity, g: Getter): string | null => {
     const v = g(e);
     if (v === null || v === undefined) return null;
-    if (typeof v !== 'string') throw faults.badRequest(`Invalid $filter: ${n.t === 'prop' ? n.name : 'argument'} is not a string`);
+    if (typeof v !== 'string')
+      throw faults.badRequest(`Invalid $filter: ${n.t === 'prop' ? n.name : 'argument'} is not a string`);
     return ci ? v.toLowerCase() : v;
   };
 

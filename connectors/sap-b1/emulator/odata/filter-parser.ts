@@ -153,7 +153,8 @@ class Parser {
       this.expectPunct(')');
       return inner;
     }
-    if (t.k === 'str') return t.prefix === undefined ? { t: 'lit', value: t.v } : { t: 'lit', value: t.v, prefix: t.prefix };
+    if (t.k === 'str')
+      return t.prefix === undefined ? { t: 'lit', value: t.v } : { t: 'lit', value: t.v, prefix: t.prefix };
     if (t.k === 'num') return { t: 'lit', value: t.v };
     if (t.v === 'null') return { t: 'lit', value: null };
     if (t.v === 'true' || t.v === 'false') return { t: 'lit', value: t.v === 'true' };

@@ -2,22 +2,42 @@ import { describe, expect, it } from 'vitest';
 import { compileFilter } from './filter-eval.js';
 import { parseFilter, tokenize } from './filter-parser.js';
 
-const bp = (over: Record<string, unknown>) => ({ CardCode: 'C1', CardName: 'Acme', CardType: 'cCustomer', CreditLimit: 100, UpdateDate: '2024-03-05', ...over });
-const run = (filter: string, entity: Record<string, unknown>, ci = false) => compileFilter(parseFilter(filter), 'BusinessPartner', { caseInsensitive: ci })(entity);
+const bp = (over: Record<string, unknown>) => ({
+  CardCode: 'C1',
+  CardName: 'Acme',
+  CardType: 'cCustomer',
+  CreditLimit: 100,
+  UpdateDate: '2024-03-05',
+  ...over,
+});
+const run = (filter: string, entity: Record<string, unknown>, ci = false) =>
+  compileFilter(parseFilter(filter), 'BusinessPartner', { caseInsensitive: ci })(entity);
 
 describe('$filter parser', () => {
   it('reads quoted strings with doubled quotes, numbers, typed literals and words', () => {
     expect(tokenize("CardName eq 'O''Brien' and CreditLimit gt -1.5 or X eq datetime'2024-01-01'")).toEqual([
-      { k: 'word', v: 'CardName' }, { k: 'word', v: 'eq' }, { k: 'str', v: "O'Brien" }, { k: 'word', v: 'and' },
-      { k: 'word', v: 'CreditLimit' }, { k: 'word', v: 'gt' }, { k: 'num', v: -1.5 }, { k: 'word', v: 'or' },
-      { k: 'word', v: 'X' }, { k: 'word', v: 'eq' }, { k: 'str', v: '2024-01-01', prefix: 'datetime' },
+      { k: 'word', v: 'CardName' },
+      { k: 'word', v: 'eq' },
+      { k: 'str', v: "O'Brien" },
+      { k: 'word', v: 'and' },
+      { k: 'word', v: 'CreditLimit' },
+      { k: 'word', v: 'gt' },
+      { k: 'num', v: -1.5 },
+      { k: 'word', v: 'or' },
+      { k: 'word', v: 'X' },
+      { k: 'word', v: 'eq' },
+      { k: 'str', v: '2024-01-01', prefix: 'datetime' },
     ]);
   });
 
   it('binds not tighter than and, and tighter than or', () => {
-    expect(parseFilter("not A eq 1 and B eq 2 or C eq 3")).toEqual({
+    expect(parseFilter('not A eq 1 and B eq 2 or C eq 3')).toEqual({
       t: 'or',
-      left: { t: 'and', left: { t: 'not', expr: { t: 'cmp', op: 'eq', left: { t: 'prop', name: 'A' }, right: { t: 'lit', value: 1 } } }, right: { t: 'cmp', op: 'eq', left: { t: 'prop', name: 'B' }, right: { t: 'lit', value: 2 } } },
+      left: {
+        t: 'and',
+        left: { t: 'not', expr: { t: 'cmp', op: 'eq', left: { t: 'prop', name: 'A' }, right: { t: 'lit', value: 1 } } },
+        right: { t: 'cmp', op: 'eq', left: { t: 'prop', name: 'B' }, right: { t: 'lit', value: 2 } },
+      },
       right: { t: 'cmp', op: 'eq', left: { t: 'prop', name: 'C' }, right: { t: 'lit', value: 3 } },
     });
   });

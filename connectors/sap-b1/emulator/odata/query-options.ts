@@ -37,11 +37,14 @@ function decode(s: string): string {
 export function parseQueryString(search: string): QueryPair[] {
   const text = search.startsWith('?') ? search.slice(1) : search;
   if (text === '') return [];
-  return text.split('&').filter((p) => p !== '').map((raw) => {
-    const eq = raw.indexOf('=');
-    const key = decode(eq < 0 ? raw : raw.slice(0, eq));
-    return { raw, key, value: eq < 0 ? '' : decode(raw.slice(eq + 1)) };
-  });
+  return text
+    .split('&')
+    .filter((p) => p !== '')
+    .map((raw) => {
+      const eq = raw.indexOf('=');
+      const key = decode(eq < 0 ? raw : raw.slice(0, eq));
+      return { raw, key, value: eq < 0 ? '' : decode(raw.slice(eq + 1)) };
+    });
 }
 
 function nonNegativeInt(name: string, value: string): number {
@@ -50,7 +53,8 @@ function nonNegativeInt(name: string, value: string): number {
 }
 
 function checkProperty(typeName: string, prop: string): void {
-  if (propertyType(typeName, prop) === undefined) throw faults.badRequest(`Property '${prop}' of '${typeName}' is invalid`);
+  if (propertyType(typeName, prop) === undefined)
+    throw faults.badRequest(`Property '${prop}' of '${typeName}' is invalid`);
 }
 
 export function parseQueryOptions(pairs: QueryPair[], typeName: string): QueryOptions {
@@ -61,13 +65,17 @@ export function parseQueryOptions(pairs: QueryPair[], typeName: string): QueryOp
         opts.filter = value;
         break;
       case '$select':
-        opts.select = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+        opts.select = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
         for (const p of opts.select) checkProperty(typeName, p);
         break;
       case '$orderby':
         opts.orderby = value.split(',').map((part) => {
           const [prop = '', dir = 'asc', ...rest] = part.trim().split(/\s+/);
-          if (rest.length > 0 || (dir !== 'asc' && dir !== 'desc')) throw faults.badRequest(`Invalid $orderby '${value}'`);
+          if (rest.length > 0 || (dir !== 'asc' && dir !== 'desc'))
+            throw faults.badRequest(`Invalid $orderby '${value}'`);
           checkProperty(typeName, prop);
           return { prop, desc: dir === 'desc' };
         });
@@ -79,7 +87,8 @@ export function parseQueryOptions(pairs: QueryPair[], typeName: string): QueryOp
         opts.skip = nonNegativeInt('$skip', value);
         break;
       case '$inlinecount':
-        if (value !== 'allpages' && value !== 'none') throw faults.badRequest(`Invalid value '${value}' for $inlinecount`);
+        if (value !== 'allpages' && value !== 'none')
+          throw faults.badRequest(`Invalid value '${value}' for $inlinecount`);
         opts.count = value === 'allpages';
         break;
       case '$count':
@@ -110,8 +119,16 @@ export interface Selection {
   next?: { skip: number; top?: number };
 }
 
-export function selectEntities(all: Entity[], opts: QueryOptions, typeName: string, keyProp: string, pageSize: number, caseInsensitive: boolean): Selection {
-  const predicate = opts.filter === undefined ? undefined : compileFilter(parseFilter(opts.filter), typeName, { caseInsensitive });
+export function selectEntities(
+  all: Entity[],
+  opts: QueryOptions,
+  typeName: string,
+  keyProp: string,
+  pageSize: number,
+  caseInsensitive: boolean,
+): Selection {
+  const predicate =
+    opts.filter === undefined ? undefined : compileFilter(parseFilter(opts.filter), typeName, { caseInsensitive });
   const filtered = predicate ? all.filter(predicate) : [...all];
   const order = opts.orderby.length > 0 ? opts.orderby : [{ prop: keyProp, desc: false }];
   filtered.sort((x, y) => {

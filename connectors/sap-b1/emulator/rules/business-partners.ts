@@ -4,7 +4,15 @@
  */
 import type { Entity } from '../edm/codec.js';
 import { faults } from '../errors.js';
-import { assertNew, checkLengths, isReferenced, mergePatch, requireString, touchUpdated, withDefaults } from './common.js';
+import {
+  assertNew,
+  checkLengths,
+  isReferenced,
+  mergePatch,
+  requireString,
+  touchUpdated,
+  withDefaults,
+} from './common.js';
 import type { RuleContext, SetRules } from './types.js';
 
 const LIMITS = { CardCode: 15, CardName: 100, FederalTaxID: 32 };
@@ -23,7 +31,11 @@ export const businessPartnerRules: SetRules = {
   create(ctx, input) {
     const code = requireString(input, 'CardCode', 'BusinessPartner');
     checkLengths(input, LIMITS, 'BusinessPartner');
-    assertNew(ctx, code, `1320000140 - Business partner code '${code}' already assigned to a business partner; enter a unique business partner code`);
+    assertNew(
+      ctx,
+      code,
+      `1320000140 - Business partner code '${code}' already assigned to a business partner; enter a unique business partner code`,
+    );
     const cardType = (input.CardType as string | undefined) ?? 'cCustomer';
     const entity = withDefaults(input, {
       CardType: cardType,

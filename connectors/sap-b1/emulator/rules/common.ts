@@ -7,7 +7,8 @@ import type { RuleContext } from './types.js';
 
 export function requireString(entity: Entity, field: string, typeName: string, maxLength?: number): string {
   const v = entity[field];
-  if (typeof v !== 'string' || v.trim() === '') throw faults.businessRule(`${field} is mandatory [${typeName}.${field}]`);
+  if (typeof v !== 'string' || v.trim() === '')
+    throw faults.businessRule(`${field} is mandatory [${typeName}.${field}]`);
   checkLength(entity, field, typeName, maxLength ?? Infinity);
   return v;
 }
@@ -17,7 +18,9 @@ export function checkLength(entity: Entity, field: string, typeName: string, max
   const v = entity[field];
   if (typeof v === 'string' && v.length > maxLength) {
     const where = line === undefined ? `[${typeName}.${field}]` : `[${typeName}.${field}][line: ${line}]`;
-    throw faults.businessRule(`Value too long in property '${field}' of '${typeName}' (maximum ${maxLength} characters) ${where}`);
+    throw faults.businessRule(
+      `Value too long in property '${field}' of '${typeName}' (maximum ${maxLength} characters) ${where}`,
+    );
   }
 }
 

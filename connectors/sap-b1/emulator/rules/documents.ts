@@ -30,11 +30,15 @@ export function applyToDocument(ctx: RuleContext, set: EntitySetName, doc: Entit
 function completeLines(ctx: RuleContext, lines: Entity[]): Entity[] {
   return lines.map((line, i) => {
     const where = `[DocumentLines.AccountCode][line: ${i + 1}]`;
-    if (line.ItemCode !== undefined && line.ItemCode !== null) throw faults.businessRule(`Invalid item code '${String(line.ItemCode)}' [DocumentLines.ItemCode][line: ${i + 1}]`);
+    if (line.ItemCode !== undefined && line.ItemCode !== null)
+      throw faults.businessRule(
+        `Invalid item code '${String(line.ItemCode)}' [DocumentLines.ItemCode][line: ${i + 1}]`,
+      );
     if (typeof line.AccountCode !== 'string') throw faults.businessRule(`AccountCode is mandatory ${where}`);
     checkPostableAccount(ctx, line.AccountCode, where);
     checkProject(ctx, line.ProjectCode, `[DocumentLines.ProjectCode][line: ${i + 1}]`);
-    if (typeof line.LineTotal !== 'number' || line.LineTotal <= 0) throw faults.businessRule(`LineTotal must be positive [DocumentLines.LineTotal][line: ${i + 1}]`);
+    if (typeof line.LineTotal !== 'number' || line.LineTotal <= 0)
+      throw faults.businessRule(`LineTotal must be positive [DocumentLines.LineTotal][line: ${i + 1}]`);
     return { ...line, LineNum: i, LineStatus: 'bost_Open' };
   });
 }
@@ -43,9 +47,11 @@ function documentRules(set: 'Invoices' | 'CreditNotes', typeName: string): SetRu
   return {
     create(ctx, input) {
       checkLengths(input, HEADER_LIMITS, typeName);
-      const partner = typeof input.CardCode === 'string' ? ctx.store.get('BusinessPartners', input.CardCode) : undefined;
+      const partner =
+        typeof input.CardCode === 'string' ? ctx.store.get('BusinessPartners', input.CardCode) : undefined;
       if (!partner) throw faults.businessRule(`Invalid BP code '${String(input.CardCode)}' [${typeName}.CardCode]`);
-      if (partner.CardType !== 'cCustomer') throw faults.businessRule(`'${String(input.CardCode)}' is not a customer [${typeName}.CardCode]`);
+      if (partner.CardType !== 'cCustomer')
+        throw faults.businessRule(`'${String(input.CardCode)}' is not a customer [${typeName}.CardCode]`);
       const raw = (input.DocumentLines ?? []) as Entity[];
       if (raw.length === 0) throw faults.businessRule(`A document needs at least one line [${typeName}.DocumentLines]`);
       const lines = completeLines(ctx, raw);
@@ -54,17 +60,30 @@ function documentRules(set: 'Invoices' | 'CreditNotes', typeName: string): SetRu
       const docNum = ctx.store.next(`${set}.DocNum`, () => ctx.store.maxOf(set, 'DocNum'));
       const docDate = (input.DocDate as string | undefined) ?? ctx.clock.today();
       const doc: Entity = {
-        ...input, DocEntry: docEntry, DocNum: docNum, DocType: 'dDocument_Service', DocDate: docDate,
-        DocDueDate: input.DocDueDate ?? docDate, TaxDate: input.TaxDate ?? docDate, CardName: partner.CardName,
-        DocCurrency: input.DocCurrency ?? ctx.localCurrency, DocTotal: total, DocumentStatus: 'bost_Open',
-        Cancelled: 'tNO', CreationDate: ctx.clock.today(), DocumentLines: lines,
+        ...input,
+        DocEntry: docEntry,
+        DocNum: docNum,
+        DocType: 'dDocument_Service',
+        DocDate: docDate,
+        DocDueDate: input.DocDueDate ?? docDate,
+        TaxDate: input.TaxDate ?? docDate,
+        CardName: partner.CardName,
+        DocCurrency: input.DocCurrency ?? ctx.localCurrency,
+        DocTotal: total,
+        DocumentStatus: 'bost_Open',
+        Cancelled: 'tNO',
+        CreationDate: ctx.clock.today(),
+        DocumentLines: lines,
       };
       if (set === 'CreditNotes') applyBase(ctx, lines, input.CardCode as string);
       return touchUpdated(ctx, doc);
     },
     update(ctx, existing, patch) {
-      const bad = Object.keys(patch).find((k) => !PATCHABLE.has(k) && JSON.stringify(patch[k]) !== JSON.stringify(existing[k]));
-      if (bad !== undefined) throw faults.businessRule(`Property '${bad}' of a posted document cannot be changed [${typeName}.${bad}]`);
+      const bad = Object.keys(patch).find(
+        (k) => !PATCHABLE.has(k) && JSON.stringify(patch[k]) !== JSON.stringify(existing[k]),
+      );
+      if (bad !== undefined)
+        throw faults.businessRule(`Property '${bad}' of a posted document cannot be changed [${typeName}.${bad}]`);
       checkLengths(patch, HEADER_LIMITS, typeName);
       return touchUpdated(ctx, mergePatch(ctx, existing, patch));
     },
@@ -91,10 +110,13 @@ function applyBase(ctx: RuleContext, lines: Entity[], cardCode: string): void {
   for (const line of lines) {
     if (line.BaseType !== 13 || typeof line.BaseEntry !== 'number') continue;
     const invoice = ctx.store.get('Invoices', line.BaseEntry);
-    if (!invoice || invoice.CardCode !== cardCode) throw faults.businessRule(`Invalid base document ${line.BaseEntry} [DocumentLines.BaseEntry]`);
-    if (invoice.DocumentStatus !== 'bost_Open') throw faults.businessRule(`Base document ${line.BaseEntry} is closed [DocumentLines.BaseEntry]`);
+    if (!invoice || invoice.CardCode !== cardCode)
+      throw faults.businessRule(`Invalid base document ${line.BaseEntry} [DocumentLines.BaseEntry]`);
+    if (invoice.DocumentStatus !== 'bost_Open')
+      throw faults.businessRule(`Base document ${line.BaseEntry} is closed [DocumentLines.BaseEntry]`);
     const amount = asNumber(line.LineTotal);
-    if (cents(amount) > cents(openAmount(ctx, invoice))) throw faults.businessRule(`Amount exceeds the open amount of invoice ${line.BaseEntry}`);
+    if (cents(amount) > cents(openAmount(ctx, invoice)))
+      throw faults.businessRule(`Amount exceeds the open amount of invoice ${line.BaseEntry}`);
     applyToDocument(ctx, 'Invoices', invoice, amount);
   }
 }

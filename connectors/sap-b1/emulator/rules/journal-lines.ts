@@ -9,8 +9,19 @@ import { asNumber, checkLengths, round2 } from './common.js';
 import type { RuleContext } from './types.js';
 
 const LINE_LIMITS = {
-  AccountCode: 15, ShortName: 15, LineMemo: 50, AdditionalReference: 27, Reference1: 100, Reference2: 100,
-  ProjectCode: 20, CostingCode: 8, CostingCode2: 8, CostingCode3: 8, CostingCode4: 8, CostingCode5: 8, FCCurrency: 3,
+  AccountCode: 15,
+  ShortName: 15,
+  LineMemo: 50,
+  AdditionalReference: 27,
+  Reference1: 100,
+  Reference2: 100,
+  ProjectCode: 20,
+  CostingCode: 8,
+  CostingCode2: 8,
+  CostingCode3: 8,
+  CostingCode4: 8,
+  CostingCode5: 8,
+  FCCurrency: 3,
 };
 const COSTING = ['CostingCode', 'CostingCode2', 'CostingCode3', 'CostingCode4', 'CostingCode5'] as const;
 
@@ -28,12 +39,18 @@ export function checkProject(ctx: RuleContext, code: unknown, where: string): vo
 export function checkPostableAccount(ctx: RuleContext, code: string, where: string): void {
   const account = ctx.store.get('ChartOfAccounts', code);
   if (!account) throw faults.businessRule(`Invalid account code '${code}' ${where}`);
-  if (account.ActiveAccount !== 'tYES') throw faults.businessRule(`Account '${code}' is a title account and cannot be posted to ${where}`);
+  if (account.ActiveAccount !== 'tYES')
+    throw faults.businessRule(`Account '${code}' is a title account and cannot be posted to ${where}`);
   if (account.FrozenFor === 'tYES') throw faults.businessRule(`Account '${code}' is frozen ${where}`);
-  if (account.LockManualTransaction === 'tYES') throw faults.businessRule(`Account '${code}' is locked for manual transactions ${where}`);
+  if (account.LockManualTransaction === 'tYES')
+    throw faults.businessRule(`Account '${code}' is locked for manual transactions ${where}`);
 }
 
-function resolveAccount(ctx: RuleContext, line: Entity, n: number): { account: string; shortName: string; bp: boolean } {
+function resolveAccount(
+  ctx: RuleContext,
+  line: Entity,
+  n: number,
+): { account: string; shortName: string; bp: boolean } {
   const shortName = typeof line.ShortName === 'string' && line.ShortName !== '' ? line.ShortName : undefined;
   const accountCode = typeof line.AccountCode === 'string' && line.AccountCode !== '' ? line.AccountCode : undefined;
   const partner = shortName === undefined ? undefined : ctx.store.get('BusinessPartners', shortName);
@@ -43,7 +60,9 @@ function resolveAccount(ctx: RuleContext, line: Entity, n: number): { account: s
     }
     const control = String(partner.DebitorAccount);
     if (accountCode !== undefined && accountCode !== control) {
-      throw faults.businessRule(`Account '${accountCode}' is not the control account of '${shortName}' ${at('AccountCode', n)}`);
+      throw faults.businessRule(
+        `Account '${accountCode}' is not the control account of '${shortName}' ${at('AccountCode', n)}`,
+      );
     }
     return { account: control, shortName: shortName as string, bp: true };
   }
@@ -61,7 +80,10 @@ function resolveAccount(ctx: RuleContext, line: Entity, n: number): { account: s
 function localAmounts(ctx: RuleContext, line: Entity, n: number): { debit: number; credit: number } {
   let debit = asNumber(line.Debit);
   let credit = asNumber(line.Credit);
-  const fc = typeof line.FCCurrency === 'string' && line.FCCurrency !== '' && line.FCCurrency !== ctx.localCurrency ? line.FCCurrency : undefined;
+  const fc =
+    typeof line.FCCurrency === 'string' && line.FCCurrency !== '' && line.FCCurrency !== ctx.localCurrency
+      ? line.FCCurrency
+      : undefined;
   if (fc !== undefined && debit === 0 && credit === 0) {
     const rate = ctx.rates[fc];
     if (rate === undefined) throw faults.businessRule(`Update the exchange rate for '${fc}' ${at('FCCurrency', n)}`);
@@ -69,7 +91,8 @@ function localAmounts(ctx: RuleContext, line: Entity, n: number): { debit: numbe
     credit = round2(asNumber(line.FCCredit) * rate);
   }
   if (debit < 0 || credit < 0) throw faults.businessRule(`Negative amounts are not allowed ${at('Debit', n)}`);
-  if (debit !== 0 && credit !== 0) throw faults.businessRule(`Enter either a debit or a credit amount ${at('Debit', n)}`);
+  if (debit !== 0 && credit !== 0)
+    throw faults.businessRule(`Enter either a debit or a credit amount ${at('Debit', n)}`);
   if (debit === 0 && credit === 0) throw faults.businessRule(`Enter a debit or a credit amount ${at('Debit', n)}`);
   return { debit, credit };
 }
@@ -85,8 +108,10 @@ export function completeLine(ctx: RuleContext, line: Entity, index: number, head
     const code = line[field];
     if (code === undefined || code === null || code === '') return;
     const rule = ctx.store.get('DistributionRules', String(code));
-    if (!rule || rule.InWhichDimension !== i + 1) throw faults.businessRule(`Invalid distribution rule '${String(code)}' ${at(field, n)}`);
-    if (rule.Active === 'tNO') throw faults.businessRule(`Distribution rule '${String(code)}' is inactive ${at(field, n)}`);
+    if (!rule || rule.InWhichDimension !== i + 1)
+      throw faults.businessRule(`Invalid distribution rule '${String(code)}' ${at(field, n)}`);
+    if (rule.Active === 'tNO')
+      throw faults.businessRule(`Distribution rule '${String(code)}' is inactive ${at(field, n)}`);
   });
   checkProject(ctx, line.ProjectCode, at('ProjectCode', n));
   return {
@@ -113,6 +138,10 @@ export function postBalances(ctx: RuleContext, lines: Entity[], sign: 1 | -1): v
     const account = ctx.store.get('ChartOfAccounts', String(line.AccountCode));
     if (account) ctx.store.put('ChartOfAccounts', { ...account, Balance: round2(asNumber(account.Balance) + amount) });
     const partner = ctx.store.get('BusinessPartners', String(line.ShortName));
-    if (partner) ctx.store.put('BusinessPartners', { ...partner, CurrentAccountBalance: round2(asNumber(partner.CurrentAccountBalance) + amount) });
+    if (partner)
+      ctx.store.put('BusinessPartners', {
+        ...partner,
+        CurrentAccountBalance: round2(asNumber(partner.CurrentAccountBalance) + amount),
+      });
   }
 }

@@ -1,6 +1,14 @@
 /** Projects (OPRJ), ChartOfAccounts (OACT) and EmployeesInfo (OHEM). */
 import { faults } from '../errors.js';
-import { assertNew, checkLengths, isReferenced, mergePatch, requireString, touchUpdated, withDefaults } from './common.js';
+import {
+  assertNew,
+  checkLengths,
+  isReferenced,
+  mergePatch,
+  requireString,
+  touchUpdated,
+  withDefaults,
+} from './common.js';
 import type { SetRules } from './types.js';
 
 const PROJECT_LIMITS = { Code: 20, Name: 100 };
@@ -36,8 +44,14 @@ export const accountRules: SetRules = {
       throw faults.businessRule(`Invalid father account '${input.FatherAccountKey}' [ChartOfAccount.FatherAccountKey]`);
     }
     return withDefaults(input, {
-      ActiveAccount: 'tYES', AccountType: 'at_Other', AcctCurrency: ctx.localCurrency, Balance: 0,
-      LockManualTransaction: 'tNO', FrozenFor: 'tNO', CashAccount: 'tNO', FormatCode: code,
+      ActiveAccount: 'tYES',
+      AccountType: 'at_Other',
+      AcctCurrency: ctx.localCurrency,
+      Balance: 0,
+      LockManualTransaction: 'tNO',
+      FrozenFor: 'tNO',
+      CashAccount: 'tNO',
+      FormatCode: code,
     });
   },
   update(ctx, existing, patch) {

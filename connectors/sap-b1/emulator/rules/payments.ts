@@ -22,25 +22,35 @@ function appliedLines(ctx: RuleContext, payment: Entity): Entity[] {
     const type = (line.InvoiceType as string | undefined) ?? 'it_Invoice';
     const set = TARGETS[type];
     const where = `[PaymentInvoices.DocEntry][line: ${i + 1}]`;
-    if (set === undefined) throw faults.businessRule(`Invoice type '${type}' is not supported by the emulator ${where}`);
+    if (set === undefined)
+      throw faults.businessRule(`Invoice type '${type}' is not supported by the emulator ${where}`);
     const doc = typeof line.DocEntry === 'number' ? ctx.store.get(set, line.DocEntry) : undefined;
     if (!doc) throw faults.businessRule(`Invalid document ${String(line.DocEntry)} ${where}`);
-    if (doc.CardCode !== payment.CardCode) throw faults.businessRule(`Document ${String(line.DocEntry)} belongs to another business partner ${where}`);
-    if (doc.DocumentStatus !== 'bost_Open') throw faults.businessRule(`Document ${String(line.DocEntry)} is already closed ${where}`);
+    if (doc.CardCode !== payment.CardCode)
+      throw faults.businessRule(`Document ${String(line.DocEntry)} belongs to another business partner ${where}`);
+    if (doc.DocumentStatus !== 'bost_Open')
+      throw faults.businessRule(`Document ${String(line.DocEntry)} is already closed ${where}`);
     const sum = asNumber(line.SumApplied);
     if (sum <= 0) throw faults.businessRule(`SumApplied must be positive [PaymentInvoices.SumApplied][line: ${i + 1}]`);
-    if (cents(sum) > cents(openAmount(ctx, doc))) throw faults.businessRule(`Applied amount exceeds the open amount of document ${String(line.DocEntry)} [PaymentInvoices.SumApplied][line: ${i + 1}]`);
+    if (cents(sum) > cents(openAmount(ctx, doc)))
+      throw faults.businessRule(
+        `Applied amount exceeds the open amount of document ${String(line.DocEntry)} [PaymentInvoices.SumApplied][line: ${i + 1}]`,
+      );
     return { ...line, LineNum: i, InvoiceType: type, InstallmentId: line.InstallmentId ?? 1 };
   });
 }
 
 function meansTotal(ctx: RuleContext, p: Entity): number {
-  const means: [string, string][] = [['CashAccount', 'CashSum'], ['TransferAccount', 'TransferSum']];
+  const means: [string, string][] = [
+    ['CashAccount', 'CashSum'],
+    ['TransferAccount', 'TransferSum'],
+  ];
   let total = 0;
   for (const [acct, sum] of means) {
     const amount = asNumber(p[sum]);
     if (amount === 0) continue;
-    if (typeof p[acct] !== 'string') throw faults.businessRule(`${acct} is mandatory when ${sum} is set [Payment.${acct}]`);
+    if (typeof p[acct] !== 'string')
+      throw faults.businessRule(`${acct} is mandatory when ${sum} is set [Payment.${acct}]`);
     checkPostableAccount(ctx, p[acct] as string, `[Payment.${acct}]`);
     total += amount;
   }
@@ -55,7 +65,8 @@ export const incomingPaymentRules: SetRules = {
     const docType = (input.DocType as string | undefined) ?? (input.DocTypte as string | undefined) ?? 'rCustomer';
     const payment: Entity = { ...input, DocType: docType, DocTypte: docType };
     if (docType !== 'rAccount') {
-      const partner = typeof input.CardCode === 'string' ? ctx.store.get('BusinessPartners', input.CardCode) : undefined;
+      const partner =
+        typeof input.CardCode === 'string' ? ctx.store.get('BusinessPartners', input.CardCode) : undefined;
       if (!partner) throw faults.businessRule(`Invalid BP code '${String(input.CardCode)}' [Payment.CardCode]`);
       payment.CardName = partner.CardName;
     }
@@ -63,7 +74,8 @@ export const incomingPaymentRules: SetRules = {
     const total = meansTotal(ctx, payment);
     if (total <= 0) throw faults.businessRule('Enter a payment amount [Payment.TransferSum]');
     const applied = round2(lines.reduce((s, l) => s + asNumber(l.SumApplied), 0));
-    if (cents(applied) > cents(total)) throw faults.businessRule(`Applied amount ${applied.toFixed(2)} exceeds the payment total ${total.toFixed(2)}`);
+    if (cents(applied) > cents(total))
+      throw faults.businessRule(`Applied amount ${applied.toFixed(2)} exceeds the payment total ${total.toFixed(2)}`);
     for (const line of lines) {
       const set = TARGETS[line.InvoiceType as string] as EntitySetName;
       applyToDocument(ctx, set, ctx.store.get(set, line.DocEntry as number) as Entity, asNumber(line.SumApplied));
@@ -72,14 +84,24 @@ export const incomingPaymentRules: SetRules = {
     const docNum = ctx.store.next('IncomingPayments.DocNum', () => ctx.store.maxOf('IncomingPayments', 'DocNum'));
     const docDate = (input.DocDate as string | undefined) ?? ctx.clock.today();
     return {
-      ...payment, DocEntry: docEntry, DocNum: docNum, DocDate: docDate, DueDate: input.DueDate ?? docDate,
-      TaxDate: input.TaxDate ?? docDate, DocCurrency: input.DocCurrency ?? ctx.localCurrency, Cancelled: 'tNO',
-      DocObjectCode: 'bopot_IncomingPayments', PaymentInvoices: lines,
+      ...payment,
+      DocEntry: docEntry,
+      DocNum: docNum,
+      DocDate: docDate,
+      DueDate: input.DueDate ?? docDate,
+      TaxDate: input.TaxDate ?? docDate,
+      DocCurrency: input.DocCurrency ?? ctx.localCurrency,
+      Cancelled: 'tNO',
+      DocObjectCode: 'bopot_IncomingPayments',
+      PaymentInvoices: lines,
     };
   },
   update(ctx, existing, patch) {
-    const bad = Object.keys(patch).find((k) => !PATCHABLE.has(k) && JSON.stringify(patch[k]) !== JSON.stringify(existing[k]));
-    if (bad !== undefined) throw faults.businessRule(`Property '${bad}' of a payment cannot be changed [Payment.${bad}]`);
+    const bad = Object.keys(patch).find(
+      (k) => !PATCHABLE.has(k) && JSON.stringify(patch[k]) !== JSON.stringify(existing[k]),
+    );
+    if (bad !== undefined)
+      throw faults.businessRule(`Property '${bad}' of a payment cannot be changed [Payment.${bad}]`);
     return mergePatch(ctx, existing, patch);
   },
   remove() {
