@@ -17,6 +17,7 @@ export interface ConcurConfig {
   geolocation?: string;
   systemId?: string;
   timeoutMs?: number;
+  commitWindowMs?: number;
   refreshAheadSeconds?: number;
   retry?: Partial<RetryPolicy>;
   provisioning?: { pollIntervalMs?: number; timeoutMs?: number };
@@ -34,6 +35,8 @@ export interface ResolvedConfig {
   seedGeolocation: string;
   systemId: string;
   timeoutMs: number;
+  /** How long Concur may still commit a write after the client gave up on it. */
+  commitWindowMs: number;
   refreshAheadMs: number;
   retry: RetryPolicy;
   provisioning: { pollIntervalMs: number; timeoutMs: number };
@@ -56,6 +59,7 @@ export function resolveConfig(config: ConcurConfig): ResolvedConfig {
     seedGeolocation: config.geolocation ? originOf(config.geolocation) : authBase,
     systemId: config.systemId ?? 'sluice',
     timeoutMs: config.timeoutMs ?? 60_000,
+    commitWindowMs: config.commitWindowMs ?? 1_800_000,
     refreshAheadMs: (config.refreshAheadSeconds ?? 300) * 1000,
     retry: {
       attempts: config.retry?.attempts ?? 5,

@@ -19,6 +19,8 @@ export type CountCall = (operation: string) => void;
 const LIST_PAGE = 1000;
 
 export class FileTarget implements TargetResource {
+  /** Writes commit before the call returns: nothing commits later. */
+  readonly commitWindowMs = 0;
   private state: FileState | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 

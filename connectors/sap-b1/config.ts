@@ -24,6 +24,7 @@ export interface SapB1Config {
   pageSize?: number;
   concurrency?: number;
   timeoutMs?: number;
+  commitWindowMs?: number;
   batch?: boolean;
   reuseSession?: boolean;
   logoutOnClose?: boolean;
@@ -44,6 +45,8 @@ export interface ResolvedConfig {
   pageSize: number;
   concurrency: number;
   timeoutMs: number;
+  /** How long the Service Layer may still commit a request after the client gave up on it. */
+  commitWindowMs: number;
   batch: boolean;
   reuseSession: boolean;
   logoutOnClose: boolean;
@@ -62,7 +65,10 @@ function defaultsOf(schema: JsonSchema): Record<string, unknown> {
 }
 
 const DEFAULTS = defaultsOf(configSchema) as Required<
-  Pick<SapB1Config, 'version' | 'pageSize' | 'concurrency' | 'timeoutMs' | 'batch' | 'reuseSession' | 'logoutOnClose'>
+  Pick<
+    SapB1Config,
+    'version' | 'pageSize' | 'concurrency' | 'timeoutMs' | 'commitWindowMs' | 'batch' | 'reuseSession' | 'logoutOnClose'
+  >
 > & {
   retry: ResolvedConfig['retry'];
   tls: { rejectUnauthorized: boolean };
@@ -93,6 +99,7 @@ export function resolveConfig(config: SapB1Config, baseDir: string): ResolvedCon
     pageSize: config.pageSize ?? DEFAULTS.pageSize,
     concurrency: Math.min(Math.max(1, config.concurrency ?? DEFAULTS.concurrency), 8),
     timeoutMs: config.timeoutMs ?? DEFAULTS.timeoutMs,
+    commitWindowMs: config.commitWindowMs ?? DEFAULTS.commitWindowMs,
     batch: config.batch ?? DEFAULTS.batch,
     reuseSession: config.reuseSession ?? DEFAULTS.reuseSession,
     logoutOnClose: config.logoutOnClose ?? DEFAULTS.logoutOnClose,

@@ -19,6 +19,8 @@ function comparable(value: unknown): string {
 }
 
 export class SqlTarget implements TargetResource {
+  /** Writes commit before the call returns: nothing commits later. */
+  readonly commitWindowMs = 0;
   private readonly options: TableOptions;
 
   constructor(

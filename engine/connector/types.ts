@@ -113,6 +113,27 @@ export interface ReadRequest {
    */
   dryRun?: boolean;
   signal?: AbortSignal;
+  /**
+   * Called for each source row that cannot be read as a record (a CSV row with the wrong number of
+   * fields, a broken JSON line, invalid UTF-8, a non-finite number): the connector reports it and
+   * goes on with the next row. The engine parks it in attention with its location and raw text.
+   * Connectors that cannot tell rows apart (one broken structure spoils the rest) throw instead.
+   */
+  reject?(row: RejectedRow): void;
+}
+
+/** A source row that could not be read as a record. */
+export interface RejectedRow {
+  /** Where it is, as a consultant would look for it: `orders.csv:17:1`, `page 3, item 12`. */
+  location: string;
+  /** A stable code, e.g. FILE_CSV_FIELD_COUNT, FILE_JSON_INVALID, FILE_INVALID_UTF8. */
+  code: string;
+  /** What is wrong and what to do. */
+  message: string;
+  /** The raw text of the row as read (invalid bytes escaped as \xNN, never replaced); the engine truncates it. */
+  raw: string;
+  /** The row's source key, when it could still be read. */
+  key?: string;
 }
 
 export const CONFIRM_STATUSES = ['success', 'failure', 'deferred'] as const;
@@ -166,7 +187,10 @@ export interface WriteOutcome {
   ok: boolean;
   /** Target id of the written record (for creates: the new id). */
   id?: string;
-  /** Why it failed; `retryable` decides whether the engine tries the record again. */
+  /**
+   * Why it failed; `retryable` decides whether the engine tries the record again, `writeOutcome`
+   * whether the target may have applied it anyway (then a create is in doubt and is not re-sent).
+   */
   error?: SluiceError;
 }
 
@@ -182,6 +206,15 @@ export interface TargetResource {
   check?(record: DataRecord): string[];
   /** One call for up to `bulkSize` operations; one outcome per op, in any order, matched by key. */
   write(ops: WriteOp[]): Promise<WriteOutcome[]>;
+  /**
+   * How long after a write request was sent the target may still commit it (milliseconds): the bound
+   * on a request that timed out or lost its answer while the target carried on. The engine records
+   * each create as in flight before sending it and searches the target for a create whose outcome is
+   * unknown only after this window has passed; nothing re-sends it before. 0 for targets that commit
+   * synchronously (a local file, a database transaction). For a remote API, the server's own request
+   * timeout, configurable per connection.
+   */
+  readonly commitWindowMs: number;
 }
 
 export interface ConnectorDefinition<Config = Record<string, unknown>> {

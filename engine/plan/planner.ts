@@ -12,7 +12,7 @@ import type {
   TargetRecord,
   TargetResource,
 } from '../connector/types.js';
-import { SluiceError, describeError } from '../errors.js';
+import { RecordFailure, SluiceError, describeError } from '../errors.js';
 import type { LedgerEntry } from '../state/ledger.js';
 import type { StateStore } from '../state/store.js';
 import type { KeyFn } from '../transform/key.js';
@@ -68,8 +68,7 @@ export interface PlannerResult {
   sourceRecords: Map<string, DataRecord>;
 }
 
-/** A record failed while `on_error: fail` is set: the run stops. */
-export class RecordFailure extends SluiceError {}
+export { RecordFailure };
 
 export class Planner {
   readonly counts = emptyCounts();

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { ConfigError, SluiceError, asSluiceError, describeError } from '../errors.js';
+import { ConfigError, InvalidPipelineError, SluiceError, asSluiceError, describeError } from '../errors.js';
 import type { Diagnostic } from '../config/diagnostics.js';
 import { loadPipeline, type LoadedPipeline } from '../config/pipeline.js';
 import { Spill } from '../plan/spill.js';
@@ -40,14 +40,7 @@ export interface SessionResult {
   attention: PlanAttention[];
 }
 
-export class InvalidPipelineError extends ConfigError {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(
-      'PIPELINE_INVALID',
-      `the pipeline is invalid (${diagnostics.filter((d) => d.severity === 'error').length} problem(s)); run sluice validate for details`,
-    );
-  }
-}
+export { InvalidPipelineError };
 
 function load(opts: SessionOptions, path: string): LoadedPipeline {
   const r = loadPipeline(path, {

@@ -4,11 +4,13 @@
  * re-sync does not depend on the source returning it again.
  */
 import type { Knex } from 'knex';
+import { reasonClassOf, type ReasonClass } from '../error-codes.js';
 
 const TABLE = 'sluice_attention';
 const CHUNK = 400;
 
 export const ATTENTION_STAGES = [
+  'read',
   'transform',
   'key',
   'duplicate',
@@ -16,6 +18,7 @@ export const ATTENTION_STAGES = [
   'locked',
   'check',
   'apply',
+  'in-doubt',
   'confirm',
   'guard',
 ] as const;
@@ -29,12 +32,15 @@ export interface AttentionWrite {
   stage: AttentionStage;
   code: string;
   message: string;
-  /** The source record, so it can be re-synced. */
+  /** The source record, so it can be re-synced (for a rejected source row: its location and raw text). */
   payload?: unknown;
+  /** Why, in classes finance sorts by; derived from the code when absent. */
+  reasonClass?: ReasonClass;
 }
 
 export interface AttentionEntry extends AttentionWrite {
   id: number;
+  reasonClass: ReasonClass;
   pipeline: string;
   status: AttentionStatus;
   runId: string;
@@ -57,6 +63,7 @@ interface Row {
   first_seen: string;
   last_seen: string;
   occurrences: number;
+  reason_class: string | null;
 }
 
 function fromRow(r: Row): AttentionEntry {
@@ -74,6 +81,7 @@ function fromRow(r: Row): AttentionEntry {
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
     occurrences: Number(r.occurrences),
+    reasonClass: (r.reason_class as ReasonClass | null) ?? reasonClassOf(r.code),
   };
 }
 
@@ -90,6 +98,7 @@ export async function attentionWrite(
       dedupe_key: e.dedupeKey ?? null,
       stage: e.stage,
       code: e.code,
+      reason_class: e.reasonClass ?? reasonClassOf(e.code),
       message: e.message.slice(0, 4000),
       payload,
       status: 'open',

@@ -5,31 +5,12 @@
  */
 import { hostname } from 'node:os';
 import type { Knex } from 'knex';
-import { SluiceError } from '../errors.js';
+import { LeaseHeldError, LeaseLostError, type LeaseHolderInfo } from '../errors.js';
 
 const TABLE = 'sluice_leases';
 
-export interface LeaseHolder {
-  holder: string;
-  host: string | null;
-  pid: number | null;
-  acquiredAt: string;
-  expiresAt: string;
-}
-
-export class LeaseHeldError extends SluiceError {
-  constructor(
-    pipeline: string,
-    readonly held: LeaseHolder,
-  ) {
-    super(
-      'LEASE_HELD',
-      `pipeline "${pipeline}" is being run by ${held.holder} (host ${held.host ?? '?'}, pid ${held.pid ?? '?'}, since ${held.acquiredAt}, lease until ${held.expiresAt}); ` +
-        'wait for it, or break the lease with --force if that run is dead (this is audited)',
-      { retryable: true },
-    );
-  }
-}
+export type LeaseHolder = LeaseHolderInfo;
+export { LeaseHeldError };
 
 function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -95,4 +76,22 @@ export async function renewLease(knex: Knex, pipeline: string, holder: string, t
 
 export async function releaseLease(knex: Knex, pipeline: string, holder: string): Promise<void> {
   await knex(TABLE).where({ pipeline, holder }).delete();
+}
+
+/**
+ * Fencing: inside a commit transaction, checks that `holder` still holds the pipeline's lease and
+ * locks the lease row until the transaction ends, so a --force break or a takeover waits for this
+ * commit and every later commit of the old holder fails.
+ */
+export async function assertLeaseHeld(trx: Knex.Transaction, pipeline: string, holder: string): Promise<void> {
+  const row = (await trx(TABLE).where({ pipeline }).forShare().first()) as
+    { holder: string; host: string | null; pid: number | null } | undefined;
+  if (row?.holder === holder) return;
+  throw new LeaseLostError(
+    pipeline,
+    holder,
+    row
+      ? `it is now held by ${row.holder} (host ${row.host ?? '?'}, pid ${row.pid ?? '?'})`
+      : 'no run holds it any more',
+  );
 }

@@ -24,6 +24,9 @@ export interface LedgerEntry {
   runId: string;
   createdAt: string;
   updatedAt: string;
+  /** For `pending` creates: when the request was sent, and when the target can no longer commit it. */
+  sentAt: string | null;
+  settleAfter: string | null;
 }
 
 export interface LedgerWrite {
@@ -34,6 +37,9 @@ export interface LedgerWrite {
   op: string;
   /** Only used when the row is new; an existing row keeps its origin. */
   origin: LedgerOrigin;
+  /** For `pending` rows: when the request is sent, and when the target can no longer commit it. */
+  sentAt?: string;
+  settleAfter?: string;
 }
 
 interface Row {
@@ -46,6 +52,8 @@ interface Row {
   run_id: string;
   created_at: string;
   updated_at: string;
+  sent_at: string | null;
+  settle_after: string | null;
 }
 
 function fromRow(r: Row): LedgerEntry {
@@ -59,6 +67,8 @@ function fromRow(r: Row): LedgerEntry {
     runId: r.run_id,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    sentAt: r.sent_at ?? null,
+    settleAfter: r.settle_after ?? null,
   };
 }
 
@@ -73,8 +83,19 @@ const COLUMNS = [
   'run_id',
   'created_at',
   'updated_at',
+  'sent_at',
+  'settle_after',
 ] as const;
-const MERGED = ['target_id', 'payload_hash', 'status', 'op', 'run_id', 'updated_at'] as const;
+const MERGED = [
+  'target_id',
+  'payload_hash',
+  'status',
+  'op',
+  'run_id',
+  'updated_at',
+  'sent_at',
+  'settle_after',
+] as const;
 
 export async function ledgerGet(
   knex: Knex,
@@ -135,7 +156,20 @@ export async function ledgerWrite(
           `ON CONFLICT (pipeline, dedupe_key) DO UPDATE SET ${MERGED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
       );
       for (const w of writes)
-        stmt.run(pipeline, w.key, w.targetId, w.payloadHash, w.status, w.op, w.origin, runId, now, now);
+        stmt.run(
+          pipeline,
+          w.key,
+          w.targetId,
+          w.payloadHash,
+          w.status,
+          w.op,
+          w.origin,
+          runId,
+          now,
+          now,
+          w.sentAt ?? null,
+          w.settleAfter ?? null,
+        );
     });
     return;
   }
@@ -151,11 +185,23 @@ export async function ledgerWrite(
       run_id: runId,
       created_at: now,
       updated_at: now,
+      sent_at: w.sentAt ?? null,
+      settle_after: w.settleAfter ?? null,
     }));
     await trx(TABLE)
       .insert(rows)
       .onConflict(['pipeline', 'dedupe_key'])
-      .merge(['target_id', 'payload_hash', 'status', 'op', 'run_id', 'updated_at']);
+      .merge([...MERGED]);
+  }
+}
+
+/** Removes `pending` rows whose create is now known not to have been applied (refused, or not found after settling). */
+export async function ledgerDropPending(trx: Knex, pipeline: string, keys: readonly string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    await trx(TABLE)
+      .where({ pipeline, status: 'pending' })
+      .whereIn('dedupe_key', keys.slice(i, i + CHUNK))
+      .delete();
   }
 }
 

@@ -121,6 +121,29 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    name: '0002_in_doubt_and_reason_class',
+    async up(knex) {
+      // A create is recorded `pending` with when it was sent and when the target can no longer
+      // commit it, before the request goes out; settlement scans a pipeline's pending rows.
+      await knex.schema.alterTable('sluice_ledger', (t) => {
+        t.string('sent_at', 32);
+        t.string('settle_after', 32);
+        t.index(['pipeline', 'status'], 'sluice_ledger_status');
+      });
+      await knex.schema.alterTable('sluice_attention', (t) => {
+        t.string('reason_class', 16);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('sluice_attention', (t) => t.dropColumn('reason_class'));
+      await knex.schema.alterTable('sluice_ledger', (t) => {
+        t.dropIndex(['pipeline', 'status'], 'sluice_ledger_status');
+        t.dropColumn('settle_after');
+        t.dropColumn('sent_at');
+      });
+    },
+  },
 ];
 
 /** knex `migrationSource` over the list above (no files on disk to go missing). */

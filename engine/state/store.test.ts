@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../test/helpers/mysql.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { LeaseHeldError } from './lease.js';
-import { openStateStore, type StateStore } from './store.js';
+import { openStateStore, type CommitBatch, type StateStore } from './store.js';
 
 const SECRET = 'a'.repeat(64);
 
@@ -39,6 +39,64 @@ describe.each(backends)('state store on $name', (backend) => {
     await cleanup();
   });
 
+  /** Commits as run `runId`, which first takes the pipeline's lease (commits are fenced by it). */
+  async function commitAs(pipeline: string, runId: string, batch: CommitBatch): Promise<void> {
+    await store.acquireLease(pipeline, runId, 60_000, true);
+    await store.commit(pipeline, runId, batch);
+  }
+
+  it('fences commits: a run whose lease was broken commits nothing', async () => {
+    await store.acquireLease('fence', 'old-run', 60_000);
+    await store.commit('fence', 'old-run', { cursor: '1' });
+    await store.acquireLease('fence', 'new-run', 60_000, true);
+    const late = store.commit('fence', 'old-run', {
+      ledger: [{ key: 'x', targetId: '1', payloadHash: 'h', status: 'written', op: 'create', origin: 'created' }],
+      cursor: '2',
+    });
+    await expect(late).rejects.toMatchObject({ code: 'LEASE_LOST' });
+    expect((await store.ledgerGet('fence', ['x'])).size).toBe(0);
+    expect(await store.cursorGet('fence')).toBe('1');
+    await store.releaseLease('fence', 'new-run');
+    await expect(store.commit('fence', 'new-run', { cursor: '3' })).rejects.toMatchObject({ code: 'LEASE_LOST' });
+  });
+
+  it('keeps pending creates with their settle time, and drops them when refused', async () => {
+    await commitAs('pend', 'r1', {
+      ledger: [
+        {
+          key: 'a',
+          targetId: null,
+          payloadHash: 'h',
+          status: 'pending',
+          op: 'create',
+          origin: 'created',
+          sentAt: '2026-01-01T00:00:00.000Z',
+          settleAfter: '2026-01-01T00:30:00.000Z',
+        },
+        {
+          key: 'b',
+          targetId: null,
+          payloadHash: 'h',
+          status: 'pending',
+          op: 'create',
+          origin: 'created',
+          sentAt: '2026-01-01T00:00:00.000Z',
+          settleAfter: '2026-01-01T00:30:00.000Z',
+        },
+      ],
+    });
+    const pending: string[] = [];
+    for await (const page of store.ledgerPending('pend')) pending.push(...page.map((e) => `${e.key}@${e.settleAfter}`));
+    expect(pending).toEqual(['a@2026-01-01T00:30:00.000Z', 'b@2026-01-01T00:30:00.000Z']);
+    await commitAs('pend', 'r2', {
+      dropPending: ['b'],
+      ledger: [{ key: 'a', targetId: '7', payloadHash: 'h', status: 'written', op: 'create', origin: 'created' }],
+    });
+    const got = await store.ledgerGet('pend', ['a', 'b']);
+    expect([...got.keys()]).toEqual(['a']);
+    expect(got.get('a')).toMatchObject({ status: 'written', targetId: '7', sentAt: null, settleAfter: null });
+  });
+
   it('migrates idempotently: reopening an existing store works', async () => {
     const again = await openStateStore({ url, secretKey: SECRET });
     expect(await again.ledgerCount('nothing')).toEqual({});
@@ -46,7 +104,7 @@ describe.each(backends)('state store on $name', (backend) => {
   });
 
   it('commits ledger rows, attention and cursor in one transaction and reads them back', async () => {
-    await store.commit('p1', 'run-1', {
+    await commitAs('p1', 'run-1', {
       ledger: [
         { key: 'K1', targetId: '10', payloadHash: 'h1', status: 'written', op: 'create', origin: 'created' },
         { key: 'k1', targetId: '11', payloadHash: 'h2', status: 'written', op: 'create', origin: 'adopted' },
@@ -67,7 +125,7 @@ describe.each(backends)('state store on $name', (backend) => {
   });
 
   it('keeps the origin of an existing ledger row on update and counts repeated attention', async () => {
-    await store.commit('p1', 'run-2', {
+    await commitAs('p1', 'run-2', {
       ledger: [{ key: 'K1', targetId: '10', payloadHash: 'h3', status: 'written', op: 'update', origin: 'adopted' }],
       attention: [{ sourceKey: 'S9', stage: 'transform', code: 'TRANSFORM_FAILED', message: 'boom again' }],
     });
@@ -79,7 +137,7 @@ describe.each(backends)('state store on $name', (backend) => {
 
   it('rolls the whole batch back when one part fails', async () => {
     await expect(
-      store.commit('p2', 'run-3', {
+      commitAs('p2', 'run-3', {
         ledger: [{ key: 'ok', targetId: '1', payloadHash: 'h', status: 'written', op: 'create', origin: 'created' }],
         // a NOT NULL violation after the ledger insert, inside the same transaction
         attention: [{ sourceKey: 's', stage: null as never, code: 'X', message: 'm' }],
@@ -91,13 +149,13 @@ describe.each(backends)('state store on $name', (backend) => {
   });
 
   it('resolves attention entries and marks others for re-sync', async () => {
-    await store.commit('p3', 'r', {
+    await commitAs('p3', 'r', {
       attention: [
         { sourceKey: 'a', stage: 'apply', code: 'E', message: 'm' },
         { sourceKey: 'b', stage: 'apply', code: 'E', message: 'm' },
       ],
     });
-    await store.commit('p3', 'r2', { resolved: ['a'] });
+    await commitAs('p3', 'r2', { resolved: ['a'] });
     expect(await store.attentionMarkResync('p3')).toBe(1);
     const list = await store.attentionList({ pipeline: 'p3' });
     expect(list.map((e) => [e.sourceKey, e.status])).toEqual([
@@ -115,7 +173,7 @@ describe.each(backends)('state store on $name', (backend) => {
       op: 'create',
       origin: i % 2 === 0 ? ('created' as const) : ('adopted' as const),
     }));
-    await store.commit('scan', 'r', { ledger: rows });
+    await commitAs('scan', 'r', { ledger: rows });
     const seen: string[] = [];
     for await (const page of store.ledgerScan('scan', { origin: 'created' })) seen.push(...page.map((e) => e.key));
     expect(seen).toHaveLength(1250);

@@ -18,9 +18,10 @@ import {
   type AttentionWrite,
 } from './attention.js';
 import { keyFromSecret } from './crypto.js';
-import { acquireLease, releaseLease, renewLease } from './lease.js';
+import { acquireLease, assertLeaseHeld, releaseLease, renewLease } from './lease.js';
 import {
   ledgerCount,
+  ledgerDropPending,
   ledgerGet,
   ledgerScan,
   ledgerWrite,
@@ -49,6 +50,8 @@ export interface CommitBatch {
   resolved?: readonly string[];
   /** New incremental cursor value, committed with the rows above. */
   cursor?: string;
+  /** Keys whose `pending` create is now known not to have been applied: their pending rows go. */
+  dropPending?: readonly string[];
 }
 
 export class StateStore {
@@ -115,20 +118,35 @@ export class StateStore {
     return row?.value;
   }
 
-  /** Ledger rows, attention entries, resolutions and the cursor of one batch, in one transaction. */
-  async commit(pipeline: string, runId: string, batch: CommitBatch): Promise<void> {
-    const now = new Date().toISOString();
+  /**
+   * Ledger rows, attention entries, resolutions and the cursor of one batch, in one transaction that
+   * first checks (and holds, until it commits) that `runId` still holds the pipeline's lease: a run
+   * whose lease was broken or taken over commits nothing (LeaseLostError).
+   */
+  async commit(
+    pipeline: string,
+    runId: string,
+    batch: CommitBatch,
+    at: string = new Date().toISOString(),
+  ): Promise<void> {
     await this.knex.transaction(async (trx) => {
-      if (batch.ledger?.length) await ledgerWrite(trx, pipeline, runId, batch.ledger, now);
-      if (batch.resolved?.length) await attentionResolve(trx, pipeline, batch.resolved, now);
-      if (batch.attention?.length) await attentionWrite(trx, pipeline, runId, batch.attention, now);
+      await assertLeaseHeld(trx, pipeline, runId);
+      if (batch.dropPending?.length) await ledgerDropPending(trx, pipeline, batch.dropPending);
+      if (batch.ledger?.length) await ledgerWrite(trx, pipeline, runId, batch.ledger, at);
+      if (batch.resolved?.length) await attentionResolve(trx, pipeline, batch.resolved, at);
+      if (batch.attention?.length) await attentionWrite(trx, pipeline, runId, batch.attention, at);
       if (batch.cursor !== undefined) {
         await trx('sluice_cursors')
-          .insert({ pipeline, value: batch.cursor, run_id: runId, updated_at: now })
+          .insert({ pipeline, value: batch.cursor, run_id: runId, updated_at: at })
           .onConflict('pipeline')
           .merge(['value', 'run_id', 'updated_at']);
       }
     });
+  }
+
+  /** Pending creates of a pipeline (in flight or in doubt), in key order. */
+  ledgerPending(pipeline: string) {
+    return ledgerScan(this.knex, pipeline, { statuses: ['pending'] });
   }
 
   // attention

@@ -65,6 +65,7 @@ export function fixtureConnector(
           confirm: () => Promise.resolve(),
         }),
         target: () => ({
+          commitWindowMs: 0,
           async lookup(keys) {
             const all = await build();
             return new Map(keys.filter((k) => all.has(k)).map((k) => [k, all.get(k)!]));

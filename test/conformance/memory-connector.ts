@@ -74,6 +74,7 @@ export const memoryConnector: ConnectorDefinition<MemoryConfig> = {
         },
       }),
       target: () => ({
+        commitWindowMs: 0,
         async lookup(keys) {
           if (keys.length === 0) return new Map();
           const rows = store().rows;

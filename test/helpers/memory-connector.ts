@@ -36,6 +36,8 @@ export class MemoryDataset {
   writes: WriteOp[][] = [];
   confirmed: { sourceKey: string; status: string; targetId?: string }[] = [];
   failRead = false;
+  /** How long after sending a write may still commit (the target's declared window). */
+  commitWindowMs = 0;
   private nextId = 1;
 
   constructor(readonly keyField = 'id') {}
@@ -137,6 +139,7 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         },
       }),
       target: (_resource, _options, binding) => ({
+        commitWindowMs: ds.commitWindowMs,
         lookup(keys) {
           ds.calls.lookup++;
           const out = new Map<string, TargetRecord>();

@@ -126,6 +126,7 @@ function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding):
   }
 
   return {
+    commitWindowMs: env.config.timeoutMs + env.config.commitWindowMs,
     async lookup(keys) {
       const wanted = new Set(keys);
       const names = [...new Set(keys.map((k) => k.split('|')[0]!))];

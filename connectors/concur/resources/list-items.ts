@@ -122,6 +122,7 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
   }
 
   return {
+    commitWindowMs: env.config.timeoutMs + env.config.commitWindowMs,
     async lookup(keys) {
       const map = await load();
       const wanted = new Set(keys);

@@ -140,6 +140,7 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
     active: u.active !== false,
   });
   return {
+    commitWindowMs: env.config.timeoutMs + env.config.commitWindowMs,
     async lookup(keys) {
       const all = await directory.all();
       const found = keys

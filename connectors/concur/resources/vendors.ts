@@ -157,6 +157,7 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
     return out;
   };
   return {
+    commitWindowMs: env.config.timeoutMs + env.config.commitWindowMs,
     async lookup(keys) {
       const map = await load();
       return new Map(keys.filter((k) => map.has(k)).map((k) => [k, map.get(k)!]));

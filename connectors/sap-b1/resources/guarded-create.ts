@@ -155,5 +155,5 @@ export function openGuardedCreateTarget(ctx: ResourceContext, spec: GuardedCreat
     return ops.map((op) => outcomes.get(op.key) as WriteOutcome);
   };
 
-  return { lookup, check, write };
+  return { lookup, check, write, commitWindowMs: client.config.timeoutMs + client.config.commitWindowMs };
 }

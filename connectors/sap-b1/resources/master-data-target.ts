@@ -159,6 +159,7 @@ export function openMasterDataTarget(
   };
 
   return {
+    commitWindowMs: ctx.client.config.timeoutMs + ctx.client.config.commitWindowMs,
     lookup,
     async *list() {
       const query = buildQuery({ filter: whereToFilter(o.where), select, orderBy: [{ field: spec.key }] });

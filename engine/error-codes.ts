@@ -1,0 +1,85 @@
+/**
+ * The engine's error vocabulary: every code the engine raises, with the reason class an attention
+ * entry carrying it gets. Connectors keep their own catalogues (each prefixed with the connector's
+ * name, e.g. SAP_B1_*, CONCUR_*) in their errors.ts; a test checks that every code literal under
+ * engine/ is listed here.
+ */
+
+/** Why a record could not be synced, in the words finance and operators sort by. */
+export const REASON_CLASSES = ['config', 'auth', 'data', 'transient', 'conflict', 'locked'] as const;
+export type ReasonClass = (typeof REASON_CLASSES)[number];
+
+export const ERROR_CODES = {
+  // configuration and input files (exit 2)
+  PIPELINE_INVALID: 'config',
+  PIPELINE_MISSING: 'config',
+  CONNECTION_INVALID: 'config',
+  ROLE_UNSUPPORTED: 'config',
+  KEY_EXPRESSION_UNSUPPORTED: 'config',
+  STATE_URL_INVALID: 'config',
+  STATE_STORE_UNAVAILABLE: 'transient',
+  STATE_STORE_LOCKED: 'transient',
+  SECRET_KEY_MISSING: 'config',
+  SECRET_KEY_WEAK: 'config',
+  CREDENTIAL_CORRUPT: 'config',
+  CREDENTIAL_KEY_MISMATCH: 'config',
+  LEASE_TTL_INVALID: 'config',
+  // saved plans (exit 2: apply refuses, nothing is written)
+  PLAN_MISSING: 'config',
+  PLAN_UNREADABLE: 'config',
+  PLAN_INVALID: 'config',
+  PLAN_UNSEALED: 'config',
+  PLAN_KEY_MISMATCH: 'config',
+  PLAN_TAMPERED: 'config',
+  PLAN_OPS_MISMATCH: 'config',
+  PLAN_SUMMARY_MISMATCH: 'config',
+  PLAN_STALE: 'conflict',
+  // runs
+  LEASE_HELD: 'transient',
+  LEASE_LOST: 'transient',
+  INTERRUPTED: 'transient',
+  RECORD_FAILED: 'data',
+  INTERNAL: 'transient',
+  // records: reading, transforming, keying, checking
+  SOURCE_ROW_INVALID: 'data',
+  RECORD_NOT_FINITE: 'data',
+  RECORD_TOO_DEEP: 'data',
+  TRANSFORM_FAILED: 'data',
+  TRANSFORM_SHAPE: 'data',
+  KEY_FAILED: 'data',
+  KEY_MISSING: 'data',
+  KEY_TOO_LONG: 'data',
+  CHECK_FAILED: 'data',
+  DUPLICATE_KEY: 'conflict',
+  TARGET_LOCKED: 'locked',
+  LEDGER_TARGET_MISSING: 'locked',
+  MIRROR_GUARD: 'conflict',
+  // writes
+  NO_OUTCOME: 'transient',
+  WRITE_IN_DOUBT: 'transient',
+  WRITE_FAILED: 'transient',
+  CONFIRM_FAILED: 'transient',
+  NETWORK_ERROR: 'transient',
+  AUTH_FAILED: 'auth',
+} as const satisfies Record<string, ReasonClass>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+const CODE_PATTERNS: readonly [RegExp, ReasonClass][] = [
+  [/AUTH|OAUTH|CREDENTIAL|LOGIN|FORBIDDEN|UNAUTHORI[SZ]ED/, 'auth'],
+  [/LOCKED|POSTED|IMMUTABLE/, 'locked'],
+  [/DUPLICATE|CONFLICT|ETAG|STALE/, 'conflict'],
+  [/TIMEOUT|UNAVAILABLE|RATE_LIMIT|BUSY|DEADLOCK|NETWORK|SERVER_ERROR|IN_DOUBT|NOT_CONFIRMED/, 'transient'],
+  [/CONFIG|INVALID_OPTION|NOT_SUPPORTED|UNSUPPORTED|UNKNOWN_RESOURCE/, 'config'],
+];
+
+/**
+ * The reason class of an error code: the engine's catalogue first, then the connector code's shape
+ * (…_LOCKED, …_RATE_LIMITED, …), then `retryable` (transient) or else `data`.
+ */
+export function reasonClassOf(code: string, retryable = false): ReasonClass {
+  const known = (ERROR_CODES as Record<string, ReasonClass>)[code];
+  if (known) return known;
+  for (const [pattern, reason] of CODE_PATTERNS) if (pattern.test(code)) return reason;
+  return retryable ? 'transient' : 'data';
+}
