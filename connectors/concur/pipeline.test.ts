@@ -76,14 +76,13 @@ describe('concur connector in a pipeline run', () => {
     const erp = dataset(`${dir}:erp`);
     const result = await runSession({
       command: 'run',
-      pipelinePath: path,
+      subject: { kind: 'pipeline-file', path },
       registry,
       logger: silentLogger(),
       state,
       env,
       retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
     });
-    expect(result.diagnostics).toEqual([]);
     expect(result.report.error).toBeUndefined();
     expect(erp.target.size).toBe(28);
     expect(result.report.confirm).toEqual({ sent: 28, failed: 0 });
@@ -119,7 +118,7 @@ describe('concur connector in a pipeline run', () => {
     emu.clearLog();
     const result = await runSession({
       command: 'run',
-      pipelinePath: path,
+      subject: { kind: 'pipeline-file', path },
       registry,
       logger: silentLogger(),
       state,

@@ -83,7 +83,7 @@ describe('sap-b1 journal entries through the engine', () => {
   const run = (pipelinePath: string) =>
     runSession({
       command: 'run',
-      pipelinePath,
+      subject: { kind: 'pipeline-file', path: pipelinePath },
       registry,
       logger: silentLogger(),
       state,

@@ -1,50 +1,59 @@
 /**
- * The applier: streams a plan's operations, writes them through the target in batches of the
- * resource's bulk size, and commits each batch's ledger rows and attention entries in one
- * transaction. Creates are recorded as `pending` before they are sent; before any retry of a create,
- * the target is searched by the dedupe key, so an acknowledgement lost after the target committed
- * never produces a second record. The cursor is committed last, with the final batch.
+ * The applier: streams a plan's items, writes its operations through the target in batches of the
+ * resource's bulk size, and commits each batch's ledger rows and attention entries in one fenced
+ * transaction. Every create is recorded `pending` (with when it was sent and until when the target
+ * may still commit it) in a commit before the request goes out; its outcome replaces that row
+ * afterwards, or leaves it pending when the outcome is unknown (in doubt). Between batches it stops
+ * when the run's signal fires (SIGTERM, lost lease), with everything acknowledged committed.
  */
-import type { ConfirmOutcome, DataRecord, TargetResource, WriteOp, WriteOutcome } from '../connector/types.js';
-import { AuthError, ConnectorError, SluiceError, asSluiceError, describeError } from '../errors.js';
-import { DEFAULT_RETRY, retryDelay, sleep, type RetryPolicy } from '../runtime/retry.js';
+import type { ConfirmOutcome, DataRecord, TargetRecord, TargetResource } from '../connector/types.js';
+import type { SluiceError } from '../errors.js';
+import type { PlanAttention, PlanItem, PlanOp } from '../plan/types.js';
+import { isoNow, type Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
-import type { SpillItem } from '../plan/spill.js';
-import type { PlanAttention, PlanOp } from '../plan/types.js';
-import { RecordFailure } from '../plan/planner.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../runtime/retry.js';
 import type { LedgerWrite } from '../state/ledger.js';
-import type { StateStore } from '../state/store.js';
+import type { CommitBatch } from '../state/store.js';
+import { ApplyLog } from './apply-log.js';
+import { writeBatch, type RecordOutcome, type WritableOp } from './write-batch.js';
+
+/** Added to a target's commit window before settling: clock drift and the request's own latency. */
+export const SETTLE_MARGIN_MS = 5_000;
 
 export interface ApplyInput {
-  pipeline: string;
-  runId: string;
-  state: StateStore;
   target: TargetResource;
-  /** Lookup by key is possible (plain key field): enables the create duplicate guard. */
-  canLookup: boolean;
+  lookup(keys: string[]): Promise<Map<string, TargetRecord>>;
+  /** Commits one batch (fenced by the run's lease). */
+  commit(batch: CommitBatch, at: string): Promise<void>;
   batchSize: number;
-  items: AsyncIterable<SpillItem>;
+  items: AsyncIterable<PlanItem>;
   onError: 'attention' | 'fail';
   /** Source keys with open attention entries: resolved when their record syncs. */
   openAttention: ReadonlySet<string>;
-  /** Committed with the last batch. */
-  cursor?: string;
+  /** Keys settled by this session before apply (their in-doubt operations are out of date). */
+  settledKeys: ReadonlySet<string>;
+  clock: Clock;
   retry?: RetryPolicy;
   logger: Logger;
   /** Per source record outcomes are collected for the confirm-to-source hook. */
   collectOutcomes: boolean;
-  sourceRecords?: ReadonlyMap<string, DataRecord>;
-  onProgress?(done: ApplyCounts): void;
+  sourceRecords: ReadonlyMap<string, DataRecord>;
+  signal?: AbortSignal;
+  onProgress?(counts: ApplyCounts): void;
 }
 
 export interface ApplyCounts {
   created: number;
   updated: number;
   deleted: number;
+  /** Ledger rows of records already gone from the target, closed. */
+  forgotten: number;
   /** Existing target records taken into the ledger unchanged (they matched the source). */
   adopted: number;
   /** Creates found in the target after a failed attempt (a lost acknowledgement): not sent again. */
   recovered: number;
+  /** Creates whose outcome is unknown: not sent again until settled after the target's commit window. */
+  inDoubt: number;
   failed: number;
   retries: number;
   attention: number;
@@ -52,324 +61,127 @@ export interface ApplyCounts {
 
 export interface ApplyResult {
   counts: ApplyCounts;
-  outcomes: Map<string, ConfirmOutcome>;
-  /** Attention entries written by this apply (plan-stage and write failures). */
-  attentionKeys: string[];
-  /** The first attention entries, for the report. */
-  attentionSample: PlanAttention[];
+  outcomes: readonly ConfirmOutcome[];
+  /** The first attention entries written, for the report. */
+  attentionSample: readonly PlanAttention[];
+  /** Why apply stopped before the end of the plan (a signal, a lost lease, refused credentials). */
+  stopped?: SluiceError;
 }
 
-type WriteKind = 'create' | 'update' | 'delete';
-
-export class Applier {
-  private readonly counts: ApplyCounts = {
-    created: 0,
-    updated: 0,
-    deleted: 0,
-    adopted: 0,
-    recovered: 0,
-    failed: 0,
-    retries: 0,
-    attention: 0,
-  };
-  private readonly outcomes = new Map<string, ConfirmOutcome>();
-  private readonly attentionKeys: string[] = [];
-  private readonly attentionSample: PlanAttention[] = [];
-  private pendingAttention: PlanAttention[] = [];
-  private pendingLedger: LedgerWrite[] = [];
-  private pendingResolved: string[] = [];
-  private batch: PlanOp[] = [];
-  private batchKind: WriteKind | undefined;
-
-  constructor(private readonly input: ApplyInput) {}
-
-  async run(): Promise<ApplyResult> {
-    for await (const item of this.input.items) {
-      if (item.t === 'att') {
-        this.park(item.att);
-        // Locked records included: the source learns that this version was not posted, and why
-        // (a deferred confirmation would leave it pending forever, since nothing changes by waiting).
-        this.outcome(item.att.sourceKey, 'failure', undefined, item.att.message);
-        if (this.pendingAttention.length >= 500) await this.commit();
-        continue;
-      }
-      await this.op(item.op);
-    }
-    await this.flushBatch();
-    return {
-      counts: this.counts,
-      outcomes: this.outcomes,
-      attentionKeys: this.attentionKeys,
-      attentionSample: this.attentionSample,
+export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
+  const log = new ApplyLog(input.openAttention, input.collectOutcomes, input.sourceRecords);
+  const policy = input.retry ?? DEFAULT_RETRY;
+  let batch: WritableOp[] = [];
+  const commit = async (extra: CommitBatch = {}): Promise<void> => {
+    const pending = log.take();
+    const merged: CommitBatch = {
+      ...extra,
+      ledger: [...pending.ledger, ...(extra.ledger ?? [])],
+      attention: pending.attention,
+      resolved: pending.resolved,
+      dropPending: pending.dropPending,
     };
-  }
+    if (!merged.ledger?.length && !merged.attention?.length && !merged.resolved?.length && !merged.dropPending?.length)
+      return;
+    await input.commit(merged, isoNow(input.clock));
+  };
+  const pendingRows = (ops: WritableOp[]): LedgerWrite[] => {
+    const now = input.clock.now();
+    const sentAt = new Date(now).toISOString();
+    const settleAfter = new Date(now + input.target.commitWindowMs + SETTLE_MARGIN_MS).toISOString();
+    return ops
+      .filter((o) => o.op === 'create')
+      .map((o) => ({
+        key: o.key,
+        targetId: null,
+        payloadHash: 'payloadHash' in o ? o.payloadHash : null,
+        status: 'pending' as const,
+        op: 'create',
+        origin: 'created' as const,
+        sentAt,
+        settleAfter,
+      }));
+  };
+  const flush = async (): Promise<SluiceError | undefined> => {
+    const ops = batch;
+    batch = [];
+    if (ops.length === 0) return undefined;
+    if (input.signal?.aborted) return input.signal.reason as SluiceError;
+    // The ledger knows about every create before it is sent (and the lease is checked on the way).
+    await commit({ ledger: pendingRows(ops) });
+    const result = await writeBatch(
+      {
+        target: input.target,
+        lookup: input.lookup,
+        policy,
+        clock: input.clock,
+        logger: input.logger,
+        ...(input.signal && { signal: input.signal }),
+        beforeResend: (creates) => commit({ ledger: pendingRows(creates) }),
+      },
+      ops,
+    );
+    log.retries += result.retries;
+    for (const o of result.outcomes) record(o);
+    await commit();
+    input.onProgress?.(log.counts);
+    if (result.fatal) return result.fatal;
+    const failed = result.outcomes.find((o) => o.kind === 'failed');
+    if (failed?.kind === 'failed' && input.onError === 'fail') return log.failFast(failed.error);
+    return undefined;
+  };
+  const record = (o: RecordOutcome): void => {
+    if (o.kind === 'written') log.written(o.op, o.id, o.recovered);
+    else if (o.kind === 'in-doubt') log.inDoubt(o.op, o.error, input.clock);
+    else if (o.kind === 'failed') log.failed(o.op, o.error);
+    else log.notAttempted(o.op);
+  };
 
-  /** Commits whatever is pending, with the cursor: the last step of a successful apply. */
-  async finish(cursor: string | undefined, extraAttention: PlanAttention[] = []): Promise<void> {
-    for (const a of extraAttention) this.park(a);
-    await this.commit(cursor);
-  }
-
-  private park(att: PlanAttention): void {
-    this.pendingAttention.push(att);
-    this.attentionKeys.push(att.sourceKey);
-    if (this.attentionSample.length < 10) this.attentionSample.push(att);
-  }
-
-  private outcome(sourceKey: string, status: ConfirmOutcome['status'], targetId?: string, message?: string): void {
-    if (!this.input.collectOutcomes) return;
-    const prev = this.outcomes.get(sourceKey);
-    // A source record with several target records succeeds only when all of them do.
-    if (prev && (prev.status === 'failure' || (prev.status === 'deferred' && status === 'success'))) return;
-    const record = this.input.sourceRecords?.get(sourceKey) ?? {};
-    this.outcomes.set(sourceKey, {
-      sourceKey,
-      record,
-      status,
-      ...(targetId !== undefined && { targetId }),
-      ...(message !== undefined && { message }),
-    });
-  }
-
-  private resolved(sourceKey: string): void {
-    if (this.input.openAttention.has(sourceKey)) this.pendingResolved.push(sourceKey);
-  }
-
-  private async op(op: PlanOp): Promise<void> {
+  let stopped: SluiceError | undefined;
+  for await (const item of input.items) {
+    if (item.t === 'att') {
+      const settled = item.att.stage === 'in-doubt' && input.settledKeys.has(item.att.dedupeKey ?? '');
+      if (!settled) log.park(item.att);
+      if (log.pendingSize() >= 500) await commit();
+      continue;
+    }
+    const op: PlanOp = item.op;
     switch (op.op) {
       case 'noop':
-        if (op.adopt) {
-          this.counts.adopted++;
-          this.pendingLedger.push({
-            key: op.key,
-            targetId: op.targetId ?? null,
-            payloadHash: op.payloadHash ?? null,
-            status: 'written',
-            op: 'noop',
-            origin: 'adopted',
-          });
-        }
-        this.resolved(op.sourceKey);
-        this.outcome(op.sourceKey, 'success', op.targetId);
-        if (this.pendingLedger.length >= 500) await this.commit();
-        return;
+        log.noop(op);
+        break;
       case 'locked':
-        this.outcome(op.sourceKey, 'deferred', op.targetId, op.reason);
-        return;
+        log.outcome(op.sourceKey, 'deferred', op.targetId, op.reason);
+        break;
+      case 'in-doubt':
+        // Its attention entry follows in the plan; a key settled since the plan was made is left to the next run.
+        if (!input.settledKeys.has(op.key)) log.heldInDoubt(op);
+        break;
+      case 'forget':
+        log.forget(op);
+        break;
+      case 'create':
+      case 'update':
       case 'delete':
-        if (op.before === undefined) {
-          this.pendingLedger.push({
-            key: op.key,
-            targetId: op.targetId ?? null,
-            payloadHash: null,
-            status: 'deleted',
-            op: 'delete',
-            origin: 'created',
-          });
-          return;
-        }
+        if ((batch.length > 0 && batch[0]!.op !== op.op) || batch.length >= input.batchSize) stopped = await flush();
+        batch.push(op);
         break;
       default:
-        break;
+        return assertNever(op);
     }
-    const kind = op.op as WriteKind;
-    if (this.batchKind !== kind || this.batch.length >= this.input.batchSize) await this.flushBatch();
-    this.batchKind = kind;
-    this.batch.push(op);
+    if (stopped) break;
+    if (log.pendingSize() >= 500) await commit();
   }
+  if (!stopped) stopped = await flush();
+  await commit();
+  return {
+    counts: { ...log.counts, retries: log.retries },
+    outcomes: log.outcomes(),
+    attentionSample: log.sample(),
+    ...(stopped && { stopped }),
+  };
+}
 
-  private async flushBatch(): Promise<void> {
-    const ops = this.batch;
-    const kind = this.batchKind;
-    this.batch = [];
-    this.batchKind = undefined;
-    if (ops.length === 0 || !kind) {
-      await this.commit();
-      return;
-    }
-    if (kind === 'create' && !this.input.canLookup) {
-      // Without a lookup by key, the ledger must know about the write before it is sent.
-      this.pendingLedger.push(
-        ...ops.map((o) => ({
-          key: o.key,
-          targetId: null,
-          payloadHash: o.payloadHash ?? null,
-          status: 'pending' as const,
-          op: 'create',
-          origin: 'created' as const,
-        })),
-      );
-      await this.commit();
-    }
-    const results = await this.write(ops);
-    let failed: SluiceError | undefined;
-    for (const op of ops) {
-      const r = results.get(op.key);
-      if (r && r.ok) {
-        this.recordSuccess(op, r.id ?? op.targetId ?? null);
-      } else {
-        const error = r?.error ?? new ConnectorError('NO_OUTCOME', 'the target returned no outcome for this record');
-        this.counts.failed++;
-        this.counts.attention++;
-        this.park({
-          sourceKey: op.sourceKey,
-          dedupeKey: op.key,
-          stage: 'apply',
-          code: error.code,
-          message: describeError(error),
-          ...(op.record && { payload: this.input.sourceRecords?.get(op.sourceKey) ?? op.record }),
-        });
-        this.outcome(op.sourceKey, error.retryable ? 'deferred' : 'failure', undefined, error.message);
-        failed ??= error;
-      }
-    }
-    await this.commit();
-    if (failed && this.input.onError === 'fail') {
-      throw new RecordFailure(
-        'RECORD_FAILED',
-        `a record failed to write: ${failed.message} (on_error: fail stops the run)`,
-        { cause: failed },
-      );
-    }
-    this.input.onProgress?.(this.counts);
-  }
-
-  private recordSuccess(op: PlanOp, id: string | null): void {
-    if (op.op === 'create') {
-      this.counts.created++;
-      this.pendingLedger.push({
-        key: op.key,
-        targetId: id,
-        payloadHash: op.payloadHash ?? null,
-        status: 'written',
-        op: 'create',
-        origin: 'created',
-      });
-    } else if (op.op === 'update') {
-      this.counts.updated++;
-      this.pendingLedger.push({
-        key: op.key,
-        targetId: id,
-        payloadHash: op.payloadHash ?? null,
-        status: 'written',
-        op: 'update',
-        origin: 'adopted',
-      });
-    } else {
-      this.counts.deleted++;
-      const status = op.action === 'deactivate' ? 'deactivated' : 'deleted';
-      this.pendingLedger.push({
-        key: op.key,
-        targetId: id,
-        payloadHash: null,
-        status,
-        op: op.action ?? 'delete',
-        origin: 'created',
-      });
-    }
-    this.resolved(op.sourceKey);
-    this.outcome(op.sourceKey, 'success', id ?? undefined);
-  }
-
-  private toWriteOp(op: PlanOp): WriteOp {
-    if (op.op === 'create') return { op: 'create', key: op.key, record: op.record ?? {} };
-    if (op.op === 'update')
-      return {
-        op: 'update',
-        key: op.key,
-        id: op.targetId ?? '',
-        record: op.record ?? {},
-        before: op.before ?? {},
-        changes: op.changes ?? [],
-      };
-    return { op: 'delete', key: op.key, id: op.targetId ?? '', action: op.action ?? 'delete', before: op.before ?? {} };
-  }
-
-  /**
-   * Writes with retries. Retryable failures (thrown for the whole call, or per record) are retried
-   * with backoff; before a create is retried, the target is searched by its key and a record found
-   * there counts as written (its acknowledgement was lost).
-   */
-  private async write(ops: PlanOp[]): Promise<Map<string, WriteOutcome>> {
-    const policy = this.input.retry ?? DEFAULT_RETRY;
-    const done = new Map<string, WriteOutcome>();
-    let remaining = ops;
-    for (let attempt = 1; remaining.length > 0; attempt++) {
-      let outcomes: WriteOutcome[];
-      try {
-        outcomes = await this.input.target.write(remaining.map((o) => this.toWriteOp(o)));
-      } catch (raw) {
-        const err = asSluiceError(raw);
-        if (err instanceof AuthError) throw err;
-        outcomes = remaining.map((o) => ({ key: o.key, ok: false, error: err }));
-      }
-      const byKey = new Map(outcomes.map((o) => [o.key, o]));
-      const retry: PlanOp[] = [];
-      let delayFrom: SluiceError | undefined;
-      for (const op of remaining) {
-        const o = byKey.get(op.key) ?? {
-          key: op.key,
-          ok: false,
-          error: new ConnectorError('NO_OUTCOME', 'the target returned no outcome for this record', {
-            retryable: true,
-          }),
-        };
-        if (o.ok || !o.error?.retryable || attempt >= policy.attempts) done.set(op.key, o);
-        else {
-          retry.push(op);
-          delayFrom ??= o.error;
-        }
-      }
-      remaining = retry;
-      if (remaining.length === 0 || !delayFrom) break;
-      this.counts.retries += remaining.length;
-      const delay = retryDelay(delayFrom, attempt, policy);
-      this.input.logger.warn(
-        { attempt, records: remaining.length, delayMs: delay, code: delayFrom.code },
-        `retrying ${remaining.length} write(s): ${delayFrom.message}`,
-      );
-      await sleep(delay);
-      remaining = await this.adoptLostCreates(remaining, done);
-    }
-    return done;
-  }
-
-  /** Creates that the target already holds (a lost acknowledgement) are done; the rest are retried. */
-  private async adoptLostCreates(ops: PlanOp[], done: Map<string, WriteOutcome>): Promise<PlanOp[]> {
-    const creates = ops.filter((o) => o.op === 'create');
-    if (creates.length === 0 || !this.input.canLookup) return ops;
-    const found = await this.input.target.lookup(creates.map((o) => o.key));
-    if (found.size === 0) return ops;
-    return ops.filter((o) => {
-      const f = o.op === 'create' ? found.get(o.key) : undefined;
-      if (!f) return true;
-      this.counts.recovered++;
-      this.input.logger.info(
-        { key: o.key, targetId: f.id },
-        'create found in the target after a failed attempt: not sent again',
-      );
-      done.set(o.key, { key: o.key, ok: true, id: f.id });
-      return false;
-    });
-  }
-
-  private async commit(cursor?: string): Promise<void> {
-    if (
-      this.pendingLedger.length === 0 &&
-      this.pendingAttention.length === 0 &&
-      this.pendingResolved.length === 0 &&
-      cursor === undefined
-    )
-      return;
-    const batch = {
-      ledger: this.pendingLedger,
-      attention: this.pendingAttention,
-      resolved: this.pendingResolved,
-      ...(cursor !== undefined && { cursor }),
-    };
-    this.pendingLedger = [];
-    this.pendingAttention = [];
-    this.pendingResolved = [];
-    await this.input.state.commit(this.input.pipeline, this.input.runId, batch);
-  }
+function assertNever(op: never): never {
+  throw new Error(`unknown plan operation ${JSON.stringify(op)}`);
 }

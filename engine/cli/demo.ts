@@ -53,7 +53,7 @@ async function runAll(
     try {
       r = await runSession({
         command,
-        pipelinePath: join(PIPELINES_DIR, `${name}.yaml`),
+        subject: { kind: 'pipeline-file', path: join(PIPELINES_DIR, `${name}.yaml`) },
         connectionsPath: env.connectionsPath,
         stateUrl: env.stateUrl,
         registry: io.registry,

@@ -1,12 +1,41 @@
 /** Human-readable plan: one line per change with field-level diffs, then the summary. */
 import type { PlanAttention, PlanOp, PlanSummary } from '../plan/types.js';
 
-const SIGN: Record<string, string> = { create: '+', update: '~', delete: '-', locked: '!', noop: '=' };
-
 function show(v: unknown): string {
   const s = JSON.stringify(v);
   if (s === undefined) return '(none)';
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+const num = (n: number): string => n.toLocaleString('en-US');
+
+function opLines(op: PlanOp): string[] {
+  switch (op.op) {
+    case 'create':
+      return [
+        `+ create  ${op.key}`,
+        ...Object.entries(op.record)
+          .slice(0, 12)
+          .map(([k, v]) => `      ${k}: ${show(v)}`),
+      ];
+    case 'update':
+      return [
+        `~ update  ${op.key} (${op.targetId})${op.reactivate ? ' (reactivate)' : ''}`,
+        ...op.changes.map((c) => `      ${c.path}: ${show(c.before)} -> ${show(c.after)}`),
+      ];
+    case 'delete':
+      return [`- ${op.action}  ${op.key} (${op.targetId})`];
+    case 'forget':
+      return [
+        `- forget  ${op.key}${op.targetId ? ` (${op.targetId})` : ''} (already gone from the target; ledger only)`,
+      ];
+    case 'locked':
+      return [`! locked  ${op.key}${op.targetId ? ` (${op.targetId})` : ''}: ${op.reason}`];
+    case 'in-doubt':
+      return [`? in doubt  ${op.key}: sent at ${op.sentAt} by run ${op.sentBy}; settled after ${op.settleAfter}`];
+    case 'noop':
+      return [];
+  }
 }
 
 export function formatPlan(
@@ -14,33 +43,34 @@ export function formatPlan(
   summary: PlanSummary,
   ops: PlanOp[],
   attention: PlanAttention[],
+  totals: { ops: number; attention: number },
+  deleteAction: string = 'delete',
   limit = 200,
 ): string {
   const lines: string[] = [];
-  for (const op of ops.slice(0, limit)) {
-    const id = op.targetId ? ` (${op.targetId})` : '';
-    if (op.op === 'create') {
-      lines.push(`${SIGN.create} create  ${op.key}`);
-      for (const [k, v] of Object.entries(op.record ?? {}).slice(0, 12)) lines.push(`      ${k}: ${show(v)}`);
-    } else if (op.op === 'update') {
-      lines.push(`${SIGN.update} update  ${op.key}${id}${op.reactivate ? ' (reactivate)' : ''}`);
-      for (const c of op.changes ?? []) lines.push(`      ${c.path}: ${show(c.before)} -> ${show(c.after)}`);
-    } else if (op.op === 'delete') {
-      lines.push(
-        `${SIGN.delete} ${op.action ?? 'delete'}  ${op.key}${id}${op.before === undefined ? ' (already gone from the target; ledger only)' : ''}`,
-      );
-    } else if (op.op === 'locked') {
-      lines.push(`${SIGN.locked} locked  ${op.key}${id}: ${op.reason ?? ''}`);
-    }
-  }
-  if (ops.length > limit)
-    lines.push(`  … ${ops.length - limit} more change(s); save the whole plan with --out plan.json`);
+  for (const op of ops.slice(0, limit)) lines.push(...opLines(op));
+  const moreOps = Math.max(totals.ops, ops.length) - Math.min(limit, ops.length);
+  if (moreOps > 0) lines.push(`  … ${num(moreOps)} more change(s); save the whole plan with --out plan.json`);
   for (const a of attention.slice(0, limit)) lines.push(`? attention  ${a.sourceKey}  ${a.code}  ${a.message}`);
+  const moreAtt = Math.max(totals.attention, attention.length) - Math.min(limit, attention.length);
+  if (moreAtt > 0) lines.push(`  … ${num(moreAtt)} more attention entr${moreAtt === 1 ? 'y' : 'ies'}`);
   const c = summary.counts;
   lines.push('');
-  lines.push(
-    `Plan for ${name}: ${c.create} to create, ${c.update} to update, ${c.delete} to delete, ${c.noop} unchanged, ${c.locked} locked, ${c.attention} need attention (${c.read} read, ${c.skipped} skipped).`,
-  );
+  const parts = [
+    `${num(c.create)} to create`,
+    `${num(c.update)} to update`,
+    `${num(c.delete)} to ${deleteAction}`,
+    `${num(c.noop)} unchanged`,
+    `${num(c.locked)} locked`,
+    ...(c.inDoubt > 0 ? [`${num(c.inDoubt)} in doubt`] : []),
+    `${num(c.attention)} need attention`,
+  ];
+  const read = [
+    `${num(c.read)} read`,
+    ...(c.rejected > 0 ? [`${num(c.rejected)} unreadable`] : []),
+    `${num(c.skipped)} skipped`,
+  ];
+  lines.push(`Plan for ${name}: ${parts.join(', ')} (${read.join(', ')}).`);
   for (const w of summary.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';
 }

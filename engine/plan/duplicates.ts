@@ -5,12 +5,12 @@
  */
 import type { DataRecord } from '../connector/types.js';
 import { Spill } from './spill.js';
-import type { PlanAttention, PlanCounts } from './types.js';
+import type { PlanAttention } from './types.js';
 
+/** The spill without the first op of each duplicated key, plus one attention entry per record involved. */
 export async function resolveDuplicates(
   spill: Spill,
   duplicates: Map<string, { sourceKey: string; payload: DataRecord }[]>,
-  counts: PlanCounts,
 ): Promise<Spill> {
   if (duplicates.size === 0) return spill;
   const firsts = new Map<string, string>();
@@ -18,7 +18,6 @@ export async function resolveDuplicates(
   for await (const item of spill.items()) {
     if (item.t === 'op' && duplicates.has(item.op.key)) {
       firsts.set(item.op.key, item.op.sourceKey);
-      counts[item.op.op]--;
       continue;
     }
     await next.add(item);
@@ -40,10 +39,7 @@ export async function resolveDuplicates(
         message,
         payload: l.payload,
       });
-    for (const att of entries) {
-      counts.attention++;
-      await next.add({ t: 'att', att });
-    }
+    for (const att of entries) await next.add({ t: 'att', att });
   }
   spill.remove();
   return next;

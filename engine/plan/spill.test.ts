@@ -6,7 +6,15 @@ import { Spill, type SpillItem } from './spill.js';
 
 const op = (i: number): SpillItem => ({
   t: 'op',
-  op: { seq: i, op: 'create', key: `k${i}`, sourceKey: `s${i}`, targetHash: 'absent', record: { i } },
+  op: {
+    op: 'create',
+    key: `k${i}`,
+    sourceKey: `s${i}`,
+    targetHash: 'absent',
+    record: { i },
+    payloadHash: 'h',
+    source: { i },
+  },
 });
 
 describe('Spill', () => {

@@ -7,9 +7,9 @@ import { createReadStream, createWriteStream, mkdirSync, rmSync, type WriteStrea
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { PlanAttention, PlanOp } from './types.js';
+import type { PlanItem } from './types.js';
 
-export type SpillItem = { t: 'op'; op: PlanOp } | { t: 'att'; att: PlanAttention };
+export type SpillItem = PlanItem;
 
 /** Heap size above which new items go to disk instead of memory. */
 const DEFAULT_HEAP_BUDGET = 24 * 1024 * 1024;
@@ -34,6 +34,7 @@ export class Spill {
    * is the op's record already serialised: it is spliced into the line instead of serialised again.
    */
   async add(item: SpillItem, recordJson?: string): Promise<void> {
+    if (this.closed) throw new Error(`spill ${this.path} is closed: a finished plan is not added to`);
     this.count++;
     if (!this.onDisk) {
       this.memory.push(item);
@@ -45,7 +46,7 @@ export class Spill {
       this.stream = createWriteStream(this.path, { encoding: 'utf8' });
     }
     let line: string;
-    if (recordJson !== undefined && item.t === 'op' && item.op.record !== undefined) {
+    if (recordJson !== undefined && item.t === 'op' && 'record' in item.op) {
       const { record: _record, ...rest } = item.op;
       line = `{"t":"op","op":${JSON.stringify(rest).slice(0, -1)},"record":${recordJson}}}\n`;
     } else line = JSON.stringify(item) + '\n';

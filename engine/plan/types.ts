@@ -2,48 +2,129 @@
 import type { DataRecord, DeleteAction, FieldChange } from '../connector/types.js';
 import type { AttentionWrite } from '../state/attention.js';
 
-export const OPS = ['create', 'update', 'noop', 'delete', 'locked'] as const;
+export const OPS = ['create', 'update', 'noop', 'delete', 'forget', 'locked', 'in-doubt'] as const;
 export type OpKind = (typeof OPS)[number];
 
-export interface PlanOp {
-  /** Order in which the plan produced it. */
-  seq: number;
-  op: OpKind;
+interface OpBase {
+  /** Dedupe key of the target record. */
   key: string;
-  /** Key of the source record it came from (deletes: the ledger's key). */
+  /** Key of the source record it came from (mirror deletes: the ledger's key). */
   sourceKey: string;
-  /** Desired target record (create/update), absent for deletes. */
-  record?: DataRecord;
-  /** Target id of the existing record (update/delete/noop/locked). */
-  targetId?: string;
   /** Hash of the target record as the plan saw it; 'absent' when there was none. */
   targetHash: string;
-  payloadHash?: string;
-  changes?: FieldChange[];
-  /** For update/delete: the target record as the plan saw it. */
-  before?: DataRecord;
-  action?: DeleteAction;
-  /** Update that brings back a deactivated record. */
-  reactivate?: boolean;
-  /** A noop whose ledger row is missing: the record exists and the ledger adopts it. */
-  adopt?: boolean;
-  /** Why the record is locked. */
-  reason?: string;
 }
+
+/** A record the target lacks: it is created. */
+export interface CreateOp extends OpBase {
+  op: 'create';
+  record: DataRecord;
+  payloadHash: string;
+  /** The source record it came from (parked with the record if the write fails, for a re-sync). */
+  source: DataRecord;
+}
+
+/** A record the target holds with other values: it is changed, field by field. */
+export interface UpdateOp extends OpBase {
+  op: 'update';
+  record: DataRecord;
+  payloadHash: string;
+  /** The source record it came from (parked with the record if the write fails, for a re-sync). */
+  source: DataRecord;
+  targetId: string;
+  changes: FieldChange[];
+  /** The target record as the plan saw it. */
+  before: DataRecord;
+  /** The target record is deactivated and comes back. */
+  reactivate?: true;
+}
+
+/** The target holds the record as the source wants it. */
+export interface NoopOp extends OpBase {
+  op: 'noop';
+  payloadHash: string;
+  targetId: string;
+  /** The ledger lacks it (or knows another id): it adopts the target record as is. */
+  adopt?: true;
+}
+
+/** Mirror mode: a record this pipeline created that the source no longer has. */
+export interface DeleteOp extends OpBase {
+  op: 'delete';
+  targetId: string;
+  action: DeleteAction;
+  before: DataRecord;
+}
+
+/** Mirror mode: a record this pipeline created is already gone from the target; only the ledger learns it. */
+export interface ForgetOp extends OpBase {
+  op: 'forget';
+  targetId?: string;
+}
+
+/** The target record may not be changed (posted, booked, or mode create); it goes to attention. */
+export interface LockedOp extends OpBase {
+  op: 'locked';
+  payloadHash: string;
+  targetId?: string;
+  reason: string;
+  changes?: FieldChange[];
+}
+
+/**
+ * An earlier create of this key was sent and its outcome is unknown; the target may still commit it
+ * until `settleAfter`. Nothing is sent for it until then; the first run after that settles it.
+ */
+export interface InDoubtOp extends OpBase {
+  op: 'in-doubt';
+  payloadHash: string;
+  sentAt: string;
+  settleAfter: string;
+  /** The run that sent it. */
+  sentBy: string;
+}
+
+export type PlanOp = CreateOp | UpdateOp | NoopOp | DeleteOp | ForgetOp | LockedOp | InDoubtOp;
+
+/** Attention entries the plan itself produced (rejected rows, transform errors, locked, duplicates, checks). */
+export type PlanAttention = AttentionWrite;
+
+/** One item of a plan, in order: an operation or an attention entry. */
+export type PlanItem = { t: 'op'; op: PlanOp } | { t: 'att'; att: PlanAttention };
 
 export interface PlanCounts {
   read: number;
+  /** Source rows that could not be read as records (parked). */
+  rejected: number;
   skipped: number;
   create: number;
   update: number;
   noop: number;
   delete: number;
+  forget: number;
   locked: number;
+  inDoubt: number;
   attention: number;
 }
 
 export function emptyCounts(): PlanCounts {
-  return { read: 0, skipped: 0, create: 0, update: 0, noop: 0, delete: 0, locked: 0, attention: 0 };
+  return {
+    read: 0,
+    rejected: 0,
+    skipped: 0,
+    create: 0,
+    update: 0,
+    noop: 0,
+    delete: 0,
+    forget: 0,
+    locked: 0,
+    inDoubt: 0,
+    attention: 0,
+  };
+}
+
+/** The PlanCounts field an operation counts in. */
+export function countField(op: OpKind): 'create' | 'update' | 'noop' | 'delete' | 'forget' | 'locked' | 'inDoubt' {
+  return op === 'in-doubt' ? 'inDoubt' : op;
 }
 
 export interface MirrorGuard {
@@ -55,11 +136,20 @@ export interface MirrorGuard {
   reason?: string;
 }
 
+/** What the state store held when the plan was made: apply refuses a plan whose basis moved. */
+export interface PlanBasis {
+  /** The pipeline's commit counter (every committed batch moves it). */
+  version: number;
+  /** The run that committed last, and when. */
+  lastRun: string | null;
+  lastCommitAt: string | null;
+}
+
 export interface PlanSummary {
   counts: PlanCounts;
-  /** Order-independent hash of every target record the plan looked at. */
+  /** Hash of every target record state the plan looked at (key and state, in plan order). */
   targetStateHash: string;
-  /** Hash of the operations themselves (what apply will do). */
+  /** Hash of the operations apply will carry out (every operation but plain noops), in order. */
   planHash: string;
   cursor: { from?: string; to?: string; field?: string };
   guard?: MirrorGuard;
@@ -68,5 +158,12 @@ export interface PlanSummary {
   warnings: string[];
 }
 
-/** Attention entries the plan itself produced (transform errors, locked, duplicates, checks). */
-export type PlanAttention = AttentionWrite;
+/** Pending creates found settled when the plan was made (see settle.ts). */
+export interface SettlementSummary {
+  /** Found in the target after their window: written. */
+  found: number;
+  /** Not found after their window: they are processed again. */
+  absent: number;
+  /** Still inside their window: in doubt. */
+  waiting: number;
+}

@@ -1,54 +1,87 @@
-/** The apply phase of a session: write the plan's operations, confirm to the source, commit the cursor. */
-import { Applier, type ApplyResult } from '../apply/applier.js';
-import type { SpillItem } from '../plan/spill.js';
-import type { PlanAttention } from '../plan/types.js';
+/**
+ * The apply phase of a session: write the plan's operations, confirm to the source, and commit the
+ * cursor last — only when apply went through the whole plan.
+ */
+import { applyPlan, type ApplyResult } from '../apply/applier.js';
+import type { DataRecord } from '../connector/types.js';
+import type { PlanAttention, PlanItem } from '../plan/types.js';
+import { isoNow } from '../runtime/clock.js';
 import { confirmToSource } from './confirm.js';
-import { targetKeyField, type Ctx } from './context.js';
+import { openTarget, type Ctx } from './context.js';
+
+export interface ApplySubject {
+  items: AsyncIterable<PlanItem>;
+  /** The cursor to commit when everything was applied. */
+  cursorTo: string | undefined;
+  sourceRecords: ReadonlyMap<string, DataRecord>;
+  /** Set when the plan read the whole source: `read` entries it no longer reported are resolved. */
+  stillUnreadable?: readonly string[];
+}
+
+export interface ApplyPhaseResult extends ApplyResult {
+  confirm?: { sent: number; failed: number };
+}
 
 export async function apply(
   ctx: Ctx,
-  items: AsyncIterable<SpillItem>,
-  cursor: string | undefined,
-  sourceRecords: ReadonlyMap<string, Record<string, unknown>>,
-): Promise<ApplyResult & { confirm?: { sent: number; failed: number } }> {
-  const { pipeline, conns, state, opts } = ctx;
+  subject: ApplySubject,
+  settledKeys: ReadonlySet<string>,
+): Promise<ApplyPhaseResult> {
+  const { pipeline, state, opts } = ctx;
   const spec = pipeline.spec;
-  const keyField = targetKeyField(pipeline);
-  const target = await conns.target(pipeline.target, spec.target.options, keyField);
+  const { target, view } = await openTarget(ctx);
   const caps = pipeline.target.definition.capabilities;
   const open = new Set(
     (await state.attentionList({ pipeline: spec.name, statuses: ['open', 'resync'] })).map((e) => e.sourceKey),
   );
   const confirm = pipeline.source.definition.capabilities.confirm === true;
-  const applier = new Applier({
-    pipeline: spec.name,
-    runId: ctx.runId,
-    state,
+  const result = await applyPlan({
     target,
-    canLookup: keyField !== undefined,
+    lookup: (keys) => view.lookup(keys),
+    commit: (batch, at) => state.commit(spec.name, ctx.runId, batch, at),
     batchSize: Math.max(1, Math.min(spec.target.batchSize ?? caps.bulkSize ?? 1, caps.bulkSize ?? 1)),
-    items,
+    items: subject.items,
     onError: spec.on_error,
     openAttention: open,
+    settledKeys,
+    clock: ctx.clock,
     logger: ctx.logger,
     collectOutcomes: confirm,
-    sourceRecords,
+    sourceRecords: subject.sourceRecords,
+    signal: ctx.signal,
     ...(opts.retry && { retry: opts.retry }),
     ...(opts.onApplyProgress && { onProgress: opts.onApplyProgress }),
   });
-  const result = await applier.run();
-  let confirmed: { sent: number; failed: number } | undefined;
-  const extra: PlanAttention[] = [];
+  if (result.stopped) return result;
+  let confirmed: ApplyPhaseResult['confirm'];
+  let extra: PlanAttention[] = [];
   if (confirm) {
     // A record the transform skipped on purpose has nothing to post: that is a successful outcome.
-    for (const [sourceKey, record] of sourceRecords) {
-      if (!result.outcomes.has(sourceKey))
-        result.outcomes.set(sourceKey, { sourceKey, record, status: 'success', message: 'nothing to post' });
+    const outcomes = new Map(result.outcomes.map((o) => [o.sourceKey, o]));
+    for (const [sourceKey, record] of subject.sourceRecords) {
+      if (!outcomes.has(sourceKey))
+        outcomes.set(sourceKey, { sourceKey, record, status: 'success', message: 'nothing to post' });
     }
-    const source = await conns.source(pipeline.source, spec.source.options);
-    confirmed = await confirmToSource(source, [...result.outcomes.values()], extra, ctx.logger);
+    const source = await ctx.conns.source(pipeline.source, spec.source.options);
+    const c = await confirmToSource(source, [...outcomes.values()], ctx.logger);
+    confirmed = { sent: c.sent, failed: c.failed };
+    extra = c.attention;
   }
-  await applier.finish(cursor, extra);
-  // finish() parked the confirmation failures into the same lists the result refers to
-  return { ...result, ...(confirmed && { confirm: confirmed }) };
+  await state.commit(
+    spec.name,
+    ctx.runId,
+    {
+      attention: extra,
+      ...(subject.cursorTo !== undefined && { cursor: subject.cursorTo }),
+      ...(subject.stillUnreadable && { stillUnreadable: subject.stillUnreadable }),
+    },
+    isoNow(ctx.clock),
+  );
+  const counts = { ...result.counts, attention: result.counts.attention + extra.length };
+  return {
+    ...result,
+    counts,
+    attentionSample: [...result.attentionSample, ...extra].slice(0, 10),
+    ...(confirmed && { confirm: confirmed }),
+  };
 }

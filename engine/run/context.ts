@@ -1,26 +1,29 @@
-/** What the phases of one session share: options, run id, pipeline, state store, connections. */
+/** What the phases of one session share: options, run id, pipeline, state store, connections, clock, signal. */
 import type { LoadedPipeline } from '../config/pipeline.js';
 import type { Logger } from '../runtime/logger.js';
 import type { StateStore } from '../state/store.js';
-import { isFieldPath } from '../transform/key.js';
+import { compileKey, isFieldPath } from '../transform/key.js';
 import type { OpenConnections } from './open.js';
-import type { ApplyResult } from '../apply/applier.js';
+import type { ApplyCounts } from '../apply/applier.js';
 import type { Registry } from '../connector/registry.js';
-import type { PlanCounts } from '../plan/types.js';
+import type { Clock } from '../runtime/clock.js';
 import type { RetryPolicy } from '../runtime/retry.js';
+import { TargetView } from '../plan/target-view.js';
+import type { TargetResource } from '../connector/types.js';
 
 export const COMMANDS = ['plan', 'run', 'apply'] as const;
 export type Command = (typeof COMMANDS)[number];
 
+/** What a session works on: a pipeline file, an already loaded pipeline (`sluice test`), or a saved plan (apply). */
+export type SessionSubject =
+  | { kind: 'pipeline-file'; path: string }
+  | { kind: 'pipeline'; pipeline: LoadedPipeline }
+  | { kind: 'plan-file'; path: string };
+
 export interface SessionOptions {
   command: Command;
-  /** Pipeline file (plan, run); for apply it comes from the plan file. */
-  pipelinePath?: string;
-  /** An already loaded (and possibly rebound) pipeline: `sluice test` runs fixtures through it. */
-  pipeline?: LoadedPipeline;
-  /** Plan file to apply. */
-  planPath?: string;
-  /** Where `plan` saves its plan. */
+  subject: SessionSubject;
+  /** Where `plan` saves its sealed plan. */
   planOut?: string;
   connectionsPath?: string;
   registry: Registry;
@@ -31,26 +34,36 @@ export interface SessionOptions {
   allowEmptySource?: boolean;
   maxDeletePercent?: number;
   force?: boolean;
-  /** Re-process records marked for re-sync (default true for run). */
+  /** Re-process records marked for re-sync (default true). */
   resync?: boolean;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   retry?: RetryPolicy;
+  /** How long a lease lasts without renewal (renewed every third of it). */
   leaseTtlMs?: number;
-  onPlanProgress?(counts: PlanCounts): void;
-  onApplyProgress?(counts: ApplyResult['counts']): void;
+  /** Time for the whole session (default: the system clock). */
+  clock?: Clock;
+  /** Aborts the session at the next batch boundary (SIGTERM/SIGINT from the CLI). */
+  signal?: AbortSignal;
+  onPlanProgress?(progress: { read: number; attention: number }): void;
+  onApplyProgress?(counts: ApplyCounts): void;
   /** How many operations to keep in memory for printing the plan. */
   keepOps?: number;
 }
 
 export interface Ctx {
   opts: SessionOptions;
+  command: Command;
   runId: string;
-  startedAt: Date;
   pipeline: LoadedPipeline;
   state: StateStore;
   conns: OpenConnections;
   logger: Logger;
+  clock: Clock;
+  /** Fires when the session must stop writing (a signal, or the lease was lost). */
+  signal: AbortSignal;
+  /** Whether this session writes (run, apply). */
+  writes: boolean;
 }
 
 /** The target field carrying the dedupe key, when the key is a plain top-level field. */
@@ -58,3 +71,17 @@ export function targetKeyField(pipeline: LoadedPipeline): string | undefined {
   const key = pipeline.spec.target.key;
   return key && isFieldPath(key) && !key.includes('.') ? key : undefined;
 }
+
+/** The opened target resource and the one view of it (by key) every phase uses. */
+export async function openTarget(ctx: Ctx): Promise<{ target: TargetResource; view: TargetView }> {
+  const keyField = targetKeyField(ctx.pipeline);
+  const target = await ctx.conns.target(ctx.pipeline.target, ctx.pipeline.spec.target.options, keyField);
+  let view = views.get(target);
+  if (!view) {
+    view = new TargetView(target, compileKey(ctx.pipeline.spec.target.key ?? ''), keyField);
+    views.set(target, view);
+  }
+  return { target, view };
+}
+
+const views = new WeakMap<TargetResource, TargetView>();

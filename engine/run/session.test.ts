@@ -98,7 +98,7 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     // someone writes record b into the target meanwhile: the plan no longer holds
     dst.target.set('b', { id: 'X1', record: { id: 'b', name: 'manual' }, active: true });
     const stale = await session(state, { command: 'apply', planPath });
-    expect(stale.exitCode).toBe(1);
+    expect(stale.exitCode).toBe(2);
     expect(stale.report.error?.code).toBe('PLAN_STALE');
     expect(stale.report.error?.message).toContain('b (now exists)');
     expect(dst.calls.write).toBe(0);
@@ -115,8 +115,10 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     const planPath = join(dir, 'plan.json');
     await session(state, { command: 'plan', pipelinePath: p, planOut: planPath });
     writeFileSync(p, readFileSync(p, 'utf8') + '\ndescription: edited\n');
-    const r = await session(state, { command: 'apply', planPath }).catch((e: unknown) => e);
-    expect(r).toMatchObject({ code: 'PLAN_STALE' });
+    const r = await session(state, { command: 'apply', planPath });
+    expect(r.exitCode).toBe(2);
+    expect(r.report.error).toMatchObject({ code: 'PLAN_STALE' });
+    expect(r.report.error?.message).toContain('changed since the plan was made');
     expect(dst.calls.write).toBe(0);
   });
 

@@ -1,51 +1,58 @@
 /**
- * One construction path for plan, run and apply: load and validate the pipeline, open the state
- * store and connections, plan into a spill (streaming), then — for run and apply — apply that
- * spill. A dry run classifies exactly as a live run does because it is the same code.
+ * One construction path for plan, run and apply, as a straight line:
+ *   load (pipeline, or a verified plan file) → lease → settle creates left in doubt → plan (from the
+ *   source, or the saved plan checked against now) → apply → report.
+ * A dry run classifies exactly as a live run does because it is the same code; only `writes` differs.
  */
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { ConfigError, InvalidPipelineError, SluiceError, asSluiceError, describeError } from '../errors.js';
-import type { Diagnostic } from '../config/diagnostics.js';
 import { loadPipeline, type LoadedPipeline } from '../config/pipeline.js';
-import { Spill } from '../plan/spill.js';
-import type { PlanAttention, PlanOp, PlanSummary } from '../plan/types.js';
-import { LeaseHeldError } from '../state/lease.js';
-import { openStateStore } from '../state/store.js';
-import { OpenConnections } from './open.js';
-import { apply } from './apply-phase.js';
-import { targetKeyField, type Ctx, type SessionOptions } from './context.js';
-
-export { COMMANDS, type Command, type SessionOptions } from './context.js';
-import { collect, plan } from './plan-phase.js';
 import {
-  planItems,
-  readPlanFile,
-  writePlanFile,
-  type PlanDocument,
-  type PlanHeader,
-  PLAN_FORMAT,
-} from './plan-file.js';
-import type { RunReport } from './report.js';
-import { checkPlanFresh } from './stale.js';
+  InvalidPipelineError,
+  LeaseHeldError,
+  LeaseLostError,
+  SluiceError,
+  asSluiceError,
+  describeError,
+} from '../errors.js';
+import type { Plan } from '../plan/build.js';
+import type { PlanAttention, PlanOp } from '../plan/types.js';
+import { isoNow, systemClock } from '../runtime/clock.js';
+import { openStateStore, type StateStore } from '../state/store.js';
+import { apply, type ApplyPhaseResult } from './apply-phase.js';
+import { openTarget, type Ctx, type SessionOptions } from './context.js';
+import { OpenConnections } from './open.js';
+import { collect, plan } from './plan-phase.js';
+import { PLAN_FORMAT, type PlanDocument } from './plan-file/document.js';
+import { planItems, readPlanFile } from './plan-file/read.js';
+import { writePlanFile } from './plan-file/write.js';
+import { statusOf, type RunReport } from './report.js';
+import { settle, type Settled } from './settle-phase.js';
+import { checkPlanFits, checkTargetUnchanged } from './stale.js';
 
-export const EXIT = { ok: 0, failed: 1, invalid: 2, attention: 3, changes: 4 } as const;
+export { COMMANDS, type Command, type SessionOptions, type SessionSubject } from './context.js';
+export { EXIT } from './report.js';
+export { InvalidPipelineError };
 
 export interface SessionResult {
   report: RunReport;
   exitCode: number;
-  diagnostics: Diagnostic[];
   /** The first `keepOps` operations and attention entries, for printing. */
   ops: PlanOp[];
   attention: PlanAttention[];
+  /** How many there are in all (the lists above may be cut). */
+  totals: { ops: number; attention: number };
+  /** What a mirror delete does in this pipeline (for the plan's wording). */
+  deleteAction: 'delete' | 'deactivate';
 }
 
-export { InvalidPipelineError };
+const DEFAULT_LEASE_TTL_MS = 5 * 60_000;
 
-function load(opts: SessionOptions, path: string): LoadedPipeline {
+function loadFrom(opts: SessionOptions, path: string, connectionsPath?: string): LoadedPipeline {
+  const conns = opts.connectionsPath ?? connectionsPath;
   const r = loadPipeline(path, {
     registry: opts.registry,
-    ...(opts.connectionsPath !== undefined && { connectionsPath: opts.connectionsPath }),
+    ...(conns !== undefined && { connectionsPath: conns }),
     ...(opts.cwd !== undefined && { cwd: opts.cwd }),
     ...(opts.env !== undefined && { env: opts.env }),
   });
@@ -53,132 +60,215 @@ function load(opts: SessionOptions, path: string): LoadedPipeline {
   return r.pipeline;
 }
 
-function workFile(ctx: Ctx): string {
+function spillPath(state: StateStore, cwd: string | undefined, runId: string): string {
+  const loc = state.location;
   const base =
-    ctx.state.location.kind === 'sqlite' && ctx.state.location.file && ctx.state.location.file !== ':memory:'
-      ? join(ctx.state.location.file, '..')
-      : resolve(ctx.opts.cwd ?? process.cwd(), '.sluice');
-  return join(base, 'tmp', `${ctx.runId}.plan.jsonl`);
+    loc.kind === 'sqlite' && loc.file && loc.file !== ':memory:'
+      ? join(loc.file, '..')
+      : resolve(cwd ?? process.cwd(), '.sluice');
+  return join(base, 'tmp', `${runId}.plan.jsonl`);
 }
 
 export async function runSession(opts: SessionOptions): Promise<SessionResult> {
-  const startedAt = new Date();
+  const clock = opts.clock ?? systemClock;
+  const startedAt = clock.now();
   const runId = randomUUID();
-  let planDoc: PlanDocument | undefined;
-  if (opts.command === 'apply') {
-    if (!opts.planPath) throw new ConfigError('PLAN_MISSING', 'apply needs a plan file (sluice apply plan.json)');
-    planDoc = readPlanFile(resolve(opts.cwd ?? process.cwd(), opts.planPath));
-  }
-  const pipelinePath = planDoc ? planDoc.pipeline.path : (opts.pipeline?.path ?? opts.pipelinePath);
-  if (!pipelinePath) throw new ConfigError('PIPELINE_MISSING', 'no pipeline file given');
-  const pipeline =
-    opts.pipeline ??
-    load(planDoc ? { ...opts, connectionsPath: opts.connectionsPath ?? planDoc.connectionsPath } : opts, pipelinePath);
-  if (planDoc && planDoc.pipeline.hash !== pipeline.hash) {
-    throw new SluiceError(
-      'PLAN_STALE',
-      `the pipeline file ${pipelinePath} changed since the plan was made (plan ${planDoc.pipeline.hash.slice(0, 12)}, now ${pipeline.hash.slice(0, 12)}); nothing was written. Run sluice plan again`,
-    );
-  }
+  const writes = opts.command !== 'plan';
+  const cwd = opts.cwd ?? process.cwd();
   const state =
     opts.state ??
     (await openStateStore({
       ...(opts.stateUrl !== undefined && { url: opts.stateUrl }),
-      ...(opts.cwd !== undefined && { cwd: opts.cwd }),
+      ...(opts.cwd !== undefined && { cwd }),
     }));
-  const logger = opts.logger.child({ runId, pipeline: pipeline.spec.name });
-  const conns = new OpenConnections(pipeline, state, logger, opts.env);
-  const ctx: Ctx = { opts, runId, startedAt, pipeline, state, conns, logger };
+  try {
+    const subject = opts.subject;
+    const doc =
+      subject.kind === 'plan-file' ? readPlanFile(resolve(cwd, subject.path), state.planSealKey()) : undefined;
+    const pipeline =
+      subject.kind === 'pipeline'
+        ? subject.pipeline
+        : doc
+          ? loadFrom(opts, doc.pipeline.path, doc.connectionsPath)
+          : loadFrom(opts, (subject as { path: string }).path);
+    return await session(opts, { runId, startedAt, writes, pipeline, state, doc });
+  } finally {
+    if (!opts.state) await state.close();
+  }
+}
+
+interface Prepared {
+  runId: string;
+  startedAt: number;
+  writes: boolean;
+  pipeline: LoadedPipeline;
+  state: StateStore;
+  doc: PlanDocument | undefined;
+}
+
+async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult> {
+  const { runId, pipeline, state, writes, doc } = p;
+  const clock = opts.clock ?? systemClock;
   const name = pipeline.spec.name;
-  const writes = opts.command !== 'plan';
-  const leaseTtl = opts.leaseTtlMs ?? 5 * 60_000;
+  const logger = opts.logger.child({ runId, pipeline: name });
+  const stop = new AbortController();
+  const onOuterAbort = (): void => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onOuterAbort();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const conns = new OpenConnections(pipeline, state, logger, opts.env);
+  const ctx: Ctx = {
+    opts,
+    command: opts.command,
+    runId,
+    pipeline,
+    state,
+    conns,
+    logger,
+    clock,
+    signal: stop.signal,
+    writes,
+  };
+  const leaseTtl = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   let renew: NodeJS.Timeout | undefined;
-  let spill: Spill | undefined;
-  let summary: PlanSummary | undefined;
-  let applied: Awaited<ReturnType<typeof apply>> | undefined;
+  let leaseHeld = false;
+  let built: Plan | undefined;
+  let settled: Settled | undefined;
+  let applied: ApplyPhaseResult | undefined;
   let failure: SluiceError | undefined;
-  let shown: { ops: PlanOp[]; attention: PlanAttention[] } = { ops: [], attention: [] };
+  let shown: { ops: PlanOp[]; attention: PlanAttention[]; opsTotal: number; attentionTotal: number } = {
+    ops: [],
+    attention: [],
+    opsTotal: 0,
+    attentionTotal: 0,
+  };
   let apiCalls: RunReport['apiCalls'] = {};
-  await state.runStart({ id: runId, pipeline: name, command: opts.command, startedAt: startedAt.toISOString() });
+  await state.runStart({
+    id: runId,
+    pipeline: name,
+    command: opts.command,
+    startedAt: new Date(p.startedAt).toISOString(),
+  });
   try {
     if (writes) {
       await state.acquireLease(name, runId, leaseTtl, opts.force === true);
+      leaseHeld = true;
       renew = setInterval(
-        () => void state.renewLease(name, runId, leaseTtl).catch(() => undefined),
+        () => {
+          state.renewLease(name, runId, leaseTtl).then(
+            (held) => {
+              if (!held) stop.abort(new LeaseLostError(name, runId, 'another run took it over'));
+            },
+            (err: unknown) => stop.abort(new LeaseLostError(name, runId, `renewing it failed: ${describeError(err)}`)),
+          );
+        },
         Math.max(1000, leaseTtl / 3),
       );
       renew.unref();
     }
     logger.info({ command: opts.command, state: state.location.display }, `${opts.command} started`);
-    if (planDoc) {
-      summary = planDoc.summary;
-      const target = await conns.target(pipeline.target, pipeline.spec.target.options, targetKeyField(pipeline));
-      await checkPlanFresh(planDoc.operations, (keys) => target.lookup(keys));
-      shown = {
-        ops: planDoc.operations.slice(0, opts.keepOps ?? 1000),
-        attention: planDoc.attention.slice(0, opts.keepOps ?? 1000),
-      };
-      applied = await apply(ctx, planItems(planDoc), planDoc.summary.cursor.to, new Map());
+    if (doc) checkPlanFits(doc, pipeline, await state.pipelineVersion(name));
+    const basis = await state.pipelineVersion(name);
+    settled = await settle(ctx);
+    if (doc) {
+      const { view } = await openTarget(ctx);
+      await checkTargetUnchanged(doc.operations, view);
+      shown = await collect(planItems(doc), opts.keepOps ?? 1000);
+      applied = await apply(
+        ctx,
+        { items: planItems(doc), cursorTo: doc.summary.cursor.to, sourceRecords: new Map() },
+        settled.settledKeys,
+      );
     } else {
-      spill = new Spill(workFile(ctx));
-      const planned = await plan(ctx, spill);
-      spill = planned.spill;
-      summary = planned.summary;
-      if (opts.command === 'plan') shown = await collect(spill, opts.keepOps ?? 1000);
+      built = await plan(ctx, spillPath(state, opts.cwd, runId), settled);
+      if (opts.command === 'plan') shown = await collect(built.items.items(), opts.keepOps ?? 1000);
       if (opts.command === 'plan' && opts.planOut) {
-        const header: PlanHeader = {
+        const header = {
           format: PLAN_FORMAT,
-          createdAt: new Date().toISOString(),
+          createdAt: isoNow(clock),
           runId,
           pipeline: { name, path: pipeline.path, hash: pipeline.hash },
           connectionsPath: pipeline.connections.path,
-          summary,
-        };
-        await writePlanFile(resolve(opts.cwd ?? process.cwd(), opts.planOut), header, spill);
+          stateStore: state.location.display,
+          basis,
+          summary: built.summary,
+          settlement: built.settlement,
+        } as const;
+        await writePlanFile(
+          resolve(opts.cwd ?? process.cwd(), opts.planOut),
+          header,
+          built.items.items(),
+          state.planSealKey(),
+        );
       }
       if (opts.command === 'run') {
-        applied = await apply(ctx, spill.items({ release: true }), summary.cursor.to, planned.sourceRecords);
-        shown = { ops: [], attention: applied.attentionSample };
+        applied = await apply(
+          ctx,
+          {
+            items: built.items.items({ release: true }),
+            cursorTo: built.summary.cursor.to,
+            sourceRecords: built.sourceRecords,
+            ...(built.completeRead && { stillUnreadable: built.rejectedKeys }),
+          },
+          settled.settledKeys,
+        );
+        shown = {
+          ops: [],
+          attention: [...applied.attentionSample],
+          opsTotal: 0,
+          attentionTotal: applied.counts.attention,
+        };
       }
     }
+    if (applied?.stopped) failure = applied.stopped;
   } catch (err) {
-    failure = asSluiceError(err);
-    logger.error({ code: failure.code, err: describeError(failure) }, `${opts.command} failed`);
+    // A stop (signal, lost lease) may surface as a connector's abort error: report the reason itself.
+    const reason: unknown = stop.signal.reason;
+    failure =
+      stop.signal.aborted && reason instanceof SluiceError && !(err instanceof SluiceError)
+        ? reason
+        : asSluiceError(err);
   } finally {
     if (renew) clearInterval(renew);
-    spill?.remove();
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+    built?.items.remove();
     apiCalls = conns.stats();
     await conns.closeAll();
-    if (writes && !(failure instanceof LeaseHeldError)) await state.releaseLease(name, runId).catch(() => undefined);
+    if (leaseHeld && !(failure instanceof LeaseLostError)) {
+      await state
+        .releaseLease(name, runId)
+        .catch((err: unknown) =>
+          logger.warn({ err: describeError(err) }, 'releasing the lease failed; it expires by itself'),
+        );
+    }
   }
-  const attentionCount = writes ? (applied?.attentionKeys.length ?? 0) : (summary?.counts.attention ?? 0);
-  const changes = summary ? summary.counts.create + summary.counts.update + summary.counts.delete > 0 : false;
-  let exitCode: number = EXIT.ok;
-  let status: RunReport['status'] = writes ? 'succeeded' : 'planned';
-  if (failure) {
-    exitCode = failure instanceof ConfigError ? EXIT.invalid : EXIT.failed;
-    status = 'failed';
-  } else if (writes && attentionCount > 0) {
-    exitCode = EXIT.attention;
-    status = 'attention';
-  } else if (!writes && changes) exitCode = EXIT.changes;
-  const finishedAt = new Date();
-  const attentionSample = shown.attention
-    .slice(0, 10)
-    .map((a) => ({ sourceKey: a.sourceKey, code: a.code, message: a.message }));
+  if (failure) logger.error({ code: failure.code, err: describeError(failure) }, `${opts.command} failed`);
+  const summary = doc?.summary ?? built?.summary;
+  const { status, exitCode } = statusOf({ writes, failure, plan: summary, apply: applied?.counts });
+  const finishedAt = clock.now();
+  const attentionCount = writes ? (applied?.counts.attention ?? 0) : (summary?.counts.attention ?? 0);
   const report: RunReport = {
     runId,
     pipeline: name,
     command: opts.command,
     status,
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    startedAt: new Date(p.startedAt).toISOString(),
+    finishedAt: new Date(finishedAt).toISOString(),
+    durationMs: finishedAt - p.startedAt,
     pipelineHash: pipeline.hash,
     ...(summary && { planHash: summary.planHash, targetStateHash: summary.targetStateHash, plan: summary }),
+    ...(settled && {
+      settled: {
+        found: settled.settlement.found.size,
+        absent: settled.settlement.absent.size,
+        waiting: settled.settlement.waiting.size,
+      },
+    }),
     ...(applied && { apply: applied.counts }),
     ...(applied?.confirm && { confirm: applied.confirm }),
-    attention: { count: attentionCount, sample: attentionSample },
+    attention: {
+      count: attentionCount,
+      sample: shown.attention.slice(0, 10).map((a) => ({ sourceKey: a.sourceKey, code: a.code, message: a.message })),
+    },
     apiCalls,
     ...(failure && { error: { code: failure.code, message: failure.message } }),
     exitCode,
@@ -191,8 +281,15 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
       ...(summary && { planHash: summary.planHash }),
       report,
     })
-    .catch(() => undefined);
-  if (!opts.state) await state.close();
+    .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'recording the run report failed'));
   logger.info({ exitCode, status, durationMs: report.durationMs }, `${opts.command} finished`);
-  return { report, exitCode, diagnostics: [], ...shown };
+  if (failure instanceof LeaseHeldError) logger.debug({ holder: failure.held }, 'lease held');
+  return {
+    report,
+    exitCode,
+    ops: shown.ops,
+    attention: shown.attention,
+    totals: { ops: shown.opsTotal, attention: shown.attentionTotal },
+    deleteAction: pipeline.spec.target.deletes?.action ?? 'deactivate',
+  };
 }

@@ -1,25 +1,64 @@
 /**
- * Stale-plan check for `sluice apply`: re-reads every target record the plan touches and compares it
- * with what the plan saw. Any difference refuses the whole apply before anything is written.
+ * Is a verified plan still the plan for now? apply refuses (exit 2, nothing written) when the
+ * pipeline file changed, when another run committed to the pipeline since the plan was made (its
+ * basis moved — this holds for an empty plan too), when an operation does not fit the pipeline
+ * (a delete outside mirror mode, an update in create mode), or when a target record an operation
+ * depends on changed — looked up through the same target view the planner used.
  */
-import type { TargetRecord } from '../connector/types.js';
-import { SluiceError } from '../errors.js';
+import type { LoadedPipeline } from '../config/pipeline.js';
+import { PlanRefusedError } from '../errors.js';
 import { targetState } from '../plan/hash.js';
-import type { PlanOp } from '../plan/types.js';
-
-export class StalePlanError extends SluiceError {}
+import type { TargetView } from '../plan/target-view.js';
+import type { PlanBasis, PlanOp } from '../plan/types.js';
+import type { PipelineVersion } from '../state/store.js';
+import type { PlanDocument } from './plan-file/document.js';
 
 const BATCH = 500;
 
-export async function checkPlanFresh(
-  ops: readonly PlanOp[],
-  lookup: (keys: string[]) => Promise<Map<string, TargetRecord>>,
-): Promise<void> {
-  const relevant = ops.filter((o) => o.op !== 'locked');
+const stale = (message: string): PlanRefusedError =>
+  new PlanRefusedError('PLAN_STALE', `${message}. Nothing was written. Run sluice plan again and review the new plan`);
+
+export function checkPlanFits(plan: PlanDocument, pipeline: LoadedPipeline, now: PipelineVersion): void {
+  if (plan.pipeline.hash !== pipeline.hash) {
+    throw stale(
+      `the pipeline file ${pipeline.path} changed since the plan was made (plan ${plan.pipeline.hash.slice(0, 12)}, now ${pipeline.hash.slice(0, 12)})`,
+    );
+  }
+  if (plan.pipeline.name !== pipeline.spec.name) {
+    throw stale(`the plan is for pipeline "${plan.pipeline.name}", the file now names "${pipeline.spec.name}"`);
+  }
+  const basis: PlanBasis = plan.basis;
+  if (now.version !== basis.version) {
+    throw stale(
+      `run ${now.lastRun ?? '?'} committed to pipeline "${pipeline.spec.name}" at ${now.lastCommitAt ?? '?'}, after the plan was made (state version ${basis.version}, now ${now.version})`,
+    );
+  }
+  const mode = pipeline.spec.target.mode ?? 'upsert';
+  plan.operations.forEach((op, i) => {
+    const problem = misfit(op, mode);
+    if (problem) {
+      throw new PlanRefusedError(
+        'PLAN_INVALID',
+        `operation ${i + 1} (${op.op} ${op.key}) ${problem}; nothing was written. Make a new plan with sluice plan --out`,
+      );
+    }
+  });
+}
+
+function misfit(op: PlanOp, mode: string): string | undefined {
+  if ((op.op === 'delete' || op.op === 'forget') && mode !== 'mirror')
+    return `deletes, but the pipeline's mode is ${mode}`;
+  if (op.op === 'update' && mode === 'create') return "updates, but the pipeline's mode is create";
+  return undefined;
+}
+
+/** Re-reads every target record the plan's operations depend on and compares it with what the plan saw. */
+export async function checkTargetUnchanged(ops: readonly PlanOp[], view: TargetView): Promise<void> {
+  const relevant = ops.filter((o) => o.op !== 'locked' && o.op !== 'in-doubt');
   const changed: string[] = [];
   for (let i = 0; i < relevant.length; i += BATCH) {
     const chunk = relevant.slice(i, i + BATCH);
-    const found = await lookup(chunk.map((o) => o.key));
+    const found = await view.lookup(chunk.map((o) => o.key));
     for (const op of chunk) {
       const now = targetState(found.get(op.key));
       if (now !== op.targetHash)
@@ -29,10 +68,8 @@ export async function checkPlanFresh(
     }
   }
   if (changed.length > 0) {
-    throw new StalePlanError(
-      'PLAN_STALE',
-      `the target changed since the plan was made: ${changed.length} record(s) differ: ${changed.slice(0, 10).join(', ')}${changed.length > 10 ? ', …' : ''}. ` +
-        'Nothing was written. Run sluice plan again and review the new plan',
+    throw stale(
+      `the target changed since the plan was made: ${changed.length} record(s) differ: ${changed.slice(0, 10).join(', ')}${changed.length > 10 ? ', …' : ''}`,
     );
   }
 }

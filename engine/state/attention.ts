@@ -156,3 +156,60 @@ export async function attentionMarkResync(
   if (sourceKeys) q = q.whereIn('source_key', sourceKeys);
   return q.update({ status: 'resync' });
 }
+
+/** Entries of stage `in-doubt` for these dedupe keys (settlement decides them). */
+export async function attentionInDoubt(
+  knex: Knex,
+  pipeline: string,
+  dedupeKeys: readonly string[],
+): Promise<AttentionEntry[]> {
+  const out: AttentionEntry[] = [];
+  for (let i = 0; i < dedupeKeys.length; i += CHUNK) {
+    const rows = (await knex(TABLE)
+      .where({ pipeline, stage: 'in-doubt' })
+      .whereIn('status', ['open', 'resync'])
+      .whereIn('dedupe_key', dedupeKeys.slice(i, i + CHUNK))) as Row[];
+    out.push(...rows.map(fromRow));
+  }
+  return out;
+}
+
+/** Settlement's outcome on the in-doubt entries: found ones are resolved, absent ones marked for re-sync. */
+export async function attentionSettle(
+  trx: Knex,
+  pipeline: string,
+  found: readonly string[],
+  absent: readonly string[],
+  now: string,
+): Promise<void> {
+  for (const [keys, status] of [
+    [found, 'resolved'],
+    [absent, 'resync'],
+  ] as const) {
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      await trx(TABLE)
+        .where({ pipeline, stage: 'in-doubt' })
+        .whereIn('status', ['open', 'resync'])
+        .whereIn('dedupe_key', keys.slice(i, i + CHUNK))
+        .update({ status, last_seen: now });
+    }
+  }
+}
+
+/** Resolves `read` entries (rows the source could not read) that a complete read no longer reports. */
+export async function attentionResolveUnseenReads(
+  trx: Knex,
+  pipeline: string,
+  stillBad: readonly string[],
+  now: string,
+): Promise<void> {
+  const open = (await trx(TABLE)
+    .where({ pipeline, stage: 'read' })
+    .whereIn('status', ['open', 'resync'])
+    .select('source_key')) as {
+    source_key: string;
+  }[];
+  const bad = new Set(stillBad);
+  const gone = open.map((r) => r.source_key).filter((k) => !bad.has(k));
+  await attentionResolve(trx, pipeline, gone, now);
+}

@@ -144,6 +144,26 @@ export const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '0003_pipeline_versions',
+    async up(knex) {
+      // One row per pipeline, its counter moved by every committed batch: a saved plan records it
+      // and apply refuses the plan when another run committed since.
+      await knex.schema.createTable('sluice_pipelines', (t) => {
+        if (isMysql(knex)) {
+          t.charset('utf8mb4');
+          t.collate('utf8mb4_bin');
+        }
+        t.string('pipeline', PIPELINE).primary();
+        t.bigInteger('version').notNullable();
+        t.string('run_id', 36).notNullable();
+        t.string('updated_at', 32).notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('sluice_pipelines');
+    },
+  },
 ];
 
 /** knex `migrationSource` over the list above (no files on disk to go missing). */

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 
 const TABLE = 'sluice_runs';
 
-export const RUN_STATUSES = ['running', 'succeeded', 'attention', 'failed'] as const;
+export const RUN_STATUSES = ['running', 'succeeded', 'attention', 'failed', 'interrupted', 'abandoned'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface RunRow {

@@ -3,16 +3,19 @@
  * Embedded default SQLite under `.sluice/`; MariaDB/MySQL for shared state. Opening it applies the
  * versioned migrations.
  */
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { CredentialVault } from '../connector/types.js';
 import { ConfigError } from '../errors.js';
 import {
+  attentionInDoubt,
   attentionList,
   attentionMarkResync,
   attentionResolve,
+  attentionResolveUnseenReads,
+  attentionSettle,
   attentionWrite,
   type AttentionQuery,
   type AttentionWrite,
@@ -52,6 +55,17 @@ export interface CommitBatch {
   cursor?: string;
   /** Keys whose `pending` create is now known not to have been applied: their pending rows go. */
   dropPending?: readonly string[];
+  /** Settlement: in-doubt attention entries by dedupe key, found (resolved) or absent (re-sync). */
+  settled?: { found: readonly string[]; absent: readonly string[] };
+  /** After a complete source read: `read` entries for rows not reported again are resolved. */
+  stillUnreadable?: readonly string[];
+}
+
+/** A pipeline's commit counter: every committed batch moves it. */
+export interface PipelineVersion {
+  version: number;
+  lastRun: string | null;
+  lastCommitAt: string | null;
 }
 
 export class StateStore {
@@ -97,6 +111,11 @@ export class StateStore {
     return this.cachedKey;
   }
 
+  /** The key plan files are sealed with (HMAC), derived from the store's secret key. */
+  planSealKey(): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key(), Buffer.alloc(0), 'sluice plan seal v1', 32));
+  }
+
   vault(scope: string): CredentialVault {
     return new KnexVault(this.knex, scope, () => this.key());
   }
@@ -131,6 +150,9 @@ export class StateStore {
   ): Promise<void> {
     await this.knex.transaction(async (trx) => {
       await assertLeaseHeld(trx, pipeline, runId);
+      await bumpVersion(trx, pipeline, runId, at);
+      if (batch.settled) await attentionSettle(trx, pipeline, batch.settled.found, batch.settled.absent, at);
+      if (batch.stillUnreadable) await attentionResolveUnseenReads(trx, pipeline, batch.stillUnreadable, at);
       if (batch.dropPending?.length) await ledgerDropPending(trx, pipeline, batch.dropPending);
       if (batch.ledger?.length) await ledgerWrite(trx, pipeline, runId, batch.ledger, at);
       if (batch.resolved?.length) await attentionResolve(trx, pipeline, batch.resolved, at);
@@ -142,6 +164,19 @@ export class StateStore {
           .merge(['value', 'run_id', 'updated_at']);
       }
     });
+  }
+
+  /** The pipeline's commit counter (0 before its first commit). */
+  async pipelineVersion(pipeline: string): Promise<PipelineVersion> {
+    const row = (await this.knex('sluice_pipelines').where({ pipeline }).first()) as
+      { version: number | string; run_id: string; updated_at: string } | undefined;
+    return row
+      ? { version: Number(row.version), lastRun: row.run_id, lastCommitAt: row.updated_at }
+      : { version: 0, lastRun: null, lastCommitAt: null };
+  }
+
+  attentionInDoubt(pipeline: string, dedupeKeys: readonly string[]) {
+    return attentionInDoubt(this.knex, pipeline, dedupeKeys);
   }
 
   /** Pending creates of a pipeline (in flight or in doubt), in key order. */
@@ -189,6 +224,13 @@ export class StateStore {
   async close(): Promise<void> {
     await this.knex.destroy();
   }
+}
+
+async function bumpVersion(trx: Knex.Transaction, pipeline: string, runId: string, at: string): Promise<void> {
+  const n = await trx('sluice_pipelines')
+    .where({ pipeline })
+    .update({ version: trx.raw('version + 1'), run_id: runId, updated_at: at });
+  if (n === 0) await trx('sluice_pipelines').insert({ pipeline, version: 1, run_id: runId, updated_at: at });
 }
 
 export function openStateStore(options: StateStoreOptions = {}): Promise<StateStore> {

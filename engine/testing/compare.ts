@@ -38,7 +38,7 @@ export function compareOperations(expected: ExpectedOperation[], actual: PlanOp[
   for (const e of expected) {
     if (!e.changes) continue;
     const a = actual.find((o) => o.key === e.key && o.op === e.op);
-    const paths = (a?.changes ?? []).map((c) => c.path).sort();
+    const paths = (a && 'changes' in a ? (a.changes ?? []) : []).map((c) => c.path).sort();
     if (a && paths.join(',') !== [...e.changes].sort().join(','))
       out.push(`${e.op} ${e.key}: expected changes ${e.changes.join(', ')}, got ${paths.join(', ') || '(none)'}`);
   }

@@ -100,10 +100,14 @@ async function runCase(base: LoadedPipeline, c: TestCase): Promise<string[]> {
           origin: 'created' as const,
         });
     }
-    if (owned.length) await state.commit(pipeline.spec.name, 'fixture', { ledger: owned });
+    if (owned.length) {
+      await state.acquireLease(pipeline.spec.name, 'fixture', 60_000);
+      await state.commit(pipeline.spec.name, 'fixture', { ledger: owned });
+      await state.releaseLease(pipeline.spec.name, 'fixture');
+    }
     const result = await runSession({
       command: 'plan',
-      pipeline,
+      subject: { kind: 'pipeline', pipeline },
       registry: { connectors: new Map(), get: () => undefined, resource: () => undefined, names: () => [] } as Registry,
       logger: silentLogger(),
       state,

@@ -32,7 +32,7 @@ export async function runEngine(dir: string, input: string): Promise<SessionResu
   );
   return runSession({
     command: 'run',
-    pipelinePath: join(dir, 'bench.yaml'),
+    subject: { kind: 'pipeline-file', path: join(dir, 'bench.yaml') },
     registry: createRegistry([fileConnector]),
     logger: silentLogger(),
     stateUrl: `sqlite:${join(dir, 'state.db')}`,

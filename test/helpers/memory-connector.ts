@@ -22,7 +22,22 @@ export interface MemoryTargetRow {
 }
 
 export interface MemoryFault {
-  kind: 'throw-retryable' | 'throw-final' | 'record-retryable' | 'record-final' | 'lost-ack';
+  /**
+   * throw-retryable: the whole call is refused before anything is applied (a 503/429);
+   * throw-final: refused for good; record-retryable / record-final: per record;
+   * lost-ack: applied, then the answer is lost (outcome unknown to the engine);
+   * slow-commit: the call times out while the target is still working: the record becomes visible
+   *   only when the test calls `landInFlight()` (a lookup before that does not find it);
+   * lost-request: the call times out and the target never applies it.
+   */
+  kind:
+    | 'throw-retryable'
+    | 'throw-final'
+    | 'record-retryable'
+    | 'record-final'
+    | 'lost-ack'
+    | 'slow-commit'
+    | 'lost-request';
   /** Only for ops with these keys (per-record kinds, lost-ack); all when absent. */
   keys?: string[];
   times: number;
@@ -36,6 +51,8 @@ export class MemoryDataset {
   writes: WriteOp[][] = [];
   confirmed: { sourceKey: string; status: string; targetId?: string }[] = [];
   failRead = false;
+  /** Creates a `slow-commit` fault is still "working on". */
+  inFlight = new Map<string, MemoryTargetRow>();
   /** How long after sending a write may still commit (the target's declared window). */
   commitWindowMs = 0;
   private nextId = 1;
@@ -44,6 +61,14 @@ export class MemoryDataset {
 
   newId(): string {
     return `T${this.nextId++}`;
+  }
+
+  /** The target finishes the requests it was still working on: their records appear. */
+  landInFlight(): number {
+    const n = this.inFlight.size;
+    for (const [k, row] of this.inFlight) this.target.set(k, row);
+    this.inFlight.clear();
+    return n;
   }
 
   takeFault(kind: MemoryFault['kind'], key?: string): boolean {
@@ -161,8 +186,27 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
           ds.writes.push(ops);
           if (ds.takeFault('throw-retryable'))
             return Promise.reject(
-              new ConnectorError('UNAVAILABLE', 'service unavailable', { retryable: true, retryAfterMs: 1 }),
+              new ConnectorError('UNAVAILABLE', 'service unavailable', {
+                retryable: true,
+                retryAfterMs: 1,
+                writeOutcome: 'not-applied',
+              }),
             );
+          if (ds.takeFault('lost-request'))
+            return Promise.reject(
+              new ConnectorError('TIMEOUT', 'no answer in time', { retryable: true, writeOutcome: 'unknown' }),
+            );
+          if (ds.takeFault('slow-commit')) {
+            for (const op of ops)
+              if (op.op === 'create')
+                ds.inFlight.set(op.key, { id: ds.newId(), record: { ...op.record }, active: true });
+            return Promise.reject(
+              new ConnectorError('TIMEOUT', 'no answer in time (the target is still working)', {
+                retryable: true,
+                writeOutcome: 'unknown',
+              }),
+            );
+          }
           if (ds.takeFault('throw-final'))
             return Promise.reject(new ConnectorError('BAD_REQUEST', 'bad request', { retryable: false }));
           const out: WriteOutcome[] = [];
@@ -172,7 +216,11 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
               out.push({
                 key: op.key,
                 ok: false,
-                error: new ConnectorError('BUSY', 'record busy', { retryable: true, retryAfterMs: 1 }),
+                error: new ConnectorError('BUSY', 'record busy', {
+                  retryable: true,
+                  retryAfterMs: 1,
+                  writeOutcome: 'not-applied',
+                }),
               });
               continue;
             }
@@ -207,7 +255,11 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
           void binding;
           if (lost)
             return Promise.reject(
-              new ConnectorError('TIMEOUT', 'response lost after commit', { retryable: true, retryAfterMs: 1 }),
+              new ConnectorError('TIMEOUT', 'response lost after commit', {
+                retryable: true,
+                retryAfterMs: 1,
+                writeOutcome: 'unknown',
+              }),
             );
           return Promise.resolve(out);
         },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createRegistry } from '../../engine/connector/registry.js';
 import { silentLogger } from '../../engine/runtime/logger.js';
-import { runSession, type SessionOptions, type SessionResult } from '../../engine/run/session.js';
+import { runSession, type SessionOptions, type SessionResult, type SessionSubject } from '../../engine/run/session.js';
 import type { StateStore } from '../../engine/state/store.js';
 import { memoryConnector } from './memory-connector.js';
 
@@ -43,15 +43,21 @@ export function writePipeline(dir: string, spec: FixtureSpec = {}): string {
   return path;
 }
 
-export function session(
-  state: StateStore,
-  opts: Partial<SessionOptions> & Pick<SessionOptions, 'command'>,
-): Promise<SessionResult> {
+/** Options of a test session: what to work on as a pipeline file or a plan file path. */
+export type TestSessionOptions = Omit<Partial<SessionOptions>, 'subject'> &
+  Pick<SessionOptions, 'command'> &
+  ({ pipelinePath: string } | { planPath: string });
+
+export function session(state: StateStore, opts: TestSessionOptions): Promise<SessionResult> {
+  const { pipelinePath, planPath, ...rest } = opts as TestSessionOptions & { pipelinePath?: string; planPath?: string };
+  const subject: SessionSubject =
+    planPath !== undefined ? { kind: 'plan-file', path: planPath } : { kind: 'pipeline-file', path: pipelinePath! };
   return runSession({
     registry: memoryRegistry,
     logger: silentLogger(),
     state,
     retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, maxRetryAfterMs: 5 },
-    ...opts,
+    subject,
+    ...rest,
   });
 }

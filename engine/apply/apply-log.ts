@@ -1,0 +1,200 @@
+/**
+ * What apply has done so far and not yet committed: ledger rows, attention entries, resolutions and
+ * pending rows to drop, plus the counts and per-source-record outcomes of the whole apply. The
+ * applier hands its contents to a commit with `take()`; the result is read once at the end.
+ */
+import type { ConfirmOutcome, DataRecord } from '../connector/types.js';
+import { RecordFailure, describeError, type SluiceError } from '../errors.js';
+import type { InDoubtOp, ForgetOp, NoopOp, PlanAttention } from '../plan/types.js';
+import { isoNow, type Clock } from '../runtime/clock.js';
+import type { LedgerWrite } from '../state/ledger.js';
+import type { ApplyCounts } from './applier.js';
+import type { WritableOp } from './write-batch.js';
+
+const SAMPLE = 10;
+
+export class ApplyLog {
+  readonly counts: ApplyCounts = {
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    forgotten: 0,
+    adopted: 0,
+    recovered: 0,
+    inDoubt: 0,
+    failed: 0,
+    retries: 0,
+    attention: 0,
+  };
+  retries = 0;
+  private ledger: LedgerWrite[] = [];
+  private attention: PlanAttention[] = [];
+  private resolvedKeys: string[] = [];
+  private drop: string[] = [];
+  private readonly firstAttention: PlanAttention[] = [];
+  private readonly byRecord = new Map<string, ConfirmOutcome>();
+
+  constructor(
+    private readonly openAttention: ReadonlySet<string>,
+    private readonly collectOutcomes: boolean,
+    private readonly sourceRecords: ReadonlyMap<string, DataRecord>,
+  ) {}
+
+  pendingSize(): number {
+    return this.ledger.length + this.attention.length + this.resolvedKeys.length + this.drop.length;
+  }
+
+  take(): { ledger: LedgerWrite[]; attention: PlanAttention[]; resolved: string[]; dropPending: string[] } {
+    const out = { ledger: this.ledger, attention: this.attention, resolved: this.resolvedKeys, dropPending: this.drop };
+    this.ledger = [];
+    this.attention = [];
+    this.resolvedKeys = [];
+    this.drop = [];
+    return out;
+  }
+
+  park(att: PlanAttention): void {
+    this.attention.push(att);
+    this.counts.attention++;
+    if (this.firstAttention.length < SAMPLE) this.firstAttention.push(att);
+    // Locked and failed records included: the source learns that this version was not posted, and why.
+    if (att.stage !== 'in-doubt') this.outcome(att.sourceKey, 'failure', undefined, att.message);
+  }
+
+  outcome(sourceKey: string, status: ConfirmOutcome['status'], targetId?: string, message?: string): void {
+    if (!this.collectOutcomes) return;
+    const prev = this.byRecord.get(sourceKey);
+    // A source record with several target records succeeds only when all of them do.
+    if (prev && (prev.status === 'failure' || (prev.status === 'deferred' && status === 'success'))) return;
+    const record = this.sourceRecords.get(sourceKey) ?? {};
+    this.byRecord.set(sourceKey, {
+      sourceKey,
+      record,
+      status,
+      ...(targetId !== undefined && { targetId }),
+      ...(message !== undefined && { message }),
+    });
+  }
+
+  private resolved(sourceKey: string): void {
+    if (this.openAttention.has(sourceKey)) this.resolvedKeys.push(sourceKey);
+  }
+
+  noop(op: NoopOp): void {
+    if (op.adopt) {
+      this.counts.adopted++;
+      this.ledger.push({
+        key: op.key,
+        targetId: op.targetId,
+        payloadHash: op.payloadHash,
+        status: 'written',
+        op: 'noop',
+        origin: 'adopted',
+      });
+    }
+    this.resolved(op.sourceKey);
+    this.outcome(op.sourceKey, 'success', op.targetId);
+  }
+
+  forget(op: ForgetOp): void {
+    this.counts.forgotten++;
+    this.ledger.push({
+      key: op.key,
+      targetId: op.targetId ?? null,
+      payloadHash: null,
+      status: 'deleted',
+      op: 'delete',
+      origin: 'created',
+    });
+  }
+
+  heldInDoubt(op: InDoubtOp): void {
+    this.counts.inDoubt++;
+    this.outcome(op.sourceKey, 'deferred', undefined, `in doubt until ${op.settleAfter}`);
+  }
+
+  written(op: WritableOp, id: string | null, recovered: boolean): void {
+    if (recovered) this.counts.recovered++;
+    if (op.op === 'create') {
+      this.counts.created++;
+      this.ledger.push({
+        key: op.key,
+        targetId: id,
+        payloadHash: op.payloadHash,
+        status: 'written',
+        op: 'create',
+        origin: 'created',
+      });
+    } else if (op.op === 'update') {
+      this.counts.updated++;
+      this.ledger.push({
+        key: op.key,
+        targetId: id,
+        payloadHash: op.payloadHash,
+        status: 'written',
+        op: 'update',
+        origin: 'adopted',
+      });
+    } else {
+      this.counts.deleted++;
+      const status = op.action === 'deactivate' ? 'deactivated' : 'deleted';
+      this.ledger.push({ key: op.key, targetId: id, payloadHash: null, status, op: op.action, origin: 'created' });
+    }
+    this.resolved(op.sourceKey);
+    this.outcome(op.sourceKey, 'success', id ?? undefined);
+  }
+
+  inDoubt(op: WritableOp, error: SluiceError, clock: Clock): void {
+    this.counts.inDoubt++;
+    const now = isoNow(clock);
+    this.park({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      stage: 'in-doubt',
+      code: 'WRITE_IN_DOUBT',
+      reasonClass: 'transient',
+      message:
+        `the create of key ${op.key} was sent (${now}) and its outcome is unknown: ${describeError(error)}. ` +
+        'It is not sent again until the target can no longer commit it; the next run after that searches the target by its key and sends it only if it is not there',
+      ...('source' in op && { payload: op.source }),
+    });
+    this.outcome(op.sourceKey, 'deferred', undefined, 'in doubt');
+  }
+
+  failed(op: WritableOp, error: SluiceError): void {
+    this.counts.failed++;
+    if (op.op === 'create') this.drop.push(op.key);
+    this.park({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      stage: 'apply',
+      code: error.code,
+      reasonClass: error.reasonClass,
+      message: describeError(error),
+      ...('source' in op && { payload: op.source }),
+    });
+    this.outcome(op.sourceKey, error.retryable ? 'deferred' : 'failure', undefined, error.message);
+  }
+
+  notAttempted(op: WritableOp): void {
+    if (op.op === 'create') this.drop.push(op.key);
+  }
+
+  failFast(error: SluiceError): RecordFailure {
+    return new RecordFailure(
+      'RECORD_FAILED',
+      `a record failed to write: ${error.message} (on_error: fail stops the run)`,
+      {
+        cause: error,
+      },
+    );
+  }
+
+  outcomes(): ConfirmOutcome[] {
+    return [...this.byRecord.values()];
+  }
+
+  sample(): PlanAttention[] {
+    return [...this.firstAttention];
+  }
+}

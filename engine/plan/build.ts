@@ -1,0 +1,100 @@
+/**
+ * Builds one complete, immutable plan: the planner's pass over the source, duplicate keys resolved,
+ * mirror deletes added, and the summary (counts and hashes) computed from the final items. Nothing
+ * outside this function adds to or patches a plan.
+ */
+import type { DataRecord, DeleteAction } from '../connector/types.js';
+import type { LedgerEntry } from '../state/ledger.js';
+import { resolveDuplicates } from './duplicates.js';
+import { planMirrorDeletes } from './mirror.js';
+import { runPlanner, type PlannerInput } from './planner.js';
+import type { Spill } from './spill.js';
+import { summariseItems } from './summarise.js';
+import type { PlanSummary, SettlementSummary } from './types.js';
+
+export interface MirrorSettings {
+  action: DeleteAction;
+  maxPercent: number;
+  maxCount?: number;
+  allowEmptySource: boolean;
+  owned(): AsyncIterable<LedgerEntry[]>;
+}
+
+export interface BuildInput extends PlannerInput {
+  /** Set in mirror mode. */
+  mirror?: MirrorSettings;
+  cursorFrom?: string;
+}
+
+export interface Plan {
+  /** The operations and attention entries, in order (closed: read it with `items.items()`). */
+  readonly items: Spill;
+  readonly summary: PlanSummary;
+  readonly settlement: SettlementSummary;
+  /** Source records by key, for the confirm-to-source hook (empty unless the source confirms). */
+  readonly sourceRecords: ReadonlyMap<string, DataRecord>;
+  /** Source keys of rows the source could not read, and whether the read saw the whole source. */
+  readonly rejectedKeys: readonly string[];
+  readonly completeRead: boolean;
+}
+
+export async function buildPlan(input: BuildInput): Promise<Plan> {
+  const result = await runPlanner(input);
+  const items = await resolveDuplicates(input.spill, result.duplicates);
+  const warnings: string[] = [];
+  let guard: PlanSummary['guard'];
+  let emptySource = false;
+  if (input.mirror) {
+    const m = await planMirrorDeletes({
+      owned: input.mirror.owned(),
+      lookup: input.lookup,
+      keys: result.keys,
+      action: input.mirror.action,
+      maxPercent: input.mirror.maxPercent,
+      ...(input.mirror.maxCount !== undefined && { maxCount: input.mirror.maxCount }),
+      readCount: result.read,
+      unkeyed: result.unkeyed,
+      allowEmptySource: input.mirror.allowEmptySource,
+    });
+    warnings.push(...m.warnings);
+    guard = m.guard;
+    emptySource = m.emptySource;
+    for (const op of m.ops) await items.add({ t: 'op', op });
+    if (guard?.blocked) {
+      await items.add({
+        t: 'att',
+        att: {
+          sourceKey: '(mirror deletes)',
+          stage: 'guard',
+          code: 'MIRROR_GUARD',
+          message: guard.reason ?? 'mirror deletes blocked',
+        },
+      });
+    }
+  }
+  await items.close();
+  const totals = await summariseItems(items.items());
+  const cursorField = input.cursorField;
+  const summary: PlanSummary = {
+    counts: { read: result.read, rejected: result.rejected, skipped: result.skipped, ...totals.counts },
+    targetStateHash: totals.targetStateHash,
+    planHash: totals.planHash,
+    cursor: {
+      ...(cursorField !== undefined && { field: cursorField }),
+      ...(input.cursorFrom !== undefined && { from: input.cursorFrom }),
+      ...(result.cursorTo !== undefined && { to: result.cursorTo }),
+    },
+    ...(guard && { guard }),
+    ...(emptySource && { emptySource }),
+    warnings,
+  };
+  const s = input.settlement;
+  return {
+    items,
+    summary,
+    settlement: { found: s.found.size, absent: s.absent.size, waiting: s.waiting.size },
+    sourceRecords: result.sourceRecords,
+    rejectedKeys: result.rejectedKeys,
+    completeRead: result.completeRead,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * Classifies one page of keyed target records against the ledger (pending creates settled) and the
+ * target: create, update (field diffs), noop (adopting untracked records), locked (posted, or mode
+ * create), in-doubt (an earlier create may still commit). Emits operations and attention entries.
+ */
+import type { DataRecord, Mode, ResourceCapabilities, TargetRecord } from '../connector/types.js';
+import type { LedgerEntry } from '../state/ledger.js';
+import { diffRecords } from './diff.js';
+import { payloadHash, targetState } from './hash.js';
+import { settledEntry, type Settlement } from './settle.js';
+import type { Spill } from './spill.js';
+import type { PlanAttention, PlanOp } from './types.js';
+
+export interface Item {
+  sourceKey: string;
+  /** The target record the transform produced. */
+  record: DataRecord;
+  key: string;
+  /** The source record (stored with attention entries so a re-sync does not need the source). */
+  source: DataRecord;
+}
+
+export interface ClassifyContext {
+  lookup(keys: string[]): Promise<Map<string, TargetRecord>>;
+  ledger(keys: string[]): Promise<Map<string, LedgerEntry>>;
+  settlement: Settlement;
+  capabilities: ResourceCapabilities;
+  mode: Mode;
+  spill: Spill;
+  park(att: PlanAttention): Promise<void>;
+}
+
+export function inDoubtMessage(key: string, e: LedgerEntry): string {
+  return (
+    `a create of key ${key} was sent at ${e.sentAt ?? '?'} by run ${e.runId} and its outcome is unknown: the target ` +
+    `may still commit it until ${e.settleAfter ?? '?'}. Nothing is sent for it before then; the first run after that ` +
+    'searches the target by its key and sends it again only if it is not there'
+  );
+}
+
+export async function classify(ctx: ClassifyContext, items: Item[]): Promise<void> {
+  const keys = items.map((i) => i.key);
+  const [existing, stored] = await Promise.all([ctx.lookup(keys), ctx.ledger(keys)]);
+  const emit = (op: PlanOp, json?: string): Promise<void> => ctx.spill.add({ t: 'op', op }, json);
+  for (const item of items) {
+    const ex = existing.get(item.key);
+    const le = settledEntry(stored.get(item.key), ctx.settlement);
+    const targetHash = targetState(ex);
+    const json = JSON.stringify(item.record);
+    const base = { key: item.key, sourceKey: item.sourceKey, targetHash, payloadHash: payloadHash(json) };
+    if (!ex) {
+      if (le?.status === 'pending') {
+        // Still inside its commit window (settledEntry returns pending only then): hold it.
+        await emit({
+          ...base,
+          op: 'in-doubt',
+          sentAt: le.sentAt ?? '',
+          settleAfter: le.settleAfter ?? '',
+          sentBy: le.runId,
+        });
+        await ctx.park({
+          sourceKey: item.sourceKey,
+          dedupeKey: item.key,
+          stage: 'in-doubt',
+          code: 'WRITE_IN_DOUBT',
+          reasonClass: 'transient',
+          message: inDoubtMessage(item.key, le),
+          payload: item.source,
+        });
+        continue;
+      }
+      if (le?.status === 'written' && ctx.capabilities.immutable) {
+        const reason = `the ledger records key ${item.key} as written (target id ${le.targetId ?? '?'}, run ${le.runId}) but the target has no record with that key; it is not posted again. Check the target, then re-sync the record to post it anew`;
+        await emit({ ...base, op: 'locked', reason, ...(le.targetId && { targetId: le.targetId }) });
+        await ctx.park({
+          sourceKey: item.sourceKey,
+          dedupeKey: item.key,
+          stage: 'locked',
+          code: 'LEDGER_TARGET_MISSING',
+          message: reason,
+          payload: item.source,
+        });
+        continue;
+      }
+      await emit({ ...base, op: 'create', record: item.record, source: item.source }, json);
+      continue;
+    }
+    const changes = diffRecords(item.record, ex.record);
+    // A deactivated target record is brought back, unless the source itself says it is inactive.
+    const inactive = ex.active === false && item.record.active !== false;
+    if ((changes.length === 0 && !inactive) || (inactive && ctx.mode === 'create' && changes.length === 0)) {
+      // A pending create found in the target has landed: the ledger adopts it now.
+      const adopt = !le || le.status !== 'written' || le.targetId !== ex.id;
+      await emit({ ...base, op: 'noop', targetId: ex.id, ...(adopt && { adopt: true as const }) });
+      continue;
+    }
+    if (ex.locked || ctx.capabilities.immutable || ctx.mode === 'create') {
+      const why =
+        ex.locked ??
+        (ctx.capabilities.immutable
+          ? 'posted records are never changed'
+          : 'mode create never updates existing records');
+      const fields = changes
+        .map((c) => c.path)
+        .slice(0, 10)
+        .join(', ');
+      const reason = `target record ${ex.id} for key ${item.key} differs from the source (${fields}${changes.length > 10 ? ', …' : ''}) and is locked: ${why}`;
+      await emit({ ...base, op: 'locked', targetId: ex.id, changes, reason });
+      await ctx.park({
+        sourceKey: item.sourceKey,
+        dedupeKey: item.key,
+        stage: 'locked',
+        code: 'TARGET_LOCKED',
+        message: reason,
+        payload: item.source,
+      });
+      continue;
+    }
+    await emit(
+      {
+        ...base,
+        op: 'update',
+        record: item.record,
+        source: item.source,
+        targetId: ex.id,
+        changes,
+        before: ex.record,
+        ...(inactive && { reactivate: true as const }),
+      },
+      json,
+    );
+  }
+}

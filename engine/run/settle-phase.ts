@@ -1,0 +1,57 @@
+/**
+ * The first step of every session after the lease: creates left in doubt by earlier runs are settled
+ * (see plan/settle.ts). A run or apply commits the outcome — found ones are written, absent ones lose
+ * their pending row and are processed again from their parked record; a plan only shows it.
+ */
+import type { DataRecord } from '../connector/types.js';
+import { settlePending, type Settlement } from '../plan/settle.js';
+import type { LedgerWrite } from '../state/ledger.js';
+import { isoNow } from '../runtime/clock.js';
+import { openTarget, type Ctx } from './context.js';
+
+export interface Settled {
+  settlement: Settlement;
+  /** Parked records of creates found absent, by source key: processed again in this run. */
+  resync: Map<string, DataRecord>;
+  /** Keys whose pending create was decided (found or absent). */
+  settledKeys: Set<string>;
+}
+
+export async function settle(ctx: Ctx): Promise<Settled> {
+  const name = ctx.pipeline.spec.name;
+  const { view } = await openTarget(ctx);
+  const settlement = await settlePending(ctx.state.ledgerPending(name), view, ctx.clock.now());
+  const absent = [...settlement.absent.keys()];
+  const resync = new Map<string, DataRecord>();
+  for (const e of await ctx.state.attentionInDoubt(name, absent)) {
+    if (isRecord(e.payload)) resync.set(e.sourceKey, e.payload);
+  }
+  const settledKeys = new Set([...settlement.found.keys(), ...absent]);
+  if (settledKeys.size > 0) {
+    ctx.logger.info(
+      { found: settlement.found.size, absent: absent.length, waiting: settlement.waiting.size },
+      `settled ${settledKeys.size} create(s) whose outcome was unknown: ${settlement.found.size} found in the target, ${absent.length} not there (sent again)`,
+    );
+  }
+  if (ctx.writes && settledKeys.size > 0) {
+    const ledger: LedgerWrite[] = [...settlement.found.values()].map(({ entry, targetId }) => ({
+      key: entry.key,
+      targetId,
+      payloadHash: entry.payloadHash,
+      status: 'written',
+      op: 'create',
+      origin: entry.origin,
+    }));
+    await ctx.state.commit(
+      name,
+      ctx.runId,
+      { ledger, dropPending: absent, settled: { found: [...settlement.found.keys()], absent } },
+      isoNow(ctx.clock),
+    );
+  }
+  return { settlement, resync, settledKeys };
+}
+
+export function isRecord(v: unknown): v is DataRecord {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
