@@ -7,7 +7,7 @@
  * record found there is written (its acknowledgement was lost).
  */
 import type { TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../connector/types.js';
-import { AuthError, ConnectorError, asSluiceError, mayHaveApplied, type SluiceError } from '../errors.js';
+import { AuthError, ConnectorError, SluiceError, asSluiceError, describeError, mayHaveApplied } from '../errors.js';
 import type { CreateOp, DeleteOp, UpdateOp } from '../plan/types.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
@@ -60,7 +60,14 @@ export async function writeBatch(input: WriteBatchInput, ops: WritableOp[]): Pro
     try {
       answers = await input.target.write(remaining.map(toWriteOp));
     } catch (raw) {
-      const err = asSluiceError(raw);
+      // An exception that is not one of ours says nothing about what reached the target.
+      const err =
+        raw instanceof SluiceError
+          ? raw
+          : new ConnectorError('WRITE_FAILED', `the target connector failed: ${describeError(raw)}`, {
+              cause: raw,
+              writeOutcome: 'unknown',
+            });
       if (err instanceof AuthError) {
         for (const op of remaining) outcomes.push({ kind: 'failed', op, error: err });
         return { outcomes, retries, fatal: err };
@@ -108,7 +115,9 @@ export async function writeBatch(input: WriteBatchInput, ops: WritableOp[]): Pro
  * found stays in doubt: the target may still be working on it, so absence proves nothing yet.
  */
 async function settleAtOnce(input: WriteBatchInput, outcomes: RecordOutcome[], from: number): Promise<void> {
-  const doubtful = outcomes.slice(from).filter((o): o is Extract<RecordOutcome, { kind: 'in-doubt' }> => o.kind === 'in-doubt');
+  const doubtful = outcomes
+    .slice(from)
+    .filter((o): o is Extract<RecordOutcome, { kind: 'in-doubt' }> => o.kind === 'in-doubt');
   if (doubtful.length === 0) return;
   let found: Map<string, TargetRecord>;
   try {

@@ -29,11 +29,20 @@ interface Waiter {
   onAbort?: () => void;
 }
 
-/** A clock for tests: time stands still until `advance` or `set`; sleeps resolve when it passes them. */
+/**
+ * A clock for tests: time stands still until `advance` or `set`; sleeps resolve when it passes them.
+ * With `autoAdvance`, a sleep moves time forward by its own length and resolves at once (virtual
+ * time: retries and backoffs take no real time, and their waits are still measured).
+ */
 export class ManualClock implements Clock {
   private waiters: Waiter[] = [];
+  /** Total time slept with autoAdvance. */
+  slept = 0;
 
-  constructor(private t: number = Date.UTC(2026, 0, 15, 12, 0, 0)) {}
+  constructor(
+    private t: number = Date.UTC(2026, 0, 15, 12, 0, 0),
+    private readonly options: { autoAdvance?: boolean } = {},
+  ) {}
 
   now(): number {
     return this.t;
@@ -42,6 +51,11 @@ export class ManualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     if (ms <= 0) return Promise.resolve();
+    if (this.options.autoAdvance) {
+      this.slept += ms;
+      this.advance(ms);
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { at: this.t + ms, resolve, reject };
       if (signal) {

@@ -8,6 +8,7 @@ import type {
   ConnectorDefinition,
   DataRecord,
   ReadRequest,
+  RejectedRow,
   TargetRecord,
   WriteOp,
   WriteOutcome,
@@ -51,6 +52,10 @@ export class MemoryDataset {
   writes: WriteOp[][] = [];
   confirmed: { sourceKey: string; status: string; targetId?: string }[] = [];
   failRead = false;
+  /** Rows the source reports as unreadable (through `ReadRequest.reject`) before its first page. */
+  rejects: RejectedRow[] = [];
+  /** Called at the start of every write call (tests break leases or send signals from here). */
+  onWrite: ((ops: WriteOp[]) => Promise<void> | void) | undefined;
   /** Creates a `slow-commit` fault is still "working on". */
   inFlight = new Map<string, MemoryTargetRow>();
   /** How long after sending a write may still commit (the target's declared window). */
@@ -146,6 +151,10 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         async *read(req: ReadRequest) {
           ds.calls.read++;
           if (ds.failRead) throw new ConnectorError('READ_FAILED', 'source read failed', { retryable: false });
+          for (const r of ds.rejects) {
+            if (!req.reject) throw new ConnectorError('MEMORY_ROW_INVALID', `${r.location}: ${r.message}`);
+            req.reject(r);
+          }
           let rows = ds.source;
           if (req.since !== undefined && req.cursorField)
             rows = rows.filter((r) => compare(r[req.cursorField!], req.since!) >= 0);
@@ -181,7 +190,8 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         check(record) {
           return typeof record.amount === 'number' && record.amount < 0 ? ['amount must not be negative'] : [];
         },
-        write(ops: WriteOp[]): Promise<WriteOutcome[]> {
+        async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
+          await ds.onWrite?.(ops);
           ds.calls.write++;
           ds.writes.push(ops);
           if (ds.takeFault('throw-retryable'))

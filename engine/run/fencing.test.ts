@@ -1,0 +1,92 @@
+/**
+ * Fenced and interruptible runs: a run whose lease is broken writes nothing after the break; a
+ * signal stops a run at the next batch boundary with what was acknowledged committed, the lease
+ * released and the run marked interrupted; the next run goes on from there.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dataset, type MemoryDataset } from '../../test/helpers/memory-connector.js';
+import { session, writePipeline } from '../../test/helpers/pipeline-fixture.js';
+import { tempDir } from '../../test/helpers/tmp.js';
+import { InterruptedError } from '../errors.js';
+import { openStateStore, type StateStore } from '../state/store.js';
+
+describe('fenced, interruptible runs', () => {
+  let state: StateStore;
+  let dir: string;
+  let src: MemoryDataset;
+  let dst: MemoryDataset;
+  let n = 0;
+
+  beforeAll(async () => {
+    state = await openStateStore({ url: `sqlite:${tempDir()}/state.db`, secretKey: 'k'.repeat(64) });
+  });
+  afterAll(async () => {
+    await state.close();
+  });
+  beforeEach(() => {
+    dir = tempDir();
+    src = dataset(`${dir}:src`);
+    dst = dataset(`${dir}:dst`);
+    // 9 records in batches of 3 (the memory target's bulk size)
+    src.source = Array.from({ length: 9 }, (_, i) => ({ id: `r${i}`, name: `R${i}`, amount: i }));
+  });
+
+  it('a run broken with --force writes nothing after the break, and its late commit is refused', async () => {
+    const name = `fence${n++}`;
+    const p = writePipeline(dir, { name });
+    dst.onWrite = async () => {
+      if (dst.calls.write === 1) await state.acquireLease(name, 'the-new-run', 60_000, true);
+    };
+    const broken = await session(state, { command: 'run', pipelinePath: p });
+    expect(broken.exitCode).toBe(1);
+    expect(broken.report.error?.code).toBe('LEASE_LOST');
+    // the batch in flight when the lease was broken went out; nothing after it did
+    expect(dst.writes).toHaveLength(2);
+    const ledger = await state.ledgerGet(
+      name,
+      src.source.map((r) => String(r.id)),
+    );
+    expect([...ledger.values()].filter((e) => e.status === 'written').map((e) => e.key)).toEqual(['r0', 'r1', 'r2']);
+    // the second batch's creates stay pending: whoever runs next settles them, never re-sends blind
+    expect([...ledger.values()].filter((e) => e.status === 'pending').map((e) => e.key)).toEqual(['r3', 'r4', 'r5']);
+    const audit = await state.auditList(name);
+    expect(audit.map((a) => a.action)).toContain('lease-broken');
+  });
+
+  it('SIGTERM stops at the next batch boundary: acknowledged writes committed, lease released, run interrupted', async () => {
+    const name = `sig${n++}`;
+    const p = writePipeline(dir, { name, source: { incremental: { field: 'id' } } });
+    const stop = new AbortController();
+    dst.onWrite = () => {
+      if (dst.calls.write === 0) stop.abort(new InterruptedError('SIGTERM'));
+    };
+    const r = await session(state, { command: 'run', pipelinePath: p, signal: stop.signal });
+    expect(r.report.status).toBe('interrupted');
+    expect(r.exitCode).toBe(143);
+    expect(dst.writes).toHaveLength(1);
+    expect([...dst.target.keys()]).toEqual(['r0', 'r1', 'r2']);
+    const ledger = await state.ledgerGet(name, ['r0', 'r3']);
+    expect(ledger.get('r0')?.status).toBe('written');
+    expect(ledger.has('r3')).toBe(false); // never sent, never recorded
+    expect(await state.cursorGet(name)).toBeUndefined(); // the cursor does not move past unsent records
+    const [run] = await state.runList(name, 1);
+    expect(run).toMatchObject({ status: 'interrupted', exitCode: 143 });
+    // the lease is free: the next run starts at once and finishes the job
+    dst.onWrite = undefined;
+    const next = await session(state, { command: 'run', pipelinePath: p });
+    expect(next.exitCode).toBe(0);
+    expect(next.report.apply?.created).toBe(6);
+    expect(dst.target.size).toBe(9);
+  });
+
+  it('a signal during planning writes nothing', async () => {
+    const name = `sigplan${n++}`;
+    const p = writePipeline(dir, { name });
+    const stop = new AbortController();
+    stop.abort(new InterruptedError('SIGINT'));
+    const r = await session(state, { command: 'run', pipelinePath: p, signal: stop.signal });
+    expect(r.report.status).toBe('interrupted');
+    expect(r.exitCode).toBe(130);
+    expect(dst.calls.write).toBe(0);
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * A saved plan is applied only as it was reviewed: every kind of edit to the file is refused with
+ * exit 2 and nothing written, and a plan made before another run committed is stale — empty or not.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { dataset, type MemoryDataset } from '../../test/helpers/memory-connector.js';
+import { session, writePipeline } from '../../test/helpers/pipeline-fixture.js';
+import { tempDir } from '../../test/helpers/tmp.js';
+import { openStateStore, type StateStore } from '../state/store.js';
+
+type Json = Record<string, unknown> & { operations: Record<string, unknown>[]; attention: unknown[] };
+
+/** Each case edits a parsed plan (or its text) and names the check that must refuse it. */
+const EDITS: { name: string; code: string; edit: (doc: Json, text: string) => string }[] = [
+  {
+    name: 'a record value',
+    code: 'PLAN_TAMPERED',
+    edit: (d) => mutate(d, (x) => ((x.operations[0]!.record as Json).amount = 999)),
+  },
+  {
+    name: 'an injected operation',
+    code: 'PLAN_TAMPERED',
+    edit: (d) => mutate(d, (x) => x.operations.push({ ...x.operations[0]!, key: 'zz', sourceKey: 'zz' })),
+  },
+  { name: 'a removed operation', code: 'PLAN_TAMPERED', edit: (d) => mutate(d, (x) => x.operations.pop()) },
+  { name: 'reordered operations', code: 'PLAN_TAMPERED', edit: (d) => mutate(d, (x) => x.operations.reverse()) },
+  { name: 'an unknown op', code: 'PLAN_INVALID', edit: (d) => mutate(d, (x) => (x.operations[0]!.op = 'frobnicate')) },
+  {
+    name: 'a create turned into a delete',
+    code: 'PLAN_INVALID',
+    edit: (d) => mutate(d, (x) => (x.operations[0]!.op = 'delete')),
+  },
+  { name: 'a null operation', code: 'PLAN_INVALID', edit: (d) => mutate(d, (x) => (x.operations[1] = null as never)) },
+  { name: 'a missing key', code: 'PLAN_INVALID', edit: (d) => mutate(d, (x) => delete x.operations[0]!.key) },
+  { name: 'a missing summary', code: 'PLAN_INVALID', edit: (d) => mutate(d, (x) => delete x.summary) },
+  {
+    name: 'edited summary counts',
+    code: 'PLAN_TAMPERED',
+    edit: (d) => mutate(d, (x) => ((x.summary as { counts: { create: number } }).counts.create = 0)),
+  },
+  {
+    name: 'an edited plan hash',
+    code: 'PLAN_TAMPERED',
+    edit: (d) => mutate(d, (x) => ((x.summary as Json).planHash = 'f'.repeat(64))),
+  },
+  {
+    name: 'another pipeline path',
+    code: 'PLAN_TAMPERED',
+    edit: (d) => mutate(d, (x) => ((x.pipeline as Json).path = '/tmp/other.yaml')),
+  },
+  {
+    name: 'a forged digest',
+    code: 'PLAN_TAMPERED',
+    edit: (d) => mutate(d, (x) => ((x.seal as Json).digest = '0'.repeat(64))),
+  },
+  { name: 'a missing seal', code: 'PLAN_INVALID', edit: (d) => mutate(d, (x) => delete x.seal) },
+  {
+    name: 'another key id',
+    code: 'PLAN_KEY_MISMATCH',
+    edit: (d) => mutate(d, (x) => ((x.seal as Json).keyId = '0'.repeat(16))),
+  },
+  { name: 'an unknown property', code: 'PLAN_INVALID', edit: (d) => mutate(d, (x) => (x.operations[0]!.extra = true)) },
+  { name: 'a truncated file', code: 'PLAN_UNREADABLE', edit: (_d, text) => text.slice(0, Math.floor(text.length / 2)) },
+  { name: 'an empty file', code: 'PLAN_UNREADABLE', edit: () => '' },
+  { name: 'not a plan', code: 'PLAN_INVALID', edit: () => JSON.stringify({ hello: 'world' }) },
+  { name: 'JSON null', code: 'PLAN_INVALID', edit: () => 'null' },
+  { name: 'deep nesting', code: 'PLAN_INVALID', edit: () => '['.repeat(50_000) + ']'.repeat(50_000) },
+];
+
+function mutate(doc: Json, fn: (d: Json) => unknown): string {
+  const copy = structuredClone(doc);
+  fn(copy);
+  return JSON.stringify(copy, null, 2);
+}
+
+describe('sealed plan files', () => {
+  let state: StateStore;
+  let dir: string;
+  let src: MemoryDataset;
+  let dst: MemoryDataset;
+  let n = 0;
+
+  beforeAll(async () => {
+    state = await openStateStore({ url: `sqlite:${tempDir()}/state.db`, secretKey: 'k'.repeat(64) });
+  });
+  afterAll(async () => {
+    await state.close();
+  });
+  beforeEach(() => {
+    dir = tempDir();
+    src = dataset(`${dir}:src`);
+    dst = dataset(`${dir}:dst`);
+    src.source = [
+      { id: 'a', name: 'Alpha', amount: 1 },
+      { id: 'b', name: 'Beta', amount: 2 },
+      { id: 'c', name: 'Gamma', amount: 3 },
+    ];
+  });
+
+  async function planned(): Promise<{ pipeline: string; planPath: string; doc: Json; text: string }> {
+    const pipeline = writePipeline(dir, { name: `sealed${n++}` });
+    const planPath = join(dir, 'plan.json');
+    const r = await session(state, { command: 'plan', pipelinePath: pipeline, planOut: planPath });
+    expect(r.report.error).toBeUndefined();
+    const text = readFileSync(planPath, 'utf8');
+    return { pipeline, planPath, doc: JSON.parse(text) as Json, text };
+  }
+
+  it('is valid against its schema and sealed; applied untouched it writes exactly its operations', async () => {
+    const { planPath, doc } = await planned();
+    expect(doc.format).toBe('sluice-plan/2');
+    expect(doc.seal).toMatchObject({ alg: 'HMAC-SHA256', keyId: expect.stringMatching(/^[0-9a-f]{16}$/) as string });
+    const r = await session(state, { command: 'apply', planPath });
+    expect(r.exitCode).toBe(0);
+    expect(r.report.apply?.created).toBe(3);
+    expect(r.report.planHash).toBe((doc.summary as { planHash: string }).planHash);
+  });
+
+  it.each(EDITS)('refuses $name with $code, exit 2, nothing written', async ({ code, edit }) => {
+    const { planPath, doc, text } = await planned();
+    writeFileSync(planPath, edit(doc, text));
+    const r = await session(state, { command: 'apply', planPath }).then(
+      (res) => ({ code: res.report.error?.code, exit: res.exitCode, message: res.report.error?.message ?? '' }),
+      (err: { code?: string; message?: string }) => ({ code: err.code, exit: 2, message: err.message ?? '' }),
+    );
+    expect(r.code).toBe(code);
+    expect(r.exit).toBe(2);
+    expect(r.message).toContain('nothing was written');
+    expect(dst.calls.write).toBe(0);
+    expect(dst.target.size).toBe(0);
+  });
+
+  it('refuses a plan sealed by another state store', async () => {
+    const { planPath } = await planned();
+    const other = await openStateStore({ url: `sqlite:${tempDir()}/other.db`, secretKey: 'o'.repeat(64) });
+    try {
+      const r = await session(other, { command: 'apply', planPath }).catch((e: { code: string }) => e);
+      expect(r).toMatchObject({ code: 'PLAN_KEY_MISMATCH' });
+    } finally {
+      await other.close();
+    }
+    expect(dst.calls.write).toBe(0);
+  });
+
+  it('an empty plan is stale once another run committed', async () => {
+    const pipeline = writePipeline(dir, { name: `sealed${n++}` });
+    await session(state, { command: 'run', pipelinePath: pipeline });
+    const planPath = join(dir, 'empty.json');
+    const empty = await session(state, { command: 'plan', pipelinePath: pipeline, planOut: planPath });
+    expect(empty.report.plan?.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
+    src.source.push({ id: 'd', name: 'Delta', amount: 4 });
+    await session(state, { command: 'run', pipelinePath: pipeline });
+    const r = await session(state, { command: 'apply', planPath });
+    expect(r.exitCode).toBe(2);
+    expect(r.report.error?.code).toBe('PLAN_STALE');
+    expect(r.report.error?.message).toContain('committed to pipeline');
+  });
+
+  it('a plan is applied once: applying it again is stale', async () => {
+    const { planPath } = await planned();
+    expect((await session(state, { command: 'apply', planPath })).exitCode).toBe(0);
+    const again = await session(state, { command: 'apply', planPath });
+    expect(again.exitCode).toBe(2);
+    expect(again.report.error?.code).toBe('PLAN_STALE');
+    expect(dst.writes).toHaveLength(1);
+  });
+});
