@@ -121,7 +121,7 @@ export class ServiceLayerClient {
       throw new ConnectorError(
         SAP_B1_ERRORS.unexpected,
         `POST $batch: the answer is not multipart (HTTP ${res.status})`,
-        { retryable: true, status: res.status },
+        { retryable: true, status: res.status, writeOutcome: 'unknown' },
       );
     }
     return results.slice(0, parts.length);

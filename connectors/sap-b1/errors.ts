@@ -64,23 +64,28 @@ export function serviceLayerError(
     ...(code !== undefined && { remoteCode: code }),
     ...(retryAfterMs !== undefined && { retryAfterMs }),
   };
+  // Whether a write may have been applied: a 4xx (and 401/429) was refused before processing; a
+  // 5xx may come from a proxy or a node that carried on (see the in-doubt rules in DESIGN.md).
+  const refused = { ...base, writeOutcome: 'not-applied' as const };
   if (status === 401 && (code === '-304' || code === '-306'))
     return new AuthError(`${text}: the Service Layer rejected the user, password or company database`, base);
-  if (status === 401) return new ConnectorError(SAP_B1_ERRORS.sessionExpired, text, { ...base, retryable: true });
+  if (status === 401) return new ConnectorError(SAP_B1_ERRORS.sessionExpired, text, { ...refused, retryable: true });
   if (status === 500 && code === '299')
     return new ConnectorError(SAP_B1_ERRORS.loginConflict, `${text}: another login was in flight`, {
-      ...base,
+      ...refused,
       retryable: true,
     });
   if (status === 412)
     return new ConnectorError(SAP_B1_ERRORS.etagMismatch, `${text}: the record changed in SAP since it was read`, {
-      ...base,
+      ...refused,
       retryable: false,
     });
-  if (status === 404) return new ConnectorError(SAP_B1_ERRORS.notFound, text, { ...base, retryable: false });
-  if (status === 408 || status === 429 || status >= 500)
-    return new ConnectorError(SAP_B1_ERRORS.server, text, { ...base, retryable: true });
-  if (code === '-5006') return new ConnectorError(SAP_B1_ERRORS.notSupported, text, { ...base, retryable: false });
-  if (code === '-10') return new ConnectorError(SAP_B1_ERRORS.businessRule, text, { ...base, retryable: false });
-  return new ConnectorError(SAP_B1_ERRORS.badRequest, text, { ...base, retryable: false });
+  if (status === 404) return new ConnectorError(SAP_B1_ERRORS.notFound, text, { ...refused, retryable: false });
+  if (status === 408 || status === 429)
+    return new ConnectorError(SAP_B1_ERRORS.server, text, { ...refused, retryable: true });
+  if (status >= 500)
+    return new ConnectorError(SAP_B1_ERRORS.server, text, { ...base, retryable: true, writeOutcome: 'unknown' });
+  if (code === '-5006') return new ConnectorError(SAP_B1_ERRORS.notSupported, text, { ...refused, retryable: false });
+  if (code === '-10') return new ConnectorError(SAP_B1_ERRORS.businessRule, text, { ...refused, retryable: false });
+  return new ConnectorError(SAP_B1_ERRORS.badRequest, text, { ...refused, retryable: false });
 }

@@ -39,6 +39,9 @@ export interface TransportOptions {
   tls: { rejectUnauthorized: boolean; ca: string | undefined };
 }
 
+/** Connection errors raised before any byte of the request was sent. */
+const NOT_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ERR_INVALID_URL)$/;
+
 /** Certificate problems: no retry fixes them. */
 const TLS_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS/;
 
@@ -83,12 +86,16 @@ export class Transport {
         throw new ConnectorError(
           'SAP_B1_TLS',
           `${req.op}: the server certificate is not trusted (${code}); give the company CA in tls.caFile`,
-          { retryable: false, cause: err },
+          { retryable: false, cause: err, writeOutcome: 'not-applied' },
         );
       }
+      // No connection was made: nothing was sent. Anything else (a timeout, a reset) may have
+      // reached the Service Layer, which may carry on with it.
+      const notSent = NOT_SENT.test(code);
       throw new ConnectorError('NETWORK_ERROR', `${req.op}: ${code} (${(err as Error).message})`, {
         retryable: true,
         cause: err,
+        writeOutcome: notSent ? 'not-applied' : 'unknown',
       });
     }
     this.options.logger.debug({ op: req.op, status: res.statusCode, ms: Date.now() - started }, 'sap-b1 request');

@@ -290,6 +290,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
     ops: shown.ops,
     attention: shown.attention,
     totals: { ops: shown.opsTotal, attention: shown.attentionTotal },
-    deleteAction: pipeline.spec.target.deletes?.action ?? 'deactivate',
+    deleteAction:
+      pipeline.spec.target.mode === 'mirror' ? (pipeline.spec.target.deletes?.action ?? 'deactivate') : 'delete',
   };
 }

@@ -85,7 +85,7 @@ describe('sluice CLI', () => {
     expect(apply.code).toBe(0);
     expect(outKeys(dir)).toHaveLength(5);
     const again = await cli(['apply', 'plan.json'], { cwd: dir });
-    expect(again.code).toBe(1);
+    expect(again.code).toBe(2);
     expect(again.stdout + again.stderr).toContain('PLAN_STALE');
     expect(outKeys(dir)).toHaveLength(5);
   });

@@ -58,3 +58,26 @@ export function entriesByReference(env: DemoEnvironment, prefix: string): Map<st
   }
   return out;
 }
+
+/**
+ * Waits until every create a killed run left pending can be settled: the latest `settleAfter` in the
+ * ledger has passed. A wait for a moment the state store names, not a guess about how long it takes.
+ */
+export async function untilSettleable(stateUrl: string, pipeline: string): Promise<number> {
+  const { openStateStore } = await import('../../engine/state/store.js');
+  const state = await openStateStore({ url: stateUrl });
+  let latest = 0;
+  let pending = 0;
+  try {
+    for await (const page of state.ledgerPending(pipeline)) {
+      for (const e of page) {
+        pending++;
+        latest = Math.max(latest, Date.parse(e.settleAfter ?? '1970-01-01T00:00:00Z'));
+      }
+    }
+  } finally {
+    await state.close();
+  }
+  await until('the pending creates can be settled', () => Date.now() > latest, latest - Date.now() + 5_000);
+  return pending;
+}

@@ -90,11 +90,15 @@ export function openGuardedCreateTarget(ctx: ResourceContext, spec: GuardedCreat
         );
         out.set(key, { key, ok: true, id: t.id });
       } else {
-        const message = `${cause.message}; nothing with ${ref} ${key} was found afterwards, so it can be sent again (the engine looks it up first)`;
+        const message = `${cause.message}; nothing with ${ref} ${key} was found right afterwards, but the Service Layer may still be working on it`;
         out.set(key, {
           key,
           ok: false,
-          error: new ConnectorError('SAP_B1_CREATE_NOT_CONFIRMED', message, { retryable: true, cause }),
+          error: new ConnectorError('SAP_B1_CREATE_NOT_CONFIRMED', message, {
+            retryable: true,
+            cause,
+            writeOutcome: cause.writeOutcome ?? 'unknown',
+          }),
         });
       }
     }

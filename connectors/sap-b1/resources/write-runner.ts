@@ -5,7 +5,7 @@
  * `recover`, which looks them up instead of assuming anything; they are never replayed blindly.
  */
 import type { DataRecord, WriteOutcome } from '../../../engine/connector/types.js';
-import { ConnectorError, asSluiceError, type SluiceError } from '../../../engine/errors.js';
+import { ConnectorError, asSluiceError, mayHaveApplied, type SluiceError } from '../../../engine/errors.js';
 import type { BatchResult } from '../batch.js';
 import type { ServiceLayerClient } from '../client.js';
 import { serviceLayerError } from '../errors.js';
@@ -38,7 +38,7 @@ function fromResult(w: PreparedWrite, r: BatchResult): WriteOutcome {
 }
 
 async function recoverAll(writes: PreparedWrite[], error: SluiceError, recover: Recover): Promise<WriteOutcome[]> {
-  const ambiguous = error.retryable ? writes.filter((w) => w.create) : [];
+  const ambiguous = mayHaveApplied(error) ? writes.filter((w) => w.create) : [];
   const recovered =
     ambiguous.length > 0
       ? await recover(
@@ -94,6 +94,7 @@ async function batched(client: ServiceLayerClient, writes: PreparedWrite[], reco
     if (results.length === 0) {
       const error = new ConnectorError('SAP_B1_UNEXPECTED_RESPONSE', 'POST $batch: the answer holds no result', {
         retryable: true,
+        writeOutcome: 'unknown',
       });
       const done = await recoverAll(pending, error, recover);
       pending.forEach((w, i) => outcomes.set(w, done[i] as WriteOutcome));

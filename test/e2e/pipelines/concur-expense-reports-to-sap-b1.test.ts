@@ -24,6 +24,7 @@ import {
   sleep,
   sum,
   until,
+  untilSettleable,
   entriesByReference as byReference,
   postedEntries as postedBy,
   type Json,
@@ -382,22 +383,27 @@ describe('concur-expense-reports-to-sap-b1 posts exactly once under faults', asy
     expectOnePerReport(droppedSingles);
   });
 
-  it('sluice killed with SIGKILL while posting: the rerun posts the rest and ends with exactly one journal entry per report', async () => {
+  it('sluice killed with SIGKILL while posting: the rerun settles what was in flight and ends with exactly one journal entry per report', async () => {
     const env = killed;
-    const connections = connectionsWith(env, { batch: false });
+    // a short request timeout and no extra window: the emulator commits within its delay
+    const connections = connectionsWith(env, { batch: false, timeoutMs: 2000, commitWindowMs: 0 });
     env.b1.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'delay', delayMs: 60, times: Infinity });
     const { child, done } = startCli(runArgs(env, connections), { cwd: env.dir, env: env.env });
     await until('five entries are posted', () => postedEntries(env).length >= 5);
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
-    await sleep(300); // a post in flight when the process died still lands
+    // the dead run recorded its batch as pending before sending it: wait until those can be settled
+    const pending = await untilSettleable(env.stateUrl, PIPELINE);
+    expect(pending).toBeGreaterThan(0);
     env.b1.faults.clear();
     const partial = postedEntries(env).length;
     expect(partial).toBeLessThan(25);
 
     const rerun = await cli(runArgs(env, connections), { cwd: env.dir, env: env.env });
     expect(rerun.code).toBe(3);
-    expect((JSON.parse(rerun.stdout) as RunReportJson).apply?.created).toBe(25 - partial);
+    const report = JSON.parse(rerun.stdout) as RunReportJson & { settled?: { found: number; absent: number } };
+    expect(report.apply?.created).toBe(25 - partial);
+    expect((report.settled?.found ?? 0) + (report.settled?.absent ?? 0)).toBe(pending);
     expectOnePerReport(env);
   });
 

@@ -25,7 +25,7 @@ import {
   postedEntries as postedBy,
   type Json,
   type Line,
-  sleep,
+  untilSettleable,
 } from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-payment-requests-to-sap-b1';
@@ -179,6 +179,9 @@ describe('concur-payment-requests-to-sap-b1 posts exactly once under faults', as
     const env = killed;
     const doc = parse(readFileSync(env.connectionsPath, 'utf8')) as { connections: Record<string, Json> };
     doc.connections.b1!.batch = false; // one request per entry, so the kill lands between entries
+    // a short request timeout and no extra window: the emulator commits within its delay
+    doc.connections.b1!.timeoutMs = 2000;
+    doc.connections.b1!.commitWindowMs = 0;
     const connections = join(env.dir, 'connections-unbatched.yaml');
     writeFileSync(connections, stringify(doc));
     env.b1.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'delay', delayMs: 80, times: Infinity });
@@ -186,7 +189,8 @@ describe('concur-payment-requests-to-sap-b1 posts exactly once under faults', as
     await until('three entries are posted', () => postedEntries(env).length >= 3);
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
-    await sleep(300); // a post in flight when the process died still lands
+    // the dead run recorded its batch as pending before sending it: wait until those can be settled
+    expect(await untilSettleable(env.stateUrl, PIPELINE)).toBeGreaterThan(0);
     env.b1.faults.clear();
     const partial = postedEntries(env).length;
     expect(partial).toBeLessThan(approved(env).length);
