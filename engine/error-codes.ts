@@ -10,7 +10,23 @@ export const REASON_CLASSES = ['config', 'auth', 'data', 'transient', 'conflict'
 export type ReasonClass = (typeof REASON_CLASSES)[number];
 
 export const ERROR_CODES = {
-  // configuration and input files (exit 2)
+  // configuration and input files (exit 2); `sluice validate` reports them with file:line:col
+  YAML_SYNTAX: 'config',
+  JSONATA_SYNTAX: 'config',
+  CONNECTIONS_MISSING: 'config',
+  ENV_UNDEFINED: 'config',
+  FILE_REF_MISSING: 'config',
+  FILE_UNREADABLE: 'config',
+  REF_INVALID: 'config',
+  LOOKUP_UNKNOWN: 'config',
+  FIXTURE_READ_ONLY: 'config',
+  CONNECTION_UNKNOWN: 'config',
+  RESOURCE_UNKNOWN: 'config',
+  MODE_UNSUPPORTED: 'config',
+  DELETES_WITHOUT_MIRROR: 'config',
+  DELETE_UNSUPPORTED: 'config',
+  BATCH_TOO_LARGE: 'config',
+  INCREMENTAL_UNSUPPORTED: 'config',
   PIPELINE_INVALID: 'config',
   PIPELINE_MISSING: 'config',
   CONNECTION_INVALID: 'config',
