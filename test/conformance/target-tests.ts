@@ -91,6 +91,14 @@ export function registerTargetTests<Config, F extends ConformanceFixture<Config>
       await connection?.close();
     });
 
+    conformanceIt(state, 'target: declares how long a write it was sent may still commit', () => {
+      for (const f of fixtures()) {
+        const window = open(f).commitWindowMs;
+        expect(Number.isFinite(window) && window >= 0, `commitWindowMs ${window} is a finite number ≥ 0`).toBe(true);
+      }
+      return Promise.resolve();
+    });
+
     conformanceIt(
       state,
       'target: creates more than bulkSize records in calls of at most bulkSize, one ok outcome with an id per op',
