@@ -90,6 +90,8 @@ describe.each(stateBackends)('leases on $name', (backend) => {
       clock.advance(30_000);
       expect(await timed.renewLease('clocked', 'run-old', 60_000)).toBe(true);
       expect(await timed.leaseHolder('clocked')).toMatchObject({ expiresAt: '2026-03-01T08:01:30.000Z' });
+      // renewing again at the same instant changes nothing and still holds
+      expect(await timed.renewLease('clocked', 'run-old', 60_000)).toBe(true);
       // still live at 08:01:29, not without --force
       clock.advance(59_000);
       await expect(timed.acquireLease('clocked', 'run-new', 60_000)).rejects.toBeInstanceOf(LeaseHeldError);
