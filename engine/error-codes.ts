@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   STATE_URL_INVALID: 'config',
   STATE_STORE_UNAVAILABLE: 'transient',
   STATE_STORE_LOCKED: 'transient',
+  STATE_STORE_MIGRATION_FAILED: 'transient',
+  STATE_STORE_TOO_NEW: 'config',
   SECRET_KEY_MISSING: 'config',
   SECRET_KEY_WEAK: 'config',
   CREDENTIAL_CORRUPT: 'config',

@@ -156,6 +156,40 @@ export class LeaseLostError extends SluiceError {
   }
 }
 
+/**
+ * Who holds a state-store lock, as far as the database shows it: on MySQL/MariaDB the connection
+ * holding the named migration lock (user, client host and what it runs come from the processlist,
+ * visible only with the PROCESS privilege or as the same user).
+ */
+export interface StoreLockHolder {
+  lock: string;
+  connectionId?: number;
+  user?: string;
+  host?: string;
+  /** Seconds the connection has been in its current state. */
+  seconds?: number;
+  command?: string;
+  state?: string;
+  info?: string;
+  /** Whether the processlist showed the connection. */
+  visible: boolean;
+}
+
+/** The state store's migration lock (or SQLite's write lock) was not granted in time. */
+export class StateStoreLockedError extends SluiceError {
+  constructor(
+    message: string,
+    readonly holder: StoreLockHolder | undefined,
+    options: SluiceErrorOptions = {},
+  ) {
+    super('STATE_STORE_LOCKED', message, {
+      retryable: true,
+      ...options,
+      ...(holder && { details: { ...options.details, holder } }),
+    });
+  }
+}
+
 /** A signal (SIGTERM, SIGINT) stopped the run at a batch boundary. */
 export class InterruptedError extends SluiceError {
   constructor(readonly signal: string) {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { openStateStore } from '../state/store.js';
 import type { AttentionStatus } from '../state/attention.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
+import { formatRuns } from './format-runs.js';
 
 export function attentionCommands(program: Command, io: CliIo): void {
   const attention = program.command('attention').description('records that could not be synced, with their reasons');
@@ -58,7 +59,9 @@ export function attentionCommands(program: Command, io: CliIo): void {
   addGlobalOptions(
     program
       .command('runs')
-      .description('recent runs with their status and counts')
+      .description(
+        'recent runs with their status (running, succeeded, attention, failed, interrupted, abandoned) and exit code',
+      )
       .argument('[pipeline]', 'pipeline name')
       .option('--limit <n>', 'how many', '20')
       .option('--json', 'JSON output'),
@@ -66,13 +69,7 @@ export function attentionCommands(program: Command, io: CliIo): void {
     const state = await openStateStore({ ...(opts.state && { url: opts.state }) });
     try {
       const runs = await state.runList(pipeline, Number(opts.limit));
-      if (opts.json) write(io.stdout, JSON.stringify(runs, null, 2) + '\n');
-      else
-        for (const r of runs)
-          write(
-            io.stdout,
-            `${r.startedAt}  ${r.pipeline}  ${r.command}  ${r.status}  exit ${r.exitCode ?? '-'}  ${r.id}\n`,
-          );
+      write(io.stdout, opts.json ? JSON.stringify(runs, null, 2) + '\n' : formatRuns(runs));
     } finally {
       await state.close();
     }

@@ -7,6 +7,7 @@ import { attentionCommands } from './attention.js';
 import type { CliIo } from './common.js';
 import { runCommands } from './run.js';
 import { schemaCommands } from './schema.js';
+import { stateCommands } from './state.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 import { demoCommand } from './demo.js';
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
   runCommands(program, io);
   testCommand(program, io);
   attentionCommands(program, io);
+  stateCommands(program, io);
   schemaCommands(program, io);
   demoCommand(program, io);
   emulateCommand(program, io, emulators);

@@ -13,7 +13,7 @@ import { ConfigError, InterruptedError, asSluiceError } from '../errors.js';
 import { addGlobalOptions, loggerFor, parseNumber, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatPlan } from './print-plan.js';
 import { progressHooks } from './progress.js';
-import { parseDuration } from '../runtime/duration.js';
+import { parseLeaseTtl } from '../runtime/duration.js';
 
 interface RunOptions extends GlobalOptions {
   out?: string;
@@ -31,7 +31,7 @@ interface RunOptions extends GlobalOptions {
 function leaseTtl(opts: RunOptions): number | undefined {
   const raw = opts.leaseTtl ?? process.env.SLUICE_LEASE_TTL;
   if (raw === undefined || raw.trim() === '') return undefined;
-  return parseDuration(raw, opts.leaseTtl !== undefined ? '--lease-ttl' : 'SLUICE_LEASE_TTL');
+  return parseLeaseTtl(raw, opts.leaseTtl !== undefined ? '--lease-ttl' : 'SLUICE_LEASE_TTL');
 }
 
 /**

@@ -89,4 +89,15 @@ describe('fenced, interruptible runs', () => {
     expect(r.exitCode).toBe(130);
     expect(dst.calls.write).toBe(0);
   });
+
+  it('a run left running by a process that died is marked abandoned by the next run', async () => {
+    const name = `dead${n++}`;
+    const p = writePipeline(dir, { name });
+    await state.runStart({ id: 'killed-run', pipeline: name, command: 'run', startedAt: new Date().toISOString() });
+    const r = await session(state, { command: 'run', pipelinePath: p });
+    expect(r.exitCode).toBe(0);
+    const runs = await state.runList(name, 10);
+    expect(runs.find((x) => x.id === 'killed-run')?.status).toBe('abandoned');
+    expect(runs.find((x) => x.id === r.report.runId)?.status).toBe('succeeded');
+  });
 });

@@ -152,6 +152,12 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
     if (writes) {
       await state.acquireLease(name, runId, leaseTtl, opts.force === true);
       leaseHeld = true;
+      const abandoned = await state.runMarkAbandoned(name, runId);
+      if (abandoned.length > 0)
+        logger.warn(
+          { runs: abandoned.map((r) => r.id) },
+          `marked ${abandoned.length} run(s) left running by a process that died as abandoned`,
+        );
       renew = setInterval(
         () => {
           state.renewLease(name, runId, leaseTtl).then(

@@ -165,10 +165,3 @@ export const MIGRATIONS: Migration[] = [
     },
   },
 ];
-
-/** knex `migrationSource` over the list above (no files on disk to go missing). */
-export const migrationSource: Knex.MigrationSource<Migration> = {
-  getMigrations: () => Promise.resolve(MIGRATIONS),
-  getMigrationName: (m) => m.name,
-  getMigration: (m) => Promise.resolve({ up: m.up, down: m.down }),
-};

@@ -1,14 +1,15 @@
 /**
  * The state store: runs, ledger, cursors, attention, encrypted credentials and leases, on knex.
  * Embedded default SQLite under `.sluice/`; MariaDB/MySQL for shared state. Opening it applies the
- * versioned migrations.
+ * versioned migrations (migrate.ts: safe when many processes open a new store at once).
  */
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import type { CredentialVault } from '../connector/types.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, SluiceError } from '../errors.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import {
   attentionInDoubt,
   attentionList,
@@ -21,7 +22,7 @@ import {
   type AttentionWrite,
 } from './attention.js';
 import { keyFromSecret } from './crypto.js';
-import { acquireLease, assertLeaseHeld, releaseLease, renewLease } from './lease.js';
+import { acquireLease, assertLeaseHeld, leaseHolder, releaseLease, renewLease } from './lease.js';
 import {
   ledgerCount,
   ledgerDropPending,
@@ -32,8 +33,8 @@ import {
   type LedgerStatus,
   type LedgerWrite,
 } from './ledger.js';
-import { migrationSource } from './migrations.js';
-import { runFinish, runList, runStart, type RunStatus } from './runs.js';
+import { migrateStore, type MigrateResult } from './migrate.js';
+import { markAbandonedRuns, runFinish, runList, runStart, type RunStatus } from './runs.js';
 import { parseStateUrl, type StateLocation } from './url.js';
 import { KnexVault } from './vault.js';
 
@@ -43,6 +44,10 @@ export interface StateStoreOptions {
   /** Key for credentials at rest; default SLUICE_SECRET_KEY (for SQLite a key file beside the database). */
   secretKey?: string;
   cwd?: string;
+  /** How long opening waits for another process's migration before STATE_STORE_LOCKED (default 60 s). */
+  lockTimeoutMs?: number;
+  /** Where lease, run and migration code reads the time (default: the system clock). */
+  clock?: Clock;
 }
 
 /** What one apply batch commits, atomically. */
@@ -75,22 +80,35 @@ export class StateStore {
     readonly knex: Knex,
     readonly location: StateLocation,
     private readonly secretKey: string | undefined,
+    readonly clock: Clock,
+    /** What opening migrated (nothing, for a store that was up to date). */
+    readonly migrated: MigrateResult,
   ) {}
 
   static async open(options: StateStoreOptions = {}): Promise<StateStore> {
     const location = parseStateUrl(options.url ?? process.env.SLUICE_STATE_URL, options.cwd);
+    const clock = options.clock ?? systemClock;
     const knex = knexFactory(location.knexConfig);
+    let migrated: MigrateResult;
     try {
-      await knex.migrate.latest({ migrationSource, tableName: 'sluice_migrations' });
+      migrated = await migrateStore(knex, {
+        kind: location.kind,
+        display: location.display,
+        ...(location.file !== undefined && { file: location.file }),
+        ...(options.lockTimeoutMs !== undefined && { lockTimeoutMs: options.lockTimeoutMs }),
+        clock,
+      });
     } catch (cause) {
       await knex.destroy();
+      // Locked, too new, a failed migration: already explained.
+      if (cause instanceof SluiceError) throw cause;
       throw new ConfigError(
         'STATE_STORE_UNAVAILABLE',
         `cannot open the state store ${location.display}: ${(cause as Error).message}`,
         { cause, retryable: true },
       );
     }
-    return new StateStore(knex, location, options.secretKey ?? process.env.SLUICE_SECRET_KEY);
+    return new StateStore(knex, location, options.secretKey ?? process.env.SLUICE_SECRET_KEY, clock, migrated);
   }
 
   private key(): Buffer {
@@ -197,7 +215,14 @@ export class StateStore {
     return runStart(this.knex, run);
   }
   runFinish(id: string, result: { status: RunStatus; exitCode: number; planHash?: string; report: unknown }) {
-    return runFinish(this.knex, id, result);
+    return runFinish(this.knex, id, result, this.clock);
+  }
+  /**
+   * Marks `abandoned` the runs of `pipeline` left `running` by processes that died, and returns them
+   * (for a log line). Call it once `currentRunId` holds the pipeline's lease.
+   */
+  runMarkAbandoned(pipeline: string, currentRunId: string) {
+    return markAbandonedRuns(this.knex, pipeline, currentRunId, this.clock);
   }
   runList(pipeline?: string, limit?: number) {
     return runList(this.knex, pipeline, limit);
@@ -205,10 +230,14 @@ export class StateStore {
 
   // leases
   acquireLease(pipeline: string, holder: string, ttlMs: number, force = false) {
-    return acquireLease(this.knex, pipeline, holder, ttlMs, force);
+    return acquireLease(this.knex, pipeline, holder, ttlMs, force, this.clock);
   }
+  /** Extends the lease; false when `holder` no longer holds it. */
   renewLease(pipeline: string, holder: string, ttlMs: number) {
-    return renewLease(this.knex, pipeline, holder, ttlMs);
+    return renewLease(this.knex, pipeline, holder, ttlMs, this.clock);
+  }
+  leaseHolder(pipeline: string) {
+    return leaseHolder(this.knex, pipeline);
   }
   releaseLease(pipeline: string, holder: string) {
     return releaseLease(this.knex, pipeline, holder);

@@ -39,8 +39,9 @@ export function parseStateUrl(url: string | undefined, cwd = process.cwd()): Sta
           min: 1,
           max: 1,
           afterCreate: (conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
-            conn.pragma('journal_mode = WAL');
+            // busy_timeout first: switching a new file to WAL needs a lock another process may hold.
             conn.pragma('busy_timeout = 10000');
+            conn.pragma('journal_mode = WAL');
             conn.pragma('synchronous = NORMAL');
             done(null, conn);
           },

@@ -4,7 +4,7 @@
  * loopback port, creates a test user, and stops and removes everything at the end.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +87,10 @@ export async function startMariaDb(): Promise<MariaDbServer> {
   const { server, installDb } = ensureInstalled();
   const dir = mkdtempSync(join(tmpdir(), 'sluice-mariadb-'));
   const datadir = join(dir, 'data');
+  // Its own tmpdir: concurrent test runs on one machine otherwise share /tmp for the server's
+  // temporary tables, and a bootstrap once failed there ("Could not remove temporary table").
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
   const socket = join(dir, 'mysqld.sock');
   const asRoot = process.getuid?.() === 0;
   execFileSync(
@@ -94,6 +98,7 @@ export async function startMariaDb(): Promise<MariaDbServer> {
     [
       '--no-defaults',
       `--datadir=${datadir}`,
+      `--tmpdir=${tmp}`,
       '--auth-root-authentication-method=socket',
       '--skip-test-db',
       ...(asRoot ? ['--user=root'] : []),
@@ -109,6 +114,7 @@ export async function startMariaDb(): Promise<MariaDbServer> {
     [
       '--no-defaults',
       `--datadir=${datadir}`,
+      `--tmpdir=${tmp}`,
       `--socket=${socket}`,
       `--port=${port}`,
       '--bind-address=127.0.0.1',
