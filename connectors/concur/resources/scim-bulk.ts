@@ -128,15 +128,16 @@ async function submit(client: ConcurClient, ops: BulkOperation[]): Promise<strin
   return id;
 }
 
-/** Polls until the provision completes or the deadline (`provisioning.timeoutMs`) would pass. */
+/** Polls until the provision completes, or until the next poll would come after the deadline (`provisioning.timeoutMs`). */
 async function poll(env: BulkEnv, id: string): Promise<ProvisionStatus & { operations: StatusOperation[] }> {
   const deadline = env.clock.now() + env.config.provisioning.timeoutMs;
   let wait = env.config.provisioning.pollIntervalMs;
   for (;;) {
     await env.clock.sleep(wait, env.signal);
     const status = await readStatus(env.client, id);
-    if (status.status?.completed === true || env.clock.now() + wait > deadline) return status;
+    if (status.status?.completed === true) return status;
     wait = Math.min(60_000, Math.max(1, Math.round(wait * 1.5)));
+    if (env.clock.now() + wait > deadline) return status;
   }
 }
 
