@@ -1,9 +1,9 @@
 /**
  * What a failed Concur call did to the remote, as far as the connector can tell (`writeOutcome`):
  * refused before processing (`not-applied`), or maybe applied (`unknown`, the write is in doubt).
- * HTTP statuses are classified where the error is built (errors.ts); this file covers what happens
- * around the exchange: network failures (was anything sent?), token failures (the write never left),
- * and unexpected exceptions after a request may have been sent.
+ * HTTP statuses are classified where the error is built (errors.ts), token failures in client.ts
+ * (the call never left); this file covers network failures (was anything sent?) and unexpected
+ * exceptions after a request may have been sent.
  */
 import { ConnectorError, asSluiceError, type SluiceError, type WriteOutcomeKnowledge } from '../../engine/errors.js';
 
