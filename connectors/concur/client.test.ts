@@ -75,6 +75,7 @@ describe('concur client: throttling and failures', () => {
     expect(outcome).toMatchObject({ key: 'V2099', ok: false });
     expect(outcome!.error).toBeInstanceOf(SluiceError);
     expect(outcome!.error!.retryable).toBe(true);
+    expect(outcome!.error!.writeOutcome).toBe('unknown');
     expect(emu.count({ method: 'POST', path: '/api/v3.1/invoice/vendors' })).toBe(1);
   });
 

@@ -2,18 +2,22 @@
  * Every Concur API call of a connection: bearer token (refreshed ahead of expiry, and once on a
  * 401/403 before the request is replayed), routing to the token's geolocation, retries (429 after
  * Retry-After, 5xx and network errors with jittered backoff, bounded), and error mapping per API
- * family. Requests that are not safe to repeat are only retried when the remote did not process
- * them (429); their other failures go back to the engine, which searches before it retries a create.
+ * family. Every failure says whether the remote may have applied the request (`writeOutcome`, see
+ * write-outcome.ts). Requests that are not safe to repeat are only retried here when the remote
+ * certainly did not process them (429, a refused connection, a deadlock answered with 400); their
+ * other failures go back to the engine, which never re-sends a create whose outcome is unknown
+ * before it searched the target for it.
  */
 import type { Method } from 'got';
 import type { ConnectionStats, ConnectorContext } from '../../engine/connector/types.js';
-import { SluiceError } from '../../engine/errors.js';
-import { CallCounter, HttpClient, type HttpResponse } from '../../engine/runtime/http.js';
+import { SluiceError, asSluiceError } from '../../engine/errors.js';
+import { CallCounter, HttpClient, type HttpRequest, type HttpResponse } from '../../engine/runtime/http.js';
 import { withRetry } from '../../engine/runtime/retry.js';
 import { CredentialStore } from './auth/credential-store.js';
 import { TokenSession } from './auth/session.js';
 import type { ResolvedConfig } from './config.js';
 import { httpError, type ApiFamily } from './errors.js';
+import { networkOutcome, withOutcome } from './write-outcome.js';
 
 export interface ConcurRequest {
   method: Method;
@@ -79,7 +83,7 @@ export class ConcurClient {
           try {
             return await this.once<T>(req);
           } catch (err) {
-            if (!idempotent && err instanceof SluiceError && err.retryable && err.status !== 429)
+            if (!idempotent && err instanceof SluiceError && err.retryable && err.writeOutcome !== 'not-applied')
               throw new DoNotRepeat(err);
             throw err;
           }
@@ -101,25 +105,44 @@ export class ConcurClient {
   }
 
   private async once<T>(req: ConcurRequest): Promise<HttpResponse<T>> {
-    let token = await this.session.token();
+    let token = await beforeSend(this.session.token());
     let res = await this.send<T>(req, token.accessToken, token.geolocation);
     if (res.status === 401 || res.status === 403) {
-      token = await this.session.invalidate(token.accessToken);
+      // The remote refused the first attempt: a failure to get a new token leaves nothing applied.
+      token = await beforeSend(this.session.invalidate(token.accessToken));
       res = await this.send<T>(req, token.accessToken, token.geolocation);
     }
     if ((res.status >= 200 && res.status < 300) || req.accept?.includes(res.status)) return res;
     throw httpError(req.family, req.op, res);
   }
 
-  private send<T>(req: ConcurRequest, accessToken: string, base: string): Promise<HttpResponse<T>> {
+  private async send<T>(req: ConcurRequest, accessToken: string, base: string): Promise<HttpResponse<T>> {
     const url = /^https?:\/\//i.test(req.path) ? req.path : `${base}${req.path}`;
-    return this.http.request<T>({
+    try {
+      return await this.http.request<T>(this.httpRequest(req, url, accessToken));
+    } catch (raw) {
+      const err = asSluiceError(raw);
+      throw withOutcome(err, err.code === 'NETWORK_ERROR' ? networkOutcome(err) : 'unknown');
+    }
+  }
+
+  private httpRequest(req: ConcurRequest, url: string, accessToken: string): HttpRequest {
+    return {
       method: req.method,
       url,
       op: req.op,
       headers: { authorization: `Bearer ${accessToken}`, ...req.headers },
       ...(req.searchParams && { searchParams: req.searchParams }),
       ...(req.json !== undefined && { json: req.json }),
-    });
+    };
+  }
+}
+
+/** A token request fails before the call itself is sent: whatever went wrong, the call was not applied. */
+async function beforeSend<T>(token: Promise<T>): Promise<T> {
+  try {
+    return await token;
+  } catch (raw) {
+    throw withOutcome(asSluiceError(raw), 'not-applied');
   }
 }

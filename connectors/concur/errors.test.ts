@@ -84,4 +84,14 @@ describe('concur error mapping', () => {
       oauthError('token', res(400, { code: 134, error: 'invalid_request', error_description: 'company maintenance' })),
     ).toMatchObject({ retryable: true });
   });
+
+  it('says whether the remote may have applied the request (writeOutcome)', () => {
+    const outcome = (status: number, body: unknown = {}) => httpError('list', 'op', res(status, body)).writeOutcome;
+    for (const status of [400, 401, 403, 404, 405, 409, 413, 422, 429]) expect(outcome(status)).toBe('not-applied');
+    for (const status of [408, 500, 502, 503, 504]) expect(outcome(status)).toBe('unknown');
+    // A deadlock answered with 400 was rolled back: retryable, and nothing was applied.
+    expect(
+      httpError('v3', 'op', res(400, { Error: { Message: 'Transaction was deadlocked on lock resources' } })),
+    ).toMatchObject({ retryable: true, writeOutcome: 'not-applied' });
+  });
 });

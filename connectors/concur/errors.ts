@@ -18,6 +18,21 @@ export const CONCUR_ERRORS = {
   rejected: 'CONCUR_REQUEST_REJECTED',
   oauth: 'CONCUR_OAUTH_ERROR',
   unexpected: 'CONCUR_UNEXPECTED_RESPONSE',
+  // list item bulk
+  bulkRejected: 'CONCUR_BULK_REJECTED',
+  bulkAmbiguous: 'CONCUR_BULK_AMBIGUOUS',
+  listItemRejected: 'CONCUR_LIST_ITEM_REJECTED',
+  listItemInvalid: 'CONCUR_LIST_ITEM_INVALID',
+  // vendors
+  vendorRejected: 'CONCUR_VENDOR_REJECTED',
+  vendorNoStatus: 'CONCUR_VENDOR_NO_STATUS',
+  // user provisioning (SCIM bulk)
+  provisionNoId: 'CONCUR_PROVISION_NO_ID',
+  provisionPending: 'CONCUR_PROVISION_PENDING',
+  provisionFailed: 'CONCUR_PROVISION_FAILED',
+  provisionNoResult: 'CONCUR_PROVISION_NO_RESULT',
+  provisionUnreadable: 'CONCUR_PROVISION_STATUS_UNREADABLE',
+  userNotFound: 'CONCUR_USER_NOT_FOUND',
 } as const;
 
 type Body = Record<string, unknown> | undefined;
@@ -75,34 +90,39 @@ export function describeBody(
   }
 }
 
-/** A failed HTTP exchange as an error; 401/403 become AuthError (the caller already refreshed once). */
+/**
+ * A failed HTTP exchange as an error; 401/403 become AuthError (the caller already refreshed once).
+ * `writeOutcome`: a 4xx (429 included) was refused before processing, so nothing was applied; a 5xx
+ * (and a 408, which Concur does not document and a proxy may send while the server carries on) may
+ * have been applied. A 400 for a database deadlock was rolled back: not applied, and retryable.
+ */
 export function httpError(family: ApiFamily, op: string, res: HttpResponse): ConnectorError {
   const { message, remoteCode } = describeBody(family, res.body);
   const status = res.status;
   const text = `${op}: HTTP ${status}${message ? ` - ${message}` : ''}`;
-  const base: SluiceErrorOptions = { status, ...(remoteCode && { remoteCode }) };
-  if (status === 401 || status === 403) return new AuthError(text, base);
+  const refused: SluiceErrorOptions = { status, ...(remoteCode && { remoteCode }), writeOutcome: 'not-applied' };
+  const maybe: SluiceErrorOptions = { ...refused, writeOutcome: 'unknown' };
+  if (status === 401 || status === 403) return new AuthError(text, refused);
   const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+  const after = retryAfterMs !== undefined ? { retryAfterMs } : {};
   if (status === 429)
-    return new ConnectorError(CONCUR_ERRORS.rateLimited, text, {
-      ...base,
-      retryable: true,
-      ...(retryAfterMs !== undefined && { retryAfterMs }),
-    });
+    return new ConnectorError(CONCUR_ERRORS.rateLimited, text, { ...refused, retryable: true, ...after });
   if (status === 503)
-    return new ConnectorError(CONCUR_ERRORS.unavailable, text, {
-      ...base,
-      retryable: true,
-      ...(retryAfterMs !== undefined && { retryAfterMs }),
-    });
+    return new ConnectorError(CONCUR_ERRORS.unavailable, text, { ...maybe, retryable: true, ...after });
   if (isRetryableStatus(status))
-    return new ConnectorError(CONCUR_ERRORS.serverError, text, { ...base, retryable: true });
-  if (status === 404) return new ConnectorError(CONCUR_ERRORS.notFound, text, base);
-  if (status === 409) return new ConnectorError(CONCUR_ERRORS.conflict, text, base);
+    return new ConnectorError(CONCUR_ERRORS.serverError, text, { ...maybe, retryable: true });
+  if (status === 404) return new ConnectorError(CONCUR_ERRORS.notFound, text, refused);
+  if (status === 409) return new ConnectorError(CONCUR_ERRORS.conflict, text, refused);
   // A 400 can be a database deadlock on Concur's side (DOC:http-status-codes): that one may succeed later.
   if (status === 400)
-    return new ConnectorError(CONCUR_ERRORS.badRequest, text, { ...base, retryable: /deadlock/i.test(message ?? '') });
-  return new ConnectorError(CONCUR_ERRORS.rejected, text, base);
+    return new ConnectorError(CONCUR_ERRORS.badRequest, text, { ...refused, retryable: isDeadlock(message) });
+  // Other statuses below 400 never get here; 1xx/3xx answers are unexpected: maybe applied.
+  return new ConnectorError(CONCUR_ERRORS.rejected, text, status >= 400 ? refused : maybe);
+}
+
+/** Concur answers a database deadlock with a 400 whose message says so (DOC:http-status-codes). */
+export function isDeadlock(message: string | undefined): boolean {
+  return /deadlock/i.test(message ?? '');
 }
 
 /** OAuth numbered errors: most mean the credentials need an operator (re-onboard), some are transient. */
@@ -120,6 +140,10 @@ export function oauthError(op: string, res: HttpResponse): ConnectorError {
   return new AuthError(text, opts);
 }
 
+/** An answer the connector cannot read; after a write, that write may have been applied. */
 export function unexpected(op: string, detail: string, cause?: unknown): ConnectorError {
-  return new ConnectorError(CONCUR_ERRORS.unexpected, `${op}: ${detail}`, { ...(cause !== undefined && { cause }) });
+  return new ConnectorError(CONCUR_ERRORS.unexpected, `${op}: ${detail}`, {
+    writeOutcome: 'unknown',
+    ...(cause !== undefined && { cause }),
+  });
 }

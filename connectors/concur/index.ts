@@ -13,6 +13,7 @@ import type {
   TargetResource,
 } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
+import { systemClock } from '../../engine/runtime/clock.js';
 import { ConcurClient } from './client.js';
 import { configSchema, resolveConfig, type ConcurConfig } from './config.js';
 import { costObjectApprovers } from './resources/cost-object-approvers.js';
@@ -55,7 +56,7 @@ export async function openConcur(
 ): Promise<Connection & { client: ConcurClient }> {
   const resolved = resolveConfig(config);
   const client = new ConcurClient(resolved, context);
-  const env: ResourceEnv = { client, config: resolved, context };
+  const env: ResourceEnv = { client, config: resolved, context, clock: context.clock ?? systemClock };
   return {
     client,
     source(name: string, options: DataRecord): SourceResource {

@@ -1,5 +1,6 @@
 /** Helpers for the connector's tests: a config pointing at an emulator, and opening a connection. */
 import type { Connection, CredentialVault, DataRecord, ReadRequest } from '../../engine/connector/types.js';
+import type { Clock } from '../../engine/runtime/clock.js';
 import { silentLogger, type Logger } from '../../engine/runtime/logger.js';
 import { memoryVault } from '../../test/conformance/context.js';
 import type { ConcurEmulator } from './emulator/index.js';
@@ -28,6 +29,7 @@ export interface OpenOptions {
   vault?: CredentialVault;
   connectionName?: string;
   logger?: Logger;
+  clock?: Clock;
 }
 
 export async function openAgainst(
@@ -39,6 +41,7 @@ export async function openAgainst(
     baseDir: process.cwd(),
     credentials: o.vault ?? memoryVault(),
     logger: o.logger ?? silentLogger(),
+    ...(o.clock && { clock: o.clock }),
   });
 }
 

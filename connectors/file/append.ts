@@ -9,10 +9,13 @@
  */
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { SluiceError } from '../../engine/errors.js';
 import { fileError, parseError } from './errors.js';
 import { csvLine } from './encode.js';
 import type { FileSpec } from './format.js';
 import type { FileState } from './file-state.js';
+import { writeAll } from './write-all.js';
+import { markWrite } from './write-outcome.js';
 
 const NL = 0x0a;
 
@@ -69,7 +72,6 @@ async function layoutFor(fh: FileHandle, spec: FileSpec, state: FileState): Prom
   return { position: state.size, prefix, separator: '\n', suffix: '\n' };
 }
 
-/** Appends `texts` (encoded records); returns each record's byte offset and updates `state`. */
 /** fsyncs a file written by appends (and its directory when the file is new). */
 export async function syncFile(path: string, isNew: boolean): Promise<void> {
   const fh = await open(path, 'r');
@@ -81,6 +83,27 @@ export async function syncFile(path: string, isNew: boolean): Promise<void> {
   if (isNew) await syncDir(path);
 }
 
+/** Puts back the bytes the append overwrote and the old length; false when that failed too (with why). */
+async function restore(
+  fh: FileHandle,
+  original: Buffer,
+  position: number,
+  size: number,
+): Promise<{ ok: true } | { ok: false; why: string }> {
+  try {
+    await writeAll(fh, original, position);
+    await fh.truncate(size);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, why: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * Appends `texts` (encoded records); returns each record's byte offset and updates `state`. A
+ * failure says whether the file is as before (`not-applied`: nothing was written, or it was taken
+ * back) or may hold part of the append (`unknown`).
+ */
 export async function appendRecords(spec: FileSpec, state: FileState, texts: string[]): Promise<number[]> {
   const isNew = state.size === 0;
   let fh: FileHandle;
@@ -88,15 +111,18 @@ export async function appendRecords(spec: FileSpec, state: FileState, texts: str
     if (isNew) await mkdir(dirname(spec.path), { recursive: true });
     fh = await open(spec.path, isNew ? 'w' : 'r+');
   } catch (err) {
-    throw fileError(err, spec.path, 'open for writing');
+    throw markWrite(fileError(err, spec.path, 'open for writing'), 'not-applied');
   }
   let layout: Layout | undefined;
   let original: Buffer | undefined;
+  let touched = false;
+  let end = 0;
+  let failure: SluiceError | undefined;
+  const offsets: number[] = [];
   try {
     layout = await layoutFor(fh, spec, state);
     original = Buffer.alloc(state.size - layout.position);
     if (original.length > 0) await fh.read(original, 0, original.length, layout.position);
-    const offsets: number[] = [];
     let at = layout.position + Buffer.byteLength(layout.prefix, spec.encoding);
     for (const [i, text] of texts.entries()) {
       if (i > 0) at += Buffer.byteLength(layout.separator, spec.encoding);
@@ -104,20 +130,32 @@ export async function appendRecords(spec: FileSpec, state: FileState, texts: str
       at += Buffer.byteLength(text, spec.encoding);
     }
     const payload = Buffer.from(layout.prefix + texts.join(layout.separator) + layout.suffix, spec.encoding);
-    await fh.write(payload, 0, payload.length, layout.position);
-    const end = layout.position + payload.length;
+    touched = true;
+    await writeAll(fh, payload, layout.position);
+    end = layout.position + payload.length;
     if (end < state.size) await fh.truncate(end);
-    state.size = end;
-    state.dirty = isNew ? 'new' : (state.dirty ?? 'data');
-    if (spec.format === 'csv' && spec.csv.header) state.hasHeader = true;
-    return offsets;
   } catch (err) {
-    if (layout && original) {
-      await fh.write(original, 0, original.length, layout.position).catch(() => undefined);
-      await fh.truncate(state.size).catch(() => undefined);
+    const error = fileError(err, spec.path, 'append to');
+    if (!touched || !layout || !original) failure = markWrite(error, 'not-applied');
+    else {
+      const back = await restore(fh, original, layout.position, state.size);
+      failure = back.ok
+        ? markWrite(error, 'not-applied', 'the file was put back as it was')
+        : markWrite(error, 'unknown', `putting the file back failed too (${back.why}): part of the append may remain`);
     }
-    throw fileError(err, spec.path, 'append to');
-  } finally {
-    await fh.close();
   }
+  try {
+    await fh.close();
+  } catch (err) {
+    const closing = fileError(err, spec.path, 'close');
+    // Some file systems (NFS) report a failed write only when the file is closed.
+    failure = failure
+      ? markWrite(failure, failure.writeOutcome ?? 'unknown', `closing failed too: ${closing.message}`)
+      : markWrite(closing, 'unknown', 'the appended records may not all be stored');
+  }
+  if (failure) throw failure;
+  state.size = end;
+  state.dirty = isNew ? 'new' : (state.dirty ?? 'data');
+  if (spec.format === 'csv' && spec.csv.header) state.hasHeader = true;
+  return offsets;
 }

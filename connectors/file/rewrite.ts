@@ -4,6 +4,10 @@
  * deleted ones and copying the rest byte for byte, then fsync, rename over the original and fsync
  * the directory. A crash leaves either the old or the new file, never a mix. The key index is
  * rebuilt from the new offsets on the way.
+ *
+ * A failure before the rename (temp file, scan, write, fsync, the rename itself) leaves the target
+ * file untouched: `not-applied`. Once renamed, the new content is in place; if the directory fsync
+ * then fails it may not survive a crash: `unknown`.
  */
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
@@ -16,6 +20,8 @@ import { EncodeError, csvLine, encodeRecord } from './encode.js';
 import { RecordDecoder, located, splitterFor, type FileSpec } from './format.js';
 import { keyOf, type FileState } from './file-state.js';
 import { scanFile } from './scan.js';
+import { writeAll } from './write-all.js';
+import { markWrite } from './write-outcome.js';
 
 export interface RewriteRequest {
   /** key → fields to set (merged over the stored record). */
@@ -47,7 +53,7 @@ class Writer {
     this.position += buf.length;
     if (buf.length > this.staging.length - this.used) await this.flush();
     if (buf.length > this.staging.length) {
-      await this.fh.write(buf, 0, buf.length);
+      await writeAll(this.fh, buf);
       return;
     }
     this.used += buf.copy(this.staging, this.used);
@@ -55,10 +61,13 @@ class Writer {
 
   async flush(): Promise<void> {
     if (this.used === 0) return;
-    await this.fh.write(this.staging, 0, this.used);
+    await writeAll(this.fh, this.staging.subarray(0, this.used));
     this.used = 0;
   }
 }
+
+const noProblem = (): undefined => undefined;
+const problem = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 async function fileMode(path: string): Promise<number | undefined> {
   try {
@@ -80,6 +89,7 @@ export async function rewriteFile(
   const isJson = spec.format === 'json';
   const separator = isJson ? ',\n' : '\n';
   let fh: FileHandle | undefined;
+  let renamed = false;
   try {
     fh = await open(tmp, 'wx');
     const mode = await fileMode(spec.path);
@@ -127,6 +137,7 @@ export async function rewriteFile(
     await fh.close();
     fh = undefined;
     await rename(tmp, spec.path);
+    renamed = true;
     await syncDir(spec.path);
     return {
       state: {
@@ -138,8 +149,13 @@ export async function rewriteFile(
       failed,
     };
   } catch (err) {
-    await fh?.close().catch(() => undefined);
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw fileError(err, spec.path, 'rewrite');
+    const error = fileError(err, spec.path, 'rewrite');
+    if (renamed) throw markWrite(error, 'unknown', 'the new content is in place but may not survive a crash');
+    const cleanup = [
+      await fh?.close().then(noProblem, problem),
+      await rm(tmp, { force: true }).then(noProblem, problem),
+    ];
+    const left = cleanup.filter((c) => c !== undefined).join('; ');
+    throw markWrite(error, 'not-applied', left ? `the target file is unchanged (cleaning up: ${left})` : undefined);
   }
 }

@@ -2,6 +2,8 @@
  * The `records` resource as a target. Records are keyed by the binding's key field; the target id
  * is the key. Creates append (fsync once, when the connection closes); updates and deletes rewrite
  * the file atomically. Write calls and lookups are serialised, so one connection never interleaves them.
+ * Every failed write says whether the file was left as it was (`not-applied`) or may hold part of
+ * the write (`unknown`); see append.ts and rewrite.ts.
  */
 import type { DataRecord, TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../../engine/connector/types.js';
 import { asSluiceError, type SluiceError } from '../../engine/errors.js';
@@ -12,6 +14,7 @@ import { RecordDecoder, located, splitterFor, type FileSpec } from './format.js'
 import { buildState, fileSize, keyOf, type FileState } from './file-state.js';
 import { RecordReader } from './record-reader.js';
 import { rewriteFile } from './rewrite.js';
+import { markWrite } from './write-outcome.js';
 import { scanFile } from './scan.js';
 
 export type CountCall = (operation: string) => void;
@@ -139,15 +142,16 @@ export class FileTarget implements TargetResource {
 
   private async apply(ops: WriteOp[]): Promise<WriteOutcome[]> {
     const outcomes = new Map<WriteOp, WriteOutcome>();
+    // Record problems are found before anything is written; write failures say what they left.
     const fail = (op: WriteOp, error: SluiceError): void => {
-      outcomes.set(op, { key: op.key, ok: false, error });
+      outcomes.set(op, { key: op.key, ok: false, error: error.writeOutcome ? error : markWrite(error, 'not-applied') });
     };
     let state: FileState;
     try {
       state = await this.loaded();
     } catch (err) {
       this.state = undefined;
-      const error = asSluiceError(err);
+      const error = markWrite(asSluiceError(err), 'not-applied'); // the file could not be read: nothing written
       return ops.map((op) => ({ key: op.key, ok: false, error }));
     }
     const seen = new Set<string>();
@@ -221,7 +225,9 @@ export class FileTarget implements TargetResource {
       }
     } catch (err) {
       this.state = undefined;
-      const error = asSluiceError(err);
+      const raw = asSluiceError(err);
+      // append/rewrite say what they left in the file; anything else cannot prove the file is unchanged.
+      const error = raw.writeOutcome ? raw : markWrite(raw, 'unknown');
       for (const op of pending) fail(op, error);
     }
     for (const op of pending) if (!outcomes.has(op)) outcomes.set(op, { key: op.key, ok: true, id: op.key });

@@ -59,4 +59,30 @@ describe('classifySqlError', () => {
     });
     expect(classifySqlError('odd', 'read')).toMatchObject({ code: 'SQL_ERROR', retryable: false });
   });
+
+  it('says whether a write may have been committed, from when it failed', () => {
+    const lost = driver({ code: 'PROTOCOL_CONNECTION_LOST' });
+    const outcome = (err: Error, timing?: 'before-commit' | 'commit-refused' | 'during-commit') =>
+      classifySqlError(err, 'upsert', undefined, timing).writeOutcome;
+    expect(outcome(lost, 'before-commit')).toBe('not-applied');
+    expect(outcome(lost, 'during-commit')).toBe('unknown');
+    expect(outcome(lost)).toBe('unknown'); // timing not known
+    const refused = driver({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    expect(outcome(refused, 'commit-refused')).toBe('not-applied');
+    expect(outcome(driver({ code: 'SQLITE_IOERR' }), 'during-commit')).toBe('unknown');
+    // Rolled back, or never connected: nothing applied, whenever it happened.
+    for (const props of [
+      { code: 'ER_LOCK_DEADLOCK', sqlState: '40001' },
+      { code: 'ER_LOCK_WAIT_TIMEOUT' },
+      { code: 'SQLITE_BUSY' },
+      { code: 'ECONNREFUSED' },
+      { name: 'KnexTimeoutError' },
+    ]) {
+      expect(classifySqlError(driver(props), 'upsert', undefined, 'during-commit')).toMatchObject({
+        retryable: true,
+        writeOutcome: 'not-applied',
+      });
+    }
+    expect(classifySqlError(lost, 'upsert', 'k', 'during-commit').message).toMatch(/during COMMIT/);
+  });
 });

@@ -2,8 +2,14 @@
  * Classifies database errors: rejected credentials → AuthError; a connection that cannot be made
  * or was lost, a deadlock, a lock wait timeout, SQLite busy → retryable; constraint violations,
  * missing tables or columns, syntax errors → final.
+ *
+ * For writes, also whether anything was applied (`writeOutcome`), from when the error happened
+ * (transaction.ts): before COMMIT nothing was; a COMMIT refused and rolled back applied nothing; a
+ * failure during COMMIT, or one whose timing is not known, may have been applied. Deadlocks, lock
+ * wait timeouts, a busy SQLite and a connection that was never made applied nothing at any time.
  */
-import { AuthError, ConnectorError, SluiceError } from '../../engine/errors.js';
+import { AuthError, ConnectorError, SluiceError, type WriteOutcomeKnowledge } from '../../engine/errors.js';
+import type { WriteTiming } from './transaction.js';
 
 interface DriverError {
   name?: string;
@@ -42,6 +48,31 @@ const RETRYABLE: Record<string, string> = {
   ER_CLIENT_INTERACTION_TIMEOUT: 'SQL_UNAVAILABLE',
 };
 
+/** Nothing is applied when these happen: the statement (or transaction) was rolled back, or never ran. */
+const NEVER_APPLIED = new Set([
+  'SQL_DEADLOCK',
+  'SQL_LOCK_TIMEOUT',
+  'SQL_BUSY',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ER_CON_COUNT_ERROR',
+  'ER_TOO_MANY_USER_CONNECTIONS',
+]);
+
+function outcomeOf(
+  errorCode: string,
+  driverCode: string,
+  knexTimeout: boolean,
+  timing: WriteTiming | undefined,
+): WriteOutcomeKnowledge {
+  // A knex timeout is the pool's: no connection was acquired, so nothing was sent.
+  if (NEVER_APPLIED.has(errorCode) || NEVER_APPLIED.has(driverCode) || knexTimeout) return 'not-applied';
+  return timing === 'before-commit' || timing === 'commit-refused' ? 'not-applied' : 'unknown';
+}
+
 /** The driver's own message, without the SQL text knex puts in front of it. */
 function driverMessage(e: DriverError): string {
   if (e.sqlMessage) return e.sqlMessage;
@@ -50,12 +81,13 @@ function driverMessage(e: DriverError): string {
   return cut === -1 ? message : message.slice(cut + 3);
 }
 
-export function classifySqlError(err: unknown, what: string, recordKey?: string): SluiceError {
+export function classifySqlError(err: unknown, what: string, recordKey?: string, timing?: WriteTiming): SluiceError {
   if (err instanceof SluiceError) return err;
   const e = (err ?? {}) as DriverError;
   const code = e.code ?? '';
   const state = e.sqlState ?? '';
-  const message = `${what}: ${driverMessage(e)}`;
+  const during = timing === 'during-commit' ? ' (during COMMIT: it may have been committed)' : '';
+  const message = `${what}: ${driverMessage(e)}${during}`;
   const options = {
     cause: err,
     recordKey,
@@ -68,15 +100,12 @@ export function classifySqlError(err: unknown, what: string, recordKey?: string)
     : code.startsWith('SQLITE_LOCKED')
       ? 'SQLITE_LOCKED'
       : code;
+  const knexTimeout = e.name === 'KnexTimeoutError';
   const retryCode =
     RETRYABLE[base] ??
-    (e.name === 'KnexTimeoutError' || state.startsWith('08')
-      ? 'SQL_UNAVAILABLE'
-      : state === '40001'
-        ? 'SQL_DEADLOCK'
-        : undefined);
-  if (retryCode) return new ConnectorError(retryCode, message, { ...options, retryable: true });
-  if (state.startsWith('23') || code.startsWith('SQLITE_CONSTRAINT'))
-    return new ConnectorError('SQL_CONSTRAINT', message, options);
-  return new ConnectorError('SQL_ERROR', message, options);
+    (knexTimeout || state.startsWith('08') ? 'SQL_UNAVAILABLE' : state === '40001' ? 'SQL_DEADLOCK' : undefined);
+  const finalCode = state.startsWith('23') || code.startsWith('SQLITE_CONSTRAINT') ? 'SQL_CONSTRAINT' : 'SQL_ERROR';
+  const errorCode = retryCode ?? finalCode;
+  const writeOutcome = outcomeOf(errorCode, base, knexTimeout, timing);
+  return new ConnectorError(errorCode, message, { ...options, retryable: retryCode !== undefined, writeOutcome });
 }

@@ -184,6 +184,7 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
       [false, true],
     ]);
     expect(outcomes[0]!.error?.code).toBe(backend.name === 'sqlite' ? 'SQL_BUSY' : 'SQL_LOCK_TIMEOUT');
+    expect(outcomes.every((o) => o.error?.writeOutcome === 'not-applied')).toBe(true); // rolled back
     expect(conn.stats().apiCalls - before).toBe(1);
     expect((await target.write([update(rec('30', { note: 'x' }))]))[0]!.ok).toBe(true);
   });
@@ -196,7 +197,7 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
       const outcomes = await target.write([createOp(rec('40'))]);
       await db.proxy!.restore();
       expect(lookupError).toMatchObject({ code: 'SQL_UNAVAILABLE', retryable: true });
-      expect(outcomes[0]).toMatchObject({ ok: false, error: { retryable: true } });
+      expect(outcomes[0]).toMatchObject({ ok: false, error: { retryable: true, writeOutcome: 'not-applied' } });
       expect((await target.write([createOp(rec('40'))]))[0]!.ok).toBe(true);
     });
 

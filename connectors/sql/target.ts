@@ -1,5 +1,7 @@
 /**
  * A table as target. The binding's key column identifies rows (the target id is its value).
+ * Each statement runs in its own transaction: a failure before COMMIT applied nothing, one during
+ * COMMIT is in doubt (`writeOutcome`, see transaction.ts); records refused here were never sent.
  * Creates and updates are upserts (`insert ... on conflict (key) merge`), batched in one statement
  * per column set; when a batch fails for a reason that is not transient, each row is written alone
  * so one bad row fails alone. Deletes are one DELETE (or the deactivate UPDATE) per call.
@@ -73,7 +75,7 @@ export class SqlTarget implements TargetResource {
       return new RecordError(
         'KEY_MISMATCH',
         `the record's "${this.keyField}" is "${String(given)}", not its key "${op.key}"`,
-        { recordKey: op.key },
+        { recordKey: op.key, writeOutcome: 'not-applied' },
       );
     for (const [column, value] of Object.entries(this.options.where ?? {})) {
       if (record[column] === undefined) record[column] = value;
@@ -81,7 +83,7 @@ export class SqlTarget implements TargetResource {
         return new RecordError(
           'SQL_OUTSIDE_FILTER',
           `"${column}" is ${JSON.stringify(record[column])}, but this target only holds rows where it is ${JSON.stringify(value)}`,
-          { recordKey: op.key },
+          { recordKey: op.key, writeOutcome: 'not-applied' },
         );
       }
     }
@@ -93,7 +95,7 @@ export class SqlTarget implements TargetResource {
         return new RecordError(
           'SQL_UNSUPPORTED_VALUE',
           `"${column}" is ${Array.isArray(value) ? 'an array' : 'an object'}: a column holds a scalar (serialise it in the transform)`,
-          { recordKey: op.key },
+          { recordKey: op.key, writeOutcome: 'not-applied' },
         );
       }
     }
@@ -114,7 +116,7 @@ export class SqlTarget implements TargetResource {
             error: new ConfigError(
               'SQL_DEACTIVATE_NOT_CONFIGURED',
               `table ${this.options.table}: the deactivate action needs the \`deactivate\` option`,
-              { recordKey: op.key },
+              { recordKey: op.key, writeOutcome: 'not-applied' },
             ),
           });
         } else (op.action === 'delete' ? deletes : deactivates).push({ op, row: { [this.keyField]: op.id } });

@@ -1,8 +1,9 @@
 /**
- * The statements behind SqlTarget.write. A batch is one statement; when it fails with an error a
- * retry cannot fix (a constraint, a bad value), the rows are written one at a time so only the bad
- * ones fail. A transient failure (lost connection, deadlock, lock timeout) fails the whole batch,
- * and every later statement of the same write call, as retryable without spending more calls.
+ * The statements behind SqlTarget.write. A batch is one statement in a transaction of its own;
+ * when it fails with an error a retry cannot fix (a constraint, a bad value), the rows are written
+ * one at a time so only the bad ones fail. A transient failure (lost connection, deadlock, lock
+ * timeout), or one that may have been committed, fails the whole batch, and every later statement
+ * of the same write call, without spending more calls (a batch in doubt is never sent again here).
  */
 import type { DataRecord, WriteOp, WriteOutcome } from '../../engine/connector/types.js';
 import type { SluiceError } from '../../engine/errors.js';
@@ -31,7 +32,7 @@ const ok = (p: Pending): Result => [p.op, { key: p.op.key, ok: true, id: p.op.ke
 const failed = (p: Pending, error: SluiceError): Result => [p.op, { key: p.op.key, ok: false, error }];
 
 function isTransient(error: SluiceError): boolean {
-  return error.retryable || error.code === 'AUTH_FAILED';
+  return error.retryable || error.code === 'AUTH_FAILED' || error.writeOutcome === 'unknown';
 }
 
 /** Runs `statement` for the batch; on a failure that is not transient, for each row alone. */
@@ -88,7 +89,7 @@ export async function writeUpserts(ctx: WriteContext, pending: Pending[]): Promi
     const width = Object.keys(group[0]!.row).length;
     for (const batch of chunks(group, Math.max(1, Math.floor(MAX_BINDINGS / Math.max(1, width))))) {
       const statement = (rows: Pending[]): Promise<unknown> =>
-        ctx.client.run(
+        ctx.client.transact(
           `upsert into ${ctx.options.table}`,
           (knex) =>
             tableRef(knex, ctx.options)
@@ -111,7 +112,7 @@ export async function writeDeletes(
   const results: Result[] = [];
   for (const batch of chunks(pending, 1000)) {
     const statement = (rows: Pending[]): Promise<unknown> =>
-      ctx.client.run(
+      ctx.client.transact(
         `${action} in ${ctx.options.table}`,
         (knex) => {
           const q = applyWhere(tableRef(knex, ctx.options), ctx.options.where).whereIn(

@@ -4,6 +4,7 @@
  * connector directly: it goes through the registry built from `connectors/index.ts`.
  */
 import type { SluiceError } from '../errors.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 
 export type DataRecord = Record<string, unknown>;
@@ -75,6 +76,8 @@ export interface ConnectorContext {
   credentials: CredentialVault;
   logger: Logger;
   signal?: AbortSignal;
+  /** Time for the connector's own waits and deadlines (polling); default the system clock. */
+  clock?: Clock;
 }
 
 export interface ConnectionStats {

@@ -15,10 +15,12 @@ import type {
   WriteOp,
   WriteOutcome,
 } from '../../../engine/connector/types.js';
-import { RecordError } from '../../../engine/errors.js';
+import { ConnectorError, RecordError, asSluiceError } from '../../../engine/errors.js';
+import { CONCUR_ERRORS } from '../errors.js';
+import { withOutcome } from '../write-outcome.js';
 import { mapLimit } from './map-limit.js';
 import type { ConcurResource, ResourceEnv } from './resource.js';
-import { PATCH_SCHEMA, runScimBulk, SCIM_BULK_LIMIT, type BulkOperation } from './scim-bulk.js';
+import { bulkEnv, PATCH_SCHEMA, runScimBulk, SCIM_BULK_LIMIT, type BulkOperation } from './scim-bulk.js';
 import { UserDirectory, userKey } from './user-directory.js';
 
 type Json = Record<string, unknown>;
@@ -86,6 +88,13 @@ export function checkApprover(record: DataRecord): string[] {
   return problems;
 }
 
+interface Prepared {
+  outcomes: WriteOutcome[];
+  byUser: Map<string, { user: Json; ops: WriteOp[] }>;
+  bulk: BulkOperation[];
+  finals: Map<string, Json>;
+}
+
 function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding): TargetResource {
   const directory = new UserDirectory(
     env.client,
@@ -125,6 +134,67 @@ function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding):
     });
   }
 
+  /** Reads each user's approvers and builds one bulk operation per user; nothing is sent. */
+  async function prepare(ops: WriteOp[]): Promise<Prepared> {
+    const outcomes: WriteOutcome[] = [];
+    const byUser = new Map<string, { user: Json; ops: WriteOp[] }>();
+    for (const op of ops) {
+      const source = op.op === 'delete' ? op.before : op.record;
+      const user = await directory.get(String(source.userName ?? op.key.split('|')[0]));
+      if (!user) {
+        outcomes.push({
+          key: op.key,
+          ok: false,
+          error: new RecordError(CONCUR_ERRORS.userNotFound, `no Concur user ${String(source.userName)}`, {
+            recordKey: op.key,
+            writeOutcome: 'not-applied',
+          }),
+        });
+        continue;
+      }
+      const group = byUser.get(String(user.id)) ?? { user, ops: [] };
+      group.ops.push(op);
+      byUser.set(String(user.id), group);
+    }
+    const bulk: BulkOperation[] = [];
+    const finals = new Map<string, Json>();
+    for (const [id, { user, ops: userOps }] of byUser) {
+      const current = await limitsOf(user);
+      let entries = Array.isArray(current.costObjectApprover) ? [...(current.costObjectApprover as Json[])] : [];
+      const upserts = userOps.filter((o) => o.op !== 'delete');
+      for (const o of userOps) {
+        const entry = entryOf(o.op === 'delete' ? o.before : o.record);
+        const at = entries.findIndex((e) => sameSlot(e, entry));
+        if (o.op === 'delete') entries = entries.filter((e) => !sameSlot(e, entry));
+        else if (at >= 0) entries[at] = { ...entries[at], ...entry };
+        else entries.push(entry);
+      }
+      const final = {
+        ...current,
+        costObjectApprover: entries,
+        authorizedApprover: Array.isArray(current.authorizedApprover) ? current.authorizedApprover : [],
+      };
+      finals.set(id, final);
+      const operations =
+        upserts.length > 0
+          ? [{ op: 'replace', path: APPROVER_LIMIT_URN, value: final }]
+          : userOps.map((o) => {
+              const rec = o.op === 'delete' ? o.before : o.record;
+              return {
+                op: 'remove',
+                path: `${APPROVER_LIMIT_URN}:costObjectApprover[approvalType eq "${normaliseType(rec.approvalType)}" and approvalGroup eq "${String(rec.approvalGroup ?? '')}"]`,
+              };
+            });
+      bulk.push({
+        bulkId: `approvers-${id}`,
+        method: 'PATCH',
+        path: `/Users/${id}`,
+        data: { schemas: [PATCH_SCHEMA], Operations: operations },
+      });
+    }
+    return { outcomes, byUser, bulk, finals };
+  }
+
   return {
     commitWindowMs: env.config.timeoutMs + env.config.commitWindowMs,
     async lookup(keys) {
@@ -146,65 +216,19 @@ function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding):
       }
     },
     async write(ops: WriteOp[]) {
-      const outcomes: WriteOutcome[] = [];
-      const byUser = new Map<string, { user: Json; ops: WriteOp[] }>();
-      for (const op of ops) {
-        const source = op.op === 'delete' ? op.before : op.record;
-        const user = await directory.get(String(source.userName ?? op.key.split('|')[0]));
-        if (!user) {
-          outcomes.push({
-            key: op.key,
-            ok: false,
-            error: new RecordError('CONCUR_USER_NOT_FOUND', `no Concur user ${String(source.userName)}`, {
-              recordKey: op.key,
-            }),
-          });
-          continue;
-        }
-        const group = byUser.get(String(user.id)) ?? { user, ops: [] };
-        group.ops.push(op);
-        byUser.set(String(user.id), group);
+      let prepared: Prepared;
+      try {
+        prepared = await prepare(ops);
+      } catch (raw) {
+        throw withOutcome(asSluiceError(raw), 'not-applied'); // a read before the bulk failed: nothing was sent
       }
-      const bulk: BulkOperation[] = [];
-      const finals = new Map<string, Json>();
-      for (const [id, { user, ops: userOps }] of byUser) {
-        const current = await limitsOf(user);
-        let entries = Array.isArray(current.costObjectApprover) ? [...(current.costObjectApprover as Json[])] : [];
-        const upserts = userOps.filter((o) => o.op !== 'delete');
-        for (const o of userOps) {
-          const entry = entryOf(o.op === 'delete' ? o.before : o.record);
-          const at = entries.findIndex((e) => sameSlot(e, entry));
-          if (o.op === 'delete') entries = entries.filter((e) => !sameSlot(e, entry));
-          else if (at >= 0) entries[at] = { ...entries[at], ...entry };
-          else entries.push(entry);
-        }
-        const final = {
-          ...current,
-          costObjectApprover: entries,
-          authorizedApprover: Array.isArray(current.authorizedApprover) ? current.authorizedApprover : [],
-        };
-        finals.set(id, final);
-        const operations =
-          upserts.length > 0
-            ? [{ op: 'replace', path: APPROVER_LIMIT_URN, value: final }]
-            : userOps.map((o) => {
-                const rec = o.op === 'delete' ? o.before : o.record;
-                return {
-                  op: 'remove',
-                  path: `${APPROVER_LIMIT_URN}:costObjectApprover[approvalType eq "${normaliseType(rec.approvalType)}" and approvalGroup eq "${String(rec.approvalGroup ?? '')}"]`,
-                };
-              });
-        bulk.push({
-          bulkId: `approvers-${id}`,
-          method: 'PATCH',
-          path: `/Users/${id}`,
-          data: { schemas: [PATCH_SCHEMA], Operations: operations },
-        });
-      }
-      const results = await runScimBulk(env.client, env.config, bulk, env.context.signal);
+      const { outcomes, byUser, bulk, finals } = prepared;
+      const results = await runScimBulk(bulkEnv(env), bulk);
       for (const [id, { ops: userOps }] of byUser) {
         const r = results.get(`approvers-${id}`);
         if (r?.ok) limits.set(id, finals.get(id)!);
+        // Maybe applied: the cached approvers of this user are stale; the next lookup reads them again.
+        else limits.delete(id);
         for (const op of userOps) {
           const rec = op.op === 'delete' ? op.before : op.record;
           outcomes.push(
@@ -219,9 +243,10 @@ function target(env: ResourceEnv, options: DataRecord, _binding: TargetBinding):
                   ok: false,
                   error:
                     r?.error ??
-                    new RecordError('CONCUR_PROVISION_FAILED', 'no provisioning result', {
+                    new ConnectorError(CONCUR_ERRORS.provisionNoResult, 'the bulk run returned no result', {
                       recordKey: op.key,
                       retryable: true,
+                      writeOutcome: 'unknown',
                     }),
                 },
           );

@@ -3,10 +3,17 @@
  * updates and deletes in `PATCH .../bulk`, at most 250 parts a call. A 206 (or an all-failed 400)
  * is mapped back to per-record outcomes through the `listItem` each error echoes. Creating a code
  * that exists as a deleted item reactivates it instead.
+ *
+ * Each failure says whether the part may have been applied: a refused request or a part's own
+ * validation error applied nothing; an answer that cannot be read, or that reports failures it
+ * does not attribute to parts, leaves the parts without their own error in doubt (`unknown`).
  */
 import type { WriteOp, WriteOutcome } from '../../../engine/connector/types.js';
-import { ConnectorError, RecordError, asSluiceError, type SluiceError } from '../../../engine/errors.js';
+import { ConnectorError, RecordError, type SluiceError } from '../../../engine/errors.js';
+import type { HttpResponse } from '../../../engine/runtime/http.js';
 import type { ConcurClient } from '../client.js';
+import { CONCUR_ERRORS, describeBody, isDeadlock } from '../errors.js';
+import { classifiedAfterSend } from '../write-outcome.js';
 import { deriveCodes, listNameProblems, type ListItemCodes } from './list-codes.js';
 
 type Json = Record<string, unknown>;
@@ -23,12 +30,20 @@ interface Part {
   value?: string;
 }
 
-interface BulkBody {
-  status?: string;
-  errors?: { id?: string; message?: string; listItem?: Json }[];
+interface BulkError {
+  id?: string;
+  message?: string;
+  listItem?: Json;
 }
 
-const BULK_OK = [200, 201];
+interface BulkBody {
+  status?: string;
+  recordsSucceeded?: number;
+  recordsFailed?: number;
+  errors?: BulkError[];
+}
+
+type Results = Map<Part, SluiceError | undefined>;
 
 function partCode(listItem: Json | undefined): string | undefined {
   if (!listItem) return undefined;
@@ -39,17 +54,109 @@ function partCode(listItem: Json | undefined): string | undefined {
     : listItem.shortCode;
 }
 
+/**
+ * One part's error. Per-part errors are validation answers (the part was refused, nothing of it was
+ * stored), except `item.operation.timeout`, which may still have committed.
+ *
+ * Item codes are unique per list: a second send of an in-doubt create answers `item.duplicate.code`
+ * (or `item.duplicate.code.deleted` once the item was deactivated) and creates nothing, so that
+ * answer is `not-applied` for the request that got it. It is no proof that the first send stored
+ * this run's value, and nothing here relies on it: the engine settles an in-doubt create by lookup.
+ */
+function partError(e: BulkError, part: Part, status: number): SluiceError {
+  const maybe = e.id === 'item.operation.timeout';
+  return new ConnectorError(CONCUR_ERRORS.listItemRejected, `${e.id ?? 'error'}: ${e.message ?? 'rejected'}`, {
+    ...(e.id && { remoteCode: e.id }),
+    retryable: maybe,
+    recordKey: part.key,
+    status,
+    writeOutcome: maybe ? 'unknown' : 'not-applied',
+  });
+}
+
+function isBody(v: unknown): v is BulkBody {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Per-part results of one bulk answer. */
+function mapAnswer(method: string, chunk: Part[], res: HttpResponse<unknown>): Results {
+  const out: Results = new Map();
+  const body = isBody(res.body) ? res.body : undefined;
+  const all = (error: (p: Part) => SluiceError | undefined): Results => new Map(chunk.map((p) => [p, error(p)]));
+  if (res.status === 400 && !body?.status) {
+    // The request as a whole was refused (validation, a deleted list): no part was processed.
+    const { message, remoteCode } = describeBody('list', res.body);
+    const err = new ConnectorError(
+      CONCUR_ERRORS.bulkRejected,
+      `${method} list items bulk: HTTP 400 - ${message ?? res.rawBody.slice(0, 300)}`,
+      {
+        status: 400,
+        ...(remoteCode && { remoteCode }),
+        retryable: isDeadlock(message),
+        writeOutcome: 'not-applied',
+      },
+    );
+    return all(() => err);
+  }
+  if (res.status !== 206 && res.status !== 400 && (body?.status === undefined || body.status === 'SUCCESS'))
+    return all(() => undefined);
+  const maybe = (p: Part, why: string): SluiceError =>
+    new ConnectorError(CONCUR_ERRORS.bulkAmbiguous, `${method} list items bulk: HTTP ${res.status} - ${why}`, {
+      retryable: true,
+      recordKey: p.key,
+      status: res.status,
+      writeOutcome: 'unknown',
+    });
+  if (!body || !Array.isArray(body.errors))
+    return all((p) => maybe(p, 'the answer does not say which parts failed; this one may have been applied'));
+  const pending = new Set(chunk);
+  let unmatched = 0;
+  for (const e of body.errors) {
+    const code = partCode(e.listItem);
+    const part = [...pending].find((p) => p.code === code);
+    if (!part) {
+      unmatched += 1;
+      continue;
+    }
+    pending.delete(part);
+    out.set(part, partError(e, part, res.status));
+  }
+  const matched = chunk.length - pending.size;
+  const nothingApplied = res.status === 400 || body.status === 'FAILURE' || body.recordsSucceeded === 0;
+  const ambiguous = unmatched > 0 || (typeof body.recordsFailed === 'number' && body.recordsFailed !== matched);
+  for (const p of pending) {
+    if (nothingApplied)
+      out.set(
+        p,
+        new ConnectorError(CONCUR_ERRORS.bulkRejected, `${method} list items bulk: every part failed`, {
+          recordKey: p.key,
+          status: res.status,
+          writeOutcome: 'not-applied',
+        }),
+      );
+    else
+      out.set(
+        p,
+        ambiguous
+          ? maybe(p, 'the answer reports failures it does not attribute; this part may have failed')
+          : undefined,
+      );
+  }
+  return out;
+}
+
 async function sendBulk(
   client: ConcurClient,
   listId: string,
   method: 'POST' | 'PATCH',
   parts: Part[],
-): Promise<Map<Part, SluiceError | undefined>> {
-  const out = new Map<Part, SluiceError | undefined>();
+): Promise<Results> {
+  const out: Results = new Map();
   for (let i = 0; i < parts.length; i += LIST_BULK_LIMIT) {
     const chunk = parts.slice(i, i + LIST_BULK_LIMIT);
+    let res: HttpResponse<unknown>;
     try {
-      const res = await client.request<BulkBody>({
+      res = await client.request<unknown>({
         method,
         path: `/list/v4/lists/${encodeURIComponent(listId)}/bulk`,
         json: { requests: chunk.map((p) => p.body) },
@@ -58,51 +165,12 @@ async function sendBulk(
         accept: [206, 400],
         idempotent: method === 'PATCH',
       });
-      if (res.status === 400 && !res.body?.status) {
-        const err = new ConnectorError(
-          'CONCUR_BULK_REJECTED',
-          `${method} list items bulk: HTTP 400 - ${JSON.stringify(res.body).slice(0, 300)}`,
-          { status: 400 },
-        );
-        for (const p of chunk) out.set(p, err);
-        continue;
-      }
-      const errors = BULK_OK.includes(res.status) ? [] : (res.body?.errors ?? []);
-      const pending = new Set(chunk);
-      let ambiguous = false;
-      for (const e of errors) {
-        const code = partCode(e.listItem);
-        const part = [...pending].find((p) => p.code === code);
-        if (!part) {
-          ambiguous = true;
-          continue;
-        }
-        pending.delete(part);
-        out.set(
-          part,
-          new ConnectorError('CONCUR_LIST_ITEM_REJECTED', `${e.id ?? 'error'}: ${e.message ?? 'rejected'}`, {
-            ...(e.id && { remoteCode: e.id }),
-            retryable: e.id === 'item.operation.timeout',
-            recordKey: part.key,
-            status: res.status,
-          }),
-        );
-      }
-      for (const p of pending) {
-        out.set(
-          p,
-          ambiguous
-            ? new ConnectorError('CONCUR_BULK_AMBIGUOUS', 'the bulk response did not say which parts failed', {
-                retryable: true,
-                recordKey: p.key,
-              })
-            : undefined,
-        );
-      }
     } catch (raw) {
-      const err = asSluiceError(raw);
+      const err = classifiedAfterSend(raw);
       for (const p of chunk) out.set(p, err);
+      continue;
     }
+    for (const [p, err] of mapAnswer(method, chunk, res)) out.set(p, err);
   }
   return out;
 }
@@ -133,7 +201,10 @@ export async function writeListItems(client: ConcurClient, listId: string, ops: 
       outcomes.push({
         key: op.key,
         ok: false,
-        error: new RecordError('CONCUR_LIST_ITEM_INVALID', all.join('; '), { recordKey: op.key }),
+        error: new RecordError(CONCUR_ERRORS.listItemInvalid, all.join('; '), {
+          recordKey: op.key,
+          writeOutcome: 'not-applied',
+        }),
       });
       continue;
     }

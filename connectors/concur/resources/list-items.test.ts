@@ -128,9 +128,18 @@ describe('concur list-items', () => {
       code: 'CONCUR_LIST_ITEM_REJECTED',
       remoteCode: 'item.duplicate.code',
       retryable: false,
+      writeOutcome: 'not-applied',
     });
-    expect(outcomes.get('NOPE-CC999')?.error).toMatchObject({ remoteCode: 'item.parent.not.found', retryable: false });
-    expect(outcomes.get('SALES-CC1-X')?.error).toMatchObject({ code: 'CONCUR_LIST_ITEM_INVALID', retryable: false });
+    expect(outcomes.get('NOPE-CC999')?.error).toMatchObject({
+      remoteCode: 'item.parent.not.found',
+      retryable: false,
+      writeOutcome: 'not-applied',
+    });
+    expect(outcomes.get('SALES-CC1-X')?.error).toMatchObject({
+      code: 'CONCUR_LIST_ITEM_INVALID',
+      retryable: false,
+      writeOutcome: 'not-applied',
+    });
     expect(outcomes.get('SALES-CC150')?.error?.message).toMatch(/name .* hyphen/);
     const bulk = emu.find({ method: 'POST', path: '/list/v4/lists/:listId/bulk' });
     expect(bulk.map((b) => b.status)).toEqual([206]);
@@ -175,8 +184,10 @@ describe('concur list-items', () => {
       { op: 'create', key: 'P1030', record: { code: 'P1030', value: 'Budget Planning Tool' } },
     ]);
     expect(outcome?.ok).toBe(false);
-    expect(outcome?.error?.retryable).toBe(true);
+    expect(outcome?.error).toMatchObject({ code: 'NETWORK_ERROR', retryable: true, writeOutcome: 'unknown' });
     expect(emu.count({ method: 'POST', path: '/list/v4/lists/:listId/bulk' })).toBe(1);
+    // The same target does not answer from what it read before the write: it reads the list again.
+    expect((await target.lookup(['P1030'])).get('P1030')?.record).toMatchObject({ value: 'Budget Planning Tool' });
     const found = await connection.target!(
       'list-items',
       { list: 'Projects' },

@@ -13,6 +13,8 @@ import type {
   TargetResource,
   WriteOp,
 } from '../../../engine/connector/types.js';
+import { asSluiceError, mayHaveApplied } from '../../../engine/errors.js';
+import { withOutcome } from '../write-outcome.js';
 import { deriveCodes, listCodeProblems, listNameProblems } from './list-codes.js';
 import { readListItems, resolveListId, type ListItemRecord } from './list-items-read.js';
 import { LIST_BULK_LIMIT, writeListItems } from './list-items-write.js';
@@ -139,9 +141,14 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
       for (let i = 0; i < all.length; i += 500) yield all.slice(i, i + 500);
     },
     async write(ops: WriteOp[]) {
-      const id = await ensureList();
+      const id = await ensureList().catch((raw: unknown) => {
+        throw withOutcome(asSluiceError(raw), 'not-applied'); // the list could not be found: nothing was sent
+      });
       const { outcomes, written } = await writeListItems(env.client, id, ops);
-      if (index) {
+      if (outcomes.some((x) => x.error && mayHaveApplied(x.error))) {
+        // Some part may have been applied: what was read is stale, the next lookup reads the list again.
+        index = undefined;
+      } else if (index) {
         for (const w of written) {
           const existing = index.get(w.code);
           if (existing)

@@ -7,6 +7,7 @@ import type {
   TargetBinding,
   TargetResource,
 } from '../../../engine/connector/types.js';
+import type { Clock } from '../../../engine/runtime/clock.js';
 import type { ConcurClient } from '../client.js';
 import type { ResolvedConfig } from '../config.js';
 
@@ -14,6 +15,8 @@ export interface ResourceEnv {
   client: ConcurClient;
   config: ResolvedConfig;
   context: ConnectorContext;
+  /** Time for polling waits and deadlines: `context.clock`, else the system clock. */
+  clock: Clock;
 }
 
 export interface ConcurResource {

@@ -40,6 +40,16 @@ export class UserDirectory {
     return (await this.all()).get(userKey(userName));
   }
 
+  /** The user as read, without reading (undefined when not read yet). */
+  peek(userName: string): Json | undefined {
+    return this.index?.get(userKey(userName));
+  }
+
+  /** Drops what was read: the next call reads every user again (after a write whose outcome is unknown). */
+  forget(): void {
+    this.index = undefined;
+  }
+
   remember(user: Json): void {
     this.index?.set(userKey(user.userName), user);
   }

@@ -15,11 +15,12 @@ import type {
   WriteOp,
   WriteOutcome,
 } from '../../../engine/connector/types.js';
-import { ConnectorError } from '../../../engine/errors.js';
+import { ConnectorError, mayHaveApplied } from '../../../engine/errors.js';
+import { CONCUR_ERRORS } from '../errors.js';
 import { mapLimit } from './map-limit.js';
 import { identityPages } from './paging.js';
 import type { ConcurResource, ResourceEnv } from './resource.js';
-import { PATCH_SCHEMA, runScimBulk, SCIM_BULK_LIMIT, type BulkOperation } from './scim-bulk.js';
+import { bulkEnv, PATCH_SCHEMA, runScimBulk, SCIM_BULK_LIMIT, type BulkOperation } from './scim-bulk.js';
 import { UserDirectory, userKey } from './user-directory.js';
 
 type Json = Record<string, unknown>;
@@ -184,23 +185,31 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
         }
         byBulkId.set(bulkId, op);
       });
-      const results = await runScimBulk(env.client, env.config, bulk, env.context.signal);
+      const results = await runScimBulk(bulkEnv(env), bulk);
+      let inDoubt = false;
       for (const [bulkId, op] of byBulkId) {
         const r = results.get(bulkId);
         if (r?.ok) {
           const id = r.resourceId ?? (op.op === 'create' ? undefined : op.id);
           outcomes.push({ key: op.key, ok: true, ...(id && { id }) });
-          const known = op.op === 'create' ? {} : ((await directory.get(op.key)) ?? {});
+          // No read here: a failing read after the bulk must not hide that the write succeeded.
+          const known = op.op === 'create' ? {} : (directory.peek(op.key) ?? {});
           if (id) directory.remember(op.op === 'delete' ? { ...known, active: false } : { ...known, ...op.record, id });
-        } else
-          outcomes.push({
-            key: op.key,
-            ok: false,
-            error:
-              r?.error ??
-              new ConnectorError('CONCUR_PROVISION_FAILED', 'no result', { retryable: true, recordKey: op.key }),
-          });
+        } else {
+          const error =
+            r?.error ??
+            new ConnectorError(CONCUR_ERRORS.provisionNoResult, 'the bulk run returned no result for this user', {
+              retryable: true,
+              recordKey: op.key,
+              writeOutcome: 'unknown',
+            });
+          inDoubt ||= mayHaveApplied(error);
+          outcomes.push({ key: op.key, ok: false, error });
+        }
       }
+      // A write that may have been applied makes the cached directory stale: the next lookup (the
+      // engine's search for an in-doubt create) reads Concur again.
+      if (inDoubt) directory.forget();
       return outcomes;
     },
   };

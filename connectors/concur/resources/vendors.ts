@@ -2,6 +2,12 @@
  * `vendors` (source, lookup, target): Invoice vendors v3.1 of one address code (default MAIN),
  * keyed by `VendorCode` (also the record id: one address code per resource). Creates are batched in POST, updates in PUT (`{"Vendor": [...]}`), each
  * record's outcome read from its `StatusList`; deletes are one DELETE per vendor.
+ *
+ * Outcomes: a record whose status says it failed was refused (`not-applied`); a record the answer
+ * has no status for (or an answer that cannot be read) may have been stored (`unknown`). The key is
+ * VendorCode + AddressCode, but Concur does not document what a second POST of an existing vendor
+ * does (the emulator refuses it with a 409 status; the real API may store it again or update it):
+ * an in-doubt create is never sent twice on the strength of that key, the engine looks it up first.
  */
 import type {
   DataRecord,
@@ -12,8 +18,10 @@ import type {
   WriteOp,
   WriteOutcome,
 } from '../../../engine/connector/types.js';
-import { ConnectorError, RecordError, asSluiceError } from '../../../engine/errors.js';
+import { ConnectorError, RecordError, mayHaveApplied } from '../../../engine/errors.js';
 import type { ConcurClient } from '../client.js';
+import { CONCUR_ERRORS } from '../errors.js';
+import { classifiedAfterSend } from '../write-outcome.js';
 import { v3Pages } from './paging.js';
 import type { ConcurResource, ResourceEnv } from './resource.js';
 
@@ -83,9 +91,10 @@ function mapStatuses(ops: { key: string; record: Json }[], body: unknown): Write
       return {
         key: op.key,
         ok: false,
-        error: new ConnectorError('CONCUR_VENDOR_NO_STATUS', 'the response has no status for this vendor', {
+        error: new ConnectorError(CONCUR_ERRORS.vendorNoStatus, 'the response has no status for this vendor', {
           retryable: true,
           recordKey: op.key,
+          writeOutcome: 'unknown',
         }),
       };
     const statuses = (Array.isArray(match.StatusList) ? match.StatusList : [match.StatusList]).filter(
@@ -96,8 +105,9 @@ function mapStatuses(ops: { key: string; record: Json }[], body: unknown): Write
       return {
         key: op.key,
         ok: false,
-        error: new ConnectorError('CONCUR_VENDOR_REJECTED', failure, {
+        error: new ConnectorError(CONCUR_ERRORS.vendorRejected, failure, {
           recordKey: op.key,
+          writeOutcome: 'not-applied',
           ...(statuses[0]?.Code !== undefined && { remoteCode: String(statuses[0].Code) }),
         }),
       };
@@ -150,7 +160,7 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
         });
         out.push(...mapStatuses(chunk, res.body));
       } catch (raw) {
-        const error = asSluiceError(raw);
+        const error = classifiedAfterSend(raw);
         out.push(...chunk.map((c) => ({ key: c.key, ok: false, error })));
       }
     }
@@ -188,10 +198,13 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
           });
           outcomes.push(...mapStatuses([{ key: op.key, record: op.before }], res.body));
         } catch (raw) {
-          outcomes.push({ key: op.key, ok: false, error: asSluiceError(raw) });
+          outcomes.push({ key: op.key, ok: false, error: classifiedAfterSend(raw) });
         }
       }
-      if (index) {
+      if (outcomes.some((x) => x.error && mayHaveApplied(x.error))) {
+        // Some vendor may have been stored: what was read is stale, the next lookup reads again.
+        index = undefined;
+      } else if (index) {
         for (const o of outcomes.filter((x) => x.ok)) {
           const op = ops.find((x) => x.key === o.key)!;
           if (op.op === 'delete') index.delete(op.key);
@@ -206,7 +219,13 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
       return outcomes.map((o) =>
         o.ok || o.error
           ? o
-          : { ...o, error: new RecordError('CONCUR_VENDOR_REJECTED', 'rejected', { recordKey: o.key }) },
+          : {
+              ...o,
+              error: new RecordError(CONCUR_ERRORS.vendorRejected, 'rejected', {
+                recordKey: o.key,
+                writeOutcome: 'unknown',
+              }),
+            },
       );
     },
   };

@@ -1,11 +1,18 @@
 /**
  * A loopback TCP proxy for tests: `cut()` drops every open connection and refuses new ones (the
- * database "goes away"), `restore()` accepts again on the same port.
+ * database "goes away"), `restore()` accepts again on the same port. `trap()` loses one connection
+ * at a chosen moment: when the client sends bytes containing a marker (a statement, `COMMIT`),
+ * either before they reach the server or after the server answered them (the answer is lost).
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
+/** `drop`: the marked bytes never reach the server; `lose-answer`: the server gets and answers them, the client never hears. */
+export type TrapMode = 'drop' | 'lose-answer';
+
 export interface TcpProxy {
   port: number;
+  /** The next client bytes containing `marker` (case-insensitive ASCII) cut their connection; resolves when that happened. */
+  trap(marker: string, mode: TrapMode): Promise<void>;
   cut(): Promise<void>;
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -14,6 +21,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let server!: Server;
+  let armed: { marker: string; mode: TrapMode; fired: () => void } | undefined;
   const listen = (port: number): Promise<number> =>
     new Promise((resolve, reject) => {
       server = createServer((client) => {
@@ -23,7 +31,33 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
           s.on('close', () => sockets.delete(s));
           s.on('error', () => undefined);
         }
-        client.pipe(upstream).pipe(client);
+        let losing: (() => void) | undefined;
+        client.on('data', (chunk: Buffer) => {
+          const trap = armed;
+          if (!trap || !chunk.toString('latin1').toUpperCase().includes(trap.marker)) {
+            upstream.write(chunk);
+            return;
+          }
+          armed = undefined;
+          if (trap.mode === 'drop') {
+            client.destroy();
+            upstream.destroy();
+            trap.fired();
+            return;
+          }
+          losing = trap.fired;
+          upstream.write(chunk);
+        });
+        upstream.on('data', (chunk: Buffer) => {
+          if (!losing) {
+            client.write(chunk);
+            return;
+          }
+          // The server answered the marked bytes: that answer never reaches the client.
+          client.destroy();
+          upstream.destroy();
+          losing();
+        });
         client.on('close', () => upstream.destroy());
         upstream.on('close', () => client.destroy());
       });
@@ -42,6 +76,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   let stopped = false;
   return {
     port,
+    trap: (marker, mode) =>
+      new Promise<void>((fired) => {
+        armed = { marker: marker.toUpperCase(), mode, fired };
+      }),
     cut: async () => {
       stopped = true;
       await stop();
