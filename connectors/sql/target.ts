@@ -21,8 +21,13 @@ function comparable(value: unknown): string {
 }
 
 export class SqlTarget implements TargetResource {
-  /** Writes commit before the call returns: nothing commits later. */
-  readonly commitWindowMs = 0;
+  /**
+   * SQLite commits before the call returns. A MySQL/MariaDB COMMIT whose answer was lost may still
+   * be finishing on the server (group commit, a semi-synchronous replica's wait): a short window.
+   */
+  get commitWindowMs(): number {
+    return this.client.kind === 'mysql' ? 10_000 : 0;
+  }
   private readonly options: TableOptions;
 
   constructor(

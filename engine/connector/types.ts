@@ -200,7 +200,9 @@ export interface WriteOutcome {
 export interface TargetResource {
   /**
    * Existing target records for these dedupe keys (missing keys are simply absent). Only called when
-   * the key is a plain field. The engine calls it before creates and before any retry of a create.
+   * the key is a plain field. The engine calls it before creates, before any retry of a create, and
+   * to settle creates whose outcome was unknown: it must reflect the target now (read it again, or
+   * drop any cache after a write whose outcome is unknown), never an earlier copy.
    */
   lookup(keys: string[]): Promise<Map<string, TargetRecord>>;
   /** Every record in the target resource, in pages (capability `list`). */
