@@ -65,6 +65,7 @@ export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Pr
     server.listen(resolved.port, resolved.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     url: `${resolved.tls ? 'https' : 'http'}://${resolved.host}:${port}`,
     port,
@@ -80,11 +81,11 @@ export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Pr
     expireAllSessions: () => sessions.expireAll(),
     idle: (o) => traffic.idle(o),
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      (closing ??= new Promise<void>((resolve, reject) => {
         faults.dropHeld();
         events.close('the SAP B1 emulator was closed');
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
-      }),
+      })),
   };
 }
