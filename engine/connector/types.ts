@@ -4,6 +4,7 @@
  * connector directly: it goes through the registry built from `connectors/index.ts`.
  */
 import type { SluiceError } from '../errors.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 
 export type DataRecord = Record<string, unknown>;
@@ -75,6 +76,8 @@ export interface ConnectorContext {
   credentials: CredentialVault;
   logger: Logger;
   signal?: AbortSignal;
+  /** Time for session and token lifetimes (default the system clock); tests share one with an emulator. */
+  clock?: Clock;
 }
 
 export interface ConnectionStats {
