@@ -79,6 +79,9 @@ export const ERROR_CODES = {
   CONFIRM_FAILED: 'transient',
   NETWORK_ERROR: 'transient',
   AUTH_FAILED: 'auth',
+  // emulators (engine/emulator-kit): test tooling, never raised in a run
+  EMULATOR_CLOSED: 'transient',
+  EMULATOR_FAULT_INVALID: 'config',
 } as const satisfies Record<string, ReasonClass>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

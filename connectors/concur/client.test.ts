@@ -1,5 +1,7 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorError, SluiceError } from '../../engine/errors.js';
+import { createLogger, type Logger } from '../../engine/runtime/logger.js';
 import { startConcurEmulator, type ConcurEmulator } from './emulator/index.js';
 import { openAgainst, readAll } from './test-support.js';
 
@@ -17,34 +19,57 @@ beforeEach(() => {
 
 const REPORTS = '/api/v3.0/expense/reports';
 
+/** A debug logger that keeps the waits the client chose before each retry. */
+function retryLog(): { logger: Logger; delays: () => number[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write: (chunk: Buffer, _enc, cb) => {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  const logger = createLogger({ level: 'debug', format: 'json', destination });
+  const delays = (): number[] =>
+    lines
+      .map((l) => JSON.parse(l) as { msg?: string; delayMs?: number })
+      .filter((l) => l.msg === 'concur: retrying')
+      .map((l) => l.delayMs ?? -1);
+  return { logger, delays };
+}
+
 describe('concur client: throttling and failures', () => {
   it('waits for Retry-After on a 429 (not its own, much longer backoff)', async () => {
+    const { logger, delays } = retryLog();
     const connection = await openAgainst(emu, {
+      logger,
       config: { retry: { attempts: 3, baseDelayMs: 4000, maxDelayMs: 8000, maxRetryAfterMs: 5000 } },
     });
     await connection.client.baseUrl();
     emu.faults.add({ path: REPORTS, kind: '429', retryAfterSeconds: 0.15 });
-    const started = Date.now();
     const pages = await readAll(connection, 'expense-reports', { includeEntries: false });
-    const elapsed = Date.now() - started;
     expect(pages.flat()).toHaveLength(32);
-    expect(elapsed).toBeGreaterThanOrEqual(140);
-    expect(elapsed).toBeLessThan(1500);
+    expect(delays()).toEqual([150]); // its own backoff would have been 2000..4000 ms
     expect(emu.count({ path: REPORTS, status: 429 })).toBe(1);
   });
 
   it('treats `retry-after: 0` (the list API) as "use your own backoff"', async () => {
+    const { logger, delays } = retryLog();
     const connection = await openAgainst(emu, {
+      logger,
       config: { retry: { attempts: 4, baseDelayMs: 40, maxDelayMs: 100, maxRetryAfterMs: 5000 } },
     });
     await connection.client.baseUrl();
     emu.faults.add({ path: /\/list\/v4\/lists\/[^/]+\/children/, kind: '429', times: 2 });
-    const started = Date.now();
     const pages = await readAll(connection, 'list-items', { list: 'Projects' });
     expect(pages.flat()).toHaveLength(20);
     expect(emu.find({ status: 429 }).every((r) => r.family === 'list')).toBe(true);
     expect(emu.count({ status: 429 })).toBe(2);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(60); // 20..40 ms, then 40..80 ms
+    const [first, second] = delays(); // jittered backoff: 20..40 ms, then 40..80 ms
+    expect(first).toBeGreaterThanOrEqual(20);
+    expect(first).toBeLessThanOrEqual(40);
+    expect(second).toBeGreaterThanOrEqual(40);
+    expect(second).toBeLessThanOrEqual(80);
+    expect(delays()).toHaveLength(2);
   });
 
   it('retries 5xx with backoff and succeeds; gives up after the bounded attempts with a retryable error', async () => {

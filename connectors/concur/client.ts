@@ -63,6 +63,7 @@ export class ConcurClient {
       store: new CredentialStore(context.credentials, context.connectionName),
       logger: context.logger,
       ...(context.signal && { signal: context.signal }),
+      ...(context.clock && { clock: context.clock }),
     });
   }
 

@@ -30,9 +30,15 @@ describe('sap-b1 concurrency', () => {
   });
 
   it('runs up to `concurrency` requests at once, never more, and keeps outcomes in op order', async () => {
+    emu.faults.clear();
+    const held = emu.faults.add({ method: 'POST', path: 'Projects', kind: 'hold', times: 3 });
     const conn = await openTestConnection(emu, { concurrency: 3, batch: false });
     const ops = projects(12);
-    const outcomes = await conn.target('projects', {}, { keyField: 'Code', mode: 'upsert' }).write(ops);
+    const mark = emu.events.mark();
+    const writing = conn.target('projects', {}, { keyField: 'Code', mode: 'upsert' }).write(ops);
+    await emu.events.next('request', (e) => e.fault === 'hold', { since: mark, count: 3 }); // three at once
+    held.release();
+    const outcomes = await writing;
     await conn.close();
     expect(outcomes.map((o) => o.key)).toEqual(ops.map((o) => o.key));
     expect(outcomes.every((o) => o.ok)).toBe(true);

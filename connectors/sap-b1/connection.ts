@@ -45,7 +45,14 @@ export class SapB1Connection implements Connection {
     const logger = context.logger.child({ connector: 'sap-b1', connection: context.connectionName });
     const transport = new Transport({ counter: this.counter, logger, timeoutMs: config.timeoutMs, tls: config.tls });
     const retry: RetryPolicy = { ...config.retry, maxRetryAfterMs: 120_000 };
-    this.sessions = new SessionManager({ config, transport, vault: context.credentials, logger, retry });
+    this.sessions = new SessionManager({
+      config,
+      transport,
+      vault: context.credentials,
+      logger,
+      retry,
+      ...(context.clock && { clock: context.clock }),
+    });
     const client = new ServiceLayerClient({
       config,
       transport,

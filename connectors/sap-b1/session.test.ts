@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStateStore } from '../../engine/state/store.js';
 import { AuthError } from '../../engine/errors.js';
-import { createLogger } from '../../engine/runtime/logger.js';
+import { createLogger, silentLogger } from '../../engine/runtime/logger.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { startSapB1Emulator, type SapB1Emulator } from './emulator/index.js';
 import { memoryVault, openTestConnection, readAll, testContext } from './test-support.js';
@@ -48,17 +48,20 @@ describe('sap-b1 sessions', () => {
     expect(emu.counters.logins).toBe(1);
   });
 
-  it('does not reuse a stored session past its idle timeout: it logs in without a wasted call', async () => {
+  it('reuses a stored session inside its idle timeout, and past it logs in without a wasted call', async () => {
     const vault = memoryVault();
-    const first = await openTestConnection(emu, {}, testContext(vault));
-    await readAll(first.source('dimensions', {}).read({}));
-    await first.close();
-    const stored = await vault.get<{ lastUsedAt: number }>('sap-b1-session:SBO_NORTHWIND:manager');
-    expect(stored?.value.lastUsedAt).toBeGreaterThan(0);
-    await vault.put('sap-b1-session:SBO_NORTHWIND:manager', { ...stored!.value, lastUsedAt: Date.now() - 31 * 60_000 });
-    const second = await openTestConnection(emu, {}, testContext(vault));
-    await readAll(second.source('dimensions', {}).read({}));
-    await second.close();
+    const ctx = testContext(vault, silentLogger(), emu.clock); // the connector and the emulator share one clock
+    const run = async (): Promise<void> => {
+      const conn = await openTestConnection(emu, {}, ctx);
+      await readAll(conn.source('dimensions', {}).read({}));
+      await conn.close();
+    };
+    await run();
+    emu.clock.advance(28 * 60_000); // inside 30 minutes less the safety margin: reused
+    await run();
+    expect(emu.counters.logins).toBe(1);
+    emu.clock.advance(31 * 60_000); // idle for longer than the timeout, on both sides
+    await run();
     expect(emu.counters.logins).toBe(2);
     expect(emu.counters.log.filter((e) => e.status === 401)).toHaveLength(0);
   });
@@ -106,16 +109,29 @@ describe('sap-b1 sessions', () => {
 
   it('serialises logins: parallel first calls and parallel 401s each lead to exactly one login', async () => {
     const conn = await openTestConnection(emu, { concurrency: 4 });
-    emu.faults.add({ path: 'Projects', kind: 'delay', delayMs: 15, times: Infinity });
     const target = conn.target('projects', {}, { keyField: 'Code', mode: 'upsert' });
-    await Promise.all(['P1001', 'P1002', 'P1003', 'P1004', 'P1005', 'P1006'].map((k) => target.lookup([k])));
+    const lookupAll = (keys: string[]) => Promise.all(keys.map((k) => target.lookup([k])));
+    // Hold the lookups at the emulator until four are in flight at once.
+    const first = emu.faults.add({ path: 'Projects', kind: 'hold', times: 6 });
+    let mark = emu.events.mark();
+    const firstRound = lookupAll(['P1001', 'P1002', 'P1003', 'P1004', 'P1005', 'P1006']);
+    await emu.events.next('request', (e) => e.fault === 'hold', { since: mark, count: 4 });
+    expect(first.held).toBe(4);
+    first.release();
+    await firstRound;
     expect(emu.counters.logins).toBe(1);
     emu.expireAllSessions();
-    await Promise.all(['P1001', 'P1002', 'P1003', 'P1004'].map((k) => target.lookup([k])));
+    const second = emu.faults.add({ path: 'Projects', kind: 'hold', times: 4 });
+    mark = emu.events.mark();
+    const secondRound = lookupAll(['P1001', 'P1002', 'P1003', 'P1004']);
+    await emu.events.next('request', (e) => e.fault === 'hold', { since: mark, count: 4 });
+    second.release(); // four requests of an expired session: four 401s, one login
+    await secondRound;
     await conn.close();
+    expect(emu.events.all('responded', (e) => e.status === 401, mark)).toHaveLength(4);
     expect(emu.counters.logins).toBe(2);
     expect(emu.counters.failedLogins).toBe(0);
-    expect(emu.counters.maxInFlight).toBeGreaterThan(1);
+    expect(emu.counters.maxInFlight).toBe(4);
   });
 
   it("retries a login that collided with another client's login (500 / 299)", async () => {

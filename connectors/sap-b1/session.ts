@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { CredentialVault } from '../../engine/connector/types.js';
 import { AuthError, ConnectorError } from '../../engine/errors.js';
+import { systemClock, type Clock } from '../../engine/runtime/clock.js';
 import type { Logger } from '../../engine/runtime/logger.js';
 import { withRetry, type RetryPolicy } from '../../engine/runtime/retry.js';
 import type { ResolvedConfig } from './config.js';
@@ -44,7 +45,8 @@ export interface SessionManagerOptions {
   vault: CredentialVault;
   logger: Logger;
   retry: RetryPolicy;
-  now?: () => number;
+  /** Whose "now" idle timeouts are measured on (default the system clock). */
+  clock?: Clock;
 }
 
 export function sessionCookie(s: Session): string {
@@ -57,11 +59,11 @@ export class SessionManager {
   private lastStoredAt = 0;
   /** Logins made by this manager. */
   logins = 0;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   readonly vaultName: string;
 
   constructor(private readonly o: SessionManagerOptions) {
-    this.now = o.now ?? Date.now;
+    this.clock = o.clock ?? systemClock;
     this.vaultName = `sap-b1-session:${o.config.companyDb}:${o.config.username}`;
   }
 
@@ -81,7 +83,7 @@ export class SessionManager {
 
   /** Records a use (the server's idle timer restarted); stores it now and then. */
   async touched(s: Session): Promise<void> {
-    s.lastUsedAt = this.now();
+    s.lastUsedAt = this.clock.now();
     if (s === this.current && s.lastUsedAt - this.lastStoredAt >= Math.min(60_000, s.timeoutMs / 4))
       await this.store(s);
   }
@@ -152,7 +154,7 @@ export class SessionManager {
         }
         const minutes =
           typeof answer.SessionTimeout === 'number' && answer.SessionTimeout > 0 ? answer.SessionTimeout : 30;
-        return { sessionId, routeId: cookies.routeId, timeoutMs: minutes * 60_000, lastUsedAt: this.now() };
+        return { sessionId, routeId: cookies.routeId, timeoutMs: minutes * 60_000, lastUsedAt: this.clock.now() };
       },
       this.o.retry,
       {
@@ -180,7 +182,7 @@ export class SessionManager {
     if (!s || s.fingerprint !== fingerprintOf(config)) return undefined;
     // Leave a margin: the server's clock of the last use may be a little later than ours.
     const margin = Math.min(60_000, s.timeoutMs * 0.1);
-    if (this.now() - s.lastUsedAt >= s.timeoutMs - margin) return undefined;
+    if (this.clock.now() - s.lastUsedAt >= s.timeoutMs - margin) return undefined;
     return { sessionId: s.sessionId, routeId: s.routeId, timeoutMs: s.timeoutMs, lastUsedAt: s.lastUsedAt };
   }
 

@@ -3,6 +3,7 @@
  * and contexts with an in-memory credential vault (shared between "runs" when passed in).
  */
 import type { ConnectorContext, CredentialVault } from '../../engine/connector/types.js';
+import type { Clock } from '../../engine/runtime/clock.js';
 import { silentLogger, type Logger } from '../../engine/runtime/logger.js';
 import { memoryVault } from '../../test/conformance/context.js';
 import type { SapB1Config } from './config.js';
@@ -27,8 +28,13 @@ export function emulatorConfig(emu: SapB1Emulator, overrides: Partial<SapB1Confi
   };
 }
 
-export function testContext(vault: CredentialVault = memoryVault(), logger: Logger = silentLogger()): ConnectorContext {
-  return { connectionName: 'b1-test', baseDir: process.cwd(), credentials: vault, logger };
+/** A context for a connection; pass the emulator's clock (`emu.clock`) to share its time. */
+export function testContext(
+  vault: CredentialVault = memoryVault(),
+  logger: Logger = silentLogger(),
+  clock?: Clock,
+): ConnectorContext {
+  return { connectionName: 'b1-test', baseDir: process.cwd(), credentials: vault, logger, ...(clock && { clock }) };
 }
 
 export async function openTestConnection(

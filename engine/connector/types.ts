@@ -76,7 +76,7 @@ export interface ConnectorContext {
   credentials: CredentialVault;
   logger: Logger;
   signal?: AbortSignal;
-  /** Time for the connector's own waits and deadlines (polling); default the system clock. */
+  /** Time for the connector's own waits, deadlines, session and token lifetimes (default the system clock); tests share one with an emulator. */
   clock?: Clock;
 }
 

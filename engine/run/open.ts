@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 import type { BoundResource, LoadedPipeline } from '../config/pipeline.js';
 import { resolveRefs } from '../config/refs.js';
 import { compileSchema } from '../config/ajv.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import type { StateStore } from '../state/store.js';
 import { compileKey, isFieldPath, keyOrUndefined } from '../transform/key.js';
@@ -22,6 +23,7 @@ export class OpenConnections {
     private readonly state: StateStore,
     private readonly logger: Logger,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly clock?: Clock,
   ) {}
 
   async connection(bound: BoundResource): Promise<Connection> {
@@ -45,6 +47,7 @@ export class OpenConnections {
         baseDir: this.pipeline.connections.dir,
         credentials: this.state.vault(`connection:${name}`),
         logger: this.logger.child({ connection: name }),
+        ...(this.clock && { clock: this.clock }),
       });
       this.open.set(name, conn);
     }

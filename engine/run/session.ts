@@ -115,7 +115,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
   const onOuterAbort = (): void => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) onOuterAbort();
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  const conns = new OpenConnections(pipeline, state, logger, opts.env);
+  const conns = new OpenConnections(pipeline, state, logger, opts.env, opts.clock);
   const ctx: Ctx = {
     opts,
     command: opts.command,

@@ -26,6 +26,8 @@ export interface RetryHooks {
   /** Called before a retry is attempted; may throw to stop retrying. */
   beforeRetry?(error: SluiceError, attempt: number): Promise<void> | void;
   signal?: AbortSignal;
+  /** Waits on this clock instead of real time (tests pass a ManualClock). */
+  clock?: { sleep(ms: number, signal?: AbortSignal): Promise<void> };
 }
 
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
@@ -73,7 +75,7 @@ export async function withRetry<T>(
       if (!error.retryable || attempt >= policy.attempts) throw error;
       const delay = retryDelay(error, attempt, policy);
       hooks.onRetry?.(error, attempt, delay);
-      await sleep(delay, hooks.signal);
+      await (hooks.clock ? hooks.clock.sleep(delay, hooks.signal) : sleep(delay, hooks.signal));
       await hooks.beforeRetry?.(error, attempt);
     }
   }

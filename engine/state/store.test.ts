@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../runtime/clock.js';
 import { createTestDatabase } from '../../test/helpers/mysql.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { LeaseHeldError } from './lease.js';
@@ -213,22 +214,42 @@ describe.each(backends)('state store on $name', (backend) => {
   });
 
   it('takes over the lease of a dead process on this host without --force', async () => {
-    await store.knex('sluice_leases').insert({
-      pipeline: 'dead',
-      holder: 'dead-run',
-      host: (await import('node:os')).hostname(),
-      pid: 2 ** 22 + 7,
-      acquired_at: new Date().toISOString(),
-      expires_at: new Date(Date.now() + 60_000).toISOString(),
-    });
-    await store.acquireLease('dead', 'new-run', 60_000);
-    expect((await store.auditList('dead')).map((a) => a.action)).toEqual(['lease-expired-taken']);
+    const clock = new ManualClock();
+    const timed = await openStateStore({ url, secretKey: SECRET, clock });
+    try {
+      await timed.knex('sluice_leases').insert({
+        pipeline: 'dead',
+        holder: 'dead-run',
+        host: (await import('node:os')).hostname(),
+        pid: 2 ** 22 + 7,
+        acquired_at: new Date(clock.now()).toISOString(),
+        expires_at: new Date(clock.now() + 60_000).toISOString(), // far from expired, but its process is gone
+      });
+      await timed.acquireLease('dead', 'new-run', 60_000);
+      expect((await timed.auditList('dead')).map((a) => a.action)).toEqual(['lease-expired-taken']);
+    } finally {
+      await timed.close();
+    }
   });
 
-  it('takes over an expired lease without --force', async () => {
-    await store.acquireLease('expired', 'dead-run', -1);
-    await store.acquireLease('expired', 'new-run', 60_000);
-    expect((await store.auditList('expired')).map((a) => a.action)).toEqual(['lease-expired-taken']);
+  it('takes over a lease without --force once it expired, and not a moment before; renewing moves the expiry', async () => {
+    const clock = new ManualClock();
+    const timed = await openStateStore({ url, secretKey: SECRET, clock });
+    try {
+      await timed.acquireLease('expired', 'old-run', 60_000);
+      clock.advance(30_000);
+      expect(await timed.renewLease('expired', 'old-run', 60_000)).toBe(true); // now expires at 90 s
+      clock.advance(59_999);
+      await expect(timed.acquireLease('expired', 'new-run', 60_000)).rejects.toBeInstanceOf(LeaseHeldError);
+      clock.advance(1);
+      await timed.acquireLease('expired', 'new-run', 60_000);
+      const audit = await timed.auditList('expired');
+      expect(audit.map((a) => a.action)).toEqual(['lease-expired-taken']);
+      expect(audit[0]?.at).toBe(new Date(clock.now()).toISOString());
+      expect(await timed.renewLease('expired', 'old-run', 60_000)).toBe(false);
+    } finally {
+      await timed.close();
+    }
   });
 
   it('records runs with their reports', async () => {

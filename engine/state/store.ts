@@ -164,7 +164,7 @@ export class StateStore {
     pipeline: string,
     runId: string,
     batch: CommitBatch,
-    at: string = new Date().toISOString(),
+    at: string = new Date(this.clock.now()).toISOString(),
   ): Promise<void> {
     await this.knex.transaction(async (trx) => {
       await assertLeaseHeld(trx, pipeline, runId);

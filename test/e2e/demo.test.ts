@@ -9,10 +9,9 @@ import { DEMO_PIPELINES } from '../../engine/cli/demo.js';
 describe('sluice demo', () => {
   it('runs every shipped pipeline against the emulators, then finds nothing left to change, and exits', async () => {
     const dir = tempDir();
-    const started = Date.now();
+    // The CLI returning at all shows it exits by itself (the test's timeout bounds how long it may take).
     const r = await cli(['demo', '--dir', join(dir, 'demo')], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(Date.now() - started).toBeLessThan(60_000);
     for (const name of DEMO_PIPELINES) expect(r.stdout).toMatch(new RegExp(`${name}\\s+(succeeded|attention) `));
     expect(r.stdout).toContain(
       `${DEMO_PIPELINES.length} of ${DEMO_PIPELINES.length} pipelines ran, the second pass has nothing left to change`,

@@ -20,7 +20,7 @@ import { runSession } from '../../engine/run/session.js';
 import { openStateStore } from '../../engine/state/store.js';
 import { cli, startCli } from '../helpers/cli.js';
 import { demoEnvironment, pipelinePath, type RunReportJson } from '../helpers/demo-env.js';
-import { entriesByReference, postedEntries, until, type Json } from '../helpers/journal-entries.js';
+import { entriesByReference, postedEntries, type Json } from '../helpers/journal-entries.js';
 import { createTestDatabase } from '../helpers/mysql.js';
 
 const PIPELINE = 'concur-expense-reports-to-sap-b1';
@@ -118,12 +118,15 @@ describe.each(backends)('postings whose outcome is unknown, on $name', async (ba
     const env = slow;
     const conns = connections(env, { timeoutMs: 400 });
     const fault = env.b1.faults.add({ method: 'POST', path: '$batch', kind: 'delay', delayMs: 1_500 });
+    const mark = env.b1.events.mark();
     const first = await run(env, conns);
     expect(first.code).toBe(3);
     expect(first.report.apply).toMatchObject({ created: POSTABLE - 20, inDoubt: 20, retries: 0 });
     expect(fault.hits).toBe(1);
     // SAP finishes the slow batch after sluice gave up on it
-    await until('SAP committed the slow batch', () => postedEntries(env, PREFIX).length === POSTABLE);
+    const slowBatch = await env.b1.events.next('request', (e) => e.fault === 'delay', { since: mark });
+    await env.b1.events.next('responded', (e) => e.requestId === slowBatch.requestId, { since: mark });
+    expect(postedEntries(env, PREFIX)).toHaveLength(POSTABLE);
     expectOnePerReport(env);
 
     // a rerun right away: the entries are in doubt until their window passed, and nothing is posted
@@ -149,9 +152,10 @@ describe.each(backends)('postings whose outcome is unknown, on $name', async (ba
   it('case 2: killed during a slow write, rerun at once here and from "another host": one entry per report', async () => {
     const env = killed;
     const conns = connections(env, { timeoutMs: 30_000 });
-    const fault = env.b1.faults.add({ method: 'POST', path: '$batch', kind: 'delay', delayMs: 10_000 }); // TODO(hold): switch to the emulator's hold fault
+    const fault = env.b1.faults.add({ method: 'POST', path: '$batch', kind: 'hold' }); // SAP works on it until released
+    const mark = env.b1.events.mark();
     const { child, done } = startCli(args(env, conns), { cwd: env.dir, env: cliEnv(env) });
-    await until('the first batch reached SAP', () => fault.hits === 1);
+    const batch = await env.b1.events.next('request', (e) => e.fault === 'hold', { since: mark });
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
 
@@ -183,7 +187,9 @@ describe.each(backends)('postings whose outcome is unknown, on $name', async (ba
     expect(forced.report.settled).toMatchObject({ found: 0, absent: 0, waiting: 20 });
     expect(forced.report.apply?.created).toBe(0);
 
-    await until('SAP committed the batch of the dead process', () => postedEntries(env, PREFIX).length === POSTABLE);
+    fault.release(); // SAP commits the batch of the dead process
+    await env.b1.events.next('responded', (e) => e.requestId === batch.requestId, { since: mark });
+    expect(postedEntries(env, PREFIX)).toHaveLength(POSTABLE);
     const later = await laterRun(env, conns);
     expect(later.settled).toMatchObject({ found: 20, absent: 0 });
     expect(later.apply?.created).toBe(0);

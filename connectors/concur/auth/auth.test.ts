@@ -3,13 +3,18 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CredentialVault } from '../../../engine/connector/types.js';
 import { AuthError } from '../../../engine/errors.js';
-import { createLogger } from '../../../engine/runtime/logger.js';
+import { ManualClock } from '../../../engine/runtime/clock.js';
+import { CallCounter, HttpClient } from '../../../engine/runtime/http.js';
+import { createLogger, silentLogger } from '../../../engine/runtime/logger.js';
 import { openStateStore } from '../../../engine/state/store.js';
 import { memoryVault } from '../../../test/conformance/context.js';
 import { tempDir } from '../../../test/helpers/tmp.js';
 import { startConcurEmulator, type ConcurEmulator, type ConcurEmulatorOptions } from '../emulator/index.js';
-import { openAgainst, readAll } from '../test-support.js';
-import type { StoredCredential } from './credential-store.js';
+import { resolveConfig } from '../config.js';
+import { api } from '../emulator/test-client.js';
+import { emulatorConfig, openAgainst, readAll } from '../test-support.js';
+import { CredentialStore, type StoredCredential } from './credential-store.js';
+import { TokenSession } from './session.js';
 
 let emu: ConcurEmulator | undefined;
 async function start(options: ConcurEmulatorOptions = {}): Promise<ConcurEmulator> {
@@ -111,13 +116,26 @@ describe('concur auth: company token lifecycle', () => {
     expect(grants(e, 'refresh_token')).toHaveLength(1);
   });
 
-  it('refreshes ahead of expiry instead of waiting for a 401', async () => {
-    const e = await start({ accessTokenTtlSeconds: 0.4 });
-    const connection = await openAgainst(e);
-    await readAll(connection, 'vendors');
-    await new Promise((r) => setTimeout(r, 250));
-    await readAll(connection, 'vendors');
-    expect(grants(e, 'refresh_token')).toHaveLength(1);
+  it('refreshes ahead of expiry instead of waiting for a 401 (token lifetime on a clock shared with the emulator)', async () => {
+    const clock = new ManualClock();
+    const e = await start({ clock }); // 3600 s access tokens
+    const session = new TokenSession({
+      http: new HttpClient({ counter: new CallCounter(), logger: silentLogger(), timeoutMs: 5_000 }),
+      config: resolveConfig(emulatorConfig(e)), // refresh ahead: 300 s
+      store: new CredentialStore(memoryVault(), 'concur-test'),
+      logger: silentLogger(),
+      clock,
+    });
+    const first = await session.token();
+    clock.advance(3_300_000 - 1); // just outside the refresh-ahead window
+    expect((await session.token()).accessToken).toBe(first.accessToken);
+    clock.advance(1);
+    const second = await session.token();
+    expect(second.accessToken).not.toBe(first.accessToken);
+    expect(second.expiresAt).toBe(clock.now() + 3_600_000);
+    expect(grants(e).map((g) => g.grant)).toEqual(['password', 'refresh_token']);
+    // the old token had five minutes left: nothing was refused on the way
+    expect((await api(e, first.accessToken, 'GET', '/list/v4/lists')).status).toBe(200);
     expect(e.count({ status: 401 })).toBe(0);
   });
 

@@ -5,6 +5,7 @@
  * every rotated refresh token is stored with its geolocation before it is used.
  */
 import { AuthError, type SluiceError } from '../../../engine/errors.js';
+import { systemClock, type Clock } from '../../../engine/runtime/clock.js';
 import type { HttpClient, HttpResponse } from '../../../engine/runtime/http.js';
 import type { Logger } from '../../../engine/runtime/logger.js';
 import { withRetry } from '../../../engine/runtime/retry.js';
@@ -21,7 +22,8 @@ export interface SessionDeps {
   config: ResolvedConfig;
   store: CredentialStore;
   logger: Logger;
-  now?: () => number;
+  /** Whose "now" token lifetimes and the refresh-ahead window are measured on (default the system clock). */
+  clock?: Clock;
   signal?: AbortSignal;
 }
 
@@ -32,18 +34,18 @@ function isRejectedRefresh(err: unknown): boolean {
 export class TokenSession {
   private current: TokenSet | undefined;
   private inflight: Promise<TokenSet> | undefined;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   /** Token grants performed by this session (tests and logs). */
   grants = 0;
 
   constructor(private readonly deps: SessionDeps) {
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? systemClock;
   }
 
   /** A valid token; refreshes when it is within the refresh-ahead window. */
   async token(): Promise<TokenSet> {
     const c = this.current;
-    if (c && this.now() < this.refreshAt(c)) return c;
+    if (c && this.clock.now() < this.refreshAt(c)) return c;
     return this.refresh();
   }
 
@@ -145,7 +147,7 @@ export class TokenSession {
       geolocation: ts.geolocation,
       ...(ts.refreshExpiresAt !== undefined && { refreshExpiresAt: ts.refreshExpiresAt }),
       seed: seedFingerprint(this.deps.config),
-      updatedAt: new Date(this.now()).toISOString(),
+      updatedAt: new Date(this.clock.now()).toISOString(),
     };
     const outcome = await this.deps.store.save(value, expectedVersion);
     if (outcome === 'overwrote')
@@ -169,7 +171,7 @@ export class TokenSession {
       res = await this.post(usedBase, form);
     }
     if (res.status !== 200) throw oauthError(OP, res);
-    return parseTokenResponse(res.body, usedBase, this.now());
+    return parseTokenResponse(res.body, usedBase, this.clock.now());
   }
 
   /** POST to the token endpoint, retrying what a retry can fix (429, 5xx, network). */

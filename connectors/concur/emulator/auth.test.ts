@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../engine/runtime/clock.js';
 import { startConcurEmulator, type ConcurEmulator } from './index.js';
 import { api, companyToken, passwordGrant, raw } from './test-client.js';
 
@@ -10,13 +11,13 @@ afterEach(async () => {
 
 describe('concur emulator: OAuth2', () => {
   it('issues a company token for the request token, with expires_in as a string and an absolute refresh_expires_in', async () => {
-    emu = await startConcurEmulator();
+    emu = await startConcurEmulator({ clock: new ManualClock() });
     const res = await raw(emu.tokenUrl, { method: 'POST', form: passwordGrant(emu) });
     expect(res.status).toBe(200);
     expect(res.body.expires_in).toBe('3600');
     expect(res.body.token_type).toBe('Bearer');
     expect(res.body.geolocation).toBe(emu.baseUrl);
-    expect(res.body.refresh_expires_in).toBeGreaterThan(Date.now() / 1000 + 100 * 24 * 3600);
+    expect(res.body.refresh_expires_in).toBe(Math.floor(emu.clock.now() / 1000) + 180 * 24 * 3600);
     expect(typeof res.body.id_token).toBe('string');
   });
 
@@ -92,9 +93,11 @@ describe('concur emulator: OAuth2', () => {
   });
 
   it('lets access tokens lapse by their configured lifetime', async () => {
-    emu = await startConcurEmulator({ accessTokenTtlSeconds: 0.05 });
+    emu = await startConcurEmulator({ accessTokenTtlSeconds: 50, clock: new ManualClock() });
     const { access } = await companyToken(emu);
-    await new Promise((r) => setTimeout(r, 80));
+    emu.clock.advance(49_999);
+    expect((await api(emu, access, 'GET', '/list/v4/lists')).status).toBe(200);
+    emu.clock.advance(1);
     expect((await api(emu, access, 'GET', '/list/v4/lists')).status).toBe(401);
   });
 });

@@ -8,6 +8,10 @@
  *   expect(emu.count({ method: 'POST', path: '/list/v4/lists/:listId/bulk' })).toBe(1);
  *   await emu.close();
  */
+import { OffsetClock, type SteerableClock } from '../../../engine/emulator-kit/clock.js';
+import { EventLog } from '../../../engine/emulator-kit/events.js';
+import { Traffic, type IdleOptions } from '../../../engine/emulator-kit/traffic.js';
+import type { ConcurEmulatorEvent, ConcurEvents } from './events.js';
 import { applySeed, DEMO_FIXTURES_DIR, loadFixtures } from './fixtures.js';
 import { FaultInjector } from './faults.js';
 import { closeRegion, listenRegion, type RegionServer } from './http-server.js';
@@ -28,6 +32,7 @@ import { TokenRegistry } from './tokens.js';
 
 export type { ConcurEmulatorOptions } from './options.js';
 export type { FaultKind, FaultSpec, FaultHandle } from './faults.js';
+export type { ConcurEmulatorEvent, ConcurCommittedEvent, ConcurEvents, CommittedResource } from './events.js';
 export type { LoggedRequest, RequestFilter } from './request-log.js';
 export type { FixtureSeed, FixtureSet } from './fixtures.js';
 export { EmulatorState } from './state.js';
@@ -66,6 +71,10 @@ export interface ConcurEmulator {
   readonly state: EmulatorState;
   readonly options: ResolvedOptions;
   readonly faults: FaultInjector;
+  /** `request`, `aborted`, `responded` and `committed`, to await: `await emu.events.next('committed')`. */
+  readonly events: ConcurEvents;
+  /** The emulator's time (token lifetimes, delays); `advance` it to let tokens lapse. */
+  readonly clock: SteerableClock;
   readonly tokens: TokenRegistry;
   /** Every request answered so far. */
   readonly requests: LoggedRequest[];
@@ -78,6 +87,8 @@ export interface ConcurEmulator {
   expireAllTokens(): void;
   /** Every refresh token is revoked (the integration must re-onboard with a request token). */
   revokeRefreshTokens(): void;
+  /** Resolves when no request is being handled (with `connections`, also no client connection open). */
+  idle(options?: IdleOptions): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,16 +98,23 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
   const state = new EmulatorState(applySeed(base, seed));
   if (typeof options.seed === 'function') options.seed(state);
   const resolved = resolveOptions(options, state.company.region);
-  const tokens = new TokenRegistry(() => ({
-    accessMs: resolved.accessTokenTtlSeconds * 1000,
-    refreshMs: resolved.refreshTokenTtlSeconds * 1000,
-    rotate: resolved.rotateRefreshTokens,
-  }));
+  const clock = options.clock ?? new OffsetClock();
+  const events: ConcurEvents = new EventLog<ConcurEmulatorEvent>(clock);
+  const tokens = new TokenRegistry(
+    () => ({
+      accessMs: resolved.accessTokenTtlSeconds * 1000,
+      refreshMs: resolved.refreshTokenTtlSeconds * 1000,
+      rotate: resolved.rotateRefreshTokens,
+    }),
+    () => clock.now(),
+  );
   const origins: Record<string, string> = {};
   const ctx: EmuContext = {
     state,
     options: resolved,
     tokens,
+    clock,
+    events,
     regionOrigin: (region) => {
       const origin = origins[region];
       if (!origin) throw new Error(`unknown region ${region}`);
@@ -105,7 +123,8 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
   };
   const log = new RequestLog();
   const faults = new FaultInjector();
-  const deps = { routes: compileRoutes(ALL_ROUTES), ctx, faults, log };
+  const traffic = new Traffic(events);
+  const deps = { routes: compileRoutes(ALL_ROUTES), ctx, faults, log, traffic };
   const servers: RegionServer[] = [];
   try {
     for (const [i, region] of resolved.regions.entries()) {
@@ -119,6 +138,7 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
   }
   const baseUrl = origins[resolved.companyRegion]!;
   const client = state.company.clients[0];
+  let closing: Promise<void> | undefined;
   return {
     regions: { ...origins },
     baseUrl,
@@ -133,6 +153,8 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
     state,
     options: resolved,
     faults,
+    events,
+    clock,
     tokens,
     requests: log.entries,
     count: (f) => log.count(f),
@@ -141,8 +163,12 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
     clearLog: () => log.clear(),
     expireAllTokens: () => tokens.expireAllAccessTokens(),
     revokeRefreshTokens: () => tokens.revokeAllRefreshTokens(),
-    close: async () => {
-      await Promise.all(servers.map(closeRegion));
+    idle: (o) => traffic.idle(o),
+    close: () => {
+      faults.dropHeld();
+      events.close('the Concur emulator was closed');
+      closing ??= Promise.all(servers.map(closeRegion)).then(() => undefined);
+      return closing;
     },
   };
 }

@@ -1,4 +1,5 @@
 /** Emulator options and their defaults. */
+import type { SteerableClock } from '../../../engine/emulator-kit/clock.js';
 import type { FixtureSeed } from './fixtures.js';
 import type { EmulatorState } from './state.js';
 
@@ -33,6 +34,12 @@ export interface ConcurEmulatorOptions {
   provisionPendingPolls?: number;
   /** Keep request and response bodies in the request log. Default true. */
   logBodies?: boolean;
+  /**
+   * The emulator's time: token lifetimes, fault delays, event and log times. Default real time plus
+   * an offset (`emu.clock.advance`); pass a ManualClock (and the same one to the code under test) to
+   * run on test time.
+   */
+  clock?: SteerableClock;
 }
 
 export interface ResolvedOptions {

@@ -19,8 +19,10 @@ export interface LoggedRequest {
   requestHeaders: Record<string, string>;
   requestBody?: unknown;
   responseBody?: unknown;
-  /** The change was committed but the response never sent. */
+  /** No response was sent: the socket was destroyed (after the change was committed, unless a hold was dropped). */
   dropped?: boolean;
+  /** proxy-504: the status the emulator's own processing produced behind the gateway's 504. */
+  committedStatus?: number;
   fault?: FaultKind;
 }
 

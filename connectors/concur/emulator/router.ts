@@ -3,6 +3,8 @@
  * (which decides the error body shape) and whether it needs a bearer token.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock } from '../../../engine/runtime/clock.js';
+import type { ConcurEvents } from './events.js';
 import type { EmulatorState } from './state.js';
 import type { TokenInfo, TokenRegistry } from './tokens.js';
 import type { ResolvedOptions } from './options.js';
@@ -25,6 +27,8 @@ export interface EmuRequest {
   /** Origin of the region that received the request, e.g. http://127.0.0.1:4123. */
   origin: string;
   token?: TokenInfo;
+  /** The emulator's number for the request (see the `request` event). */
+  requestId: number;
 }
 
 export interface EmuResponse {
@@ -37,6 +41,8 @@ export interface EmuContext {
   state: EmulatorState;
   options: ResolvedOptions;
   tokens: TokenRegistry;
+  clock: Clock;
+  events: ConcurEvents;
   /** Origin URL of a region by name. */
   regionOrigin(region: string): string;
 }

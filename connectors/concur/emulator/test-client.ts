@@ -16,6 +16,7 @@ export async function raw(
     form?: Record<string, string>;
     token?: string;
     headers?: Record<string, string>;
+    signal?: AbortSignal;
   } = {},
 ): Promise<RawResponse> {
   const res = await got(url, {
@@ -29,9 +30,15 @@ export async function raw(
     },
     ...(init.json !== undefined && { json: init.json }),
     ...(init.form !== undefined && { form: init.form }),
+    ...(init.signal && { signal: init.signal }),
   });
   const text = res.body;
-  return { status: res.statusCode, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
+  const json = /json/.test(String(res.headers['content-type'] ?? '')) || /^\s*[[{]/.test(text);
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    body: text && json ? (JSON.parse(text) as unknown) : text || undefined,
+  };
 }
 
 export function passwordGrant(emu: ConcurEmulator, overrides: Record<string, string> = {}): Record<string, string> {
@@ -60,6 +67,12 @@ export async function api(
   method: string,
   path: string,
   json?: unknown,
+  signal?: AbortSignal,
 ): Promise<RawResponse> {
-  return raw(`${emu.baseUrl}${path}`, { method, token, ...(json !== undefined && { json }) });
+  return raw(`${emu.baseUrl}${path}`, {
+    method,
+    token,
+    ...(json !== undefined && { json }),
+    ...(signal && { signal }),
+  });
 }

@@ -46,6 +46,31 @@ describe('emulator $batch', () => {
       body,
     });
 
+  it('tells one committed event per change set that committed, none for the one that failed', async () => {
+    const c = testClient(emu, 'v2');
+    await c.login();
+    const mark = emu.events.mark();
+    await send(
+      c,
+      batch([
+        changeset('changeset_a', [http('POST', 'JournalEntries', je('EV-1'), 1)]),
+        changeset('changeset_b', [
+          http('POST', 'JournalEntries', je('EV-2'), 2),
+          http('PATCH', 'JournalEntries(4)', { Memo: 'm' }, 3),
+        ]),
+        changeset('changeset_c', [http('POST', 'JournalEntries', je('EV-3', '9999'), 4)]),
+      ]),
+    );
+    const committed = emu.events.all('committed', undefined, mark);
+    expect(committed.map((e) => [e.changeSet, e.entitySet, e.ids])).toEqual([
+      [0, 'JournalEntries', [4]],
+      [1, 'JournalEntries', [5, 4]],
+    ]);
+    const [request] = emu.events.all('request', (e) => e.path === '$batch', mark);
+    expect(committed.every((e) => e.requestId === request?.requestId)).toBe(true);
+    expect(committed[1]?.writes.map((w) => w.entity?.Reference)).toEqual(['EV-2', 'EV-1']);
+  });
+
   it('runs change sets in order: v1 answers 202 with changesetresponse parts carrying status, Location and body', async () => {
     const c = testClient(emu, 'v1');
     await c.login();

@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http';
 import { header, type EmulatorCore, type EmulatorRequest, type Reply } from './core.js';
 import { handleEntityRequest } from './entity-handlers.js';
 import { faults, ServiceLayerFault } from './errors.js';
+import { WriteJournal } from './events.js';
 import { parseJsonObject } from './http-io.js';
 
 interface Part {
@@ -60,7 +61,7 @@ function items(body: string, contentType: string | undefined): BatchItem[] {
 }
 
 /** Runs one `application/http` part as a request of the same session and version. */
-function runPart(core: EmulatorCore, outer: EmulatorRequest, part: Part): Reply {
+function runPart(core: EmulatorCore, outer: EmulatorRequest, part: Part, journal: WriteJournal): Reply {
   const text = part.body;
   const blank = text.indexOf('\n\n');
   const head = blank < 0 ? text : text.slice(0, blank);
@@ -79,6 +80,7 @@ function runPart(core: EmulatorCore, outer: EmulatorRequest, part: Part): Reply 
     rawQuery: q < 0 ? '' : target.slice(q + 1),
     headers: { host: outer.headers.host, cookie: outer.headers.cookie, ...parseHeaders(headerLines.join('\n')) },
     body: parseJsonObject(body),
+    journal,
   };
   core.counters.count(`${req.method} ${req.path.replace(/\(.*$/, '')}`);
   return handleEntityRequest(core, req);
@@ -107,18 +109,20 @@ export function handleBatch(core: EmulatorCore, req: EmulatorRequest, rawBody: s
   const all = items(rawBody, header(req, 'content-type'));
   const boundary = `batchresponse_${randomUUID()}`;
   const out: string[] = [];
-  for (const item of all) {
+  for (const [index, item] of all.entries()) {
+    const journal = new WriteJournal();
     if (item.kind === 'request') {
-      const reply = asReply(core, req, () => runPart(core, req, item.part));
+      const reply = asReply(core, req, () => runPart(core, req, item.part, journal));
       out.push(httpPart(req, reply, item.part.headers['content-id']));
       if (reply.status >= 400) break;
+      journal.commit(core.events, req.requestId, index);
       continue;
     }
     const restore = core.store.snapshot();
     const replies: { reply: Reply; id: string | undefined }[] = [];
     let failed: Reply | undefined;
     for (const part of item.parts) {
-      const reply = asReply(core, req, () => runPart(core, req, part));
+      const reply = asReply(core, req, () => runPart(core, req, part, journal));
       if (reply.status >= 400) {
         failed = reply;
         break;
@@ -130,6 +134,7 @@ export function handleBatch(core: EmulatorCore, req: EmulatorRequest, rawBody: s
       out.push(httpPart(req, failed));
       break;
     }
+    journal.commit(core.events, req.requestId, index);
     const cs = `changesetresponse_${randomUUID()}`;
     const inner = replies.map((r) => `--${cs}\r\n${httpPart(req, r.reply, r.id)}\r\n`).join('') + `--${cs}--`;
     out.push(`Content-Type: multipart/mixed;boundary=${cs}\r\n\r\n${inner}`);

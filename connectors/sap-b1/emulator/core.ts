@@ -1,8 +1,10 @@
 /** The emulator's shared state, handed to request handlers. */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Traffic } from '../../../engine/emulator-kit/traffic.js';
 import type { EmulatorClock } from './clock.js';
 import type { Counters } from './counters.js';
 import type { Dialect } from './dialect.js';
+import type { SapB1Events, WriteJournal } from './events.js';
 import type { FaultRegistry } from './faults.js';
 import type { ResolvedEmulatorOptions } from './options.js';
 import type { SessionRegistry } from './sessions.js';
@@ -15,6 +17,8 @@ export interface EmulatorCore {
   clock: EmulatorClock;
   faults: FaultRegistry;
   counters: Counters;
+  events: SapB1Events;
+  traffic: Traffic;
 }
 
 /** One request, parsed. */
@@ -29,6 +33,10 @@ export interface EmulatorRequest {
   dialect: Dialect;
   /** `http://host:port` as the client addressed us. */
   base: string;
+  /** The emulator's number for the HTTP request (the parts of a `$batch` share it). */
+  requestId: number;
+  /** Where the handlers note what they wrote (one per request, or per change set of a `$batch`). */
+  journal: WriteJournal;
 }
 
 /** A response to write (or, for a dropped response, to throw away). */

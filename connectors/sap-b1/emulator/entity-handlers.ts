@@ -75,6 +75,8 @@ function create(core: EmulatorCore, req: EmulatorRequest, set: EntitySetName): R
   const { name } = entityTypeOf(set);
   const entity = RULES[set].create(ruleContext(core, req, set), decodeEntity(name, req.body));
   core.store.put(set, entity);
+  const id = entity[ENTITY_SETS[set].key] as string | number;
+  req.journal.record({ method: 'POST', entitySet: set, id, entity: structuredClone(entity) });
   const location = `${req.base}/b1s/${req.dialect.version}/${set}(${formatKey(entity[ENTITY_SETS[set].key])})`;
   if (/return-no-content/.test(header(req, 'prefer') ?? '')) {
     return { status: 204, headers: { location, 'preference-applied': 'return-no-content' } };
@@ -102,6 +104,11 @@ function single(req: EmulatorRequest, set: EntitySetName, entity: Entity): Reply
   };
 }
 
+function stored(core: EmulatorCore, set: EntitySetName, key: string | number): Entity | undefined {
+  const entity = core.store.get(set, key);
+  return entity && structuredClone(entity);
+}
+
 export function handleEntityRequest(core: EmulatorCore, req: EmulatorRequest): Reply {
   const route = parseResourcePath(req.path);
   const { set } = route;
@@ -123,6 +130,13 @@ export function handleEntityRequest(core: EmulatorCore, req: EmulatorRequest): R
     if (method !== 'POST') throw faults.notSupported();
     checkIfMatch(req, set, existing);
     action(ctx, existing);
+    req.journal.record({
+      method,
+      entitySet: set,
+      id: route.key,
+      action: route.tail,
+      entity: stored(core, set, route.key),
+    });
     return { status: 204 };
   }
   switch (method) {
@@ -134,12 +148,14 @@ export function handleEntityRequest(core: EmulatorCore, req: EmulatorRequest): R
       checkIfMatch(req, set, existing);
       const { name } = entityTypeOf(set);
       core.store.put(set, rules.update(ctx, existing, decodeEntity(name, req.body)));
+      req.journal.record({ method, entitySet: set, id: route.key, entity: stored(core, set, route.key) });
       return { status: 204 };
     }
     case 'DELETE':
       checkIfMatch(req, set, existing);
       rules.remove(ctx, existing);
       core.store.delete(set, route.key);
+      req.journal.record({ method, entitySet: set, id: route.key });
       return { status: 204 };
     default:
       throw faults.notSupported();

@@ -1,7 +1,7 @@
 /** Reading requests and writing responses for the emulator's node:http server. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dialect } from './dialect.js';
-import { faults, type ServiceLayerFault } from './errors.js';
+import { faults } from './errors.js';
 
 export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -44,10 +44,6 @@ export function sendText(
 ): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
-}
-
-export function sendFault(res: ServerResponse, dialect: Dialect, fault: ServiceLayerFault): void {
-  sendJson(res, fault.httpStatus, dialect, dialect.errorBody(fault));
 }
 
 export const PROXY_ERROR_HTML = `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">

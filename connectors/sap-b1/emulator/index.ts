@@ -1,14 +1,17 @@
 /**
  * A stateful SAP Business One Service Layer emulator: a real HTTP server on loopback serving
  * /b1s/v1 and /b1s/v2, seeded with the demo company, with sessions, paging, the $filter subset,
- * business rules and per-test fault injection. See options.ts for the options and faults.ts for
- * the fault kinds.
+ * business rules, per-test fault injection and an event stream tests await. See options.ts for the
+ * options, faults.ts for the fault kinds and events.ts for the events.
  */
 import type { AddressInfo } from 'node:net';
+import { EventLog } from '../../../engine/emulator-kit/events.js';
+import { Traffic, type IdleOptions } from '../../../engine/emulator-kit/traffic.js';
 import { EmulatorClock } from './clock.js';
 import { Counters } from './counters.js';
 import type { Entity } from './edm/codec.js';
 import type { EntitySetName } from './edm/model.js';
+import type { SapB1EmulatorEvent, SapB1Events } from './events.js';
 import { FaultRegistry } from './faults.js';
 import { loadFixtures } from './fixtures.js';
 import { resolveEmulatorOptions, type SapB1EmulatorOptions } from './options.js';
@@ -18,6 +21,7 @@ import { EntityStore, type EntityState } from './store.js';
 
 export type { SapB1EmulatorOptions, EmulatorUser } from './options.js';
 export type { FaultSpec, FaultKind, Fault } from './faults.js';
+export type { SapB1EmulatorEvent, SapB1CommittedEvent, SapB1Write, SapB1Events } from './events.js';
 export type { Entity } from './edm/codec.js';
 export type { EntitySetName } from './edm/model.js';
 export { DEMO_FIXTURES_DIR } from './options.js';
@@ -32,28 +36,36 @@ export interface SapB1Emulator {
   store: EntityStore;
   counters: Counters;
   faults: FaultRegistry;
+  /** `request`, `aborted`, `responded` and `committed`, to await: `await emu.events.next('committed')`. */
+  events: SapB1Events;
   clock: EmulatorClock;
   sessions: SessionRegistry;
   /** Copies of the stored entities of a set. */
   entities(set: EntitySetName): Entity[];
   /** Every session is gone: the next request of any client gets 401 / 301. */
   expireAllSessions(): number;
+  /** Resolves when no request is being handled (with `connections`, also no client connection open). */
+  idle(options?: IdleOptions): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Promise<SapB1Emulator> {
   const resolved = resolveEmulatorOptions(options);
-  const clock = new EmulatorClock();
+  const clock = new EmulatorClock(options.clock);
   const store = new EntityStore();
   loadFixtures(store, resolved.fixturesDir, resolved.seed);
   const sessions = new SessionRegistry(clock, resolved.sessionTimeoutMs, resolved.nodes);
-  const core = { options: resolved, store, sessions, clock, faults: new FaultRegistry(), counters: new Counters() };
+  const events: SapB1Events = new EventLog<SapB1EmulatorEvent>(clock);
+  const faults = new FaultRegistry();
+  const traffic = new Traffic(events);
+  const core = { options: resolved, store, sessions, clock, faults, counters: new Counters(), events, traffic };
   const server = createEmulatorServer(core, resolved.tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(resolved.port, resolved.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     url: `${resolved.tls ? 'https' : 'http'}://${resolved.host}:${port}`,
     port,
@@ -61,15 +73,19 @@ export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Pr
     state: store.state,
     store,
     counters: core.counters,
-    faults: core.faults,
+    faults,
+    events,
     clock,
     sessions,
     entities: (set) => store.all(set).map((e) => structuredClone(e)),
     expireAllSessions: () => sessions.expireAll(),
+    idle: (o) => traffic.idle(o),
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      (closing ??= new Promise<void>((resolve, reject) => {
+        faults.dropHeld();
+        events.close('the SAP B1 emulator was closed');
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
-      }),
+      })),
   };
 }

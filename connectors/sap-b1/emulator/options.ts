@@ -1,5 +1,6 @@
 /** Options of the Service Layer emulator, with their defaults. */
 import { fileURLToPath } from 'node:url';
+import type { SteerableClock } from '../../../engine/emulator-kit/clock.js';
 import type { Entity } from './edm/codec.js';
 import type { EntitySetName } from './edm/model.js';
 import type { NextLinkStyle } from './dialect.js';
@@ -42,10 +43,16 @@ export interface SapB1EmulatorOptions {
   nodes?: number;
   /** Serve https with this key and certificate (PEM) instead of http. */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * The emulator's time: session idle timeouts, login and fault delays, dates stamped on entities,
+   * event times. Default real time plus an offset (`emu.clock.advance`); pass a ManualClock (and the
+   * same one to the connector) to run on test time.
+   */
+  clock?: SteerableClock;
 }
 
 export interface ResolvedEmulatorOptions extends Required<
-  Omit<SapB1EmulatorOptions, 'seed' | 'sessionTimeoutSeconds' | 'sessionTimeoutMinutes' | 'tls'>
+  Omit<SapB1EmulatorOptions, 'seed' | 'sessionTimeoutSeconds' | 'sessionTimeoutMinutes' | 'tls' | 'clock'>
 > {
   seed: Partial<Record<EntitySetName, Entity[]>>;
   sessionTimeoutMs: number;

@@ -3,7 +3,6 @@
  * `ROUTEID=.nodeN; path=/b1s`, and the session's timeout in minutes; it takes `loginDelayMs`, and
  * a second Login arriving while one is in flight fails with 500 / 299.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { header, type EmulatorCore, type EmulatorRequest, type Reply } from './core.js';
 import { faults } from './errors.js';
 import type { SessionRecord } from './sessions.js';
@@ -41,7 +40,7 @@ export async function login(core: EmulatorCore, req: EmulatorRequest): Promise<R
   }
   core.sessions.loginsInFlight += 1;
   try {
-    if (core.options.loginDelayMs > 0) await sleep(core.options.loginDelayMs);
+    if (core.options.loginDelayMs > 0) await core.clock.sleep(core.options.loginDelayMs);
     let who: { companyDb: string; userName: string };
     try {
       who = checkCredentials(core, req.body);

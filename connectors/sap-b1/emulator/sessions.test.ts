@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../engine/runtime/clock.js';
 import { startSapB1Emulator, type SapB1Emulator } from './index.js';
 import { testClient } from './testing.js';
 
@@ -102,33 +103,44 @@ describe('emulator sessions', () => {
   });
 });
 
-describe('emulator login cost and parallel logins', () => {
-  it('a login takes loginDelayMs, and a second login in flight fails with 500 / 299', async () => {
-    const emu = await startSapB1Emulator({ loginDelayMs: 80 });
-    try {
-      const started = Date.now();
-      const [first, second] = await Promise.all([testClient(emu).login(), testClient(emu, 'v1').login()]);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(75);
-      expect(first.status).toBe(200);
-      expect(second.status).toBe(500);
-      expect(second.json).toEqual({ error: { code: 299, message: { lang: 'en-us', value: 'SAML Login Failed' } } });
-      expect((await testClient(emu).login()).status).toBe(200);
-      expect(emu.counters.logins).toBe(2);
-    } finally {
-      await emu.close();
-    }
+describe('emulator login cost and parallel logins (on a manual clock)', () => {
+  let clock: ManualClock;
+  let emu: SapB1Emulator;
+  afterEach(async () => {
+    await emu.close();
   });
 
-  it('expires sessions in real time with sessionTimeoutSeconds', async () => {
-    const emu = await startSapB1Emulator({ sessionTimeoutSeconds: 0.1 });
-    try {
-      const c = testClient(emu);
-      expect((await c.login()).json.SessionTimeout).toBe(1);
-      expect((await c.request('GET', 'Dimensions')).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 150));
-      expect((await c.request('GET', 'Dimensions')).status).toBe(401);
-    } finally {
-      await emu.close();
-    }
+  it('a login takes loginDelayMs, and a second login arriving meanwhile fails with 500 / 299', async () => {
+    clock = new ManualClock();
+    emu = await startSapB1Emulator({ loginDelayMs: 80, clock });
+    const mark = emu.events.mark();
+    const first = testClient(emu).login();
+    await emu.events.next('request', (e) => e.path === 'Login', { since: mark });
+    const second = await testClient(emu, 'v1').login();
+    expect(second.status).toBe(500);
+    expect(second.json).toEqual({ error: { code: 299, message: { lang: 'en-us', value: 'SAML Login Failed' } } });
+    clock.advance(79);
+    expect(clock.sleepers).toBe(1); // the first login is still being processed
+    clock.advance(1);
+    expect((await first).status).toBe(200);
+    const third = testClient(emu).login();
+    await emu.events.next('request', (e) => e.path === 'Login', { since: mark, count: 3 });
+    clock.advance(80);
+    expect((await third).status).toBe(200);
+    expect(emu.counters.logins).toBe(2);
+    expect(emu.counters.failedLogins).toBe(1);
+  });
+
+  it('expires sessions after sessionTimeoutSeconds of emulator time, reporting whole minutes', async () => {
+    clock = new ManualClock();
+    emu = await startSapB1Emulator({ sessionTimeoutSeconds: 30, clock });
+    const c = testClient(emu);
+    expect((await c.login()).json.SessionTimeout).toBe(1);
+    clock.advance(29_999);
+    expect((await c.request('GET', 'Dimensions')).status).toBe(200); // used: the idle timer starts again
+    clock.advance(29_999);
+    expect((await c.request('GET', 'Dimensions')).status).toBe(200);
+    clock.advance(30_000);
+    expect((await c.request('GET', 'Dimensions')).status).toBe(401);
   });
 });

@@ -24,7 +24,7 @@ export interface TestClient {
   request(
     method: string,
     path: string,
-    options?: { body?: unknown; headers?: Record<string, string> },
+    options?: { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal },
   ): Promise<RawResponse>;
 }
 
@@ -48,6 +48,7 @@ export function testClient(emu: SapB1Emulator, version: 'v1' | 'v2' = 'v2'): Tes
         method,
         headers,
         ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+        ...(options.signal && { signal: options.signal }),
       });
       const text = await res.text();
       let json: unknown;

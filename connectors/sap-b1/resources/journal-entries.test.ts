@@ -212,10 +212,13 @@ describe('journal-entries target', () => {
   it('a timed-out create that SAP commits later is found by the next attempt, not posted twice', async () => {
     const slow = await openTestConnection(emu, { timeoutMs: 150 });
     const t = slow.target('journal-entries', {}, { keyField: 'Reference', mode: 'create' });
-    emu.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'delay', delayMs: 250 });
-    const [first] = await t.write([create('SLOW-1')]);
+    const held = emu.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'hold' });
+    const [first] = await t.write([create('SLOW-1')]); // the client gives up while SAP holds the request
     expect(first).toMatchObject({ ok: false, error: { retryable: true } });
-    await new Promise((r) => setTimeout(r, 200));
+    expect(held.held).toBe(1);
+    const mark = emu.events.mark();
+    held.release();
+    await emu.events.next('committed', (e) => e.entitySet === 'JournalEntries', { since: mark }); // SAP commits it after all
     expect(await t.write([create('SLOW-1')])).toEqual([{ key: 'SLOW-1', ok: true, id: '4' }]);
     await slow.close();
     expect(withRef(emu, 'SLOW-1')).toHaveLength(1);

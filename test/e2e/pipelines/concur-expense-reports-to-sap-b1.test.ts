@@ -21,9 +21,7 @@ import {
 import {
   cents,
   glMapping,
-  sleep,
   sum,
-  until,
   untilSettleable,
   entriesByReference as byReference,
   postedEntries as postedBy,
@@ -387,17 +385,22 @@ describe('concur-expense-reports-to-sap-b1 posts exactly once under faults', asy
     const env = killed;
     // a short request timeout and no extra window: the emulator commits within its delay
     const connections = connectionsWith(env, { batch: false, timeoutMs: 2000, commitWindowMs: 0 });
-    env.b1.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'delay', delayMs: 60, times: Infinity });
+    // Five posts go through; SAP holds the sixth, which is in flight when the process dies.
+    env.b1.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'delay', delayMs: 0, times: 5 });
+    const inFlight = env.b1.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'hold' });
+    const mark = env.b1.events.mark();
     const { child, done } = startCli(runArgs(env, connections), { cwd: env.dir, env: env.env });
-    await until('five entries are posted', () => postedEntries(env).length >= 5);
+    await env.b1.events.next('request', (e) => e.fault === 'hold', { since: mark });
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
-    // the dead run recorded its batch as pending before sending it: wait until those can be settled
+    inFlight.release(); // a post in flight when the process died still lands, within its timeout
+    await env.b1.idle({ connections: true });
+    // the dead run recorded it as pending before sending it: wait until it can be settled
     const pending = await untilSettleable(env.stateUrl, PIPELINE);
     expect(pending).toBeGreaterThan(0);
     env.b1.faults.clear();
     const partial = postedEntries(env).length;
-    expect(partial).toBeLessThan(25);
+    expect(partial).toBe(6);
 
     const rerun = await cli(runArgs(env, connections), { cwd: env.dir, env: env.env });
     expect(rerun.code).toBe(3);
@@ -409,13 +412,17 @@ describe('concur-expense-reports-to-sap-b1 posts exactly once under faults', asy
 
   it('sluice killed while SAP still processes a batch that it then commits: the rerun adopts those entries instead of posting them again', async () => {
     const env = killedInFlight;
-    const fault = env.b1.faults.add({ method: 'POST', path: '$batch', kind: 'delay', delayMs: 500 });
+    const fault = env.b1.faults.add({ method: 'POST', path: '$batch', kind: 'hold' });
+    const mark = env.b1.events.mark();
     const { child, done } = startSluice(env, ['run', pipelinePath(PIPELINE), '--json']);
-    await until('the first batch reaches SAP', () => fault.hits === 1);
-    await sleep(100); // its body is in; SAP holds it for the rest of the delay
+    const batch = await env.b1.events.next('request', (e) => e.fault === 'hold', { since: mark }); // its body is in
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
-    await until('SAP committed the batch of the dead process', () => postedEntries(env).length === 20);
+    fault.release(); // SAP carries on with the batch of the dead process and commits it
+    await env.b1.events.next('responded', (e) => e.requestId === batch.requestId, { since: mark });
+    await env.b1.idle({ connections: true });
+    expect(env.b1.events.all('committed', (e) => e.requestId === batch.requestId)).toHaveLength(20);
+    expect(postedEntries(env)).toHaveLength(20);
 
     const { result, report } = await runPipeline(env, PIPELINE);
     expect(result.code).toBe(3);

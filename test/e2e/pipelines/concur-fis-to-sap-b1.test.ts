@@ -18,12 +18,10 @@ import {
 import {
   cents,
   sum,
-  until,
   entriesByReference as byReference,
   postedEntries as postedBy,
   type Json,
   type Line,
-  sleep,
 } from '../../helpers/journal-entries.js';
 
 const PIPELINE = 'concur-fis-to-sap-b1';
@@ -244,13 +242,16 @@ describe('concur-fis-to-sap-b1 posts exactly once under faults and still confirm
 
   it('sluice killed while SAP still processes a batch: the rerun gets the acknowledged documents again, posts the rest once and confirms all', async () => {
     const env = killed;
-    const fault = env.b1.faults.add({ method: 'POST', path: '$batch', kind: 'delay', delayMs: 500 });
+    const fault = env.b1.faults.add({ method: 'POST', path: '$batch', kind: 'hold' });
+    const mark = env.b1.events.mark();
     const { child, done } = startSluice(env, ['run', PIPELINE_PATH, '--json']);
-    await until('the first batch reaches SAP', () => fault.hits === 1);
-    await sleep(100); // its body is in; SAP holds it for the rest of the delay
+    const batch = await env.b1.events.next('request', (e) => e.fault === 'hold', { since: mark }); // its body is in
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
-    await until('SAP committed the batch of the dead process', () => postedEntries(env).length === 20);
+    fault.release(); // SAP carries on with the batch of the dead process and commits it
+    await env.b1.events.next('responded', (e) => e.requestId === batch.requestId, { since: mark });
+    await env.b1.idle({ connections: true });
+    expect(postedEntries(env)).toHaveLength(20);
     // acknowledged, never confirmed: Concur no longer lists them as READY
     expect(docs(env).every((d) => d.docStatus === 'ACKNOWLEDGED')).toBe(true);
 

@@ -20,7 +20,6 @@ import {
   cents,
   glMapping,
   sum,
-  until,
   entriesByReference as byReference,
   postedEntries as postedBy,
   type Json,
@@ -184,15 +183,21 @@ describe('concur-payment-requests-to-sap-b1 posts exactly once under faults', as
     doc.connections.b1!.commitWindowMs = 0;
     const connections = join(env.dir, 'connections-unbatched.yaml');
     writeFileSync(connections, stringify(doc));
-    env.b1.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'delay', delayMs: 80, times: Infinity });
+    // Three posts go through; SAP holds the fourth, which is in flight when the process dies.
+    env.b1.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'delay', delayMs: 0, times: 3 });
+    const inFlight = env.b1.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'hold' });
+    const mark = env.b1.events.mark();
     const { child, done } = startCli(runArgs(env, connections), { cwd: env.dir, env: env.env });
-    await until('three entries are posted', () => postedEntries(env).length >= 3);
+    await env.b1.events.next('request', (e) => e.fault === 'hold', { since: mark });
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
-    // the dead run recorded its batch as pending before sending it: wait until those can be settled
+    inFlight.release(); // a post in flight when the process died still lands, within its timeout
+    await env.b1.idle({ connections: true });
+    // the dead run recorded it as pending before sending it: wait until it can be settled
     expect(await untilSettleable(env.stateUrl, PIPELINE)).toBeGreaterThan(0);
     env.b1.faults.clear();
     const partial = postedEntries(env).length;
+    expect(partial).toBe(4);
     expect(partial).toBeLessThan(approved(env).length);
 
     const rerun = await cli(runArgs(env, connections), { cwd: env.dir, env: env.env });

@@ -5,6 +5,7 @@
  * Served under the documented `/financialintegration/fi/v4/...` and the spec's `/api/v4.0/fi/v4/...`.
  */
 import { errorResponse } from '../error-bodies.js';
+import { tellCommitted } from '../events.js';
 import { fisPage } from '../paging.js';
 import type { EmuContext, EmuRequest, EmuResponse, RouteDef } from '../router.js';
 import type { FisDocument, Json } from '../state.js';
@@ -60,6 +61,10 @@ function bodyOf(req: EmuRequest): Json | undefined {
   return req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? (req.body as Json) : undefined;
 }
 
+function succeeded(results: Json[]): { key: string; id: string }[] {
+  return results.filter((r) => r.code === 0).map((r) => ({ key: String(r.docId), id: String(r.docId) }));
+}
+
 function acknowledge(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const type = docType(req);
   if (!type) return errorResponse('fis', 400, `Invalid docType ${req.params.docType ?? ''}`);
@@ -93,6 +98,7 @@ function acknowledge(req: EmuRequest, ctx: EmuContext): EmuResponse {
     doc.acknowledgedBy = systemId;
     return r(0, 'SUCCESS');
   });
+  tellCommitted(ctx, req, 'fis-documents', succeeded(results));
   return { status: 200, body: results };
 }
 
@@ -149,6 +155,7 @@ function confirmPosting(req: EmuRequest, ctx: EmuContext): EmuResponse {
     if (report) report.PaymentStatusName = status === 'success' ? 'Sent for Payment' : 'Financial Posting Failed';
     return r(0, 'SUCCESS');
   });
+  tellCommitted(ctx, req, 'fis-documents', succeeded(results));
   return { status: 200, body: results };
 }
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errorResponse } from '../error-bodies.js';
+import { tellCommitted, type Written } from '../events.js';
 import type { EmuContext, EmuRequest, EmuResponse, RouteDef } from '../router.js';
 import type { EmulatorState, ListItemV4, ListV4 } from '../state.js';
 
@@ -56,7 +57,7 @@ function descendants(state: EmulatorState, item: ListItemV4): ListItemV4[] {
   return out;
 }
 
-function createPart(state: EmulatorState, list: ListV4, part: unknown): PartError | undefined {
+function createPart(state: EmulatorState, list: ListV4, part: unknown): PartError | ListItemV4 {
   const p = (part ?? {}) as { shortCode?: unknown; value?: unknown; parentCode?: unknown };
   const fail = (id: string, message: string): PartError => ({ id, message, listItem: part });
   if (typeof p.shortCode !== 'string' || p.shortCode.trim() === '')
@@ -90,10 +91,10 @@ function createPart(state: EmulatorState, list: ListV4, part: unknown): PartErro
     ...(parent && { parentId: parent.id }),
   };
   state.listItems.set(item.id, item);
-  return undefined;
+  return item;
 }
 
-function updatePart(state: EmulatorState, list: ListV4, part: unknown): PartError | undefined {
+function updatePart(state: EmulatorState, list: ListV4, part: unknown): PartError | ListItemV4 {
   const p = (part ?? {}) as { code?: unknown; value?: unknown; deleted?: unknown };
   const fail = (id: string, message: string): PartError => ({ id, message, listItem: part });
   if (typeof p.code !== 'string' || p.code === '') return fail('item.invalid.request', 'code is required');
@@ -102,7 +103,7 @@ function updatePart(state: EmulatorState, list: ListV4, part: unknown): PartErro
   if (p.deleted === true) {
     item.isDeleted = true;
     for (const d of descendants(state, item)) d.isDeleted = true;
-    return undefined;
+    return item;
   }
   if (p.deleted === false && item.isDeleted) {
     const parent = item.parentId ? state.listItems.get(item.parentId) : undefined;
@@ -116,7 +117,7 @@ function updatePart(state: EmulatorState, list: ListV4, part: unknown): PartErro
       return fail('item.invalid.request', 'value must be a non-empty string');
     item.value = p.value;
   }
-  return undefined;
+  return item;
 }
 
 function bulk(req: EmuRequest, ctx: EmuContext, mode: 'create' | 'update'): EmuResponse {
@@ -125,10 +126,13 @@ function bulk(req: EmuRequest, ctx: EmuContext, mode: 'create' | 'update'): EmuR
   const all = parts(req);
   if (!Array.isArray(all)) return all;
   const errors: PartError[] = [];
+  const written: Written[] = [];
   for (const part of all) {
-    const err = mode === 'create' ? createPart(ctx.state, list, part) : updatePart(ctx.state, list, part);
-    if (err) errors.push(err);
+    const r = mode === 'create' ? createPart(ctx.state, list, part) : updatePart(ctx.state, list, part);
+    if ('listItem' in r) errors.push(r);
+    else written.push({ key: r.code, id: r.id });
   }
+  tellCommitted(ctx, req, 'list-items', written, list.id);
   return summary(all.length, errors, mode === 'create' ? 201 : 200);
 }
 

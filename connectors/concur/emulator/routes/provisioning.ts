@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errorResponse } from '../error-bodies.js';
+import { tellCommitted } from '../events.js';
 import type { EmuContext, EmuRequest, EmuResponse, RouteDef } from '../router.js';
 import { ScimError, type PatchOperation } from '../scim-patch.js';
 import { createUser, identityView, patchUser, replaceUser } from '../scim-users.js';
@@ -46,6 +47,10 @@ function runOperation(ctx: EmuContext, origin: string, raw: Json, index: number)
     if (!(err instanceof ScimError)) throw err;
     return { ...base, messages: [{ code: err.scimType ?? String(err.status), message: err.message, type: 'error' }] };
   }
+}
+
+function userWritten(ctx: EmuContext, id: string): { key: string; id: string } {
+  return { key: String(ctx.state.users.get(id)?.userName ?? ''), id };
 }
 
 function statusBody(origin: string, p: Provision, withOperations: boolean, startIndex = 1, count = 100): Json {
@@ -108,11 +113,18 @@ function bulk(req: EmuRequest, ctx: EmuContext): EmuResponse {
   }
   const provision: Provision = {
     id: randomUUID(),
-    created: new Date().toISOString(),
+    created: new Date(ctx.clock.now()).toISOString(),
     operations: (ops as Json[]).map((op, i) => runOperation(ctx, req.origin, op, i)),
     pendingPolls: ctx.options.provisionPendingPolls,
   };
   ctx.state.provisions.set(provision.id, provision);
+  const done = provision.operations.filter((o) => o.success && o.resourceId !== undefined);
+  tellCommitted(
+    ctx,
+    req,
+    'users',
+    done.map((o) => userWritten(ctx, String(o.resourceId))),
+  );
   return { status: 202, body: statusBody(req.origin, provision, false) };
 }
 
@@ -141,9 +153,10 @@ function single(req: EmuRequest, ctx: EmuContext, kind: 'create' | 'patch' | 'pu
           ? patchUser(ctx.state, id, (body.Operations ?? []) as PatchOperation[], req.origin)
           : replaceUser(ctx.state, id, body, req.origin);
     const provisionId = randomUUID();
+    tellCommitted(ctx, req, 'users', [userWritten(ctx, String(user.id))]);
     ctx.state.provisions.set(provisionId, {
       id: provisionId,
-      created: new Date().toISOString(),
+      created: new Date(ctx.clock.now()).toISOString(),
       operations: [
         { id: '1', method: req.method, path: req.path, success: true, resourceId: String(user.id), messages: [] },
       ],

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { errorResponse } from '../error-bodies.js';
+import { tellCommitted, type Written } from '../events.js';
 import { v3Page } from '../paging.js';
 import type { EmuContext, EmuRequest, EmuResponse, RouteDef } from '../router.js';
 import { vendorKey, type Json } from '../state.js';
@@ -93,6 +94,7 @@ function upsert(req: EmuRequest, ctx: EmuContext, create: boolean): EmuResponse 
   if (!vendors || vendors.length === 0)
     return errorResponse('vendors', 400, 'The request body must contain a Vendor list');
   let failed = 0;
+  const written: Written[] = [];
   const results = vendors.map((v, i) => {
     const n = i + 1;
     const missing = REQUIRED.filter((f) => typeof v[f] !== 'string' || (v[f] as string).trim() === '');
@@ -114,12 +116,14 @@ function upsert(req: EmuRequest, ctx: EmuContext, create: boolean): EmuResponse 
           ? { ...writable(v), ID: randomBytes(10).toString('hex').toUpperCase() }
           : { ...existing, ...writable(v) };
         ctx.state.vendors.set(key, next);
+        written.push({ key, id: String(next.ID) });
         status = ok(n, create ? 'Vendor created' : 'Vendor updated');
       }
     }
     if (status.Type === 'ERROR') failed += 1;
     return { ...v, StatusList: [status] };
   });
+  tellCommitted(ctx, req, 'vendors', written);
   return {
     status: 200,
     body: {
@@ -137,6 +141,7 @@ function remove(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const key = `${vendorCode}|${addressCode}`;
   const existing = ctx.state.vendors.get(key);
   ctx.state.vendors.delete(key);
+  if (existing) tellCommitted(ctx, req, 'vendors', [{ key, id: String(existing.ID) }]);
   const status = existing
     ? ok(1, 'Vendor deleted')
     : bad(1, 404, `Vendor ${vendorCode} with address code ${addressCode} was not found`);
