@@ -5,7 +5,6 @@
  * (its code, what is wrong, its key when that could still be read); so does a JSON value the engine
  * refuses (a number that reads as Infinity, nesting deeper than MAX_RECORD_DEPTH).
  */
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { DataRecord } from '../../engine/connector/types.js';
 import { MAX_RECORD_DEPTH, recordValueProblem } from '../../engine/transform/record-values.js';
 import { DecodeError, ROW_CODES, locatedError, type FileName } from './errors.js';
@@ -94,26 +93,49 @@ export function decodeJson(text: string): DataRecord {
   return value as DataRecord;
 }
 
-const CSV_QUOTE_PROBLEMS: Record<string, (field: number) => string> = {
-  INVALID_OPENING_QUOTE: (n) =>
-    `a quote inside the unquoted field ${n} (quote the whole field and double the quotes in it)`,
-  CSV_INVALID_CLOSING_QUOTE: (n) => `text right after the closing quote of field ${n}`,
-};
+/** The rest of a quoted field from `j` (just past its opening quote): its value and the index past its closing quote. */
+function quotedField(text: string, j: number): [string, number] {
+  let value = '';
+  for (;;) {
+    const q = text.indexOf('"', j);
+    if (q === -1) throw new DecodeError(ROW_CODES.csvQuote, 'a quoted field is not closed');
+    value += text.slice(j, q);
+    if (text.charCodeAt(q + 1) !== 0x22) return [value, q + 1];
+    value += '"';
+    j = q + 2;
+  }
+}
 
-/** Fields of one CSV record (the text of exactly one record, as a splitter found it). */
+/**
+ * Fields of one CSV record (the text of exactly one record, as a splitter found it), RFC 4180: a
+ * field is quoted from its first character to a closing quote, `""` inside is a quote.
+ */
 export function csvFields(text: string, delimiter: string): string[] {
   if (!text.includes('"')) return text.split(delimiter);
-  let rows: string[][];
-  try {
-    rows = parseCsv(text, { delimiter, relax_column_count: true }) as string[][];
-  } catch (cause) {
-    const err = cause as Error & { code?: string; index?: number };
-    const explain = CSV_QUOTE_PROBLEMS[err.code ?? ''];
-    const message = explain ? explain((err.index ?? 0) + 1) : `invalid CSV quoting: ${err.message}`;
-    throw new DecodeError(ROW_CODES.csvQuote, message, { cause });
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (text.charCodeAt(i) === 0x22) {
+      const [value, end] = quotedField(text, i + 1);
+      fields.push(value);
+      if (end === text.length) return fields;
+      if (!text.startsWith(delimiter, end))
+        throw new DecodeError(ROW_CODES.csvQuote, `text right after the closing quote of field ${fields.length}`);
+      i = end + delimiter.length;
+      continue;
+    }
+    const d = text.indexOf(delimiter, i);
+    const value = text.slice(i, d === -1 ? text.length : d);
+    if (value.includes('"')) {
+      throw new DecodeError(
+        ROW_CODES.csvQuote,
+        `a quote inside the unquoted field ${fields.length + 1} (quote the whole field and double the quotes in it)`,
+      );
+    }
+    fields.push(value);
+    if (d === -1) return fields;
+    i = d + delimiter.length;
   }
-  if (rows.length !== 1) throw new DecodeError(ROW_CODES.csvQuote, `expected one record, found ${rows.length}`);
-  return rows[0]!;
 }
 
 /** Decodes the records of a whole-file scan in order; for CSV the header span sets the columns. */
