@@ -5,15 +5,13 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { DataRecord } from '../../engine/connector/types.js';
+import { RecordError } from '../../engine/errors.js';
 import type { FileSpec } from './format.js';
 
-export class EncodeError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/** A record the target cannot write faithfully: it fails alone. */
+export class EncodeError extends RecordError {
+  constructor(code: string, message: string, options: { cause?: unknown } = {}) {
+    super(code, message, options);
   }
 }
 

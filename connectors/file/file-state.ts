@@ -8,8 +8,8 @@ import type { DataRecord } from '../../engine/connector/types.js';
 import { KeyIndex } from '../../engine/plan/keyindex.js';
 import { ConfigError } from '../../engine/errors.js';
 import { fileError } from './errors.js';
-import { RecordDecoder, located, splitterFor, type FileSpec } from './format.js';
-import { scanFile } from './scan.js';
+import { RecordDecoder, scanSpec, type FileSpec } from './format.js';
+import { decodeOrThrow } from './rows.js';
 
 export interface FileState {
   index: KeyIndex;
@@ -47,16 +47,13 @@ export async function buildState(spec: FileSpec, keyField: string): Promise<File
   const size = await fileSize(spec.path);
   if (size === undefined || size === 0) return { index, size: 0, columns: spec.csv.columns, hasHeader: false };
   const decoder = new RecordDecoder(spec);
-  try {
-    for await (const spans of scanFile(spec.path, splitterFor(spec.format))) {
-      for (const span of spans) {
-        const record = decoder.decode(span);
-        const key = record && keyOf(record, keyField);
-        if (key !== undefined) index.set(key, span.offset);
-      }
+  // A row of the target's own file that does not read fails the index: dropping it would re-create it.
+  for await (const spans of scanSpec(spec)) {
+    for (const span of spans) {
+      const record = decodeOrThrow(spec, decoder, span);
+      const key = record && keyOf(record, keyField);
+      if (key !== undefined) index.set(key, span.offset);
     }
-  } catch (err) {
-    throw await located(spec.path, err);
   }
   const columns = decoder.columns ?? spec.csv.columns;
   if (spec.format === 'csv' && columns && !columns.includes(keyField)) {

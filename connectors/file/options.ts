@@ -44,6 +44,7 @@ export function resolveSpec(raw: DataRecord, baseDir: string): FileSpec {
     throw new ConfigError('FILE_CSV_COLUMNS_MISSING', 'file records: csv.header false needs csv.columns');
   return {
     path,
+    name: options.path,
     format,
     encoding: options.encoding ?? 'utf8',
     csv: { delimiter: options.csv?.delimiter ?? (ext === '.tsv' ? '\t' : ','), header, columns },

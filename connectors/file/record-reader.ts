@@ -5,25 +5,34 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { DataRecord } from '../../engine/connector/types.js';
 import { fileError } from './errors.js';
-import { RecordDecoder, csvFields, decodeJson, type FileSpec } from './format.js';
-import { objectEnd } from './split-json.js';
+import { RecordDecoder, type FileSpec } from './format.js';
+import { csvRecordEnd } from './split-csv.js';
+import { elementEnd } from './split-json.js';
+import { NL } from './split.js';
 
 const WINDOW = 1 << 16;
-const NL = 0x0a;
 const CR = 0x0d;
-const QUOTE = 0x22;
+
+function trimEnd(buf: Buffer, from: number, end: number): number {
+  let e = end;
+  while (e > from && (buf[e - 1] === 0x20 || buf[e - 1] === 0x09 || buf[e - 1] === NL || buf[e - 1] === CR)) e--;
+  return e;
+}
 
 /** End (exclusive, delimiter excluded) of the one record starting at `from`, or -1 when `buf` ends first. */
 export function recordEnd(spec: FileSpec, buf: Buffer, from: number, final: boolean): number {
-  if (spec.format === 'json') return buf[from] === 0x7b ? objectEnd(buf, from) : -1;
-  let inQuote = false;
-  let q = from;
-  for (let nl = buf.indexOf(NL, q); nl !== -1; nl = buf.indexOf(NL, q)) {
-    if (spec.format === 'csv')
-      for (let i = buf.indexOf(QUOTE, q); i !== -1 && i < nl; i = buf.indexOf(QUOTE, i + 1)) inQuote = !inQuote;
-    q = nl + 1;
-    if (!inQuote) return nl > from && buf[nl - 1] === CR ? nl - 1 : nl;
+  if (spec.format === 'json') {
+    if (buf[from] !== 0x7b) return -1;
+    const end = elementEnd(buf, from);
+    return end === -1 || (end === buf.length && !final) ? -1 : trimEnd(buf, from, end);
   }
+  if (spec.format === 'csv') {
+    const scan = csvRecordEnd(buf, from, final, Buffer.from(spec.csv.delimiter, spec.encoding));
+    if (scan.kind !== 'record' || scan.end === from) return -1;
+    return buf[scan.end - 1] === CR ? scan.end - 1 : scan.end;
+  }
+  const nl = buf.indexOf(NL, from);
+  if (nl !== -1) return nl > from && buf[nl - 1] === CR ? nl - 1 : nl;
   return final && buf.length > from ? buf.length : -1;
 }
 
@@ -32,11 +41,15 @@ export class RecordReader {
   private start = 0;
   private eof = false;
 
+  private readonly decoder: RecordDecoder;
+
   private constructor(
     private readonly fh: FileHandle,
     private readonly spec: FileSpec,
-    private readonly columns: string[] | undefined,
-  ) {}
+    columns: string[] | undefined,
+  ) {
+    this.decoder = new RecordDecoder({ ...spec, csv: { ...spec.csv, header: false, columns } }, columns);
+  }
 
   static async open(spec: FileSpec, columns: string[] | undefined): Promise<RecordReader> {
     try {
@@ -76,14 +89,10 @@ export class RecordReader {
     }
   }
 
+  /** The record, or undefined when it does not decode (the caller then rescans the file, which fails loudly). */
   private decode(bytes: Buffer, offset: number): DataRecord | undefined {
     try {
-      if (this.spec.format !== 'csv') return decodeJson({ offset, bytes }, this.spec.encoding);
-      const decoder = new RecordDecoder({
-        ...this.spec,
-        csv: { ...this.spec.csv, header: false, columns: this.columns },
-      });
-      return decoder.toRecord(csvFields({ offset, bytes }, this.spec.csv, this.spec.encoding), offset);
+      return this.decoder.decode({ offset, bytes, line: 0, col: 0 });
     } catch {
       return undefined;
     }

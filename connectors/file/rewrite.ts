@@ -17,9 +17,9 @@ import { KeyIndex } from '../../engine/plan/keyindex.js';
 import { fileError } from './errors.js';
 import { syncDir } from './append.js';
 import { EncodeError, csvLine, encodeRecord } from './encode.js';
-import { RecordDecoder, located, splitterFor, type FileSpec } from './format.js';
+import { RecordDecoder, scanSpec, type FileSpec } from './format.js';
 import { keyOf, type FileState } from './file-state.js';
-import { scanFile } from './scan.js';
+import { decodeOrThrow } from './rows.js';
 import { writeAll } from './write-all.js';
 import { markWrite } from './write-outcome.js';
 
@@ -106,28 +106,24 @@ export async function rewriteFile(
       await out.write(`${csvLine(state.columns, spec.csv.delimiter)}\n`);
     if (state.size > 0) {
       const decoder = new RecordDecoder(spec);
-      try {
-        for await (const spans of scanFile(spec.path, splitterFor(spec.format))) {
-          for (const span of spans) {
-            const record = decoder.decode(span);
-            if (!record) continue; // the CSV header, written above
-            const key = keyOf(record, keyField);
-            if (key !== undefined && request.deletes.has(key)) continue;
-            const update = key !== undefined ? request.updates.get(key) : undefined;
-            if (update) {
-              try {
-                await emit(key, encodeRecord({ ...record, ...update }, spec, state.columns));
-                continue;
-              } catch (err) {
-                if (!(err instanceof EncodeError)) throw err;
-                failed.set(key!, err);
-              }
+      for await (const spans of scanSpec(spec)) {
+        for (const span of spans) {
+          const record = decodeOrThrow(spec, decoder, span);
+          if (!record) continue; // the CSV header, written above
+          const key = keyOf(record, keyField);
+          if (key !== undefined && request.deletes.has(key)) continue;
+          const update = key !== undefined ? request.updates.get(key) : undefined;
+          if (update) {
+            try {
+              await emit(key, encodeRecord({ ...record, ...update }, spec, state.columns));
+              continue;
+            } catch (err) {
+              if (!(err instanceof EncodeError)) throw err;
+              failed.set(key!, err);
             }
-            await emit(key, span.bytes);
           }
+          await emit(key, span.bytes);
         }
-      } catch (err) {
-        throw await located(spec.path, err);
       }
     }
     for (const c of request.creates) await emit(c.key, c.text);

@@ -1,52 +1,35 @@
 /**
  * Streams a file as record spans: reads fixed-size chunks, lets a Splitter find the records, and
- * yields them per chunk with their absolute byte offsets. Memory stays at about two chunks, whatever
- * the file size (a record larger than a chunk is carried over until it is complete).
+ * yields them per chunk with their absolute byte offsets and their line:col (counted as the bytes
+ * go by, so locating every row of the file costs one pass, not one re-read per error). Memory stays
+ * at about two chunks, whatever the file size; a record larger than a chunk is carried over until it
+ * is complete (reads then grow with it, so a long record is rescanned a logarithmic number of times),
+ * and the splitters give up on records beyond their limit.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { fileError, parseError } from './errors.js';
-import { SplitError, type Splitter } from './split.js';
+import { PARSE_ERROR, SplitError, fileError, locatedError, type RowCode } from './errors.js';
+import { LineCounter, type LineCol } from './lines.js';
+import type { SplitResult, Splitter } from './split.js';
+import { positionIn } from './text.js';
 
-export interface Span {
+export interface Span extends LineCol {
   /** Byte offset of the record's first byte in the file. */
   offset: number;
   bytes: Buffer;
+  /** The splitter delimited the row but it cannot be read (`{at}` already resolved in the message). */
+  problem?: { code: RowCode; message: string };
 }
 
 export const CHUNK_SIZE = 1 << 16;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export interface ScanOptions {
-  /** Byte offset to start at (a record boundary); default 0. */
-  start?: number;
   chunkSize?: number;
   signal?: AbortSignal;
-}
-
-/** Line and column (1-based) of a byte offset, for error messages; reads the file up to there. */
-export async function locate(path: string, offset: number): Promise<{ line: number; col: number }> {
-  let line = 1;
-  let lineStart = 0;
-  try {
-    const fh = await open(path, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(CHUNK_SIZE);
-      for (let pos = 0; pos < offset;) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK_SIZE, offset - pos), pos);
-        if (bytesRead === 0) break;
-        for (let i = buf.indexOf(0x0a, 0); i !== -1 && i < bytesRead; i = buf.indexOf(0x0a, i + 1)) {
-          line++;
-          lineStart = pos + i + 1;
-        }
-        pos += bytesRead;
-      }
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // best effort: the caller reports the parse error anyway
-  }
-  return { line, col: offset - lineStart + 1 };
+  /** The file's encoding: columns count its characters (default utf8). */
+  encoding?: BufferEncoding;
+  /** The file as named in messages (default: the path). */
+  name?: string;
 }
 
 /**
@@ -55,6 +38,8 @@ export async function locate(path: string, offset: number): Promise<{ line: numb
  */
 export async function* scanFile(path: string, splitter: Splitter, options: ScanOptions = {}): AsyncGenerator<Span[]> {
   const chunkSize = options.chunkSize ?? CHUNK_SIZE;
+  const encoding = options.encoding ?? 'utf8';
+  const file = { path, name: options.name ?? path };
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -62,21 +47,23 @@ export async function* scanFile(path: string, splitter: Splitter, options: ScanO
     throw fileError(err, path, 'open');
   }
   try {
-    let pos = options.start ?? 0;
+    let pos = 0;
     let buf = Buffer.allocUnsafe(chunkSize * 2);
     let length = 0; // valid bytes in buf
-    let bufOffset = pos; // file offset of buf[0]
+    let bufOffset = 0; // file offset of buf[0]
+    let lines: LineCounter | undefined;
     for (;;) {
       options.signal?.throwIfAborted();
-      if (buf.length - length < chunkSize) {
-        // A record longer than a chunk: grow, keeping the unfinished part.
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
+      // Read at least as much as is carried over: a long record doubles the reads, not their count.
+      const want = Math.max(chunkSize, length);
+      if (buf.length - length < want) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, length + want));
         buf.copy(bigger, 0, 0, length);
         buf = bigger;
       }
       let bytesRead: number;
       try {
-        ({ bytesRead } = await fh.read(buf, length, chunkSize, pos));
+        ({ bytesRead } = await fh.read(buf, length, want, pos));
       } catch (err) {
         throw fileError(err, path, 'read');
       }
@@ -85,15 +72,33 @@ export async function* scanFile(path: string, splitter: Splitter, options: ScanO
       const final = bytesRead === 0;
       const view = buf.subarray(0, length);
       const from = bufOffset === 0 && view.subarray(0, 3).equals(BOM) ? 3 : 0;
-      let spans: [number, number][];
-      let rest: number;
+      if (!lines) {
+        if (length < 3 && !final) continue; // not enough bytes yet to tell whether a BOM starts the file
+        lines = new LineCounter(encoding, from); // a BOM takes no column
+      }
+      const counter = lines;
+      let result: SplitResult;
       try {
-        ({ spans, rest } = splitter.split(view, from, final));
+        result = splitter.split(view, from, final);
       } catch (err) {
         if (!(err instanceof SplitError)) throw err;
-        throw parseError(path, err.message, await locate(path, bufOffset + err.index));
+        const at = counter.at(view, bufOffset, bufOffset + Math.min(err.index, length));
+        throw locatedError(file, PARSE_ERROR, err.message, at, { cause: err });
       }
-      if (spans.length > 0) yield spans.map(([s, e]) => ({ offset: bufOffset + s, bytes: view.subarray(s, e) }));
+      const { spans, rest } = result;
+      if (spans.length > 0) {
+        yield spans.map(([s, e, problem]) => {
+          const at = counter.at(view, bufOffset, bufOffset + s);
+          const span: Span = { offset: bufOffset + s, bytes: view.subarray(s, e), line: at.line, col: at.col };
+          if (problem) {
+            const where = problem.at === undefined ? undefined : positionIn(span.bytes, problem.at - s, at, encoding);
+            const message = where ? problem.message.replace('{at}', `${where.line}:${where.col}`) : problem.message;
+            span.problem = { code: problem.code, message };
+          }
+          return span;
+        });
+      }
+      counter.at(view, bufOffset, bufOffset + rest);
       if (final) return;
       buf.copy(buf, 0, rest, length);
       length -= rest;

@@ -52,17 +52,22 @@ describe('file source', () => {
     const err = await readAll({ path: 'bad.jsonl' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectorError);
     expect(err).toMatchObject({
-      code: 'FILE_PARSE_ERROR',
+      code: 'FILE_JSON_INVALID',
       retryable: false,
       location: { file: join(dir, 'bad.jsonl'), line: 3, col: 1 },
     });
+    expect((err as Error).message).toMatch(/^bad\.jsonl:3:1: invalid JSON/);
     writeFileSync(join(dir, 'arr.jsonl'), '[1,2]\n');
-    await expect(readAll({ path: 'arr.jsonl' })).rejects.toThrow(/must be a JSON object/);
+    await expect(readAll({ path: 'arr.jsonl' })).rejects.toThrow(/must be a JSON object, not an array/);
   });
 
-  it('reports malformed CSV as a parse error and a missing file as FILE_NOT_FOUND', async () => {
+  it('reports malformed CSV with its location and a missing file as FILE_NOT_FOUND', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'id,a\n1,2,3\n');
-    await expect(readAll({ path: 'bad.csv' })).rejects.toMatchObject({ code: 'FILE_PARSE_ERROR', retryable: false });
+    await expect(readAll({ path: 'bad.csv' })).rejects.toMatchObject({
+      code: 'FILE_CSV_FIELD_COUNT',
+      retryable: false,
+      location: { line: 2, col: 1 },
+    });
     await expect(readAll({ path: 'nope.csv' })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', retryable: false });
   });
 

@@ -206,6 +206,38 @@ describe('file target', () => {
     ]);
   });
 
+  it('fails loudly on a corrupt target file, in lookups, writes and lists, and leaves it untouched', async () => {
+    const files = {
+      'corrupt.jsonl': '{"id":"a"}\n{"id":"b",\n{"id":"c"}\n',
+      'corrupt.csv': 'id,n\na,1\nb,2,3\nc,3\n',
+      'corrupt.json': Buffer.from('[{"id":"a"},\n {"id":"b","n":"caf\xe9"},\n {"id":"c"}]', 'latin1'),
+    };
+    const expected = {
+      'corrupt.jsonl': { code: 'FILE_JSON_INVALID', location: { line: 2, col: 1 } },
+      'corrupt.csv': { code: 'FILE_CSV_FIELD_COUNT', location: { line: 3, col: 1 } },
+      'corrupt.json': { code: 'FILE_INVALID_UTF8', location: { line: 2, col: 2 } },
+    };
+    for (const [name, content] of Object.entries(files)) {
+      writeFileSync(join(dir, name), content);
+      const want = expected[name as keyof typeof expected];
+      const { t } = await target(name);
+      await expect(t.lookup(['c']), name).rejects.toMatchObject({ ...want, retryable: false });
+      const outcomes = await t.write([create({ id: 'd', n: '4' }), update({ id: 'a', n: '9' })]);
+      expect(
+        outcomes.map((o) => [o.ok, o.error?.code]),
+        name,
+      ).toEqual([
+        [false, want.code],
+        [false, want.code],
+      ]);
+      const listed = (async () => {
+        for await (const page of t.list!()) void page;
+      })();
+      await expect(listed, name).rejects.toMatchObject(want);
+      expect(readFileSync(join(dir, name)), name).toEqual(Buffer.from(content));
+    }
+  });
+
   it('indexes and looks up 100k records with one scan', async () => {
     const lines = Array.from({ length: 100_000 }, (_, i) => JSON.stringify({ id: `k${i}`, n: i }));
     writeFileSync(join(dir, 'big.jsonl'), lines.join('\n') + '\n');

@@ -10,12 +10,12 @@ import { asSluiceError, type SluiceError } from '../../engine/errors.js';
 import { appendRecords, syncFile } from './append.js';
 import { EncodeError, encodeRecord } from './encode.js';
 import { recordError } from './errors.js';
-import { RecordDecoder, located, splitterFor, type FileSpec } from './format.js';
+import { RecordDecoder, scanSpec, type FileSpec } from './format.js';
 import { buildState, fileSize, keyOf, type FileState } from './file-state.js';
 import { RecordReader } from './record-reader.js';
 import { rewriteFile } from './rewrite.js';
+import { decodeOrThrow } from './rows.js';
 import { markWrite } from './write-outcome.js';
-import { scanFile } from './scan.js';
 
 export type CountCall = (operation: string) => void;
 
@@ -104,9 +104,9 @@ export class FileTarget implements TargetResource {
     const decoder = new RecordDecoder(this.spec);
     let page: TargetRecord[] = [];
     try {
-      for await (const spans of scanFile(this.spec.path, splitterFor(this.spec.format))) {
+      for await (const spans of scanSpec(this.spec)) {
         for (const span of spans) {
-          const record = decoder.decode(span);
+          const record = decodeOrThrow(this.spec, decoder, span);
           const key = record && keyOf(record, this.keyField);
           if (key === undefined) continue;
           page.push({ key, id: key, record: record! });
@@ -118,7 +118,7 @@ export class FileTarget implements TargetResource {
       }
     } catch (err) {
       if ((err as SluiceError).code === 'FILE_NOT_FOUND') return; // a target that was never written is empty
-      throw await located(this.spec.path, err);
+      throw err;
     }
     if (page.length > 0) yield page;
   }
