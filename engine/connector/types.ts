@@ -135,7 +135,7 @@ export interface RejectedRow {
   message: string;
   /** The raw text of the row as read (invalid bytes escaped as \xNN, never replaced); the engine truncates it. */
   raw: string;
-  /** The row's source key, when it could still be read. */
+  /** The row's value of the resource's key field (`ResourceDefinition.key`), when it could still be read. */
   key?: string;
 }
 

@@ -25,6 +25,8 @@ export interface PlannerInput {
   pipeline: string;
   source: SourceResource;
   sourceKeyField: string;
+  /** The source's own key field is the pipeline's source key: a rejected row's `key` names the record. */
+  rejectKeysMatch: boolean;
   cursorField?: string;
   since?: string;
   pageSize?: number;
@@ -110,7 +112,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     for (const row of rejects.splice(0)) {
       out.rejected++;
       out.unkeyed++;
-      const sourceKey = row.key ?? row.location;
+      const sourceKey = (input.rejectKeysMatch ? row.key : undefined) ?? row.location;
       out.rejectedKeys.push(sourceKey);
       const raw = row.raw.length > RAW_LIMIT ? `${row.raw.slice(0, RAW_LIMIT)}…` : row.raw;
       await park({

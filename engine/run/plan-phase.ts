@@ -33,6 +33,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     pipeline: spec.name,
     source,
     sourceKeyField: spec.source.key ?? pipeline.source.definition.key,
+    rejectKeysMatch: (spec.source.key ?? pipeline.source.definition.key) === pipeline.source.definition.key,
     ...(inc && { cursorField: inc.field }),
     ...(since !== undefined && { since }),
     ...(stored !== undefined && { cursorFrom: stored }),
