@@ -26,7 +26,10 @@ describe('YamlFile: what the document may contain', () => {
   it('finds duplicates in flow mappings too, and keys that are equal as values', () => {
     expect(brief(new YamlFile('p.yaml', 'x: {a: 1, b: 2, a: 3}\n'))).toEqual(['1:17 YAML_SYNTAX']);
     expect(brief(new YamlFile('p.yaml', '1: a\n0x1: b\n'))).toEqual(['2:1 YAML_SYNTAX']);
-    expect(new YamlFile('p.yaml', '1: a\n"1": b\n').ok).toBe(true); // a number and a string are different keys
+    // keys that become the same property name: the second would silently replace the first
+    expect(brief(new YamlFile('p.yaml', '1: a\n"1": b\n'))).toEqual(['2:1 YAML_SYNTAX']);
+    expect(brief(new YamlFile('p.yaml', '~: a\n"": b\n'))).toEqual(['2:1 YAML_SYNTAX']);
+    expect(new YamlFile('p.yaml', '1: a\n"01": b\n').ok).toBe(true);
   });
 
   it('refuses keys that are lists or mappings (they would be stringified)', () => {

@@ -19,7 +19,7 @@ import {
 import type { Diagnostic } from './diagnostics.js';
 import { readConfigText } from './text-file.js';
 import { structureProblems } from './yaml-structure.js';
-import { keyProblems } from './yaml-keys.js';
+import { keyProblems, propertyName } from './yaml-keys.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -117,7 +117,7 @@ export class YamlFile {
       index = new Map();
       for (const p of map.items) {
         if (!isScalar(p.key)) continue;
-        const k = String(p.key.value);
+        const k = propertyName(p.key.value);
         if (!index.has(k)) index.set(k, p);
       }
       this.keyIndex.set(map, index);

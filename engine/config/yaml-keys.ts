@@ -1,7 +1,9 @@
 /**
  * Mapping keys: each key at most once per mapping, and only scalars (a configuration object has
- * string keys; a `? [a, b]` key would be silently stringified). One pass with a set per mapping, so a
- * mapping with many keys costs linear time (the yaml library's own `uniqueKeys` check is quadratic).
+ * string keys; a `? [a, b]` key would be silently stringified). Keys are compared as the property
+ * names they become (`1` and `"1"`, `~` and `""` are the same property: the second would silently
+ * replace the first). One pass with a map per mapping, so a mapping with many keys costs linear time
+ * (the yaml library's own `uniqueKeys` check is quadratic).
  */
 import { isMap, isNode, isScalar, visit, type Document, type Node } from 'yaml';
 
@@ -11,9 +13,13 @@ export interface KeyProblem {
   message: string;
 }
 
-function describeKey(value: unknown): string {
-  const s = typeof value === 'string' ? value : String(value);
-  return JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…` : s);
+/** The property name a scalar key becomes in the converted data (as the yaml library's toJS makes it). */
+export function propertyName(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+function describeKey(name: string): string {
+  return JSON.stringify(name.length > 60 ? `${name.slice(0, 60)}…` : name);
 }
 
 export function keyProblems(doc: Document.Parsed, positionOf: (offset: number) => string): KeyProblem[] {
@@ -21,7 +27,7 @@ export function keyProblems(doc: Document.Parsed, positionOf: (offset: number) =
   visit(doc, {
     Map(_key, map) {
       if (!isMap(map)) return;
-      const seen = new Map<unknown, Node>();
+      const seen = new Map<string, Node>();
       for (const pair of map.items) {
         const key: unknown = pair.key;
         if (key === null || key === undefined) continue;
@@ -35,14 +41,15 @@ export function keyProblems(doc: Document.Parsed, positionOf: (offset: number) =
           }
           continue;
         }
-        const first = seen.get(key.value);
+        const name = propertyName(key.value);
+        const first = seen.get(name);
         if (first) {
           out.push({
             offset: key.range?.[0] ?? 0,
             code: 'YAML_SYNTAX',
-            message: `duplicate key ${describeKey(key.value)} (first at ${positionOf(first.range?.[0] ?? 0)}); map keys must be unique`,
+            message: `duplicate key ${describeKey(name)} (first at ${positionOf(first.range?.[0] ?? 0)}); map keys must be unique`,
           });
-        } else seen.set(key.value, key);
+        } else seen.set(name, key);
       }
     },
   });
