@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   YAML_ALIAS_LIMIT: 'config',
   YAML_ALIAS_UNRESOLVED: 'config',
   YAML_ALIAS_CYCLE: 'config',
+  SOURCE_KEY_EMPTY: 'config',
   INCREMENTAL_FIELD_EMPTY: 'config',
   INCREMENTAL_INITIAL_INVALID: 'config',
   INCREMENTAL_LOOKBACK_INVALID: 'config',

@@ -227,6 +227,14 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
     if (b) lookups.set(name, b);
     if (typeof l.key === 'string') checkKeyExpression(c, l.key, ['lookups', name, 'key']);
   }
+  const sourceKey: unknown = (spec.source as { key?: unknown } | undefined)?.key;
+  if (typeof sourceKey === 'string' && sourceKey.trim() === '') {
+    c.at(
+      ['source', 'key'],
+      'SOURCE_KEY_EMPTY',
+      'source.key is empty; name the source field that identifies a record, or leave it out to use the resource key',
+    );
+  }
   if (source && spec.source.incremental && !source.definition.capabilities.incremental) {
     c.at(['source', 'incremental'], 'INCREMENTAL_UNSUPPORTED', `resource "${source.name}" cannot read incrementally`);
   }

@@ -151,6 +151,11 @@ describe('validate: values that passed but then failed or misbehaved at run time
     expect(brief(check(inc('{ field: "" }')))).toEqual(['p.yaml:6:25 INCREMENTAL_FIELD_EMPTY']);
   });
 
+  it('reports an empty source key, which would leave every record without its identity', () => {
+    const ds = check(GOOD.replace('  resource: records\ntransform', '  resource: records\n  key: ""\ntransform'));
+    expect(brief(ds)).toEqual(['p.yaml:6:8 SOURCE_KEY_EMPTY']);
+  });
+
   it('reports a blank transform, which JSONata cannot compile', () => {
     const ds = check(GOOD.replace('transform: |\n  { "id": id }', 'transform: "   "'));
     expect(brief(ds)).toEqual(['p.yaml:6:16 JSONATA_SYNTAX']);
