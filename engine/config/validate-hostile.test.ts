@@ -178,6 +178,15 @@ describe('validate: values that passed but then failed or misbehaved at run time
 });
 
 describe('validate: many problems', () => {
+  it('places 20,000 undefined references in one string each at its own column', () => {
+    const n = 20_000;
+    const conns = `${CONNECTIONS}    region: "${'${env:NOPE}'.repeat(n)}"\n`;
+    const ds = check(GOOD, conns).filter((d) => d.code === 'ENV_UNDEFINED');
+    expect(ds).toHaveLength(n);
+    const wrong = ds.filter((d, i) => d.line !== 5 || d.col !== 14 + i * '${env:NOPE}'.length);
+    expect(wrong).toEqual([]);
+  });
+
   it('reports 20,000 unknown keys as 20,000 diagnostics, each at its own key', () => {
     const n = 10_000;
     const options = Array.from({ length: n }, (_, i) => `    opt${i}: ${i}\n`).join('');

@@ -102,6 +102,15 @@ describe('YamlFile: locating paths', () => {
     expect(f.locate(['a', 'b', '7'])).toEqual({ line: 2, col: 3 });
   });
 
+  it('places offsets inside block and one-line strings', () => {
+    const f = new YamlFile('p.yaml', 'a: |\n  first\n    second\n  third\nb: "x ${env:Y}"\nc: plain ${env:Z}\n');
+    expect(f.locateInString(['a'], 0)).toEqual({ line: 2, col: 3 });
+    expect(f.locateInString(['a'], 'first\n  sec'.length)).toEqual({ line: 3, col: 8 });
+    expect(f.locateInString(['a'], 'first\n  second\nth'.length)).toEqual({ line: 4, col: 5 });
+    expect(f.locateInString(['b'], 2)).toEqual({ line: 5, col: 7 });
+    expect(f.locateInString(['c'], 6)).toEqual({ line: 6, col: 10 });
+  });
+
   it('places every key of a mapping with 20,000 keys at its own line', () => {
     const n = 20_000;
     const f = new YamlFile('p.yaml', Array.from({ length: n }, (_, i) => `k${i}: ${i}\n`).join(''));

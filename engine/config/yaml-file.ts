@@ -44,6 +44,7 @@ export class YamlFile {
   private readonly keyIndex = new WeakMap<object, Map<string, Pair>>();
   private value: unknown;
   private sourceLines: string[] | undefined;
+  private readonly newlines = new WeakMap<object, number[]>();
 
   /** `readProblem`: the file could not be read; the document is empty and the file is not ok. */
   constructor(
@@ -181,10 +182,22 @@ export class YamlFile {
   locateInString(path: YamlPath, offset: number): Position {
     const n = this.node(path);
     if (!isScalar(n) || !n.range || typeof n.value !== 'string') return this.locate(path);
-    const value = n.value;
-    const before = value.slice(0, Math.max(0, Math.min(offset, value.length)));
-    const lineIdx = (before.match(/\n/g) ?? []).length;
-    const colInLine = before.length - (before.lastIndexOf('\n') + 1);
+    const at = Math.max(0, Math.min(offset, n.value.length));
+    // Newlines of the value, found once: many problems in one long string cost O(log n) each.
+    let newlines = this.newlines.get(n);
+    if (!newlines) {
+      newlines = [];
+      for (let i = n.value.indexOf('\n'); i !== -1; i = n.value.indexOf('\n', i + 1)) newlines.push(i);
+      this.newlines.set(n, newlines);
+    }
+    let lo = 0; // becomes the number of newlines before `at`
+    for (let hi = newlines.length; lo < hi;) {
+      const mid = (lo + hi) >> 1;
+      if (newlines[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    const lineIdx = lo;
+    const colInLine = at - (lineIdx === 0 ? 0 : newlines[lineIdx - 1]! + 1);
     const start = this.positionAt(n.range[0]);
     if (n.type === 'BLOCK_LITERAL' || n.type === 'BLOCK_FOLDED') {
       // Content starts on the line after the indicator; its indentation is that of the first
