@@ -141,15 +141,18 @@ export function loadConnections(
     });
     return result;
   }
+  // Appends without spreading: a file can have more problems than a call can take arguments.
+  const add = (list: readonly Diagnostic[]): void => {
+    for (const d of list) result.diagnostics.push(d);
+  };
   const file = YamlFile.read(path);
   result.file = file;
-  result.diagnostics.push(...file.diagnostics);
+  add(file.diagnostics);
   if (!file.ok) return result;
   const data = file.toJS() as Record<string, unknown> | null;
-  const envDiags = schemaDiagnostics(compileSchema(envelope), data ?? {}, file, []);
-  result.diagnostics.push(...envDiags);
+  add(schemaDiagnostics(compileSchema(envelope), data ?? {}, file, []));
   const conns = (data?.connections ?? {}) as Record<string, Record<string, unknown>>;
-  if (typeof conns !== 'object' || conns === null) return result;
+  if (typeof conns !== 'object' || conns === null || Array.isArray(conns)) return result;
   for (const [name, raw] of Object.entries(conns)) {
     if (!raw || typeof raw !== 'object' || typeof raw.connector !== 'string') continue;
     const { connector, ...config } = raw;
@@ -166,11 +169,9 @@ export function loadConnections(
         ),
       );
     } else {
-      result.diagnostics.push(
-        ...schemaDiagnostics(compileSchema(def.configSchema), config, file, entry.path, 'SCHEMA', refValueError),
-      );
+      add(schemaDiagnostics(compileSchema(def.configSchema), config, file, entry.path, 'SCHEMA', refValueError));
     }
-    result.diagnostics.push(...secretDiagnostics(file, entry, def?.configSchema, result.dir, env));
+    add(secretDiagnostics(file, entry, def?.configSchema, result.dir, env));
   }
   return result;
 }

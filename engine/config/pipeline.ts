@@ -15,6 +15,7 @@ import { compileSchema, createAjv, schemaDiagnostics } from './ajv.js';
 import { findConnectionsFile, loadConnections, type ConnectionEntry, type ConnectionsFile } from './connections.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { PipelineFile } from './pipeline.generated.js';
+import { incrementalDiagnostics, isIncrementalSchemaError } from './incremental.js';
 import { checkSchedule } from './schedule.js';
 import { YamlFile, type YamlPath } from './yaml-file.js';
 
@@ -31,7 +32,7 @@ export interface BoundResource {
 export interface LoadedPipeline {
   path: string;
   dir: string;
-  /** sha256 of the pipeline file's bytes. */
+  /** sha256 of the pipeline file's text (UTF-8, a leading BOM excluded). */
   hash: string;
   spec: PipelineFile & { lookups: NonNullable<PipelineFile['lookups']>; on_error: 'attention' | 'fail' };
   file: YamlFile;
@@ -57,6 +58,10 @@ export interface LoadResult {
 class Checker {
   readonly out: Diagnostic[] = [];
   constructor(readonly file: YamlFile) {}
+  /** Appends without spreading: a file can have more problems than a call can take arguments. */
+  add(list: readonly Diagnostic[]): void {
+    for (const d of list) this.out.push(d);
+  }
   at(path: YamlPath, code: string, message: string, which: 'key' | 'value' = 'value'): void {
     const p = this.file.locate(path, which);
     this.out.push({ file: this.file.path, line: p.line, col: p.col, code, message, severity: 'error' });
@@ -105,9 +110,7 @@ function bind(
     );
     return undefined;
   }
-  c.out.push(
-    ...schemaDiagnostics(compileSchema(definition.optionsSchema), spec.options ?? {}, c.file, [...path, 'options']),
-  );
+  c.add(schemaDiagnostics(compileSchema(definition.optionsSchema), spec.options ?? {}, c.file, [...path, 'options']));
   return { connection: entry, connector, name: spec.resource, definition };
 }
 
@@ -119,16 +122,16 @@ function checkKeyExpression(c: Checker, key: string, path: YamlPath): void {
 
 function checkTarget(c: Checker, spec: LoadedPipeline['spec'], target: BoundResource | undefined): void {
   const t = spec.target;
-  if (t.key === undefined || t.key.trim() === '') {
+  const key: unknown = t.key;
+  if (typeof key === 'string' && key.trim() !== '') checkKeyExpression(c, key, ['target', 'key']);
+  else if (key === undefined || typeof key === 'string') {
     c.at(
       ['target'],
       'KEY_MISSING',
       'target.key (the dedupe key) is missing: name the target field that identifies a record across runs, e.g. `key: Reference`',
       'key',
     );
-  } else {
-    checkKeyExpression(c, t.key, ['target', 'key']);
-  }
+  } // a key of another type is reported by the schema
   if (!target) return;
   const caps = target.definition.capabilities;
   const mode = t.mode ?? 'upsert';
@@ -152,7 +155,7 @@ function checkTarget(c: Checker, spec: LoadedPipeline['spec'], target: BoundReso
       );
     }
   }
-  if (t.key && !isFieldPath(t.key) && !caps.list) {
+  if (typeof t.key === 'string' && t.key && !isFieldPath(t.key) && !caps.list) {
     c.at(
       ['target', 'key'],
       'KEY_EXPRESSION_UNSUPPORTED',
@@ -188,22 +191,12 @@ function checkTransform(c: Checker, spec: LoadedPipeline['spec'], target: BoundR
 
 export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   const abs = resolve(options.cwd ?? process.cwd(), path);
-  let file: YamlFile;
-  try {
-    file = YamlFile.read(abs);
-  } catch (err) {
-    return {
-      diagnostics: [
-        { file: path, line: 1, col: 1, code: 'FILE_UNREADABLE', message: (err as Error).message, severity: 'error' },
-      ],
-    };
-  }
+  const file = YamlFile.read(abs);
   const c = new Checker(file);
-  c.out.push(...file.diagnostics);
+  c.add(file.diagnostics);
   if (!file.ok) return { diagnostics: c.out };
   const data = (file.toJS() ?? {}) as Record<string, unknown>;
-  const schemaErrors = schemaDiagnostics(compileSchema(envelope), data, file, []);
-  c.out.push(...schemaErrors);
+  c.add(schemaDiagnostics(compileSchema(envelope), data, file, [], 'SCHEMA', isIncrementalSchemaError));
   const spec = structuredClone(data) as unknown as LoadedPipeline['spec'];
   withDefaults(spec);
   const connections = loadConnections(
@@ -211,7 +204,8 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
     options.registry,
     options.env,
   );
-  if (spec.schedule?.cron) c.out.push(...checkSchedule(file, spec.schedule));
+  if (typeof spec.schedule?.cron === 'string') c.add(checkSchedule(file, spec.schedule));
+  c.add(incrementalDiagnostics(file, (spec.source as { incremental?: unknown } | undefined)?.incremental));
   const ok = (v: unknown): v is { connection: string; resource: string } =>
     !!v &&
     typeof v === 'object' &&
@@ -224,7 +218,8 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
     ? bind(c, options.registry, connections, spec.target, ['target'], 'target')
     : undefined;
   if (spec.target && typeof spec.target === 'object') checkTarget(c, spec, target);
-  if (typeof spec.transform === 'string' && spec.transform.trim() !== '') checkTransform(c, spec, target);
+  // A blank transform passes the schema's minLength but does not compile: JSONata reports it.
+  if (typeof spec.transform === 'string' && spec.transform !== '') checkTransform(c, spec, target);
   const lookups = new Map<string, BoundResource>();
   for (const [name, l] of Object.entries(spec.lookups ?? {})) {
     if (!ok(l)) continue;
@@ -232,10 +227,19 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
     if (b) lookups.set(name, b);
     if (typeof l.key === 'string') checkKeyExpression(c, l.key, ['lookups', name, 'key']);
   }
+  const sourceKey: unknown = (spec.source as { key?: unknown } | undefined)?.key;
+  if (typeof sourceKey === 'string' && sourceKey.trim() === '') {
+    c.at(
+      ['source', 'key'],
+      'SOURCE_KEY_EMPTY',
+      'source.key is empty; name the source field that identifies a record, or leave it out to use the resource key',
+    );
+  }
   if (source && spec.source.incremental && !source.definition.capabilities.incremental) {
     c.at(['source', 'incremental'], 'INCREMENTAL_UNSUPPORTED', `resource "${source.name}" cannot read incrementally`);
   }
-  const diagnostics = [...c.out, ...connections.diagnostics];
+  c.add(connections.diagnostics);
+  const diagnostics = c.out;
   const failed = diagnostics.some((d) => d.severity === 'error');
   if (failed || !source || !target) return { diagnostics, connections };
   const hash = createHash('sha256').update(file.text).digest('hex');

@@ -3,9 +3,10 @@
  * string (`mysql://app:${env:DB_PASSWORD}@db:3306/erp`). Resolution happens only when a connection
  * is opened; validation only checks that they resolve.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { readConfigText } from './text-file.js';
 
 const REF = /\$\{(env|file):([^}]*)\}/g;
 
@@ -27,7 +28,7 @@ export function isOnlyRefs(value: string): boolean {
 
 export interface RefProblem {
   ref: SecretRef;
-  code: 'ENV_UNDEFINED' | 'FILE_REF_MISSING' | 'REF_INVALID';
+  code: 'ENV_UNDEFINED' | 'FILE_REF_MISSING' | 'FILE_REF_NOT_FILE' | 'REF_INVALID';
   message: string;
 }
 
@@ -42,15 +43,35 @@ export function checkRefs(value: string, baseDir: string, env: NodeJS.ProcessEnv
         code: 'ENV_UNDEFINED',
         message: `environment variable ${ref.name} is not set (referenced as \${env:${ref.name}}); export it before running`,
       });
-    } else if (ref.kind === 'file' && !existsSync(isAbsolute(ref.name) ? ref.name : resolve(baseDir, ref.name))) {
-      out.push({
-        ref,
-        code: 'FILE_REF_MISSING',
-        message: `secret file ${ref.name} does not exist (referenced as \${file:${ref.name}}, relative to ${baseDir})`,
-      });
+    } else if (ref.kind === 'file') {
+      const path = isAbsolute(ref.name) ? ref.name : resolve(baseDir, ref.name);
+      if (!existsSync(path)) {
+        out.push({
+          ref,
+          code: 'FILE_REF_MISSING',
+          message: `secret file ${ref.name} does not exist (referenced as \${file:${ref.name}}, relative to ${baseDir})`,
+        });
+      } else {
+        const why = notAFile(path);
+        if (why)
+          out.push({
+            ref,
+            code: 'FILE_REF_NOT_FILE',
+            message: `secret file ${ref.name} ${why} (referenced as \${file:${ref.name}}, relative to ${baseDir})`,
+          });
+      }
     }
   }
   return out;
+}
+
+/** Why a path that exists cannot hold a secret, or undefined when it is a regular file. */
+function notAFile(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? undefined : 'is not a regular file';
+  } catch (err) {
+    return `cannot be examined (${(err as Error).message})`;
+  }
 }
 
 export function resolveString(value: string, baseDir: string, env: NodeJS.ProcessEnv = process.env): string {
@@ -65,13 +86,17 @@ export function resolveString(value: string, baseDir: string, env: NodeJS.Proces
       return v;
     }
     const path = isAbsolute(name) ? name : resolve(baseDir, name);
-    try {
-      return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-    } catch (cause) {
-      throw new ConfigError('FILE_REF_MISSING', `cannot read secret file ${name} (referenced as \${file:${name}})`, {
-        cause,
-      });
+    // Strict UTF-8, like every configuration file: a secret is never silently altered.
+    const read = readConfigText(path);
+    if (!read.ok) {
+      const code = read.diagnostic.code === 'FILE_UNREADABLE' ? 'FILE_REF_MISSING' : read.diagnostic.code;
+      throw new ConfigError(
+        code,
+        `cannot read secret file ${name} (referenced as \${file:${name}}): ${read.diagnostic.message}`,
+        read.cause === undefined ? {} : { cause: read.cause },
+      );
     }
+    return read.text.replace(/\r?\n$/, '');
   });
 }
 

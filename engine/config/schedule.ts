@@ -31,7 +31,7 @@ export function checkSchedule(file: YamlFile, schedule: Schedule): Diagnostic[] 
     const p = file.locate(path);
     out.push({ file: file.path, line: p.line, col: p.col, code, message, severity: 'error' });
   };
-  if (schedule.timezone && !isValidTimeZone(schedule.timezone)) {
+  if (schedule.timezone !== undefined && !isValidTimeZone(String(schedule.timezone))) {
     push(
       ['schedule', 'timezone'],
       'SCHEDULE_INVALID',

@@ -43,7 +43,7 @@ export function validatePaths(
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
     const r = loadPipeline(f, { ...options, cwd });
-    diagnostics.push(...r.diagnostics);
+    for (const d of r.diagnostics) diagnostics.push(d); // no spread: there may be more than a call takes
   }
   // Paths relative to the working directory read better and are what GitHub annotations expect.
   for (const d of diagnostics) if (d.file.startsWith('/')) d.file = relative(cwd, d.file) || d.file;
