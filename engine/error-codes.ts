@@ -43,12 +43,9 @@ export const ERROR_CODES = {
   CREDENTIAL_KEY_MISMATCH: 'config',
   LEASE_TTL_INVALID: 'config',
   // validation diagnostics about the files themselves (sluice validate; plan, run and test refuse with exit 2)
-  FILE_UNREADABLE: 'config',
   FILE_TOO_LARGE: 'config',
   FILE_INVALID_UTF8: 'config',
-  FILE_REF_MISSING: 'config',
   FILE_REF_NOT_FILE: 'config',
-  YAML_SYNTAX: 'config',
   YAML_KEY_INVALID: 'config',
   YAML_TOO_DEEP: 'config',
   YAML_ALIAS_LIMIT: 'config',

@@ -44,11 +44,23 @@ export function applyLookback(cursor: string, lookback: string | undefined): str
   const zone = m[8];
   const parsed = Date.parse(zone ? cursor.replace(' ', 'T') : `${cursor.replace(' ', 'T')}${m[2] ? '' : 'T00:00:00'}Z`);
   if (Number.isNaN(parsed)) return cursor;
-  const iso = new Date(parsed - durationMs(lookback)).toISOString(); // 2024-01-02T03:04:05.678Z
+  // Expressed in the cursor's own offset, so it still compares as text with the source's values.
+  const offsetMin = zone && zone !== 'Z' ? zoneMinutes(zone) : 0;
+  const iso = new Date(parsed - durationMs(lookback) + offsetMin * 60_000).toISOString(); // 2024-01-02T03:04:05.678Z
   if (!m[2]) return iso.slice(0, 10);
   let out = iso.slice(0, 19);
-  if (m[7]) out += iso.slice(19, 19 + m[7].length);
+  if (m[7])
+    out += `.${iso
+      .slice(20, 23)
+      .padEnd(m[7].length - 1, '0')
+      .slice(0, m[7].length - 1)}`;
   if (m[2].startsWith(' ')) out = out.replace('T', ' ');
-  if (zone) out += 'Z';
+  if (zone) out += zone;
   return out;
+}
+
+function zoneMinutes(zone: string): number {
+  const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (!z) return 0;
+  return (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
 }
