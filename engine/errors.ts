@@ -213,6 +213,27 @@ export function mayHaveApplied(err: SluiceError): boolean {
   return err.retryable;
 }
 
+/**
+ * The same error saying what the target did with the write (a copy: errors are immutable), of the
+ * same kind for record errors, a ConnectorError otherwise; `note` is appended to the message.
+ */
+export function withWriteOutcome(err: SluiceError, writeOutcome: WriteOutcomeKnowledge, note?: string): SluiceError {
+  if (err.writeOutcome === writeOutcome && note === undefined) return err;
+  const Kind = err instanceof RecordError ? RecordError : ConnectorError;
+  return new Kind(err.code, note ? `${err.message}; ${note}` : err.message, {
+    retryable: err.retryable,
+    ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }),
+    ...(err.location && { location: err.location }),
+    ...(err.recordKey !== undefined && { recordKey: err.recordKey }),
+    ...(err.status !== undefined && { status: err.status }),
+    ...(err.remoteCode !== undefined && { remoteCode: err.remoteCode }),
+    ...(err.details && { details: err.details }),
+    reasonClass: err.reasonClass,
+    writeOutcome,
+    cause: err.cause ?? err,
+  });
+}
+
 /** Walk the cause chain into one line, for attention entries and logs. */
 export function describeError(err: unknown): string {
   const parts: string[] = [];

@@ -5,7 +5,7 @@
  * (the call never left); this file covers network failures (was anything sent?) and unexpected
  * exceptions after a request may have been sent.
  */
-import { ConnectorError, asSluiceError, type SluiceError, type WriteOutcomeKnowledge } from '../../engine/errors.js';
+import { asSluiceError, withWriteOutcome, type SluiceError, type WriteOutcomeKnowledge } from '../../engine/errors.js';
 
 /** Socket errors that happen before a connection exists: nothing of the request was sent. */
 const BEFORE_CONNECT = new Set([
@@ -46,19 +46,7 @@ export function networkOutcome(err: SluiceError): WriteOutcomeKnowledge {
 
 /** The same error, saying what the remote did with the write (a copy: errors are immutable). */
 export function withOutcome(err: SluiceError, writeOutcome: WriteOutcomeKnowledge): SluiceError {
-  if (err.writeOutcome === writeOutcome) return err;
-  return new ConnectorError(err.code, err.message, {
-    retryable: err.retryable,
-    ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }),
-    ...(err.location && { location: err.location }),
-    ...(err.recordKey !== undefined && { recordKey: err.recordKey }),
-    ...(err.status !== undefined && { status: err.status }),
-    ...(err.remoteCode !== undefined && { remoteCode: err.remoteCode }),
-    ...(err.details && { details: err.details }),
-    reasonClass: err.reasonClass,
-    writeOutcome,
-    cause: err.cause ?? err,
-  });
+  return withWriteOutcome(err, writeOutcome);
 }
 
 /**

@@ -3,11 +3,9 @@
  * or made by the transform) and absurd nesting are parked with where they are and why; the other
  * records go on; exit 3; and a non-finite amount never reaches the target.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dataset, type MemoryDataset } from '../../test/helpers/memory-connector.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { memoryHarness } from '../../test/helpers/memory-harness.js';
 import { session, writePipeline } from '../../test/helpers/pipeline-fixture.js';
-import { tempDir } from '../../test/helpers/tmp.js';
-import { openStateStore, type StateStore } from '../state/store.js';
 
 function nested(levels: number): unknown {
   let v: unknown = 1;
@@ -16,30 +14,13 @@ function nested(levels: number): unknown {
 }
 
 describe('bad source rows', () => {
-  let state: StateStore;
-  let dir: string;
-  let src: MemoryDataset;
-  let dst: MemoryDataset;
-  let n = 0;
-
-  beforeAll(async () => {
-    state = await openStateStore({ url: `sqlite:${tempDir()}/state.db`, secretKey: 'k'.repeat(64) });
-  });
-  afterAll(async () => {
-    await state.close();
-  });
+  const h = memoryHarness();
   beforeEach(() => {
-    dir = tempDir();
-    src = dataset(`${dir}:src`);
-    dst = dataset(`${dir}:dst`);
-    src.source = [
-      { id: 'a', name: 'Alpha', amount: 1 },
-      { id: 'b', name: 'Beta', amount: 2 },
-    ];
+    h.src.source = h.src.source.slice(0, 2);
   });
 
   it('rows the source reports unreadable are parked with location and raw text; the rest are written', async () => {
-    src.rejects = [
+    h.src.rejects = [
       {
         location: 'in.csv:3:1',
         code: 'FILE_CSV_FIELD_COUNT',
@@ -49,16 +30,16 @@ describe('bad source rows', () => {
       },
       { location: 'in.csv:5:1', code: 'FILE_INVALID_UTF8', message: 'invalid UTF-8 at byte 7', raw: 'd,D\\xe9lta,4' },
     ];
-    const p = writePipeline(dir, {
-      name: `bad${n++}`,
+    const p = writePipeline(h.dir, {
+      name: h.name('bad'),
       target: { mode: 'mirror', deletes: { action: 'delete', maxPercent: 100 } },
     });
-    const r = await session(state, { command: 'run', pipelinePath: p });
+    const r = await session(h.state, { command: 'run', pipelinePath: p });
     expect(r.exitCode).toBe(3);
     expect(r.report.plan?.counts).toMatchObject({ read: 2, rejected: 2, create: 2 });
     expect(r.report.plan?.warnings.join(' ')).toContain('mirror deletes are withheld');
-    expect([...dst.target.keys()].sort()).toEqual(['a', 'b']);
-    const att = await state.attentionList({ pipeline: r.report.pipeline });
+    expect([...h.dst.target.keys()].sort()).toEqual(['a', 'b']);
+    const att = await h.state.attentionList({ pipeline: r.report.pipeline });
     expect(att.map((e) => [e.sourceKey, e.stage, e.code, e.reasonClass])).toEqual([
       ['c', 'read', 'FILE_CSV_FIELD_COUNT', 'data'],
       ['in.csv:5:1', 'read', 'FILE_INVALID_UTF8', 'data'],
@@ -67,25 +48,25 @@ describe('bad source rows', () => {
     expect(att[1]?.payload).toEqual({ location: 'in.csv:5:1', raw: 'd,D\\xe9lta,4' });
 
     // fixed in the source: the next complete read resolves them
-    src.rejects = [];
-    src.source.push({ id: 'c', name: 'Gamma', amount: 3 });
-    const fixed = await session(state, { command: 'run', pipelinePath: p });
+    h.src.rejects = [];
+    h.src.source.push({ id: 'c', name: 'Gamma', amount: 3 });
+    const fixed = await session(h.state, { command: 'run', pipelinePath: p });
     expect(fixed.exitCode).toBe(0);
-    expect(await state.attentionList({ pipeline: r.report.pipeline, statuses: ['open', 'resync'] })).toEqual([]);
+    expect(await h.state.attentionList({ pipeline: r.report.pipeline, statuses: ['open', 'resync'] })).toEqual([]);
   });
 
   it('a non-finite number in the source, or made by the transform, parks that record and never reaches the target', async () => {
-    src.source.push({ id: 'inf', name: 'Infinite', amount: JSON.parse('1e999') as number });
-    src.source.push({ id: 'zero', name: 'Zero', amount: 0 });
-    const p = writePipeline(dir, {
-      name: `bad${n++}`,
+    h.src.source.push({ id: 'inf', name: 'Infinite', amount: JSON.parse('1e999') as number });
+    h.src.source.push({ id: 'zero', name: 'Zero', amount: 0 });
+    const p = writePipeline(h.dir, {
+      name: h.name('bad'),
       transform: '{ "id": id, "name": name, "amount": amount, "ratio": 1 / amount }',
     });
-    const r = await session(state, { command: 'run', pipelinePath: p });
+    const r = await session(h.state, { command: 'run', pipelinePath: p });
     expect(r.exitCode).toBe(3);
-    expect([...dst.target.keys()].sort()).toEqual(['a', 'b']);
-    for (const row of dst.target.values()) expect(Number.isFinite(row.record.ratio)).toBe(true);
-    const att = await state.attentionList({ pipeline: r.report.pipeline });
+    expect([...h.dst.target.keys()].sort()).toEqual(['a', 'b']);
+    for (const row of h.dst.target.values()) expect(Number.isFinite(row.record.ratio)).toBe(true);
+    const att = await h.state.attentionList({ pipeline: r.report.pipeline });
     expect(att.map((e) => [e.sourceKey, e.stage, e.code])).toEqual([
       ['inf', 'read', 'RECORD_NOT_FINITE'],
       ['zero', 'transform', 'RECORD_NOT_FINITE'],
@@ -95,21 +76,21 @@ describe('bad source rows', () => {
   });
 
   it('a record nested 10,000 deep is a record error, not a crash', async () => {
-    src.source.push({ id: 'deep', name: 'Deep', amount: 3, extra: nested(10_000) });
-    const p = writePipeline(dir, { name: `bad${n++}` });
-    const r = await session(state, { command: 'run', pipelinePath: p });
+    h.src.source.push({ id: 'deep', name: 'Deep', amount: 3, extra: nested(10_000) });
+    const p = writePipeline(h.dir, { name: h.name('bad') });
+    const r = await session(h.state, { command: 'run', pipelinePath: p });
     expect(r.exitCode).toBe(3);
     expect(r.report.apply?.created).toBe(2);
-    const [entry] = await state.attentionList({ pipeline: r.report.pipeline });
+    const [entry] = await h.state.attentionList({ pipeline: r.report.pipeline });
     expect(entry).toMatchObject({ sourceKey: 'deep', stage: 'read', code: 'RECORD_TOO_DEEP' });
   });
 
   it('with on_error: fail a bad row stops the run before anything is written', async () => {
-    src.rejects = [{ location: 'in.jsonl:2:1', code: 'FILE_JSON_INVALID', message: 'not JSON', raw: '{nope' }];
-    const p = writePipeline(dir, { name: `bad${n++}`, extra: { on_error: 'fail' } });
-    const r = await session(state, { command: 'run', pipelinePath: p });
+    h.src.rejects = [{ location: 'in.jsonl:2:1', code: 'FILE_JSON_INVALID', message: 'not JSON', raw: '{nope' }];
+    const p = writePipeline(h.dir, { name: h.name('bad'), extra: { on_error: 'fail' } });
+    const r = await session(h.state, { command: 'run', pipelinePath: p });
     expect(r.exitCode).toBe(1);
     expect(r.report.error?.code).toBe('RECORD_FAILED');
-    expect(dst.calls.write).toBe(0);
+    expect(h.dst.calls.write).toBe(0);
   });
 });

@@ -4,11 +4,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dataset, type MemoryDataset } from '../../test/helpers/memory-connector.js';
+import { describe, expect, it } from 'vitest';
+import { memoryHarness } from '../../test/helpers/memory-harness.js';
 import { session, writePipeline } from '../../test/helpers/pipeline-fixture.js';
 import { tempDir } from '../../test/helpers/tmp.js';
-import { openStateStore, type StateStore } from '../state/store.js';
+import { openStateStore } from '../state/store.js';
 
 type Json = Record<string, unknown> & { operations: Record<string, unknown>[]; attention: unknown[] };
 
@@ -76,33 +76,12 @@ function mutate(doc: Json, fn: (d: Json) => unknown): string {
 }
 
 describe('sealed plan files', () => {
-  let state: StateStore;
-  let dir: string;
-  let src: MemoryDataset;
-  let dst: MemoryDataset;
-  let n = 0;
-
-  beforeAll(async () => {
-    state = await openStateStore({ url: `sqlite:${tempDir()}/state.db`, secretKey: 'k'.repeat(64) });
-  });
-  afterAll(async () => {
-    await state.close();
-  });
-  beforeEach(() => {
-    dir = tempDir();
-    src = dataset(`${dir}:src`);
-    dst = dataset(`${dir}:dst`);
-    src.source = [
-      { id: 'a', name: 'Alpha', amount: 1 },
-      { id: 'b', name: 'Beta', amount: 2 },
-      { id: 'c', name: 'Gamma', amount: 3 },
-    ];
-  });
+  const h = memoryHarness();
 
   async function planned(): Promise<{ pipeline: string; planPath: string; doc: Json; text: string }> {
-    const pipeline = writePipeline(dir, { name: `sealed${n++}` });
-    const planPath = join(dir, 'plan.json');
-    const r = await session(state, { command: 'plan', pipelinePath: pipeline, planOut: planPath });
+    const pipeline = writePipeline(h.dir, { name: h.name('sealed') });
+    const planPath = join(h.dir, 'plan.json');
+    const r = await session(h.state, { command: 'plan', pipelinePath: pipeline, planOut: planPath });
     expect(r.report.error).toBeUndefined();
     const text = readFileSync(planPath, 'utf8');
     return { pipeline, planPath, doc: JSON.parse(text) as Json, text };
@@ -112,7 +91,7 @@ describe('sealed plan files', () => {
     const { planPath, doc } = await planned();
     expect(doc.format).toBe('sluice-plan/2');
     expect(doc.seal).toMatchObject({ alg: 'HMAC-SHA256', keyId: expect.stringMatching(/^[0-9a-f]{16}$/) as string });
-    const r = await session(state, { command: 'apply', planPath });
+    const r = await session(h.state, { command: 'apply', planPath });
     expect(r.exitCode).toBe(0);
     expect(r.report.apply?.created).toBe(3);
     expect(r.report.planHash).toBe((doc.summary as { planHash: string }).planHash);
@@ -121,18 +100,18 @@ describe('sealed plan files', () => {
   it.each(EDITS)('refuses $name with $code, exit 2, nothing written', async ({ code, edit }) => {
     const { planPath, doc, text } = await planned();
     writeFileSync(planPath, edit(doc, text));
-    const r = await session(state, { command: 'apply', planPath }).then(
+    const r = await session(h.state, { command: 'apply', planPath }).then(
       (res) => ({ code: res.report.error?.code, exit: res.exitCode, message: res.report.error?.message ?? '' }),
       (err: { code?: string; message?: string }) => ({ code: err.code, exit: 2, message: err.message ?? '' }),
     );
     expect(r.code).toBe(code);
     expect(r.exit).toBe(2);
     expect(r.message).toContain('nothing was written');
-    expect(dst.calls.write).toBe(0);
-    expect(dst.target.size).toBe(0);
+    expect(h.dst.calls.write).toBe(0);
+    expect(h.dst.target.size).toBe(0);
   });
 
-  it('refuses a plan sealed by another state store', async () => {
+  it('refuses a plan sealed by another h.state store', async () => {
     const { planPath } = await planned();
     const other = await openStateStore({ url: `sqlite:${tempDir()}/other.db`, secretKey: 'o'.repeat(64) });
     try {
@@ -141,18 +120,18 @@ describe('sealed plan files', () => {
     } finally {
       await other.close();
     }
-    expect(dst.calls.write).toBe(0);
+    expect(h.dst.calls.write).toBe(0);
   });
 
   it('an empty plan is stale once another run committed', async () => {
-    const pipeline = writePipeline(dir, { name: `sealed${n++}` });
-    await session(state, { command: 'run', pipelinePath: pipeline });
-    const planPath = join(dir, 'empty.json');
-    const empty = await session(state, { command: 'plan', pipelinePath: pipeline, planOut: planPath });
+    const pipeline = writePipeline(h.dir, { name: h.name('sealed') });
+    await session(h.state, { command: 'run', pipelinePath: pipeline });
+    const planPath = join(h.dir, 'empty.json');
+    const empty = await session(h.state, { command: 'plan', pipelinePath: pipeline, planOut: planPath });
     expect(empty.report.plan?.counts).toMatchObject({ create: 0, update: 0, delete: 0 });
-    src.source.push({ id: 'd', name: 'Delta', amount: 4 });
-    await session(state, { command: 'run', pipelinePath: pipeline });
-    const r = await session(state, { command: 'apply', planPath });
+    h.src.source.push({ id: 'd', name: 'Delta', amount: 4 });
+    await session(h.state, { command: 'run', pipelinePath: pipeline });
+    const r = await session(h.state, { command: 'apply', planPath });
     expect(r.exitCode).toBe(2);
     expect(r.report.error?.code).toBe('PLAN_STALE');
     expect(r.report.error?.message).toContain('committed to pipeline');
@@ -160,10 +139,10 @@ describe('sealed plan files', () => {
 
   it('a plan is applied once: applying it again is stale', async () => {
     const { planPath } = await planned();
-    expect((await session(state, { command: 'apply', planPath })).exitCode).toBe(0);
-    const again = await session(state, { command: 'apply', planPath });
+    expect((await session(h.state, { command: 'apply', planPath })).exitCode).toBe(0);
+    const again = await session(h.state, { command: 'apply', planPath });
     expect(again.exitCode).toBe(2);
     expect(again.report.error?.code).toBe('PLAN_STALE');
-    expect(dst.writes).toHaveLength(1);
+    expect(h.dst.writes).toHaveLength(1);
   });
 });
