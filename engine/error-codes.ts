@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   DELETE_UNSUPPORTED: 'config',
   BATCH_TOO_LARGE: 'config',
   INCREMENTAL_UNSUPPORTED: 'config',
+  CORRECTIONS_UNSUPPORTED: 'config',
   PIPELINE_INVALID: 'config',
   PIPELINE_MISSING: 'config',
   CONNECTION_INVALID: 'config',

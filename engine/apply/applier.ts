@@ -8,13 +8,14 @@
  */
 import type { ConfirmOutcome, DataRecord, TargetRecord, TargetResource } from '../connector/types.js';
 import type { SluiceError } from '../errors.js';
-import type { PlanAttention, PlanItem, PlanOp } from '../plan/types.js';
+import type { CorrectOp, CreateOp, PlanAttention, PlanItem, PlanOp } from '../plan/types.js';
 import { isoNow, type Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../runtime/retry.js';
 import type { LedgerWrite } from '../state/ledger.js';
 import type { CommitBatch } from '../state/store.js';
 import { ApplyLog } from './apply-log.js';
+import { reverseBatch } from './reverse-batch.js';
 import { writeBatch, type RecordOutcome, type WritableOp } from './write-batch.js';
 
 /** Added to a target's commit window before settling: clock drift and the request's own latency. */
@@ -54,6 +55,8 @@ export interface ApplyCounts {
   recovered: number;
   /** Creates whose outcome is unknown: not sent again until settled after the target's commit window. */
   inDoubt: number;
+  /** Posted records reversed by corrections (their new versions count as created). */
+  reversed: number;
   failed: number;
   retries: number;
   attention: number;
@@ -71,7 +74,7 @@ export interface ApplyResult {
 export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
   const log = new ApplyLog(input.openAttention, input.collectOutcomes, input.sourceRecords);
   const policy = input.retry ?? DEFAULT_RETRY;
-  let batch: WritableOp[] = [];
+  let batch: (WritableOp | CorrectOp)[] = [];
   const commit = async (extra: CommitBatch = {}): Promise<void> => {
     const pending = log.take();
     const merged: CommitBatch = {
@@ -100,13 +103,22 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
         origin: 'created' as const,
         sentAt,
         settleAfter,
+        ...(o.op === 'create' && o.supersedes && { supersedes: o.supersedes }),
       }));
   };
   const flush = async (): Promise<SluiceError | undefined> => {
-    const ops = batch;
+    const queued = batch;
     batch = [];
-    if (ops.length === 0) return undefined;
+    if (queued.length === 0) return undefined;
     if (input.signal?.aborted) return input.signal.reason as SluiceError;
+    const corrections = queued.filter((o): o is CorrectOp => o.op === 'correct');
+    const ops: WritableOp[] = queued.filter((o): o is WritableOp => o.op !== 'correct');
+    if (corrections.length > 0) {
+      const reversed = await reverseFirst(corrections);
+      if ('stop' in reversed) return reversed.stop;
+      ops.push(...reversed.creates);
+      if (ops.length === 0) return undefined;
+    }
     // The ledger knows about every create before it is sent (and the lease is checked on the way).
     await commit({ ledger: pendingRows(ops) });
     const result = await writeBatch(
@@ -129,6 +141,43 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     const failed = result.outcomes.find((o) => o.kind === 'failed');
     if (failed?.kind === 'failed' && input.onError === 'fail') return log.failFast(failed.error);
     return undefined;
+  };
+  /**
+   * A correction's first step: the reversal is recorded before it is sent, then each reversed record's
+   * new version goes on as a create that supersedes it (pending first, like every create).
+   */
+  const reverseFirst = async (ops: CorrectOp[]): Promise<{ creates: CreateOp[] } | { stop: SluiceError }> => {
+    await commit({ ledger: ops.map((o) => log.reversing(o)) });
+    const result = await reverseBatch(
+      {
+        target: input.target,
+        policy,
+        clock: input.clock,
+        logger: input.logger,
+        ...(input.signal && { signal: input.signal }),
+      },
+      ops,
+    );
+    const creates: CreateOp[] = [];
+    for (const o of result.outcomes) {
+      if (o.kind === 'reversed') {
+        log.reversed(o.op, o.reversalId);
+        creates.push({
+          op: 'create',
+          key: o.op.key,
+          sourceKey: o.op.sourceKey,
+          targetHash: 'absent',
+          record: o.op.record,
+          payloadHash: o.op.payloadHash,
+          source: o.op.source,
+          supersedes: o.op.targetId,
+          ...(o.op.notes && { notes: o.op.notes }),
+        });
+      } else log.reverseFailed(o.op, o.error, o.kind === 'unknown');
+    }
+    await commit();
+    if (result.fatal) return { stop: result.fatal };
+    return { creates };
   };
   const record = (o: RecordOutcome): void => {
     if (o.kind === 'written') log.written(o.op, o.id, o.recovered);
@@ -163,6 +212,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
       case 'create':
       case 'update':
       case 'delete':
+      case 'correct':
         if ((batch.length > 0 && batch[0]!.op !== op.op) || batch.length >= input.batchSize) stopped = await flush();
         batch.push(op);
         break;

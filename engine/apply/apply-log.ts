@@ -5,7 +5,7 @@
  */
 import type { ConfirmOutcome, DataRecord } from '../connector/types.js';
 import { RecordFailure, describeError, type SluiceError } from '../errors.js';
-import type { InDoubtOp, ForgetOp, NoopOp, PlanAttention } from '../plan/types.js';
+import type { CorrectOp, InDoubtOp, ForgetOp, NoopOp, PlanAttention } from '../plan/types.js';
 import { isoNow, type Clock } from '../runtime/clock.js';
 import type { LedgerWrite } from '../state/ledger.js';
 import type { ApplyCounts } from './applier.js';
@@ -22,6 +22,7 @@ export class ApplyLog {
     adopted: 0,
     recovered: 0,
     inDoubt: 0,
+    reversed: 0,
     failed: 0,
     retries: 0,
     attention: 0,
@@ -113,6 +114,55 @@ export class ApplyLog {
     this.outcome(op.sourceKey, 'deferred', undefined, `in doubt until ${op.settleAfter}`);
   }
 
+  /** The ledger row of a correction before its reversal is sent. */
+  reversing(op: CorrectOp): LedgerWrite {
+    return {
+      key: op.key,
+      targetId: op.targetId,
+      payloadHash: null,
+      status: 'reversing',
+      op: 'reverse',
+      origin: 'created',
+    };
+  }
+
+  reversed(op: CorrectOp, reversalId: string | null): void {
+    this.counts.reversed++;
+    this.ledger.push({
+      key: op.key,
+      targetId: op.targetId,
+      payloadHash: null,
+      status: 'reversed',
+      op: 'reverse',
+      origin: 'created',
+      ...(reversalId !== null && { reversalId }),
+    });
+  }
+
+  /** A reversal refused (the posted record stays as it is) or whose outcome is unknown (the next run looks again). */
+  reverseFailed(op: CorrectOp, error: SluiceError, unknown: boolean): void {
+    this.counts.failed++;
+    if (!unknown)
+      this.ledger.push({
+        key: op.key,
+        targetId: op.targetId,
+        payloadHash: null,
+        status: 'written',
+        op: 'create',
+        origin: 'created',
+      });
+    this.park({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      stage: 'apply',
+      code: error.code,
+      reasonClass: unknown ? 'transient' : error.reasonClass,
+      message: `the correction could not reverse ${op.targetId}${unknown ? ' (its outcome is unknown; the next run looks again)' : ''}: ${describeError(error)}`,
+      payload: op.source,
+    });
+    this.outcome(op.sourceKey, unknown ? 'deferred' : 'failure', undefined, error.message);
+  }
+
   written(op: WritableOp, id: string | null, recovered: boolean): void {
     if (recovered) this.counts.recovered++;
     if (op.op === 'create') {
@@ -124,6 +174,7 @@ export class ApplyLog {
         status: 'written',
         op: 'create',
         origin: 'created',
+        ...(op.supersedes && { supersedes: op.supersedes }),
       });
     } else if (op.op === 'update') {
       this.counts.updated++;
@@ -161,9 +212,24 @@ export class ApplyLog {
     this.outcome(op.sourceKey, 'deferred', undefined, 'in doubt');
   }
 
+  /** A create known not to be applied: its pending row goes (a correction's goes back to `reversed`). */
+  private notApplied(op: WritableOp): void {
+    if (op.op !== 'create') return;
+    if (op.supersedes)
+      this.ledger.push({
+        key: op.key,
+        targetId: op.supersedes,
+        payloadHash: null,
+        status: 'reversed',
+        op: 'reverse',
+        origin: 'created',
+      });
+    else this.drop.push(op.key);
+  }
+
   failed(op: WritableOp, error: SluiceError): void {
     this.counts.failed++;
-    if (op.op === 'create') this.drop.push(op.key);
+    this.notApplied(op);
     this.park({
       sourceKey: op.sourceKey,
       dedupeKey: op.key,
@@ -177,7 +243,7 @@ export class ApplyLog {
   }
 
   notAttempted(op: WritableOp): void {
-    if (op.op === 'create') this.drop.push(op.key);
+    this.notApplied(op);
   }
 
   failFast(error: SluiceError): RecordFailure {

@@ -13,7 +13,8 @@ function opLines(op: PlanOp): string[] {
   switch (op.op) {
     case 'create':
       return [
-        `+ create  ${op.key}`,
+        `+ create  ${op.key}${op.supersedes ? ` (corrected version of ${op.supersedes}, reversed)` : ''}`,
+        ...(op.notes ?? []).map((n) => `      note: ${n}`),
         ...Object.entries(op.record)
           .slice(0, 12)
           .map(([k, v]) => `      ${k}: ${show(v)}`),
@@ -31,6 +32,13 @@ function opLines(op: PlanOp): string[] {
       ];
     case 'locked':
       return [`! locked  ${op.key}${op.targetId ? ` (${op.targetId})` : ''}: ${op.reason}`];
+    case 'correct':
+      return [
+        `- reverse  ${op.key} (${op.targetId}): posted, changed in the source`,
+        `+ create  ${op.key} (the corrected version)`,
+        ...op.changes.map((c) => `      ${c.path}: ${show(c.before)} -> ${show(c.after)}`),
+        ...(op.notes ?? []).map((n) => `      note: ${n}`),
+      ];
     case 'in-doubt':
       return [`? in doubt  ${op.key}: sent at ${op.sentAt} by run ${op.sentBy}; settled after ${op.settleAfter}`];
     case 'noop':
@@ -62,6 +70,7 @@ export function formatPlan(
     `${num(c.delete)} to ${deleteAction}`,
     `${num(c.noop)} unchanged`,
     `${num(c.locked)} locked`,
+    ...(c.correct > 0 ? [`${num(c.correct)} to correct (reverse and post anew)`] : []),
     ...(c.inDoubt > 0 ? [`${num(c.inDoubt)} in doubt`] : []),
     `${num(c.attention)} need attention`,
   ];

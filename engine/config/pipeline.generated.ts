@@ -73,6 +73,10 @@ export type MaxPercent = number;
  */
 export type MaxCount = number;
 /**
+ * What happens when the source changes a record the target holds as posted (immutable), e.g. a Concur report recalled, changed and approved again after it was posted. lock: it is not changed; it goes to attention (reason class locked). reverse-and-repost: the posted record is reversed (for SAP Business One: cancelled, which posts the sign-swapped reversal) and the new version posted, both linked in the ledger, each exactly once under the same fault rules as any create. Needs a target resource that can reverse.
+ */
+export type CorrectionsOfPostedRecords = 'lock' | 'reverse-and-repost';
+/**
  * Records per write call; default and maximum: the resource's bulk size.
  */
 export type BatchSize = number;
@@ -141,6 +145,7 @@ export interface Target {
   mode?: WriteMode;
   key?: DedupeKey;
   deletes?: MirrorDeletes;
+  corrections?: CorrectionsOfPostedRecords;
   batchSize?: BatchSize;
 }
 export interface MirrorDeletes {

@@ -144,6 +144,15 @@ function checkTarget(c: Checker, spec: LoadedPipeline['spec'], target: BoundReso
   }
   if (t.deletes && mode !== 'mirror')
     c.at(['target', 'deletes'], 'DELETES_WITHOUT_MIRROR', 'target.deletes only applies to mode: mirror');
+  if (t.corrections === 'reverse-and-repost' && !(caps.immutable && caps.reversible)) {
+    c.at(
+      ['target', 'corrections'],
+      'CORRECTIONS_UNSUPPORTED',
+      caps.immutable
+        ? `resource "${target.name}" cannot reverse a posted record: use corrections: lock`
+        : `resource "${target.name}" updates its records in place; corrections only apply to posted (immutable) records`,
+    );
+  }
   if (mode === 'mirror') {
     const action = t.deletes?.action ?? 'deactivate';
     const allowed = caps.deleteActions ?? [];

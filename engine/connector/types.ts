@@ -28,6 +28,11 @@ export interface ResourceCapabilities {
   deleteActions?: readonly DeleteAction[];
   /** Existing target records are posted/booked: never updated, never re-created (they plan as `locked`). */
   immutable?: boolean;
+  /**
+   * Posted records can be reversed (the `reverse` write op): with `corrections: reverse-and-repost`
+   * a changed source record reverses the posted one and posts the new version.
+   */
+  reversible?: boolean;
   /** Source can read incrementally from a cursor value (`ReadRequest.since`). */
   incremental?: boolean;
   /** Source expects a confirmation per record once the target applied it (`SourceResource.confirm`). */
@@ -185,6 +190,15 @@ export type WriteOp =
   | { op: 'update'; key: string; id: string; record: DataRecord; before: DataRecord; changes: FieldChange[] }
   | { op: 'delete'; key: string; id: string; action: DeleteAction; before: DataRecord };
 
+/** Reverse the posted record `id`: a correction's first step (see TargetResource.reverse). */
+export interface ReverseOp {
+  key: string;
+  id: string;
+  before: DataRecord;
+  /** Why, for the target's own remarks where it keeps them. */
+  reason: string;
+}
+
 export interface WriteOutcome {
   key: string;
   ok: boolean;
@@ -209,6 +223,21 @@ export interface TargetResource {
   list?(): AsyncIterable<TargetRecord[]>;
   /** Checks a record before anything is sent (balance, field lengths). Problems send it to attention. */
   check?(record: DataRecord): string[];
+  /**
+   * Completes records the way the target will hold them, with what only the target knows, before
+   * they are planned (and so before they are diffed, hashed, shown and written): e.g. foreign-currency
+   * amounts converted at the target's rate for the posting date, a posting date moved out of a closed
+   * period. Reads only; called for every page in a plan and a run alike. One result per record, in order.
+   * The engine keeps the `lookup` contract: a record the target holds compares with the prepared one.
+   */
+  prepareRecords?(records: DataRecord[]): Promise<PreparedRecord[]>;
+  /**
+   * Reverses posted records (capability `reversible`), e.g. SAP B1 `JournalEntries(id)/Cancel`. A
+   * second reversal of the same record must be refused by the target, so the engine may send one
+   * whose outcome is unknown again. One outcome per op; its `id` is the reversal's own id, if any.
+   * After a reversal, `lookup` no longer returns the reversed record for its key.
+   */
+  reverse?(ops: ReverseOp[]): Promise<WriteOutcome[]>;
   /** One call for up to `bulkSize` operations; one outcome per op, in any order, matched by key. */
   write(ops: WriteOp[]): Promise<WriteOutcome[]>;
   /**
@@ -221,6 +250,11 @@ export interface TargetResource {
    */
   readonly commitWindowMs: number;
 }
+
+/** A record as `prepare` completed it, or why it cannot be posted (it goes to attention). */
+export type PreparedRecord =
+  | { ok: true; record: DataRecord; /** What was changed and why, shown in the plan. */ notes?: string[] }
+  | { ok: false; code: string; message: string; reasonClass?: 'config' | 'data' | 'transient' | 'locked' };
 
 export interface ConnectorDefinition<Config = Record<string, unknown>> {
   name: string;

@@ -18,6 +18,8 @@ export interface Item {
   key: string;
   /** The source record (stored with attention entries so a re-sync does not need the source). */
   source: DataRecord;
+  /** What the target changed when it prepared the record, and why (shown in the plan). */
+  notes?: string[];
 }
 
 export interface ClassifyContext {
@@ -26,6 +28,8 @@ export interface ClassifyContext {
   settlement: Settlement;
   capabilities: ResourceCapabilities;
   mode: Mode;
+  /** What a changed posted record becomes: locked, or a correction (reverse, then post anew). */
+  corrections: 'lock' | 'reverse-and-repost';
   spill: Spill;
   park(att: PlanAttention): Promise<void>;
 }
@@ -82,7 +86,19 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
         });
         continue;
       }
-      await emit({ ...base, op: 'create', record: item.record, source: item.source }, json);
+      // A correction's reversal landed (or was sent) and its new version is not there yet: post it.
+      const supersedes = le && (le.status === 'reversed' || le.status === 'reversing') ? le.targetId : null;
+      await emit(
+        {
+          ...base,
+          op: 'create',
+          record: item.record,
+          source: item.source,
+          ...(item.notes && { notes: item.notes }),
+          ...(supersedes && { supersedes }),
+        },
+        json,
+      );
       continue;
     }
     const changes = diffRecords(item.record, ex.record);
@@ -92,6 +108,22 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
       // A pending create found in the target has landed: the ledger adopts it now.
       const adopt = !le || le.status !== 'written' || le.targetId !== ex.id;
       await emit({ ...base, op: 'noop', targetId: ex.id, ...(adopt && { adopt: true as const }) });
+      continue;
+    }
+    if (ctx.capabilities.immutable && ctx.corrections === 'reverse-and-repost' && changes.length > 0) {
+      await emit(
+        {
+          ...base,
+          op: 'correct',
+          targetId: ex.id,
+          before: ex.record,
+          record: item.record,
+          source: item.source,
+          changes,
+          ...(item.notes && { notes: item.notes }),
+        },
+        json,
+      );
       continue;
     }
     if (ex.locked || ctx.capabilities.immutable || ctx.mode === 'create') {
@@ -122,6 +154,7 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
         op: 'update',
         record: item.record,
         source: item.source,
+        ...(item.notes && { notes: item.notes }),
         targetId: ex.id,
         changes,
         before: ex.record,

@@ -6,8 +6,15 @@
  * however large the source is. Rows the source cannot read, and records that fail, are parked with
  * their reason; the others go on.
  */
-import type { DataRecord, Mode, RejectedRow, ResourceCapabilities, SourceResource } from '../connector/types.js';
-import { RecordFailure, describeError, type SluiceError } from '../errors.js';
+import type {
+  DataRecord,
+  Mode,
+  RejectedRow,
+  ResourceCapabilities,
+  SourceResource,
+  TargetResource,
+} from '../connector/types.js';
+import { RecordFailure, describeError, type ReasonClass, type SluiceError } from '../errors.js';
 import type { LedgerEntry } from '../state/ledger.js';
 import type { KeyFn } from '../transform/key.js';
 import { recordValueProblem } from '../transform/record-values.js';
@@ -35,8 +42,12 @@ export interface PlannerInput {
   transform: Transform;
   key: KeyFn;
   capabilities: ResourceCapabilities;
+  /** What a changed posted record becomes (target.corrections; default lock). */
+  corrections?: 'lock' | 'reverse-and-repost';
   /** The resource's static record checks and the opened target's. */
   check(record: DataRecord): string[];
+  /** The target completes records before they are planned (TargetResource.prepareRecords). */
+  prepareRecords?: TargetResource['prepareRecords'];
   mode: Mode;
   ledger(keys: string[]): Promise<Map<string, LedgerEntry>>;
   lookup: ClassifyContext['lookup'];
@@ -101,8 +112,29 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     settlement: input.settlement,
     capabilities: input.capabilities,
     mode: input.mode,
+    corrections: input.corrections ?? 'lock',
     spill: input.spill,
     park,
+  };
+  /** The page's records as the target completes them (rates, periods), or why it refuses one. */
+  const prepared = async (
+    list: Item[],
+  ): Promise<
+    (Item | (Omit<Item, 'record'> & { refused: { code: string; message: string; reasonClass?: ReasonClass } }))[]
+  > => {
+    if (!input.prepareRecords || list.length === 0) return list;
+    const results = await input.prepareRecords(list.map((i) => i.record));
+    return list.map((item, i) => {
+      const r = results[i];
+      if (!r)
+        return { ...item, refused: { code: 'PREPARE_FAILED', message: 'the target returned no prepared record' } };
+      if (!r.ok)
+        return {
+          ...item,
+          refused: { code: r.code, message: r.message, ...(r.reasonClass && { reasonClass: r.reasonClass }) },
+        };
+      return { ...item, record: r.record, ...(r.notes?.length && { notes: r.notes }) };
+    });
   };
   const resync = new Map(input.resync);
   const rejects: RejectedRow[] = [];
@@ -124,6 +156,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         payload: { location: row.location, raw },
       });
     }
+    const keyed: Item[] = [];
     const items: Item[] = [];
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
@@ -168,27 +201,44 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           continue;
         }
         const valueProblem = recordValueProblem(target, 'the transform result');
-        const problems = valueProblem ? [] : input.check(target);
-        if (valueProblem || problems.length > 0) {
+        if (valueProblem) {
           out.keys.setIfAbsent(key, 0); // a known key: mirror must not delete its target record
           await park({
             sourceKey,
             dedupeKey: key,
-            stage: valueProblem ? 'transform' : 'check',
-            code: valueProblem?.code ?? 'CHECK_FAILED',
-            message: valueProblem?.message ?? problems.join('; '),
+            stage: 'transform',
+            code: valueProblem.code,
+            message: valueProblem.message,
             payload: record,
           });
           continue;
         }
-        if (out.keys.setIfAbsent(key, 0) !== undefined) {
-          const later = out.duplicates.get(key) ?? [];
-          later.push({ sourceKey, payload: record });
-          out.duplicates.set(key, later);
-          continue;
-        }
-        items.push({ sourceKey, record: target, key, source: record });
+        keyed.push({ sourceKey, record: target, key, source: record });
       }
+    }
+    for (const item of await prepared(keyed)) {
+      const { sourceKey, key } = item;
+      const problems = 'refused' in item ? [] : input.check(item.record);
+      if ('refused' in item || problems.length > 0) {
+        out.keys.setIfAbsent(key, 0); // a known key: mirror must not delete its target record
+        await park({
+          sourceKey,
+          dedupeKey: key,
+          stage: 'check',
+          code: 'refused' in item ? item.refused.code : 'CHECK_FAILED',
+          ...('refused' in item && item.refused.reasonClass && { reasonClass: item.refused.reasonClass }),
+          message: 'refused' in item ? item.refused.message : problems.join('; '),
+          payload: item.source,
+        });
+        continue;
+      }
+      if (out.keys.setIfAbsent(key, 0) !== undefined) {
+        const later = out.duplicates.get(key) ?? [];
+        later.push({ sourceKey, payload: item.source });
+        out.duplicates.set(key, later);
+        continue;
+      }
+      items.push(item);
     }
     if (items.length > 0) await classify(ctx, items);
     input.onProgress?.({ read: out.read, attention });

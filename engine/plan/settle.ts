@@ -59,5 +59,8 @@ export function settledEntry(stored: LedgerEntry | undefined, settlement: Settle
   if (settlement.waiting.has(stored.key)) return stored;
   const found = settlement.found.get(stored.key);
   if (found) return { ...stored, status: 'written', targetId: found.targetId, sentAt: null, settleAfter: null };
+  // Absent: never applied. A correction's new version falls back to its reversed original.
+  if (stored.supersedes !== null)
+    return { ...stored, status: 'reversed', targetId: stored.supersedes, sentAt: null, settleAfter: null };
   return undefined;
 }

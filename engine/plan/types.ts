@@ -2,7 +2,7 @@
 import type { DataRecord, DeleteAction, FieldChange } from '../connector/types.js';
 import type { AttentionWrite } from '../state/attention.js';
 
-export const OPS = ['create', 'update', 'noop', 'delete', 'forget', 'locked', 'in-doubt'] as const;
+export const OPS = ['create', 'update', 'noop', 'delete', 'forget', 'locked', 'correct', 'in-doubt'] as const;
 export type OpKind = (typeof OPS)[number];
 
 interface OpBase {
@@ -21,6 +21,10 @@ export interface CreateOp extends OpBase {
   payloadHash: string;
   /** The source record it came from (parked with the record if the write fails, for a re-sync). */
   source: DataRecord;
+  /** What the target changed when it prepared the record, and why (a converted amount, a moved date). */
+  notes?: string[];
+  /** A correction's new version: the posted record it replaces (reversed in this run or before). */
+  supersedes?: string;
 }
 
 /** A record the target holds with other values: it is changed, field by field. */
@@ -71,6 +75,23 @@ export interface LockedOp extends OpBase {
 }
 
 /**
+ * A posted record the source changed, with `corrections: reverse-and-repost`: the posted record
+ * `targetId` is reversed, then the new version is created; both steps are in the ledger, linked.
+ */
+export interface CorrectOp extends OpBase {
+  op: 'correct';
+  targetId: string;
+  /** The posted record as the plan saw it. */
+  before: DataRecord;
+  /** The new version. */
+  record: DataRecord;
+  payloadHash: string;
+  source: DataRecord;
+  changes: FieldChange[];
+  notes?: string[];
+}
+
+/**
  * An earlier create of this key was sent and its outcome is unknown; the target may still commit it
  * until `settleAfter`. Nothing is sent for it until then; the first run after that settles it.
  */
@@ -83,7 +104,7 @@ export interface InDoubtOp extends OpBase {
   sentBy: string;
 }
 
-export type PlanOp = CreateOp | UpdateOp | NoopOp | DeleteOp | ForgetOp | LockedOp | InDoubtOp;
+export type PlanOp = CreateOp | UpdateOp | NoopOp | DeleteOp | ForgetOp | LockedOp | CorrectOp | InDoubtOp;
 
 /** Attention entries the plan itself produced (rejected rows, transform errors, locked, duplicates, checks). */
 export type PlanAttention = AttentionWrite;
@@ -102,6 +123,7 @@ export interface PlanCounts {
   delete: number;
   forget: number;
   locked: number;
+  correct: number;
   inDoubt: number;
   attention: number;
 }
@@ -117,13 +139,16 @@ export function emptyCounts(): PlanCounts {
     delete: 0,
     forget: 0,
     locked: 0,
+    correct: 0,
     inDoubt: 0,
     attention: 0,
   };
 }
 
 /** The PlanCounts field an operation counts in. */
-export function countField(op: OpKind): 'create' | 'update' | 'noop' | 'delete' | 'forget' | 'locked' | 'inDoubt' {
+export function countField(
+  op: OpKind,
+): 'create' | 'update' | 'noop' | 'delete' | 'forget' | 'locked' | 'correct' | 'inDoubt' {
   return op === 'in-doubt' ? 'inDoubt' : op;
 }
 

@@ -58,7 +58,7 @@ export function statusOf(o: Outcome): { status: RunReport['status']; exitCode: n
     return attention ? { status: 'attention', exitCode: EXIT.attention } : { status: 'succeeded', exitCode: EXIT.ok };
   }
   const c = o.plan?.counts;
-  const changes = c ? c.create + c.update + c.delete + c.forget > 0 : false;
+  const changes = c ? c.create + c.update + c.delete + c.forget + c.correct > 0 : false;
   return { status: 'planned', exitCode: changes ? EXIT.changes : EXIT.ok };
 }
 
@@ -75,7 +75,7 @@ export function formatReport(r: RunReport): string {
   if (r.plan) {
     const c = r.plan.counts;
     lines.push(
-      `  read ${c.read}  unreadable ${c.rejected}  skipped ${c.skipped}  create ${c.create}  update ${c.update}  delete ${c.delete + c.forget}  noop ${c.noop}  locked ${c.locked}  in doubt ${c.inDoubt}  attention ${c.attention}`,
+      `  read ${c.read}  unreadable ${c.rejected}  skipped ${c.skipped}  create ${c.create}  update ${c.update}  delete ${c.delete + c.forget}  noop ${c.noop}  locked ${c.locked}  correct ${c.correct}  in doubt ${c.inDoubt}  attention ${c.attention}`,
     );
     if (r.plan.cursor.field)
       lines.push(
@@ -86,7 +86,7 @@ export function formatReport(r: RunReport): string {
   if (r.apply) {
     const a = r.apply;
     lines.push(
-      `  written: created ${n(a.created)}  updated ${n(a.updated)}  deleted ${n(a.deleted)}  adopted ${n(a.adopted)}  recovered ${n(a.recovered)}  in doubt ${n(a.inDoubt)}  failed ${n(a.failed)}  retries ${n(a.retries)}`,
+      `  written: created ${n(a.created)}  updated ${n(a.updated)}  deleted ${n(a.deleted)}  adopted ${n(a.adopted)}  recovered ${n(a.recovered)}  reversed ${n(a.reversed)}  in doubt ${n(a.inDoubt)}  failed ${n(a.failed)}  retries ${n(a.retries)}`,
     );
   }
   if (r.confirm) lines.push(`  confirmations sent ${r.confirm.sent}, failed ${r.confirm.failed}`);

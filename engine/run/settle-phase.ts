@@ -42,10 +42,22 @@ export async function settle(ctx: Ctx): Promise<Settled> {
       op: 'create',
       origin: entry.origin,
     }));
+    // An absent correction's new version goes back to `reversed` (its original stays reversed).
+    const relinked = [...settlement.absent.values()].filter((e) => e.supersedes !== null);
+    for (const e of relinked)
+      ledger.push({
+        key: e.key,
+        targetId: e.supersedes,
+        payloadHash: null,
+        status: 'reversed',
+        op: 'reverse',
+        origin: e.origin,
+      });
+    const drop = absent.filter((k) => settlement.absent.get(k)?.supersedes === null);
     await ctx.state.commit(
       name,
       ctx.runId,
-      { ledger, dropPending: absent, settled: { found: [...settlement.found.keys()], absent } },
+      { ledger, dropPending: drop, settled: { found: [...settlement.found.keys()], absent } },
       isoNow(ctx.clock),
     );
   }

@@ -35,7 +35,7 @@ export function checkPlanFits(plan: PlanDocument, pipeline: LoadedPipeline, now:
   }
   const mode = pipeline.spec.target.mode ?? 'upsert';
   plan.operations.forEach((op, i) => {
-    const problem = misfit(op, mode);
+    const problem = misfit(op, mode, pipeline.spec.target.corrections ?? 'lock');
     if (problem) {
       throw new PlanRefusedError(
         'PLAN_INVALID',
@@ -45,10 +45,12 @@ export function checkPlanFits(plan: PlanDocument, pipeline: LoadedPipeline, now:
   });
 }
 
-function misfit(op: PlanOp, mode: string): string | undefined {
+function misfit(op: PlanOp, mode: string, corrections: string): string | undefined {
   if ((op.op === 'delete' || op.op === 'forget') && mode !== 'mirror')
     return `deletes, but the pipeline's mode is ${mode}`;
   if (op.op === 'update' && mode === 'create') return "updates, but the pipeline's mode is create";
+  if (op.op === 'correct' && corrections !== 'reverse-and-repost')
+    return "corrects a posted record, but the pipeline's corrections are lock";
   return undefined;
 }
 

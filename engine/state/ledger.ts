@@ -9,7 +9,8 @@ import { isSqlite, withSqlite } from './sqlite-fast.js';
 const TABLE = 'sluice_ledger';
 const CHUNK = 200;
 
-export const LEDGER_STATUSES = ['pending', 'written', 'deactivated', 'deleted'] as const;
+/** `reversing`: a correction's reversal of the posted record `target_id` was sent; `reversed`: it is done. */
+export const LEDGER_STATUSES = ['pending', 'written', 'deactivated', 'deleted', 'reversing', 'reversed'] as const;
 export type LedgerStatus = (typeof LEDGER_STATUSES)[number];
 export const LEDGER_ORIGINS = ['created', 'adopted'] as const;
 export type LedgerOrigin = (typeof LEDGER_ORIGINS)[number];
@@ -27,6 +28,9 @@ export interface LedgerEntry {
   /** For `pending` creates: when the request was sent, and when the target can no longer commit it. */
   sentAt: string | null;
   settleAfter: string | null;
+  /** The posted record this one replaced (a correction), and the reversal's id. */
+  supersedes: string | null;
+  reversalId: string | null;
 }
 
 export interface LedgerWrite {
@@ -40,6 +44,9 @@ export interface LedgerWrite {
   /** For `pending` rows: when the request is sent, and when the target can no longer commit it. */
   sentAt?: string;
   settleAfter?: string;
+  /** A correction: the posted record replaced, and the reversal's id (kept once set unless given). */
+  supersedes?: string;
+  reversalId?: string;
 }
 
 interface Row {
@@ -54,6 +61,8 @@ interface Row {
   updated_at: string;
   sent_at: string | null;
   settle_after: string | null;
+  supersedes: string | null;
+  reversal_id: string | null;
 }
 
 function fromRow(r: Row): LedgerEntry {
@@ -69,6 +78,8 @@ function fromRow(r: Row): LedgerEntry {
     updatedAt: r.updated_at,
     sentAt: r.sent_at ?? null,
     settleAfter: r.settle_after ?? null,
+    supersedes: r.supersedes ?? null,
+    reversalId: r.reversal_id ?? null,
   };
 }
 
@@ -85,6 +96,8 @@ const COLUMNS = [
   'updated_at',
   'sent_at',
   'settle_after',
+  'supersedes',
+  'reversal_id',
 ] as const;
 const MERGED = [
   'target_id',
@@ -96,6 +109,8 @@ const MERGED = [
   'sent_at',
   'settle_after',
 ] as const;
+/** Kept from the existing row when a write does not set them (a correction's links). */
+const KEPT = ['supersedes', 'reversal_id'] as const;
 
 export async function ledgerGet(
   knex: Knex,
@@ -153,7 +168,10 @@ export async function ledgerWrite(
       // SQLite than binding thousands of parameters of a multi-row INSERT.
       const stmt = prepare(
         `INSERT INTO ${TABLE} (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')}) ` +
-          `ON CONFLICT (pipeline, dedupe_key) DO UPDATE SET ${MERGED.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+          `ON CONFLICT (pipeline, dedupe_key) DO UPDATE SET ${[
+            ...MERGED.map((c) => `${c} = excluded.${c}`),
+            ...KEPT.map((c) => `${c} = COALESCE(excluded.${c}, ${TABLE}.${c})`),
+          ].join(', ')}`,
       );
       for (const w of writes)
         stmt.run(
@@ -169,6 +187,8 @@ export async function ledgerWrite(
           now,
           w.sentAt ?? null,
           w.settleAfter ?? null,
+          w.supersedes ?? null,
+          w.reversalId ?? null,
         );
     });
     return;
@@ -187,11 +207,12 @@ export async function ledgerWrite(
       updated_at: now,
       sent_at: w.sentAt ?? null,
       settle_after: w.settleAfter ?? null,
+      supersedes: w.supersedes ?? null,
+      reversal_id: w.reversalId ?? null,
     }));
-    await trx(TABLE)
-      .insert(rows)
-      .onConflict(['pipeline', 'dedupe_key'])
-      .merge([...MERGED]);
+    const merge: Record<string, unknown> = Object.fromEntries(MERGED.map((c) => [c, trx.raw('VALUES(??)', [c])]));
+    for (const c of KEPT) merge[c] = trx.raw('COALESCE(VALUES(??), ??)', [c, c]);
+    await trx(TABLE).insert(rows).onConflict(['pipeline', 'dedupe_key']).merge(merge);
   }
 }
 

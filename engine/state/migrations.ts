@@ -164,4 +164,21 @@ export const MIGRATIONS: Migration[] = [
       await knex.schema.dropTableIfExists('sluice_pipelines');
     },
   },
+  {
+    name: '0004_corrections',
+    async up(knex) {
+      // A correction reverses a posted record and posts its new version: the ledger row of the key
+      // keeps which record the current one replaces, and the reversal's own id.
+      await knex.schema.alterTable('sluice_ledger', (t) => {
+        t.string('supersedes', KEY);
+        t.string('reversal_id', KEY);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('sluice_ledger', (t) => {
+        t.dropColumn('reversal_id');
+        t.dropColumn('supersedes');
+      });
+    },
+  },
 ];

@@ -7,8 +7,10 @@ import type {
   Connection,
   ConnectorDefinition,
   DataRecord,
+  PreparedRecord,
   ReadRequest,
   RejectedRow,
+  ReverseOp,
   TargetRecord,
   WriteOp,
   WriteOutcome,
@@ -48,7 +50,7 @@ export class MemoryDataset {
   source: DataRecord[] = [];
   target = new Map<string, MemoryTargetRow>();
   faults: MemoryFault[] = [];
-  calls = { read: 0, lookup: 0, list: 0, write: 0, confirm: 0 };
+  calls = { read: 0, lookup: 0, list: 0, write: 0, confirm: 0, reverse: 0 };
   writes: WriteOp[][] = [];
   confirmed: { sourceKey: string; status: string; targetId?: string }[] = [];
   failRead = false;
@@ -56,6 +58,11 @@ export class MemoryDataset {
   rejects: RejectedRow[] = [];
   /** Called at the start of every write call (tests break leases or send signals from here). */
   onWrite: ((ops: WriteOp[]) => Promise<void> | void) | undefined;
+  /** Reversed postings (a correction's first step), and what the next reverse calls do. */
+  reversals: { id: string; key: string; reversalId: string; record: DataRecord }[] = [];
+  reverseFaults: ('refuse' | 'lost')[] = [];
+  /** The target's prepareRecords, when set. */
+  prepare: ((record: DataRecord) => PreparedRecord) | undefined;
   /** Creates a `slow-commit` fault is still "working on". */
   inFlight = new Map<string, MemoryTargetRow>();
   /** How long after sending a write may still commit (the target's declared window). */
@@ -131,7 +138,7 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
       roles: ['target'],
       key: 'ref',
       optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
-      capabilities: { bulkSize: 2, immutable: true, modes: ['create'] },
+      capabilities: { bulkSize: 2, immutable: true, reversible: true, modes: ['create'] },
       lintLiterals: (fields) =>
         fields.code?.includes('-') ? [{ field: 'code', message: 'codes may not contain a hyphen' }] : [],
     },
@@ -189,6 +196,43 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         },
         check(record) {
           return typeof record.amount === 'number' && record.amount < 0 ? ['amount must not be negative'] : [];
+        },
+        ...(ds.prepare && {
+          prepareRecords: (records: DataRecord[]) => Promise.resolve(records.map((r) => ds.prepare!(r))),
+        }),
+        reverse(ops: ReverseOp[]): Promise<WriteOutcome[]> {
+          ds.calls.reverse++;
+          const fault = ds.reverseFaults.shift();
+          if (fault === 'refuse')
+            return Promise.resolve(
+              ops.map((o) => ({
+                key: o.key,
+                ok: false,
+                error: new ConnectorError('MEMORY_PERIOD_CLOSED', 'the period is closed', {
+                  writeOutcome: 'not-applied',
+                }),
+              })),
+            );
+          const out: WriteOutcome[] = [];
+          for (const op of ops) {
+            const already = ds.reversals.find((r) => r.id === op.id);
+            if (already) {
+              out.push({ key: op.key, ok: true, id: already.reversalId }); // refused as a double: done
+              continue;
+            }
+            const row = ds.target.get(op.key);
+            if (row?.id === op.id) ds.target.delete(op.key);
+            const reversalId = ds.newId();
+            ds.reversals.push({ id: op.id, key: op.key, reversalId, record: op.before });
+          }
+          if (fault === 'lost')
+            return Promise.reject(
+              new ConnectorError('TIMEOUT', 'no answer', { retryable: true, writeOutcome: 'unknown' }),
+            );
+          for (const op of ops)
+            if (!out.some((o) => o.key === op.key))
+              out.push({ key: op.key, ok: true, id: ds.reversals.find((r) => r.id === op.id)!.reversalId });
+          return Promise.resolve(out);
         },
         async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
           await ds.onWrite?.(ops);

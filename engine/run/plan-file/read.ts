@@ -102,7 +102,7 @@ function verifySummary(path: string, plan: PlanDocument): void {
   }
   const c = plan.summary.counts;
   const wrong: string[] = [];
-  for (const kind of ['create', 'update', 'delete', 'forget', 'locked', 'in-doubt'] as const) {
+  for (const kind of ['create', 'update', 'delete', 'forget', 'locked', 'correct', 'in-doubt'] as const) {
     const f = countField(kind);
     if (totals.counts[f] !== c[f]) wrong.push(`${kind}: ${totals.counts[f]} in the file, ${c[f]} in the summary`);
   }
