@@ -62,7 +62,13 @@ export class ApplyLog {
     if (att.stage !== 'in-doubt') this.outcome(att.sourceKey, 'failure', undefined, att.message);
   }
 
-  outcome(sourceKey: string, status: ConfirmOutcome['status'], targetId?: string, message?: string): void {
+  outcome(
+    sourceKey: string,
+    status: ConfirmOutcome['status'],
+    targetId?: string,
+    message?: string,
+    targetRecord?: DataRecord,
+  ): void {
     if (!this.collectOutcomes) return;
     const prev = this.byRecord.get(sourceKey);
     // A source record with several target records succeeds only when all of them do.
@@ -74,6 +80,7 @@ export class ApplyLog {
       status,
       ...(targetId !== undefined && { targetId }),
       ...(message !== undefined && { message }),
+      ...(targetRecord !== undefined && { targetRecord }),
     });
   }
 
@@ -94,7 +101,7 @@ export class ApplyLog {
       });
     }
     this.resolved(op.sourceKey);
-    this.outcome(op.sourceKey, 'success', op.targetId);
+    this.outcome(op.sourceKey, 'success', op.targetId, undefined, op.held);
   }
 
   forget(op: ForgetOp): void {
@@ -192,7 +199,7 @@ export class ApplyLog {
       this.ledger.push({ key: op.key, targetId: id, payloadHash: null, status, op: op.action, origin: 'created' });
     }
     this.resolved(op.sourceKey);
-    this.outcome(op.sourceKey, 'success', id ?? undefined);
+    this.outcome(op.sourceKey, 'success', id ?? undefined, undefined, 'record' in op ? op.record : undefined);
   }
 
   inDoubt(op: WritableOp, error: SluiceError, clock: Clock): void {

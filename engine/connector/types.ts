@@ -155,6 +155,8 @@ export interface ConfirmOutcome {
   /** success: the target holds it; failure: it went to attention with a final error; deferred: try again later. */
   status: ConfirmStatus;
   targetId?: string;
+  /** What the target holds for it (the record as written), e.g. a posting's date and number. */
+  targetRecord?: DataRecord;
   message?: string;
 }
 

@@ -30,6 +30,8 @@ export interface ClassifyContext {
   mode: Mode;
   /** What a changed posted record becomes: locked, or a correction (reverse, then post anew). */
   corrections: 'lock' | 'reverse-and-repost';
+  /** Keep the target record in noop operations (the source is confirmed what the target holds). */
+  keepTargetRecords: boolean;
   spill: Spill;
   park(att: PlanAttention): Promise<void>;
 }
@@ -107,7 +109,13 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
     if ((changes.length === 0 && !inactive) || (inactive && ctx.mode === 'create' && changes.length === 0)) {
       // A pending create found in the target has landed: the ledger adopts it now.
       const adopt = !le || le.status !== 'written' || le.targetId !== ex.id;
-      await emit({ ...base, op: 'noop', targetId: ex.id, ...(adopt && { adopt: true as const }) });
+      await emit({
+        ...base,
+        op: 'noop',
+        targetId: ex.id,
+        ...(adopt && { adopt: true as const }),
+        ...(ctx.keepTargetRecords && { held: ex.record }),
+      });
       continue;
     }
     if (ctx.capabilities.immutable && ctx.corrections === 'reverse-and-repost' && changes.length > 0) {

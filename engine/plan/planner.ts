@@ -113,6 +113,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     capabilities: input.capabilities,
     mode: input.mode,
     corrections: input.corrections ?? 'lock',
+    keepTargetRecords: input.keepSourceRecords,
     spill: input.spill,
     park,
   };

@@ -49,6 +49,8 @@ export interface NoopOp extends OpBase {
   targetId: string;
   /** The ledger lacks it (or knows another id): it adopts the target record as is. */
   adopt?: true;
+  /** The target record as it is, kept when the source is told what the target holds (confirm). */
+  held?: DataRecord;
 }
 
 /** Mirror mode: a record this pipeline created that the source no longer has. */
