@@ -76,7 +76,13 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
   const totals = await summariseItems(items.items());
   const cursorField = input.cursorField;
   const summary: PlanSummary = {
-    counts: { read: result.read, rejected: result.rejected, skipped: result.skipped, ...totals.counts },
+    counts: {
+      read: result.read,
+      rejected: result.rejected,
+      skipped: result.skipped,
+      unchanged: result.reused,
+      ...totals.counts,
+    },
     targetStateHash: totals.targetStateHash,
     planHash: totals.planHash,
     cursor: {

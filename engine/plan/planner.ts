@@ -22,6 +22,7 @@ import type { Transform } from '../transform/transform.js';
 import { cursorValue, maxCursor } from './cursor.js';
 import { KeyIndex } from './keyindex.js';
 import { classify, type ClassifyContext, type Item } from './classify.js';
+import { pageFingerprints, type UnchangedInput } from './unchanged.js';
 import type { Settlement } from './settle.js';
 import type { Spill } from './spill.js';
 import type { PlanAttention } from './types.js';
@@ -46,6 +47,8 @@ export interface PlannerInput {
   corrections?: 'lock' | 'reverse-and-repost';
   /** The resource's static record checks and the opened target's. */
   check(record: DataRecord): string[];
+  /** Skip unchanged source records (absent: every record is transformed). */
+  unchanged?: UnchangedInput;
   /** The target completes records before they are planned (TargetResource.prepareRecords). */
   prepareRecords?: TargetResource['prepareRecords'];
   mode: Mode;
@@ -78,6 +81,8 @@ export interface PlannerResult {
   completeRead: boolean;
   /** Source keys of rows the source could not read (stage read), this run. */
   rejectedKeys: string[];
+  /** Unchanged source records planned as noops without evaluating their transform. */
+  reused: number;
 }
 
 /** Runs the source through transform, keys and classification into `input.spill`. */
@@ -93,6 +98,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     sourceRecords: new Map(),
     completeRead: input.since === undefined,
     rejectedKeys: [],
+    reused: 0,
   };
   let attention = 0;
   const park = async (att: PlanAttention): Promise<void> => {
@@ -159,6 +165,10 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     }
     const keyed: Item[] = [];
     const items: Item[] = [];
+    const fingerprints =
+      input.unchanged && !fromResync
+        ? await pageFingerprints(input.unchanged, keyedRecords(records, input.sourceKeyField))
+        : undefined;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       out.read++;
@@ -182,6 +192,32 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
       if (!fromResync && input.cursorField)
         out.cursorTo = maxCursor(out.cursorTo, cursorValue(record[input.cursorField]));
       if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, record);
+      const same = fingerprints?.skip.get(sourceKey);
+      if (same) {
+        out.reused++;
+        for (const e of same) {
+          if (out.keys.setIfAbsent(e.key, 0) !== undefined) {
+            const later = out.duplicates.get(e.key) ?? [];
+            later.push({ sourceKey, payload: record });
+            out.duplicates.set(e.key, later);
+            continue;
+          }
+          await input.spill.add({
+            t: 'op',
+            op: {
+              op: 'noop',
+              key: e.key,
+              sourceKey,
+              targetHash: e.targetHash ?? 'unchanged',
+              payloadHash: e.payloadHash ?? '',
+              targetId: e.targetId!,
+              unchanged: true,
+            },
+          });
+        }
+        continue;
+      }
+      const fp = fingerprints?.fp.get(sourceKey);
       let outputs: DataRecord[];
       try {
         outputs = await input.transform.apply(record);
@@ -214,7 +250,13 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           });
           continue;
         }
-        keyed.push({ sourceKey, record: target, key, source: record });
+        keyed.push({
+          sourceKey,
+          record: target,
+          key,
+          source: record,
+          ...(fp !== undefined && { fingerprint: { fp, outputs: outputs.length } }),
+        });
       }
     }
     for (const item of await prepared(keyed)) {
@@ -258,6 +300,16 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
   // Parked records the source did not return again are processed from their stored payload.
   const rest = [...resync.values()];
   for (let i = 0; i < rest.length; i += 500) await page(rest.slice(i, i + 500), true);
+  return out;
+}
+
+/** The records of a page whose source key field holds a value (only those can be recognised again). */
+function keyedRecords(records: DataRecord[], field: string): { sourceKey: string; record: DataRecord }[] {
+  const out: { sourceKey: string; record: DataRecord }[] = [];
+  for (const record of records) {
+    const k = record[field];
+    if (typeof k === 'string' || typeof k === 'number') out.push({ sourceKey: String(k), record });
+  }
   return out;
 }
 

@@ -24,6 +24,7 @@ import {
 import { keyFromSecret } from './crypto.js';
 import { acquireLease, assertLeaseHeld, leaseHolder, releaseLease, renewLease } from './lease.js';
 import {
+  ledgerBySource,
   ledgerCount,
   ledgerDropPending,
   ledgerGet,
@@ -141,6 +142,9 @@ export class StateStore {
   // ledger
   ledgerGet(pipeline: string, keys: readonly string[]) {
     return ledgerGet(this.knex, pipeline, keys);
+  }
+  ledgerBySource(pipeline: string, sourceKeys: readonly string[]) {
+    return ledgerBySource(this.knex, pipeline, sourceKeys);
   }
   ledgerScan(pipeline: string, filter: { origin?: LedgerOrigin; statuses?: LedgerStatus[] } = {}) {
     return ledgerScan(this.knex, pipeline, filter);

@@ -133,6 +133,13 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         confirm: true,
       },
     },
+    rows: {
+      description: 'Records of a dataset, read only, without confirmations.',
+      roles: ['source', 'lookup'],
+      key: 'id',
+      optionsSchema: { type: 'object', additionalProperties: false, properties: { pageSize: { type: 'integer' } } },
+      capabilities: { incremental: true },
+    },
     postings: {
       description: 'Immutable postings.',
       roles: ['target'],
