@@ -24,6 +24,7 @@ export interface BuildInput extends PlannerInput {
   /** Set in mirror mode. */
   mirror?: MirrorSettings;
   cursorFrom?: string;
+  cursorFromKey?: string;
 }
 
 export interface Plan {
@@ -88,7 +89,9 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
     cursor: {
       ...(cursorField !== undefined && { field: cursorField }),
       ...(input.cursorFrom !== undefined && { from: input.cursorFrom }),
+      ...(input.cursorFromKey !== undefined && { fromKey: input.cursorFromKey }),
       ...(result.cursorTo !== undefined && { to: result.cursorTo }),
+      ...(result.cursorTo !== undefined && result.cursorKeyTo !== undefined && { toKey: result.cursorKeyTo }),
     },
     ...(guard && { guard }),
     ...(emptySource && { emptySource }),

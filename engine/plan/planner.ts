@@ -19,7 +19,7 @@ import type { LedgerEntry } from '../state/ledger.js';
 import type { KeyFn } from '../transform/key.js';
 import { recordValueProblem } from '../transform/record-values.js';
 import type { Transform } from '../transform/transform.js';
-import { cursorValue, maxCursor } from './cursor.js';
+import { compareCursor, cursorValue } from './cursor.js';
 import { KeyIndex } from './keyindex.js';
 import { classify, type ClassifyContext, type Item } from './classify.js';
 import { pageFingerprints, type UnchangedInput } from './unchanged.js';
@@ -37,6 +37,8 @@ export interface PlannerInput {
   rejectKeysMatch: boolean;
   cursorField?: string;
   since?: string;
+  /** See ReadRequest.sinceKey. */
+  sinceKey?: string;
   pageSize?: number;
   /** Parked records processed again (marked for re-sync, or settled absent), by source key; a record the source returns again is taken from the source instead. */
   resync: ReadonlyMap<string, DataRecord>;
@@ -74,6 +76,8 @@ export interface PlannerResult {
   /** Duplicate keys → the later records that produced them (the first one's op is in the spill). */
   duplicates: Map<string, { sourceKey: string; payload: DataRecord }[]>;
   cursorTo: string | undefined;
+  /** The source key of the last record read at `cursorTo`. */
+  cursorKeyTo: string | undefined;
   /** Records whose key is unknown (unreadable, transform or key failed): mirror deletes are withheld when > 0. */
   unkeyed: number;
   sourceRecords: Map<string, DataRecord>;
@@ -94,6 +98,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     keys: new KeyIndex(4096, false),
     duplicates: new Map(),
     cursorTo: undefined,
+    cursorKeyTo: undefined,
     unkeyed: 0,
     sourceRecords: new Map(),
     completeRead: input.since === undefined,
@@ -189,8 +194,13 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         });
         continue;
       }
-      if (!fromResync && input.cursorField)
-        out.cursorTo = maxCursor(out.cursorTo, cursorValue(record[input.cursorField]));
+      if (!fromResync && input.cursorField) {
+        const v = cursorValue(record[input.cursorField]);
+        if (v !== undefined && (out.cursorTo === undefined || compareCursor(v, out.cursorTo) >= 0)) {
+          out.cursorTo = v;
+          out.cursorKeyTo = sourceKey;
+        }
+      }
       if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, record);
       const same = fingerprints?.skip.get(sourceKey);
       if (same) {
@@ -290,6 +300,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
   const pages = input.source.read({
     ...(input.since !== undefined && { since: input.since }),
     ...(input.cursorField !== undefined && { cursorField: input.cursorField }),
+    ...(input.sinceKey !== undefined && { sinceKey: input.sinceKey }),
     ...(input.pageSize !== undefined && { pageSize: input.pageSize }),
     ...(input.dryRun && { dryRun: true }),
     ...(input.signal && { signal: input.signal }),

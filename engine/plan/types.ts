@@ -193,7 +193,8 @@ export interface PlanSummary {
   targetStateHash: string;
   /** Hash of the operations apply will carry out (every operation but plain noops), in order. */
   planHash: string;
-  cursor: { from?: string; to?: string; field?: string };
+  /** The incremental cursor: value (and key of the last record read at it) before and after. */
+  cursor: { from?: string; to?: string; field?: string; fromKey?: string; toKey?: string };
   guard?: MirrorGuard;
   /** Set when the source read nothing and mirror deletes were withheld. */
   emptySource?: boolean;

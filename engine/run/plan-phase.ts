@@ -20,8 +20,12 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
   const source = await conns.source(pipeline.source, spec.source.options);
   const { target, view } = await openTarget(ctx);
   const inc = spec.source.incremental;
-  const stored = inc ? ((await state.cursorGet(spec.name)) ?? inc.initial) : undefined;
+  const position = inc ? await state.cursorPosition(spec.name) : undefined;
+  const stored = inc ? (position?.value ?? inc.initial) : undefined;
   const since = stored !== undefined ? applyLookback(stored, inc?.lookback) : undefined;
+  const keysMatch = (spec.source.key ?? pipeline.source.definition.key) === pipeline.source.definition.key;
+  // A compound (cursor, key) position only without a lookback: a lookback re-reads on purpose.
+  const sinceKey = inc && !inc.lookback && keysMatch ? position?.key : undefined;
   const resync = new Map<string, DataRecord>();
   if (opts.resync !== false) {
     for (const e of await state.attentionList({ pipeline: spec.name, statuses: ['resync'] })) {
@@ -36,10 +40,12 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     pipeline: spec.name,
     source,
     sourceKeyField: spec.source.key ?? pipeline.source.definition.key,
-    rejectKeysMatch: (spec.source.key ?? pipeline.source.definition.key) === pipeline.source.definition.key,
+    rejectKeysMatch: keysMatch,
     ...(inc && { cursorField: inc.field }),
     ...(since !== undefined && { since }),
+    ...(sinceKey !== undefined && { sinceKey }),
     ...(stored !== undefined && { cursorFrom: stored }),
+    ...(position?.key !== undefined && { cursorFromKey: position.key }),
     ...(spec.source.pageSize !== undefined && { pageSize: spec.source.pageSize }),
     resync,
     transform: new Transform(spec.transform, lookups.tables),

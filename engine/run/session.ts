@@ -181,7 +181,12 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
       shown = await collect(planItems(doc), opts.keepOps ?? 1000);
       applied = await apply(
         ctx,
-        { items: planItems(doc), cursorTo: doc.summary.cursor.to, sourceRecords: new Map() },
+        {
+          items: planItems(doc),
+          cursorTo: doc.summary.cursor.to,
+          ...(doc.summary.cursor.toKey !== undefined && { cursorKeyTo: doc.summary.cursor.toKey }),
+          sourceRecords: new Map(),
+        },
         settled.settledKeys,
       );
     } else {
@@ -212,6 +217,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
           {
             items: built.items.items({ release: true }),
             cursorTo: built.summary.cursor.to,
+            ...(built.summary.cursor.toKey !== undefined && { cursorKeyTo: built.summary.cursor.toKey }),
             sourceRecords: built.sourceRecords,
             ...(built.completeRead && { stillUnreadable: built.rejectedKeys }),
           },

@@ -123,4 +123,24 @@ describe('unchanged source records', () => {
     expect(fixed.report.plan?.counts).toMatchObject({ unchanged: 2, update: 1 });
     expect(h.dst.target.get('a')?.record.name).toBe('Alpha');
   });
+
+  it('without a lookback the next read starts after the last record read at the cursor value', async () => {
+    h.src.source = [
+      { id: 'a', name: 'A', amount: 1, modified: '2026-01-01' },
+      { id: 'b', name: 'B', amount: 2, modified: '2026-01-02' },
+      { id: 'c', name: 'C', amount: 3, modified: '2026-01-02' },
+    ];
+    const p = writePipeline(h.dir, { name: h.name('pos'), source: { ...ROWS, incremental: { field: 'modified' } } });
+    const first = await session(h.state, { command: 'run', pipelinePath: p });
+    expect(first.report.plan?.cursor).toMatchObject({ to: '2026-01-02', toKey: 'c' });
+    await session(h.state, { command: 'run', pipelinePath: p });
+    expect(h.src.requests.at(-1)).toMatchObject({ since: '2026-01-02', sinceKey: 'c' });
+    const lagging = writePipeline(h.dir, {
+      name: h.name('pos'),
+      source: { ...ROWS, incremental: { field: 'modified', lookback: 'P1D' } },
+    });
+    await session(h.state, { command: 'run', pipelinePath: lagging });
+    await session(h.state, { command: 'run', pipelinePath: lagging });
+    expect(h.src.requests.at(-1)?.sinceKey).toBeUndefined();
+  });
 });

@@ -205,4 +205,17 @@ export const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '0006_cursor_positions',
+    async up(knex) {
+      // With the cursor value, the key of the last record read at that value: a source that reads in
+      // (cursor, key) order starts after it instead of re-reading every row sharing the value.
+      await knex.schema.alterTable('sluice_cursors', (t) => {
+        t.string('position_key', KEY);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('sluice_cursors', (t) => t.dropColumn('position_key'));
+    },
+  },
 ];
