@@ -92,6 +92,7 @@ async function exerciseEveryRoute(): Promise<void> {
             paymentRelevantLineItems: [],
           },
         ],
+        systemMessages: [],
       },
       {
         docId: ids[1],
@@ -205,5 +206,19 @@ describe('concur emulator against the official specs', () => {
       registry.check('v4-0/UserProvisioning.swagger2.json', 'ProvisionStatus', { id: 'x' }).length,
     ).toBeGreaterThan(0);
     expect(registry.check('draft/Oauth2-token.json', 'TokenErrorResponse', { code: 16 }).length).toBeGreaterThan(0);
+    // the documented posting confirmation (no spec schema): systemMessages and postingDocs[].companyId are required
+    const confirmation = (item: Record<string, unknown>) =>
+      registry.check('docs/financial-integration-v4.json', 'ConfirmationRequest', {
+        systemId: '',
+        postingConfirmations: [{ docId: 'd1', overallPostingStatusCode: 'success', ...item }],
+      });
+    expect(confirmation({ systemMessages: [], postingDocs: [{ companyId: 'C', postingDate: '2025-02-06' }] })).toEqual(
+      [],
+    );
+    expect(confirmation({ postingDocs: [] }).length).toBeGreaterThan(0);
+    expect(confirmation({ systemMessages: [], postingDocs: [{ documentNumber: '1' }] }).length).toBeGreaterThan(0);
+    expect(
+      confirmation({ systemMessages: [], postingDocs: [{ companyId: 'C', fiscalYear: 'FY25' }] }).length,
+    ).toBeGreaterThan(0);
   });
 });
