@@ -132,6 +132,11 @@ export class StateStore {
     return this.cachedKey;
   }
 
+  /** Throws SECRET_KEY_MISSING (a config error) when the store has no secret key and cannot make one. */
+  requireSecretKey(): void {
+    this.key();
+  }
+
   /** The key plan files are sealed with (HMAC), derived from the store's secret key. */
   planSealKey(): Buffer {
     return Buffer.from(hkdfSync('sha256', this.key(), Buffer.alloc(0), 'sluice plan seal v1', 32));
