@@ -26,7 +26,14 @@ const summary = (c: Partial<PlanCounts>): PlanSummary => ({
   warnings: [],
 });
 const create = (i: number): PlanOp =>
-  ({ op: 'create', key: `k${i}`, sourceKey: `k${i}`, targetHash: 'absent', payloadHash: 'h', record: { i } }) as PlanOp;
+  ({
+    op: 'create',
+    key: `k${i}`,
+    sourceKey: `k${i}`,
+    targetHash: 'absent',
+    payloadHash: 'h',
+    record: { i },
+  }) as unknown as PlanOp;
 
 describe('the printed plan', () => {
   it('counts what it leaves out: 10,000 changes, 1,000 kept, 200 shown → "… 9,800 more"', () => {
