@@ -172,6 +172,11 @@ export interface SourceResource {
   read(request: ReadRequest): AsyncIterable<DataRecord[]>;
   /** Called after apply with one outcome per source record, when the resource has the `confirm` capability. */
   confirm?(outcomes: ConfirmOutcome[]): Promise<void>;
+  /**
+   * With `confirm`: what of a source record its confirmation needs. The engine keeps it in memory
+   * from planning until the confirmation is sent; without this hook it keeps the whole record.
+   */
+  confirmKeeps?(record: DataRecord): DataRecord;
 }
 
 /** A record as it exists in the target. */
