@@ -86,6 +86,7 @@ async function execute(command: SessionCommand, target: string, opts: RunOptions
       signal: signals.signal,
       ...(progress.onPlanProgress && { onPlanProgress: progress.onPlanProgress }),
       ...(progress.onApplyProgress && { onApplyProgress: progress.onApplyProgress }),
+      ...(progress.onApplyStart && { onApplyStart: progress.onApplyStart }),
     });
   } catch (err) {
     progress.stop();
