@@ -14,6 +14,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
   const { pipeline, conns, state, opts } = ctx;
   const spec = pipeline.spec;
   const lookups = await loadLookups(pipeline, conns, ctx.logger);
+  const transform = await Transform.create(pipeline.program, lookups);
   const source = await conns.source(pipeline.source, spec.source.options);
   const { target, view } = await openTarget(ctx);
   const inc = spec.source.incremental;
@@ -39,7 +40,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     ...(stored !== undefined && { cursorFrom: stored }),
     ...(spec.source.pageSize !== undefined && { pageSize: spec.source.pageSize }),
     resync,
-    transform: new Transform(spec.transform, lookups),
+    transform,
     key: compileKey(spec.target.key ?? ''),
     capabilities: definition.capabilities,
     check: (r) => [...(definition.check?.(r) ?? []), ...(target.check?.(r) ?? [])],

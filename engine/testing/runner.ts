@@ -61,7 +61,7 @@ async function transformed(pipeline: LoadedPipeline, c: TestCase): Promise<DataR
     }
     lookups.set(name, { get: (k) => map.get(k), size: map.size });
   }
-  const t = new Transform(pipeline.spec.transform, lookups);
+  const t = await Transform.create(pipeline.program, lookups);
   const out: DataRecord[] = [];
   for (const r of c.source) {
     try {
