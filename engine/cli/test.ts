@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostics } from '../config/diagnostics.js';
-import { findTestFiles, runTestFile } from '../testing/runner.js';
+import { findTestFiles } from '../testing/find.js';
+import { runTestFile } from '../testing/runner.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function testCommand(program: Command, io: CliIo): void {
@@ -11,9 +12,9 @@ export function testCommand(program: Command, io: CliIo): void {
     program
       .command('test')
       .description(
-        'run the offline pipeline tests (<name>.test.yaml beside each pipeline); exit 1 on a failing case, 2 on an invalid file',
+        'run the offline tests (<name>.test.yaml beside each pipeline and function library); exit 1 on a failing case, 2 on an invalid file',
       )
-      .argument('[paths...]', 'test files, pipeline files or directories (default: pipelines/)'),
+      .argument('[paths...]', 'test files, pipeline or library files, or directories (default: pipelines/)'),
   ).action(async (paths: string[], opts: GlobalOptions) => {
     const files = findTestFiles(paths.length > 0 ? paths : [existsSync('pipelines') ? 'pipelines' : '.']);
     let failed = 0;

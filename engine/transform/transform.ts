@@ -14,7 +14,8 @@ export interface LookupTable {
   readonly size: number;
 }
 
-function lookupFn(lookups: ReadonlyMap<string, LookupTable>): LookupFn {
+/** `$lookup(name, key)` over a run's lookup tables (JSONata's own `$lookup(object, key)` is replaced). */
+export function lookupBinding(lookups: ReadonlyMap<string, LookupTable>): LookupFn {
   return (name: string, key: unknown): DataRecord | undefined => {
     const table = lookups.get(name);
     if (!table) {
@@ -39,12 +40,12 @@ export class Transform {
     functions: Record<string, unknown> = {},
   ) {
     this.expr = jsonata(expression);
-    this.bindings = { ...functions, lookup: lookupFn(lookups) };
+    this.bindings = { ...functions, lookup: lookupBinding(lookups) };
   }
 
   /** The transform of a pipeline: its libraries evaluated once, with the same lookups as the transform. */
   static async create(program: JsonataProgram, lookups: ReadonlyMap<string, LookupTable>): Promise<Transform> {
-    const functions = await bindLibraries(program.libraries, lookupFn(lookups));
+    const functions = await bindLibraries(program.libraries, lookupBinding(lookups));
     return new Transform(program.transform, lookups, functions);
   }
 
