@@ -113,6 +113,13 @@ export interface ReadRequest {
   since?: string;
   /** The record field the cursor tracks (`source.incremental.field`). */
   cursorField?: string;
+  /**
+   * With `since` (only when the pipeline has no lookback): the key (the resource's key field) of the
+   * last record the previous run read at cursor value `since`, in the source's (cursor, key) order.
+   * A source that reads in that order may start after it — `(cursor, key) > (since, sinceKey)` —
+   * instead of re-reading every record that shares the value. Others ignore it (and read `>= since`).
+   */
+  sinceKey?: string;
   /** Preferred page size; connectors may clamp to the remote limit. */
   pageSize?: number;
   /**
@@ -165,6 +172,11 @@ export interface SourceResource {
   read(request: ReadRequest): AsyncIterable<DataRecord[]>;
   /** Called after apply with one outcome per source record, when the resource has the `confirm` capability. */
   confirm?(outcomes: ConfirmOutcome[]): Promise<void>;
+  /**
+   * With `confirm`: what of a source record its confirmation needs. The engine keeps it in memory
+   * from planning until the confirmation is sent; without this hook it keeps the whole record.
+   */
+  confirmKeeps?(record: DataRecord): DataRecord;
 }
 
 /** A record as it exists in the target. */

@@ -327,6 +327,20 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     ]);
   });
 
+  it('keeps of each source record only what its confirmation needs, when the source says so', async () => {
+    const p = writePipeline(dir, { name: name() });
+    await session(state, { command: 'run', pipelinePath: p });
+    expect(src.confirmedRecords.get('a')).toEqual({ id: 'a', name: 'Alpha', amount: 1 });
+    src.confirmKeeps = (r) => ({ id: r.id });
+    src.source.push({ id: 'd', name: 'Delta', amount: 4 });
+    src.confirmedRecords.clear();
+    await session(state, { command: 'run', pipelinePath: p, full: true });
+    expect(src.confirmedRecords.get('d')).toEqual({ id: 'd' });
+    expect(src.confirmed.filter((c) => c.sourceKey === 'd')).toEqual([
+      { sourceKey: 'd', status: 'success', targetId: expect.any(String) as string },
+    ]);
+  });
+
   it('confirms a locked record as not posted, with the reason; a plan confirms nothing', async () => {
     const p = writePipeline(dir, { name: name() });
     await session(state, { command: 'plan', pipelinePath: p });

@@ -53,7 +53,13 @@ export class MemoryDataset {
   calls = { read: 0, lookup: 0, list: 0, write: 0, confirm: 0, reverse: 0 };
   writes: WriteOp[][] = [];
   confirmed: { sourceKey: string; status: string; targetId?: string }[] = [];
+  /** The source records as the engine handed them back with their outcomes. */
+  confirmedRecords = new Map<string, DataRecord>();
+  /** The source's `confirmKeeps` hook, when set. */
+  confirmKeeps: ((record: DataRecord) => DataRecord) | undefined;
   failRead = false;
+  /** Every read request the source got. */
+  requests: ReadRequest[] = [];
   /** Rows the source reports as unreadable (through `ReadRequest.reject`) before its first page. */
   rejects: RejectedRow[] = [];
   /** Called at the start of every write call (tests break leases or send signals from here). */
@@ -133,6 +139,13 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         confirm: true,
       },
     },
+    rows: {
+      description: 'Records of a dataset, read only, without confirmations.',
+      roles: ['source', 'lookup'],
+      key: 'id',
+      optionsSchema: { type: 'object', additionalProperties: false, properties: { pageSize: { type: 'integer' } } },
+      capabilities: { incremental: true },
+    },
     postings: {
       description: 'Immutable postings.',
       roles: ['target'],
@@ -157,6 +170,7 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
       source: (_resource, options) => ({
         async *read(req: ReadRequest) {
           ds.calls.read++;
+          ds.requests.push({ ...req });
           if (ds.failRead) throw new ConnectorError('READ_FAILED', 'source read failed', { retryable: false });
           for (const r of ds.rejects) {
             if (!req.reject) throw new ConnectorError('MEMORY_ROW_INVALID', `${r.location}: ${r.message}`);
@@ -168,8 +182,10 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
           const size = Number(options.pageSize ?? req.pageSize ?? 2);
           for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size).map((r) => ({ ...r }));
         },
+        ...(ds.confirmKeeps && { confirmKeeps: ds.confirmKeeps }),
         confirm(outcomes) {
           ds.calls.confirm++;
+          for (const o of outcomes) ds.confirmedRecords.set(o.sourceKey, o.record);
           for (const o of outcomes)
             ds.confirmed.push({
               sourceKey: o.sourceKey,
