@@ -1,6 +1,6 @@
 /** `sluice test [paths...]`: offline pipeline tests from `<name>.test.yaml` files. */
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostics } from '../config/diagnostics.js';
 import { findTestFiles } from '../testing/find.js';
@@ -23,6 +23,8 @@ export function testCommand(program: Command, io: CliIo): void {
     for (const f of files) {
       const { results, diagnostics } = await runTestFile(f, io.registry, opts.connections);
       if (diagnostics.some((d) => d.severity === 'error')) {
+        // relative to the working directory, as `validate` prints them
+        for (const d of diagnostics) if (isAbsolute(d.file)) d.file = relative(process.cwd(), d.file) || d.file;
         write(io.stderr, formatDiagnostics(diagnostics, 'text'));
         invalid++;
         continue;
