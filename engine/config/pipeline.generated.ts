@@ -48,7 +48,7 @@ export type Resource1 = string;
  */
 export type LookupKey = string;
 /**
- * JSONata files (paths relative to this pipeline file) whose functions the transform can call: each library's value is an object of functions, `{ "postJournalEntry": function($doc) { … } }`, and the transform calls them as `$postJournalEntry(…)`. A library's functions may call each other and `$lookup`; a name defined by two libraries, or by a library and JSONata itself, is a validation error. A library is tested on its own by the `<library>.test.yaml` beside it.
+ * JSONata files (paths relative to this pipeline file) whose functions the transform can call: each library's value is an object of functions, `{ "postJournalEntry": function($doc) { … } }`, and the transform calls them as `$postJournalEntry(…)`. A library is evaluated once per run; its functions may call each other (not those of another library) and `$lookup`, and only the keys of its value are bound; a name defined by two libraries, or by a library and JSONata itself, is a validation error. A library is tested on its own by the `<library>.test.yaml` beside it.
  */
 export type FunctionLibraries = string[];
 /**
