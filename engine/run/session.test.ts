@@ -82,6 +82,14 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     expect((await session(state, { command: 'plan', pipelinePath: p })).exitCode).toBe(0);
   });
 
+  it('a plan with changes but without the detailed exit code exits 0 and is recorded so', async () => {
+    const p = writePipeline(dir, { name: name() });
+    const planned = await session(state, { command: 'plan', pipelinePath: p, detailedExitcode: false });
+    expect(planned.exitCode).toBe(0);
+    const [last] = await state.runList(planned.report.pipeline, 1);
+    expect(last).toMatchObject({ exitCode: 0, status: 'succeeded' });
+  });
+
   it('applies exactly a saved plan, and refuses a stale one without writing', async () => {
     const p = writePipeline(dir, { name: name() });
     const planPath = join(dir, 'plan.json');
