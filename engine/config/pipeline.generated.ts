@@ -82,6 +82,14 @@ export type MaxPercent = number;
  */
 export type MaxCount = number;
 /**
+ * Up to this many deletes in a run are allowed whatever share of the records they are, so a small list (5 items: one delete is 20 %) is not blocked by maxPercent. maxCount still applies.
+ */
+export type MinCount = number;
+/**
+ * Which target records mirror deletes may touch: created (default) only those this pipeline created; managed also those it adopted (found in the target already matching the source, e.g. after moving from another tool, or carried over by sluice state copy). Records the pipeline never wrote or adopted are never touched.
+ */
+export type Scope = 'created' | 'managed';
+/**
  * What happens when the source changes a record the target holds as posted (immutable), e.g. a Concur report recalled, changed and approved again after it was posted. lock: it is not changed; it goes to attention (reason class locked). reverse-and-repost: the posted record is reversed (for SAP Business One: cancelled, which posts the sign-swapped reversal) and the new version posted, both linked in the ledger, each exactly once under the same fault rules as any create. Needs a target resource that can reverse.
  */
 export type CorrectionsOfPostedRecords = 'lock' | 'reverse-and-repost';
@@ -170,4 +178,6 @@ export interface MirrorDeletes {
   action?: Action;
   maxPercent?: MaxPercent;
   maxCount?: MaxCount;
+  minCount?: MinCount;
+  scope?: Scope;
 }

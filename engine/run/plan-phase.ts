@@ -84,8 +84,13 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
         action: deletes?.action ?? 'deactivate',
         maxPercent: opts.maxDeletePercent ?? deletes?.maxPercent ?? 10,
         ...(deletes?.maxCount !== undefined && { maxCount: deletes.maxCount }),
+        ...(deletes?.minCount !== undefined && { minCount: deletes.minCount }),
         allowEmptySource: opts.allowEmptySource === true,
-        owned: () => state.ledgerScan(spec.name, { origin: 'created', statuses: ['written', 'deactivated'] }),
+        owned: () =>
+          state.ledgerScan(spec.name, {
+            origin: deletes?.scope === 'managed' ? ['created', 'adopted'] : 'created',
+            statuses: ['written', 'deactivated'],
+          }),
       },
     }),
   });

@@ -167,7 +167,7 @@ export class StateStore {
   ledgerBySource(pipeline: string, sourceKeys: readonly string[]) {
     return ledgerBySource(this.knex, pipeline, sourceKeys);
   }
-  ledgerScan(pipeline: string, filter: { origin?: LedgerOrigin; statuses?: LedgerStatus[] } = {}) {
+  ledgerScan(pipeline: string, filter: { origin?: LedgerOrigin | LedgerOrigin[]; statuses?: LedgerStatus[] } = {}) {
     return ledgerScan(this.knex, pipeline, filter);
   }
   ledgerCount(pipeline: string) {
