@@ -19,7 +19,7 @@ describe('parseArgs', () => {
 
   it('--quick takes small sizes, which explicit options still override, wherever --quick stands', () => {
     const opts = parseArgs(['--records', '2000', '--quick', '--out', '/tmp/r.json']);
-    expect(opts).toMatchObject({ quick: true, records: 2000, bigRecords: 20_000, listItems: 2000, out: '/tmp/r.json' });
+    expect(opts).toMatchObject({ quick: true, records: 2000, bigRecords: 10_000, listItems: 1000, out: '/tmp/r.json' });
   });
 
   it('selects phases and the RSS method', () => {

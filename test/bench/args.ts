@@ -29,16 +29,16 @@ const FULL = {
   startupSamples: 10,
   listItems: 20_000,
 };
-const QUICK = { records: 5_000, samples: 3, bigRecords: 20_000, bigSamples: 1, startupSamples: 5, listItems: 2_000 };
+const QUICK = { records: 2_000, samples: 3, bigRecords: 10_000, bigSamples: 1, startupSamples: 3, listItems: 1_000 };
 
 export const USAGE = `npm run bench -- [options]
   --quick                small sizes, few samples: a sanity pass of about a minute
-  --records N            records of the timed runs and of the apply RSS (default 100000; quick 5000)
+  --records N            records of the timed runs and of the apply RSS (default 100000; quick 2000)
   --samples N            rounds of bare loop / first / unchanged / 1% changed runs (default 5; quick 3)
-  --big-records N        records of the peak-RSS run and apply (default 1000000; quick 20000)
+  --big-records N        records of the peak-RSS run and apply (default 1000000; quick 10000)
   --big-samples N        samples of the large run and apply (default 1)
-  --startup-samples N    rounds of node -e 0 / sluice --help / sluice validate (default 10; quick 5)
-  --list-items N         items of the Concur list (default 20000; quick 2000)
+  --startup-samples N    rounds of node -e 0 / sluice --help / sluice validate (default 10; quick 3)
+  --list-items N         items of the Concur list (default 20000; quick 1000)
   --only PHASES          comma-separated: ${PHASES.join(', ')} (default all)
   --rss auto|time|hook   peak RSS from /usr/bin/time (auto: when present) or from the child's own resourceUsage
   --out FILE             where the JSON results go (default bench-results.json)`;

@@ -45,7 +45,7 @@ export function filePipelineDir(dir: string, input: string): FilePipelineDir {
         connection: 'files',
         resource: 'records',
         options: { path: 'out.jsonl' },
-        mode: 'create',
+        mode: 'upsert',
         key: 'Reference',
       },
       skip_unchanged: true,

@@ -116,7 +116,7 @@ export async function measure(
 /** The child's exit code was not the expected one: the error names the command and its stderr's end. */
 export function checkExit(what: string, m: Measured, expected = 0): void {
   if (m.code === expected) return;
-  const tail = readFileSync(m.stderrFile, 'utf8').slice(-2000);
-  const out = readFileSync(m.stdoutFile, 'utf8').slice(-1000);
-  throw new Error(`${what}: exit ${m.code ?? m.signal} (expected ${expected})\n${tail}${out}`);
+  const stderr = readFileSync(m.stderrFile, 'utf8').slice(-1500);
+  const stdout = readFileSync(m.stdoutFile, 'utf8').slice(0, 1500);
+  throw new Error(`${what}: exit ${m.code ?? m.signal} (expected ${expected})\n${stderr}${stdout}`);
 }
