@@ -56,6 +56,26 @@ const PHASE_RUNNERS: Record<Phase, () => Promise<{ figures: Figure[] } & Record<
   memory: async () => memoryPhase(opts, ctx, { small: await smallInputs(), big: bigInputs }, log),
 };
 const ORDER: Phase[] = ['startup', 'concur', 'throughput', 'memory'];
+const m = machine(method);
+
+/** The JSON results so far: written after every phase, so a long run that is stopped keeps what it measured. */
+function writeResults(complete: boolean): void {
+  const results = {
+    complete,
+    options: opts,
+    machine: { ...m, before, after: load(), parentPeakRssMb: process.resourceUsage().maxRSS / 1024 },
+    figures,
+    errors,
+    samples,
+  };
+  writeFileSync(resolve(opts.out), JSON.stringify(results, null, 2) + '\n');
+}
+
+// Ctrl-C reaches the children too (one process group); the scratch directory goes with them.
+process.once('SIGINT', () => {
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(130);
+});
 
 log(
   `bench${opts.quick ? ' --quick' : ''}: ${opts.records} records x ${opts.samples} rounds, ${opts.bigRecords} big, ${opts.listItems} list items; scratch ${scratch}`,
@@ -74,39 +94,23 @@ try {
       errors.push({ phase, message });
       log(`${phase} FAILED: ${message}`);
     }
+    writeResults(false);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
 
 const after = load();
-const m = machine(method);
-const parentPeakRssMb = process.resourceUsage().maxRSS / 1024;
 const lines = [
   '',
   formatTable(figures),
   '',
   `${summary(figures)}${opts.quick ? ' (--quick: small sizes, a sanity pass, not the targets)' : ''}`,
   ...describeMachine(m, before, after),
-  `bench parent peak RSS: ${parentPeakRssMb.toFixed(0)} MB`,
+  `bench parent peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   ...errors.map((e) => `phase ${e.phase} failed: ${e.message.split('\n')[0]}`),
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-
-const out = resolve(opts.out);
-writeFileSync(
-  out,
-  JSON.stringify(
-    {
-      options: opts,
-      machine: { ...m, before, after, parentPeakRssMb },
-      figures,
-      errors,
-      samples,
-    },
-    null,
-    2,
-  ) + '\n',
-);
-log(`results written to ${out}`);
+writeResults(true);
+log(`results written to ${resolve(opts.out)}`);
 if (errors.length > 0) process.exitCode = 1;

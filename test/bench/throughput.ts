@@ -23,6 +23,8 @@ export interface Sample {
   wallMs: number;
   cpuMs?: number;
   maxRssMb?: number;
+  /** The plan counts of the run's report (not for the bare loop). */
+  counts?: Record<string, number>;
 }
 
 export async function throughputPhase(
@@ -33,8 +35,8 @@ export async function throughputPhase(
 ): Promise<{ figures: Figure[]; samples: Sample[] }> {
   const n = opts.records;
   const samples: Sample[] = [];
-  const keep = (kind: Kind, round: number, m: Measured): void => {
-    samples.push({ kind, round, wallMs: m.wallMs, cpuMs: m.cpuMs, maxRssMb: m.maxRssMb });
+  const keep = (kind: Kind, round: number, m: Measured, counts?: Record<string, number>): void => {
+    samples.push({ kind, round, wallMs: m.wallMs, cpuMs: m.cpuMs, maxRssMb: m.maxRssMb, counts });
     log(`  round ${round} ${kind.padEnd(9)} ${(m.wallMs / 1000).toFixed(2)} s`);
   };
   for (let round = 1; round <= opts.samples; round++) {
@@ -54,19 +56,22 @@ export async function throughputPhase(
       const p = filePipelineDir(dir, inputs.base);
       const first = await measure(ctx, sluiceCommand(p, 'run'), { cwd: dir });
       checkExit('first run', first);
-      expectCounts('first run', readReport(first), { read: n, create: n, 'apply.created': n });
-      keep('first', round, first);
+      const firstReport = readReport(first);
+      expectCounts('first run', firstReport, { read: n, create: n, 'apply.created': n });
+      keep('first', round, first, firstReport.plan?.counts);
 
       const unchanged = await measure(ctx, sluiceCommand(p, 'run'), { cwd: dir });
       checkExit('unchanged rerun', unchanged);
-      expectCounts('unchanged rerun', readReport(unchanged), { read: n, create: 0, update: 0 });
-      keep('unchanged', round, unchanged);
+      const unchangedReport = readReport(unchanged);
+      expectCounts('unchanged rerun', unchangedReport, { read: n, create: 0, update: 0 });
+      keep('unchanged', round, unchanged, unchangedReport.plan?.counts);
 
       useInput(dir, inputs.changed);
       const changed = await measure(ctx, sluiceCommand(p, 'run'), { cwd: dir });
       checkExit('1% changed run', changed);
-      expectCounts('1% changed run', readReport(changed), { read: n, update: inputs.changedCount });
-      keep('changed', round, changed);
+      const changedReport = readReport(changed);
+      expectCounts('1% changed run', changedReport, { read: n, update: inputs.changedCount });
+      keep('changed', round, changed, changedReport.plan?.counts);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
