@@ -143,7 +143,7 @@ const SOURCE: EntitySourceSpec = {
 export const journalEntries: SapB1Resource = {
   definition: {
     description:
-      'Journal entries (JournalEntries, OJDT/JDT1). Source: posted entries with their lines, incrementally by JdtNum or ReferenceDate. Target: create only; the dedupe key goes into a reference field; existing entries are locked (posted entries are never changed) or, with corrections: reverse-and-repost, cancelled (JournalEntries(N)/Cancel) and posted anew. Before planning, entries are placed in an open posting period and foreign-currency lines converted at the SAP B1 rate of the posting date, as the account or partner allows. Cancelled entries and their reversals are not matched by the key.',
+      'Journal entries (JournalEntries, OJDT/JDT1). Source: posted entries with their lines, incrementally by JdtNum or ReferenceDate. Target: create only; the dedupe key goes into a reference field; existing entries are locked (posted entries are never changed) or, with corrections: reverse-and-repost, cancelled (JournalEntries(N)/Cancel; where SAP refuses that because the period of the entry is closed since, a reversal entry is posted in the open period of today) and posted anew. Before planning, entries are placed in an open posting period and foreign-currency lines converted at the SAP B1 rate of the posting date, as the account or partner allows. Cancelled entries and their reversals are not matched by the key.',
     roles: ['source', 'lookup', 'target'],
     key: 'JdtNum',
     optionsSchema: objectSchema('Options of the journal-entries resource.', {
@@ -173,17 +173,19 @@ export const journalEntries: SapB1Resource = {
       live: (entries) => liveEntries(entries),
     });
     const rates = (options.rates ?? {}) as { fallback?: RateFallback; fallbackDays?: number };
+    const facts = new FinanceFacts(ctx.client);
+    const today = (): string => new Date(ctx.clock.now()).toISOString().slice(0, 10);
     return {
       ...target,
       prepareRecords: journalPreparer(
-        { facts: new FinanceFacts(ctx.client), clock: ctx.clock, lookup: (keys) => target.lookup(keys) },
+        { facts, clock: ctx.clock, lookup: (keys) => target.lookup(keys) },
         {
           periods: (options.periods as PeriodPolicy | undefined) ?? 'park',
           rates: { fallback: rates.fallback ?? 'none', fallbackDays: rates.fallbackDays ?? 7 },
           referenceField,
         },
       ),
-      reverse: journalReverser(ctx, { referenceField }),
+      reverse: journalReverser(ctx, { referenceField, facts, today }),
     };
   },
 };

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataRecord, ReverseOp, TargetResource } from '../../../engine/connector/types.js';
 import type { SapB1Connection } from '../connection.js';
 import { startSapB1Emulator, type SapB1Emulator } from '../emulator/index.js';
-import { openTestConnection } from '../test-support.js';
+import { ManualClock } from '../../../engine/runtime/clock.js';
+import { openTestConnection, testContext } from '../test-support.js';
 import { liveEntries, mirrors, pairReversals } from './journal-reverse.js';
 
 const line = (account: string, debit: number, credit: number): DataRecord => ({
@@ -95,12 +96,62 @@ describe('journal-entries reverse (JournalEntries(N)/Cancel)', () => {
     await single.close();
   });
 
-  it('a Cancel SAP refuses (the period is locked since) fails for good with the reason; nothing is reversed', async () => {
-    const x = await post('R-5');
+  it('where SAP refuses the Cancel (the period is locked since), a reversal entry is posted in the open period of today, once', async () => {
+    const clock = new ManualClock(Date.parse('2025-05-20T09:00:00Z'));
+    const dated = await openTestConnection(emu, {}, testContext(undefined, undefined, clock));
+    const t = dated.target('journal-entries', {}, { keyField: 'Reference', mode: 'create' });
+    const [x, y] = [await post('R-5'), await post('R-7')];
     emu.company.setPeriodStatus('2025-03', 'ltLocked');
-    const [o] = await target.reverse!([op('R-5', x)]);
-    expect(o).toMatchObject({ key: 'R-5', ok: false, error: { code: 'SAP_B1_PERIOD_CLOSED', retryable: false } });
-    expect((await target.lookup(['R-5'])).get('R-5')?.id).toBe(x);
+    const [o] = await t.reverse!([op('R-5', x)]);
+    expect(o).toEqual({ key: 'R-5', ok: true, id: String(Number(y) + 1) });
+    const reversal = emu.state.JournalEntries.get(String(Number(y) + 1))!;
+    expect(reversal).toMatchObject({
+      Reference: 'R-5',
+      ReferenceDate: '2025-05-20',
+      Memo: `Reversal of ${x} (dated 2025-03-10)`,
+    });
+    expect((reversal.JournalEntryLines as DataRecord[]).map((l) => [l.ShortName, l.Debit, l.Credit])).toEqual([
+      ['6110', 0, 100],
+      ['E1001', 100, 0],
+    ]);
+    expect(emu.store.hidden.reversals.size).toBe(0); // not a Cancel: SAP refused that
+    expect((await t.lookup(['R-5'])).size).toBe(0); // the original and its reversal no longer count
+    // sent again (an answer the engine did not get): SAP refuses the Cancel, the reversal is found
+    expect(await t.reverse!([op('R-5', x)])).toEqual([o]);
+    expect(emu.entities('JournalEntries').filter((e) => e.Reference === 'R-5')).toHaveLength(2);
+    // in a later run with today's period locked as well: the reversal goes to the first day of the next open one
+    emu.company.setPeriodStatus('2025-05', 'ltLocked');
+    const later = dated.target('journal-entries', {}, { keyField: 'Reference', mode: 'create' });
+    const [o7] = await later.reverse!([op('R-7', y)]);
+    expect(o7?.ok).toBe(true);
+    expect(emu.state.JournalEntries.get(o7!.id!)).toMatchObject({ ReferenceDate: '2025-06-01' });
+    await dated.close();
+  });
+
+  it('a reversal entry whose answer is lost is looked for and found: reported done, posted once', async () => {
+    const clock = new ManualClock(Date.parse('2025-05-20T09:00:00Z'));
+    const single = await openTestConnection(emu, { batch: false }, testContext(undefined, undefined, clock));
+    const t = single.target('journal-entries', {}, { keyField: 'Reference', mode: 'create' });
+    const x = await post('R-9');
+    emu.company.setPeriodStatus('2025-03', 'ltLocked');
+    const fault = emu.faults.add({ method: 'POST', path: 'JournalEntries', kind: 'drop-after-commit' });
+    const [o] = await t.reverse!([op('R-9', x)]);
+    expect(fault.hits).toBe(1);
+    expect(o).toEqual({ key: 'R-9', ok: true, id: String(Number(x) + 1) });
+    expect(emu.entities('JournalEntries').filter((e) => e.Reference === 'R-9')).toHaveLength(2);
+    await single.close();
+  });
+
+  it('a reversal entry SAP refuses (no period open after today) fails with the reason; nothing is reversed', async () => {
+    const x = await post('R-8');
+    emu.company.setPeriodStatus('2025-03', 'ltLocked');
+    const clock = new ManualClock(Date.parse('2031-02-01T09:00:00Z')); // after every defined period
+    const late = await openTestConnection(emu, {}, testContext(undefined, undefined, clock));
+    const t = late.target('journal-entries', {}, { keyField: 'Reference', mode: 'create' });
+    const [o] = await t.reverse!([op('R-8', x)]);
+    expect(o).toMatchObject({ key: 'R-8', ok: false, error: { code: 'SAP_B1_PERIOD_CLOSED', retryable: false } });
+    expect((await t.lookup(['R-8'])).get('R-8')?.id).toBe(x);
+    await late.close();
   });
 
   it('a Cancel that fails without an answer stays retryable', async () => {

@@ -11,12 +11,18 @@
  * correction the key shows its new version only. The same pairing finds the reversal's JdtNum
  * after a Cancel, and tells a second Cancel that SAP refused ("already cancelled") from a real
  * refusal: the entry is reversed, so the reversal is reported as done.
+ *
+ * Where SAP refuses the Cancel because the original's period is closed since it was posted, the
+ * reversal is posted as an entry of its own in an open period (journal-reversal-entry.ts), found by
+ * the same pairing. Its outcome, when unknown, is reported in doubt and not retried in this run.
  */
 import type { DataRecord, ReverseOp, WriteOutcome } from '../../../engine/connector/types.js';
 import { ConnectorError, RecordError } from '../../../engine/errors.js';
 import { SAP_B1_ERRORS } from '../errors.js';
 import { normalizeRecord } from '../records.js';
+import type { FinanceFacts } from './finance-facts.js';
 import { findByField } from './key-lookup.js';
+import { reversalDate, reversalEntry } from './journal-reversal-entry.js';
 import { cents, num, text } from './journal-steps.js';
 import type { ResourceContext } from './types.js';
 import { runWrites, type PreparedWrite } from './write-runner.js';
@@ -75,6 +81,75 @@ export function liveEntries(entries: DataRecord[], idField = 'JdtNum'): DataReco
 
 export interface ReverseSpec {
   referenceField: string;
+  /** Posting periods, for a reversal entry where Cancel is refused. */
+  facts: FinanceFacts;
+  /** Today, `YYYY-MM-DD`. */
+  today(): string;
+}
+
+type Entries = Map<string, DataRecord[]>;
+
+async function entriesByKey(ctx: ResourceContext, ref: string, keys: string[]): Promise<Entries> {
+  const rows = await findByField(ctx.client, { entitySet: 'JournalEntries', field: ref, keys, orderBy: 'JdtNum' });
+  const byKey: Entries = new Map();
+  for (const raw of rows) {
+    const e = normalizeRecord(raw);
+    const k = String(e[ref]);
+    byKey.set(k, [...(byKey.get(k) ?? []), e]);
+  }
+  return byKey;
+}
+
+function reversalOf(entries: DataRecord[] | undefined, id: string): DataRecord | undefined {
+  const list = entries ?? [];
+  const original = list.find((e) => String(e.JdtNum) === id);
+  return original ? pairReversals(list).get(original) : undefined;
+}
+
+/** Posts reversal entries for originals SAP would not cancel (their period is closed). */
+async function postReversalEntries(
+  ctx: ResourceContext,
+  spec: ReverseSpec,
+  pending: { op: ReverseOp; original: DataRecord; refusal: WriteOutcome }[],
+): Promise<WriteOutcome[]> {
+  const date = reversalDate(await spec.facts.postingPeriods(), spec.today());
+  if (date === undefined) return pending.map((p) => p.refusal);
+  const ref = spec.referenceField;
+  const writes: PreparedWrite[] = pending.map(({ op, original }) => ({
+    key: op.key,
+    method: 'POST',
+    path: 'JournalEntries',
+    json: reversalEntry(original, ref, op.key, date),
+    create: true,
+    idOf: (body) => String(body.JdtNum ?? ''),
+  }));
+  // An answer lost: look for the reversal; not found yet is in doubt, never posted again in this run.
+  const recover = async (keys: string[], cause: Error): Promise<Map<string, WriteOutcome>> => {
+    const found = await entriesByKey(ctx, ref, keys).catch(() => new Map() as Entries);
+    const out = new Map<string, WriteOutcome>();
+    for (const { op } of pending.filter((p) => keys.includes(p.op.key))) {
+      const reversal = reversalOf(found.get(op.key), op.id);
+      out.set(
+        op.key,
+        reversal
+          ? { key: op.key, ok: true, id: String(reversal.JdtNum) }
+          : {
+              key: op.key,
+              ok: false,
+              error: new ConnectorError(
+                SAP_B1_ERRORS.unexpected,
+                `the reversal entry of journal entry ${op.id} may have been posted (${cause.message}); the next run looks for it`,
+                { retryable: false, writeOutcome: 'unknown', cause },
+              ),
+            },
+      );
+    }
+    return out;
+  };
+  const answers = await runWrites(ctx.client, writes, recover);
+  for (const a of answers)
+    if (a.ok) ctx.logger.info({ key: a.key, reversal: a.id }, `sap-b1: posted a reversal entry on ${date}`);
+  return answers;
 }
 
 /** `TargetResource.reverse` for journal entries. */
@@ -106,23 +181,17 @@ export function journalReverser(
     }
     const sent = await runWrites(ctx.client, writes, () => Promise.resolve(new Map()));
     // Whatever the answers said, the entries tell what happened: find each reversal by the key.
-    let byKey = new Map<string, DataRecord[]>();
+    let byKey: Entries = new Map();
     try {
-      const rows = await findByField(ctx.client, {
-        entitySet: 'JournalEntries',
-        field: ref,
-        keys: writes.map((w) => w.key),
-        orderBy: 'JdtNum',
-      });
-      byKey = new Map();
-      for (const raw of rows) {
-        const e = normalizeRecord(raw);
-        const k = String(e[ref]);
-        byKey.set(k, [...(byKey.get(k) ?? []), e]);
-      }
+      byKey = await entriesByKey(
+        ctx,
+        ref,
+        writes.map((w) => w.key),
+      );
     } catch (err) {
       ctx.logger.warn({ err: (err as Error).message }, 'sap-b1: cannot look for the reversals just made');
     }
+    const closed: { op: ReverseOp; original: DataRecord; refusal: WriteOutcome }[] = [];
     for (const answer of sent) {
       const op = ops.find((o) => o.key === answer.key) as ReverseOp;
       const entries = byKey.get(op.key) ?? [];
@@ -141,8 +210,11 @@ export function journalReverser(
           `sap-b1: journal entry ${op.id} was cancelled; its reversal was not found by ${ref}`,
         );
         outcomes.set(op.key, { key: op.key, ok: true });
-      } else outcomes.set(op.key, answer);
+      } else if (original && answer.error?.code === SAP_B1_ERRORS.periodClosed)
+        closed.push({ op, original, refusal: answer });
+      else outcomes.set(op.key, answer);
     }
+    if (closed.length > 0) for (const o of await postReversalEntries(ctx, spec, closed)) outcomes.set(o.key, o);
     return ops.map(
       (op) =>
         outcomes.get(op.key) ?? {
