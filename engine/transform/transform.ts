@@ -6,6 +6,7 @@
 import jsonata from 'jsonata';
 import type { DataRecord } from '../connector/types.js';
 import { RecordError } from '../errors.js';
+import { parseErrorTag } from './error-tag.js';
 
 export interface LookupTable {
   get(key: string): DataRecord | undefined;
@@ -34,10 +35,18 @@ export class Transform {
       out = await this.expr.evaluate(record, this.bindings);
     } catch (err) {
       const e = err as { code?: string; message?: string };
-      // $error("...") raises D3137; its message is the consultant's own reason, shown as is.
-      const message =
-        e.code === 'D3137' ? (e.message ?? 'error') : `JSONata ${e.code ?? 'error'}: ${e.message ?? String(err)}`;
-      throw new RecordError('TRANSFORM_FAILED', message, { cause: err });
+      // $error("...") raises D3137; its message is the consultant's own reason, shown as is
+      // (a leading `[class]` or `[class CODE]` tag sets the attention entry's reason class and code).
+      if (e.code === 'D3137') {
+        const tag = parseErrorTag(e.message ?? 'error');
+        throw new RecordError(tag.code ?? 'TRANSFORM_FAILED', tag.message, {
+          cause: err,
+          ...(tag.reasonClass && { reasonClass: tag.reasonClass }),
+        });
+      }
+      throw new RecordError('TRANSFORM_FAILED', `JSONata ${e.code ?? 'error'}: ${e.message ?? String(err)}`, {
+        cause: err,
+      });
     }
     if (out === undefined || out === null) return [];
     const list = Array.isArray(out) ? out : [out];
