@@ -40,7 +40,8 @@ export class Transform {
       if (e.code === 'D3137') {
         const tag = parseErrorTag(e.message ?? 'error');
         throw new RecordError(tag.code ?? 'TRANSFORM_FAILED', tag.message, {
-          cause: err,
+          // JSONata's own error, with the message as shown (the tag is not part of it)
+          cause: tag.message === e.message ? err : { ...(err as object), message: tag.message },
           ...(tag.reasonClass && { reasonClass: tag.reasonClass }),
         });
       }
