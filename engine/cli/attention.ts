@@ -15,7 +15,10 @@ function classes(list: string | undefined): ReasonClass[] | undefined {
   const out = list.split(',').map((c) => c.trim());
   const bad = out.filter((c) => !(REASON_CLASSES as readonly string[]).includes(c));
   if (bad.length > 0)
-    throw new ConfigError('REASON_CLASS_UNKNOWN', `--class ${bad.join(',')}: the classes are ${REASON_CLASSES.join(', ')}`);
+    throw new ConfigError(
+      'REASON_CLASS_UNKNOWN',
+      `--class ${bad.join(',')}: the classes are ${REASON_CLASSES.join(', ')}`,
+    );
   return out as ReasonClass[];
 }
 
@@ -24,7 +27,9 @@ export function attentionCommands(program: Command, io: CliIo): void {
   addGlobalOptions(
     attention
       .command('list')
-      .description('list attention entries (open and marked for re-sync by default) with reason class, code and attempts')
+      .description(
+        'list attention entries (open and marked for re-sync by default) with reason class, code and attempts',
+      )
       .argument('[pipeline]', 'pipeline file or name')
       .option('--all', 'include resolved entries')
       .option('--class <classes>', `only these reason classes, comma-separated (${REASON_CLASSES.join(', ')})`)
@@ -55,13 +60,19 @@ export function attentionCommands(program: Command, io: CliIo): void {
   addGlobalOptions(
     attention
       .command('resolve')
-      .description('close an entry by hand (the record was fixed in the target, or needs nothing); kept in the audit trail')
+      .description(
+        'close an entry by hand (the record was fixed in the target, or needs nothing); kept in the audit trail',
+      )
       .argument('<id>', 'entry id (from sluice attention list)')
       .requiredOption('--reason <text>', 'why it needs nothing more (kept in the audit trail)')
       .option('--by <name>', 'who resolves it (default: the OS user)'),
   ).action((id: string, opts: GlobalOptions & { reason: string; by?: string }) =>
     withState('attention resolve', opts, io, async (state) => {
-      const e = await resolveAttention(state, { id, reason: opts.reason, ...(opts.by !== undefined && { by: opts.by }) });
+      const e = await resolveAttention(state, {
+        id,
+        reason: opts.reason,
+        ...(opts.by !== undefined && { by: opts.by }),
+      });
       write(
         io.stdout,
         `resolved #${e.id} (${e.pipeline} ${e.sourceKey}, ${e.reasonClass} ${e.code})${e.status === 'resolved' ? '; it was already resolved' : ''}. A run that fails on the record again opens it again\n`,
@@ -71,7 +82,9 @@ export function attentionCommands(program: Command, io: CliIo): void {
   addGlobalOptions(
     attention
       .command('resync')
-      .description('the same as sluice resync <pipeline> --key K… (or --failed without keys): the next run processes them again')
+      .description(
+        'the same as sluice resync <pipeline> --key K… (or --failed without keys): the next run processes them again',
+      )
       .argument('<pipeline>', 'pipeline file or name')
       .argument('[keys...]', 'source keys (default: every open entry of the pipeline)')
       .option('--by <name>', 'who asks (default: the OS user)'),

@@ -55,19 +55,14 @@ export function formatAttentionDetail(e: AttentionEntry, history: readonly LogEn
 }
 
 export function formatLogLine(e: LogEntry): string {
-  const parts = [
-    e.at,
-    e.runId ? `run ${e.runId}` : 'by hand',
-    e.trigger,
-    keyOf(e),
-    `${e.op} → ${e.outcome}`,
-  ];
+  const parts = [e.at, e.runId ? `run ${e.runId}` : 'by hand', e.trigger, keyOf(e), `${e.op} → ${e.outcome}`];
   if (e.targetId) parts.push(`target ${e.targetId}`);
   if (e.payloadHash) parts.push(`payload ${e.payloadHash.slice(0, 12)}`);
   if (e.code) parts.push(`${e.reasonClass ?? ''}/${e.code}`);
   let line = parts.join('  ');
   if (e.message) line += `\n      ${e.message}`;
-  for (const c of e.changes ?? []) line += `\n      ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`;
+  for (const c of e.changes ?? [])
+    line += `\n      ${c.path}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`;
   return line;
 }
 

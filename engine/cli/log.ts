@@ -18,7 +18,7 @@ export function logCommand(program: Command, io: CliIo): void {
     program
       .command('log')
       .description(
-        "the integration log: every attempt on a record (operation, outcome, field changes, target id, payload hash, run, trigger); with --run, what that run changed",
+        'the integration log: every attempt on a record (operation, outcome, field changes, target id, payload hash, run, trigger); with --run, what that run changed',
       )
       .argument('[pipeline]', 'pipeline file or name (optional with --run)')
       .option('--key <key>', 'a source key or dedupe key: that record’s history, newest first')

@@ -85,7 +85,10 @@ describe.each(backends)('attention and log services on $name', (backend) => {
     await resolveAttention(h.state, { id: String(entry!.id), reason: 'posted by hand in SAP', by: 'maria' });
     expect(await listAttention(h.state, { pipeline: name })).toEqual([]);
     const [resolved] = await listAttention(h.state, { pipeline: name, all: true });
-    expect(resolved).toMatchObject({ status: 'resolved', resolution: { by: 'maria', reason: 'posted by hand in SAP' } });
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      resolution: { by: 'maria', reason: 'posted by hand in SAP' },
+    });
     const audit = await h.state.auditList(name);
     expect(audit.map((a) => [a.action, JSON.parse(a.detail) as unknown])).toEqual([
       [
@@ -103,7 +106,12 @@ describe.each(backends)('attention and log services on $name', (backend) => {
     // failing again opens it again, as a new incident
     const third = await session(h.state, { command: 'run', pipelinePath: p, clock });
     const [reopened] = await listAttention(h.state, { pipeline: name });
-    expect(reopened).toMatchObject({ status: 'open', occurrences: 1, firstRunId: third.report.runId, resolution: null });
+    expect(reopened).toMatchObject({
+      status: 'open',
+      occurrences: 1,
+      firstRunId: third.report.runId,
+      resolution: null,
+    });
   });
 
   it('logs every attempt with operation, outcome, changes, target id, payload hash, run and trigger', async () => {

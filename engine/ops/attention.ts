@@ -54,10 +54,15 @@ function parseId(id: string | number): number {
   return n;
 }
 
-export async function showAttention(state: StateStore, id: string | number, historyLimit = 50): Promise<AttentionDetail> {
+export async function showAttention(
+  state: StateStore,
+  id: string | number,
+  historyLimit = 50,
+): Promise<AttentionDetail> {
   const n = parseId(id);
   const entry = await attentionGet(state.knex, n);
-  if (!entry) throw new ConfigError('ATTENTION_UNKNOWN', `there is no attention entry ${n} (see sluice attention list)`);
+  if (!entry)
+    throw new ConfigError('ATTENTION_UNKNOWN', `there is no attention entry ${n} (see sluice attention list)`);
   const history = await logList(state.knex, {
     pipeline: entry.pipeline,
     key: entry.sourceKey,
@@ -77,8 +82,12 @@ export interface ResolveRequest {
 export async function resolveAttention(state: StateStore, r: ResolveRequest): Promise<AttentionEntry> {
   const n = parseId(r.id);
   if (r.reason.trim() === '')
-    throw new ConfigError('RESOLUTION_REASON_MISSING', 'say why the entry is resolved: --reason "…" (it is kept in the audit trail)');
+    throw new ConfigError(
+      'RESOLUTION_REASON_MISSING',
+      'say why the entry is resolved: --reason "…" (it is kept in the audit trail)',
+    );
   const before = await attentionResolveById(state.knex, n, actor(r.by), r.reason.trim(), isoNow(state.clock));
-  if (!before) throw new ConfigError('ATTENTION_UNKNOWN', `there is no attention entry ${n} (see sluice attention list)`);
+  if (!before)
+    throw new ConfigError('ATTENTION_UNKNOWN', `there is no attention entry ${n} (see sluice attention list)`);
   return before;
 }

@@ -45,10 +45,16 @@ export async function resolvePipeline(state: StateStore, ref: string, cwd = proc
   const path = resolve(cwd, ref);
   if (existsSync(path) && statSync(path).isFile()) return { name: pipelineNameOf(path), file: path };
   if (looksLikeFile(ref))
-    throw new ConfigError('PIPELINE_MISSING', `${ref}: no such pipeline file (give a pipeline file or a pipeline name)`);
+    throw new ConfigError(
+      'PIPELINE_MISSING',
+      `${ref}: no such pipeline file (give a pipeline file or a pipeline name)`,
+    );
   const known = await knownPipelines(state.knex);
   if (known.includes(ref)) return { name: ref };
-  const list = known.length === 0 ? 'it knows none yet' : `it knows ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}`;
+  const list =
+    known.length === 0
+      ? 'it knows none yet'
+      : `it knows ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}`;
   throw new ConfigError(
     'PIPELINE_UNKNOWN',
     `the state store ${state.location.display} has no pipeline named "${ref}" (${list}); give the pipeline file or one of those names`,

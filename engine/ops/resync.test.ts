@@ -204,8 +204,8 @@ describe.each(backends)('transient attention entries on $name', (backend) => {
       ['b', 'transient', 'TRANSFORM_FAILED', 'rates not published yet', true],
       ['c', 'data', 'TRANSFORM_FAILED', 'plain', false],
     ]);
-    expect((await listAttention(h.state, { pipeline: name, classes: ['config', 'data'] })).map((e) => e.sourceKey)).toEqual(
-      ['a', 'c'],
-    );
+    expect(
+      (await listAttention(h.state, { pipeline: name, classes: ['config', 'data'] })).map((e) => e.sourceKey),
+    ).toEqual(['a', 'c']);
   });
 });

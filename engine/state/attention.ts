@@ -109,9 +109,7 @@ function fromRow(r: Row): AttentionEntry {
     firstRunId: r.first_run_id ?? r.run_id,
     retryAfter: r.retry_after ?? null,
     resolution:
-      r.resolved_at && r.resolved_by
-        ? { by: r.resolved_by, at: r.resolved_at, reason: r.resolution ?? '' }
-        : null,
+      r.resolved_at && r.resolved_by ? { by: r.resolved_by, at: r.resolved_at, reason: r.resolution ?? '' } : null,
   };
 }
 

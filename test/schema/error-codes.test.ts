@@ -45,7 +45,8 @@ describe('reason classes', () => {
   it('maps every code of the catalogue to one of the six classes', () => {
     const bad = Object.entries(ERROR_CODES).filter(([, c]) => !(REASON_CLASSES as readonly string[]).includes(c));
     expect(bad).toEqual([]);
-    for (const code of Object.keys(ERROR_CODES)) expect(reasonClassOf(code)).toBe(ERROR_CODES[code as keyof typeof ERROR_CODES]);
+    for (const code of Object.keys(ERROR_CODES))
+      expect(reasonClassOf(code)).toBe(ERROR_CODES[code as keyof typeof ERROR_CODES]);
   });
 
   it('classes the codes attention sorts by as finance expects', () => {
