@@ -211,7 +211,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           out.cursorKeyTo = sourceKey;
         }
       }
-      if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, record);
+      if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, input.source.confirmKeeps?.(record) ?? record);
       const same = forced ? undefined : fingerprints?.skip.get(sourceKey);
       if (same) {
         out.reused++;

@@ -1,10 +1,11 @@
 /**
- * The apply phase of a session: write the plan's operations, confirm to the source, and commit the
- * cursor last — only when apply went through the whole plan.
+ * The apply phase of a session: write the plan's operations, let the target finish (`finish`),
+ * confirm to the source, and commit the cursor last — only when apply went through the whole plan.
  */
 import { applyPlan, type ApplyResult } from '../apply/applier.js';
 import type { DataRecord } from '../connector/types.js';
 import type { PlanAttention, PlanItem } from '../plan/types.js';
+import { asSluiceError } from '../errors.js';
 import { isoNow } from '../runtime/clock.js';
 import type { LogWrite } from '../state/log.js';
 import { confirmToSource } from './confirm.js';
@@ -22,6 +23,8 @@ export interface ApplySubject {
   stillUnreadable?: readonly string[];
   /** What the plan processed on request, and which requested keys it found: closed with the last commit. */
   resync?: { work: ResyncWork; seen: ReadonlySet<string> };
+  /** How many writes the plan holds, for progress. */
+  writes?: number;
 }
 
 export interface ApplyPhaseResult extends ApplyResult {
@@ -44,6 +47,7 @@ export async function apply(
   const runTrigger = sessionTrigger(ctx);
   const forced = subject.resync?.work.forced;
   const trigger = forced && forced.size > 0 ? (k: string) => (forced.has(k) ? 'resync' : runTrigger) : () => runTrigger;
+  if (subject.writes !== undefined) opts.onApplyStart?.(subject.writes);
   const result = await applyPlan({
     trigger,
     target,
@@ -63,6 +67,11 @@ export async function apply(
     ...(opts.onApplyProgress && { onProgress: opts.onApplyProgress }),
   });
   if (result.stopped) return result;
+  try {
+    await target.finish?.();
+  } catch (err) {
+    return { ...result, stopped: asSluiceError(err) };
+  }
   let confirmed: ApplyPhaseResult['confirm'];
   let extra: PlanAttention[] = [];
   if (confirm) {
