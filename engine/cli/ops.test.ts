@@ -1,7 +1,7 @@
 /** `sluice attention`, `resync`, `log` and `runs` through the command line (in process), on both state-store backends. */
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dataset } from '../../test/helpers/memory-connector.js';
 import { memoryRegistry, writePipeline } from '../../test/helpers/pipeline-fixture.js';
 import { stateBackends, type FreshStore } from '../../test/helpers/state-backends.js';
@@ -31,7 +31,12 @@ async function sluice(args: string[]): Promise<{ code: number; out: string; err:
 
 describe.each(stateBackends)('operator commands on $name', (backend) => {
   let fresh: FreshStore;
-  afterEach(() => fresh.cleanup());
+  // A shared store needs the key its credentials and plans are sealed with.
+  beforeEach(() => void vi.stubEnv('SLUICE_SECRET_KEY', 'c'.repeat(64)));
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await fresh.cleanup();
+  });
 
   it('list, show and resolve attention; re-sync now; the log of a record and of a run', async () => {
     fresh = await backend.fresh();
@@ -49,7 +54,7 @@ describe.each(stateBackends)('operator commands on $name', (backend) => {
     });
     const state = ['--state', fresh.url, '--log-level', 'error'];
     const run = await sluice(['run', p, '--json', ...state]);
-    expect(run.code).toBe(3);
+    expect(run.code, run.err).toBe(3);
     const runId = (JSON.parse(run.out) as { runId: string }).runId;
 
     // an unknown name or a missing file is refused, not "nothing needs attention"
