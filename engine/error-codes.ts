@@ -43,6 +43,16 @@ export const ERROR_CODES = {
   CREDENTIAL_CORRUPT: 'config',
   CREDENTIAL_KEY_MISMATCH: 'config',
   LEASE_TTL_INVALID: 'config',
+  LOG_RETENTION_INVALID: 'config',
+  // operator commands (attention, resync, log, runs): a bad argument exits 2
+  PIPELINE_UNKNOWN: 'config',
+  ATTENTION_UNKNOWN: 'config',
+  RESOLUTION_REASON_MISSING: 'config',
+  RESYNC_SCOPE_INVALID: 'config',
+  REASON_CLASS_UNKNOWN: 'config',
+  RESYNC_NEEDS_FILE: 'config',
+  LOG_QUERY_INVALID: 'config',
+  RUN_UNKNOWN: 'config',
   // validation diagnostics about the files themselves (sluice validate; plan, run and test refuse with exit 2)
   FILE_TOO_LARGE: 'config',
   FILE_INVALID_UTF8: 'config',

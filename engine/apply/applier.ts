@@ -13,6 +13,7 @@ import { isoNow, type Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../runtime/retry.js';
 import type { LedgerWrite } from '../state/ledger.js';
+import type { RunTrigger } from '../state/log.js';
 import type { CommitBatch } from '../state/store.js';
 import { ApplyLog } from './apply-log.js';
 import { reverseBatch } from './reverse-batch.js';
@@ -41,6 +42,8 @@ export interface ApplyInput {
   sourceRecords: ReadonlyMap<string, DataRecord>;
   signal?: AbortSignal;
   onProgress?(counts: ApplyCounts): void;
+  /** What started the attempt on a record, for the integration log (default `manual`). */
+  trigger?(sourceKey: string): RunTrigger;
 }
 
 export interface ApplyCounts {
@@ -72,7 +75,7 @@ export interface ApplyResult {
 }
 
 export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
-  const log = new ApplyLog(input.openAttention, input.collectOutcomes, input.sourceRecords);
+  const log = new ApplyLog(input.openAttention, input.collectOutcomes, input.sourceRecords, input.trigger);
   const policy = input.retry ?? DEFAULT_RETRY;
   let batch: (WritableOp | CorrectOp)[] = [];
   const commit = async (extra: CommitBatch = {}): Promise<void> => {
@@ -83,8 +86,15 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
       attention: pending.attention,
       resolved: pending.resolved,
       dropPending: pending.dropPending,
+      log: [...pending.log, ...(extra.log ?? [])],
     };
-    if (!merged.ledger?.length && !merged.attention?.length && !merged.resolved?.length && !merged.dropPending?.length)
+    if (
+      !merged.ledger?.length &&
+      !merged.attention?.length &&
+      !merged.resolved?.length &&
+      !merged.dropPending?.length &&
+      !merged.log?.length
+    )
       return;
     await input.commit(merged, isoNow(input.clock));
   };
@@ -200,7 +210,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
         log.noop(op);
         break;
       case 'locked':
-        log.outcome(op.sourceKey, 'deferred', op.targetId, op.reason);
+        log.locked(op);
         break;
       case 'in-doubt':
         // Its attention entry follows in the plan; a key settled since the plan was made is left to the next run.

@@ -5,9 +5,10 @@
  */
 import type { ConfirmOutcome, DataRecord } from '../connector/types.js';
 import { RecordFailure, describeError, type SluiceError } from '../errors.js';
-import type { CorrectOp, InDoubtOp, ForgetOp, NoopOp, PlanAttention } from '../plan/types.js';
+import type { CorrectOp, InDoubtOp, ForgetOp, LockedOp, NoopOp, PlanAttention } from '../plan/types.js';
 import { isoNow, type Clock } from '../runtime/clock.js';
 import type { LedgerWrite } from '../state/ledger.js';
+import type { LogWrite, RunTrigger } from '../state/log.js';
 import type { ApplyCounts } from './applier.js';
 import type { WritableOp } from './write-batch.js';
 
@@ -32,29 +33,77 @@ export class ApplyLog {
   private attention: PlanAttention[] = [];
   private resolvedKeys: string[] = [];
   private drop: string[] = [];
+  private log: LogWrite[] = [];
   private readonly firstAttention: PlanAttention[] = [];
   private readonly byRecord = new Map<string, ConfirmOutcome>();
+  /** Field changes of locked operations, until their attention entry (which follows) is logged. */
+  private readonly lockedChanges = new Map<string, LockedOp['changes']>();
 
   constructor(
     private readonly openAttention: ReadonlySet<string>,
     private readonly collectOutcomes: boolean,
     private readonly sourceRecords: ReadonlyMap<string, DataRecord>,
+    /** What started the attempt on a record (the run's trigger, or `resync` for the records asked for). */
+    private readonly trigger: (sourceKey: string) => RunTrigger = () => 'manual',
   ) {}
 
   pendingSize(): number {
-    return this.ledger.length + this.attention.length + this.resolvedKeys.length + this.drop.length;
+    return this.ledger.length + this.attention.length + this.resolvedKeys.length + this.drop.length + this.log.length;
   }
 
-  take(): { ledger: LedgerWrite[]; attention: PlanAttention[]; resolved: string[]; dropPending: string[] } {
-    const out = { ledger: this.ledger, attention: this.attention, resolved: this.resolvedKeys, dropPending: this.drop };
+  take(): {
+    ledger: LedgerWrite[];
+    attention: PlanAttention[];
+    resolved: string[];
+    dropPending: string[];
+    log: LogWrite[];
+  } {
+    const out = {
+      ledger: this.ledger,
+      attention: this.attention,
+      resolved: this.resolvedKeys,
+      dropPending: this.drop,
+      log: this.log,
+    };
     this.ledger = [];
     this.attention = [];
     this.resolvedKeys = [];
     this.drop = [];
+    this.log = [];
     return out;
   }
 
+  private logged(entry: Omit<LogWrite, 'trigger'>): void {
+    this.log.push({ ...entry, trigger: this.trigger(entry.sourceKey) });
+  }
+
+  /** A locked operation of the plan: its attention entry follows and is logged with these changes. */
+  locked(op: LockedOp): void {
+    if (op.changes) this.lockedChanges.set(op.key, op.changes);
+    this.outcome(op.sourceKey, 'deferred', op.targetId, op.reason);
+  }
+
+  /** An attention entry of the plan (a record refused before any write). */
   park(att: PlanAttention): void {
+    // A create still in doubt is parked again by every run until it is settled: logged once, when sent.
+    if (att.stage !== 'in-doubt') {
+      const changes = att.dedupeKey !== undefined ? this.lockedChanges.get(att.dedupeKey) : undefined;
+      if (att.dedupeKey !== undefined) this.lockedChanges.delete(att.dedupeKey);
+      this.logged({
+        sourceKey: att.sourceKey,
+        dedupeKey: att.dedupeKey,
+        op: att.stage,
+        outcome: att.stage === 'locked' ? 'locked' : 'parked',
+        changes,
+        code: att.code,
+        reasonClass: att.reasonClass,
+        message: att.message,
+      });
+    }
+    this.parkEntry(att);
+  }
+
+  private parkEntry(att: PlanAttention): void {
     this.attention.push(att);
     this.counts.attention++;
     if (this.firstAttention.length < SAMPLE) this.firstAttention.push(att);
@@ -89,7 +138,17 @@ export class ApplyLog {
   }
 
   noop(op: NoopOp): void {
-    if (op.adopt) this.counts.adopted++;
+    if (op.adopt) {
+      this.counts.adopted++;
+      this.logged({
+        sourceKey: op.sourceKey,
+        dedupeKey: op.key,
+        op: 'adopt',
+        outcome: 'adopted',
+        targetId: op.targetId,
+        payloadHash: op.payloadHash,
+      });
+    }
     if (op.adopt || op.fingerprint) {
       this.ledger.push({
         key: op.key,
@@ -109,6 +168,14 @@ export class ApplyLog {
 
   forget(op: ForgetOp): void {
     this.counts.forgotten++;
+    this.logged({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      op: 'forget',
+      outcome: 'forgotten',
+      targetId: op.targetId,
+      message: 'the target record is already gone; the ledger forgets it',
+    });
     this.ledger.push({
       key: op.key,
       targetId: op.targetId ?? null,
@@ -138,6 +205,15 @@ export class ApplyLog {
 
   reversed(op: CorrectOp, reversalId: string | null): void {
     this.counts.reversed++;
+    this.logged({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      op: 'reverse',
+      outcome: 'reversed',
+      targetId: op.targetId,
+      changes: op.changes,
+      message: `posted record ${op.targetId} reversed${reversalId !== null ? ` by ${reversalId}` : ''}; its new version is posted next`,
+    });
     this.ledger.push({
       key: op.key,
       targetId: op.targetId,
@@ -152,6 +228,17 @@ export class ApplyLog {
   /** A reversal refused (the posted record stays as it is) or whose outcome is unknown (the next run looks again). */
   reverseFailed(op: CorrectOp, error: SluiceError, unknown: boolean): void {
     this.counts.failed++;
+    this.logged({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      op: 'reverse',
+      outcome: unknown ? 'in-doubt' : 'failed',
+      targetId: op.targetId,
+      changes: op.changes,
+      code: error.code,
+      reasonClass: unknown ? 'transient' : error.reasonClass,
+      message: describeError(error),
+    });
     if (!unknown)
       this.ledger.push({
         key: op.key,
@@ -161,7 +248,7 @@ export class ApplyLog {
         op: 'create',
         origin: 'created',
       });
-    this.park({
+    this.parkEntry({
       sourceKey: op.sourceKey,
       dedupeKey: op.key,
       stage: 'apply',
@@ -175,6 +262,16 @@ export class ApplyLog {
 
   written(op: WritableOp, id: string | null, recovered: boolean): void {
     if (recovered) this.counts.recovered++;
+    this.logged({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      op: op.op === 'delete' ? op.action : op.op,
+      outcome: recovered ? 'recovered' : 'written',
+      targetId: id,
+      payloadHash: 'payloadHash' in op ? op.payloadHash : null,
+      changes: op.op === 'update' ? op.changes : undefined,
+      ...(op.op === 'create' && op.supersedes && { message: `new version of the reversed record ${op.supersedes}` }),
+    });
     if (op.op === 'create') {
       this.counts.created++;
       this.ledger.push({
@@ -210,7 +307,17 @@ export class ApplyLog {
   inDoubt(op: WritableOp, error: SluiceError, clock: Clock): void {
     this.counts.inDoubt++;
     const now = isoNow(clock);
-    this.park({
+    this.logged({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      op: op.op === 'delete' ? op.action : op.op,
+      outcome: 'in-doubt',
+      payloadHash: 'payloadHash' in op ? op.payloadHash : null,
+      code: 'WRITE_IN_DOUBT',
+      reasonClass: 'transient',
+      message: describeError(error),
+    });
+    this.parkEntry({
       sourceKey: op.sourceKey,
       dedupeKey: op.key,
       stage: 'in-doubt',
@@ -242,7 +349,19 @@ export class ApplyLog {
   failed(op: WritableOp, error: SluiceError): void {
     this.counts.failed++;
     this.notApplied(op);
-    this.park({
+    this.logged({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      op: op.op === 'delete' ? op.action : op.op,
+      outcome: 'failed',
+      ...('targetId' in op && { targetId: op.targetId }),
+      payloadHash: 'payloadHash' in op ? op.payloadHash : null,
+      changes: op.op === 'update' ? op.changes : undefined,
+      code: error.code,
+      reasonClass: error.reasonClass,
+      message: describeError(error),
+    });
+    this.parkEntry({
       sourceKey: op.sourceKey,
       dedupeKey: op.key,
       stage: 'apply',

@@ -1,60 +1,106 @@
-/** `sluice attention list|resync` and `sluice runs`: what could not be synced, and why; run history. */
+/** `sluice attention list|show|resolve|resync` and `sluice runs`: what could not be synced, and why; run history. */
 import type { Command } from 'commander';
-import { openStateStore } from '../state/store.js';
-import type { AttentionStatus } from '../state/attention.js';
+import { REASON_CLASSES, type ReasonClass } from '../error-codes.js';
+import { ConfigError } from '../errors.js';
+import { listAttention, resolveAttention, showAttention } from '../ops/attention.js';
+import { resolvePipeline } from '../ops/pipeline-ref.js';
+import { requestResync } from '../ops/resync.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
+import { formatAttentionDetail, formatAttentionList } from './format-attention.js';
 import { formatRuns } from './format-runs.js';
+import { plural, withState } from './ops-common.js';
+
+function classes(list: string | undefined): ReasonClass[] | undefined {
+  if (list === undefined) return undefined;
+  const out = list.split(',').map((c) => c.trim());
+  const bad = out.filter((c) => !(REASON_CLASSES as readonly string[]).includes(c));
+  if (bad.length > 0)
+    throw new ConfigError(
+      'REASON_CLASS_UNKNOWN',
+      `--class ${bad.join(',')}: the classes are ${REASON_CLASSES.join(', ')}`,
+    );
+  return out as ReasonClass[];
+}
 
 export function attentionCommands(program: Command, io: CliIo): void {
   const attention = program.command('attention').description('records that could not be synced, with their reasons');
   addGlobalOptions(
     attention
       .command('list')
-      .description('list attention entries (open and marked for re-sync by default)')
-      .argument('[pipeline]', 'pipeline name')
+      .description(
+        'list attention entries (open and marked for re-sync by default) with reason class, code and attempts',
+      )
+      .argument('[pipeline]', 'pipeline file or name')
       .option('--all', 'include resolved entries')
+      .option('--class <classes>', `only these reason classes, comma-separated (${REASON_CLASSES.join(', ')})`)
       .option('--json', 'JSON output'),
-  ).action(async (pipeline: string | undefined, opts: GlobalOptions & { all?: boolean; json?: boolean }) => {
-    const state = await openStateStore({ ...(opts.state && { url: opts.state }) });
-    try {
-      const statuses: AttentionStatus[] | undefined = opts.all ? undefined : ['open', 'resync'];
-      const entries = await state.attentionList({ ...(pipeline && { pipeline }), ...(statuses && { statuses }) });
-      if (opts.json) write(io.stdout, JSON.stringify(entries, null, 2) + '\n');
-      else if (entries.length === 0) write(io.stdout, 'nothing needs attention\n');
-      else {
-        for (const e of entries) {
-          write(
-            io.stdout,
-            `${e.pipeline}  ${e.sourceKey}${e.dedupeKey && e.dedupeKey !== e.sourceKey ? ` (key ${e.dedupeKey})` : ''}  ${e.status}  ${e.stage}/${e.code}  x${e.occurrences}  last ${e.lastSeen}\n    ${e.message}\n`,
-          );
-        }
-        write(
-          io.stdout,
-          `${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}; re-sync with: sluice attention resync <pipeline> [source keys...]\n`,
-        );
-      }
-    } finally {
-      await state.close();
-    }
-  });
+  ).action((pipeline: string | undefined, opts: GlobalOptions & { all?: boolean; json?: boolean; class?: string }) =>
+    withState('attention list', opts, io, async (state) => {
+      const cls = classes(opts.class);
+      const entries = await listAttention(state, {
+        ...(pipeline !== undefined && { pipeline }),
+        all: opts.all === true,
+        ...(cls && { classes: cls }),
+      });
+      write(io.stdout, opts.json ? JSON.stringify(entries, null, 2) + '\n' : formatAttentionList(entries));
+    }),
+  );
+  addGlobalOptions(
+    attention
+      .command('show')
+      .description('one attention entry with its reason, attempts, runs and the record’s integration log')
+      .argument('<id>', 'entry id (from sluice attention list)')
+      .option('--json', 'JSON output'),
+  ).action((id: string, opts: GlobalOptions & { json?: boolean }) =>
+    withState('attention show', opts, io, async (state) => {
+      const d = await showAttention(state, id);
+      write(io.stdout, opts.json ? JSON.stringify(d, null, 2) + '\n' : formatAttentionDetail(d.entry, d.history));
+    }),
+  );
+  addGlobalOptions(
+    attention
+      .command('resolve')
+      .description(
+        'close an entry by hand (the record was fixed in the target, or needs nothing); kept in the audit trail',
+      )
+      .argument('<id>', 'entry id (from sluice attention list)')
+      .requiredOption('--reason <text>', 'why it needs nothing more (kept in the audit trail)')
+      .option('--by <name>', 'who resolves it (default: the OS user)'),
+  ).action((id: string, opts: GlobalOptions & { reason: string; by?: string }) =>
+    withState('attention resolve', opts, io, async (state) => {
+      const e = await resolveAttention(state, {
+        id,
+        reason: opts.reason,
+        ...(opts.by !== undefined && { by: opts.by }),
+      });
+      write(
+        io.stdout,
+        `resolved #${e.id} (${e.pipeline} ${e.sourceKey}, ${e.reasonClass} ${e.code})${e.status === 'resolved' ? '; it was already resolved' : ''}. A run that fails on the record again opens it again\n`,
+      );
+    }),
+  );
   addGlobalOptions(
     attention
       .command('resync')
-      .description('mark open entries for re-sync: the next run processes their stored records again')
-      .argument('<pipeline>', 'pipeline name')
-      .argument('[keys...]', 'source keys (default: every open entry of the pipeline)'),
-  ).action(async (pipeline: string, keys: string[], opts: GlobalOptions) => {
-    const state = await openStateStore({ ...(opts.state && { url: opts.state }) });
-    try {
-      const n = await state.attentionMarkResync(pipeline, keys.length > 0 ? keys : undefined);
+      .description(
+        'the same as sluice resync <pipeline> --key K… (or --failed without keys): the next run processes them again',
+      )
+      .argument('<pipeline>', 'pipeline file or name')
+      .argument('[keys...]', 'source keys (default: every open entry of the pipeline)')
+      .option('--by <name>', 'who asks (default: the OS user)'),
+  ).action((pipeline: string, keys: string[], opts: GlobalOptions & { by?: string }) =>
+    withState('attention resync', opts, io, async (state) => {
+      const r = await requestResync(state, {
+        pipeline,
+        ...(keys.length > 0 ? { keys } : { failed: true }),
+        ...(opts.by !== undefined && { by: opts.by }),
+      });
       write(
         io.stdout,
-        `${n} entr${n === 1 ? 'y' : 'ies'} marked for re-sync; they are processed on the next sluice run of ${pipeline}\n`,
+        `${r.ask.scope === 'key' ? plural(r.ask.keys.length, 'record') : plural(r.covered, 'entry', 'entries')} marked for re-sync; processed on the next sluice run of ${r.pipeline.name}\n`,
       );
-    } finally {
-      await state.close();
-    }
-  });
+    }),
+  );
 
   addGlobalOptions(
     program
@@ -62,16 +108,14 @@ export function attentionCommands(program: Command, io: CliIo): void {
       .description(
         'recent runs with their status (running, succeeded, attention, failed, interrupted, abandoned) and exit code',
       )
-      .argument('[pipeline]', 'pipeline name')
+      .argument('[pipeline]', 'pipeline file or name')
       .option('--limit <n>', 'how many', '20')
       .option('--json', 'JSON output'),
-  ).action(async (pipeline: string | undefined, opts: GlobalOptions & { limit: string; json?: boolean }) => {
-    const state = await openStateStore({ ...(opts.state && { url: opts.state }) });
-    try {
-      const runs = await state.runList(pipeline, Number(opts.limit));
+  ).action((pipeline: string | undefined, opts: GlobalOptions & { limit: string; json?: boolean }) =>
+    withState('runs', opts, io, async (state) => {
+      const name = pipeline !== undefined ? (await resolvePipeline(state, pipeline)).name : undefined;
+      const runs = await state.runList(name, Number(opts.limit));
       write(io.stdout, opts.json ? JSON.stringify(runs, null, 2) + '\n' : formatRuns(runs));
-    } finally {
-      await state.close();
-    }
-  });
+    }),
+  );
 }

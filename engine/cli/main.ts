@@ -4,6 +4,8 @@ import { emulators, registry as defaultRegistry } from '../../connectors/index.j
 import { emulateCommand } from './emulate.js';
 import type { Registry } from '../connector/registry.js';
 import { attentionCommands } from './attention.js';
+import { logCommand } from './log.js';
+import { resyncCommand } from './resync.js';
 import type { CliIo } from './common.js';
 import { runCommands } from './run.js';
 import { schemaCommands } from './schema.js';
@@ -22,6 +24,8 @@ export function buildProgram(io: CliIo): Command {
   runCommands(program, io);
   testCommand(program, io);
   attentionCommands(program, io);
+  resyncCommand(program, io);
+  logCommand(program, io);
   stateCommands(program, io);
   schemaCommands(program, io);
   demoCommand(program, io);

@@ -38,6 +38,8 @@ export interface Plan {
   /** Source keys of rows the source could not read, and whether the read saw the whole source. */
   readonly rejectedKeys: readonly string[];
   readonly completeRead: boolean;
+  /** Keys asked to be re-synced that the source (or a stored record) had. */
+  readonly forcedSeen: ReadonlySet<string>;
 }
 
 export async function buildPlan(input: BuildInput): Promise<Plan> {
@@ -107,5 +109,6 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
     sourceRecords: result.sourceRecords,
     rejectedKeys: result.rejectedKeys,
     completeRead: result.completeRead,
+    forcedSeen: result.forcedSeen,
   };
 }

@@ -22,6 +22,8 @@ export interface Item {
   notes?: string[];
   /** The source record's fingerprint and how many target records it made (unchanged-source skipping). */
   fingerprint?: OpFingerprint;
+  /** An operator asked to re-sync the record. */
+  resync?: true;
 }
 
 export interface ClassifyContext {
@@ -77,7 +79,8 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
         });
         continue;
       }
-      if (le?.status === 'written' && ctx.capabilities.immutable) {
+      // A re-sync asked for by an operator posts it anew: they checked the target, as the entry said.
+      if (le?.status === 'written' && ctx.capabilities.immutable && !item.resync) {
         const reason = `the ledger records key ${item.key} as written (target id ${le.targetId ?? '?'}, run ${le.runId}) but the target has no record with that key; it is not posted again. Check the target, then re-sync the record to post it anew`;
         await emit({ ...base, op: 'locked', reason, ...(le.targetId && { targetId: le.targetId }) });
         await ctx.park({

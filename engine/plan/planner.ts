@@ -42,6 +42,11 @@ export interface PlannerInput {
   pageSize?: number;
   /** Parked records processed again (marked for re-sync, or settled absent), by source key; a record the source returns again is taken from the source instead. */
   resync: ReadonlyMap<string, DataRecord>;
+  /**
+   * Source keys an operator asked to re-sync: never skipped as unchanged, and a record the ledger
+   * says was posted but the target does not have is posted anew (the operator checked the target).
+   */
+  forced?: ReadonlySet<string>;
   transform: Transform;
   key: KeyFn;
   capabilities: ResourceCapabilities;
@@ -87,6 +92,8 @@ export interface PlannerResult {
   rejectedKeys: string[];
   /** Unchanged source records planned as noops without evaluating their transform. */
   reused: number;
+  /** The keys of `forced` the source (or a stored record) had. */
+  forcedSeen: Set<string>;
 }
 
 /** Runs the source through transform, keys and classification into `input.spill`. */
@@ -104,6 +111,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     completeRead: input.since === undefined,
     rejectedKeys: [],
     reused: 0,
+    forcedSeen: new Set(),
   };
   let attention = 0;
   const park = async (att: PlanAttention): Promise<void> => {
@@ -180,6 +188,8 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
       const k = record[input.sourceKeyField];
       const sourceKey = typeof k === 'string' || typeof k === 'number' ? String(k) : `#${out.read}`;
       if (!fromResync) resync.delete(sourceKey);
+      const forced = input.forced?.has(sourceKey) === true;
+      if (forced) out.forcedSeen.add(sourceKey);
       const bad = recordValueProblem(record, 'the source record');
       if (bad) {
         out.unkeyed++;
@@ -202,7 +212,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         }
       }
       if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, input.source.confirmKeeps?.(record) ?? record);
-      const same = fingerprints?.skip.get(sourceKey);
+      const same = forced ? undefined : fingerprints?.skip.get(sourceKey);
       if (same) {
         out.reused++;
         for (const e of same) {
@@ -266,6 +276,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           key,
           source: record,
           ...(fp !== undefined && { fingerprint: { fp, outputs: outputs.length } }),
+          ...(forced && { resync: true as const }),
         });
       }
     }

@@ -7,8 +7,11 @@ import type { DataRecord } from '../connector/types.js';
 import type { PlanAttention, PlanItem } from '../plan/types.js';
 import { asSluiceError } from '../errors.js';
 import { isoNow } from '../runtime/clock.js';
+import type { LogWrite } from '../state/log.js';
 import { confirmToSource } from './confirm.js';
-import { openTarget, type Ctx } from './context.js';
+import { openTarget, sessionTrigger, type Ctx } from './context.js';
+import { pruneLog } from './log-retention.js';
+import { closeResync, type ResyncWork } from './resync-phase.js';
 
 export interface ApplySubject {
   items: AsyncIterable<PlanItem>;
@@ -18,6 +21,8 @@ export interface ApplySubject {
   sourceRecords: ReadonlyMap<string, DataRecord>;
   /** Set when the plan read the whole source: `read` entries it no longer reported are resolved. */
   stillUnreadable?: readonly string[];
+  /** What the plan processed on request, and which requested keys it found: closed with the last commit. */
+  resync?: { work: ResyncWork; seen: ReadonlySet<string> };
   /** How many writes the plan holds, for progress. */
   writes?: number;
 }
@@ -39,8 +44,12 @@ export async function apply(
     (await state.attentionList({ pipeline: spec.name, statuses: ['open', 'resync'] })).map((e) => e.sourceKey),
   );
   const confirm = pipeline.source.definition.capabilities.confirm === true;
+  const runTrigger = sessionTrigger(ctx);
+  const forced = subject.resync?.work.forced;
+  const trigger = forced && forced.size > 0 ? (k: string) => (forced.has(k) ? 'resync' : runTrigger) : () => runTrigger;
   if (subject.writes !== undefined) opts.onApplyStart?.(subject.writes);
   const result = await applyPlan({
+    trigger,
     target,
     lookup: (keys) => view.lookup(keys),
     commit: (batch, at) => state.commit(spec.name, ctx.runId, batch, at),
@@ -77,17 +86,34 @@ export async function apply(
     confirmed = { sent: c.sent, failed: c.failed };
     extra = c.attention;
   }
+  const closing = subject.resync ? closeResync(subject.resync.work, subject.resync.seen) : undefined;
+  const log: LogWrite[] = [
+    ...extra.map((a) => ({
+      sourceKey: a.sourceKey,
+      dedupeKey: a.dedupeKey,
+      op: a.stage,
+      outcome: 'parked' as const,
+      code: a.code,
+      reasonClass: a.reasonClass,
+      message: a.message,
+      trigger: trigger(a.sourceKey),
+    })),
+    ...(closing?.log ?? []),
+  ];
   await state.commit(
     spec.name,
     ctx.runId,
     {
       attention: extra,
+      log,
+      ...(closing && closing.closed.length > 0 && { resyncClosed: closing.closed }),
       ...(subject.cursorTo !== undefined && { cursor: subject.cursorTo }),
       ...(subject.cursorTo !== undefined && subject.cursorKeyTo !== undefined && { cursorKey: subject.cursorKeyTo }),
       ...(subject.stillUnreadable && { stillUnreadable: subject.stillUnreadable }),
     },
     isoNow(ctx.clock),
   );
+  await pruneLog(ctx);
   const counts = { ...result.counts, attention: result.counts.attention + extra.length };
   return {
     ...result,

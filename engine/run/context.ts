@@ -10,6 +10,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { RetryPolicy } from '../runtime/retry.js';
 import { TargetView } from '../plan/target-view.js';
 import type { TargetResource } from '../connector/types.js';
+import type { RunTrigger } from '../state/log.js';
 
 export const COMMANDS = ['plan', 'run', 'apply'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -41,8 +42,10 @@ export interface SessionOptions {
    * default, `--detailed-exitcode` off); the run is recorded with the exit code the process returns.
    */
   detailedExitcode?: boolean;
-  /** Re-process records marked for re-sync (default true). */
+  /** Re-process records marked for re-sync, re-sync requests and transient entries due for a retry (default true). */
   resync?: boolean;
+  /** What started this session, for the integration log (default: `plan` for apply, else `manual`). */
+  trigger?: RunTrigger;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   retry?: RetryPolicy;
@@ -94,3 +97,8 @@ export async function openTarget(ctx: Ctx): Promise<{ target: TargetResource; vi
 }
 
 const views = new WeakMap<TargetResource, TargetView>();
+
+/** The session's trigger: given, else `plan` for the apply of a reviewed plan, `manual` otherwise. */
+export function sessionTrigger(ctx: Pick<Ctx, 'opts' | 'command'>): RunTrigger {
+  return ctx.opts.trigger ?? (ctx.command === 'apply' ? 'plan' : 'manual');
+}

@@ -10,34 +10,35 @@ import { Transform } from '../transform/transform.js';
 import { contextFingerprint } from '../plan/unchanged.js';
 import { openTarget, type Ctx } from './context.js';
 import { loadLookups } from './open.js';
-import { isRecord, type Settled } from './settle-phase.js';
+import { gatherResync, type ResyncWork } from './resync-phase.js';
+import type { Settled } from './settle-phase.js';
 
-export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promise<Plan> {
+/** A plan, with what it processes again on request (closed by the apply that follows). */
+export type PlannedRun = Plan & { resync: ResyncWork };
+
+export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promise<PlannedRun> {
   const { pipeline, conns, state, opts } = ctx;
   const spec = pipeline.spec;
   const lookups = await loadLookups(pipeline, conns, ctx.logger);
   const transform = await Transform.create(pipeline.program, lookups.tables);
-  const skip = skipUnchanged(ctx);
+  const work = await gatherResync(ctx);
+  const skip = skipUnchanged(ctx) && !work.all;
   const source = await conns.source(pipeline.source, spec.source.options);
   const { target, view } = await openTarget(ctx);
-  const inc = spec.source.incremental;
+  // A re-sync of every record, or of a key with no stored record, reads the whole source.
+  const inc = work.fullRead ? undefined : spec.source.incremental;
   const position = inc ? await state.cursorPosition(spec.name) : undefined;
   const stored = inc ? (position?.value ?? inc.initial) : undefined;
   const since = stored !== undefined ? applyLookback(stored, inc?.lookback) : undefined;
   const keysMatch = (spec.source.key ?? pipeline.source.definition.key) === pipeline.source.definition.key;
   // A compound (cursor, key) position only without a lookback: a lookback re-reads on purpose.
   const sinceKey = inc && !inc.lookback && keysMatch ? position?.key : undefined;
-  const resync = new Map<string, DataRecord>();
-  if (opts.resync !== false) {
-    for (const e of await state.attentionList({ pipeline: spec.name, statuses: ['resync'] })) {
-      if (e.stage !== 'read' && isRecord(e.payload)) resync.set(e.sourceKey, e.payload);
-    }
-  }
+  const resync = new Map<string, DataRecord>(work.records);
   for (const [k, v] of settled.resync) resync.set(k, v);
   const definition = pipeline.target.definition;
   const mode = spec.target.mode ?? 'upsert';
   const deletes = spec.target.deletes;
-  return buildPlan({
+  const built = await buildPlan({
     pipeline: spec.name,
     source,
     sourceKeyField: spec.source.key ?? pipeline.source.definition.key,
@@ -49,6 +50,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     ...(position?.key !== undefined && { cursorFromKey: position.key }),
     ...(spec.source.pageSize !== undefined && { pageSize: spec.source.pageSize }),
     resync,
+    ...(work.forced.size > 0 && { forced: work.forced }),
     transform,
     ...(skip && {
       unchanged: {
@@ -94,6 +96,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
       },
     }),
   });
+  return Object.assign(built, { resync: work });
 }
 
 /** Bumped when what a fingerprint covers changes, so old fingerprints never match. */

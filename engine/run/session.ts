@@ -16,14 +16,14 @@ import {
   asSluiceError,
   describeError,
 } from '../errors.js';
-import type { Plan } from '../plan/build.js';
 import type { PlanAttention, PlanCounts, PlanOp } from '../plan/types.js';
 import { isoNow, systemClock } from '../runtime/clock.js';
 import { openStateStore, type StateStore } from '../state/store.js';
 import { apply, type ApplyPhaseResult } from './apply-phase.js';
 import { openTarget, type Ctx, type SessionOptions } from './context.js';
 import { OpenConnections } from './open.js';
-import { collect, plan } from './plan-phase.js';
+import { logRetentionMs } from './log-retention.js';
+import { collect, plan, type PlannedRun } from './plan-phase.js';
 import { PLAN_FORMAT } from './plan-file/document.js';
 import { readPlanFile, type VerifiedPlan } from './plan-file/read.js';
 import { writePlanFile } from './plan-file/write.js';
@@ -76,6 +76,7 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   const runId = randomUUID();
   const writes = opts.command !== 'plan';
   const cwd = opts.cwd ?? process.cwd();
+  logRetentionMs(opts.env ?? process.env); // a bad SLUICE_LOG_RETENTION is refused before anything runs
   const state =
     opts.state ??
     (await openStateStore({
@@ -136,7 +137,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
   const leaseTtl = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   let renew: NodeJS.Timeout | undefined;
   let leaseHeld = false;
-  let built: Plan | undefined;
+  let built: PlannedRun | undefined;
   let settled: Settled | undefined;
   let applied: ApplyPhaseResult | undefined;
   let failure: SluiceError | undefined;
@@ -229,6 +230,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
             ...(built.summary.cursor.toKey !== undefined && { cursorKeyTo: built.summary.cursor.toKey }),
             sourceRecords: built.sourceRecords,
             ...(built.completeRead && { stillUnreadable: built.rejectedKeys }),
+            resync: { work: built.resync, seen: built.forcedSeen },
           },
           settled.settledKeys,
         );

@@ -7,7 +7,8 @@ import type { DataRecord } from '../connector/types.js';
 import { settlePending, type Settlement } from '../plan/settle.js';
 import type { LedgerWrite } from '../state/ledger.js';
 import { isoNow } from '../runtime/clock.js';
-import { openTarget, type Ctx } from './context.js';
+import type { LogWrite } from '../state/log.js';
+import { openTarget, sessionTrigger, type Ctx } from './context.js';
 
 export interface Settled {
   settlement: Settlement;
@@ -23,10 +24,12 @@ export async function settle(ctx: Ctx): Promise<Settled> {
   const settlement = await settlePending(ctx.state.ledgerPending(name), view, ctx.clock.now());
   const absent = [...settlement.absent.keys()];
   const resync = new Map<string, DataRecord>();
-  for (const e of await ctx.state.attentionInDoubt(name, absent)) {
-    if (isRecord(e.payload)) resync.set(e.sourceKey, e.payload);
-  }
   const settledKeys = new Set([...settlement.found.keys(), ...absent]);
+  const sourceKeys = new Map<string, string>();
+  for (const e of await ctx.state.attentionInDoubt(name, [...settledKeys])) {
+    if (e.dedupeKey !== undefined) sourceKeys.set(e.dedupeKey, e.sourceKey);
+    if (settlement.absent.has(e.dedupeKey ?? '') && isRecord(e.payload)) resync.set(e.sourceKey, e.payload);
+  }
   if (settledKeys.size > 0) {
     ctx.logger.info(
       { found: settlement.found.size, absent: absent.length, waiting: settlement.waiting.size },
@@ -54,10 +57,31 @@ export async function settle(ctx: Ctx): Promise<Settled> {
         origin: e.origin,
       });
     const drop = absent.filter((k) => settlement.absent.get(k)?.supersedes === null);
+    const trigger = sessionTrigger(ctx);
+    const log: LogWrite[] = [
+      ...[...settlement.found.values()].map(({ entry, targetId }) => ({
+        sourceKey: sourceKeys.get(entry.key) ?? entry.key,
+        dedupeKey: entry.key,
+        op: 'settle',
+        outcome: 'found' as const,
+        targetId,
+        payloadHash: entry.payloadHash,
+        trigger,
+        message: `the create sent at ${entry.sentAt ?? '?'} by run ${entry.runId} was committed by the target`,
+      })),
+      ...absent.map((k) => ({
+        sourceKey: sourceKeys.get(k) ?? k,
+        dedupeKey: k,
+        op: 'settle',
+        outcome: 'absent' as const,
+        trigger,
+        message: 'the create whose outcome was unknown is not in the target: it is sent again',
+      })),
+    ];
     await ctx.state.commit(
       name,
       ctx.runId,
-      { ledger, dropPending: drop, settled: { found: [...settlement.found.keys()], absent } },
+      { ledger, dropPending: drop, settled: { found: [...settlement.found.keys()], absent }, log },
       isoNow(ctx.clock),
     );
   }

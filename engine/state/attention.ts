@@ -43,10 +43,29 @@ export interface AttentionEntry extends AttentionWrite {
   reasonClass: ReasonClass;
   pipeline: string;
   status: AttentionStatus;
+  /** The run that last parked it, and the one that first did. */
   runId: string;
+  firstRunId: string;
   firstSeen: string;
   lastSeen: string;
+  /** How many runs parked it (attempts). */
   occurrences: number;
+  /** A transient entry: from when the next run retries it (null when it waits for a fix or a re-sync). */
+  retryAfter: string | null;
+  /** Set when an operator resolved it by hand (`sluice attention resolve`). */
+  resolution: { by: string; at: string; reason: string } | null;
+}
+
+/**
+ * Transient entries are retried by the next runs from their stored record: at most `maxAttempts`
+ * times, waiting `baseMs` after the first attempt and twice as long after each further one (at most
+ * `maxMs`). Then they wait for a fix or a re-sync like the others.
+ */
+export const PARKED_RETRY = { maxAttempts: 5, baseMs: 5 * 60_000, maxMs: 24 * 3_600_000 } as const;
+
+export function retryAfterFor(attempts: number, now: string): string {
+  const wait = Math.min(PARKED_RETRY.baseMs * 2 ** Math.max(0, attempts - 1), PARKED_RETRY.maxMs);
+  return new Date(Date.parse(now) + wait).toISOString();
 }
 
 interface Row {
@@ -64,6 +83,11 @@ interface Row {
   last_seen: string;
   occurrences: number;
   reason_class: string | null;
+  first_run_id: string | null;
+  retry_after: string | null;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: string | null;
 }
 
 function fromRow(r: Row): AttentionEntry {
@@ -82,6 +106,10 @@ function fromRow(r: Row): AttentionEntry {
     lastSeen: r.last_seen,
     occurrences: Number(r.occurrences),
     reasonClass: (r.reason_class as ReasonClass | null) ?? reasonClassOf(r.code),
+    firstRunId: r.first_run_id ?? r.run_id,
+    retryAfter: r.retry_after ?? null,
+    resolution:
+      r.resolved_at && r.resolved_by ? { by: r.resolved_by, at: r.resolved_at, reason: r.resolution ?? '' } : null,
   };
 }
 
@@ -92,24 +120,53 @@ export async function attentionWrite(
   entries: readonly AttentionWrite[],
   now: string,
 ): Promise<void> {
+  const attempts = new Map<string, { n: number; resolved: boolean }>();
+  const keys = [...new Set(entries.map((e) => e.sourceKey))];
+  for (let i = 0; i < keys.length; i += CHUNK) {
+    const rows = (await trx(TABLE)
+      .where({ pipeline })
+      .whereIn('source_key', keys.slice(i, i + CHUNK))
+      .select('source_key', 'occurrences', 'status')) as { source_key: string; occurrences: number; status: string }[];
+    for (const r of rows) attempts.set(r.source_key, { n: Number(r.occurrences), resolved: r.status === 'resolved' });
+  }
   for (const e of entries) {
     const payload = e.payload === undefined ? null : JSON.stringify(e.payload);
+    const reasonClass = e.reasonClass ?? reasonClassOf(e.code);
+    const previous = attempts.get(e.sourceKey);
+    // A record parked again after it was resolved is a new incident: its count starts over.
+    const fresh = previous === undefined || previous.resolved;
+    const n = fresh ? 1 : previous.n + 1;
+    attempts.set(e.sourceKey, { n, resolved: false });
+    // An in-doubt entry is settled by the runs after its commit window, never retried as such.
+    const retryable = reasonClass === 'transient' && e.stage !== 'in-doubt' && e.stage !== 'read';
     const fields = {
       dedupe_key: e.dedupeKey ?? null,
       stage: e.stage,
       code: e.code,
-      reason_class: e.reasonClass ?? reasonClassOf(e.code),
+      reason_class: reasonClass,
       message: e.message.slice(0, 4000),
       payload,
       status: 'open',
       run_id: runId,
       last_seen: now,
+      retry_after: retryable && n < PARKED_RETRY.maxAttempts ? retryAfterFor(n, now) : null,
+      resolved_at: null,
+      resolved_by: null,
+      resolution: null,
     };
-    const n = await trx(TABLE)
-      .where({ pipeline, source_key: e.sourceKey })
-      .update({ ...fields, occurrences: trx.raw('occurrences + 1') });
-    if (n === 0)
-      await trx(TABLE).insert({ pipeline, source_key: e.sourceKey, first_seen: now, occurrences: 1, ...fields });
+    if (previous !== undefined)
+      await trx(TABLE)
+        .where({ pipeline, source_key: e.sourceKey })
+        .update({ ...fields, occurrences: n, ...(fresh && { first_seen: now, first_run_id: runId }) });
+    else
+      await trx(TABLE).insert({
+        pipeline,
+        source_key: e.sourceKey,
+        first_seen: now,
+        first_run_id: runId,
+        occurrences: 1,
+        ...fields,
+      });
   }
 }
 
@@ -126,7 +183,7 @@ export async function attentionResolve(
       .where({ pipeline })
       .whereIn('source_key', sourceKeys.slice(i, i + CHUNK))
       .whereIn('status', ['open', 'resync'])
-      .update({ status: 'resolved', last_seen: now });
+      .update({ status: 'resolved', last_seen: now, retry_after: null });
   }
   return n;
 }
@@ -135,6 +192,9 @@ export interface AttentionQuery {
   pipeline?: string;
   statuses?: AttentionStatus[];
   sourceKeys?: string[];
+  reasonClasses?: ReasonClass[];
+  /** Open transient entries whose retry is due at this time (and attempts left). */
+  retryDueAt?: string;
   limit?: number;
 }
 
@@ -143,6 +203,9 @@ export async function attentionList(knex: Knex, q: AttentionQuery = {}): Promise
   if (q.pipeline) query = query.where({ pipeline: q.pipeline });
   if (q.statuses) query = query.whereIn('status', q.statuses);
   if (q.sourceKeys) query = query.whereIn('source_key', q.sourceKeys);
+  if (q.reasonClasses) query = query.whereIn('reason_class', q.reasonClasses);
+  if (q.retryDueAt !== undefined)
+    query = query.where({ status: 'open' }).whereNotNull('retry_after').andWhere('retry_after', '<=', q.retryDueAt);
   const rows = (await query.orderBy('id').limit(q.limit ?? 10_000)) as Row[];
   return rows.map(fromRow);
 }

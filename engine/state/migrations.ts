@@ -218,4 +218,73 @@ export const MIGRATIONS: Migration[] = [
       await knex.schema.alterTable('sluice_cursors', (t) => t.dropColumn('position_key'));
     },
   },
+  {
+    name: '0007_operations',
+    async up(knex) {
+      // Attention: the run that first parked the record, when a transient entry may be retried
+      // next, and who resolved it by hand, when and why.
+      await knex.schema.alterTable('sluice_attention', (t) => {
+        t.string('first_run_id', 36);
+        t.string('retry_after', 32);
+        t.string('resolved_at', 32);
+        t.string('resolved_by', PIPELINE);
+        t.text('resolution');
+      });
+      const binary = (t: Knex.CreateTableBuilder): void => {
+        if (isMysql(knex)) {
+          t.charset('utf8mb4');
+          t.collate('utf8mb4_bin');
+        }
+      };
+      // Re-sync requests waiting for the next run (`sluice resync`): one key, every failed record, or all.
+      await knex.schema.createTable('sluice_resync', (t) => {
+        binary(t);
+        t.increments('id').primary();
+        t.string('pipeline', PIPELINE).notNullable();
+        t.string('scope', 16).notNullable();
+        t.string('source_key', KEY);
+        t.string('status', 16).notNullable();
+        t.string('requested_at', 32).notNullable();
+        t.string('requested_by', PIPELINE).notNullable();
+        t.string('run_id', 36);
+        t.string('done_at', 32);
+        t.string('outcome', 16);
+        t.index(['pipeline', 'status'], 'sluice_resync_status');
+      });
+      // The integration log: every attempt on a record, its operation and outcome, per run.
+      await knex.schema.createTable('sluice_log', (t) => {
+        binary(t);
+        t.bigIncrements('id').primary();
+        t.string('pipeline', PIPELINE).notNullable();
+        t.string('run_id', 36);
+        t.string('at', 32).notNullable();
+        t.string('run_trigger', 16).notNullable();
+        t.string('source_key', KEY).notNullable();
+        t.string('dedupe_key', KEY);
+        t.string('op', 16).notNullable();
+        t.string('outcome', 16).notNullable();
+        t.string('target_id', KEY);
+        t.string('payload_hash', 64);
+        t.text('changes', 'mediumtext');
+        t.string('code', 64);
+        t.string('reason_class', 16);
+        t.text('message');
+        t.index(['pipeline', 'source_key'], 'sluice_log_source');
+        t.index(['pipeline', 'dedupe_key'], 'sluice_log_key');
+        t.index(['run_id'], 'sluice_log_run');
+        t.index(['pipeline', 'at'], 'sluice_log_at');
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('sluice_log');
+      await knex.schema.dropTableIfExists('sluice_resync');
+      await knex.schema.alterTable('sluice_attention', (t) => {
+        t.dropColumn('resolution');
+        t.dropColumn('resolved_by');
+        t.dropColumn('resolved_at');
+        t.dropColumn('retry_after');
+        t.dropColumn('first_run_id');
+      });
+    },
+  },
 ];

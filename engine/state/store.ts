@@ -34,7 +34,9 @@ import {
   type LedgerStatus,
   type LedgerWrite,
 } from './ledger.js';
+import { logWrite, type LogWrite } from './log.js';
 import { migrateStore, type MigrateResult } from './migrate.js';
+import { resyncClose, type ResyncOutcome } from './resync.js';
 import { createDatabase, isUnknownDatabase } from './create-database.js';
 import { markAbandonedRuns, runFinish, runList, runStart, type RunStatus } from './runs.js';
 import { parseStateUrl, type StateLocation } from './url.js';
@@ -68,6 +70,10 @@ export interface CommitBatch {
   settled?: { found: readonly string[]; absent: readonly string[] };
   /** After a complete source read: `read` entries for rows not reported again are resolved. */
   stillUnreadable?: readonly string[];
+  /** Integration log rows for what this batch did (each with its trigger; default `manual`). */
+  log?: readonly LogWrite[];
+  /** Re-sync requests this run processed (closed with the run's last commit). */
+  resyncClosed?: readonly { id: number; outcome: ResyncOutcome }[];
 }
 
 /** A pipeline's commit counter: every committed batch moves it. */
@@ -207,6 +213,8 @@ export class StateStore {
       if (batch.ledger?.length) await ledgerWrite(trx, pipeline, runId, batch.ledger, at);
       if (batch.resolved?.length) await attentionResolve(trx, pipeline, batch.resolved, at);
       if (batch.attention?.length) await attentionWrite(trx, pipeline, runId, batch.attention, at);
+      if (batch.log?.length) await logWrite(trx, pipeline, runId, 'manual', batch.log, at);
+      if (batch.resyncClosed?.length) await resyncClose(trx, batch.resyncClosed, runId, at);
       if (batch.cursor !== undefined) {
         await trx('sluice_cursors')
           .insert({

@@ -7,6 +7,7 @@
 import jsonata from 'jsonata';
 import type { DataRecord } from '../connector/types.js';
 import { RecordError } from '../errors.js';
+import { parseErrorTag } from './error-tag.js';
 import { bindLibraries, jsonataErrorMessage, type JsonataProgram, type LookupFn } from './library.js';
 
 export interface LookupTable {
@@ -54,6 +55,17 @@ export class Transform {
     try {
       out = await this.expr.evaluate(record, this.bindings);
     } catch (err) {
+      const e = err as { code?: string; message?: string };
+      // $error("...") raises D3137; its message is the consultant's own reason, shown as is
+      // (a leading `[class]` or `[class CODE]` tag sets the attention entry's reason class and code).
+      if (e.code === 'D3137') {
+        const tag = parseErrorTag(e.message ?? 'error');
+        throw new RecordError(tag.code ?? 'TRANSFORM_FAILED', tag.message, {
+          // JSONata's own error, with the message as shown (the tag is not part of it)
+          cause: tag.message === e.message ? err : { ...(err as object), message: tag.message },
+          ...(tag.reasonClass && { reasonClass: tag.reasonClass }),
+        });
+      }
       throw new RecordError('TRANSFORM_FAILED', jsonataErrorMessage(err), { cause: err });
     }
     if (out === undefined || out === null) return [];

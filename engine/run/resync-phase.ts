@@ -1,0 +1,100 @@
+/**
+ * What a session processes again besides what the source returns: records marked for re-sync and
+ * re-sync requests (`sluice resync`), and transient attention entries whose retry is due. Requested
+ * records bypass unchanged-source skipping; a requested key without a stored record, or a request
+ * for every record, makes the run read the source in full. Requests are closed by the commit that
+ * ends a run's apply.
+ */
+import type { DataRecord } from '../connector/types.js';
+import { PARKED_RETRY, type AttentionEntry } from '../state/attention.js';
+import type { LogWrite } from '../state/log.js';
+import { resyncPending, type ResyncOutcome, type ResyncRequest } from '../state/resync.js';
+import { isoNow } from '../runtime/clock.js';
+import type { Ctx } from './context.js';
+import { isRecord } from './settle-phase.js';
+
+export interface ResyncWork {
+  /** Stored source records processed again (a record the source returns is taken from the source), by source key. */
+  records: Map<string, DataRecord>;
+  /** Source keys an operator asked for: never skipped as unchanged; logged with trigger `resync`. */
+  forced: Set<string>;
+  /** Every record was asked for: no unchanged-source skipping at all. */
+  all: boolean;
+  /** The source is read from its start (cursor ignored for this read). */
+  fullRead: boolean;
+  /** Pending requests this session works on. */
+  requests: ResyncRequest[];
+  /** Transient entries retried now. */
+  retries: number;
+}
+
+export function noResync(): ResyncWork {
+  return { records: new Map(), forced: new Set(), all: false, fullRead: false, requests: [], retries: 0 };
+}
+
+function replayable(e: AttentionEntry): e is AttentionEntry & { payload: DataRecord } {
+  return e.stage !== 'read' && isRecord(e.payload);
+}
+
+export async function gatherResync(ctx: Ctx): Promise<ResyncWork> {
+  const work = noResync();
+  if (ctx.opts.resync === false) return work;
+  const { state } = ctx;
+  const name = ctx.pipeline.spec.name;
+  const take = (list: readonly AttentionEntry[], force: boolean): void => {
+    for (const e of list) {
+      if (force) work.forced.add(e.sourceKey);
+      if (replayable(e)) work.records.set(e.sourceKey, e.payload);
+    }
+  };
+  work.requests = await resyncPending(state.knex, name);
+  take(await state.attentionList({ pipeline: name, statuses: ['resync'] }), true);
+  if (work.requests.some((r) => r.scope === 'failed' || r.scope === 'all'))
+    take(await state.attentionList({ pipeline: name, statuses: ['open'] }), true);
+  if (work.requests.some((r) => r.scope === 'all')) {
+    work.all = true;
+    work.fullRead = true;
+  }
+  const keys = work.requests.filter((r) => r.scope === 'key' && r.sourceKey !== null).map((r) => r.sourceKey!);
+  if (keys.length > 0) {
+    // The record last parked for the key, if any (also resolved entries keep it).
+    const stored = await state.attentionList({ pipeline: name, sourceKeys: keys });
+    take(stored, true);
+    for (const k of keys) work.forced.add(k);
+    if (keys.some((k) => !work.records.has(k))) work.fullRead = true;
+  }
+  const due = await state.attentionList({ pipeline: name, retryDueAt: isoNow(ctx.clock) });
+  for (const e of due) {
+    if (e.occurrences >= PARKED_RETRY.maxAttempts || !replayable(e) || work.records.has(e.sourceKey)) continue;
+    work.records.set(e.sourceKey, e.payload);
+    work.retries++;
+  }
+  if (work.requests.length > 0 || work.forced.size > 0 || work.retries > 0)
+    ctx.logger.info(
+      { requests: work.requests.length, forced: work.forced.size, retries: work.retries, fullRead: work.fullRead },
+      `re-sync: ${work.forced.size} record(s) asked for${work.all ? ' (every record)' : ''}, ${work.retries} transient failure(s) retried`,
+    );
+  return work;
+}
+
+/** How the run closes its requests, and the log rows of requested keys nobody had. */
+export function closeResync(
+  work: ResyncWork,
+  seen: ReadonlySet<string>,
+): { closed: { id: number; outcome: ResyncOutcome }[]; log: LogWrite[] } {
+  const closed: { id: number; outcome: ResyncOutcome }[] = [];
+  const log: LogWrite[] = [];
+  for (const r of work.requests) {
+    const missing = r.scope === 'key' && r.sourceKey !== null && !seen.has(r.sourceKey);
+    closed.push({ id: r.id, outcome: missing ? 'not-found' : 'done' });
+    if (missing)
+      log.push({
+        sourceKey: r.sourceKey!,
+        op: 'resync',
+        outcome: 'not-found',
+        trigger: 'resync',
+        message: `re-sync asked by ${r.requestedBy} at ${r.requestedAt}: the source did not return ${r.sourceKey} and no record of it is stored; nothing was done`,
+      });
+  }
+  return { closed, log };
+}
