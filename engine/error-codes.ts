@@ -82,6 +82,7 @@ export const ERROR_CODES = {
   KEY_MISSING: 'data',
   KEY_TOO_LONG: 'data',
   CHECK_FAILED: 'data',
+  PREPARE_FAILED: 'transient',
   DUPLICATE_KEY: 'conflict',
   TARGET_LOCKED: 'locked',
   LEDGER_TARGET_MISSING: 'locked',

@@ -65,7 +65,11 @@ runConformanceSuite<ConcurConfig, ConcurFixture>({
           options: { resolveVendorCodes: false },
           expectedKeys: [...s.paymentRequests.keys()],
         },
-        { resource: 'fis-documents', options: { docType: 'expense' }, expectedKeys: [...s.fisDocuments.keys()] },
+        {
+          resource: 'fis-documents',
+          options: { docType: 'expense', postingCompanyId: 'SBO_NORTHWIND' },
+          expectedKeys: [...s.fisDocuments.keys()],
+        },
         {
           resource: 'list-items',
           options: { list: 'Cost Centers' },

@@ -33,6 +33,10 @@ export const CONCUR_ERRORS = {
   provisionNoResult: 'CONCUR_PROVISION_NO_RESULT',
   provisionUnreadable: 'CONCUR_PROVISION_STATUS_UNREADABLE',
   userNotFound: 'CONCUR_USER_NOT_FOUND',
+  /** A new user lacks a value User Provisioning requires on create, and the pipeline gives no default. */
+  userIncomplete: 'CONCUR_USER_INCOMPLETE',
+  // financial integration
+  fisCompanyMissing: 'CONCUR_FIS_COMPANY_MISSING',
 } as const;
 
 type Body = Record<string, unknown> | undefined;

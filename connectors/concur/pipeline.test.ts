@@ -70,7 +70,8 @@ describe('concur connector in a pipeline run', () => {
         resource: 'fis-documents',
         options: { docType: 'expense', postingCompanyId: 'NWI01' },
       },
-      transform: '{ "id": id, "report": document.report.reportId, "amount": document.report.totalApprovedAmount }',
+      transform:
+        '{ "id": id, "report": document.report.reportId, "amount": document.report.totalApprovedAmount, "ReferenceDate": $substring(document.report.reportPaymentProcessingDate, 0, 10) }',
       target: { connection: 'erp', resource: 'records', mode: 'create', key: 'id' },
     });
     const erp = dataset(`${dir}:erp`);
@@ -88,9 +89,12 @@ describe('concur connector in a pipeline run', () => {
     expect(result.report.confirm).toEqual({ sent: 28, failed: 0 });
     for (const doc of emu.state.fisDocuments.values()) {
       expect(doc.docStatus).toBe('POSTING_CONFIRMED_SUCCESS');
-      const number = (doc.postingConfirmation as { postingDocs: { documentNumber: string }[] }).postingDocs[0]!
-        .documentNumber;
-      expect(erp.target.get(doc.id)?.id).toBe(number);
+      const [posted] = (doc.postingConfirmation as { postingDocs: Record<string, string>[] }).postingDocs;
+      const written = erp.target.get(doc.id);
+      expect(written?.id).toBe(posted!.documentNumber);
+      // the date and year of the record as written, not of the day the run confirms it
+      const date = String((doc.document.report as Record<string, unknown>).reportPaymentProcessingDate).slice(0, 10);
+      expect(posted).toMatchObject({ postingDate: date, fiscalYear: date.slice(0, 4), companyId: 'NWI01' });
     }
     expect(result.report.apiCalls.concur?.calls).toMatchObject({
       'POST fis posting confirmations': 1,

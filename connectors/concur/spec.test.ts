@@ -28,7 +28,7 @@ describe('concur connector against the official specs', () => {
         0,
       );
     }
-    const fis = connection.source!('fis-documents', {});
+    const fis = connection.source!('fis-documents', { postingCompanyId: 'SBO_NORTHWIND' });
     const docs = [];
     for await (const page of fis.read({ pageSize: 25 })) docs.push(...page);
     await fis.confirm!(
@@ -36,7 +36,8 @@ describe('concur connector against the official specs', () => {
         sourceKey: String(d.id),
         record: d,
         status: i % 5 === 0 ? 'failure' : 'success',
-        targetId: `JE${i}`,
+        targetId: `${100 + i}`,
+        targetRecord: { ReferenceDate: '2025-02-06', JdtNum: 100 + i },
         message: 'Period closed',
       })),
     );

@@ -89,8 +89,8 @@ export class ApplyLog {
   }
 
   noop(op: NoopOp): void {
-    if (op.adopt) {
-      this.counts.adopted++;
+    if (op.adopt) this.counts.adopted++;
+    if (op.adopt || op.fingerprint) {
       this.ledger.push({
         key: op.key,
         targetId: op.targetId,
@@ -98,6 +98,9 @@ export class ApplyLog {
         status: 'written',
         op: 'noop',
         origin: 'adopted',
+        ...(op.fingerprint && {
+          fingerprint: { sourceKey: op.sourceKey, ...op.fingerprint, targetHash: op.targetHash },
+        }),
       });
     }
     this.resolved(op.sourceKey);
@@ -182,6 +185,7 @@ export class ApplyLog {
         op: 'create',
         origin: 'created',
         ...(op.supersedes && { supersedes: op.supersedes }),
+        ...(op.fingerprint && { fingerprint: { sourceKey: op.sourceKey, ...op.fingerprint, targetHash: null } }),
       });
     } else if (op.op === 'update') {
       this.counts.updated++;
@@ -192,6 +196,7 @@ export class ApplyLog {
         status: 'written',
         op: 'update',
         origin: 'adopted',
+        ...(op.fingerprint && { fingerprint: { sourceKey: op.sourceKey, ...op.fingerprint, targetHash: null } }),
       });
     } else {
       this.counts.deleted++;

@@ -25,6 +25,7 @@ interface RunOptions extends GlobalOptions {
   resync?: boolean;
   progress?: boolean;
   leaseTtl?: string;
+  full?: boolean;
 }
 
 /** `--lease-ttl`, else SLUICE_LEASE_TTL, else the session's default. */
@@ -80,6 +81,7 @@ async function execute(command: SessionCommand, target: string, opts: RunOptions
       }),
       ...(leaseTtl(opts) !== undefined && { leaseTtlMs: leaseTtl(opts) }),
       resync: opts.resync !== false,
+      full: opts.full === true,
       signal: signals.signal,
       ...(progress.onPlanProgress && { onPlanProgress: progress.onPlanProgress }),
       ...(progress.onApplyProgress && { onApplyProgress: progress.onApplyProgress }),
@@ -146,6 +148,10 @@ export function runCommands(program: Command, io: CliIo): void {
       .option('--allow-empty-source', 'let mirror mode delete when the source returns no records')
       .option('--max-delete-percent <n>', 'override target.deletes.maxPercent for this plan')
       .option('--no-resync', 'leave records marked for re-sync out')
+      .option(
+        '--full',
+        'evaluate every source record, also those unchanged since they were synced (and so compare the target again)',
+      )
       .option('--no-progress', 'no progress bar'),
   ).action((pipeline: string, opts: RunOptions) => execute('plan', pipeline, opts, io));
 
@@ -163,6 +169,10 @@ export function runCommands(program: Command, io: CliIo): void {
       .option('--allow-empty-source', 'let mirror mode delete when the source returns no records')
       .option('--max-delete-percent <n>', 'override target.deletes.maxPercent for this run')
       .option('--no-resync', 'leave records marked for re-sync out')
+      .option(
+        '--full',
+        'evaluate every source record, also those unchanged since they were synced (and so compare the target again)',
+      )
       .option('--no-progress', 'no progress bar'),
   ).action((pipeline: string, opts: RunOptions) => execute('run', pipeline, opts, io));
 

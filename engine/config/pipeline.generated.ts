@@ -81,6 +81,10 @@ export type CorrectionsOfPostedRecords = 'lock' | 'reverse-and-repost';
  */
 export type BatchSize = number;
 /**
+ * A source record that is the same as when it was last synced (same content, same pipeline file, same connections, same lookup contents) is a noop without evaluating the transform again; mirror mode still checks that the target record did not drift. Transforms that call $now(), $millis() or $random() are never skipped. false re-evaluates every record every run (as `sluice run --full` does for one run).
+ */
+export type SkipUnchangedSourceRecords = boolean;
+/**
  * attention: a record that fails (transform, check, write) is parked in attention with its reason and the run goes on. fail: the first such record stops the run (records already written stay written).
  */
 export type OnRecordError = 'attention' | 'fail';
@@ -97,6 +101,7 @@ export interface PipelineFile {
   lookups?: Lookups;
   transform: Transform;
   target: Target;
+  skip_unchanged?: SkipUnchangedSourceRecords;
   on_error?: OnRecordError;
 }
 /**

@@ -113,6 +113,13 @@ export interface ReadRequest {
   since?: string;
   /** The record field the cursor tracks (`source.incremental.field`). */
   cursorField?: string;
+  /**
+   * With `since` (only when the pipeline has no lookback): the key (the resource's key field) of the
+   * last record the previous run read at cursor value `since`, in the source's (cursor, key) order.
+   * A source that reads in that order may start after it — `(cursor, key) > (since, sinceKey)` —
+   * instead of re-reading every record that shares the value. Others ignore it (and read `>= since`).
+   */
+  sinceKey?: string;
   /** Preferred page size; connectors may clamp to the remote limit. */
   pageSize?: number;
   /**

@@ -24,6 +24,7 @@ export interface BuildInput extends PlannerInput {
   /** Set in mirror mode. */
   mirror?: MirrorSettings;
   cursorFrom?: string;
+  cursorFromKey?: string;
 }
 
 export interface Plan {
@@ -76,13 +77,21 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
   const totals = await summariseItems(items.items());
   const cursorField = input.cursorField;
   const summary: PlanSummary = {
-    counts: { read: result.read, rejected: result.rejected, skipped: result.skipped, ...totals.counts },
+    counts: {
+      read: result.read,
+      rejected: result.rejected,
+      skipped: result.skipped,
+      unchanged: result.reused,
+      ...totals.counts,
+    },
     targetStateHash: totals.targetStateHash,
     planHash: totals.planHash,
     cursor: {
       ...(cursorField !== undefined && { field: cursorField }),
       ...(input.cursorFrom !== undefined && { from: input.cursorFrom }),
+      ...(input.cursorFromKey !== undefined && { fromKey: input.cursorFromKey }),
       ...(result.cursorTo !== undefined && { to: result.cursorTo }),
+      ...(result.cursorTo !== undefined && result.cursorKeyTo !== undefined && { toKey: result.cursorKeyTo }),
     },
     ...(guard && { guard }),
     ...(emptySource && { emptySource }),

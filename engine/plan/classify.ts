@@ -9,7 +9,7 @@ import { diffRecords } from './diff.js';
 import { payloadHash, targetState } from './hash.js';
 import { settledEntry, type Settlement } from './settle.js';
 import type { Spill } from './spill.js';
-import type { PlanAttention, PlanOp } from './types.js';
+import type { OpFingerprint, PlanAttention, PlanOp } from './types.js';
 
 export interface Item {
   sourceKey: string;
@@ -20,6 +20,8 @@ export interface Item {
   source: DataRecord;
   /** What the target changed when it prepared the record, and why (shown in the plan). */
   notes?: string[];
+  /** The source record's fingerprint and how many target records it made (unchanged-source skipping). */
+  fingerprint?: OpFingerprint;
 }
 
 export interface ClassifyContext {
@@ -98,6 +100,7 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
           source: item.source,
           ...(item.notes && { notes: item.notes }),
           ...(supersedes && { supersedes }),
+          ...(item.fingerprint && { fingerprint: item.fingerprint }),
         },
         json,
       );
@@ -109,12 +112,17 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
     if ((changes.length === 0 && !inactive) || (inactive && ctx.mode === 'create' && changes.length === 0)) {
       // A pending create found in the target has landed: the ledger adopts it now.
       const adopt = !le || le.status !== 'written' || le.targetId !== ex.id;
+      // Remember the fingerprint when the ledger does not have it yet (so the next run can skip it).
+      const remember =
+        item.fingerprint &&
+        (le?.sourceFp !== item.fingerprint.fp || le.targetHash !== targetHash || le.sourceKey !== item.sourceKey);
       await emit({
         ...base,
         op: 'noop',
         targetId: ex.id,
         ...(adopt && { adopt: true as const }),
         ...(ctx.keepTargetRecords && { held: ex.record }),
+        ...(remember && { fingerprint: item.fingerprint }),
       });
       continue;
     }
@@ -163,6 +171,7 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
         record: item.record,
         source: item.source,
         ...(item.notes && { notes: item.notes }),
+        ...(item.fingerprint && { fingerprint: item.fingerprint }),
         targetId: ex.id,
         changes,
         before: ex.record,

@@ -19,9 +19,10 @@ import type { LedgerEntry } from '../state/ledger.js';
 import type { KeyFn } from '../transform/key.js';
 import { recordValueProblem } from '../transform/record-values.js';
 import type { Transform } from '../transform/transform.js';
-import { cursorValue, maxCursor } from './cursor.js';
+import { compareCursor, cursorValue } from './cursor.js';
 import { KeyIndex } from './keyindex.js';
 import { classify, type ClassifyContext, type Item } from './classify.js';
+import { pageFingerprints, type UnchangedInput } from './unchanged.js';
 import type { Settlement } from './settle.js';
 import type { Spill } from './spill.js';
 import type { PlanAttention } from './types.js';
@@ -36,6 +37,8 @@ export interface PlannerInput {
   rejectKeysMatch: boolean;
   cursorField?: string;
   since?: string;
+  /** See ReadRequest.sinceKey. */
+  sinceKey?: string;
   pageSize?: number;
   /** Parked records processed again (marked for re-sync, or settled absent), by source key; a record the source returns again is taken from the source instead. */
   resync: ReadonlyMap<string, DataRecord>;
@@ -46,6 +49,8 @@ export interface PlannerInput {
   corrections?: 'lock' | 'reverse-and-repost';
   /** The resource's static record checks and the opened target's. */
   check(record: DataRecord): string[];
+  /** Skip unchanged source records (absent: every record is transformed). */
+  unchanged?: UnchangedInput;
   /** The target completes records before they are planned (TargetResource.prepareRecords). */
   prepareRecords?: TargetResource['prepareRecords'];
   mode: Mode;
@@ -71,6 +76,8 @@ export interface PlannerResult {
   /** Duplicate keys → the later records that produced them (the first one's op is in the spill). */
   duplicates: Map<string, { sourceKey: string; payload: DataRecord }[]>;
   cursorTo: string | undefined;
+  /** The source key of the last record read at `cursorTo`. */
+  cursorKeyTo: string | undefined;
   /** Records whose key is unknown (unreadable, transform or key failed): mirror deletes are withheld when > 0. */
   unkeyed: number;
   sourceRecords: Map<string, DataRecord>;
@@ -78,6 +85,8 @@ export interface PlannerResult {
   completeRead: boolean;
   /** Source keys of rows the source could not read (stage read), this run. */
   rejectedKeys: string[];
+  /** Unchanged source records planned as noops without evaluating their transform. */
+  reused: number;
 }
 
 /** Runs the source through transform, keys and classification into `input.spill`. */
@@ -89,10 +98,12 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     keys: new KeyIndex(4096, false),
     duplicates: new Map(),
     cursorTo: undefined,
+    cursorKeyTo: undefined,
     unkeyed: 0,
     sourceRecords: new Map(),
     completeRead: input.since === undefined,
     rejectedKeys: [],
+    reused: 0,
   };
   let attention = 0;
   const park = async (att: PlanAttention): Promise<void> => {
@@ -159,6 +170,10 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     }
     const keyed: Item[] = [];
     const items: Item[] = [];
+    const fingerprints =
+      input.unchanged && !fromResync
+        ? await pageFingerprints(input.unchanged, keyedRecords(records, input.sourceKeyField))
+        : undefined;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       out.read++;
@@ -179,9 +194,40 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         });
         continue;
       }
-      if (!fromResync && input.cursorField)
-        out.cursorTo = maxCursor(out.cursorTo, cursorValue(record[input.cursorField]));
+      if (!fromResync && input.cursorField) {
+        const v = cursorValue(record[input.cursorField]);
+        if (v !== undefined && (out.cursorTo === undefined || compareCursor(v, out.cursorTo) >= 0)) {
+          out.cursorTo = v;
+          out.cursorKeyTo = sourceKey;
+        }
+      }
       if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, record);
+      const same = fingerprints?.skip.get(sourceKey);
+      if (same) {
+        out.reused++;
+        for (const e of same) {
+          if (out.keys.setIfAbsent(e.key, 0) !== undefined) {
+            const later = out.duplicates.get(e.key) ?? [];
+            later.push({ sourceKey, payload: record });
+            out.duplicates.set(e.key, later);
+            continue;
+          }
+          await input.spill.add({
+            t: 'op',
+            op: {
+              op: 'noop',
+              key: e.key,
+              sourceKey,
+              targetHash: e.targetHash ?? 'unchanged',
+              payloadHash: e.payloadHash ?? '',
+              targetId: e.targetId!,
+              unchanged: true,
+            },
+          });
+        }
+        continue;
+      }
+      const fp = fingerprints?.fp.get(sourceKey);
       let outputs: DataRecord[];
       try {
         outputs = await input.transform.apply(record);
@@ -214,7 +260,13 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           });
           continue;
         }
-        keyed.push({ sourceKey, record: target, key, source: record });
+        keyed.push({
+          sourceKey,
+          record: target,
+          key,
+          source: record,
+          ...(fp !== undefined && { fingerprint: { fp, outputs: outputs.length } }),
+        });
       }
     }
     for (const item of await prepared(keyed)) {
@@ -248,6 +300,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
   const pages = input.source.read({
     ...(input.since !== undefined && { since: input.since }),
     ...(input.cursorField !== undefined && { cursorField: input.cursorField }),
+    ...(input.sinceKey !== undefined && { sinceKey: input.sinceKey }),
     ...(input.pageSize !== undefined && { pageSize: input.pageSize }),
     ...(input.dryRun && { dryRun: true }),
     ...(input.signal && { signal: input.signal }),
@@ -258,6 +311,16 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
   // Parked records the source did not return again are processed from their stored payload.
   const rest = [...resync.values()];
   for (let i = 0; i < rest.length; i += 500) await page(rest.slice(i, i + 500), true);
+  return out;
+}
+
+/** The records of a page whose source key field holds a value (only those can be recognised again). */
+function keyedRecords(records: DataRecord[], field: string): { sourceKey: string; record: DataRecord }[] {
+  const out: { sourceKey: string; record: DataRecord }[] = [];
+  for (const record of records) {
+    const k = record[field];
+    if (typeof k === 'string' || typeof k === 'number') out.push({ sourceKey: String(k), record });
+  }
   return out;
 }
 

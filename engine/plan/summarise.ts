@@ -7,7 +7,7 @@ import { SequenceHash } from './hash.js';
 import { countField, emptyCounts, type PlanCounts, type PlanItem, type PlanOp } from './types.js';
 
 export interface ItemTotals {
-  counts: Omit<PlanCounts, 'read' | 'rejected' | 'skipped'>;
+  counts: Omit<PlanCounts, 'read' | 'rejected' | 'skipped' | 'unchanged'>;
   /** Hash of every operation apply carries out (all but plain noops), in order. */
   planHash: string;
   /** Hash of the target state behind every operation (noops included), in order. */
@@ -22,7 +22,9 @@ export function appliesSomething(op: PlanOp): boolean {
 export class PlanHasher {
   private readonly plan = createHash('sha256');
   private readonly state = new SequenceHash();
-  readonly counts: ItemTotals['counts'] = (({ read: _r, rejected: _j, skipped: _s, ...rest }) => rest)(emptyCounts());
+  readonly counts: ItemTotals['counts'] = (({ read: _r, rejected: _j, skipped: _s, unchanged: _u, ...rest }) => rest)(
+    emptyCounts(),
+  );
 
   add(item: PlanItem): void {
     if (item.t === 'att') {

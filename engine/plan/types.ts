@@ -5,6 +5,12 @@ import type { AttentionWrite } from '../state/attention.js';
 export const OPS = ['create', 'update', 'noop', 'delete', 'forget', 'locked', 'correct', 'in-doubt'] as const;
 export type OpKind = (typeof OPS)[number];
 
+/** The source record's fingerprint and how many target records it made (see plan/unchanged.ts). */
+export interface OpFingerprint {
+  fp: string;
+  outputs: number;
+}
+
 interface OpBase {
   /** Dedupe key of the target record. */
   key: string;
@@ -25,6 +31,7 @@ export interface CreateOp extends OpBase {
   notes?: string[];
   /** A correction's new version: the posted record it replaces (reversed in this run or before). */
   supersedes?: string;
+  fingerprint?: OpFingerprint;
 }
 
 /** A record the target holds with other values: it is changed, field by field. */
@@ -40,6 +47,7 @@ export interface UpdateOp extends OpBase {
   before: DataRecord;
   /** The target record is deactivated and comes back. */
   reactivate?: true;
+  fingerprint?: OpFingerprint;
 }
 
 /** The target holds the record as the source wants it. */
@@ -51,6 +59,10 @@ export interface NoopOp extends OpBase {
   adopt?: true;
   /** The target record as it is, kept when the source is told what the target holds (confirm). */
   held?: DataRecord;
+  /** The source record is unchanged since it was synced: its transform was not evaluated. */
+  unchanged?: true;
+  /** To remember in the ledger (the source record's fingerprint is new there). */
+  fingerprint?: OpFingerprint;
 }
 
 /** Mirror mode: a record this pipeline created that the source no longer has. */
@@ -119,6 +131,8 @@ export interface PlanCounts {
   /** Source rows that could not be read as records (parked). */
   rejected: number;
   skipped: number;
+  /** Source records unchanged since they were synced: noops without evaluating the transform. */
+  unchanged: number;
   create: number;
   update: number;
   noop: number;
@@ -135,6 +149,7 @@ export function emptyCounts(): PlanCounts {
     read: 0,
     rejected: 0,
     skipped: 0,
+    unchanged: 0,
     create: 0,
     update: 0,
     noop: 0,
@@ -178,7 +193,8 @@ export interface PlanSummary {
   targetStateHash: string;
   /** Hash of the operations apply will carry out (every operation but plain noops), in order. */
   planHash: string;
-  cursor: { from?: string; to?: string; field?: string };
+  /** The incremental cursor: value (and key of the last record read at it) before and after. */
+  cursor: { from?: string; to?: string; field?: string; fromKey?: string; toKey?: string };
   guard?: MirrorGuard;
   /** Set when the source read nothing and mirror deletes were withheld. */
   emptySource?: boolean;

@@ -11,8 +11,9 @@ import { openTarget, type Ctx } from './context.js';
 
 export interface ApplySubject {
   items: AsyncIterable<PlanItem>;
-  /** The cursor to commit when everything was applied. */
+  /** The cursor to commit when everything was applied (and the key of the last record read at it). */
   cursorTo: string | undefined;
+  cursorKeyTo?: string;
   sourceRecords: ReadonlyMap<string, DataRecord>;
   /** Set when the plan read the whole source: `read` entries it no longer reported are resolved. */
   stillUnreadable?: readonly string[];
@@ -73,6 +74,7 @@ export async function apply(
     {
       attention: extra,
       ...(subject.cursorTo !== undefined && { cursor: subject.cursorTo }),
+      ...(subject.cursorTo !== undefined && subject.cursorKeyTo !== undefined && { cursorKey: subject.cursorKeyTo }),
       ...(subject.stillUnreadable && { stillUnreadable: subject.stillUnreadable }),
     },
     isoNow(ctx.clock),

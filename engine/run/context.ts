@@ -34,6 +34,8 @@ export interface SessionOptions {
   allowEmptySource?: boolean;
   maxDeletePercent?: number;
   force?: boolean;
+  /** Evaluate every source record, also those unchanged since they were synced (`--full`). */
+  full?: boolean;
   /** Re-process records marked for re-sync (default true). */
   resync?: boolean;
   cwd?: string;

@@ -3,7 +3,9 @@
  * credentials vault scoped to the connection), the source and target resources, and the lookup
  * tables (read once per run, indexed by their key).
  */
+import { createHash } from 'node:crypto';
 import type { Connection, DataRecord, SourceResource, TargetResource } from '../connector/types.js';
+import { canonicalJson } from '../plan/hash.js';
 import { ConfigError } from '../errors.js';
 import type { BoundResource, LoadedPipeline } from '../config/pipeline.js';
 import { resolveRefs } from '../config/refs.js';
@@ -120,8 +122,10 @@ export async function loadLookups(
   pipeline: LoadedPipeline,
   conns: OpenConnections,
   logger: Logger,
-): Promise<Map<string, LookupTable>> {
+): Promise<{ tables: Map<string, LookupTable>; contentHash: string }> {
   const out = new Map<string, LookupTable>();
+  // What the lookups hold, in read order: an unchanged source record is skipped only while it is the same.
+  const content = createHash('sha256');
   for (const [name, bound] of pipeline.lookups) {
     const spec = pipeline.spec.lookups[name]!;
     const key = isFieldPath(spec.key) ? undefined : compileKey(spec.key);
@@ -138,7 +142,10 @@ export async function loadLookups(
         }
         if (k === undefined) continue;
         if (map.has(k)) duplicates++;
-        else map.set(k, rec);
+        else {
+          map.set(k, rec);
+          content.update(`${name}\u0000${k}\u0000${canonicalJson(rec)}\n`);
+        }
       }
     }
     if (duplicates > 0)
@@ -149,5 +156,5 @@ export async function loadLookups(
     logger.debug({ lookup: name, records: map.size }, 'lookup loaded');
     out.set(name, new MapLookup(map));
   }
-  return out;
+  return { tables: out, contentHash: content.digest('hex') };
 }

@@ -69,6 +69,41 @@ const EDITS: { name: string; code: string; edit: (doc: Json, text: string) => st
   { name: 'deep nesting', code: 'PLAN_INVALID', edit: () => '['.repeat(50_000) + ']'.repeat(50_000) },
 ];
 
+/** Edits that keep sluice's own line layout, so they reach the streaming reader (the others are re-indented and read whole). */
+const opLines = (text: string): number[] => text.split('\n').flatMap((l, i) => (/^ {4}\{"key"/.test(l) ? [i] : []));
+const lines = (text: string, fn: (ls: string[], ops: number[]) => void): string => {
+  const ls = text.split('\n');
+  fn(ls, opLines(text));
+  return ls.join('\n');
+};
+const LINE_EDITS: { name: string; code: string; edit: (text: string) => string }[] = [
+  { name: 'a record value', code: 'PLAN_TAMPERED', edit: (t) => t.replace('"amount":1}', '"amount":999}') },
+  {
+    name: 'swapped operation lines',
+    code: 'PLAN_TAMPERED',
+    edit: (t) =>
+      lines(t, (ls, [a, b]) => {
+        const [x, y] = [ls[a!]!.replace(/,$/, ''), ls[b!]!.replace(/,$/, '')];
+        ls[a!] = `${y},`;
+        ls[b!] = `${x},`;
+      }),
+  },
+  { name: 'a removed operation line', code: 'PLAN_TAMPERED', edit: (t) => lines(t, (ls, [a]) => ls.splice(a!, 1)) },
+  {
+    name: 'a duplicated operation line',
+    code: 'PLAN_TAMPERED',
+    edit: (t) => lines(t, (ls, [a]) => ls.splice(a!, 0, ls[a!]!)),
+  },
+  { name: 'an unknown op', code: 'PLAN_INVALID', edit: (t) => t.replace('"op":"create"', '"op":"frobnicate"') },
+  { name: 'a header value', code: 'PLAN_TAMPERED', edit: (t) => t.replace('"create": 3', '"create": 2') },
+  {
+    name: 'a broken operation line',
+    code: 'PLAN_UNREADABLE',
+    edit: (t) => lines(t, (ls, [a]) => (ls[a!] = '    {"key":')),
+  },
+  { name: 'a cut after the operations', code: 'PLAN_UNREADABLE', edit: (t) => t.slice(0, t.indexOf('"attention"')) },
+];
+
 function mutate(doc: Json, fn: (d: Json) => unknown): string {
   const copy = structuredClone(doc);
   fn(copy);
@@ -109,6 +144,28 @@ describe('sealed plan files', () => {
     expect(r.message).toContain('nothing was written');
     expect(h.dst.calls.write).toBe(0);
     expect(h.dst.target.size).toBe(0);
+  });
+
+  it.each(LINE_EDITS)('streaming: refuses $name with $code, exit 2, nothing written', async ({ code, edit }) => {
+    const { planPath, text } = await planned();
+    const edited = edit(text);
+    expect(edited).not.toBe(text);
+    writeFileSync(planPath, edited);
+    const r = await session(h.state, { command: 'apply', planPath }).then(
+      (res) => ({ code: res.report.error?.code, exit: res.exitCode }),
+      (err: { code?: string }) => ({ code: err.code, exit: 2 }),
+    );
+    expect(r).toEqual({ code, exit: 2 });
+    expect(h.dst.calls.write).toBe(0);
+    expect(h.dst.target.size).toBe(0);
+  });
+
+  it('a plan re-indented by an editor but otherwise untouched still applies (read whole)', async () => {
+    const { planPath, doc } = await planned();
+    writeFileSync(planPath, JSON.stringify(doc, null, 4));
+    const r = await session(h.state, { command: 'apply', planPath });
+    expect(r.exitCode).toBe(0);
+    expect(r.report.apply?.created).toBe(3);
   });
 
   it('refuses a plan sealed by another h.state store', async () => {

@@ -5,7 +5,9 @@ import { applyLookback } from '../plan/cursor.js';
 import { Spill } from '../plan/spill.js';
 import type { PlanAttention, PlanOp } from '../plan/types.js';
 import { compileKey } from '../transform/key.js';
+import { impureCalls } from '../transform/purity.js';
 import { Transform } from '../transform/transform.js';
+import { contextFingerprint } from '../plan/unchanged.js';
 import { openTarget, type Ctx } from './context.js';
 import { loadLookups } from './open.js';
 import { isRecord, type Settled } from './settle-phase.js';
@@ -14,11 +16,16 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
   const { pipeline, conns, state, opts } = ctx;
   const spec = pipeline.spec;
   const lookups = await loadLookups(pipeline, conns, ctx.logger);
+  const skip = skipUnchanged(ctx);
   const source = await conns.source(pipeline.source, spec.source.options);
   const { target, view } = await openTarget(ctx);
   const inc = spec.source.incremental;
-  const stored = inc ? ((await state.cursorGet(spec.name)) ?? inc.initial) : undefined;
+  const position = inc ? await state.cursorPosition(spec.name) : undefined;
+  const stored = inc ? (position?.value ?? inc.initial) : undefined;
   const since = stored !== undefined ? applyLookback(stored, inc?.lookback) : undefined;
+  const keysMatch = (spec.source.key ?? pipeline.source.definition.key) === pipeline.source.definition.key;
+  // A compound (cursor, key) position only without a lookback: a lookback re-reads on purpose.
+  const sinceKey = inc && !inc.lookback && keysMatch ? position?.key : undefined;
   const resync = new Map<string, DataRecord>();
   if (opts.resync !== false) {
     for (const e of await state.attentionList({ pipeline: spec.name, statuses: ['resync'] })) {
@@ -33,13 +40,29 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     pipeline: spec.name,
     source,
     sourceKeyField: spec.source.key ?? pipeline.source.definition.key,
-    rejectKeysMatch: (spec.source.key ?? pipeline.source.definition.key) === pipeline.source.definition.key,
+    rejectKeysMatch: keysMatch,
     ...(inc && { cursorField: inc.field }),
     ...(since !== undefined && { since }),
+    ...(sinceKey !== undefined && { sinceKey }),
     ...(stored !== undefined && { cursorFrom: stored }),
+    ...(position?.key !== undefined && { cursorFromKey: position.key }),
     ...(spec.source.pageSize !== undefined && { pageSize: spec.source.pageSize }),
     resync,
-    transform: new Transform(spec.transform, lookups),
+    transform: new Transform(spec.transform, lookups.tables),
+    ...(skip && {
+      unchanged: {
+        context: contextFingerprint([
+          pipeline.hash,
+          pipeline.source.connection.config,
+          pipeline.target.connection.config,
+          lookups.contentHash,
+          FINGERPRINT_VERSION,
+        ]),
+        bySource: (keys: string[]) => state.ledgerBySource(spec.name, keys),
+        waiting: settled.settlement.waiting,
+        ...(mode === 'mirror' && { lookup: (keys: string[]) => view.lookup(keys) }),
+      },
+    }),
     key: compileKey(spec.target.key ?? ''),
     capabilities: definition.capabilities,
     check: (r) => [...(definition.check?.(r) ?? []), ...(target.check?.(r) ?? [])],
@@ -65,6 +88,23 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
       },
     }),
   });
+}
+
+/** Bumped when what a fingerprint covers changes, so old fingerprints never match. */
+const FINGERPRINT_VERSION = 1;
+
+/** Unchanged source records are skipped unless the pipeline, the run, the transform or the source says otherwise. */
+function skipUnchanged(ctx: Ctx): boolean {
+  const { pipeline, opts } = ctx;
+  if (pipeline.spec.skip_unchanged === false || opts.full === true) return false;
+  // A source told per record what the target holds gets every record's outcome from this run.
+  if (pipeline.source.definition.capabilities.confirm === true) return false;
+  const impure = impureCalls(pipeline.spec.transform);
+  if (impure.length > 0) {
+    ctx.logger.debug({ functions: impure }, 'the transform is not pure: every record is evaluated');
+    return false;
+  }
+  return true;
 }
 
 /** The first `keep` changes and attention entries of a plan, for printing. */

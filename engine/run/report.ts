@@ -75,7 +75,7 @@ export function formatReport(r: RunReport): string {
   if (r.plan) {
     const c = r.plan.counts;
     lines.push(
-      `  read ${c.read}  unreadable ${c.rejected}  skipped ${c.skipped}  create ${c.create}  update ${c.update}  delete ${c.delete + c.forget}  noop ${c.noop}  locked ${c.locked}  correct ${c.correct}  in doubt ${c.inDoubt}  attention ${c.attention}`,
+      `  read ${c.read}  unchanged ${c.unchanged}  unreadable ${c.rejected}  skipped ${c.skipped}  create ${c.create}  update ${c.update}  delete ${c.delete + c.forget}  noop ${c.noop}  locked ${c.locked}  correct ${c.correct}  in doubt ${c.inDoubt}  attention ${c.attention}`,
     );
     if (r.plan.cursor.field)
       lines.push(

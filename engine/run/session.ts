@@ -23,8 +23,8 @@ import { apply, type ApplyPhaseResult } from './apply-phase.js';
 import { openTarget, type Ctx, type SessionOptions } from './context.js';
 import { OpenConnections } from './open.js';
 import { collect, plan } from './plan-phase.js';
-import { PLAN_FORMAT, type PlanDocument } from './plan-file/document.js';
-import { planItems, readPlanFile } from './plan-file/read.js';
+import { PLAN_FORMAT } from './plan-file/document.js';
+import { readPlanFile, type VerifiedPlan } from './plan-file/read.js';
 import { writePlanFile } from './plan-file/write.js';
 import { statusOf, type RunReport } from './report.js';
 import { settle, type Settled } from './settle-phase.js';
@@ -84,14 +84,18 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
   try {
     const subject = opts.subject;
     const doc =
-      subject.kind === 'plan-file' ? readPlanFile(resolve(cwd, subject.path), state.planSealKey()) : undefined;
-    const pipeline =
-      subject.kind === 'pipeline'
-        ? subject.pipeline
-        : doc
-          ? loadFrom(opts, doc.pipeline.path, doc.connectionsPath)
-          : loadFrom(opts, (subject as { path: string }).path);
-    return await session(opts, { runId, startedAt, writes, pipeline, state, doc });
+      subject.kind === 'plan-file' ? await readPlanFile(resolve(cwd, subject.path), state.planSealKey()) : undefined;
+    try {
+      const pipeline =
+        subject.kind === 'pipeline'
+          ? subject.pipeline
+          : doc
+            ? loadFrom(opts, doc.header.pipeline.path, doc.header.connectionsPath)
+            : loadFrom(opts, (subject as { path: string }).path);
+      return await session(opts, { runId, startedAt, writes, pipeline, state, doc });
+    } finally {
+      doc?.dispose();
+    }
   } finally {
     if (!opts.state) await state.close();
   }
@@ -103,7 +107,7 @@ interface Prepared {
   writes: boolean;
   pipeline: LoadedPipeline;
   state: StateStore;
-  doc: PlanDocument | undefined;
+  doc: VerifiedPlan | undefined;
 }
 
 async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult> {
@@ -172,16 +176,21 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
       renew.unref();
     }
     logger.info({ command: opts.command, state: state.location.display }, `${opts.command} started`);
-    if (doc) checkPlanFits(doc, pipeline, await state.pipelineVersion(name));
+    if (doc) await checkPlanFits(doc, pipeline, await state.pipelineVersion(name));
     const basis = await state.pipelineVersion(name);
     settled = await settle(ctx);
     if (doc) {
       const { view } = await openTarget(ctx);
-      await checkTargetUnchanged(doc.operations, view);
-      shown = await collect(planItems(doc), opts.keepOps ?? 1000);
+      await checkTargetUnchanged(doc.operations(), view);
+      shown = await collect(doc.items(), opts.keepOps ?? 1000);
       applied = await apply(
         ctx,
-        { items: planItems(doc), cursorTo: doc.summary.cursor.to, sourceRecords: new Map() },
+        {
+          items: doc.items(),
+          cursorTo: doc.header.summary.cursor.to,
+          ...(doc.header.summary.cursor.toKey !== undefined && { cursorKeyTo: doc.header.summary.cursor.toKey }),
+          sourceRecords: new Map(),
+        },
         settled.settledKeys,
       );
     } else {
@@ -212,6 +221,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
           {
             items: built.items.items({ release: true }),
             cursorTo: built.summary.cursor.to,
+            ...(built.summary.cursor.toKey !== undefined && { cursorKeyTo: built.summary.cursor.toKey }),
             sourceRecords: built.sourceRecords,
             ...(built.completeRead && { stillUnreadable: built.rejectedKeys }),
           },
@@ -248,7 +258,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
     }
   }
   if (failure) logger.error({ code: failure.code, err: describeError(failure) }, `${opts.command} failed`);
-  const summary = doc?.summary ?? built?.summary;
+  const summary = doc?.header.summary ?? built?.summary;
   const { status, exitCode } = statusOf({ writes, failure, plan: summary, apply: applied?.counts });
   const finishedAt = clock.now();
   const attentionCount = writes ? (applied?.counts.attention ?? 0) : (summary?.counts.attention ?? 0);

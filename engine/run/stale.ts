@@ -11,14 +11,15 @@ import { targetState } from '../plan/hash.js';
 import type { TargetView } from '../plan/target-view.js';
 import type { PlanBasis, PlanOp } from '../plan/types.js';
 import type { PipelineVersion } from '../state/store.js';
-import type { PlanDocument } from './plan-file/document.js';
+import type { VerifiedPlan } from './plan-file/read.js';
 
 const BATCH = 500;
 
 const stale = (message: string): PlanRefusedError =>
   new PlanRefusedError('PLAN_STALE', `${message}. Nothing was written. Run sluice plan again and review the new plan`);
 
-export function checkPlanFits(plan: PlanDocument, pipeline: LoadedPipeline, now: PipelineVersion): void {
+export async function checkPlanFits(doc: VerifiedPlan, pipeline: LoadedPipeline, now: PipelineVersion): Promise<void> {
+  const plan = doc.header;
   if (plan.pipeline.hash !== pipeline.hash) {
     throw stale(
       `the pipeline file ${pipeline.path} changed since the plan was made (plan ${plan.pipeline.hash.slice(0, 12)}, now ${pipeline.hash.slice(0, 12)})`,
@@ -34,15 +35,17 @@ export function checkPlanFits(plan: PlanDocument, pipeline: LoadedPipeline, now:
     );
   }
   const mode = pipeline.spec.target.mode ?? 'upsert';
-  plan.operations.forEach((op, i) => {
+  let i = 0;
+  for await (const op of doc.operations()) {
+    i++;
     const problem = misfit(op, mode, pipeline.spec.target.corrections ?? 'lock');
     if (problem) {
       throw new PlanRefusedError(
         'PLAN_INVALID',
-        `operation ${i + 1} (${op.op} ${op.key}) ${problem}; nothing was written. Make a new plan with sluice plan --out`,
+        `operation ${i} (${op.op} ${op.key}) ${problem}; nothing was written. Make a new plan with sluice plan --out`,
       );
     }
-  });
+  }
 }
 
 function misfit(op: PlanOp, mode: string, corrections: string): string | undefined {
@@ -55,11 +58,10 @@ function misfit(op: PlanOp, mode: string, corrections: string): string | undefin
 }
 
 /** Re-reads every target record the plan's operations depend on and compares it with what the plan saw. */
-export async function checkTargetUnchanged(ops: readonly PlanOp[], view: TargetView): Promise<void> {
-  const relevant = ops.filter((o) => o.op !== 'locked' && o.op !== 'in-doubt');
+export async function checkTargetUnchanged(ops: AsyncIterable<PlanOp>, view: TargetView): Promise<void> {
   const changed: string[] = [];
-  for (let i = 0; i < relevant.length; i += BATCH) {
-    const chunk = relevant.slice(i, i + BATCH);
+  let chunk: PlanOp[] = [];
+  const check = async (): Promise<void> => {
     const found = await view.lookup(chunk.map((o) => o.key));
     for (const op of chunk) {
       const now = targetState(found.get(op.key));
@@ -68,7 +70,14 @@ export async function checkTargetUnchanged(ops: readonly PlanOp[], view: TargetV
           `${op.key} (${op.targetHash === 'absent' ? 'now exists' : now === 'absent' ? 'now missing' : 'changed'})`,
         );
     }
+    chunk = [];
+  };
+  for await (const op of ops) {
+    if (op.op === 'locked' || op.op === 'in-doubt') continue;
+    chunk.push(op);
+    if (chunk.length >= BATCH) await check();
   }
+  if (chunk.length > 0) await check();
   if (changed.length > 0) {
     throw stale(
       `the target changed since the plan was made: ${changed.length} record(s) differ: ${changed.slice(0, 10).join(', ')}${changed.length > 10 ? ', …' : ''}`,

@@ -31,6 +31,11 @@ export interface LedgerEntry {
   /** The posted record this one replaced (a correction), and the reversal's id. */
   supersedes: string | null;
   reversalId: string | null;
+  /** The source record it came from, its fingerprint, how many target records it made, and the target state seen. */
+  sourceKey: string | null;
+  sourceFp: string | null;
+  nOutputs: number | null;
+  targetHash: string | null;
 }
 
 export interface LedgerWrite {
@@ -47,6 +52,8 @@ export interface LedgerWrite {
   /** A correction: the posted record replaced, and the reversal's id (kept once set unless given). */
   supersedes?: string;
   reversalId?: string;
+  /** Set when the write completes an unchanged-source fingerprint (see plan/fingerprint.ts); cleared otherwise. */
+  fingerprint?: { sourceKey: string; fp: string; outputs: number; targetHash: string | null };
 }
 
 interface Row {
@@ -63,6 +70,10 @@ interface Row {
   settle_after: string | null;
   supersedes: string | null;
   reversal_id: string | null;
+  source_key: string | null;
+  source_fp: string | null;
+  n_outputs: number | null;
+  target_hash: string | null;
 }
 
 function fromRow(r: Row): LedgerEntry {
@@ -80,6 +91,10 @@ function fromRow(r: Row): LedgerEntry {
     settleAfter: r.settle_after ?? null,
     supersedes: r.supersedes ?? null,
     reversalId: r.reversal_id ?? null,
+    sourceKey: r.source_key ?? null,
+    sourceFp: r.source_fp ?? null,
+    nOutputs: r.n_outputs === null || r.n_outputs === undefined ? null : Number(r.n_outputs),
+    targetHash: r.target_hash ?? null,
   };
 }
 
@@ -98,6 +113,10 @@ const COLUMNS = [
   'settle_after',
   'supersedes',
   'reversal_id',
+  'source_key',
+  'source_fp',
+  'n_outputs',
+  'target_hash',
 ] as const;
 const MERGED = [
   'target_id',
@@ -108,6 +127,10 @@ const MERGED = [
   'updated_at',
   'sent_at',
   'settle_after',
+  'source_key',
+  'source_fp',
+  'n_outputs',
+  'target_hash',
 ] as const;
 /** Kept from the existing row when a write does not set them (a correction's links). */
 const KEPT = ['supersedes', 'reversal_id'] as const;
@@ -133,6 +156,38 @@ export async function ledgerGet(
       .where({ pipeline })
       .whereIn('dedupe_key', keys.slice(i, i + CHUNK))) as Row[];
     for (const r of rows) out.set(r.dedupe_key, fromRow(r));
+  }
+  return out;
+}
+
+/** Ledger entries by the source record they came from (for unchanged-source skipping). */
+export async function ledgerBySource(
+  knex: Knex,
+  pipeline: string,
+  sourceKeys: readonly string[],
+): Promise<Map<string, LedgerEntry[]>> {
+  const out = new Map<string, LedgerEntry[]>();
+  const add = (r: Row): void => {
+    const e = fromRow(r);
+    const list = out.get(e.sourceKey!) ?? [];
+    list.push(e);
+    out.set(e.sourceKey!, list);
+  };
+  if (isSqlite(knex)) {
+    await withSqlite(knex, (prepare) => {
+      for (let i = 0; i < sourceKeys.length; i += CHUNK) {
+        const chunk = sourceKeys.slice(i, i + CHUNK);
+        const sql = `SELECT * FROM ${TABLE} WHERE pipeline = ? AND source_key IN (${chunk.map(() => '?').join(',')})`;
+        for (const r of prepare(sql).all(pipeline, ...chunk) as Row[]) add(r);
+      }
+    });
+    return out;
+  }
+  for (let i = 0; i < sourceKeys.length; i += CHUNK) {
+    const rows = (await knex(TABLE)
+      .where({ pipeline })
+      .whereIn('source_key', sourceKeys.slice(i, i + CHUNK))) as Row[];
+    for (const r of rows) add(r);
   }
   return out;
 }
@@ -189,6 +244,10 @@ export async function ledgerWrite(
           w.settleAfter ?? null,
           w.supersedes ?? null,
           w.reversalId ?? null,
+          w.fingerprint?.sourceKey ?? null,
+          w.fingerprint?.fp ?? null,
+          w.fingerprint?.outputs ?? null,
+          w.fingerprint?.targetHash ?? null,
         );
     });
     return;
@@ -209,6 +268,10 @@ export async function ledgerWrite(
       settle_after: w.settleAfter ?? null,
       supersedes: w.supersedes ?? null,
       reversal_id: w.reversalId ?? null,
+      source_key: w.fingerprint?.sourceKey ?? null,
+      source_fp: w.fingerprint?.fp ?? null,
+      n_outputs: w.fingerprint?.outputs ?? null,
+      target_hash: w.fingerprint?.targetHash ?? null,
     }));
     const merge: Record<string, unknown> = Object.fromEntries(MERGED.map((c) => [c, trx.raw('VALUES(??)', [c])]));
     for (const c of KEPT) merge[c] = trx.raw('COALESCE(VALUES(??), ??)', [c, c]);

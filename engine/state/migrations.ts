@@ -181,4 +181,41 @@ export const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '0005_source_fingerprints',
+    async up(knex) {
+      // Per dedupe key, the source record it came from and a fingerprint of that record (with the
+      // pipeline and lookups it was transformed with): an unchanged source record is a noop without
+      // evaluating its transform again.
+      await knex.schema.alterTable('sluice_ledger', (t) => {
+        t.string('source_key', KEY);
+        t.string('source_fp', 64);
+        t.integer('n_outputs');
+        t.string('target_hash', 96);
+        t.index(['pipeline', 'source_key'], 'sluice_ledger_source');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('sluice_ledger', (t) => {
+        t.dropIndex(['pipeline', 'source_key'], 'sluice_ledger_source');
+        t.dropColumn('target_hash');
+        t.dropColumn('n_outputs');
+        t.dropColumn('source_fp');
+        t.dropColumn('source_key');
+      });
+    },
+  },
+  {
+    name: '0006_cursor_positions',
+    async up(knex) {
+      // With the cursor value, the key of the last record read at that value: a source that reads in
+      // (cursor, key) order starts after it instead of re-reading every row sharing the value.
+      await knex.schema.alterTable('sluice_cursors', (t) => {
+        t.string('position_key', KEY);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('sluice_cursors', (t) => t.dropColumn('position_key'));
+    },
+  },
 ];

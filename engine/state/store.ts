@@ -24,6 +24,7 @@ import {
 import { keyFromSecret } from './crypto.js';
 import { acquireLease, assertLeaseHeld, leaseHolder, releaseLease, renewLease } from './lease.js';
 import {
+  ledgerBySource,
   ledgerCount,
   ledgerDropPending,
   ledgerGet,
@@ -58,6 +59,8 @@ export interface CommitBatch {
   resolved?: readonly string[];
   /** New incremental cursor value, committed with the rows above. */
   cursor?: string;
+  /** With `cursor`: the key of the last record read at that value (a compound position), if known. */
+  cursorKey?: string;
   /** Keys whose `pending` create is now known not to have been applied: their pending rows go. */
   dropPending?: readonly string[];
   /** Settlement: in-doubt attention entries by dedupe key, found (resolved) or absent (re-sync). */
@@ -142,6 +145,9 @@ export class StateStore {
   ledgerGet(pipeline: string, keys: readonly string[]) {
     return ledgerGet(this.knex, pipeline, keys);
   }
+  ledgerBySource(pipeline: string, sourceKeys: readonly string[]) {
+    return ledgerBySource(this.knex, pipeline, sourceKeys);
+  }
   ledgerScan(pipeline: string, filter: { origin?: LedgerOrigin; statuses?: LedgerStatus[] } = {}) {
     return ledgerScan(this.knex, pipeline, filter);
   }
@@ -150,6 +156,13 @@ export class StateStore {
   }
 
   // cursor
+  /** The cursor and the key of the last record read at its value. */
+  async cursorPosition(pipeline: string): Promise<{ value: string; key: string | undefined } | undefined> {
+    const row = (await this.knex('sluice_cursors').where({ pipeline }).first()) as
+      { value: string; position_key: string | null } | undefined;
+    return row ? { value: row.value, key: row.position_key ?? undefined } : undefined;
+  }
+
   async cursorGet(pipeline: string): Promise<string | undefined> {
     const row = (await this.knex('sluice_cursors').where({ pipeline }).first()) as { value: string } | undefined;
     return row?.value;
@@ -177,9 +190,15 @@ export class StateStore {
       if (batch.attention?.length) await attentionWrite(trx, pipeline, runId, batch.attention, at);
       if (batch.cursor !== undefined) {
         await trx('sluice_cursors')
-          .insert({ pipeline, value: batch.cursor, run_id: runId, updated_at: at })
+          .insert({
+            pipeline,
+            value: batch.cursor,
+            position_key: batch.cursorKey ?? null,
+            run_id: runId,
+            updated_at: at,
+          })
           .onConflict('pipeline')
-          .merge(['value', 'run_id', 'updated_at']);
+          .merge(['value', 'position_key', 'run_id', 'updated_at']);
       }
     });
   }

@@ -54,6 +54,8 @@ export class MemoryDataset {
   writes: WriteOp[][] = [];
   confirmed: { sourceKey: string; status: string; targetId?: string }[] = [];
   failRead = false;
+  /** Every read request the source got. */
+  requests: ReadRequest[] = [];
   /** Rows the source reports as unreadable (through `ReadRequest.reject`) before its first page. */
   rejects: RejectedRow[] = [];
   /** Called at the start of every write call (tests break leases or send signals from here). */
@@ -133,6 +135,13 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         confirm: true,
       },
     },
+    rows: {
+      description: 'Records of a dataset, read only, without confirmations.',
+      roles: ['source', 'lookup'],
+      key: 'id',
+      optionsSchema: { type: 'object', additionalProperties: false, properties: { pageSize: { type: 'integer' } } },
+      capabilities: { incremental: true },
+    },
     postings: {
       description: 'Immutable postings.',
       roles: ['target'],
@@ -157,6 +166,7 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
       source: (_resource, options) => ({
         async *read(req: ReadRequest) {
           ds.calls.read++;
+          ds.requests.push({ ...req });
           if (ds.failRead) throw new ConnectorError('READ_FAILED', 'source read failed', { retryable: false });
           for (const r of ds.rejects) {
             if (!req.reject) throw new ConnectorError('MEMORY_ROW_INVALID', `${r.location}: ${r.message}`);

@@ -12,6 +12,8 @@ export interface ErrorDetail {
   path?: string;
   validationErrors?: { source?: string; message: string }[];
   scimType?: string;
+  /** SCIM: the attribute at fault, in the Concur message (`schemaPath`, UPS ConcurError). */
+  schemaPath?: string;
 }
 
 export function httpStatusText(status: number): string {
@@ -49,7 +51,14 @@ export function errorBody(family: ApiFamily, status: number, message: string, de
         detail: message,
         ...(detail.scimType && { scimType: detail.scimType }),
         'urn:ietf:params:scim:api:messages:concur:2.0:Error': {
-          messages: [{ code: detail.id ?? String(status), message, type: 'error' }],
+          messages: [
+            {
+              code: detail.id ?? String(status),
+              message,
+              type: 'error',
+              ...(detail.schemaPath && { schemaPath: detail.schemaPath }),
+            },
+          ],
         },
       };
   }

@@ -106,7 +106,7 @@ describe('concur emulator: FIS v4', () => {
     const [a, b] = page.body.content as { id: string }[];
     const notAcked = await api(emu, token, 'POST', `${FIS}/postingconfirmations`, {
       systemId: 'ERP1',
-      postingConfirmations: [{ docId: a!.id, overallPostingStatusCode: 'success' }],
+      postingConfirmations: [{ docId: a!.id, overallPostingStatusCode: 'success', systemMessages: [] }],
     });
     expect(notAcked.body[0]).toMatchObject({ code: 111, postingConfirmationResult: 'NOT_YET_ACKNOWLEDGED' });
     emu.state.fisDocuments.get(b!.id)!.docStatus = 'RECALLED';
@@ -123,6 +123,7 @@ describe('concur emulator: FIS v4', () => {
           docId: a!.id,
           overallPostingStatusCode: 'success',
           postingDocs: [{ companyId: 'NWI', documentNumber: '4711', fiscalYear: '2025', postingDate: '2025-03-01' }],
+          systemMessages: [],
         },
       ],
     });
@@ -130,11 +131,57 @@ describe('concur emulator: FIS v4', () => {
     expect(emu.state.fisDocuments.get(a!.id)!.docStatus).toBe('POSTING_CONFIRMED_SUCCESS');
     const twice = await api(emu, token, 'POST', `${FIS}/postingconfirmations`, {
       systemId: 'ERP1',
-      postingConfirmations: [{ docId: a!.id, overallPostingStatusCode: 'success' }],
+      postingConfirmations: [{ docId: a!.id, overallPostingStatusCode: 'success', systemMessages: [] }],
     });
     expect(twice.body[0].code).toBe(113);
     const sourceId = emu.state.fisDocuments.get(a!.id)!.sourceId;
     const reread = await api(emu, token, 'GET', `${FIS}?docId=${sourceId}&ignoreDocumentStatus=yes`);
     expect(reread.body.content.map((d: { docStatus: string }) => d.docStatus)).toEqual(['POSTING_CONFIRMED_SUCCESS']);
+  });
+
+  it('refuses, per document with code 198, a confirmation the documented schema forbids, and keeps one it accepts as sent', async () => {
+    const page = await api(emu, token, 'GET', `${FIS}?page=0&limit=6`);
+    const ids = (page.body.content as { id: string }[]).map((d) => d.id);
+    await api(emu, token, 'POST', `${FIS}/acknowledgements`, { systemId: 'ERP2', ids });
+    const doc = (companyId: string, more: Record<string, unknown> = {}) => ({
+      companyId,
+      documentNumber: '4712',
+      fiscalYear: '2025',
+      postingDate: '2025-02-06',
+      paymentRelevantLineItems: [],
+      ...more,
+    });
+    const item = (i: number, more: Record<string, unknown>) => ({
+      docId: ids[i],
+      overallPostingStatusCode: 'success',
+      systemMessages: [],
+      ...more,
+    });
+    const res = await api(emu, token, 'POST', `${FIS}/postingconfirmations`, {
+      systemId: 'ERP2',
+      postingConfirmations: [
+        item(0, { postingDocs: [doc('')] }),
+        item(1, { postingDocs: [doc('NWI', { postingDate: '2025-02-30' })] }),
+        item(2, { postingDocs: [doc('NWI', { fiscalYear: 'FY2025' })] }),
+        { docId: ids[3], overallPostingStatusCode: 'success', postingDocs: [doc('NWI')] },
+        item(4, { postingDocs: [doc('NWI', { fiscalYear: 2025 })] }),
+        item(5, { postingDocs: [doc('NWI')] }),
+      ],
+    });
+    expect(res.body.map((r: { code: number }) => r.code)).toEqual([198, 198, 198, 198, 0, 0]);
+    expect(res.body[0].errorMessage).toBe('postingDocs[0].companyId is required');
+    expect(res.body[1].errorMessage).toMatch(/postingDate "2025-02-30" is not a date/);
+    expect(res.body[3].errorMessage).toMatch(/systemMessages is required/);
+    const state = (i: number) => emu.state.fisDocuments.get(ids[i]!)!;
+    expect([0, 1, 2, 3].map((i) => state(i).docStatus)).toEqual(Array(4).fill('ACKNOWLEDGED'));
+    expect(state(5).postingConfirmation).toEqual(item(5, { postingDocs: [doc('NWI')] }));
+    expect(state(4).postingConfirmation?.postingDocs).toEqual([doc('NWI', { fiscalYear: 2025 })]);
+
+    const noSystem = await api(emu, token, 'POST', `${FIS}/postingconfirmations`, {
+      postingConfirmations: [item(0, { postingDocs: [doc('NWI')] })],
+    });
+    expect(noSystem.status).toBe(400);
+    expect(noSystem.body).toEqual({ message: 'systemId is required (it can be an empty string)' });
+    expect(state(0).docStatus).toBe('ACKNOWLEDGED');
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../engine/runtime/clock.js';
 import { startConcurEmulator, type ConcurEmulator } from './index.js';
-import { api, companyToken } from './test-client.js';
+import { api, companyToken, newUserBody } from './test-client.js';
 
 const VENDOR = {
   VendorCode: 'V9001',
@@ -10,11 +10,9 @@ const VENDOR = {
   CountryCode: 'US',
   CurrencyCode: 'USD',
 };
-const bulkUser = (userName: string) => ({
+const bulkUser = (emu: ConcurEmulator, userName: string) => ({
   schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-  Operations: [
-    { method: 'POST', path: '/Users', bulkId: 'b1', data: { userName, name: { givenName: 'N', familyName: 'P' } } },
-  ],
+  Operations: [{ method: 'POST', path: '/Users', bulkId: 'b1', data: newUserBody(emu, userName) }],
 });
 
 describe('concur emulator events and in-doubt faults (on a manual clock)', () => {
@@ -41,7 +39,7 @@ describe('concur emulator events and in-doubt faults (on a manual clock)', () =>
       ],
     });
     await api(emu, token, 'POST', '/api/v3.1/invoice/vendors', { Vendor: [VENDOR] });
-    await api(emu, token, 'POST', '/profile/v4/Bulk', bulkUser('ev.user@northwind.example'));
+    await api(emu, token, 'POST', '/profile/v4/Bulk', bulkUser(emu, 'ev.user@northwind.example'));
     await api(emu, token, 'POST', `/list/v4/lists/${projects}/bulk`, {
       requests: [{ shortCode: 'BAD-1', value: 'x' }],
     });
@@ -93,7 +91,7 @@ describe('concur emulator events and in-doubt faults (on a manual clock)', () =>
   it('hold on SCIM bulk: nothing is provisioned until release; drop provisions nothing', async () => {
     const held = emu.faults.add({ method: 'POST', path: '/profile/v4/Bulk', kind: 'hold' });
     let mark = emu.events.mark();
-    const sent = api(emu, token, 'POST', '/profile/v4/Bulk', bulkUser('held.user@northwind.example'));
+    const sent = api(emu, token, 'POST', '/profile/v4/Bulk', bulkUser(emu, 'held.user@northwind.example'));
     await emu.events.next('request', (e) => e.fault === 'hold', { since: mark });
     expect(held.held).toBe(1);
     expect(emu.state.userByName('held.user@northwind.example')).toBeUndefined();
@@ -103,7 +101,7 @@ describe('concur emulator events and in-doubt faults (on a manual clock)', () =>
 
     const dropped = emu.faults.add({ method: 'POST', path: '/profile/v4/Users', kind: 'hold' });
     mark = emu.events.mark();
-    const single = api(emu, token, 'POST', '/profile/v4/Users', { userName: 'gone.user@northwind.example' });
+    const single = api(emu, token, 'POST', '/profile/v4/Users', newUserBody(emu, 'gone.user@northwind.example'));
     await emu.events.next('request', (e) => e.fault === 'hold', { since: mark });
     dropped.drop();
     await expect(single).rejects.toThrow();

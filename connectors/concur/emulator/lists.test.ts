@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConcurEmulator, type ConcurEmulator } from './index.js';
+import { DEFAULT_SPEC_DIR } from './spec/validator.js';
 import { api, companyToken } from './test-client.js';
 
 let emu: ConcurEmulator;
@@ -34,6 +37,20 @@ afterAll(async () => {
 });
 
 describe('concur emulator: List v4', () => {
+  it('answers each list with its category as {id, type}, as the docs do: the spec requires a category value it never defines', async () => {
+    const res = await api(emu, token, 'GET', '/list/v4/lists');
+    expect(res.body.content.length).toBeGreaterThan(0);
+    for (const l of res.body.content as { category: Record<string, unknown> }[])
+      expect(Object.keys(l.category).sort()).toEqual(['id', 'type']);
+    // List.swagger2.json: ListCategory `required: ["value"]` but only `id` and `type` as properties; the
+    // docs' schema table and every example have {id, type} only, so `value` is the spec's typo (issue 9)
+    const spec = JSON.parse(readFileSync(join(DEFAULT_SPEC_DIR, 'v4-0/List.swagger2.json'), 'utf8')) as {
+      definitions: { ListCategory: { required: string[]; properties: Record<string, unknown> } };
+    };
+    expect(spec.definitions.ListCategory.required).toEqual(['value']);
+    expect(Object.keys(spec.definitions.ListCategory.properties)).toEqual(['id', 'type']);
+  });
+
   it('pages top-level items 100 at a time with 1-based page numbers', async () => {
     const p1 = await api(emu, token, 'GET', `/list/v4/lists/${projects}/children?page=1`);
     expect(p1.body.content).toHaveLength(100);

@@ -1,6 +1,7 @@
 /** Emulator options and their defaults. */
 import type { SteerableClock } from '../../../engine/emulator-kit/clock.js';
 import type { FixtureSeed } from './fixtures.js';
+import type { UserCreateRules } from './scim-create-rules.js';
 import type { EmulatorState } from './state.js';
 
 export interface ConcurEmulatorOptions {
@@ -32,6 +33,13 @@ export interface ConcurEmulatorOptions {
   rotateRefreshTokens?: boolean;
   /** Status polls a SCIM bulk request reports as pending before it completes. Default 1. */
   provisionPendingPolls?: number;
+  /**
+   * What a user create must carry (scim-create-rules.ts). `spec` (default): every attribute the UPS
+   * spec marks required, `timezone`, `preferredLanguage`, enterprise `companyId` and `startDate`, spend
+   * `cashAdvanceAccountCode` included. `docs`: only what the docs require, with their documented
+   * defaults for `timezone` (America/New_York) and `preferredLanguage` (en-US).
+   */
+  userCreateRules?: UserCreateRules;
   /** Keep request and response bodies in the request log. Default true. */
   logBodies?: boolean;
   /**
@@ -55,6 +63,7 @@ export interface ResolvedOptions {
   geolocationStyle: 'base' | 'token-url';
   rotateRefreshTokens: boolean;
   provisionPendingPolls: number;
+  userCreateRules: UserCreateRules;
   logBodies: boolean;
 }
 
@@ -77,6 +86,7 @@ export function resolveOptions(options: ConcurEmulatorOptions, fixtureRegion: st
     geolocationStyle: options.geolocationStyle ?? 'base',
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
     provisionPendingPolls: options.provisionPendingPolls ?? 1,
+    userCreateRules: options.userCreateRules ?? 'spec',
     logBodies: options.logBodies ?? true,
   };
 }

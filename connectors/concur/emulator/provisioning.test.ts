@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConcurEmulator, type ConcurEmulator } from './index.js';
-import { api, companyToken } from './test-client.js';
+import { api, companyToken, newUserBody } from './test-client.js';
 
 const LIMIT = 'urn:ietf:params:scim:schemas:extension:spend:2.0:ApproverLimit';
+const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const SPEND = 'urn:ietf:params:scim:schemas:extension:spend:2.0:User';
 let emu: ConcurEmulator;
 let token: string;
 
@@ -44,13 +46,13 @@ describe('concur emulator: Identity and User Provisioning', () => {
           method: 'POST',
           path: '/Users',
           bulkId: 'new-1',
-          data: { userName: 'new.person@northwind.example', name: { givenName: 'New', familyName: 'Person' } },
+          data: newUserBody(emu, 'new.person@northwind.example'),
         },
         {
           method: 'POST',
           path: '/Users',
           bulkId: 'dup',
-          data: { userName: 'avery.reyes@northwind.example', name: { givenName: 'A', familyName: 'R' } },
+          data: newUserBody(emu, 'avery.reyes@northwind.example'),
         },
         {
           method: 'PATCH',
@@ -142,7 +144,7 @@ describe('concur emulator: Identity and User Provisioning', () => {
       method: 'POST',
       path: '/Users',
       bulkId: `b${i}`,
-      data: { userName: `u${i}@x.example`, name: { givenName: 'U', familyName: `${i}` } },
+      data: newUserBody(emu, `u${i}@x.example`),
     }));
     const res = await api(emu, token, 'POST', '/profile/v4/Bulk', {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
@@ -150,5 +152,116 @@ describe('concur emulator: Identity and User Provisioning', () => {
     });
     expect(res.status).toBe(413);
     expect(res.body.scimType).toBe('tooMany');
+  });
+
+  it('refuses a create without an attribute the spec requires, with the SCIM error and the Concur message naming it', async () => {
+    const spend = { reimbursementCurrency: 'USD', country: 'US', locale: 'en-US', cashAdvanceAccountCode: '1200' };
+    const body = (userName: string, drop: (b: Record<string, any>) => void) => {
+      const b: Record<string, any> = newUserBody(emu, userName, { [SPEND]: { ...spend } });
+      drop(b);
+      return b;
+    };
+    const cases: [string, (b: Record<string, any>) => void, string][] = [
+      ['no.tz@northwind.example', (b) => delete b.timezone, 'timezone'],
+      ['no.lang@northwind.example', (b) => delete b.preferredLanguage, 'preferredLanguage'],
+      ['no.company@northwind.example', (b) => delete b[ENT].companyId, `${ENT}:companyId`],
+      ['no.start@northwind.example', (b) => delete b[ENT].startDate, `${ENT}:startDate`],
+      ['no.cash@northwind.example', (b) => delete b[SPEND].cashAdvanceAccountCode, `${SPEND}:cashAdvanceAccountCode`],
+    ];
+    for (const [userName, drop, path] of cases) {
+      const res = await api(emu, token, 'POST', '/profile/v4/Users', body(userName, drop));
+      expect(res.status, path).toBe(400);
+      expect(res.body).toMatchObject({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error', 'urn:ietf:params:scim:api:messages:concur:2.0:Error'],
+        status: '400',
+        scimType: 'invalidValue',
+        detail: `Required attribute missing: ${path}`,
+        'urn:ietf:params:scim:api:messages:concur:2.0:Error': {
+          messages: [{ code: '400', type: 'error', schemaPath: path }],
+        },
+      });
+      expect(emu.state.userByName(userName)).toBeUndefined();
+    }
+    const other = await api(
+      emu,
+      token,
+      'POST',
+      '/profile/v4/Users',
+      body('other.company@northwind.example', (b) => (b[ENT].companyId = '00000000-0000-4000-8000-000000000000')),
+    );
+    expect(other.body.detail).toMatch(/is not this company's id/);
+    const zone = await api(
+      emu,
+      token,
+      'POST',
+      '/profile/v4/Users',
+      body('bad.zone@northwind.example', (b) => (b.timezone = 'Central Time')),
+    );
+    expect(zone.body.detail).toMatch(/timezone Central Time is not a time zone/);
+
+    // in a bulk request the operation fails under the extension the attribute belongs to
+    const bulk = await api(emu, token, 'POST', '/profile/v4/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'ok', data: body('bulk.ok@northwind.example', () => undefined) },
+        { method: 'POST', path: '/Users', bulkId: 'bad', data: body('bulk.bad@northwind.example', cases[4]![1]) },
+      ],
+    });
+    let status = await api(
+      emu,
+      token,
+      'GET',
+      `/profile/v4/provisions/${String(bulk.body.id)}/status?attributes=operations`,
+    );
+    while (!status.body.status.completed)
+      status = await api(
+        emu,
+        token,
+        'GET',
+        `/profile/v4/provisions/${String(bulk.body.id)}/status?attributes=operations`,
+      );
+    const bad = status.body.operations.find((o: { bulkId: string }) => o.bulkId === 'bad');
+    expect(bad.status).toEqual({ completed: true, success: false });
+    expect(bad.extensions).toEqual([
+      {
+        name: SPEND,
+        status: { completed: true, success: false, code: '400', result: 'error' },
+        messages: {
+          code: 'invalidValue',
+          type: 'error',
+          message: `Required attribute missing: ${SPEND}:cashAdvanceAccountCode`,
+          schemaPath: `${SPEND}:cashAdvanceAccountCode`,
+        },
+      },
+    ]);
+    expect(emu.state.userByName('bulk.ok@northwind.example')).toMatchObject({
+      [ENT]: { startDate: '2025-04-01T00:00:00Z' },
+    });
+    expect(emu.state.userByName('bulk.bad@northwind.example')).toBeUndefined();
+  });
+
+  it("under the docs' rules, applies the documented defaults and lets startDate and cashAdvanceAccountCode be omitted", async () => {
+    const docs = await startConcurEmulator({ userCreateRules: 'docs' });
+    try {
+      const t = (await companyToken(docs)).access;
+      const b: Record<string, any> = newUserBody(docs, 'docs.rules@northwind.example', {
+        [SPEND]: { reimbursementCurrency: 'USD', country: 'US', locale: 'en-US' },
+      });
+      delete b.timezone;
+      delete b.preferredLanguage;
+      delete b[ENT].startDate;
+      expect((await api(docs, t, 'POST', '/profile/v4/Users', b)).status).toBe(201);
+      expect(docs.state.userByName('docs.rules@northwind.example')).toMatchObject({
+        timezone: 'America/New_York',
+        preferredLanguage: 'en-US',
+      });
+      delete b[ENT].companyId;
+      b.userName = 'docs.nocompany@northwind.example';
+      expect((await api(docs, t, 'POST', '/profile/v4/Users', b)).body.detail).toBe(
+        `Required attribute missing: ${ENT}:companyId`,
+      );
+    } finally {
+      await docs.close();
+    }
   });
 });

@@ -23,6 +23,8 @@ export class ScimError extends Error {
     readonly status: number,
     message: string,
     readonly scimType?: string,
+    /** The attribute at fault (`urn:...:enterprise:2.0:User:companyId`), for the Concur message's `schemaPath`. */
+    readonly schemaPath?: string,
   ) {
     super(message);
   }

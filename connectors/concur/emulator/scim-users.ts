@@ -3,6 +3,12 @@
  * and the read views (Identity: core + enterprise; Spend: the spend extensions).
  */
 import { randomUUID } from 'node:crypto';
+import {
+  applyDocumentedDefaults,
+  checkUserCreate,
+  DOCUMENTED_DEFAULTS,
+  type UserCreateRules,
+} from './scim-create-rules.js';
 import { applyPatch, parseFilterClauses, ScimError, type PatchOperation } from './scim-patch.js';
 import type { EmulatorState, Json } from './state.js';
 
@@ -59,19 +65,16 @@ function stamp(user: Json, origin: string, created: boolean): void {
   };
 }
 
-export function createUser(state: EmulatorState, data: Json, origin: string): Json {
+/** A create: what it sends, checked against what User Provisioning requires on create (scim-create-rules.ts). */
+export function createUser(state: EmulatorState, data: Json, origin: string, rules: UserCreateRules = 'spec'): Json {
   const user: Json = {
-    active: true,
-    timezone: 'America/Chicago',
-    preferredLanguage: 'en-US',
-    emails: [],
     ...structuredClone(data),
     id: randomUUID(),
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ENTERPRISE],
   };
-  const ent = (user[ENTERPRISE] as Json | undefined) ?? {};
-  user[ENTERPRISE] = { companyId: state.company.companyUuid, startDate: new Date().toISOString().slice(0, 19), ...ent };
+  applyDocumentedDefaults(user, rules);
   validate(state, user, undefined);
+  checkUserCreate(user, rules, state.company.companyUuid);
   stamp(user, origin, true);
   state.users.set(String(user.id), user);
   return user;
@@ -80,10 +83,10 @@ export function createUser(state: EmulatorState, data: Json, origin: string): Js
 export function replaceUser(state: EmulatorState, id: string, data: Json, origin: string): Json {
   const existing = state.users.get(id);
   if (!existing) throw new ScimError(404, `User ${id} was not found`);
+  // "When attributes are not provisioned, system default values will be provisioned" (docs, PUT).
   const user: Json = {
     active: true,
-    timezone: 'America/Chicago',
-    preferredLanguage: 'en-US',
+    ...DOCUMENTED_DEFAULTS,
     emails: [],
     ...structuredClone(data),
     id,

@@ -76,3 +76,25 @@ export async function api(
     ...(signal && { signal }),
   });
 }
+
+/** A user create User Provisioning accepts under the spec's rules (every required attribute), for the demo company. */
+export function newUserBody(
+  emu: ConcurEmulator,
+  userName: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const [given = 'New', family = 'User'] = userName.split('@')[0]!.split('.');
+  return {
+    userName,
+    active: true,
+    timezone: 'America/Chicago',
+    preferredLanguage: 'en-US',
+    name: { givenName: given, familyName: family },
+    emails: [{ value: userName, type: 'work' }],
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
+      companyId: emu.credentials.companyUuid,
+      startDate: '2025-04-01T00:00:00Z',
+    },
+    ...extra,
+  };
+}

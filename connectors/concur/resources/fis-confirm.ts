@@ -1,12 +1,17 @@
 /**
- * FIS posting confirmations after apply: `success` with the ERP document, or `error` with the
- * reason (Concur then shows "Financial Posting Failed"). Results are per document: SUCCESS and
+ * FIS posting confirmations after apply: `success` with the ERP document (its number, posting date
+ * and fiscal year, from the record the target holds: fis-posting.ts), or `error` with the reason
+ * (Concur then shows "Financial Posting Failed"). Bodies follow the documented Confirmation Request
+ * (DOC:financial-integration/v4.financial-integration; the spec has no request schema): `systemId`,
+ * and per document `docId`, `overallPostingStatusCode`, `postingDocs` and `systemMessages` (both
+ * arrays, empty where there is nothing to say). Results are per document: SUCCESS and
  * "already confirmed" (113) are done; "not yet acknowledged" (111) is acknowledged and sent again;
  * "recalled" (112) is reported loudly (the ERP holds a posting for a recalled report); anything
  * else stays pending for the next run. Returns the ids that need no further confirmation.
  */
 import type { ConfirmOutcome } from '../../../engine/connector/types.js';
 import { fisPath } from './fis-api.js';
+import { postingDoc, type PostingDocSettings } from './fis-posting.js';
 import type { ResourceEnv } from './resource.js';
 
 type Json = Record<string, unknown>;
@@ -17,7 +22,7 @@ const CHUNK = 50;
 export interface ConfirmSettings {
   docType: string;
   systemId: string;
-  postingCompanyId?: string;
+  posting: PostingDocSettings;
 }
 
 interface ConfirmResult {
@@ -27,27 +32,23 @@ interface ConfirmResult {
   errorMessage?: string;
 }
 
-function confirmation(o: ConfirmOutcome, s: ConfirmSettings, now: Date): Json {
+function confirmation(env: ResourceEnv, o: ConfirmOutcome, s: ConfirmSettings): Json {
   const docId = String(o.sourceKey);
   if (o.status === 'success') {
-    return {
-      docId,
-      overallPostingStatusCode: 'success',
-      postingDocs: [
-        {
-          companyId: (s.postingCompanyId ?? '').slice(0, 32),
-          documentNumber: String(o.targetId ?? '').slice(0, 80),
-          fiscalYear: String(now.getUTCFullYear()),
-          postingDate: now.toISOString().slice(0, 10),
-          paymentRelevantLineItems: [],
-        },
-      ],
-    };
+    const today = new Date(env.clock.now()).toISOString().slice(0, 10);
+    const { doc, dateMissing } = postingDoc(o, s.posting, today);
+    if (dateMissing)
+      env.context.logger.warn(
+        { docId, targetId: o.targetId, field: dateMissing.field, value: dateMissing.value },
+        `concur: the posted record has no date in ${dateMissing.field}; its posting confirmation carries today's date`,
+      );
+    return { docId, overallPostingStatusCode: 'success', postingDocs: [doc], systemMessages: [] };
   }
   const text = (o.message ?? 'The ERP rejected the posting').replace(/\s+/g, ' ').trim();
   return {
     docId,
     overallPostingStatusCode: 'error',
+    postingDocs: [],
     systemMessages: [
       {
         concurTransactionLineItemId: '',
@@ -64,7 +65,6 @@ export async function confirmPostings(
   env: ResourceEnv,
   s: ConfirmSettings,
   outcomes: ConfirmOutcome[],
-  now = new Date(),
 ): Promise<string[]> {
   const log = env.context.logger;
   const final = outcomes.filter((o) => o.status !== 'deferred');
@@ -81,7 +81,7 @@ export async function confirmPostings(
     return Array.isArray(res.body) ? res.body : [];
   };
   for (let i = 0; i < final.length; i += CHUNK) {
-    const chunk = final.slice(i, i + CHUNK).map((o) => confirmation(o, s, now));
+    const chunk = final.slice(i, i + CHUNK).map((o) => confirmation(env, o, s));
     let results = await send(chunk);
     const unacked = results
       .filter((r) => r.code === 111 || r.postingConfirmationResult === 'NOT_YET_ACKNOWLEDGED')

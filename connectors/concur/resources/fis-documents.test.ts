@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConfirmOutcome, CredentialVault, DataRecord } from '../../../engine/connector/types.js';
+import { ManualClock } from '../../../engine/runtime/clock.js';
 import { memoryVault } from '../../../test/conformance/context.js';
 import { startConcurEmulator, type ConcurEmulator } from '../emulator/index.js';
 import { openAgainst } from '../test-support.js';
@@ -14,9 +15,13 @@ afterEach(async () => {
   await emu.close();
 });
 
-async function read(pageSize = 10): Promise<{ docs: DataRecord[]; confirm: (o: ConfirmOutcome[]) => Promise<void> }> {
-  const connection = await openAgainst(emu, { vault });
-  const source = connection.source!('fis-documents', { docType: 'expense', postingCompanyId: 'NWI01' });
+async function read(
+  pageSize = 10,
+  options: DataRecord = {},
+  clock?: ManualClock,
+): Promise<{ docs: DataRecord[]; confirm: (o: ConfirmOutcome[]) => Promise<void> }> {
+  const connection = await openAgainst(emu, { vault, ...(clock && { clock }) });
+  const source = connection.source!('fis-documents', { docType: 'expense', postingCompanyId: 'NWI01', ...options });
   const docs: DataRecord[] = [];
   for await (const page of source.read({ pageSize })) {
     expect(page.length).toBeLessThanOrEqual(pageSize);
@@ -40,12 +45,15 @@ describe('concur fis-documents', () => {
     expect(emu.count({ method: 'POST', path: /acknowledgements$/ })).toBe(3);
 
     const [failed, deferred, ...posted] = docs;
+    // posting dates across a year end: each confirmation carries its own entry's date and year
+    const day = (i: number): string => new Date(Date.UTC(2024, 11, 20 + i)).toISOString().slice(0, 10);
     await confirm([
       ...posted.map((d, i): ConfirmOutcome => ({
         sourceKey: String(d.id),
         record: d,
         status: 'success',
         targetId: `JE-${100 + i}`,
+        targetRecord: { ReferenceDate: day(i), Memo: 'posted' },
       })),
       { sourceKey: String(failed!.id), record: failed!, status: 'failure', message: 'G/L account 6999 does not exist' },
       { sourceKey: String(deferred!.id), record: deferred!, status: 'deferred' },
@@ -54,8 +62,15 @@ describe('concur fis-documents', () => {
     expect(posted.every((d) => state(d.id).docStatus === 'POSTING_CONFIRMED_SUCCESS')).toBe(true);
     expect(state(posted[0]!.id).postingConfirmation).toMatchObject({
       overallPostingStatusCode: 'success',
-      postingDocs: [{ companyId: 'NWI01', documentNumber: 'JE-100' }],
+      postingDocs: [{ companyId: 'NWI01', documentNumber: 'JE-100', postingDate: '2024-12-20', fiscalYear: '2024' }],
+      systemMessages: [],
     });
+    expect(
+      posted.map((d) => {
+        const [pd] = state(d.id).postingConfirmation!.postingDocs as Record<string, unknown>[];
+        return `${String(pd!.documentNumber)} ${String(pd!.postingDate)} ${String(pd!.fiscalYear)}`;
+      }),
+    ).toEqual(posted.map((_, i) => `JE-${100 + i} ${day(i)} ${day(i).slice(0, 4)}`));
     expect(state(failed!.id)).toMatchObject({
       docStatus: 'POSTING_CONFIRMED_FAILURE',
       postingConfirmation: {
@@ -109,5 +124,40 @@ describe('concur fis-documents', () => {
     expect(doc.docStatus).toBe('POSTING_CONFIRMED_SUCCESS');
     const results = emu.find({ path: /postingconfirmations$/ }).flatMap((r) => r.responseBody as { code: number }[]);
     expect(results.map((r) => r.code)).toEqual([111, 0]);
+  });
+
+  it('numbers the fiscal year as configured, and uses the injected clock only for a posted record without a date', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 15, 12));
+    const { docs, confirm } = await read(25, { fiscalYearStartMonth: 7, fiscalYearNumbering: 'end-year' }, clock);
+    const [june, july, undated] = docs;
+    await confirm([
+      {
+        sourceKey: String(june!.id),
+        record: june!,
+        status: 'success',
+        targetId: '7',
+        targetRecord: { ReferenceDate: '2025-06-30' },
+      },
+      {
+        sourceKey: String(july!.id),
+        record: july!,
+        status: 'success',
+        targetId: '8',
+        targetRecord: { ReferenceDate: '2025-07-01T00:00:00Z' },
+      },
+      { sourceKey: String(undated!.id), record: undated!, status: 'success', targetId: '9', targetRecord: {} },
+    ]);
+    const sent = (d: DataRecord) =>
+      (emu.state.fisDocuments.get(String(d.id))!.postingConfirmation!.postingDocs as Record<string, unknown>[])[0];
+    expect(sent(june!)).toMatchObject({ documentNumber: '7', postingDate: '2025-06-30', fiscalYear: '2025' });
+    expect(sent(july!)).toMatchObject({ documentNumber: '8', postingDate: '2025-07-01', fiscalYear: '2026' });
+    expect(sent(undated!)).toMatchObject({ documentNumber: '9', postingDate: '2026-01-15', fiscalYear: '2026' });
+  });
+
+  it('refuses to open without the ERP company every confirmation must name', async () => {
+    const connection = await openAgainst(emu, { vault });
+    expect(() => connection.source!('fis-documents', { docType: 'expense' })).toThrow(
+      expect.objectContaining({ code: 'CONCUR_FIS_COMPANY_MISSING' }),
+    );
   });
 });

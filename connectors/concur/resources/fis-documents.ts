@@ -3,11 +3,15 @@
  * READY documents page by page and acknowledges each page before yielding it (a document whose
  * acknowledgement fails, e.g. recalled, is never posted); documents acknowledged by an earlier run
  * but never confirmed are delivered again first. After the target applied them, `confirm` sends the
- * posting confirmation (success with the ERP document number, or error with the reason).
+ * posting confirmation (success with the ERP document's number, posting date and fiscal year, taken
+ * from the record the target holds; or error with the reason).
  */
 import type { ConfirmOutcome, DataRecord, SourceResource } from '../../../engine/connector/types.js';
+import { ConnectorError } from '../../../engine/errors.js';
+import { CONCUR_ERRORS } from '../errors.js';
 import { docsOf, FIS_DOC_TYPES, fisPath, sourceIdOf } from './fis-api.js';
 import { confirmPostings } from './fis-confirm.js';
+import { DEFAULT_POSTING_DATE_FIELD, FISCAL_YEAR_NUMBERING, type FiscalYearNumbering } from './fis-posting.js';
 import { FisPending, type PendingDoc } from './fis-pending.js';
 import type { ConcurResource, ResourceEnv } from './resource.js';
 
@@ -16,6 +20,7 @@ type Json = Record<string, unknown>;
 export const fisOptionsSchema = {
   type: 'object',
   additionalProperties: false,
+  required: ['postingCompanyId'],
   properties: {
     docType: {
       type: 'string',
@@ -41,10 +46,39 @@ export const fisOptionsSchema = {
     },
     postingCompanyId: {
       type: 'string',
+      minLength: 1,
       maxLength: 32,
       title: 'ERP company id',
-      description: '`postingDocs[].companyId` sent with success confirmations.',
-      examples: ['NWI01'],
+      description:
+        '`postingDocs[].companyId` of every success confirmation: the ERP organisational unit the document was posted in (SAP B1: the company database). FIS requires it.',
+      examples: ['SBO_NORTHWIND'],
+    },
+    postingDateField: {
+      type: 'string',
+      minLength: 1,
+      default: DEFAULT_POSTING_DATE_FIELD,
+      title: 'Posting date field',
+      description:
+        "Field of the target record (as written, or as found for a document posted earlier) whose date is the confirmation's `postingDate` and gives its `fiscalYear`. SAP B1 journal entries: ReferenceDate.",
+      examples: ['ReferenceDate', 'DocDate'],
+    },
+    fiscalYearStartMonth: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 12,
+      default: 1,
+      title: 'Fiscal year start month',
+      description:
+        "The month the ERP's fiscal year starts in (1 = January: the calendar year). SAP B1 keeps it per period category (Beginning of Financial Year); set the same month here.",
+      examples: [1, 7],
+    },
+    fiscalYearNumbering: {
+      type: 'string',
+      enum: FISCAL_YEAR_NUMBERING,
+      default: 'start-year',
+      title: 'Fiscal year numbering',
+      description:
+        "For a fiscal year that does not start in January: whether July 2024 - June 2025 is 2024 (`start-year`) or 2025 (`end-year`). Use the year the ERP shows (SAP B1: the period category's Fiscal Year).",
     },
   },
 } as const;
@@ -53,7 +87,10 @@ export interface FisOptions {
   docType?: string;
   systemId?: string;
   pageSize?: number;
-  postingCompanyId?: string;
+  postingCompanyId: string;
+  postingDateField?: string;
+  fiscalYearStartMonth?: number;
+  fiscalYearNumbering?: FiscalYearNumbering;
 }
 
 interface AckResult {
@@ -64,7 +101,12 @@ interface AckResult {
 }
 
 function source(env: ResourceEnv, options: DataRecord): SourceResource {
-  const o = options as FisOptions;
+  const o = options as unknown as FisOptions;
+  if (typeof o.postingCompanyId !== 'string' || o.postingCompanyId === '')
+    throw new ConnectorError(
+      CONCUR_ERRORS.fisCompanyMissing,
+      'fis-documents needs options.postingCompanyId: the ERP company every posting confirmation names (FIS requires postingDocs[].companyId)',
+    );
   const docType = o.docType ?? 'expense';
   const systemId = o.systemId ?? env.config.systemId;
   const pending = new FisPending(env.context.credentials, env.context.connectionName, docType);
@@ -183,7 +225,16 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
     async confirm(outcomes: ConfirmOutcome[]) {
       const done = await confirmPostings(
         env,
-        { docType, systemId, ...(o.postingCompanyId && { postingCompanyId: o.postingCompanyId }) },
+        {
+          docType,
+          systemId,
+          posting: {
+            companyId: o.postingCompanyId,
+            dateField: o.postingDateField ?? DEFAULT_POSTING_DATE_FIELD,
+            fiscalYearStartMonth: o.fiscalYearStartMonth ?? 1,
+            fiscalYearNumbering: o.fiscalYearNumbering ?? 'start-year',
+          },
+        },
         outcomes,
       );
       if (done.length > 0) await pending.remove(done);

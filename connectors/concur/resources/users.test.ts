@@ -1,11 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataRecord, WriteOp } from '../../../engine/connector/types.js';
+import { ManualClock } from '../../../engine/runtime/clock.js';
 import { startConcurEmulator, type ConcurEmulator } from '../emulator/index.js';
+import { companyToken } from '../emulator/test-client.js';
 import { openAgainst, readAll } from '../test-support.js';
 import { approverKey, APPROVER_LIMIT_URN } from './cost-object-approvers.js';
 import { patchOperations } from './users.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const SPEND = 'urn:ietf:params:scim:schemas:extension:spend:2.0:User';
 let emu: ConcurEmulator;
 beforeEach(async () => {
   emu = await startConcurEmulator({ provisionPendingPolls: 2 });
@@ -80,6 +83,88 @@ describe('concur users', () => {
         { op: 'replace', path: `${ENT}:costCenter`, value: 'CC400' },
       ]),
     );
+  });
+
+  it('completes a new user with what User Provisioning requires on create, before it is planned; existing users stay as they are', async () => {
+    const clock = new ManualClock(Date.UTC(2025, 3, 1, 15), { autoAdvance: true });
+    const connection = await openAgainst(emu, { clock });
+    const target = connection.target!(
+      'users',
+      { createDefaults: { timezone: 'America/Chicago', cashAdvanceAccountCode: '1200' } },
+      { keyField: 'userName', mode: 'upsert' },
+    );
+    const spend = { reimbursementCurrency: 'EUR', country: 'DE', locale: 'de_DE' };
+    const hire: DataRecord = {
+      userName: 'lena.vogel@northwind.example',
+      name: { givenName: 'Lena', familyName: 'Vogel' },
+      emails: [{ value: 'lena.vogel@northwind.example', type: 'work' }],
+      [ENT]: { employeeNumber: 'E1038' },
+      [SPEND]: spend,
+    };
+    const existing: DataRecord = { userName: 'avery.reyes@northwind.example', title: 'Controller' };
+    const noSpendDefault = connection.target!('users', {}, { keyField: 'userName', mode: 'upsert' });
+    const [created, kept] = await target.prepareRecords!([hire, existing]);
+    expect(created).toEqual({
+      ok: true,
+      record: {
+        ...hire,
+        timezone: 'America/Chicago',
+        preferredLanguage: 'de-DE',
+        [ENT]: { employeeNumber: 'E1038', companyId: emu.credentials.companyUuid, startDate: '2025-04-01T00:00:00Z' },
+        [SPEND]: { ...spend, cashAdvanceAccountCode: '1200' },
+      },
+      notes: [
+        `new user: timezone America/Chicago, preferredLanguage de-DE, enterprise companyId ${emu.credentials.companyUuid}, enterprise startDate 2025-04-01T00:00:00Z, spend cashAdvanceAccountCode 1200`,
+      ],
+    });
+    expect(kept).toEqual({ ok: true, record: existing });
+    // without a default, a spend user that lacks cashAdvanceAccountCode is not created but explained
+    const [refused] = await noSpendDefault.prepareRecords!([hire]);
+    expect(refused).toEqual({
+      ok: false,
+      code: 'CONCUR_USER_INCOMPLETE',
+      reasonClass: 'config',
+      message:
+        'user lena.vogel@northwind.example cannot be created: User Provisioning requires spend cashAdvanceAccountCode (map it in the transform or set target.options.createDefaults.cashAdvanceAccountCode)',
+    });
+    const [own] = await noSpendDefault.prepareRecords!([
+      { ...hire, timezone: 'Europe/Berlin', [SPEND]: { ...spend, cashAdvanceAccountCode: 'E1038' } },
+    ]);
+    expect(own).toMatchObject({
+      ok: true,
+      record: { timezone: 'Europe/Berlin', [SPEND]: { cashAdvanceAccountCode: 'E1038' } },
+    });
+
+    // written as planned, the emulator (spec rules) accepts it
+    const outcomes = await target.write([
+      { op: 'create', key: String(hire.userName), record: (created as { record: DataRecord }).record },
+    ]);
+    expect(outcomes[0]).toMatchObject({ ok: true });
+    expect(emu.state.userByName('lena.vogel@northwind.example')).toMatchObject({
+      timezone: 'America/Chicago',
+      preferredLanguage: 'de-DE',
+      [ENT]: { companyId: emu.credentials.companyUuid, startDate: '2025-04-01T00:00:00Z' },
+    });
+  });
+
+  it('writes a create nobody prepared complete as well, taking the company id from existing users when the connection has none', async () => {
+    const { refresh } = await companyToken(emu);
+    const connection = await openAgainst(emu, {
+      config: { companyUuid: undefined, requestToken: undefined, refreshToken: refresh },
+    });
+    const target = connection.target!('users', {}, { keyField: 'userName', mode: 'upsert' });
+    const [out] = await target.write([{ op: 'create', key: 'kim.lee@northwind.example', record: person(7) }]);
+    expect(out).toMatchObject({ ok: true });
+    const sent = (emu.find({ path: '/profile/v4/Bulk' })[0]!.requestBody as { Operations: { data: DataRecord }[] })
+      .Operations[0]!.data;
+    expect(sent).toMatchObject({
+      timezone: 'America/Chicago',
+      preferredLanguage: 'en-US',
+      [ENT]: {
+        companyId: emu.credentials.companyUuid,
+        startDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/),
+      },
+    });
   });
 
   it('builds patch operations per changed attribute', () => {

@@ -4,10 +4,13 @@
  * Creates send the SCIM document; updates send one `replace` per changed attribute (per changed
  * attribute of an extension); deactivation sets `active: false`. Reads return core + enterprise
  * attributes; with `includeSpend` a target also reads each looked-up user's spend extensions.
+ * A user the target does not have yet is completed before it is planned (user-create.ts: what User
+ * Provisioning requires on create, from `createDefaults`), so `plan` shows what the create sends.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type {
   DataRecord,
+  PreparedRecord,
   SourceResource,
   TargetBinding,
   TargetRecord,
@@ -15,13 +18,20 @@ import type {
   WriteOp,
   WriteOutcome,
 } from '../../../engine/connector/types.js';
-import { ConnectorError, mayHaveApplied } from '../../../engine/errors.js';
+import { ConnectorError, mayHaveApplied, RecordError } from '../../../engine/errors.js';
 import { CONCUR_ERRORS } from '../errors.js';
 import { mapLimit } from './map-limit.js';
 import { identityPages } from './paging.js';
 import type { ConcurResource, ResourceEnv } from './resource.js';
 import { bulkEnv, PATCH_SCHEMA, runScimBulk, SCIM_BULK_LIMIT, type BulkOperation } from './scim-bulk.js';
-import { UserDirectory, userKey } from './user-directory.js';
+import {
+  completeNewUser,
+  createDefaultsSchema,
+  incompleteMessage,
+  type CreateDefaults,
+  type NewUserContext,
+} from './user-create.js';
+import { ENTERPRISE_URN, UserDirectory, userKey } from './user-directory.js';
 
 type Json = Record<string, unknown>;
 
@@ -53,6 +63,7 @@ export const userOptionsSchema = {
       description:
         'Target: also read the spend extensions of looked-up users (one call per user) so they can be compared.',
     },
+    createDefaults: createDefaultsSchema,
   },
 } as const;
 
@@ -60,6 +71,7 @@ interface Options {
   filter?: string;
   pageSize?: number;
   includeSpend?: boolean;
+  createDefaults?: CreateDefaults;
 }
 
 export function comparableUser(u: Json): DataRecord {
@@ -134,6 +146,20 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
       if (k.startsWith('urn:ietf:params:scim:schemas:extension:spend:')) out[k] = v;
     return out;
   };
+  /** The company every user belongs to: the connection's, else the one existing users carry. */
+  const companyId = async (): Promise<string | undefined> => {
+    if (env.config.companyUuid) return env.config.companyUuid;
+    for (const u of (await directory.all()).values()) {
+      const id = ((u[ENTERPRISE_URN] ?? {}) as Json).companyId;
+      if (typeof id === 'string' && id !== '') return id;
+    }
+    return undefined;
+  };
+  const newUserContext = async (): Promise<NewUserContext> => ({
+    defaults: o.createDefaults ?? {},
+    companyId: await companyId(),
+    today: new Date(env.clock.now()).toISOString().slice(0, 10),
+  });
   const toTarget = (u: Json, spend: Json = {}): TargetRecord => ({
     key: String(u.userName),
     id: String(u.id),
@@ -153,36 +179,69 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
     async *list() {
       yield [...(await directory.all()).values()].map((u) => toTarget(u));
     },
+    async prepareRecords(records) {
+      const all = await directory.all();
+      const ctx = await newUserContext();
+      return records.map((record): PreparedRecord => {
+        if (typeof record.userName !== 'string' || all.has(userKey(record.userName))) return { ok: true, record };
+        const r = completeNewUser(record, ctx);
+        if (!r.ok) {
+          const message = incompleteMessage(record.userName, r.missing);
+          return { ok: false, code: CONCUR_ERRORS.userIncomplete, message, reasonClass: 'config' };
+        }
+        return {
+          ok: true,
+          record: r.record,
+          ...(r.filled.length > 0 && { notes: [`new user: ${r.filled.join(', ')}`] }),
+        };
+      });
+    },
     async write(ops: WriteOp[]) {
       const bulk: BulkOperation[] = [];
       const byBulkId = new Map<string, WriteOp>();
       const outcomes: WriteOutcome[] = [];
+      const ctx = ops.some((op) => op.op === 'create') ? await newUserContext() : undefined;
       ops.forEach((op, i) => {
         const bulkId = `${op.op}-${i}`;
         if (op.op === 'create') {
-          const urns = Object.keys(op.record).filter((k) => k.startsWith('urn:'));
+          // Completed in prepareRecords when planned; again here (it changes nothing then) for direct callers.
+          const r = completeNewUser(op.record, ctx!);
+          if (!r.ok) {
+            outcomes.push({
+              key: op.key,
+              ok: false,
+              error: new RecordError(CONCUR_ERRORS.userIncomplete, incompleteMessage(op.key, r.missing), {
+                recordKey: op.key,
+                reasonClass: 'config',
+              }),
+            });
+            return;
+          }
+          const record = r.record;
+          const urns = Object.keys(record).filter((k) => k.startsWith('urn:'));
           bulk.push({
             bulkId,
             method: 'POST',
             path: '/Users',
-            data: { active: true, ...op.record, schemas: [CORE_SCHEMA, ...urns] },
+            data: { active: true, ...record, schemas: [CORE_SCHEMA, ...urns] },
           });
-        } else {
-          const operations =
-            op.op === 'delete'
-              ? [{ op: 'replace', path: 'active', value: false }]
-              : patchOperations(op.before, op.record);
-          if (operations.length === 0) {
-            outcomes.push({ key: op.key, ok: true, id: op.id });
-            return;
-          }
-          bulk.push({
-            bulkId,
-            method: 'PATCH',
-            path: `/Users/${op.id}`,
-            data: { schemas: [PATCH_SCHEMA], Operations: operations },
-          });
+          byBulkId.set(bulkId, { ...op, record });
+          return;
         }
+        const operations =
+          op.op === 'delete'
+            ? [{ op: 'replace', path: 'active', value: false }]
+            : patchOperations(op.before, op.record);
+        if (operations.length === 0) {
+          outcomes.push({ key: op.key, ok: true, id: op.id });
+          return;
+        }
+        bulk.push({
+          bulkId,
+          method: 'PATCH',
+          path: `/Users/${op.id}`,
+          data: { schemas: [PATCH_SCHEMA], Operations: operations },
+        });
         byBulkId.set(bulkId, op);
       });
       const results = await runScimBulk(bulkEnv(env), bulk);

@@ -1,53 +1,91 @@
 /**
- * Reads a saved plan and proves it is the plan `sluice plan` wrote: it parses, it validates against
- * schemas/plan.schema.json, its seal matches its content under this state store's key, and its
- * operations match its own summary (operation set hash, counts per kind). Each failed check refuses
- * the plan with PlanRefusedError (exit 2) saying which check failed; nothing is written.
+ * Reads a saved plan and proves it is the plan `sluice plan` wrote (see verify.ts), streaming: the
+ * file is first copied to a private place (so it cannot change between the check and the apply),
+ * verified part by part, and then read again, part by part, by whatever applies it. A plan in
+ * another layout than sluice's own (reformatted, say) is read whole instead, with the same checks.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
-import { loadJsonSchema } from '../../connector/load-schema.js';
-import { PlanRefusedError } from '../../errors.js';
-import { PlanHasher } from '../../plan/summarise.js';
-import { countField, type PlanItem } from '../../plan/types.js';
-import { recordValueProblem } from '../../transform/record-values.js';
-import { headerOf, PLAN_FORMAT, type PlanDocument } from './document.js';
-import { keyIdOf, PlanSealer } from './seal.js';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PlanAttention, PlanItem, PlanOp } from '../../plan/types.js';
+import type { PlanHeader } from './document.js';
+import { PlanLayoutError, scanPlanFile } from './scan.js';
+import { checkWholeSchema, PlanVerifier, refuse } from './verify.js';
 
-const schema = loadJsonSchema(new URL('../../../schemas/plan.schema.json', import.meta.url));
-let validate: ReturnType<Ajv['compile']> | undefined;
-
-function validator(): ReturnType<Ajv['compile']> {
-  validate ??= new Ajv({ allErrors: false, strict: false, discriminator: true, allowUnionTypes: true }).compile(schema);
-  return validate;
-}
-
-const refuse = (code: string, path: string, message: string, cause?: unknown): PlanRefusedError =>
-  new PlanRefusedError(code, `${path}: ${message}; nothing was written`, cause === undefined ? {} : { cause });
-
-function where(err: ErrorObject): string {
-  const at = err.instancePath === '' ? 'the plan' : err.instancePath;
-  const p = err.params as Record<string, unknown>;
-  if (err.keyword === 'additionalProperties') return `${at} has an unknown property "${String(p.additionalProperty)}"`;
-  if (err.keyword === 'discriminator')
-    return `${at}: ${err.message ?? 'unknown operation'} (op ${JSON.stringify(p.tagValue ?? null)})`;
-  if (err.keyword === 'required') return `${at} lacks "${String(p.missingProperty)}"`;
-  if (err.keyword === 'const' || err.keyword === 'enum')
-    return `${at} must be ${JSON.stringify(p.allowedValue ?? p.allowedValues)}`;
-  return `${at} ${err.message ?? 'is invalid'}`;
+export interface VerifiedPlan {
+  readonly header: PlanHeader;
+  /** The plan's items for apply: attention entries, then operations (streamed). */
+  items(): AsyncIterable<PlanItem>;
+  operations(): AsyncIterable<PlanOp>;
+  /** Removes the private copy. */
+  dispose(): void;
 }
 
 /** The plan file, verified; `key` is the state store's plan key. */
-export function readPlanFile(path: string, key: Buffer): PlanDocument {
-  let text: string;
+export async function readPlanFile(path: string, key: Buffer): Promise<VerifiedPlan> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-plan-'));
+  const copy = join(dir, 'plan.json');
   try {
-    text = readFileSync(path, 'utf8');
+    copyFileSync(path, copy);
   } catch (cause) {
+    rmSync(dir, { recursive: true, force: true });
     throw refuse('PLAN_UNREADABLE', path, `cannot read the plan file (${(cause as Error).message})`, cause);
   }
+  const dispose = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    const header = await verifyStreaming(path, copy, key);
+    return {
+      header,
+      items: () => streamItems(copy),
+      operations: () => streamOps(copy),
+      dispose,
+    };
+  } catch (err) {
+    if (!(err instanceof PlanLayoutError)) {
+      dispose();
+      throw err;
+    }
+  }
+  try {
+    const whole = verifyWhole(path, copy, key);
+    return { ...whole, dispose };
+  } catch (err) {
+    dispose();
+    throw err;
+  }
+}
+
+async function verifyStreaming(path: string, copy: string, key: Buffer): Promise<PlanHeader> {
+  const v = new PlanVerifier(path, key);
+  try {
+    for await (const part of scanPlanFile(copy)) {
+      if (part.part === 'header') v.header(part.value);
+      else if (part.part === 'op') v.op(part.value);
+      else if (part.part === 'att') v.attention(part.value);
+      else v.seal(part.value);
+    }
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new PlanLayoutError(err.message);
+    throw err;
+  }
+  return v.finish();
+}
+
+async function* streamItems(copy: string): AsyncIterable<PlanItem> {
+  // Attention entries first (they follow the operations in the file): one pass for each.
+  for await (const part of scanPlanFile(copy))
+    if (part.part === 'att') yield { t: 'att', att: part.value as PlanAttention };
+  for await (const op of streamOps(copy)) yield { t: 'op', op };
+}
+
+async function* streamOps(copy: string): AsyncIterable<PlanOp> {
+  for await (const part of scanPlanFile(copy)) if (part.part === 'op') yield part.value as PlanOp;
+}
+
+function verifyWhole(path: string, copy: string, key: Buffer): Omit<VerifiedPlan, 'dispose'> {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = JSON.parse(readFileSync(copy, 'utf8'));
   } catch (cause) {
     throw refuse(
       'PLAN_UNREADABLE',
@@ -56,65 +94,25 @@ export function readPlanFile(path: string, key: Buffer): PlanDocument {
       cause,
     );
   }
-  const deep = recordValueProblem(doc, 'the plan');
-  if (deep) throw refuse('PLAN_INVALID', path, deep.message);
-  if (typeof doc !== 'object' || doc === null || (doc as { format?: unknown }).format !== PLAN_FORMAT) {
-    throw refuse('PLAN_INVALID', path, `not a sluice plan of format ${PLAN_FORMAT}; create one with sluice plan --out`);
-  }
-  const check = validator();
-  if (!check(doc)) {
-    throw refuse('PLAN_INVALID', path, `does not match the plan schema: ${where(check.errors![0]!)}`);
-  }
-  const plan = doc as PlanDocument;
-  verifySeal(path, plan, key);
-  verifySummary(path, plan);
-  return plan;
-}
-
-function verifySeal(path: string, plan: PlanDocument, key: Buffer): void {
-  if (plan.seal.keyId !== keyIdOf(key)) {
-    throw refuse(
-      'PLAN_KEY_MISMATCH',
-      path,
-      `the plan was sealed by another state store (key ${plan.seal.keyId}; this one is ${keyIdOf(key)}): apply it against the state store it was made with (${plan.stateStore})`,
-    );
-  }
-  const sealer = new PlanSealer(key);
-  sealer.header(headerOf(plan));
-  for (const op of plan.operations) sealer.op(op);
-  for (const att of plan.attention) sealer.attention(att);
-  if (sealer.seal().digest !== plan.seal.digest) {
-    throw refuse(
-      'PLAN_TAMPERED',
-      path,
-      'the content does not match its seal: the file was changed after sluice plan wrote it. Make a new plan with sluice plan --out and review that',
-    );
-  }
-}
-
-function verifySummary(path: string, plan: PlanDocument): void {
-  const h = new PlanHasher();
-  for (const op of plan.operations) h.add({ t: 'op', op } satisfies PlanItem);
-  for (const att of plan.attention) h.add({ t: 'att', att } satisfies PlanItem);
-  const totals = h.totals();
-  if (totals.planHash !== plan.summary.planHash) {
-    throw refuse('PLAN_OPS_MISMATCH', path, "the operations do not hash to the summary's plan hash");
-  }
-  const c = plan.summary.counts;
-  const wrong: string[] = [];
-  for (const kind of ['create', 'update', 'delete', 'forget', 'locked', 'correct', 'in-doubt'] as const) {
-    const f = countField(kind);
-    if (totals.counts[f] !== c[f]) wrong.push(`${kind}: ${totals.counts[f]} in the file, ${c[f]} in the summary`);
-  }
-  if (totals.counts.noop > c.noop) wrong.push(`noop: ${totals.counts.noop} in the file, ${c.noop} in the summary`);
-  if (totals.counts.attention !== c.attention)
-    wrong.push(`attention: ${totals.counts.attention} in the file, ${c.attention} in the summary`);
-  if (wrong.length > 0)
-    throw refuse('PLAN_SUMMARY_MISMATCH', path, `the summary does not match the operations (${wrong.join('; ')})`);
-}
-
-/** The plan's items for apply: attention entries, then operations. */
-export async function* planItems(doc: PlanDocument): AsyncIterable<PlanItem> {
-  for (const att of doc.attention) yield { t: 'att', att };
-  for (const op of doc.operations) yield { t: 'op', op };
+  const v = new PlanVerifier(path, key);
+  if (typeof doc !== 'object' || doc === null) return v.header(doc) as never;
+  const { operations, attention, seal, ...head } = doc as Record<string, unknown>;
+  v.header(head);
+  checkWholeSchema(path, doc);
+  const ops = operations as PlanOp[];
+  const atts = attention as PlanAttention[];
+  for (const op of ops) v.op(op);
+  for (const att of atts) v.attention(att);
+  v.seal(seal);
+  const header = v.finish();
+  return {
+    header,
+    items: async function* () {
+      for (const att of atts) yield { t: 'att', att };
+      for (const op of ops) yield { t: 'op', op };
+    },
+    operations: async function* () {
+      yield* ops;
+    },
+  };
 }

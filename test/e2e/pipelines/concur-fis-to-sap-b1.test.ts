@@ -1,11 +1,13 @@
 /**
  * End to end: pipelines/concur-fis-to-sap-b1.yaml through the CLI (a subprocess) against the Concur
  * and SAP Business One emulators seeded with the demo company: FIS expense documents become journal
- * entries, and every document's posting confirmation (success with the entry number, or error with
- * the reason) is checked in the Concur emulator's FIS state.
+ * entries, and every document's posting confirmation (success with the entry's number, posting date
+ * and fiscal year, as the SAP B1 emulator holds the entry; or error with the reason) is checked in the
+ * Concur emulator's FIS state. The Concur traffic of each run is checked against the vendored specs.
  */
 import { describe, expect, it } from 'vitest';
 import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
+import { checkExchanges } from '../../../connectors/concur/emulator/spec/check.js';
 import type { FisDocument } from '../../../connectors/concur/emulator/state.js';
 import {
   demoEnvironment,
@@ -46,20 +48,46 @@ function unpostable(env: DemoEnvironment): Set<string> {
   );
 }
 
-function confirmation(d: FisDocument): {
+interface Confirmation {
   status: string;
   documentNumber?: string;
   companyId?: string;
+  postingDate?: string;
+  fiscalYear?: string;
   message?: string;
-} {
+}
+
+function confirmation(d: FisDocument): Confirmation {
   const c = (d.postingConfirmation ?? {}) as Json;
   const posting = ((c.postingDocs ?? []) as Json[])[0];
   const message = ((c.systemMessages ?? []) as Json[])[0];
   return {
     status: d.docStatus,
-    ...(posting && { documentNumber: String(posting.documentNumber), companyId: String(posting.companyId) }),
+    ...(posting && {
+      documentNumber: String(posting.documentNumber),
+      companyId: String(posting.companyId),
+      postingDate: String(posting.postingDate),
+      fiscalYear: String(posting.fiscalYear),
+    }),
     ...(message && { message: String(message.messageLongText) }),
   };
+}
+
+/** A success confirmation of the journal entry the SAP B1 emulator holds: its number, date and (calendar) year. */
+function confirmedAs(je: Json): Confirmation {
+  const date = String(je.ReferenceDate).slice(0, 10);
+  return {
+    status: 'POSTING_CONFIRMED_SUCCESS',
+    documentNumber: String(je.JdtNum),
+    companyId: 'SBO_NORTHWIND',
+    postingDate: date,
+    fiscalYear: date.slice(0, 4),
+  };
+}
+
+/** Every Concur exchange so far matches the vendored specs (and the documented FIS confirmation). */
+function expectConcurTrafficMatchesSpecs(env: DemoEnvironment): void {
+  expect(checkExchanges(env.concur.requests)).toEqual([]);
 }
 
 /** The document's journal entry: balanced, its journal amounts debited, the employee credited for the cash part. */
@@ -128,11 +156,9 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
         expect(env.concur.state.reports.get(d.sourceId)?.PaymentStatusName).toBe('Financial Posting Failed');
       } else {
         expectPostingOf(d, je!);
-        expect(c).toEqual({
-          status: 'POSTING_CONFIRMED_SUCCESS',
-          documentNumber: String(je!.JdtNum),
-          companyId: 'SBO_NORTHWIND',
-        });
+        expect(c).toEqual(confirmedAs(je!));
+        // the entry is dated as the report (payment processing date), which is not the day of the run
+        expect(c.postingDate).toBe(String((d.document.report as Json).reportPaymentProcessingDate).slice(0, 10));
         expect(env.concur.state.reports.get(d.sourceId)?.PaymentStatusName).toBe('Sent for Payment');
       }
     }
@@ -143,6 +169,7 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
     expect(reasons).toContain('expense type GIFTS has no G/L account in mappings/concur-expense-types-to-gl.csv');
     expect(reasons).toContain('employee E1035 (ivan.horvat@northwind.example) has no SAP B1 business partner');
     expect(reasons).toContain('employee E1036 (julia.weber@northwind.example) has no SAP B1 business partner');
+    expectConcurTrafficMatchesSpecs(env);
   });
 
   it('a second run finds no new documents and changes nothing', async () => {
@@ -180,11 +207,8 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
     expect(env.b1.entities('JournalEntries')).toEqual(before);
     expect(confirmation(changed).status).toBe('POSTING_CONFIRMED_FAILURE');
     expect(confirmation(changed).message).toContain(`differs from the source`);
-    expect(confirmation(same)).toEqual({
-      status: 'POSTING_CONFIRMED_SUCCESS',
-      documentNumber: String(posted.get(`${PREFIX}A27048170C778C474F79`)!.JdtNum),
-      companyId: 'SBO_NORTHWIND',
-    });
+    // confirmed with the entry posted earlier: its number, date and year, as SAP holds it
+    expect(confirmation(same)).toEqual(confirmedAs(posted.get(`${PREFIX}A27048170C778C474F79`)!));
   });
 
   it('new documents: one with an unmapped expense type is confirmed as an error naming it, the other posts and is confirmed with its entry', async () => {
@@ -201,15 +225,12 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
     expect(postedEntries(env)).toHaveLength(count + 1);
     const je = entriesByReference(env).get(`${PREFIX}NEWREPORT00000000002`)!;
     expectPostingOf(fine, je);
-    expect(confirmation(fine)).toEqual({
-      status: 'POSTING_CONFIRMED_SUCCESS',
-      documentNumber: String(je.JdtNum),
-      companyId: 'SBO_NORTHWIND',
-    });
+    expect(confirmation(fine)).toEqual(confirmedAs(je));
     expect(confirmation(parked).status).toBe('POSTING_CONFIRMED_FAILURE');
     expect(confirmation(parked).message).toContain(
       'expense type PARKG has no G/L account in mappings/concur-expense-types-to-gl.csv',
     );
+    expectConcurTrafficMatchesSpecs(env);
   });
 });
 
@@ -228,7 +249,7 @@ describe('concur-fis-to-sap-b1 posts exactly once under faults and still confirm
       }
       const je = posted.get(`${PREFIX}${d.sourceId}`)!;
       expectPostingOf(d, je);
-      expect(confirmation(d)).toMatchObject({ status: 'POSTING_CONFIRMED_SUCCESS', documentNumber: String(je.JdtNum) });
+      expect(confirmation(d)).toEqual(confirmedAs(je));
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import knexFactory from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkExchanges } from '../../../connectors/concur/emulator/spec/check.js';
 import { parseStateUrl } from '../../../engine/state/url.js';
 import { ERP_TABLES } from '../../../engine/cli/demo/erp-db.js';
 import { demoEnvironment, runPipeline as runNamed, sluice } from '../../helpers/demo-env.js';
@@ -71,6 +72,21 @@ describe('erp-db-users-to-concur on MariaDB', async () => {
       [ENTERPRISE]: { employeeNumber: 'E1037' },
       [SPEND]: { reimbursementCurrency: 'USD', country: 'US', locale: 'en-US' },
     });
+    // what User Provisioning requires on create and the ERP does not hold: from the pipeline's
+    // createDefaults and the connection, on every new hire (and only on them)
+    for (const n of NEW_HIRES)
+      expect(after.get(n), n).toMatchObject({
+        timezone: 'America/Chicago',
+        preferredLanguage: 'en-US',
+        [ENTERPRISE]: {
+          companyId: env.concur.credentials.companyUuid,
+          startDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T00:00:00Z$/),
+        },
+        [SPEND]: { cashAdvanceAccountCode: '1200' },
+      });
+    expect(after.get('E1010')?.[SPEND]).not.toHaveProperty('cashAdvanceAccountCode');
+    // every request the run sent (and every answer) matches the vendored User Provisioning and Identity specs
+    expect(checkExchanges(env.concur.requests)).toEqual([]);
     expect(orgUnits(kofi)).toEqual(['orgUnit1=SALES', 'orgUnit2=CC110']);
     expect(orgUnits(after.get('E1040'))).toEqual(['orgUnit1=GNA', 'orgUnit2=CC400']);
 

@@ -6,6 +6,7 @@
  */
 import { errorResponse } from '../error-bodies.js';
 import { tellCommitted } from '../events.js';
+import { confirmationProblem, confirmationRequestProblem } from '../fis-confirmation.js';
 import { fisPage } from '../paging.js';
 import type { EmuContext, EmuRequest, EmuResponse, RouteDef } from '../router.js';
 import type { FisDocument, Json } from '../state.js';
@@ -19,8 +20,6 @@ export const FIS_DOC_TYPES = [
   'requestobligation',
   'reportobligation',
 ] as const;
-
-const LIMITS = { docId: 32, documentNumber: 80, companyId: 32, message: 1300 } as const;
 
 function docType(req: EmuRequest): string | undefined {
   const t = req.params.docType ?? '';
@@ -102,30 +101,15 @@ function acknowledge(req: EmuRequest, ctx: EmuContext): EmuResponse {
   return { status: 200, body: results };
 }
 
-function tooLong(c: Json): string | undefined {
-  if (String(c.docId ?? '').length > LIMITS.docId) return 'docId is longer than 32 characters';
-  for (const pd of (c.postingDocs as Json[] | undefined) ?? []) {
-    if (String(pd.documentNumber ?? '').length > LIMITS.documentNumber)
-      return 'documentNumber is longer than 80 characters';
-    if (String(pd.companyId ?? '').length > LIMITS.companyId) return 'companyId is longer than 32 characters';
-  }
-  for (const m of (c.systemMessages as Json[] | undefined) ?? []) {
-    for (const k of ['messageShortText', 'messageLongText']) {
-      if (String(m[k] ?? '').length > LIMITS.message) return `${k} is longer than 1300 characters`;
-    }
-  }
-  return undefined;
-}
-
 function confirmPosting(req: EmuRequest, ctx: EmuContext): EmuResponse {
   const type = docType(req);
   if (!type) return errorResponse('fis', 400, `Invalid docType ${req.params.docType ?? ''}`);
   const body = bodyOf(req);
-  if (!body || !Array.isArray(body.postingConfirmations))
-    return errorResponse('fis', 400, 'postingConfirmations is required');
-  const systemId = typeof body.systemId === 'string' ? body.systemId : '';
+  const refused = confirmationRequestProblem(body);
+  if (refused || !body) return errorResponse('fis', 400, refused ?? 'a JSON body is required');
+  const systemId = String(body.systemId);
   const results = (body.postingConfirmations as Json[]).map((c) => {
-    const id = String(c.docId ?? '');
+    const id = String((c as Json | null)?.docId ?? '');
     const r = (code: number, result: string, errorMessage?: string): Json => ({
       code,
       docId: id,
@@ -133,11 +117,9 @@ function confirmPosting(req: EmuRequest, ctx: EmuContext): EmuResponse {
       postingConfirmationResult: result,
       ...(errorMessage && { errorMessage, detailMessage: errorMessage }),
     });
-    const status = String(c.overallPostingStatusCode ?? '').toLowerCase();
-    const invalid =
-      tooLong(c) ??
-      (status === 'success' || status === 'error' ? undefined : 'overallPostingStatusCode must be success or error');
+    const invalid = confirmationProblem(c);
     if (invalid) return r(198, 'FAILURE', invalid);
+    const status = String(c.overallPostingStatusCode).toLowerCase();
     const doc = ctx.state.fisDocuments.get(id);
     if (!doc) return r(116, 'DOCUMENT_NOT_FOUND', 'Document not found');
     if (doc.docType !== type) return r(115, 'FAILURE', `Document is of type ${doc.docType}`);
@@ -150,7 +132,7 @@ function confirmPosting(req: EmuRequest, ctx: EmuContext): EmuResponse {
     if (doc.acknowledgedBy && systemId !== doc.acknowledgedBy)
       return r(99, 'FAILURE', 'systemId does not match the acknowledging system');
     doc.docStatus = status === 'success' ? 'POSTING_CONFIRMED_SUCCESS' : 'POSTING_CONFIRMED_FAILURE';
-    doc.postingConfirmation = c;
+    doc.postingConfirmation = structuredClone(c); // what it was told, as it was told
     const report = ctx.state.reports.get(doc.sourceId);
     if (report) report.PaymentStatusName = status === 'success' ? 'Sent for Payment' : 'Financial Posting Failed';
     return r(0, 'SUCCESS');

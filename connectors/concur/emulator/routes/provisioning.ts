@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { errorResponse } from '../error-bodies.js';
 import { tellCommitted } from '../events.js';
 import type { EmuContext, EmuRequest, EmuResponse, RouteDef } from '../router.js';
+import { CORE_USER, extensionOf } from '../scim-create-rules.js';
 import { ScimError, type PatchOperation } from '../scim-patch.js';
 import { createUser, identityView, patchUser, replaceUser } from '../scim-users.js';
 import type { Json, Provision, ProvisionOperation } from '../state.js';
@@ -18,7 +19,10 @@ const STATUS_SCHEMA = 'urn:ietf:params:scim:schemas:extension:concur:2.0:Provisi
 
 function scimFailure(err: unknown): EmuResponse {
   if (err instanceof ScimError)
-    return errorResponse('scim', err.status, err.message, err.scimType ? { scimType: err.scimType } : {});
+    return errorResponse('scim', err.status, err.message, {
+      ...(err.scimType && { scimType: err.scimType }),
+      ...(err.schemaPath && { schemaPath: err.schemaPath }),
+    });
   throw err;
 }
 
@@ -37,7 +41,7 @@ function runOperation(ctx: EmuContext, origin: string, raw: Json, index: number)
     const data = (raw.data ?? {}) as Json;
     const target = /^\/Users\/([^/]+)$/.exec(path)?.[1];
     let user: Json;
-    if (method === 'POST' && path === '/Users') user = createUser(ctx.state, data, origin);
+    if (method === 'POST' && path === '/Users') user = createUser(ctx.state, data, origin, ctx.options.userCreateRules);
     else if (method === 'PATCH' && target)
       user = patchUser(ctx.state, target, (data.Operations ?? []) as PatchOperation[], origin);
     else if (method === 'PUT' && target) user = replaceUser(ctx.state, target, data, origin);
@@ -45,7 +49,8 @@ function runOperation(ctx: EmuContext, origin: string, raw: Json, index: number)
     return { ...base, success: true, resourceId: String(user.id) };
   } catch (err) {
     if (!(err instanceof ScimError)) throw err;
-    return { ...base, messages: [{ code: err.scimType ?? String(err.status), message: err.message, type: 'error' }] };
+    const message = { code: err.scimType ?? String(err.status), message: err.message, type: 'error' as const };
+    return { ...base, messages: [{ ...message, ...(err.schemaPath && { schemaPath: err.schemaPath }) }] };
   }
 }
 
@@ -84,7 +89,8 @@ function statusBody(origin: string, p: Provision, withOperations: boolean, start
     ...(o.resourceId && { resource: { id: o.resourceId, type: 'User' } }),
     extensions: [
       {
-        name: 'urn:ietf:params:scim:schemas:core:2.0:User',
+        // A failure is reported by the extension the attribute at fault belongs to.
+        name: o.success ? CORE_USER : extensionOf(o.messages[0]?.schemaPath),
         status: pending
           ? { completed: false }
           : {
@@ -148,7 +154,7 @@ function single(req: EmuRequest, ctx: EmuContext, kind: 'create' | 'patch' | 'pu
     const id = req.params.id ?? '';
     const user =
       kind === 'create'
-        ? createUser(ctx.state, body, req.origin)
+        ? createUser(ctx.state, body, req.origin, ctx.options.userCreateRules)
         : kind === 'patch'
           ? patchUser(ctx.state, id, (body.Operations ?? []) as PatchOperation[], req.origin)
           : replaceUser(ctx.state, id, body, req.origin);

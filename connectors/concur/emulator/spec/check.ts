@@ -38,7 +38,7 @@ export function checkExchanges(
       continue;
     }
     if (spec.request && e.requestBody !== undefined) {
-      const problems = registry.check(spec.file, spec.request, e.requestBody);
+      const problems = registry.check(spec.requestFile ?? spec.file, spec.request, e.requestBody);
       if (problems.length > 0) out.push({ exchange: name, side: 'request', problems });
     }
     if (e.dropped || e.responseBody === undefined) continue;

@@ -7,11 +7,15 @@ import type { SchemaRef } from './validator.js';
 export interface RouteSpec {
   file: string;
   request?: SchemaRef;
+  /** Where `request` is defined when the spec file has no request schema (a `docs/` transcription). */
+  requestFile?: string;
   /** By HTTP status; `error` applies to any status >= 400 not listed. */
   responses: Partial<Record<number | 'error', SchemaRef>>;
 }
 
 const FIS = 'v4-0/FinancialIntegrationService.swagger2.json';
+/** The spec has no posting confirmation request body; its documented schema (doc-schemas.ts). */
+const FIS_DOCS = 'docs/financial-integration-v4.json';
 const FIS_ERRORS = { error: 'ExceptionJsonInfo' } as const;
 const LIST_ITEM = 'v4-0/ListItem.swagger2.json';
 const BULK = 'v4-0/ListItemBulk.swagger2.json';
@@ -29,6 +33,8 @@ function fisRoutes(base: string): Record<string, RouteSpec> {
     },
     [`POST ${base}/postingconfirmations`]: {
       file: FIS,
+      requestFile: FIS_DOCS,
+      request: 'ConfirmationRequest',
       responses: { 200: { arrayOf: 'PostingConfirmationResponseItem' }, ...FIS_ERRORS },
     },
   };

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_ROUTES, startConcurEmulator, type ConcurEmulator } from '../index.js';
-import { api, companyToken, passwordGrant, raw } from '../test-client.js';
+import { api, companyToken, newUserBody, passwordGrant, raw } from '../test-client.js';
 import { checkExchanges } from './check.js';
 import { SPEC_MAP, UNSPECIFIED } from './spec-map.js';
 import { SpecRegistry } from './validator.js';
 
 const FIS = '/financialintegration/fi/v4/companies/transactiontypes/expense/transactions';
 const LIMIT = 'urn:ietf:params:scim:schemas:extension:spend:2.0:ApproverLimit';
+const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const OTHER = '00000000-0000-4000-8000-000000000000';
 let emu: ConcurEmulator;
 
 beforeAll(async () => {
@@ -92,6 +94,7 @@ async function exerciseEveryRoute(): Promise<void> {
             paymentRelevantLineItems: [],
           },
         ],
+        systemMessages: [],
       },
       {
         docId: ids[1],
@@ -127,14 +130,23 @@ async function exerciseEveryRoute(): Promise<void> {
         method: 'POST',
         path: '/Users',
         bulkId: 'b1',
-        data: {
-          userName: 'spec.person@northwind.example',
-          active: true,
-          timezone: 'America/Chicago',
-          preferredLanguage: 'en-US',
-          name: { givenName: 'Spec', familyName: 'Person' },
-          emails: [{ value: 'spec.person@northwind.example', type: 'work' }],
-        },
+        data: newUserBody(emu, 'spec.person@northwind.example', {
+          'urn:ietf:params:scim:schemas:extension:spend:2.0:User': {
+            reimbursementCurrency: 'USD',
+            country: 'US',
+            locale: 'en-US',
+            cashAdvanceAccountCode: '1200',
+          },
+        }),
+      },
+      {
+        method: 'POST',
+        path: '/Users',
+        bulkId: 'refused',
+        // spec-shaped, refused all the same (another company): the failed operation's status is checked
+        data: newUserBody(emu, 'spec.refused@northwind.example', {
+          [ENT]: { companyId: OTHER, startDate: '2025-04-01' },
+        }),
       },
       {
         method: 'PATCH',
@@ -149,14 +161,15 @@ async function exerciseEveryRoute(): Promise<void> {
   });
   await api(emu, t, 'GET', `/profile/v4/provisions/${String(bulk.body.id)}/status?attributes=operations`);
   await api(emu, t, 'GET', `/profile/v4/provisions/${String(bulk.body.id)}/status`);
-  await api(emu, t, 'POST', '/profile/v4/Users', {
-    userName: 'single.person@northwind.example',
-    active: true,
-    timezone: 'America/Chicago',
-    preferredLanguage: 'en-US',
-    name: { givenName: 'Single', familyName: 'Person' },
-    emails: [{ value: 'single.person@northwind.example', type: 'work' }],
-  });
+  const single = await api(emu, t, 'POST', '/profile/v4/Users', newUserBody(emu, 'single.person@northwind.example'));
+  const refused = await api(
+    emu,
+    t,
+    'POST',
+    '/profile/v4/Users',
+    newUserBody(emu, 'single.refused@northwind.example', { [ENT]: { companyId: OTHER, startDate: '2025-04-01' } }),
+  );
+  expect([single.status, refused.status]).toEqual([201, 400]);
   await api(emu, t, 'PATCH', `/profile/v4/Users/${uid}`, {
     schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
     Operations: [{ op: 'replace', path: 'title', value: 'Manager' }],
@@ -205,5 +218,24 @@ describe('concur emulator against the official specs', () => {
       registry.check('v4-0/UserProvisioning.swagger2.json', 'ProvisionStatus', { id: 'x' }).length,
     ).toBeGreaterThan(0);
     expect(registry.check('draft/Oauth2-token.json', 'TokenErrorResponse', { code: 16 }).length).toBeGreaterThan(0);
+    const ups = 'v4-0/UserProvisioning.swagger2.json';
+    const user = newUserBody(emu, 'vacuous.check@northwind.example');
+    expect(registry.check(ups, 'UserCreate', user)).toEqual([]);
+    expect(registry.check(ups, 'UserCreate', { ...user, timezone: undefined }).length).toBeGreaterThan(0);
+    expect(registry.check(ups, 'UserCreate', { ...user, [ENT]: { companyId: OTHER } }).length).toBeGreaterThan(0);
+    // the documented posting confirmation (no spec schema): systemMessages and postingDocs[].companyId are required
+    const confirmation = (item: Record<string, unknown>) =>
+      registry.check('docs/financial-integration-v4.json', 'ConfirmationRequest', {
+        systemId: '',
+        postingConfirmations: [{ docId: 'd1', overallPostingStatusCode: 'success', ...item }],
+      });
+    expect(confirmation({ systemMessages: [], postingDocs: [{ companyId: 'C', postingDate: '2025-02-06' }] })).toEqual(
+      [],
+    );
+    expect(confirmation({ postingDocs: [] }).length).toBeGreaterThan(0);
+    expect(confirmation({ systemMessages: [], postingDocs: [{ documentNumber: '1' }] }).length).toBeGreaterThan(0);
+    expect(
+      confirmation({ systemMessages: [], postingDocs: [{ companyId: 'C', fiscalYear: 'FY25' }] }).length,
+    ).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Validates JSON against named definitions of the official Concur specs
  * (`shared/reference/specs/concur/`), with ajv. Swagger 2 `definitions` and OpenAPI 3
- * `components.schemas` are loaded as one schema per file so `$ref`s resolve.
+ * `components.schemas` are loaded as one schema per file so `$ref`s resolve. Request bodies no spec
+ * file describes are checked against schemas transcribed from the docs (`doc-schemas.ts`, `docs/...`).
  *
  * The published files have defects that real responses contradict; each leniency below is
  * generic or named, and matches a documented fact (`shared/reference/concur-api.md`):
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { DOC_SCHEMA_FILES } from './doc-schemas.js';
 
 type Schema = Record<string, unknown>;
 
@@ -99,16 +101,20 @@ export class SpecRegistry {
 
   private load(file: string): void {
     if (this.loaded.has(file)) return;
+    const raw = DOC_SCHEMA_FILES[file] ?? this.read(file);
+    const defs = transform(raw, raw, isV3(file)) as Record<string, Schema>;
+    PATCHES[file]?.(defs);
+    this.ajv.addSchema({ $id: `concur:${file}`, definitions: defs });
+    this.loaded.add(file);
+  }
+
+  private read(file: string): Record<string, Schema> {
     const text = readFileSync(join(this.specDir, file), 'utf8').replace(/#\/components\/schemas\//g, '#/definitions/');
     const doc = JSON.parse(text) as {
       definitions?: Record<string, Schema>;
       components?: { schemas?: Record<string, Schema> };
     };
-    const raw = doc.definitions ?? doc.components?.schemas ?? {};
-    const defs = transform(raw, raw, isV3(file)) as Record<string, Schema>;
-    PATCHES[file]?.(defs);
-    this.ajv.addSchema({ $id: `concur:${file}`, definitions: defs });
-    this.loaded.add(file);
+    return doc.definitions ?? doc.components?.schemas ?? {};
   }
 
   validator(file: string, ref: SchemaRef): ValidateFunction {
