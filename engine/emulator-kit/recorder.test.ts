@@ -84,13 +84,18 @@ describe('traffic recorder', () => {
     expect(dropped!.response).toBeUndefined();
   });
 
-  it('redacts form secrets and leaves other bodies as they are', () => {
+  it('redacts form secrets and the JSON parts of multipart bodies, and leaves other bodies as they are', () => {
     expect(redactBody('client_secret=s&grant_type=password&password=p', 'application/x-www-form-urlencoded')).toBe(
       'client_secret=%5Bredacted%5D&grant_type=password&password=%5Bredacted%5D',
     );
-    expect(redactBody('--batch_1\r\n{"password":"p"}', 'multipart/mixed;boundary=batch_1')).toBe(
-      '--batch_1\r\n{"password":"p"}',
+    expect(
+      redactBody('--batch_1\r\n\r\n{"password":"p", "a":1}\r\n--batch_1--', 'multipart/mixed;boundary=batch_1'),
+    ).toBe('--batch_1\r\n\r\n{"password":"[redacted]","a":1}\r\n--batch_1--');
+    expect(redactBody('{"Password": "p\\"q", "UserName":"u"', 'application/json')).toBe(
+      '{"Password": "[redacted]", "UserName":"u"',
     );
+    expect(redactBody('{"password":"unterminated', 'application/json')).toBe('{"password":"[redacted]"');
+    expect(redactBody('Password=p', 'text/plain')).toBe('Password=p');
     expect(wireRequestHeaders({ 'x-a': ['1', '2'] })).toEqual({ 'x-a': '1, 2' });
   });
 });

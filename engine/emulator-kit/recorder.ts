@@ -96,7 +96,7 @@ function redactJson(value: unknown): unknown {
   return out;
 }
 
-/** A body with secret fields redacted: form fields and JSON properties named like secrets. */
+/** A body with secret fields redacted: form fields and JSON properties named like secrets (also in the JSON parts of a multipart body). */
 export function redactBody(body: string, contentType: string | undefined): string {
   if (body === '') return body;
   if ((contentType ?? '').includes('application/x-www-form-urlencoded')) {
@@ -104,12 +104,23 @@ export function redactBody(body: string, contentType: string | undefined): strin
     for (const name of [...form.keys()]) if (SECRET_FIELDS.has(name)) form.set(name, REDACTED);
     return form.toString();
   }
+  if ((contentType ?? '').includes('multipart/')) return body.split('\r\n').map(redactJsonText).join('\r\n');
   if (!(contentType ?? '').includes('json')) return body;
-  try {
-    return JSON.stringify(redactJson(JSON.parse(body)));
-  } catch {
-    return body;
+  return redactJsonText(body);
+}
+
+const SECRET_MEMBER = new RegExp(`("(?:${[...SECRET_FIELDS].join('|')})"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"?`, 'g');
+
+/** JSON text with secret fields redacted; text that does not parse has its `"secret": "..."` members redacted. */
+function redactJsonText(text: string): string {
+  if (/^\s*[[{]/.test(text)) {
+    try {
+      return JSON.stringify(redactJson(JSON.parse(text)));
+    } catch {
+      // not (complete) JSON: fall through to the textual redaction
+    }
   }
+  return text.replace(SECRET_MEMBER, `$1"${REDACTED}"`);
 }
 
 /** What an `Exchange` tells its capture (traffic.ts). */

@@ -30,6 +30,7 @@ export interface SchemaProblem {
 type Schema = Record<string, unknown>;
 
 const MAX_PROBLEMS = 20;
+const UNKNOWN = 'is not a property the spec defines';
 
 export function resolveRef(doc: SchemaDoc, ref: string): { schema: Schema; where: string } {
   if (!ref.startsWith('#/')) throw new Error(`${doc.file}: external $ref ${ref} is not supported`);
@@ -111,9 +112,14 @@ class Walker {
         return w.problems;
       });
       if (!tries.some((p) => p.length === 0)) {
-        // Report the branch the value is closest to: one whose type it has, then the fewest problems.
+        // Report the branch the value is closest to: one whose type it has, then the one that knows
+        // the most of its properties (a missing field is a smaller miss than a wrong shape), then the
+        // fewest problems.
         const typed = tries.filter((_, i) => this.typeFits(value, (branches as Schema[])[i]!));
-        const best = (typed.length > 0 ? typed : tries).reduce((a, b) => (b.length < a.length ? b : a));
+        const unknown = (ps: SchemaProblem[]): number => ps.filter((p) => p.message.startsWith(UNKNOWN)).length;
+        const closer = (a: SchemaProblem[], b: SchemaProblem[]): boolean =>
+          unknown(b) < unknown(a) || (unknown(b) === unknown(a) && b.length < a.length);
+        const best = (typed.length > 0 ? typed : tries).reduce((a, b) => (closer(a, b) ? b : a));
         for (const p of best)
           this.add(p.at, p.spec.slice(p.spec.indexOf('#') + 1), `${p.message} (no ${kw} branch fits)`);
       }
@@ -204,7 +210,7 @@ class Walker {
       } else if (declared && !declared.has(name)) {
         const known = [...declared.keys()];
         const list = known.length > 12 ? `${known.slice(0, 12).join(', ')}, ...` : known.join(', ') || 'none';
-        this.add(path, where, `is not a property the spec defines (it has ${list})`);
+        this.add(path, where, `${UNKNOWN} (it has ${list})`);
       }
     }
   }

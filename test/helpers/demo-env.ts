@@ -36,7 +36,12 @@ export async function demoEnvironment(
   });
   afterAll(async () => {
     await env.close();
-    contract.check();
+    try {
+      contract.check();
+    } finally {
+      const open = contract.openFindings();
+      if (open) console.warn(open);
+    }
   });
   return env;
 }

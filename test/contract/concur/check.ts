@@ -5,7 +5,7 @@
  */
 import type { Mismatch, TestExchange } from '../mismatch.js';
 import { checkSchema, type SchemaProblem } from '../schema.js';
-import { PATH_ALIASES, UNSPECIFIED } from './allowlist.js';
+import { PATH_ALIASES, UNSPECIFIED } from '../allowlist.js';
 import { matchOperations, concurOperations, type Operation, type Parameter } from './operations.js';
 
 const mediaType = (contentType: string | undefined): string => (contentType ?? '').split(';')[0]!.trim().toLowerCase();

@@ -2,14 +2,14 @@
  * The operations of the vendored Concur specs (test/fixtures/specs/concur/), read straight from the
  * Swagger 2.0 and OpenAPI 3 files: method, full path template (basePath or server path + path),
  * parameters, request body and response schemas. Corrections of documented spec defects
- * (allowlist.ts) are applied to the loaded documents, never to the files.
+ * (../allowlist.ts) are applied to the loaded documents, never to the files.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SchemaDoc } from '../schema.js';
 import { resolveRef } from '../schema.js';
-import { SPEC_CORRECTIONS } from './allowlist.js';
+import { SPEC_CORRECTIONS } from '../allowlist.js';
 
 export const CONCUR_SPECS_DIR = fileURLToPath(new URL('../../fixtures/specs/concur/', import.meta.url));
 

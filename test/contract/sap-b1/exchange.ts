@@ -5,7 +5,7 @@
  * each part of a `$batch` (check.ts).
  */
 import type { Mismatch } from '../mismatch.js';
-import { LOGIN_LANGUAGE } from './allowlist.js';
+import { LOGIN_LANGUAGE } from '../allowlist.js';
 import { METADATA } from './metadata.js';
 import { queryProblems } from './query.js';
 import { address, type Addressed } from './resource.js';

@@ -1,8 +1,16 @@
 /**
- * What the Concur contract check tolerates, each entry with its reason and where it is documented.
- * Only vendor contradictions and spec defects with evidence belong here (see test/contract/README.md);
- * a mismatch between connector or emulator and a spec that is right is fixed, not listed.
+ * The one allow-list of the contract check: everything it tolerates beyond the vendored specs, each
+ * entry with its reason and where it is documented. Only vendor contradictions and spec defects with
+ * evidence belong here (see test/contract/README.md); a mismatch between connector or emulator and a
+ * spec that is right is fixed, not listed, and one that cannot be fixed here yet is an open finding
+ * (open-findings.ts), printed by every run that hits it.
+ *
+ * Concur: SPEC_CORRECTIONS (applied to the loaded specs, never to the files), PATH_ALIASES (documented
+ * paths vs the specs' base paths), UNSPECIFIED (operations whose spec is not vendored).
+ * SAP Business One: LOGIN_LANGUAGE.
  */
+import { sapB1Model, type EdmProperty } from './sap-b1/metadata.js';
+
 type Json = Record<string, unknown>;
 
 export interface SpecCorrection {
@@ -27,6 +35,7 @@ export interface Unspecified {
 }
 
 const FACTS = '/work/shared/reference/concur-api.md';
+const B1_FACTS = '/work/shared/reference/sap-b1-service-layer.md';
 const defs = (spec: Json): Record<string, Json> => spec.definitions as Record<string, Json>;
 const schemas = (spec: Json): Record<string, Json> => (spec.components as Json).schemas as Record<string, Json>;
 const props = (schema: Json): Record<string, Json> => schema.properties as Record<string, Json>;
@@ -170,7 +179,7 @@ export const SPEC_CORRECTIONS: SpecCorrection[] = [
   {
     file: 'v4-0/List.swagger2.json',
     reason:
-      'ListCategory requires "value", a property it does not define (only id and type); concur-api.md §7 documents category{id,type}',
+      'ListCategory requires "value", a property it does not define (only id and type): a typo in the spec. concur-api.md §7 documents category{id,type}, as do the docs\' schema table and every example; the Concur emulator answers {id, type} and pins it (connectors/concur/emulator/lists.test.ts)',
     apply: (s) => void (defs(s).ListCategory!.required = []),
   },
   {
@@ -230,3 +239,11 @@ export const UNSPECIFIED: Unspecified[] = [
       'Spend User v4.1: its spec was removed from the docs repository (specs/README.md "Not included"); the shape is in concur-api.md §8',
   },
 ];
+
+/** SAP Business One: the fact sheet's "Known contradictions" (sap-b1-service-layer.md §11). */
+export const LOGIN_LANGUAGE = {
+  reason: `${B1_FACTS} §11 "Login Language": string "3", number, or absent (the $metadata types it Edm.String)`,
+  accepts: (value: unknown): boolean => typeof value === 'string' || Number.isInteger(value),
+  /** Login's parameters as the $metadata's FunctionImport Login declares them. */
+  parameters: (): EdmProperty[] => sapB1Model().functions.get('Login')?.[0]?.parameters ?? [],
+};
