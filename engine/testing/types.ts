@@ -2,7 +2,7 @@
 import type { DataRecord } from '../connector/types.js';
 
 export interface ExpectedOperation {
-  op: 'create' | 'update' | 'delete' | 'locked';
+  op: 'create' | 'update' | 'delete' | 'locked' | 'correct';
   key: string;
   changes?: string[];
 }
