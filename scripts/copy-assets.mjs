@@ -1,11 +1,11 @@
-// Copies the JSON/YAML assets that modules load at run time (schemas, emulator fixtures) into dist/,
+// Copies the JSON/YAML/CSV/XML assets that modules load at run time (schemas, emulator fixtures) into dist/,
 // keeping the source layout so `new URL('./x.json', import.meta.url)` resolves the same way.
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const roots = ['engine', 'connectors', 'schemas', 'test'];
-const wanted = /\.(json|ya?ml|csv|jsonl)$/;
+const wanted = /\.(json|ya?ml|csv|jsonl|xml)$/;
 
 function walk(dir) {
   for (const name of readdirSync(dir)) {

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { silentLogger } from '../runtime/logger.js';
 import { InvalidPipelineError, runSession, type SessionResult } from '../run/session.js';
 import { formatDiagnostics } from '../config/diagnostics.js';
+import { trafficFileRecorder } from '../emulator-kit/recorder.js';
 import { PIPELINES_DIR, startDemoEnvironment, type DemoEnvironment } from './demo/environment.js';
 import { write, type CliIo } from './common.js';
 
@@ -93,11 +94,16 @@ export function demoCommand(program: Command, io: CliIo): void {
       '--fis',
       `post expense reports through Financial Integration Service (${DEMO_ALTERNATIVE}) instead of the report API`,
     )
-    .action(async (opts: { dir: string; fis?: boolean; fresh?: boolean }) => {
+    .option(
+      '--record-traffic <file>',
+      'append every request and response the emulators see to <file> (JSON lines), to check against the vendor specs',
+    )
+    .action(async (opts: { dir: string; fis?: boolean; fresh?: boolean; recordTraffic?: string }) => {
       const dir = resolve(opts.dir);
       if (opts.fresh) rmSync(dir, { recursive: true, force: true });
       const started = Date.now();
-      const env = await startDemoEnvironment({ dir, persist: true });
+      const traffic = opts.recordTraffic === undefined ? undefined : trafficFileRecorder(resolve(opts.recordTraffic));
+      const env = await startDemoEnvironment({ dir, persist: true, ...(traffic && { traffic }) });
       const names = DEMO_PIPELINES.map((n) =>
         opts.fis && n === 'concur-expense-reports-to-sap-b1' ? DEMO_ALTERNATIVE : n,
       );

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { EventSink } from './events.js';
+import { wireCapture, type TrafficRecorder, type WireCapture } from './recorder.js';
 
 interface Addressed {
   /** The emulator's number for the request (one per HTTP request; the parts of a `$batch` share it). */
@@ -43,6 +44,7 @@ export class Exchange {
   private answered = false;
   private dropping = false;
   private clientClosed = false;
+  private readonly capture: WireCapture | undefined;
 
   constructor(
     private readonly traffic: Traffic,
@@ -51,7 +53,10 @@ export class Exchange {
     readonly requestId: number,
     readonly method: string,
     readonly path: string,
+    recorder?: TrafficRecorder,
+    at = 0,
   ) {
+    this.capture = recorder && wireCapture(recorder, raw, res, requestId, at);
     res.once('close', () => {
       if (res.writableFinished || this.dropping) return;
       this.clientClosed = true;
@@ -59,8 +64,9 @@ export class Exchange {
     });
   }
 
-  /** The whole body is in. */
-  received(query: string, fault: string | undefined): void {
+  /** The whole body is in (`body`, as read, for a traffic recorder). */
+  received(query: string, fault: string | undefined, body = ''): void {
+    this.capture?.received(body, fault);
     const { requestId, method, path } = this;
     this.traffic.events.emit({ type: 'request', requestId, method, path, query, fault });
   }
@@ -75,6 +81,7 @@ export class Exchange {
     if (this.answered) return;
     this.answered = true;
     write();
+    this.capture?.answered();
     this.tell(status);
   }
 
@@ -84,6 +91,7 @@ export class Exchange {
     this.answered = true;
     this.dropping = true;
     this.raw.socket.destroy();
+    this.capture?.dropped();
     this.tell('dropped');
   }
 
@@ -103,8 +111,20 @@ export class Traffic {
   private inFlight = 0;
   private connections = 0;
   private idleWaiters: { connections: boolean; resolve(): void }[] = [];
+  private recorders: TrafficRecorder[] = [];
 
-  constructor(readonly events: EventSink<TrafficEvent>) {}
+  constructor(
+    readonly events: EventSink<TrafficEvent>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Hands every exchange from now on, as it went over the wire, to `recorder`; returns the detach function. */
+  record(recorder: TrafficRecorder): () => void {
+    this.recorders.push(recorder);
+    return () => {
+      this.recorders = this.recorders.filter((r) => r !== recorder);
+    };
+  }
 
   /** Counts the server's connections (call once per server, before it listens). */
   watch(server: Server): void {
@@ -120,7 +140,10 @@ export class Traffic {
   /** A request has arrived (its headers); call `finish` when it is completely handled. */
   open(raw: IncomingMessage, res: ServerResponse, method: string, path: string): Exchange {
     this.inFlight += 1;
-    return new Exchange(this, raw, res, ++this.lastId, method, path);
+    const recorders = this.recorders;
+    const recorder: TrafficRecorder | undefined =
+      recorders.length === 0 ? undefined : (x) => recorders.forEach((r) => r(x));
+    return new Exchange(this, raw, res, ++this.lastId, method, path, recorder, recorder && this.now());
   }
 
   /** Processing of a request ended (answered, dropped, committed or not). */

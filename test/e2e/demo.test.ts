@@ -5,12 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { DEMO_PIPELINES } from '../../engine/cli/demo.js';
+import { readTrafficFile } from '../../engine/emulator-kit/recorder.js';
+import { checkTraffic, formatMismatches } from '../contract/check.js';
+import { formatOpenFindings, triage } from '../contract/open-findings.js';
 
 describe('sluice demo', () => {
   it('runs every shipped pipeline against the emulators, then finds nothing left to change, and exits', async () => {
     const dir = tempDir();
     // The CLI returning at all shows it exits by itself (the test's timeout bounds how long it may take).
-    const r = await cli(['demo', '--dir', join(dir, 'demo')], { cwd: dir });
+    const traffic = join(dir, 'traffic.ndjson');
+    const r = await cli(['demo', '--dir', join(dir, 'demo'), '--record-traffic', traffic], { cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     for (const name of DEMO_PIPELINES) expect(r.stdout).toMatch(new RegExp(`${name}\\s+(succeeded|attention) `));
     expect(r.stdout).toContain(
@@ -22,10 +26,18 @@ describe('sluice demo', () => {
     expect(existsSync(join(dir, 'demo', 'state.db'))).toBe(true);
 
     // a second demo continues from what the first left behind: nothing to create, update or delete
-    const again = await cli(['demo', '--dir', join(dir, 'demo')], { cwd: dir });
+    const again = await cli(['demo', '--dir', join(dir, 'demo'), '--record-traffic', traffic], { cwd: dir });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     const firstPass = again.stdout.split('Second pass')[0]!;
     for (const name of DEMO_PIPELINES)
       expect(firstPass).toMatch(new RegExp(`${name}\\s+\\w+\\s+read \\d+, create 0, update 0, delete 0,`));
+
+    // what both demos sent and got, held against the vendor specs (test/contract/README.md)
+    const test = 'sluice demo (subprocess)';
+    const exchanges = readTrafficFile(traffic).map((x) => ({ ...x, test }));
+    expect(new Set(exchanges.map((x) => x.system))).toEqual(new Set(['concur', 'sap-b1']));
+    const { failing, open } = triage(checkTraffic(exchanges));
+    if (open.length > 0) console.warn(formatOpenFindings(open, 'demo.test.ts'));
+    expect(failing.length === 0 ? '' : formatMismatches(failing, 'demo.test.ts')).toBe('');
   }, 90_000);
 });

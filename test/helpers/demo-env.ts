@@ -4,7 +4,7 @@
  * subprocess with the environment's secrets in its environment.
  */
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import {
   PIPELINES_DIR,
   startDemoEnvironment,
@@ -13,13 +13,36 @@ import {
 } from '../../engine/cli/demo/environment.js';
 import { cli, startCli, type CliResult } from './cli.js';
 import { tempDir } from './tmp.js';
+import { trafficContract } from './traffic-contract.js';
 
 export { PIPELINES_DIR };
 
-/** Starts a demo environment for this test file; it is closed after the file's tests. */
-export async function demoEnvironment(options: Omit<DemoEnvironmentOptions, 'dir'> = {}): Promise<DemoEnvironment> {
-  const env = await startDemoEnvironment({ dir: tempDir('sluice-e2e-'), ...options });
-  afterAll(() => env.close());
+/**
+ * Starts a demo environment for this test file; it is closed after the file's tests. Its traffic is
+ * held against the vendors' specs (traffic-contract.ts): a test whose requests or responses break
+ * them fails, naming the request, the place in the body and what the spec says.
+ */
+export async function demoEnvironment(
+  options: Omit<DemoEnvironmentOptions, 'dir' | 'traffic'> = {},
+): Promise<DemoEnvironment> {
+  const contract = trafficContract();
+  const env = await startDemoEnvironment({ dir: tempDir('sluice-e2e-'), ...options, traffic: contract.record });
+  env.concur.events.on((e) => e.type === 'request' && contract.arrived('concur', e.requestId));
+  env.b1.events.on((e) => e.type === 'request' && contract.arrived('sap-b1', e.requestId));
+  beforeEach(() => contract.testStarted());
+  afterEach(() => {
+    contract.testEnded();
+    contract.check();
+  });
+  afterAll(async () => {
+    await env.close();
+    try {
+      contract.check();
+    } finally {
+      const open = contract.openFindings();
+      if (open) console.warn(open);
+    }
+  });
   return env;
 }
 

@@ -111,7 +111,7 @@ async function dispatch(
   };
   const taken = faults.take({ method, path: url.pathname, pathWithQuery: url.pathname + url.search, region });
   const fault = taken?.spec;
-  exchange.received(url.search.replace(/^\?/, ''), fault?.kind);
+  exchange.received(url.search.replace(/^\?/, ''), fault?.kind, rawBody);
   const withFault = fault ? { fault: fault.kind } : {};
   const logged = (response: EmuResponse, extra: Partial<LoggedRequest> = {}): void => {
     log.add({

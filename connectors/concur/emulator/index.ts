@@ -10,6 +10,7 @@
  */
 import { OffsetClock, type SteerableClock } from '../../../engine/emulator-kit/clock.js';
 import { EventLog } from '../../../engine/emulator-kit/events.js';
+import type { TrafficRecorder } from '../../../engine/emulator-kit/recorder.js';
 import { Traffic, type IdleOptions } from '../../../engine/emulator-kit/traffic.js';
 import type { ConcurEmulatorEvent, ConcurEvents } from './events.js';
 import { applySeed, DEMO_FIXTURES_DIR, loadFixtures } from './fixtures.js';
@@ -89,6 +90,8 @@ export interface ConcurEmulator {
   revokeRefreshTokens(): void;
   /** Resolves when no request is being handled (with `connections`, also no client connection open). */
   idle(options?: IdleOptions): Promise<void>;
+  /** Hands every later exchange, as it went over the wire, to `recorder` (emulator-kit/recorder.ts); returns the detach function. */
+  recordTraffic(recorder: TrafficRecorder): () => void;
   close(): Promise<void>;
 }
 
@@ -123,7 +126,7 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
   };
   const log = new RequestLog();
   const faults = new FaultInjector();
-  const traffic = new Traffic(events);
+  const traffic = new Traffic(events, () => clock.now());
   const deps = { routes: compileRoutes(ALL_ROUTES), ctx, faults, log, traffic };
   const servers: RegionServer[] = [];
   try {
@@ -164,6 +167,7 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
     expireAllTokens: () => tokens.expireAllAccessTokens(),
     revokeRefreshTokens: () => tokens.revokeAllRefreshTokens(),
     idle: (o) => traffic.idle(o),
+    recordTraffic: (recorder) => traffic.record(recorder),
     close: () => {
       faults.dropHeld();
       events.close('the Concur emulator was closed');

@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { EventLog } from '../../../engine/emulator-kit/events.js';
+import type { TrafficRecorder } from '../../../engine/emulator-kit/recorder.js';
 import { Traffic, type IdleOptions } from '../../../engine/emulator-kit/traffic.js';
 import { EmulatorClock } from './clock.js';
 import { Counters } from './counters.js';
@@ -50,6 +51,8 @@ export interface SapB1Emulator {
   expireAllSessions(): number;
   /** Resolves when no request is being handled (with `connections`, also no client connection open). */
   idle(options?: IdleOptions): Promise<void>;
+  /** Hands every later exchange, as it went over the wire, to `recorder` (emulator-kit/recorder.ts); returns the detach function. */
+  recordTraffic(recorder: TrafficRecorder): () => void;
   close(): Promise<void>;
 }
 
@@ -61,7 +64,7 @@ export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Pr
   const sessions = new SessionRegistry(clock, resolved.sessionTimeoutMs, resolved.nodes);
   const events: SapB1Events = new EventLog<SapB1EmulatorEvent>(clock);
   const faults = new FaultRegistry();
-  const traffic = new Traffic(events);
+  const traffic = new Traffic(events, () => clock.now());
   const core = { options: resolved, store, sessions, clock, faults, counters: new Counters(), events, traffic };
   const server = createEmulatorServer(core, resolved.tls);
   await new Promise<void>((resolve, reject) => {
@@ -85,6 +88,7 @@ export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Pr
     entities: (set) => store.all(set).map((e) => structuredClone(e)),
     expireAllSessions: () => sessions.expireAll(),
     idle: (o) => traffic.idle(o),
+    recordTraffic: (recorder) => traffic.record(recorder),
     close: () =>
       (closing ??= new Promise<void>((resolve, reject) => {
         faults.dropHeld();

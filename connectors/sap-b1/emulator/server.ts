@@ -97,7 +97,7 @@ async function processRequest(
     exchange.drop(); // the client went away before its body was complete: nothing to process
   }
   if (body !== undefined) {
-    exchange.received(decodedQuery, fault?.kind);
+    exchange.received(decodedQuery, fault?.kind, body);
     status = await serve(core, exchange, res, req, body, fault);
   }
   core.counters.record({

@@ -6,6 +6,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SystemExchange } from '../../emulator-kit/recorder.js';
 import { packageRoot } from '../../runtime/paths.js';
 import { stringify } from 'yaml';
 import { startConcurEmulator, type ConcurEmulator } from '../../../connectors/concur/emulator/index.js';
@@ -30,6 +31,11 @@ export interface DemoEnvironmentOptions {
   persist?: boolean;
   concur?: ConcurEmulatorOptions;
   b1?: SapB1EmulatorOptions;
+  /**
+   * Receives every exchange with either emulator as it went over the wire (engine/emulator-kit/recorder.ts),
+   * tagged `concur` or `sap-b1`: the end-to-end tests hold it against the vendors' specs (test/contract/).
+   */
+  traffic?: (exchange: SystemExchange) => void;
 }
 
 export interface DemoEnvironment {
@@ -64,6 +70,11 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
   } catch (err) {
     await concur.close();
     throw err;
+  }
+  const { traffic } = options;
+  if (traffic) {
+    concur.recordTraffic((x) => traffic({ system: 'concur', ...x }));
+    b1.recordTraffic((x) => traffic({ system: 'sap-b1', ...x }));
   }
   const erpFile = join(options.dir, 'erp.db');
   const erpDbUrl = options.erpDbUrl ?? `sqlite:${erpFile}`;

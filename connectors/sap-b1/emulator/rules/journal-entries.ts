@@ -48,6 +48,7 @@ function post(ctx: RuleContext, header: Entity, lines: Entity[]): Entity {
   const entry: Entity = {
     ...header,
     ...numbers,
+    Series: header.Series ?? 0, // Nullable="false", DefaultValue="0" in the $metadata
     OriginalJournal: 'ttJournalEntry',
     Original: numbers.JdtNum,
     BaseReference: String(numbers.Number),
