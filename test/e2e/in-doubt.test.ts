@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { registry } from '../../connectors/index.js';
-import type { DemoEnvironment } from '../../engine/cli/demo/environment.js';
+import type { DemoEnvironment } from '../../app/demo/environment.js';
 import { ManualClock } from '../../engine/runtime/clock.js';
 import { silentLogger } from '../../engine/runtime/logger.js';
 import { runSession } from '../../engine/run/session.js';

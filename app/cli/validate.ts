@@ -1,8 +1,8 @@
 /** `sluice validate [paths...]`: every problem at once, as file:line:col CODE message. */
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../config/diagnostics.js';
-import { validatePaths } from '../config/validate.js';
+import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../../engine/config/diagnostics.js';
+import { validatePaths } from '../../engine/config/validate.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function validateCommand(program: Command, io: CliIo): void {

@@ -1,7 +1,7 @@
 /** Options and plumbing shared by the CLI commands. */
 import { Option, type Command } from 'commander';
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../runtime/logger.js';
-import type { Registry } from '../connector/registry.js';
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../../engine/runtime/logger.js';
+import type { Registry } from '../../engine/connector/registry.js';
 
 export interface GlobalOptions {
   connections?: string;

@@ -1,7 +1,7 @@
 /** `sluice state unlock`: clears locks a crashed process left in the state store (state/unlock.ts). */
 import type { Command } from 'commander';
-import { describeHolder } from '../state/mysql-lock.js';
-import { unlockStateStore, type UnlockFinding, type UnlockReport } from '../state/unlock.js';
+import { describeHolder } from '../../engine/state/mysql-lock.js';
+import { unlockStateStore, type UnlockFinding, type UnlockReport } from '../../engine/state/unlock.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function stateCommands(program: Command, io: CliIo): void {

@@ -6,10 +6,10 @@ import type mysql from 'mysql2/promise';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registry } from '../../connectors/index.js';
 import { adminConnection, stateBackends, type FreshStore } from '../../test/helpers/state-backends.js';
-import { migrationLockName } from '../state/mysql-lock.js';
-import { openStateStore } from '../state/store.js';
-import { STORE_AUDIT_SCOPE } from '../state/unlock.js';
-import { parseStateUrl } from '../state/url.js';
+import { migrationLockName } from '../../engine/state/mysql-lock.js';
+import { openStateStore } from '../../engine/state/store.js';
+import { STORE_AUDIT_SCOPE } from '../../engine/state/unlock.js';
+import { parseStateUrl } from '../../engine/state/url.js';
 import type { CliIo } from './common.js';
 import { buildProgram } from './main.js';
 

@@ -1,19 +1,19 @@
 /** `sluice plan`, `sluice run` and `sluice apply`: one session, three commands. */
 import type { Command } from 'commander';
-import { formatDiagnostics } from '../config/diagnostics.js';
+import { formatDiagnostics } from '../../engine/config/diagnostics.js';
 import {
   EXIT,
   InvalidPipelineError,
   runSession,
   type Command as SessionCommand,
   type SessionResult,
-} from '../run/session.js';
-import { formatReport } from '../run/report.js';
-import { ConfigError, InterruptedError, asSluiceError } from '../errors.js';
+} from '../../engine/run/session.js';
+import { formatReport } from '../../engine/run/report.js';
+import { ConfigError, InterruptedError, asSluiceError } from '../../engine/errors.js';
 import { addGlobalOptions, loggerFor, parseNumber, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatPlan } from './print-plan.js';
 import { progressHooks } from './progress.js';
-import { parseLeaseTtl } from '../runtime/duration.js';
+import { parseLeaseTtl } from '../../engine/runtime/duration.js';
 
 interface RunOptions extends GlobalOptions {
   out?: string;

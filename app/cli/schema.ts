@@ -1,11 +1,11 @@
 /** `sluice schema`: write or check the published JSON Schema bundles; `sluice schedule`: next run times. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CONNECTOR_DOCS, buildConnectorDocs } from '../config/connector-docs.js';
-import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../config/bundle.js';
-import { loadPipeline } from '../config/pipeline.js';
-import { formatDiagnostics } from '../config/diagnostics.js';
-import { nextRuns } from '../config/schedule.js';
+import { CONNECTOR_DOCS, buildConnectorDocs } from '../../engine/config/connector-docs.js';
+import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../../engine/config/bundle.js';
+import { loadPipeline } from '../../engine/config/pipeline.js';
+import { formatDiagnostics } from '../../engine/config/diagnostics.js';
+import { nextRuns } from '../../engine/config/schedule.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function schemaCommands(program: Command, io: CliIo): void {

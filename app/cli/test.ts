@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
-import { formatDiagnostics } from '../config/diagnostics.js';
-import { findTestFiles, runTestFile } from '../testing/runner.js';
+import { formatDiagnostics } from '../../engine/config/diagnostics.js';
+import { findTestFiles, runTestFile } from '../../engine/testing/runner.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function testCommand(program: Command, io: CliIo): void {

@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../cli/main.js';
-import type { CliIo } from '../cli/common.js';
+import { buildProgram } from './main.js';
+import type { CliIo } from './common.js';
 import { memoryRegistry } from '../../test/helpers/pipeline-fixture.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 

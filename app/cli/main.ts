@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { emulators, registry as defaultRegistry } from '../../connectors/index.js';
 import { emulateCommand } from './emulate.js';
-import type { Registry } from '../connector/registry.js';
+import type { Registry } from '../../engine/connector/registry.js';
 import { attentionCommands } from './attention.js';
 import type { CliIo } from './common.js';
 import { runCommands } from './run.js';

@@ -1,7 +1,7 @@
 /** A progress bar on stderr while a long read or write runs, only when stderr is a TTY. */
 import cliProgress from 'cli-progress';
-import type { ApplyCounts } from '../apply/applier.js';
-import type { PlanCounts } from '../plan/types.js';
+import type { ApplyCounts } from '../../engine/apply/applier.js';
+import type { PlanCounts } from '../../engine/plan/types.js';
 
 export interface ProgressHooks {
   onPlanProgress?(counts: PlanCounts): void;

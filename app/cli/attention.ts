@@ -1,7 +1,7 @@
 /** `sluice attention list|resync` and `sluice runs`: what could not be synced, and why; run history. */
 import type { Command } from 'commander';
-import { openStateStore } from '../state/store.js';
-import type { AttentionStatus } from '../state/attention.js';
+import { openStateStore } from '../../engine/state/store.js';
+import type { AttentionStatus } from '../../engine/state/attention.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatRuns } from './format-runs.js';
 

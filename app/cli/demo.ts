@@ -7,10 +7,10 @@
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { silentLogger } from '../runtime/logger.js';
-import { InvalidPipelineError, runSession, type SessionResult } from '../run/session.js';
-import { formatDiagnostics } from '../config/diagnostics.js';
-import { PIPELINES_DIR, startDemoEnvironment, type DemoEnvironment } from './demo/environment.js';
+import { silentLogger } from '../../engine/runtime/logger.js';
+import { InvalidPipelineError, runSession, type SessionResult } from '../../engine/run/session.js';
+import { formatDiagnostics } from '../../engine/config/diagnostics.js';
+import { PIPELINES_DIR, startDemoEnvironment, type DemoEnvironment } from '../demo/environment.js';
 import { write, type CliIo } from './common.js';
 
 /** The order matters: lists and users exist in Concur before approvers point at them; master data before postings. */
