@@ -1,9 +1,14 @@
 /** `sluice attention list|resync` and `sluice runs`: what could not be synced, and why; run history. */
 import type { Command } from 'commander';
-import { openStateStore } from '../../engine/state/store.js';
 import type { AttentionStatus } from '../../engine/state/attention.js';
+import type { StateStore, StateStoreOptions } from '../../engine/state/store.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatRuns } from './format-runs.js';
+
+async function openStore(options: StateStoreOptions): Promise<StateStore> {
+  const { openStateStore } = await import('../../engine/state/store.js');
+  return openStateStore(options);
+}
 
 export function attentionCommands(program: Command, io: CliIo): void {
   const attention = program.command('attention').description('records that could not be synced, with their reasons');
@@ -15,7 +20,7 @@ export function attentionCommands(program: Command, io: CliIo): void {
       .option('--all', 'include resolved entries')
       .option('--json', 'JSON output'),
   ).action(async (pipeline: string | undefined, opts: GlobalOptions & { all?: boolean; json?: boolean }) => {
-    const state = await openStateStore({ ...(opts.state && { url: opts.state }) });
+    const state = await openStore({ ...(opts.state && { url: opts.state }) });
     try {
       const statuses: AttentionStatus[] | undefined = opts.all ? undefined : ['open', 'resync'];
       const entries = await state.attentionList({ ...(pipeline && { pipeline }), ...(statuses && { statuses }) });
@@ -44,7 +49,7 @@ export function attentionCommands(program: Command, io: CliIo): void {
       .argument('<pipeline>', 'pipeline name')
       .argument('[keys...]', 'source keys (default: every open entry of the pipeline)'),
   ).action(async (pipeline: string, keys: string[], opts: GlobalOptions) => {
-    const state = await openStateStore({ ...(opts.state && { url: opts.state }) });
+    const state = await openStore({ ...(opts.state && { url: opts.state }) });
     try {
       const n = await state.attentionMarkResync(pipeline, keys.length > 0 ? keys : undefined);
       write(
@@ -66,7 +71,7 @@ export function attentionCommands(program: Command, io: CliIo): void {
       .option('--limit <n>', 'how many', '20')
       .option('--json', 'JSON output'),
   ).action(async (pipeline: string | undefined, opts: GlobalOptions & { limit: string; json?: boolean }) => {
-    const state = await openStateStore({ ...(opts.state && { url: opts.state }) });
+    const state = await openStore({ ...(opts.state && { url: opts.state }) });
     try {
       const runs = await state.runList(pipeline, Number(opts.limit));
       write(io.stdout, opts.json ? JSON.stringify(runs, null, 2) + '\n' : formatRuns(runs));

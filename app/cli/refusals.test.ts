@@ -40,7 +40,7 @@ async function sluice(args: string[]): Promise<{ code: number; output: string }>
     s.on('data', (d: Buffer) => (output += d.toString()));
     return s;
   };
-  const io: CliIo = { stdout: sink(), stderr: sink(), registry: memoryRegistry, exitCode: 0 };
+  const io: CliIo = { stdout: sink(), stderr: sink(), registry: async () => memoryRegistry, exitCode: 0 };
   await buildProgram(io).parseAsync(['node', 'sluice', ...args]);
   return { code: io.exitCode, output };
 }

@@ -1,7 +1,7 @@
 /** `sluice state unlock`: clears locks a crashed process left in the state store (state/unlock.ts). */
 import type { Command } from 'commander';
 import { describeHolder } from '../../engine/state/mysql-lock.js';
-import { unlockStateStore, type UnlockFinding, type UnlockReport } from '../../engine/state/unlock.js';
+import type { UnlockFinding, UnlockReport } from '../../engine/state/unlock.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function stateCommands(program: Command, io: CliIo): void {
@@ -15,6 +15,7 @@ export function stateCommands(program: Command, io: CliIo): void {
       .option('--kill', 'kill the connection holding the MySQL/MariaDB migration lock (needs the privilege to)')
       .option('--json', 'JSON output'),
   ).action(async (opts: GlobalOptions & { kill?: boolean; json?: boolean }) => {
+    const { unlockStateStore } = await import('../../engine/state/unlock.js');
     const report = await unlockStateStore({ ...(opts.state && { url: opts.state }), kill: opts.kill === true });
     if (opts.json) write(io.stdout, JSON.stringify(report, null, 2) + '\n');
     else write(io.stdout, formatUnlock(report));

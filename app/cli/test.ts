@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostics } from '../../engine/config/diagnostics.js';
-import { findTestFiles, runTestFile } from '../../engine/testing/runner.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function testCommand(program: Command, io: CliIo): void {
@@ -15,12 +14,14 @@ export function testCommand(program: Command, io: CliIo): void {
       )
       .argument('[paths...]', 'test files, pipeline files or directories (default: pipelines/)'),
   ).action(async (paths: string[], opts: GlobalOptions) => {
+    const { findTestFiles, runTestFile } = await import('../../engine/testing/runner.js');
+    const registry = await io.registry();
     const files = findTestFiles(paths.length > 0 ? paths : [existsSync('pipelines') ? 'pipelines' : '.']);
     let failed = 0;
     let passed = 0;
     let invalid = 0;
     for (const f of files) {
-      const { results, diagnostics } = await runTestFile(f, io.registry, opts.connections);
+      const { results, diagnostics } = await runTestFile(f, registry, opts.connections);
       if (diagnostics.some((d) => d.severity === 'error')) {
         write(io.stderr, formatDiagnostics(diagnostics, 'text'));
         invalid++;

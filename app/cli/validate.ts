@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../../engine/config/diagnostics.js';
-import { validatePaths } from '../../engine/config/validate.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function validateCommand(program: Command, io: CliIo): void {
@@ -18,10 +17,11 @@ export function validateCommand(program: Command, io: CliIo): void {
           .choices(DIAGNOSTIC_FORMATS as unknown as string[])
           .default('text'),
       ),
-  ).action((paths: string[], opts: GlobalOptions & { format: DiagnosticFormat }) => {
+  ).action(async (paths: string[], opts: GlobalOptions & { format: DiagnosticFormat }) => {
     const targets = paths.length > 0 ? paths : [existsSync('pipelines') ? 'pipelines' : '.'];
+    const { validatePaths } = await import('../../engine/config/validate.js');
     const result = validatePaths(targets, {
-      registry: io.registry,
+      registry: await io.registry(),
       ...(opts.connections && { connectionsPath: opts.connections }),
     });
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;

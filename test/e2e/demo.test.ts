@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { DEMO_PIPELINES } from '../../app/cli/demo.js';
+import { DEMO_PIPELINES } from '../../app/demo/pipelines.js';
 
 describe('sluice demo', () => {
   it('runs every shipped pipeline against the emulators, then finds nothing left to change, and exits', async () => {
