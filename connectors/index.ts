@@ -4,6 +4,8 @@
  * each emulator is imported on first use: a command loads only the connectors it uses.
  */
 import { registryFromLoaders, type ConnectorLoaders, type Registry } from '../engine/connector/registry.js';
+import { CONCUR_EMULATOR_USAGE } from './concur/emulator/usage.js';
+import { SAP_B1_EMULATOR_USAGE } from './sap-b1/emulator/usage.js';
 
 export const connectorLoaders = {
   file: async () => (await import('./file/index.js')).fileConnector,
@@ -20,7 +22,13 @@ export function loadRegistry(names?: readonly ConnectorName[]): Promise<Registry
 }
 
 /** Emulators of remote systems, runnable on their own (`sluice emulate <name>`), imported when run. */
-export const emulators: Record<string, (argv: readonly string[]) => Promise<unknown>> = {
-  concur: async (argv) => (await import('./concur/emulator/main.js')).runConcurEmulator(argv),
-  'sap-b1': async (argv) => (await import('./sap-b1/emulator/main.js')).runSapB1Emulator(argv),
+export const emulators: Record<string, { run: (argv: readonly string[]) => Promise<unknown>; usage: string }> = {
+  concur: {
+    run: async (argv) => (await import('./concur/emulator/main.js')).runConcurEmulator(argv),
+    usage: CONCUR_EMULATOR_USAGE,
+  },
+  'sap-b1': {
+    run: async (argv) => (await import('./sap-b1/emulator/main.js')).runSapB1Emulator(argv),
+    usage: SAP_B1_EMULATOR_USAGE,
+  },
 };

@@ -47,7 +47,7 @@ export function schemaCommands(program: Command, io: CliIo): void {
       .argument('<pipeline>', 'pipeline file')
       .option('--count <n>', 'how many', '5'),
   ).action(async (pipeline: string, opts: GlobalOptions & { count: string }) => {
-    const [{ loadPipeline }, { nextRuns }] = await Promise.all([
+    const [{ loadPipeline }, { formatInZone, nextRuns }] = await Promise.all([
       import('../../engine/config/pipeline.js'),
       import('../../engine/config/schedule.js'),
     ]);
@@ -66,6 +66,7 @@ export function schemaCommands(program: Command, io: CliIo): void {
       return;
     }
     write(io.stdout, `${r.pipeline.spec.name}: "${schedule.cron}" in ${schedule.timezone ?? 'UTC'}\n`);
-    for (const d of nextRuns(schedule, Number(opts.count))) write(io.stdout, `  ${d.toISOString()}\n`);
+    for (const d of nextRuns(schedule, Number(opts.count)))
+      write(io.stdout, `  ${formatInZone(d, schedule.timezone ?? 'UTC')}\n`);
   });
 }

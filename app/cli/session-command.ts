@@ -84,6 +84,7 @@ export async function execute(command: SessionCommand, target: string, opts: Run
       ...(leaseTtl(opts) !== undefined && { leaseTtlMs: leaseTtl(opts) }),
       resync: opts.resync !== false,
       full: opts.full === true,
+      detailedExitcode: opts.detailedExitcode === true,
       signal: signals.signal,
       ...(progress.onPlanProgress && { onPlanProgress: progress.onPlanProgress }),
       ...(progress.onApplyProgress && { onApplyProgress: progress.onApplyProgress }),
@@ -132,6 +133,5 @@ export async function execute(command: SessionCommand, target: string, opts: Run
       write(io.stdout, `Saved the sealed plan to ${opts.out}; apply it with: sluice apply ${opts.out}\n`);
     if (command !== 'plan' || result.report.error) write(io.stdout, formatReport(result.report));
   }
-  io.exitCode =
-    command === 'plan' && result.exitCode === EXIT.changes && !opts.detailedExitcode ? EXIT.ok : result.exitCode;
+  io.exitCode = result.exitCode;
 }

@@ -12,7 +12,14 @@ import { loadJsonSchema } from '../connector/load-schema.js';
 import { isFieldPath } from '../transform/key.js';
 import { literalFields, parseJsonata, unknownLookups } from '../transform/jsonata-ast.js';
 import { compileSchema, createAjv, schemaDiagnostics } from './ajv.js';
-import { findConnectionsFile, loadConnections, type ConnectionEntry, type ConnectionsFile } from './connections.js';
+import {
+  envRefDiagnostics,
+  findConnectionsFile,
+  loadConnections,
+  type ConnectionEntry,
+  type ConnectionsFile,
+  type EnvRefPolicy,
+} from './connections.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { PipelineFile } from './pipeline.generated.js';
 import { incrementalDiagnostics, isIncrementalSchemaError } from './incremental.js';
@@ -47,6 +54,8 @@ export interface LoadOptions {
   connectionsPath?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** How undefined `${env:}` references count (default `used`: errors for the connections this pipeline opens). */
+  envRefs?: EnvRefPolicy;
 }
 
 export interface LoadResult {
@@ -247,7 +256,10 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   if (source && spec.source.incremental && !source.definition.capabilities.incremental) {
     c.at(['source', 'incremental'], 'INCREMENTAL_UNSUPPORTED', `resource "${source.name}" cannot read incrementally`);
   }
-  c.add(connections.diagnostics);
+  const used = new Set(
+    [spec.source, spec.target, ...Object.values(spec.lookups ?? {})].flatMap((b) => (ok(b) ? [b.connection] : [])),
+  );
+  c.add(envRefDiagnostics(connections, options.envRefs ?? 'used', used));
   const diagnostics = c.out;
   const failed = diagnostics.some((d) => d.severity === 'error');
   if (failed || !source || !target) return { diagnostics, connections };

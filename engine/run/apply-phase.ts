@@ -1,10 +1,11 @@
 /**
- * The apply phase of a session: write the plan's operations, confirm to the source, and commit the
- * cursor last — only when apply went through the whole plan.
+ * The apply phase of a session: write the plan's operations, let the target finish (`finish`),
+ * confirm to the source, and commit the cursor last — only when apply went through the whole plan.
  */
 import { applyPlan, type ApplyResult } from '../apply/applier.js';
 import type { DataRecord } from '../connector/types.js';
 import type { PlanAttention, PlanItem } from '../plan/types.js';
+import { asSluiceError } from '../errors.js';
 import { isoNow } from '../runtime/clock.js';
 import { confirmToSource } from './confirm.js';
 import { openTarget, type Ctx } from './context.js';
@@ -54,6 +55,11 @@ export async function apply(
     ...(opts.onApplyProgress && { onProgress: opts.onApplyProgress }),
   });
   if (result.stopped) return result;
+  try {
+    await target.finish?.();
+  } catch (err) {
+    return { ...result, stopped: asSluiceError(err) };
+  }
   let confirmed: ApplyPhaseResult['confirm'];
   let extra: PlanAttention[] = [];
   if (confirm) {

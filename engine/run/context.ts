@@ -36,6 +36,11 @@ export interface SessionOptions {
   force?: boolean;
   /** Evaluate every source record, also those unchanged since they were synced (`--full`). */
   full?: boolean;
+  /**
+   * A plan with changes exits 4 (default). False: it exits 0 like a plan without changes (the CLI's
+   * default, `--detailed-exitcode` off); the run is recorded with the exit code the process returns.
+   */
+  detailedExitcode?: boolean;
   /** Re-process records marked for re-sync (default true). */
   resync?: boolean;
   cwd?: string;

@@ -82,6 +82,14 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     expect((await session(state, { command: 'plan', pipelinePath: p })).exitCode).toBe(0);
   });
 
+  it('a plan with changes but without the detailed exit code exits 0 and is recorded so', async () => {
+    const p = writePipeline(dir, { name: name() });
+    const planned = await session(state, { command: 'plan', pipelinePath: p, detailedExitcode: false });
+    expect(planned.exitCode).toBe(0);
+    const [last] = await state.runList(planned.report.pipeline, 1);
+    expect(last).toMatchObject({ exitCode: 0, status: 'succeeded' });
+  });
+
   it('applies exactly a saved plan, and refuses a stale one without writing', async () => {
     const p = writePipeline(dir, { name: name() });
     const planPath = join(dir, 'plan.json');
@@ -324,6 +332,20 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
       { sourceKey: 'b', status: 'failure' },
       { sourceKey: 'c', status: 'success', targetId: expect.any(String) as string },
       { sourceKey: 'd', status: 'success' }, // skipped on purpose: nothing to post
+    ]);
+  });
+
+  it('keeps of each source record only what its confirmation needs, when the source says so', async () => {
+    const p = writePipeline(dir, { name: name() });
+    await session(state, { command: 'run', pipelinePath: p });
+    expect(src.confirmedRecords.get('a')).toEqual({ id: 'a', name: 'Alpha', amount: 1 });
+    src.confirmKeeps = (r) => ({ id: r.id });
+    src.source.push({ id: 'd', name: 'Delta', amount: 4 });
+    src.confirmedRecords.clear();
+    await session(state, { command: 'run', pipelinePath: p, full: true });
+    expect(src.confirmedRecords.get('d')).toEqual({ id: 'd' });
+    expect(src.confirmed.filter((c) => c.sourceKey === 'd')).toEqual([
+      { sourceKey: 'd', status: 'success', targetId: expect.any(String) as string },
     ]);
   });
 

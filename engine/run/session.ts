@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import { loadPipeline, type LoadedPipeline } from '../config/pipeline.js';
 import {
   InvalidPipelineError,
@@ -26,7 +27,7 @@ import { collect, plan } from './plan-phase.js';
 import { PLAN_FORMAT } from './plan-file/document.js';
 import { readPlanFile, type VerifiedPlan } from './plan-file/read.js';
 import { writePlanFile } from './plan-file/write.js';
-import { statusOf, type RunReport } from './report.js';
+import { EXIT, statusOf, type RunReport } from './report.js';
 import { settle, type Settled } from './settle-phase.js';
 import { checkPlanFits, checkTargetUnchanged } from './stale.js';
 
@@ -60,13 +61,11 @@ function loadFrom(opts: SessionOptions, path: string, connectionsPath?: string):
   return r.pipeline;
 }
 
-function spillPath(state: StateStore, cwd: string | undefined, runId: string): string {
+/** Where a run's spill file goes: beside an embedded SQLite store, else in $TMPDIR, never the working directory. */
+function spillPath(state: StateStore, runId: string): string {
   const loc = state.location;
-  const base =
-    loc.kind === 'sqlite' && loc.file && loc.file !== ':memory:'
-      ? join(loc.file, '..')
-      : resolve(cwd ?? process.cwd(), '.sluice');
-  return join(base, 'tmp', `${runId}.plan.jsonl`);
+  const base = loc.kind === 'sqlite' && loc.file && loc.file !== ':memory:' ? join(loc.file, '..', 'tmp') : tmpdir();
+  return join(base, `sluice-${runId}.plan.jsonl`);
 }
 
 export async function runSession(opts: SessionOptions): Promise<SessionResult> {
@@ -153,6 +152,8 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
     startedAt: new Date(p.startedAt).toISOString(),
   });
   try {
+    // The secret key seals plans and credentials: a missing one stops the run before any system is contacted.
+    state.requireSecretKey();
     if (writes) {
       await state.acquireLease(name, runId, leaseTtl, opts.force === true);
       leaseHeld = true;
@@ -194,7 +195,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
         settled.settledKeys,
       );
     } else {
-      built = await plan(ctx, spillPath(state, opts.cwd, runId), settled);
+      built = await plan(ctx, spillPath(state, runId), settled);
       if (opts.command === 'plan') shown = await collect(built.items.items(), opts.keepOps ?? 1000);
       if (opts.command === 'plan' && opts.planOut) {
         const header = {
@@ -259,7 +260,10 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
   }
   if (failure) logger.error({ code: failure.code, err: describeError(failure) }, `${opts.command} failed`);
   const summary = doc?.header.summary ?? built?.summary;
-  const { status, exitCode } = statusOf({ writes, failure, plan: summary, apply: applied?.counts });
+  const outcome = statusOf({ writes, failure, plan: summary, apply: applied?.counts });
+  const { status } = outcome;
+  const exitCode =
+    outcome.exitCode === EXIT.changes && opts.detailedExitcode === false && !writes ? EXIT.ok : outcome.exitCode;
   const finishedAt = clock.now();
   const attentionCount = writes ? (applied?.counts.attention ?? 0) : (summary?.counts.attention ?? 0);
   const report: RunReport = {

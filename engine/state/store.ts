@@ -35,6 +35,7 @@ import {
   type LedgerWrite,
 } from './ledger.js';
 import { migrateStore, type MigrateResult } from './migrate.js';
+import { createDatabase, isUnknownDatabase } from './create-database.js';
 import { markAbandonedRuns, runFinish, runList, runStart, type RunStatus } from './runs.js';
 import { parseStateUrl, type StateLocation } from './url.js';
 import { KnexVault } from './vault.js';
@@ -93,14 +94,22 @@ export class StateStore {
     const clock = options.clock ?? systemClock;
     const knex = knexFactory(location.knexConfig);
     let migrated: MigrateResult;
-    try {
-      migrated = await migrateStore(knex, {
+    const migrate = (): Promise<MigrateResult> =>
+      migrateStore(knex, {
         kind: location.kind,
         display: location.display,
         ...(location.file !== undefined && { file: location.file }),
         ...(options.lockTimeoutMs !== undefined && { lockTimeoutMs: options.lockTimeoutMs }),
         clock,
       });
+    try {
+      try {
+        migrated = await migrate();
+      } catch (cause) {
+        if (location.kind !== 'mysql' || !isUnknownDatabase(cause)) throw cause;
+        await createDatabase(location.knexConfig, location.display);
+        migrated = await migrate();
+      }
     } catch (cause) {
       await knex.destroy();
       // Locked, too new, a failed migration: already explained.
@@ -130,6 +139,11 @@ export class StateStore {
       );
     }
     return this.cachedKey;
+  }
+
+  /** Throws SECRET_KEY_MISSING (a config error) when the store has no secret key and cannot make one. */
+  requireSecretKey(): void {
+    this.key();
   }
 
   /** The key plan files are sealed with (HMAC), derived from the store's secret key. */
