@@ -1,5 +1,5 @@
 /** A progress bar on stderr while a long read or write runs, only when stderr is a TTY. */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
 import type { ApplyCounts } from '../../engine/apply/applier.js';
 import type { PlanCounts } from '../../engine/plan/types.js';
 
@@ -9,9 +9,13 @@ export interface ProgressHooks {
   stop(): void;
 }
 
+/** cli-progress is loaded only when a bar is shown (stderr is a TTY), not in cron/CI/Kubernetes runs. */
+const requireLazy = createRequire(import.meta.url);
+
 export function progressHooks(stream: NodeJS.WritableStream, enabled: boolean): ProgressHooks {
   const tty = (stream as NodeJS.WriteStream).isTTY === true;
   if (!enabled || !tty) return { stop: () => undefined };
+  const cliProgress = requireLazy('cli-progress') as typeof import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: stream as NodeJS.WriteStream,
