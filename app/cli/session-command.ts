@@ -88,6 +88,7 @@ export async function execute(command: SessionCommand, target: string, opts: Run
       signal: signals.signal,
       ...(progress.onPlanProgress && { onPlanProgress: progress.onPlanProgress }),
       ...(progress.onApplyProgress && { onApplyProgress: progress.onApplyProgress }),
+      ...(progress.onApplyStart && { onApplyStart: progress.onApplyStart }),
     });
   } catch (err) {
     progress.stop();

@@ -18,6 +18,8 @@ export interface ApplySubject {
   sourceRecords: ReadonlyMap<string, DataRecord>;
   /** Set when the plan read the whole source: `read` entries it no longer reported are resolved. */
   stillUnreadable?: readonly string[];
+  /** How many writes the plan holds, for progress. */
+  writes?: number;
 }
 
 export interface ApplyPhaseResult extends ApplyResult {
@@ -37,6 +39,7 @@ export async function apply(
     (await state.attentionList({ pipeline: spec.name, statuses: ['open', 'resync'] })).map((e) => e.sourceKey),
   );
   const confirm = pipeline.source.definition.capabilities.confirm === true;
+  if (subject.writes !== undefined) opts.onApplyStart?.(subject.writes);
   const result = await applyPlan({
     target,
     lookup: (keys) => view.lookup(keys),

@@ -53,6 +53,8 @@ export interface SessionOptions {
   /** Aborts the session at the next batch boundary (SIGTERM/SIGINT from the CLI). */
   signal?: AbortSignal;
   onPlanProgress?(progress: { read: number; attention: number }): void;
+  /** Before apply writes: how many writes the plan holds (creates, updates, deletes, corrections). */
+  onApplyStart?(total: number): void;
   onApplyProgress?(counts: ApplyCounts): void;
   /** How many operations to keep in memory for printing the plan. */
   keepOps?: number;

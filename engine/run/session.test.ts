@@ -82,6 +82,16 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     expect((await session(state, { command: 'plan', pipelinePath: p })).exitCode).toBe(0);
   });
 
+  it('tells progress how many writes apply will make before it starts', async () => {
+    const p = writePipeline(dir, { name: name() });
+    const totals: number[] = [];
+    await session(state, { command: 'run', pipelinePath: p, onApplyStart: (t) => totals.push(t) });
+    src.source[0]!.name = 'Alpha 2';
+    src.source.push({ id: 'd', name: 'Delta', amount: 4 });
+    await session(state, { command: 'run', pipelinePath: p, onApplyStart: (t) => totals.push(t) });
+    expect(totals).toEqual([3, 2]);
+  });
+
   it('a plan with changes but without the detailed exit code exits 0 and is recorded so', async () => {
     const p = writePipeline(dir, { name: name() });
     const planned = await session(state, { command: 'plan', pipelinePath: p, detailedExitcode: false });

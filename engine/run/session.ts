@@ -17,7 +17,7 @@ import {
   describeError,
 } from '../errors.js';
 import type { Plan } from '../plan/build.js';
-import type { PlanAttention, PlanOp } from '../plan/types.js';
+import type { PlanAttention, PlanCounts, PlanOp } from '../plan/types.js';
 import { isoNow, systemClock } from '../runtime/clock.js';
 import { openStateStore, type StateStore } from '../state/store.js';
 import { apply, type ApplyPhaseResult } from './apply-phase.js';
@@ -60,6 +60,8 @@ function loadFrom(opts: SessionOptions, path: string, connectionsPath?: string):
   if (!r.pipeline) throw new InvalidPipelineError(r.diagnostics);
   return r.pipeline;
 }
+
+const writesOf = (c: PlanCounts): number => c.create + c.update + c.delete + c.correct;
 
 /** Where a run's spill file goes: beside an embedded SQLite store, else in $TMPDIR, never the working directory. */
 function spillPath(state: StateStore, runId: string): string {
@@ -188,6 +190,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
         ctx,
         {
           items: doc.items(),
+          writes: writesOf(doc.header.summary.counts),
           cursorTo: doc.header.summary.cursor.to,
           ...(doc.header.summary.cursor.toKey !== undefined && { cursorKeyTo: doc.header.summary.cursor.toKey }),
           sourceRecords: new Map(),
@@ -221,6 +224,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
           ctx,
           {
             items: built.items.items({ release: true }),
+            writes: writesOf(built.summary.counts),
             cursorTo: built.summary.cursor.to,
             ...(built.summary.cursor.toKey !== undefined && { cursorKeyTo: built.summary.cursor.toKey }),
             sourceRecords: built.sourceRecords,
