@@ -48,9 +48,18 @@ export type Resource1 = string;
  */
 export type LookupKey = string;
 /**
- * JSONata expression evaluated once per source record (the record is the input). It returns the target record, an array of target records, or nothing to skip the record. `$lookup(name, key)` reads a lookup; `$error(message)` sends the record to attention with that message.
+ * JSONata files (paths relative to this pipeline file) whose functions the transform can call: each library's value is an object of functions, `{ "postJournalEntry": function($doc) { … } }`, and the transform calls them as `$postJournalEntry(…)`. A library is evaluated once per run; its functions may call each other (not those of another library) and `$lookup`, and only the keys of its value are bound; a name defined by two libraries, or by a library and JSONata itself, is a validation error. A library is tested on its own by the `<library>.test.yaml` beside it.
  */
-export type Transform = string;
+export type FunctionLibraries = string[];
+/**
+ * JSONata expression evaluated once per source record (the record is the input), written inline or kept in a file (`{ file: x.jsonata }`, relative to this pipeline file). It returns the target record, an array of target records, or nothing to skip the record. `$lookup(name, key)` reads a lookup; `$error(message)` sends the record to attention with that message; the functions of the `functions` libraries are bound by name.
+ */
+export type Transform = InlineExpression | ExpressionFile;
+export type InlineExpression = string;
+/**
+ * Path of a JSONata file, relative to this pipeline file.
+ */
+export type JSONataFile = string;
 /**
  * A target resource of the connection's connector.
  */
@@ -99,6 +108,7 @@ export interface PipelineFile {
   schedule?: Schedule;
   source: Source;
   lookups?: Lookups;
+  functions?: FunctionLibraries;
   transform: Transform;
   target: Target;
   skip_unchanged?: SkipUnchangedSourceRecords;
@@ -142,6 +152,9 @@ export interface Lookup {
   resource: Resource1;
   options?: ResourceOptions;
   key: LookupKey;
+}
+export interface ExpressionFile {
+  file: JSONataFile;
 }
 export interface Target {
   connection: Connection;

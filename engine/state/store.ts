@@ -21,7 +21,7 @@ import {
   type AttentionQuery,
   type AttentionWrite,
 } from './attention.js';
-import { keyFromSecret } from './crypto.js';
+import { keyFromSecret, seal, unseal } from './crypto.js';
 import { acquireLease, assertLeaseHeld, leaseHolder, releaseLease, renewLease } from './lease.js';
 import {
   ledgerBySource,
@@ -139,6 +139,11 @@ export class StateStore {
       );
     }
     return this.cachedKey;
+  }
+
+  /** A credential sealed with this store's key, sealed again with another store's key (`sluice state copy`). */
+  resealFor(other: StateStore, ciphertext: string, aad: string): string {
+    return seal(other.key(), unseal(this.key(), ciphertext, aad), aad);
   }
 
   /** Throws SECRET_KEY_MISSING (a config error) when the store has no secret key and cannot make one. */

@@ -408,7 +408,7 @@ describe('concur-expense-reports-to-sap-b1 posts exactly once under faults', asy
     expect(report.apply?.created).toBe(25 - partial);
     expect((report.settled?.found ?? 0) + (report.settled?.absent ?? 0)).toBe(pending);
     expectOnePerReport(env);
-  });
+  }, 90_000); // two CLI runs and a wait for the commit window on the system clock
 
   it('sluice killed while SAP still processes a batch that it then commits: the rerun adopts those entries instead of posting them again', async () => {
     const env = killedInFlight;
@@ -429,5 +429,5 @@ describe('concur-expense-reports-to-sap-b1 posts exactly once under faults', asy
     expect(report.plan?.counts).toMatchObject({ create: 5, noop: 20 });
     expect(report.apply?.created).toBe(5);
     expectOnePerReport(env);
-  });
+  }, 90_000); // two CLI runs and a wait for the commit window on the system clock
 });
