@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['engine', 'connectors', 'schemas', 'test'];
+const roots = ['app', 'engine', 'connectors', 'schemas', 'test'];
 const wanted = /\.(json|ya?ml|csv|jsonl|xml)$/;
 
 function walk(dir) {

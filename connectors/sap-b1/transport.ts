@@ -4,7 +4,8 @@
  * ConnectorErrors) plus what that client does not offer yet: TLS options (company CAs,
  * self-signed certificates) and Set-Cookie access for the session.
  */
-import { got, type Method, type Response } from 'got';
+import type { Method, Response } from 'got';
+import { loadGot } from '../../engine/runtime/got.js';
 import { parseRetryAfter } from '../../engine/runtime/http.js';
 import type { CallCounter } from '../../engine/runtime/http.js';
 import type { Logger } from '../../engine/runtime/logger.js';
@@ -61,6 +62,7 @@ export class Transport {
   async send(req: TransportRequest): Promise<TransportResponse> {
     this.options.counter.count(req.op);
     const started = Date.now();
+    const { got } = await loadGot();
     let res: Response<string>;
     try {
       res = await got(req.url, {

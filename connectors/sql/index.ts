@@ -7,7 +7,6 @@
 import { loadJsonSchema } from '../../engine/connector/load-schema.js';
 import type { Connection, ConnectorDefinition, SourceResource, TargetResource } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
-import { SqlClient } from './client.js';
 import { readKeyset } from './read.js';
 import { queryRelation, tableRelation, type Relation } from './relation.js';
 import { SqlTarget } from './target.js';
@@ -44,6 +43,8 @@ export const sqlConnector: ConnectorDefinition<SqlConfig> = {
   },
 
   async open(config, context) {
+    // knex (and its drivers) load when a connection opens, not when the definition is read (validate).
+    const { SqlClient } = await import('./client.js');
     const client = new SqlClient(parseSqlUrl(config, context.baseDir), context.logger);
     const connection: Connection = {
       source(resource, options): SourceResource {

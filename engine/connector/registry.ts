@@ -1,6 +1,8 @@
 /**
  * The connector registry: an object built from an explicit list (never filled by import side
- * effects), so tests can build one with only the connectors they need.
+ * effects), so tests can build one with only the connectors they need. The list may name loaders
+ * instead of definitions (`registryFromLoaders`): each connector is then imported only when a
+ * command needs it, so start-up stays small.
  */
 import type { ConnectorDefinition, ResourceDefinition, Role } from './types.js';
 
@@ -30,4 +32,22 @@ export function resourcesWithRole(def: ConnectorDefinition, role: Role): string[
     .filter(([, r]) => r.roles.includes(role))
     .map(([name]) => name)
     .sort();
+}
+
+/** Each connector's definition by name, imported on demand (a dynamic `import()` per connector). */
+export type ConnectorLoaders = Readonly<Record<string, () => Promise<ConnectorDefinition<never>>>>;
+
+/** A registry of the named connectors (default: every one listed), importing only those. */
+export async function registryFromLoaders(
+  loaders: ConnectorLoaders,
+  names: readonly string[] = Object.keys(loaders),
+): Promise<Registry> {
+  const unknown = names.filter((name) => !Object.hasOwn(loaders, name));
+  if (unknown.length > 0)
+    throw new Error(`unknown connector(s) ${unknown.join(', ')}; known: ${Object.keys(loaders).sort().join(', ')}`);
+  const definitions = await Promise.all(names.map((name) => loaders[name]!()));
+  definitions.forEach((def, i) => {
+    if (def.name !== names[i]) throw new Error(`the loader of connector "${names[i]}" loaded "${def.name}"`);
+  });
+  return createRegistry(definitions);
 }

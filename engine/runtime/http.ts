@@ -3,8 +3,9 @@
  * knows whether a retry is safe), never throws on an HTTP status (the connector maps each API
  * family's error body), counts every call, and turns network failures into retryable errors.
  */
-import { got, type Method, type OptionsInit, type Response } from 'got';
+import type { Method, OptionsInit, Response } from 'got';
 import { ConnectorError } from '../errors.js';
+import { loadGot } from './got.js';
 import type { ConnectionStats } from '../connector/types.js';
 import type { Logger } from './logger.js';
 
@@ -74,6 +75,7 @@ export class HttpClient {
     const op = req.op ?? `${req.method} ${new URL(url).pathname}`;
     this.options.counter.count(op);
     const started = Date.now();
+    const { got } = await loadGot();
     let res: Response<string>;
     try {
       res = (await got(url, { ...init, responseType: 'text' })) as Response<string>;

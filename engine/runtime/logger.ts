@@ -3,9 +3,12 @@
  * Every line of a run carries `runId`; record-level lines carry `key`. Secrets are redacted by path.
  */
 import { createRequire } from 'node:module';
-import { pino, type DestinationStream } from 'pino';
+import type { DestinationStream } from 'pino';
 
-/** pino-pretty is loaded only when a human reads the logs (a TTY), not in cron/CI/Kubernetes runs. */
+/**
+ * pino is loaded only when a logger is created (commands that log nothing never load it), and
+ * pino-pretty only when a human reads the logs (a TTY), not in cron/CI/Kubernetes runs.
+ */
 const requireLazy = createRequire(import.meta.url);
 
 export interface Logger {
@@ -57,6 +60,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const { pino } = requireLazy('pino') as typeof import('pino');
   const destination = options.destination ?? process.stderr;
   const isTty = (destination as NodeJS.WriteStream).isTTY === true;
   const format = options.format ?? (isTty ? 'pretty' : 'json');
@@ -83,5 +87,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** A logger that drops everything (library use, tests). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' }) as unknown as Logger;
+  const drop = (): void => undefined;
+  const logger: Logger = { debug: drop, info: drop, warn: drop, error: drop, child: () => logger };
+  return logger;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { DEMO_PIPELINES } from '../../engine/cli/demo.js';
+import { DEMO_PIPELINES } from '../../app/demo/pipelines.js';
 import { readTrafficFile } from '../../engine/emulator-kit/recorder.js';
 import { checkTraffic, formatMismatches } from '../contract/check.js';
 import { formatOpenFindings, triage } from '../contract/open-findings.js';

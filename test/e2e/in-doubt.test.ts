@@ -12,8 +12,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { registry } from '../../connectors/index.js';
-import type { DemoEnvironment } from '../../engine/cli/demo/environment.js';
+import { loadRegistry } from '../../connectors/index.js';
+import type { DemoEnvironment } from '../../app/demo/environment.js';
 import { ManualClock } from '../../engine/runtime/clock.js';
 import { silentLogger } from '../../engine/runtime/logger.js';
 import { runSession } from '../../engine/run/session.js';
@@ -98,7 +98,7 @@ describe.each(backends)('postings whose outcome is unknown, on $name', async (ba
         command: 'run',
         subject: { kind: 'pipeline-file', path: pipelinePath(PIPELINE) },
         connectionsPath: conns,
-        registry,
+        registry: await loadRegistry(),
         logger: silentLogger(),
         state,
         env: cliEnv(env),

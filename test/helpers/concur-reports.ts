@@ -1,5 +1,5 @@
 /** Expense reports in the Concur emulator of a demo environment, as the posting e2e tests change them. */
-import type { DemoEnvironment } from '../../engine/cli/demo/environment.js';
+import type { DemoEnvironment } from '../../app/demo/environment.js';
 import { cents, sum, type Json } from './journal-entries.js';
 
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

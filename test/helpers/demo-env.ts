@@ -10,7 +10,7 @@ import {
   startDemoEnvironment,
   type DemoEnvironment,
   type DemoEnvironmentOptions,
-} from '../../engine/cli/demo/environment.js';
+} from '../../app/demo/environment.js';
 import { cli, startCli, type CliResult } from './cli.js';
 import { tempDir } from './tmp.js';
 import { trafficContract } from './traffic-contract.js';

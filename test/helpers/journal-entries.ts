@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { DemoEnvironment } from '../../engine/cli/demo/environment.js';
+import type { DemoEnvironment } from '../../app/demo/environment.js';
 import { PIPELINES_DIR } from './demo-env.js';
 
 export type Json = Record<string, unknown>;

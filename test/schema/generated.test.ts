@@ -1,11 +1,12 @@
 /** Generated artifacts are checked in; these tests fail when one is stale. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { registry } from '../../connectors/index.js';
+import { loadRegistry } from '../../connectors/index.js';
 import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../../engine/config/bundle.js';
 import { compileSchema } from '../../engine/config/ajv.js';
 import { CONNECTOR_DOCS, buildConnectorDocs } from '../../engine/config/connector-docs.js';
 
+const registry = await loadRegistry();
 const read = (p: string): string => readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8');
 
 describe('generated schemas and types', () => {

@@ -9,7 +9,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
+import type { DemoEnvironment } from '../../../app/demo/environment.js';
 import { addReport } from '../../helpers/concur-reports.js';
 import {
   demoEnvironment,

@@ -6,7 +6,7 @@
  * Concur emulator's FIS state. The Concur traffic of each run is checked against the vendored specs.
  */
 import { describe, expect, it } from 'vitest';
-import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
+import type { DemoEnvironment } from '../../../app/demo/environment.js';
 import { checkExchanges } from '../../../connectors/concur/emulator/spec/check.js';
 import type { FisDocument } from '../../../connectors/concur/emulator/state.js';
 import {

@@ -5,7 +5,7 @@
  */
 import knexFactory from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ERP_TABLES } from '../../../engine/cli/demo/erp-db.js';
+import { ERP_TABLES } from '../../../app/demo/erp-db.js';
 import { parseStateUrl } from '../../../engine/state/url.js';
 import { demoEnvironment, runPipeline as runNamed } from '../../helpers/demo-env.js';
 import { createTestDatabase } from '../../helpers/mysql.js';

@@ -6,7 +6,7 @@ import knexFactory from 'knex';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkExchanges } from '../../../connectors/concur/emulator/spec/check.js';
 import { parseStateUrl } from '../../../engine/state/url.js';
-import { ERP_TABLES } from '../../../engine/cli/demo/erp-db.js';
+import { ERP_TABLES } from '../../../app/demo/erp-db.js';
 import { demoEnvironment, runPipeline as runNamed, sluice } from '../../helpers/demo-env.js';
 import { createTestDatabase } from '../../helpers/mysql.js';
 

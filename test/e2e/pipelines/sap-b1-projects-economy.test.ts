@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { EmulatorState } from '../../../connectors/concur/emulator/index.js';
-import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
+import type { DemoEnvironment } from '../../../app/demo/environment.js';
 import { demoEnvironment, sluice, type RunReportJson } from '../../helpers/demo-env.js';
 
 // PIPELINES_DIR of the demo environment is only right in the build (dist/); from the sources it points one level too high.

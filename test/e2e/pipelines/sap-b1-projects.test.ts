@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { demoEnvironment, sluice, type RunReportJson } from '../../helpers/demo-env.js';
 import type { CliResult } from '../../helpers/cli.js';
-import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
+import type { DemoEnvironment } from '../../../app/demo/environment.js';
 
 const PIPELINE = 'sap-b1-projects-to-concur-list';
 // PIPELINES_DIR of the demo environment is only right in the build (dist/); from the sources it points one level too high.

@@ -4,7 +4,7 @@
  * vendors the Concur emulator holds.
  */
 import { describe, expect, it } from 'vitest';
-import type { DemoEnvironment } from '../../../engine/cli/demo/environment.js';
+import type { DemoEnvironment } from '../../../app/demo/environment.js';
 import { demoEnvironment, runPipeline as runNamed } from '../../helpers/demo-env.js';
 
 const runPipeline = (env: DemoEnvironment): ReturnType<typeof runNamed> =>

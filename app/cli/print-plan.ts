@@ -1,5 +1,5 @@
 /** Human-readable plan: one line per change with field-level diffs, then the summary. */
-import type { PlanAttention, PlanOp, PlanSummary } from '../plan/types.js';
+import type { PlanAttention, PlanOp, PlanSummary } from '../../engine/plan/types.js';
 
 function show(v: unknown): string {
   const s = JSON.stringify(v);

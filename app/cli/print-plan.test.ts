@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PlanCounts, PlanOp, PlanSummary } from '../plan/types.js';
+import type { PlanCounts, PlanOp, PlanSummary } from '../../engine/plan/types.js';
 import { formatPlan } from './print-plan.js';
 
 const counts = (c: Partial<PlanCounts>): PlanCounts => ({

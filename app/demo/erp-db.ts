@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import knexFactory, { type Knex } from 'knex';
-import { parseStateUrl } from '../../state/url.js';
+import { parseStateUrl } from '../../engine/state/url.js';
 
 export const ERP_TABLES = { employees: 'hr_employees', approvers: 'hr_cost_object_approvers' } as const;
 
@@ -48,7 +48,7 @@ export interface ErpApprover {
   updated_at: string;
 }
 
-const usersFile = new URL('../../../connectors/concur/emulator/fixtures/demo/users.json', import.meta.url);
+const usersFile = new URL('../../connectors/concur/emulator/fixtures/demo/users.json', import.meta.url);
 
 const NEW_HIRES: [string, string, string, string, string][] = [
   ['E1037', 'Kofi', 'Asante', 'SALES', 'CC110'],

@@ -1,8 +1,12 @@
-/** The `sluice` command line. */
+/**
+ * The `sluice` command line. Building the program imports only commander and the command
+ * definitions; each action imports what it runs, and connectors load with the registry, when a
+ * command asks for it (see test/e2e/startup.test.ts).
+ */
 import { Command } from 'commander';
-import { emulators, registry as defaultRegistry } from '../../connectors/index.js';
+import { emulators, loadRegistry } from '../../connectors/index.js';
 import { emulateCommand } from './emulate.js';
-import type { Registry } from '../connector/registry.js';
+import type { Registry } from '../../engine/connector/registry.js';
 import { attentionCommands } from './attention.js';
 import { logCommand } from './log.js';
 import { resyncCommand } from './resync.js';
@@ -33,8 +37,15 @@ export function buildProgram(io: CliIo): Command {
   return program;
 }
 
-export async function main(argv: string[], registry: Registry = defaultRegistry): Promise<number> {
-  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, registry, exitCode: 0 };
+/** `registry` loads the connectors (default: every shipped one, each imported on first use). */
+export async function main(argv: string[], registry: () => Promise<Registry> = loadRegistry): Promise<number> {
+  let loading: Promise<Registry> | undefined;
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    registry: () => (loading ??= registry()),
+    exitCode: 0,
+  };
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv);

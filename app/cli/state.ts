@@ -2,12 +2,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { parseStateUrl } from '../state/url.js';
-import { describeHolder } from '../state/mysql-lock.js';
-import { ConfigError } from '../errors.js';
-import { copyState } from '../state/copy.js';
-import { openStateStore } from '../state/store.js';
-import { unlockStateStore, type UnlockFinding, type UnlockReport } from '../state/unlock.js';
+import { parseStateUrl } from '../../engine/state/url.js';
+import { describeHolder } from '../../engine/state/mysql-lock.js';
+import { ConfigError } from '../../engine/errors.js';
+import type { UnlockFinding, UnlockReport } from '../../engine/state/unlock.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function stateCommands(program: Command, io: CliIo): void {
@@ -23,6 +21,7 @@ export function stateCommands(program: Command, io: CliIo): void {
       .option('--kill', 'kill the connection holding the MySQL/MariaDB migration lock (needs the privilege to)')
       .option('--json', 'JSON output'),
   ).action(async (opts: GlobalOptions & { kill?: boolean; json?: boolean }) => {
+    const { unlockStateStore } = await import('../../engine/state/unlock.js');
     const report = await unlockStateStore({ ...(opts.state && { url: opts.state }), kill: opts.kill === true });
     if (opts.json) write(io.stdout, JSON.stringify(report, null, 2) + '\n');
     else write(io.stdout, formatUnlock(report));
@@ -59,6 +58,10 @@ export function stateCommands(program: Command, io: CliIo): void {
     });
 
   async function copyStores(fromUrl: string, toUrl: string, fromKey: string | undefined, json: boolean): Promise<void> {
+    const [{ openStateStore }, { copyState }] = await Promise.all([
+      import('../../engine/state/store.js'),
+      import('../../engine/state/copy.js'),
+    ]);
     const from = await openStateStore({ url: fromUrl, ...(fromKey !== undefined && { secretKey: fromKey }) });
     try {
       const to = await openStateStore({ url: toUrl });

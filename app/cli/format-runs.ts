@@ -1,6 +1,6 @@
 /** `sluice runs` as text: one line per run, saying why a run is interrupted, abandoned or probably dead. */
-import { processGone } from '../state/process.js';
-import type { AbandonedReport, RunRow } from '../state/runs.js';
+import { processGone } from '../../engine/state/process.js';
+import type { AbandonedReport, RunRow } from '../../engine/state/runs.js';
 
 function abandonedNote(r: RunRow): string {
   const a = (r.report as Partial<AbandonedReport> | null)?.abandoned;

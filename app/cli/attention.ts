@@ -1,14 +1,16 @@
 /** `sluice attention list|show|resolve|resync` and `sluice runs`: what could not be synced, and why; run history. */
 import type { Command } from 'commander';
-import { REASON_CLASSES, type ReasonClass } from '../error-codes.js';
-import { ConfigError } from '../errors.js';
-import { listAttention, resolveAttention, showAttention } from '../ops/attention.js';
-import { resolvePipeline } from '../ops/pipeline-ref.js';
-import { requestResync } from '../ops/resync.js';
+import { REASON_CLASSES, type ReasonClass } from '../../engine/error-codes.js';
+import { ConfigError } from '../../engine/errors.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatAttentionDetail, formatAttentionList } from './format-attention.js';
 import { formatRuns } from './format-runs.js';
 import { plural, withState } from './ops-common.js';
+
+// The services load with the command that uses them: `sluice --help` loads none of them.
+const attentionOps = () => import('../../engine/ops/attention.js');
+const pipelineRef = () => import('../../engine/ops/pipeline-ref.js');
+const resyncOps = () => import('../../engine/ops/resync.js');
 
 function classes(list: string | undefined): ReasonClass[] | undefined {
   if (list === undefined) return undefined;
@@ -37,7 +39,9 @@ export function attentionCommands(program: Command, io: CliIo): void {
   ).action((pipeline: string | undefined, opts: GlobalOptions & { all?: boolean; json?: boolean; class?: string }) =>
     withState('attention list', opts, io, async (state) => {
       const cls = classes(opts.class);
-      const entries = await listAttention(state, {
+      const entries = await (
+        await attentionOps()
+      ).listAttention(state, {
         ...(pipeline !== undefined && { pipeline }),
         all: opts.all === true,
         ...(cls && { classes: cls }),
@@ -53,7 +57,7 @@ export function attentionCommands(program: Command, io: CliIo): void {
       .option('--json', 'JSON output'),
   ).action((id: string, opts: GlobalOptions & { json?: boolean }) =>
     withState('attention show', opts, io, async (state) => {
-      const d = await showAttention(state, id);
+      const d = await (await attentionOps()).showAttention(state, id);
       write(io.stdout, opts.json ? JSON.stringify(d, null, 2) + '\n' : formatAttentionDetail(d.entry, d.history));
     }),
   );
@@ -68,7 +72,9 @@ export function attentionCommands(program: Command, io: CliIo): void {
       .option('--by <name>', 'who resolves it (default: the OS user)'),
   ).action((id: string, opts: GlobalOptions & { reason: string; by?: string }) =>
     withState('attention resolve', opts, io, async (state) => {
-      const e = await resolveAttention(state, {
+      const e = await (
+        await attentionOps()
+      ).resolveAttention(state, {
         id,
         reason: opts.reason,
         ...(opts.by !== undefined && { by: opts.by }),
@@ -90,7 +96,9 @@ export function attentionCommands(program: Command, io: CliIo): void {
       .option('--by <name>', 'who asks (default: the OS user)'),
   ).action((pipeline: string, keys: string[], opts: GlobalOptions & { by?: string }) =>
     withState('attention resync', opts, io, async (state) => {
-      const r = await requestResync(state, {
+      const r = await (
+        await resyncOps()
+      ).requestResync(state, {
         pipeline,
         ...(keys.length > 0 ? { keys } : { failed: true }),
         ...(opts.by !== undefined && { by: opts.by }),
@@ -113,7 +121,8 @@ export function attentionCommands(program: Command, io: CliIo): void {
       .option('--json', 'JSON output'),
   ).action((pipeline: string | undefined, opts: GlobalOptions & { limit: string; json?: boolean }) =>
     withState('runs', opts, io, async (state) => {
-      const name = pipeline !== undefined ? (await resolvePipeline(state, pipeline)).name : undefined;
+      const name =
+        pipeline !== undefined ? (await (await pipelineRef()).resolvePipeline(state, pipeline)).name : undefined;
       const runs = await state.runList(name, Number(opts.limit));
       write(io.stdout, opts.json ? JSON.stringify(runs, null, 2) + '\n' : formatRuns(runs));
     }),

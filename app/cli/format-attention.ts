@@ -1,6 +1,6 @@
 /** Attention entries and the integration log as text for a terminal. */
-import type { AttentionEntry } from '../state/attention.js';
-import type { LogEntry } from '../state/log.js';
+import type { AttentionEntry } from '../../engine/state/attention.js';
+import type { LogEntry } from '../../engine/state/log.js';
 import { plural } from './ops-common.js';
 
 function keyOf(e: { sourceKey: string; dedupeKey?: string | null | undefined }): string {

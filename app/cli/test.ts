@@ -2,9 +2,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
-import { formatDiagnostics } from '../config/diagnostics.js';
-import { findTestFiles } from '../testing/find.js';
-import { runTestFile } from '../testing/runner.js';
+import { formatDiagnostics } from '../../engine/config/diagnostics.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function testCommand(program: Command, io: CliIo): void {
@@ -16,12 +14,17 @@ export function testCommand(program: Command, io: CliIo): void {
       )
       .argument('[paths...]', 'test files, pipeline or library files, or directories (default: pipelines/)'),
   ).action(async (paths: string[], opts: GlobalOptions) => {
+    const [{ findTestFiles }, { runTestFile }] = await Promise.all([
+      import('../../engine/testing/find.js'),
+      import('../../engine/testing/runner.js'),
+    ]);
+    const registry = await io.registry();
     const files = findTestFiles(paths.length > 0 ? paths : [existsSync('pipelines') ? 'pipelines' : '.']);
     let failed = 0;
     let passed = 0;
     let invalid = 0;
     for (const f of files) {
-      const { results, diagnostics } = await runTestFile(f, io.registry, opts.connections);
+      const { results, diagnostics } = await runTestFile(f, registry, opts.connections);
       if (diagnostics.some((d) => d.severity === 'error')) {
         // relative to the working directory, as `validate` prints them
         for (const d of diagnostics) if (isAbsolute(d.file)) d.file = relative(process.cwd(), d.file) || d.file;

@@ -3,9 +3,9 @@
  * counts records (a source does not say how many it holds); writing knows the plan's total and
  * shows a bar, the percentage and an ETA.
  */
-import cliProgress from 'cli-progress';
-import type { ApplyCounts } from '../apply/applier.js';
-import type { PlanCounts } from '../plan/types.js';
+import { createRequire } from 'node:module';
+import type { ApplyCounts } from '../../engine/apply/applier.js';
+import type { PlanCounts } from '../../engine/plan/types.js';
 
 export interface ProgressHooks {
   onPlanProgress?(counts: PlanCounts): void;
@@ -41,9 +41,13 @@ export function progressLine(
   return `${phase} [${bar}] ${Math.floor(ratio * 100)}% ${num(value)}/${num(total)} ETA ${formatEta(etaSeconds)} | ${detail}`;
 }
 
+/** cli-progress is loaded only when a bar is shown (stderr is a TTY), not in cron/CI/Kubernetes runs. */
+const requireLazy = createRequire(import.meta.url);
+
 export function progressHooks(stream: NodeJS.WritableStream, enabled: boolean): ProgressHooks {
   const tty = (stream as NodeJS.WriteStream).isTTY === true;
   if (!enabled || !tty) return { stop: () => undefined };
+  const cliProgress = requireLazy('cli-progress') as typeof import('cli-progress');
   const bar = new cliProgress.SingleBar(
     {
       stream: stream as NodeJS.WriteStream,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import type { RunRow } from '../state/runs.js';
+import type { RunRow } from '../../engine/state/runs.js';
 import { formatRuns } from './format-runs.js';
 
 const GONE_PID = 2 ** 22 + 7;

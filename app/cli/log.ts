@@ -1,6 +1,5 @@
 /** `sluice log [pipeline] [--key K] [--run R]`: the integration log of a record, or what a run changed. */
 import type { Command } from 'commander';
-import { queryLog } from '../ops/log.js';
 import { addGlobalOptions, parseNumber, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatLog } from './format-attention.js';
 import { withState } from './ops-common.js';
@@ -28,6 +27,7 @@ export function logCommand(program: Command, io: CliIo): void {
       .option('--json', 'JSON output'),
   ).action((pipeline: string | undefined, opts: LogOptions) =>
     withState('log', opts, io, async (state) => {
+      const { queryLog } = await import('../../engine/ops/log.js');
       const answer = await queryLog(state, {
         ...(pipeline !== undefined && { pipeline }),
         ...(opts.key !== undefined && { key: opts.key }),

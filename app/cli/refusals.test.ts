@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../cli/main.js';
-import type { CliIo } from '../cli/common.js';
+import { buildProgram } from './main.js';
+import type { CliIo } from './common.js';
 import { memoryRegistry } from '../../test/helpers/pipeline-fixture.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 
@@ -40,7 +40,7 @@ async function sluice(args: string[]): Promise<{ code: number; output: string }>
     s.on('data', (d: Buffer) => (output += d.toString()));
     return s;
   };
-  const io: CliIo = { stdout: sink(), stderr: sink(), registry: memoryRegistry, exitCode: 0 };
+  const io: CliIo = { stdout: sink(), stderr: sink(), registry: async () => memoryRegistry, exitCode: 0 };
   await buildProgram(io).parseAsync(['node', 'sluice', ...args]);
   return { code: io.exitCode, output };
 }

@@ -4,12 +4,12 @@ import Database from 'better-sqlite3';
 import knexFactory from 'knex';
 import type mysql from 'mysql2/promise';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registry } from '../../connectors/index.js';
+import { loadRegistry } from '../../connectors/index.js';
 import { adminConnection, stateBackends, type FreshStore } from '../../test/helpers/state-backends.js';
-import { migrationLockName } from '../state/mysql-lock.js';
-import { openStateStore } from '../state/store.js';
-import { STORE_AUDIT_SCOPE } from '../state/unlock.js';
-import { parseStateUrl } from '../state/url.js';
+import { migrationLockName } from '../../engine/state/mysql-lock.js';
+import { openStateStore } from '../../engine/state/store.js';
+import { STORE_AUDIT_SCOPE } from '../../engine/state/unlock.js';
+import { parseStateUrl } from '../../engine/state/url.js';
 import type { CliIo } from './common.js';
 import { buildProgram } from './main.js';
 
@@ -21,7 +21,7 @@ async function sluice(args: string[]): Promise<{ code: number; out: string }> {
       done();
     },
   });
-  const io: CliIo = { stdout, stderr: stdout, registry, exitCode: 0 };
+  const io: CliIo = { stdout, stderr: stdout, registry: () => loadRegistry(), exitCode: 0 };
   await buildProgram(io).parseAsync(['node', 'sluice', ...args]);
   return { code: io.exitCode, out };
 }

@@ -1,8 +1,7 @@
 /** `sluice validate [paths...]`: every problem at once, as file:line:col CODE message. */
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../config/diagnostics.js';
-import { validatePaths } from '../config/validate.js';
+import { DIAGNOSTIC_FORMATS, formatDiagnostics, type DiagnosticFormat } from '../../engine/config/diagnostics.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function validateCommand(program: Command, io: CliIo): void {
@@ -22,10 +21,11 @@ export function validateCommand(program: Command, io: CliIo): void {
         '--strict',
         'undefined ${env:} references are errors (by default warnings, so a pull request validates without production secrets; every run treats them as errors)',
       ),
-  ).action((paths: string[], opts: GlobalOptions & { format: DiagnosticFormat; strict?: boolean }) => {
+  ).action(async (paths: string[], opts: GlobalOptions & { format: DiagnosticFormat; strict?: boolean }) => {
     const targets = paths.length > 0 ? paths : [existsSync('pipelines') ? 'pipelines' : '.'];
+    const { validatePaths } = await import('../../engine/config/validate.js');
     const result = validatePaths(targets, {
-      registry: io.registry,
+      registry: await io.registry(),
       ...(opts.connections && { connectionsPath: opts.connections }),
       ...(opts.strict && { strict: true }),
     });

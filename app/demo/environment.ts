@@ -6,13 +6,13 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SystemExchange } from '../../emulator-kit/recorder.js';
-import { packageRoot } from '../../runtime/paths.js';
+import type { SystemExchange } from '../../engine/emulator-kit/recorder.js';
+import { packageRoot } from '../../engine/runtime/paths.js';
 import { stringify } from 'yaml';
-import { startConcurEmulator, type ConcurEmulator } from '../../../connectors/concur/emulator/index.js';
-import type { ConcurEmulatorOptions } from '../../../connectors/concur/emulator/options.js';
-import { startSapB1Emulator, type SapB1Emulator } from '../../../connectors/sap-b1/emulator/index.js';
-import type { SapB1EmulatorOptions } from '../../../connectors/sap-b1/emulator/options.js';
+import { startConcurEmulator, type ConcurEmulator } from '../../connectors/concur/emulator/index.js';
+import type { ConcurEmulatorOptions } from '../../connectors/concur/emulator/options.js';
+import { startSapB1Emulator, type SapB1Emulator } from '../../connectors/sap-b1/emulator/index.js';
+import type { SapB1EmulatorOptions } from '../../connectors/sap-b1/emulator/options.js';
 import { seedErpDatabase } from './erp-db.js';
 import { loadEmulatorStates, saveEmulatorStates } from './snapshot.js';
 

@@ -1,7 +1,10 @@
-/** Options and plumbing shared by the CLI commands. */
+/**
+ * Options and plumbing shared by the CLI commands. Command modules define their options statically
+ * and import what they run inside the action, so `--help` and each command load only what they use.
+ */
 import { Option, type Command } from 'commander';
-import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../runtime/logger.js';
-import type { Registry } from '../connector/registry.js';
+import { createLogger, LOG_LEVELS, type Logger, type LogLevel } from '../../engine/runtime/logger.js';
+import type { Registry } from '../../engine/connector/registry.js';
 
 export interface GlobalOptions {
   connections?: string;
@@ -13,7 +16,8 @@ export interface GlobalOptions {
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  registry: Registry;
+  /** The connector registry, loaded by the commands that need it (never by `--help`). */
+  registry: () => Promise<Registry>;
   /** Set by a command; the process exits with it. */
   exitCode: number;
 }

@@ -1,6 +1,6 @@
 /** Plumbing of the operator commands (attention, resync, log, runs): open the store, refuse bad arguments with exit 2. */
-import { ConfigError, asSluiceError } from '../errors.js';
-import { openStateStore, type StateStore } from '../state/store.js';
+import { ConfigError, asSluiceError } from '../../engine/errors.js';
+import type { StateStore } from '../../engine/state/store.js';
 import { write, type CliIo, type GlobalOptions } from './common.js';
 
 export async function withState(
@@ -11,6 +11,7 @@ export async function withState(
 ): Promise<void> {
   let state: StateStore | undefined;
   try {
+    const { openStateStore } = await import('../../engine/state/store.js');
     state = await openStateStore({ ...(opts.state && { url: opts.state }) });
     await fn(state);
   } catch (err) {

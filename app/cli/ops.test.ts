@@ -22,7 +22,7 @@ async function sluice(args: string[]): Promise<{ code: number; out: string; err:
   const io: CliIo = {
     stdout: sink((s) => (out += s)),
     stderr: sink((s) => (err += s)),
-    registry: memoryRegistry,
+    registry: () => Promise.resolve(memoryRegistry),
     exitCode: 0,
   };
   await buildProgram(io).parseAsync(['node', 'sluice', ...args]);

@@ -1,11 +1,9 @@
 /** `sluice schema`: write or check the published JSON Schema bundles; `sluice schedule`: next run times. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { CONNECTOR_DOCS, buildConnectorDocs } from '../config/connector-docs.js';
-import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../config/bundle.js';
-import { loadPipeline } from '../config/pipeline.js';
-import { formatDiagnostics } from '../config/diagnostics.js';
-import { formatInZone, nextRuns } from '../config/schedule.js';
+import { CONNECTOR_DOCS, buildConnectorDocs } from '../../engine/config/connector-docs.js';
+import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../../engine/config/bundle.js';
+import { formatDiagnostics } from '../../engine/config/diagnostics.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function schemaCommands(program: Command, io: CliIo): void {
@@ -15,11 +13,12 @@ export function schemaCommands(program: Command, io: CliIo): void {
       `generate ${BUNDLES.pipeline}, ${BUNDLES.connections} and ${CONNECTOR_DOCS} from the connector registry`,
     )
     .option('--check', 'exit 1 when the checked-in bundles are stale')
-    .action((opts: { check?: boolean }) => {
+    .action(async (opts: { check?: boolean }) => {
+      const registry = await io.registry();
       const outputs = [
-        [BUNDLES.pipeline, bundleText(buildPipelineBundle(io.registry))],
-        [BUNDLES.connections, bundleText(buildConnectionsBundle(io.registry))],
-        [CONNECTOR_DOCS, buildConnectorDocs(io.registry)],
+        [BUNDLES.pipeline, bundleText(buildPipelineBundle(registry))],
+        [BUNDLES.connections, bundleText(buildConnectionsBundle(registry))],
+        [CONNECTOR_DOCS, buildConnectorDocs(registry)],
       ] as const;
       let stale = 0;
       for (const [path, text] of outputs) {
@@ -47,9 +46,13 @@ export function schemaCommands(program: Command, io: CliIo): void {
       .description('print the next run times of a pipeline (for cron, CI or a Kubernetes CronJob)')
       .argument('<pipeline>', 'pipeline file')
       .option('--count <n>', 'how many', '5'),
-  ).action((pipeline: string, opts: GlobalOptions & { count: string }) => {
+  ).action(async (pipeline: string, opts: GlobalOptions & { count: string }) => {
+    const [{ loadPipeline }, { formatInZone, nextRuns }] = await Promise.all([
+      import('../../engine/config/pipeline.js'),
+      import('../../engine/config/schedule.js'),
+    ]);
     const r = loadPipeline(pipeline, {
-      registry: io.registry,
+      registry: await io.registry(),
       ...(opts.connections && { connectionsPath: opts.connections }),
     });
     if (!r.pipeline) {

@@ -1,21 +1,23 @@
-/** `sluice plan`, `sluice run` and `sluice apply`: one session, three commands. */
-import type { Command } from 'commander';
-import { formatDiagnostics } from '../config/diagnostics.js';
+/**
+ * What `sluice plan`, `run` and `apply` do (run.ts defines the commands): one session, three
+ * commands. Imported when one of them runs, with the engine's run path behind it.
+ */
+import { formatDiagnostics } from '../../engine/config/diagnostics.js';
 import {
   EXIT,
   InvalidPipelineError,
   runSession,
   type Command as SessionCommand,
   type SessionResult,
-} from '../run/session.js';
-import { formatReport } from '../run/report.js';
-import { ConfigError, InterruptedError, asSluiceError } from '../errors.js';
-import { addGlobalOptions, loggerFor, parseNumber, write, type CliIo, type GlobalOptions } from './common.js';
+} from '../../engine/run/session.js';
+import { formatReport } from '../../engine/run/report.js';
+import { ConfigError, InterruptedError, asSluiceError } from '../../engine/errors.js';
+import { loggerFor, parseNumber, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatPlan } from './print-plan.js';
 import { progressHooks } from './progress.js';
-import { parseLeaseTtl } from '../runtime/duration.js';
+import { parseLeaseTtl } from '../../engine/runtime/duration.js';
 
-interface RunOptions extends GlobalOptions {
+export interface RunOptions extends GlobalOptions {
   out?: string;
   detailedExitcode?: boolean;
   json?: boolean;
@@ -60,7 +62,7 @@ function interruptible(io: CliIo): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-async function execute(command: SessionCommand, target: string, opts: RunOptions, io: CliIo): Promise<void> {
+export async function execute(command: SessionCommand, target: string, opts: RunOptions, io: CliIo): Promise<void> {
   const logger = loggerFor(opts, io);
   const progress = progressHooks(io.stderr, opts.progress !== false && !opts.json);
   const signals = interruptible(io);
@@ -72,7 +74,7 @@ async function execute(command: SessionCommand, target: string, opts: RunOptions
       ...(opts.out && { planOut: opts.out }),
       ...(opts.connections && { connectionsPath: opts.connections }),
       ...(opts.state && { stateUrl: opts.state }),
-      registry: io.registry,
+      registry: await io.registry(),
       logger,
       force: opts.force === true,
       allowEmptySource: opts.allowEmptySource === true,
@@ -133,63 +135,4 @@ async function execute(command: SessionCommand, target: string, opts: RunOptions
     if (command !== 'plan' || result.report.error) write(io.stdout, formatReport(result.report));
   }
   io.exitCode = result.exitCode;
-}
-
-export function runCommands(program: Command, io: CliIo): void {
-  addGlobalOptions(
-    program
-      .command('plan')
-      .description(
-        'show what a run would do to the target (create / update with field diffs / delete / locked), writing nothing',
-      )
-      .argument('<pipeline>', 'pipeline file')
-      .option('--out <plan.json>', 'save the plan for sluice apply')
-      .option('--detailed-exitcode', 'exit 0 when there are no changes, 4 when there are')
-      .option('--json', 'print the plan as JSON')
-      .option('--allow-empty-source', 'let mirror mode delete when the source returns no records')
-      .option('--max-delete-percent <n>', 'override target.deletes.maxPercent for this plan')
-      .option('--no-resync', 'leave records marked for re-sync out')
-      .option(
-        '--full',
-        'evaluate every source record, also those unchanged since they were synced (and so compare the target again)',
-      )
-      .option('--no-progress', 'no progress bar'),
-  ).action((pipeline: string, opts: RunOptions) => execute('plan', pipeline, opts, io));
-
-  addGlobalOptions(
-    program
-      .command('run')
-      .description('plan and apply in one go; exit 0 all synced, 3 records need attention, 1 failed, 2 invalid input')
-      .argument('<pipeline>', 'pipeline file')
-      .option('--json', 'print the run report as JSON')
-      .option('--force', "break another run's lease on this pipeline (audited)")
-      .option(
-        '--lease-ttl <duration>',
-        'how long the lease lasts without renewal: 90s, 5m, PT5M or milliseconds (default: SLUICE_LEASE_TTL, else 5m)',
-      )
-      .option('--allow-empty-source', 'let mirror mode delete when the source returns no records')
-      .option('--max-delete-percent <n>', 'override target.deletes.maxPercent for this run')
-      .option('--no-resync', 'leave records marked for re-sync out')
-      .option(
-        '--full',
-        'evaluate every source record, also those unchanged since they were synced (and so compare the target again)',
-      )
-      .option('--no-progress', 'no progress bar'),
-  ).action((pipeline: string, opts: RunOptions) => execute('run', pipeline, opts, io));
-
-  addGlobalOptions(
-    program
-      .command('apply')
-      .description(
-        'apply exactly a saved plan; refuses, writing nothing, when the pipeline file or the planned target records changed',
-      )
-      .argument('<plan>', 'plan file from sluice plan --out')
-      .option('--json', 'print the run report as JSON')
-      .option('--force', "break another run's lease on this pipeline (audited)")
-      .option(
-        '--lease-ttl <duration>',
-        'how long the lease lasts without renewal: 90s, 5m, PT5M or milliseconds (default: SLUICE_LEASE_TTL, else 5m)',
-      )
-      .option('--no-progress', 'no progress bar'),
-  ).action((plan: string, opts: RunOptions) => execute('apply', plan, opts, io));
 }

@@ -1,9 +1,6 @@
 /** `sluice resync <pipeline> --key K… | --failed | --all [--now]`: sync chosen records again. */
 import type { Command } from 'commander';
-import { ConfigError } from '../errors.js';
-import { requestResync, resyncOutcomes } from '../ops/resync.js';
-import { runSession } from '../run/session.js';
-import { formatReport } from '../run/report.js';
+import { ConfigError } from '../../engine/errors.js';
 import { addGlobalOptions, loggerFor, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatLogLine } from './format-attention.js';
 import { plural, withState } from './ops-common.js';
@@ -33,6 +30,7 @@ export function resyncCommand(program: Command, io: CliIo): void {
       .option('--json', 'JSON output'),
   ).action((pipeline: string, opts: ResyncOptions) =>
     withState('resync', opts, io, async (state) => {
+      const { requestResync, resyncOutcomes } = await import('../../engine/ops/resync.js');
       const stored = await requestResync(state, {
         pipeline,
         ...(opts.key && { keys: opts.key }),
@@ -60,12 +58,14 @@ export function resyncCommand(program: Command, io: CliIo): void {
           'RESYNC_NEEDS_FILE',
           `--now runs the pipeline, so it needs the pipeline file, not the name "${pipeline}" (the request is stored; the next run processes it)`,
         );
+      const { runSession } = await import('../../engine/run/session.js');
+      const { formatReport } = await import('../../engine/run/report.js');
       const result = await runSession({
         command: 'run',
         subject: { kind: 'pipeline-file', path: stored.pipeline.file },
         state,
         ...(opts.connections && { connectionsPath: opts.connections }),
-        registry: io.registry,
+        registry: await io.registry(),
         logger: loggerFor(opts, io),
       });
       const keys = stored.ask.scope === 'key' ? stored.ask.keys : [];

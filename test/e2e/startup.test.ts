@@ -1,0 +1,86 @@
+/**
+ * Start-up imports only what a command uses (behaviour, not timing: the start-up ratios are measured
+ * by `npm run bench`). Every module the built CLI loads is recorded by a preload hook
+ * (test/helpers/record-modules.mjs) and checked by name.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { cli, type CliResult } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RECORDER = new URL('../helpers/record-modules.mjs', import.meta.url).href;
+
+async function loaded(args: string[], cwd: string): Promise<{ result: CliResult; modules: string[] }> {
+  const log = join(tempDir('sluice-modules-'), 'modules.log');
+  writeFileSync(log, '');
+  const result = await cli(args, { cwd, env: { NODE_OPTIONS: `--import=${RECORDER}`, SLUICE_MODULE_LOG: log } });
+  const modules = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))];
+  return { result, modules };
+}
+
+const packageOf = (url: string): string | undefined => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+const packages = (modules: string[]): Set<string> => new Set(modules.map(packageOf).filter((p) => p !== undefined));
+const ours = (modules: string[], dir: string): string[] =>
+  modules.filter((u) => !u.includes('/node_modules/') && u.includes(`/dist/${dir}/`));
+
+describe('start-up loads only what the command uses', () => {
+  it('the recorder sees what a command loads (the check itself works)', async () => {
+    const { result, modules } = await loaded(['validate', 'pipelines'], ROOT);
+    expect(result.code).toBe(0);
+    expect(packages(modules)).toContain('commander');
+    expect(packages(modules)).toContain('ajv');
+    expect(ours(modules, 'connectors').length).toBeGreaterThan(0);
+  });
+
+  it('--help loads commander and the command definitions: no connector, engine run path, knex, got or pino', async () => {
+    const { result, modules } = await loaded(['--help'], ROOT);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: sluice');
+    expect([...packages(modules)]).toEqual(['commander']);
+    // the registry's list and the emulators' usage texts (plain strings) are all of connectors/ it reads
+    expect(ours(modules, 'connectors').every((u) => /\/connectors\/(index|[\w-]+\/emulator\/usage)\.js$/.test(u))).toBe(
+      true,
+    );
+    expect(
+      ours(modules, 'engine').filter((u) =>
+        /\/engine\/((run|plan|apply|transform)\/|state\/store|config\/(validate|pipeline))/.test(u),
+      ),
+    ).toEqual([]);
+  });
+
+  it('validate reads connector definitions, but loads no transport (got, knex, SQL drivers), emulator or logger', async () => {
+    const { result, modules } = await loaded(['validate', 'pipelines'], ROOT);
+    expect(result.code).toBe(0);
+    const pkgs = packages(modules);
+    for (const heavy of ['knex', 'got', 'mysql2', 'better-sqlite3', 'pino', 'pino-pretty', 'cli-progress', 'lodash'])
+      expect(pkgs, heavy).not.toContain(heavy);
+    expect(ours(modules, 'connectors').filter((u) => /\/emulator\/(?!usage\.js$)/.test(u))).toEqual([]);
+    expect(ours(modules, 'connectors').filter((u) => /\/connectors\/sql\/client\.js$/.test(u))).toEqual([]);
+  });
+
+  it('a file → file run loads no HTTP client, no emulator and no pretty printer (JSON logs off a TTY)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'in.jsonl'), '{"id":"a","n":1}\n');
+    writeFileSync(join(dir, 'connections.yaml'), stringify({ connections: { files: { connector: 'file' } } }));
+    writeFileSync(
+      join(dir, 'p.yaml'),
+      stringify({
+        version: 1,
+        name: 'startup',
+        source: { connection: 'files', resource: 'records', options: { path: 'in.jsonl' } },
+        transform: '{ "id": id, "n": n }',
+        target: { connection: 'files', resource: 'records', options: { path: 'out.jsonl' }, key: 'id' },
+      }),
+    );
+    const { result, modules } = await loaded(['run', 'p.yaml', '--no-progress'], dir);
+    expect(result.stderr).not.toContain('Error');
+    expect(result.code).toBe(0);
+    const pkgs = packages(modules);
+    for (const unused of ['got', 'mysql2', 'pino-pretty', 'cli-progress']) expect(pkgs, unused).not.toContain(unused);
+    expect(ours(modules, 'connectors').filter((u) => /\/emulator\/(?!usage\.js$)/.test(u))).toEqual([]);
+  });
+});
