@@ -9,6 +9,8 @@ import type { JsonSchema } from '../connector/types.js';
 import type { Registry } from '../connector/registry.js';
 import { loadJsonSchema } from '../connector/load-schema.js';
 import { compileSchema, schemaDiagnostics } from './ajv.js';
+import { alertDiagnostics, alertRules, type AlertRule } from './alerts.js';
+import type { Alert } from './connections.generated.js';
 import type { Diagnostic } from './diagnostics.js';
 import { checkRefs, isOnlyRefs, looksLikeSecretName, urlHasLiteralPassword } from './refs.js';
 import { YamlFile, type YamlPath } from './yaml-file.js';
@@ -30,6 +32,8 @@ export interface ConnectionsFile {
   file: YamlFile | undefined;
   entries: Map<string, ConnectionEntry>;
   diagnostics: Diagnostic[];
+  /** Alerts declared for every pipeline using this file. */
+  alerts: AlertRule[];
 }
 
 /**
@@ -129,7 +133,14 @@ export function loadConnections(
   registry: Registry,
   env: NodeJS.ProcessEnv = process.env,
 ): ConnectionsFile {
-  const result: ConnectionsFile = { path, dir: dirname(path), file: undefined, entries: new Map(), diagnostics: [] };
+  const result: ConnectionsFile = {
+    path,
+    dir: dirname(path),
+    file: undefined,
+    entries: new Map(),
+    diagnostics: [],
+    alerts: [],
+  };
   if (!existsSync(path)) {
     result.diagnostics.push({
       file: path,
@@ -151,6 +162,8 @@ export function loadConnections(
   if (!file.ok) return result;
   const data = file.toJS() as Record<string, unknown> | null;
   add(schemaDiagnostics(compileSchema(envelope), data ?? {}, file, []));
+  add(alertDiagnostics(file, data?.alerts, ['alerts'], result.dir, env));
+  if (Array.isArray(data?.alerts)) result.alerts = alertRules(data.alerts as Alert[], 'connections', path, result.dir);
   const conns = (data?.connections ?? {}) as Record<string, Record<string, unknown>>;
   if (typeof conns !== 'object' || conns === null || Array.isArray(conns)) return result;
   for (const [name, raw] of Object.entries(conns)) {

@@ -26,6 +26,7 @@ import { collect, plan } from './plan-phase.js';
 import { PLAN_FORMAT } from './plan-file/document.js';
 import { readPlanFile, type VerifiedPlan } from './plan-file/read.js';
 import { writePlanFile } from './plan-file/write.js';
+import { gitProvenance, type FileProvenance } from './provenance.js';
 import { statusOf, type RunReport } from './report.js';
 import { settle, type Settled } from './settle-phase.js';
 import { checkPlanFits, checkTargetUnchanged } from './stale.js';
@@ -146,6 +147,9 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
     attentionTotal: 0,
   };
   let apiCalls: RunReport['apiCalls'] = {};
+  // Asked of git while the run works (a file loaded by `sluice test` is not asked about).
+  const provenance: Promise<FileProvenance | undefined> =
+    opts.subject.kind === 'pipeline' ? Promise.resolve(undefined) : gitProvenance(pipeline.path);
   await state.runStart({
     id: runId,
     pipeline: name,
@@ -271,6 +275,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
     finishedAt: new Date(finishedAt).toISOString(),
     durationMs: finishedAt - p.startedAt,
     pipelineHash: pipeline.hash,
+    pipelineFile: { path: pipeline.path, ...(await provenance) },
     ...(summary && { planHash: summary.planHash, targetStateHash: summary.targetStateHash, plan: summary }),
     ...(settled && {
       settled: {
@@ -295,6 +300,9 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
       status: status === 'planned' ? 'succeeded' : status,
       exitCode,
       ...(summary && { planHash: summary.planHash }),
+      pipelineHash: pipeline.hash,
+      ...(report.pipelineFile.commit !== undefined && { gitCommit: report.pipelineFile.commit }),
+      durationMs: report.durationMs,
       report,
     })
     .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'recording the run report failed'));

@@ -35,7 +35,7 @@ import {
   type LedgerWrite,
 } from './ledger.js';
 import { migrateStore, type MigrateResult } from './migrate.js';
-import { markAbandonedRuns, runFinish, runList, runStart, type RunStatus } from './runs.js';
+import { lastSuccessAt, markAbandonedRuns, runFinish, runList, runStart, type RunResult } from './runs.js';
 import { parseStateUrl, type StateLocation } from './url.js';
 import { KnexVault } from './vault.js';
 
@@ -233,7 +233,7 @@ export class StateStore {
   runStart(run: { id: string; pipeline: string; command: string; startedAt: string }) {
     return runStart(this.knex, run);
   }
-  runFinish(id: string, result: { status: RunStatus; exitCode: number; planHash?: string; report: unknown }) {
+  runFinish(id: string, result: RunResult) {
     return runFinish(this.knex, id, result, this.clock);
   }
   /**
@@ -245,6 +245,10 @@ export class StateStore {
   }
   runList(pipeline?: string, limit?: number) {
     return runList(this.knex, pipeline, limit);
+  }
+  /** When a run of the pipeline last synced (succeeded or attention), if ever. */
+  runLastSuccess(pipeline: string) {
+    return lastSuccessAt(this.knex, pipeline);
   }
 
   // leases
