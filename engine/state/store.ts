@@ -21,7 +21,10 @@ import {
   type AttentionQuery,
   type AttentionWrite,
 } from './attention.js';
+import { alertRevert, alertStates, alertTransition, type AlertCondition } from './alert-state.js';
+import { attentionByClass } from './attention-counts.js';
 import { keyFromSecret } from './crypto.js';
+import { claimTick, pruneTicks } from './schedule-ticks.js';
 import { acquireLease, assertLeaseHeld, leaseHolder, releaseLease, renewLease } from './lease.js';
 import {
   ledgerBySource,
@@ -265,6 +268,30 @@ export class StateStore {
   releaseLease(pipeline: string, holder: string) {
     return releaseLease(this.knex, pipeline, holder);
   }
+  /** Open (and re-sync) attention entries of a pipeline, by reason class. */
+  attentionByClass(pipeline: string) {
+    return attentionByClass(this.knex, pipeline);
+  }
+
+  // scheduler and alerts
+  /** True when `claimant` is the one scheduler that runs this tick of the pipeline. */
+  claimTick(pipeline: string, tick: string, claimant: string) {
+    return claimTick(this.knex, pipeline, tick, claimant, new Date(this.clock.now()).toISOString());
+  }
+  pruneTicks(before: string) {
+    return pruneTicks(this.knex, before);
+  }
+  /** Records an alert condition's state; true when it changed and so must be notified (by this caller only). */
+  alertTransition(key: { pipeline: string; rule: string; condition: AlertCondition }, active: boolean, runId?: string) {
+    return alertTransition(this.knex, key, active, new Date(this.clock.now()).toISOString(), runId);
+  }
+  alertRevert(key: { pipeline: string; rule: string; condition: AlertCondition }, active: boolean) {
+    return alertRevert(this.knex, key, active, new Date(this.clock.now()).toISOString());
+  }
+  alertStates(pipeline: string) {
+    return alertStates(this.knex, pipeline);
+  }
+
   async auditList(pipeline: string): Promise<{ at: string; action: string; detail: string }[]> {
     return (await this.knex('sluice_audit').where({ pipeline }).orderBy('id')) as {
       at: string;
