@@ -14,6 +14,8 @@ import { addGlobalOptions, loggerFor, parseNumber, write, type CliIo, type Globa
 import { formatPlan } from './print-plan.js';
 import { progressHooks } from './progress.js';
 import { parseLeaseTtl } from '../runtime/duration.js';
+import { systemClock } from '../runtime/clock.js';
+import { alertsAfterRun } from '../alerts/after-run.js';
 
 interface RunOptions extends GlobalOptions {
   out?: string;
@@ -83,6 +85,7 @@ async function execute(command: SessionCommand, target: string, opts: RunOptions
       resync: opts.resync !== false,
       full: opts.full === true,
       signal: signals.signal,
+      ...(command !== 'plan' && { onFinished: alertsAfterRun({ logger, clock: systemClock }) }),
       ...(progress.onPlanProgress && { onPlanProgress: progress.onPlanProgress }),
       ...(progress.onApplyProgress && { onApplyProgress: progress.onApplyProgress }),
     });

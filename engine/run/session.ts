@@ -31,7 +31,7 @@ import { statusOf, type RunReport } from './report.js';
 import { settle, type Settled } from './settle-phase.js';
 import { checkPlanFits, checkTargetUnchanged } from './stale.js';
 
-export { COMMANDS, type Command, type SessionOptions, type SessionSubject } from './context.js';
+export { COMMANDS, type Command, type FinishedRun, type SessionOptions, type SessionSubject } from './context.js';
 export { EXIT } from './report.js';
 export { InvalidPipelineError };
 
@@ -303,10 +303,15 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
       pipelineHash: pipeline.hash,
       ...(report.pipelineFile.commit !== undefined && { gitCommit: report.pipelineFile.commit }),
       durationMs: report.durationMs,
+      finishedAt: report.finishedAt,
       report,
     })
     .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'recording the run report failed'));
   logger.info({ exitCode, status, durationMs: report.durationMs }, `${opts.command} finished`);
+  if (opts.onFinished)
+    await opts
+      .onFinished({ report, pipeline, state })
+      .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'after-run hook failed'));
   if (failure instanceof LeaseHeldError) logger.debug({ holder: failure.held }, 'lease held');
   return {
     report,

@@ -45,6 +45,8 @@ export interface RunResult {
   pipelineHash?: string;
   gitCommit?: string;
   durationMs?: number;
+  /** When it finished (default: now on the store's clock). */
+  finishedAt?: string;
   report: unknown;
 }
 
@@ -78,7 +80,7 @@ export async function runFinish(knex: Knex, id: string, result: RunResult, clock
       pipeline_hash: result.pipelineHash ?? null,
       git_commit: result.gitCommit ?? null,
       duration_ms: result.durationMs ?? null,
-      finished_at: new Date(clock.now()).toISOString(),
+      finished_at: result.finishedAt ?? new Date(clock.now()).toISOString(),
       report: JSON.stringify(result.report),
     });
 }
