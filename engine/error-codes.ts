@@ -43,6 +43,8 @@ export const ERROR_CODES = {
   CREDENTIAL_CORRUPT: 'config',
   CREDENTIAL_KEY_MISMATCH: 'config',
   LEASE_TTL_INVALID: 'config',
+  ALERT_WEBHOOK_LITERAL: 'config',
+  ALERT_WINDOW_INVALID: 'config',
   // validation diagnostics about the files themselves (sluice validate; plan, run and test refuse with exit 2)
   FILE_TOO_LARGE: 'config',
   FILE_INVALID_UTF8: 'config',

@@ -134,7 +134,7 @@ export interface PipelineFile {
   on_error?: OnRecordError;
 }
 /**
- * When the pipeline should run. sluice itself runs once per invocation; `sluice schedule` prints the next run times for cron, CI or Kubernetes CronJobs.
+ * When the pipeline runs: `sluice schedule --serve <dir>` runs it on this cron in this time zone, `sluice k8s <dir>` writes a Kubernetes CronJob for it, and `sluice schedule <pipeline>` prints the next run times (for cron or CI).
  */
 export interface Schedule {
   cron: CronExpression;
