@@ -58,6 +58,10 @@ export const ERROR_CODES = {
   INCREMENTAL_FIELD_EMPTY: 'config',
   INCREMENTAL_INITIAL_INVALID: 'config',
   INCREMENTAL_LOOKBACK_INVALID: 'config',
+  // JSONata files: transform files and function libraries (`functions:`), and library tests
+  LIBRARY_INVALID: 'config',
+  FUNCTION_CLASH: 'config',
+  FUNCTION_UNKNOWN: 'config',
   // saved plans (exit 2: apply refuses, nothing is written)
   PLAN_MISSING: 'config',
   PLAN_UNREADABLE: 'config',

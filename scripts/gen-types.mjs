@@ -7,6 +7,7 @@ const root = new URL('..', import.meta.url);
 export const TARGETS = [
   { schema: 'schemas/pipeline.schema.json', out: 'engine/config/pipeline.generated.ts' },
   { schema: 'schemas/connections.schema.json', out: 'engine/config/connections.generated.ts' },
+  { schema: 'schemas/library-test.schema.json', out: 'engine/testing/library-test.generated.ts' },
 ];
 
 export async function generate(schemaPath) {

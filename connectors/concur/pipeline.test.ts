@@ -15,6 +15,7 @@ import { dataset, memoryConnector } from '../../test/helpers/memory-connector.js
 import { tempDir } from '../../test/helpers/tmp.js';
 import { startConcurEmulator, type ConcurEmulator } from './emulator/index.js';
 import { concurConnector } from './index.js';
+import { openAgainst, readAll } from './test-support.js';
 import { PROJECTS } from './emulator/fixtures/demo-catalog.js';
 
 const registry = createRegistry([concurConnector, memoryConnector]);
@@ -134,5 +135,85 @@ describe('concur connector in a pipeline run', () => {
     expect(emu.count({ method: 'PATCH', path: '/list/v4/lists/:listId/bulk' })).toBe(1);
     expect(result.report.apiCalls.concur?.apiCalls).toBe(emu.requests.length);
     expect(emu.state.itemByCode(emu.state.listByName('Projects')!.id, 'P1024')?.value).toBe('Probe Accessory Line');
+  });
+});
+
+describe('a mirror list sync costs the reads plus ceil(k / 250) writes', () => {
+  it('sends 37 renames and 5 deactivations in one PATCH bulk call', async () => {
+    const size = 1_200;
+    const src = dataset(`${dir}:master`, 'code');
+    src.source = Array.from({ length: size }, (_, i) => ({
+      code: `M${String(i).padStart(5, '0')}`,
+      name: `Item ${i}`,
+    }));
+    writeFileSync(
+      join(dir, 'connections.yaml'),
+      stringify({
+        connections: {
+          concur: {
+            connector: 'concur',
+            clientId: emu.credentials.clientId,
+            clientSecret: '${env:CONCUR_CLIENT_SECRET}',
+            companyUuid: emu.credentials.companyUuid,
+            requestToken: '${env:CONCUR_REQUEST_TOKEN}',
+            authUrl: emu.baseUrl,
+            systemId: 'SAPB1',
+            retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+          },
+          master: { connector: 'memory', dataset: `${dir}:master` },
+        },
+      }),
+    );
+    const path = pipeline('master-to-concur-list', {
+      source: { connection: 'master', resource: 'records' },
+      transform: '{ "code": code, "value": name }',
+      target: {
+        connection: 'concur',
+        resource: 'list-items',
+        options: { list: 'Cost Centers' },
+        mode: 'mirror',
+        key: 'code',
+        deletes: { action: 'deactivate', maxPercent: 10 },
+      },
+    });
+    const run = () =>
+      runSession({
+        command: 'run',
+        subject: { kind: 'pipeline-file', path },
+        registry,
+        logger: silentLogger(),
+        state,
+        env,
+      });
+    const bulk = (method: string): number => emu.count({ method, path: '/list/v4/lists/:listId/bulk' });
+
+    emu.clearLog();
+    const first = await run();
+    expect(first.report.error).toBeUndefined();
+    expect(first.report.apply).toMatchObject({ created: size });
+    expect(bulk('POST')).toBe(Math.ceil(size / 250));
+
+    src.source = src.source
+      .slice(0, size - 5)
+      .map((r, i) => (i % 32 === 0 && i < 37 * 32 ? { ...r, name: `${String(r.name)} renamed` } : r));
+    emu.clearLog();
+    const second = await run();
+    expect(second.report.error).toBeUndefined();
+    expect(second.report.apply).toMatchObject({ updated: 37, deleted: 5, created: 0 });
+    expect(bulk('PATCH')).toBe(1);
+    expect(bulk('POST')).toBe(0);
+    const patch = emu.find({ method: 'PATCH', path: '/list/v4/lists/:listId/bulk' })[0]!;
+    expect((patch.requestBody as { requests: unknown[] }).requests).toHaveLength(42);
+    // Everything else is reading the list once: its pages and finding the list by name.
+    const token = (r: { route: string | undefined }): boolean => r.route === 'POST /oauth2/v0/token';
+    const writes = emu.requests.filter((r) => r.method !== 'GET' && !token(r));
+    expect(writes.map((r) => r.route)).toEqual(['PATCH /list/v4/lists/:listId/bulk']);
+    const reads = emu.requests.filter((r) => r.method === 'GET').length;
+    const total = emu.requests.length;
+    // The reads are those of reading the list once (found by name, then its hierarchy in pages).
+    emu.clearLog();
+    await readAll(await openAgainst(emu), 'list-items', { list: 'Cost Centers', includeDeleted: true });
+    expect(reads).toBe(emu.requests.filter((r) => r.method === 'GET').length);
+    expect(second.report.apiCalls.concur?.apiCalls).toBe(total);
   });
 });

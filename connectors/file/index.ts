@@ -1,7 +1,8 @@
 /**
  * The `file` connector: JSON, JSON Lines and CSV files as source, lookup and target. Reads stream;
  * a target keeps only a compact key → offset index in memory, appends creates (fsynced when the
- * connection closes) and rewrites the file atomically for updates and deletes.
+ * connection closes), journals updates and deletes beside the file and rewrites it atomically once
+ * per run (`finish`).
  */
 import { loadJsonSchema } from '../../engine/connector/load-schema.js';
 import type { Connection, ConnectorDefinition, SourceResource, TargetResource } from '../../engine/connector/types.js';

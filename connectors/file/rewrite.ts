@@ -1,8 +1,8 @@
 /**
- * Applies updates and deletes (and the creates of the same write call) by rewriting the target
- * file: stream the old file into a temp file beside it, replacing updated records, dropping
- * deleted ones and copying the rest byte for byte, then fsync, rename over the original and fsync
- * the directory. A crash leaves either the old or the new file, never a mix. The key index is
+ * Applies the journal (updates, deletes, re-creates of deleted keys) by rewriting the target file
+ * once: stream the old file into a temp file beside it, replacing records the journal changed,
+ * dropping deleted ones and copying the rest byte for byte, then the journal's keys the file did not
+ * hold; fsync, rename over the original and fsync the directory. A crash leaves either the old or the new file, never a mix. The key index is
  * rebuilt from the new offsets on the way.
  *
  * A failure before the rename (temp file, scan, write, fsync, the rename itself) leaves the target
@@ -12,30 +12,16 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { DataRecord } from '../../engine/connector/types.js';
 import { KeyIndex } from '../../engine/plan/keyindex.js';
-import { fileError } from './errors.js';
+import { fileError, parseError } from './errors.js';
 import { syncDir } from './append.js';
-import { EncodeError, csvLine, encodeRecord } from './encode.js';
+import { csvLine } from './encode.js';
 import { RecordDecoder, scanSpec, type FileSpec } from './format.js';
 import { keyOf, type FileState } from './file-state.js';
+import { JournalReader, journalEntries, journalHas, type Journal } from './journal.js';
 import { decodeOrThrow } from './rows.js';
 import { writeAll } from './write-all.js';
 import { markWrite } from './write-outcome.js';
-
-export interface RewriteRequest {
-  /** key → fields to set (merged over the stored record). */
-  updates: Map<string, DataRecord>;
-  deletes: Set<string>;
-  /** Encoded new records, appended at the end. */
-  creates: { key: string; text: string }[];
-}
-
-export interface RewriteResult {
-  state: FileState;
-  /** Updates whose merged record could not be encoded (the stored record is kept). */
-  failed: Map<string, EncodeError>;
-}
 
 /** Sequential writer through a staging buffer (it copies: scanned bytes are reused by the scan). */
 class Writer {
@@ -81,16 +67,18 @@ export async function rewriteFile(
   spec: FileSpec,
   state: FileState,
   keyField: string,
-  request: RewriteRequest,
-): Promise<RewriteResult> {
+  journal: Journal,
+): Promise<FileState> {
   const tmp = join(dirname(spec.path), `.${basename(spec.path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const failed = new Map<string, EncodeError>();
+  const seen = new KeyIndex(1024, false);
   const index = new KeyIndex(Math.max(1024, state.index.size));
   const isJson = spec.format === 'json';
   const separator = isJson ? ',\n' : '\n';
   let fh: FileHandle | undefined;
+  let journalReader: JournalReader | undefined;
   let renamed = false;
   try {
+    journalReader = await JournalReader.open(journal);
     fh = await open(tmp, 'wx');
     const mode = await fileMode(spec.path);
     if (mode !== undefined) await fh.chmod(mode);
@@ -111,22 +99,24 @@ export async function rewriteFile(
           const record = decodeOrThrow(spec, decoder, span);
           if (!record) continue; // the CSV header, written above
           const key = keyOf(record, keyField);
-          if (key !== undefined && request.deletes.has(key)) continue;
-          const update = key !== undefined ? request.updates.get(key) : undefined;
-          if (update) {
-            try {
-              await emit(key, encodeRecord({ ...record, ...update }, spec, state.columns));
-              continue;
-            } catch (err) {
-              if (!(err instanceof EncodeError)) throw err;
-              failed.set(key!, err);
-            }
+          const changed = key !== undefined ? journalHas(journal, key) : undefined;
+          if (changed === 'deleted') continue;
+          if (changed === 'live') {
+            const entry = await journalReader.entry(key!);
+            if (entry?.text === undefined)
+              throw parseError(journal.spec.path, `the journal's entry for key "${key!}" cannot be read back`);
+            seen.set(key!, 0);
+            await emit(key, entry.text);
+            continue;
           }
           await emit(key, span.bytes);
         }
       }
     }
-    for (const c of request.creates) await emit(c.key, c.text);
+    for await (const e of journalEntries(journal))
+      if (e.text !== undefined && !seen.has(e.key)) await emit(e.key, e.text);
+    await journalReader.close();
+    journalReader = undefined;
     await out.write(isJson ? (count > 0 ? '\n]\n' : ']\n') : count > 0 ? '\n' : '');
     await out.flush();
     await fh.sync();
@@ -136,17 +126,15 @@ export async function rewriteFile(
     renamed = true;
     await syncDir(spec.path);
     return {
-      state: {
-        ...state,
-        index,
-        size: out.position,
-        hasHeader: spec.format === 'csv' && spec.csv.header && state.columns !== undefined,
-      },
-      failed,
+      ...state,
+      index,
+      size: out.position,
+      hasHeader: spec.format === 'csv' && spec.csv.header && state.columns !== undefined,
     };
   } catch (err) {
     const error = fileError(err, spec.path, 'rewrite');
     if (renamed) throw markWrite(error, 'unknown', 'the new content is in place but may not survive a crash');
+    await journalReader?.close().catch(noProblem);
     const cleanup = [
       await fh?.close().then(noProblem, problem),
       await rm(tmp, { force: true }).then(noProblem, problem),

@@ -101,13 +101,82 @@ describe('file target', () => {
     const { t } = await target('rw.jsonl');
     const outcomes = await t.write([update({ id: 'b', n: 10 }), del('c'), del('gone'), create({ id: 'd' })]);
     expect(outcomes.every((o) => o.ok)).toBe(true);
+    // Until the run finishes, the file holds what it held plus the appended create; the journal the rest.
+    expect(readFileSync(path, 'utf8')).toBe(
+      '{ "id": "a",  "keep": "spacing" }\n{"id":"b","n":1}\n{"id":"c","n":2}\n{"id":"d"}\n',
+    );
+    expect([...(await t.lookup(['a', 'b', 'c', 'd'])).keys()].sort()).toEqual(['a', 'b', 'd']);
+    await t.finish!();
     expect(readFileSync(path, 'utf8')).toBe('{ "id": "a",  "keep": "spacing" }\n{"id":"b","n":10}\n{"id":"d"}\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('.rw.jsonl'))).toEqual([]);
     expect(statSync(path).mode & 0o777).toBe(0o640);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const found = await t.lookup(['a', 'b', 'c', 'd']);
     expect([...found.keys()].sort()).toEqual(['a', 'b', 'd']);
     await t.write([update({ id: 'a', extra: true })]);
     expect((await t.lookup(['a'])).get('a')?.record).toEqual({ id: 'a', keep: 'spacing', extra: true });
+  });
+
+  it('rewrites the file once per run, whatever the number of updates and deletes', async () => {
+    const path = join(dir, 'many.csv');
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i},name ${i}`);
+    writeFileSync(path, `id,name\n${rows.join('\n')}\n`);
+    const { t, conn } = await target('many.csv');
+    const calls = (): Record<string, number> => conn.stats().calls ?? {};
+    for (let b = 0; b < 6; b++) {
+      const ops: WriteOp[] = Array.from({ length: 500 }, (_, i) => b * 500 + i)
+        .filter((n) => n % 5 === 0)
+        .map((n) => (n % 10 === 0 ? update({ id: String(n), name: `renamed ${n}` }) : del(String(n))));
+      ops.push(create({ id: `new${b}`, name: `new ${b}` }));
+      expect((await t.write(ops)).every((o) => o.ok)).toBe(true);
+    }
+    expect(calls().rewrite).toBeUndefined();
+    expect(calls().journal).toBe(6);
+    const seen = await t.lookup(['0', '5', '10', '11', 'new5']);
+    expect([...seen.keys()].sort()).toEqual(['0', '10', '11', 'new5']);
+    expect(seen.get('10')?.record).toEqual({ id: '10', name: 'renamed 10' });
+    const listed = [];
+    for await (const page of t.list!()) listed.push(...page);
+    expect(listed).toHaveLength(3000 - 300 + 6);
+    await t.finish!();
+    expect(calls().rewrite).toBe(1);
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1 + 3000 - 300 + 6);
+    expect(lines.slice(0, 4)).toEqual(['id,name', '0,renamed 0', '1,name 1', '2,name 2']);
+    expect(lines.includes('5,name 5')).toBe(false);
+    await t.finish!(); // nothing left to apply: no second rewrite
+    await conn.close();
+    expect(calls().rewrite).toBe(1);
+  });
+
+  it('a journal left by a run that died is read by the next connection and rewritten by its finish', async () => {
+    const path = join(dir, 'died.jsonl');
+    writeFileSync(path, '{"id":"a","n":1}\n{"id":"b","n":2}\n');
+    const dying = await fileConnector.open({ baseDir: dir }, conformanceContext()); // never closed
+    const t1 = dying.target!('records', { path: 'died.jsonl' }, { keyField: 'id', mode: 'mirror' });
+    expect((await t1.write([update({ id: 'a', n: 10 }), del('b')])).every((o) => o.ok)).toBe(true);
+    expect((await t1.write([create({ id: 'b', n: 3 })])).every((o) => o.ok)).toBe(true); // re-created after its delete
+    expect(readFileSync(path, 'utf8')).toBe('{"id":"a","n":1}\n{"id":"b","n":2}\n');
+    const { t } = await target('died.jsonl');
+    const found = await t.lookup(['a', 'b']);
+    expect(found.get('a')?.record).toEqual({ id: 'a', n: 10 });
+    expect(found.get('b')?.record).toEqual({ id: 'b', n: 3 });
+    await t.finish!();
+    expect(readFileSync(path, 'utf8')).toBe('{"id":"a","n":10}\n{"id":"b","n":3}\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('.died.jsonl'))).toEqual([]);
+  });
+
+  it('an update that cannot be encoded fails alone and keeps the stored record', async () => {
+    const path = join(dir, 'bad-update.jsonl');
+    writeFileSync(path, '{"id":"1","s":"a"}\n{"id":"2","s":"b"}\n', 'latin1');
+    const { t } = await target('bad-update.jsonl', { encoding: 'latin1' });
+    const outcomes = await t.write([update({ id: '1', s: 'snow ☃' }), update({ id: '2', s: 'café' })]);
+    expect(outcomes.map((o) => [o.error?.code ?? 'ok', o.error?.writeOutcome])).toEqual([
+      ['RECORD_NOT_ENCODABLE', 'not-applied'],
+      ['ok', undefined],
+    ]);
+    await t.finish!();
+    expect(readFileSync(path, 'latin1')).toBe('{"id":"1","s":"a"}\n{"id":"2","s":"café"}\n');
   });
 
   it('fails bad ops alone: duplicate create, update of a missing key, deactivate, key mismatch, unserialisable', async () => {

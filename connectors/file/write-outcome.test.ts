@@ -110,27 +110,45 @@ describe('file target: what a failed write left in the file (writeOutcome)', () 
     expect(o!.error).toMatchObject({ writeOutcome: 'unknown', retryable: true });
   });
 
-  it('a rewrite whose temp file cannot be fsynced: not-applied, the target untouched, no temp file left', async () => {
-    const { path, text } = seeded('rewrite.jsonl');
+  it('a journal fsync that fails: unknown, the update may not survive a crash', async () => {
+    const { path, text } = seeded('journal-sync.jsonl');
     const t = await target(path);
     vi.spyOn(handle, 'sync').mockRejectedValueOnce(errno('EIO', 'fsync'));
     const [o] = await t.write([update({ id: 'a', n: 10 })]);
-    expect(o!.error).toMatchObject({ writeOutcome: 'not-applied' });
+    expect(o!.error).toMatchObject({ writeOutcome: 'unknown' });
     expect(readFileSync(path, 'utf8')).toBe(text);
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('a rewrite whose directory fsync fails after the rename: unknown, the new content is in place', async () => {
+  it('a rewrite whose temp file cannot be fsynced: finish fails not-applied, the target untouched, the journal kept', async () => {
+    const { path, text } = seeded('rewrite.jsonl');
+    const t = await target(path);
+    expect((await t.write([update({ id: 'a', n: 10 })]))[0]).toMatchObject({ ok: true });
+    const real = handle.sync as unknown as () => Promise<void>;
+    vi.spyOn(handle, 'sync').mockRejectedValueOnce(errno('EIO', 'fsync'));
+    await expect(t.finish!()).rejects.toMatchObject({ writeOutcome: 'not-applied' });
+    expect(readFileSync(path, 'utf8')).toBe(text);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir)).toContain('.rewrite.jsonl.journal');
+    expect((await t.lookup(['a'])).get('a')?.record).toEqual({ id: 'a', n: 10 }); // still acknowledged
+    vi.spyOn(handle, 'sync').mockImplementation(function (this: FileHandle) {
+      return real.call(this);
+    });
+    await t.finish!();
+    expect(readFileSync(path, 'utf8')).toBe('{"id":"a","n":10}\n{"id":"b","n":2}\n');
+    expect(readdirSync(dir)).not.toContain('.rewrite.jsonl.journal');
+  });
+
+  it('a rewrite whose directory fsync fails after the rename: finish fails unknown, the new content is in place', async () => {
     const { path } = seeded('renamed.jsonl');
     const t = await target(path);
+    expect((await t.write([update({ id: 'a', n: 10 })]))[0]).toMatchObject({ ok: true });
     const real = handle.sync as unknown as () => Promise<void>;
     vi.spyOn(handle, 'sync')
       .mockImplementationOnce(function (this: FileHandle) {
         return real.call(this);
       })
       .mockRejectedValueOnce(errno('EIO', 'fsync'));
-    const [o] = await t.write([update({ id: 'a', n: 10 })]);
-    expect(o!.error).toMatchObject({ writeOutcome: 'unknown' });
+    await expect(t.finish!()).rejects.toMatchObject({ writeOutcome: 'unknown' });
     expect(readFileSync(path, 'utf8')).toBe('{"id":"a","n":10}\n{"id":"b","n":2}\n');
   });
 

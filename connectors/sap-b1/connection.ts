@@ -13,6 +13,7 @@ import type {
   TargetResource,
 } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
+import { systemClock } from '../../engine/runtime/clock.js';
 import { CallCounter } from '../../engine/runtime/http.js';
 import type { RetryPolicy } from '../../engine/runtime/retry.js';
 import { ServiceLayerClient } from './client.js';
@@ -61,7 +62,7 @@ export class SapB1Connection implements Connection {
       retry,
       ...(context.signal && { signal: context.signal }),
     });
-    this.ctx = { client, logger };
+    this.ctx = { client, logger, clock: context.clock ?? systemClock };
   }
 
   private resource(name: string, role: 'source' | 'target'): SapB1Resource {

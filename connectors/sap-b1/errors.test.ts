@@ -23,6 +23,7 @@ describe('Service Layer errors', () => {
     [400, v1(-10, 'Unbalanced'), 'SAP_B1_BUSINESS_RULE', false],
     [400, v2('-10', 'Unbalanced'), 'SAP_B1_BUSINESS_RULE', false],
     [400, v1(-5006, 'not supported'), 'SAP_B1_NOT_SUPPORTED', false],
+    [400, v2('-5002', '10000156 - Posting Date deviates from the defined range'), 'SAP_B1_PERIOD_CLOSED', false],
     [400, v2('-1000', 'Property invalid'), 'SAP_B1_BAD_REQUEST', false],
     [404, v1(-2028, 'No matching records found'), 'SAP_B1_NOT_FOUND', false],
     [412, v2('-2039', 'Another user modified'), 'SAP_B1_ETAG_MISMATCH', false],

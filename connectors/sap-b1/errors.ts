@@ -40,6 +40,10 @@ export const SAP_B1_ERRORS = {
   etagMismatch: 'SAP_B1_ETAG_MISMATCH',
   server: 'SAP_B1_SERVER_ERROR',
   unexpected: 'SAP_B1_UNEXPECTED_RESPONSE',
+  /** A posting dated outside an unlocked posting period (-5002, fact sheet §12), or planned so. */
+  periodClosed: 'SAP_B1_PERIOD_CLOSED',
+  /** No exchange rate in SAP for a foreign-currency line's posting date. */
+  rateMissing: 'SAP_B1_RATE_MISSING',
 } as const;
 
 function describeBody(status: number, body: unknown, raw: string): string {
@@ -85,6 +89,11 @@ export function serviceLayerError(
     return new ConnectorError(SAP_B1_ERRORS.server, text, { ...refused, retryable: true });
   if (status >= 500)
     return new ConnectorError(SAP_B1_ERRORS.server, text, { ...base, retryable: true, writeOutcome: 'unknown' });
+  if (code === '-5002')
+    return new ConnectorError(SAP_B1_ERRORS.periodClosed, `${text}: the posting period is closed in SAP`, {
+      ...refused,
+      retryable: false,
+    });
   if (code === '-5006') return new ConnectorError(SAP_B1_ERRORS.notSupported, text, { ...refused, retryable: false });
   if (code === '-10') return new ConnectorError(SAP_B1_ERRORS.businessRule, text, { ...refused, retryable: false });
   return new ConnectorError(SAP_B1_ERRORS.badRequest, text, { ...refused, retryable: false });

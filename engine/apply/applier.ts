@@ -1,6 +1,6 @@
 /**
  * The applier: streams a plan's items, writes its operations through the target in batches of the
- * resource's bulk size, and commits each batch's ledger rows and attention entries in one fenced
+ * resource's bulk size (updates and deletes together, creates and corrections on their own), and commits each batch's ledger rows and attention entries in one fenced
  * transaction. Every create is recorded `pending` (with when it was sent and until when the target
  * may still commit it) in a commit before the request goes out; its outcome replaces that row
  * afterwards, or leaves it pending when the outcome is unknown (in doubt). Between batches it stops
@@ -213,7 +213,8 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
       case 'update':
       case 'delete':
       case 'correct':
-        if ((batch.length > 0 && batch[0]!.op !== op.op) || batch.length >= input.batchSize) stopped = await flush();
+        if ((batch.length > 0 && batchKind(batch[0]!.op) !== batchKind(op.op)) || batch.length >= input.batchSize)
+          stopped = await flush();
         batch.push(op);
         break;
       default:
@@ -230,6 +231,15 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
     attentionSample: log.sample(),
     ...(stopped && { stopped }),
   };
+}
+
+/**
+ * Operations that may share a write call: creates (recorded pending first) and corrections (reversed
+ * first) go alone; updates and deletes go together, so a bulk API that takes both (Concur list items'
+ * PATCH bulk: renames and deactivations) gets one call for them, not one per kind.
+ */
+function batchKind(op: 'create' | 'update' | 'delete' | 'correct'): string {
+  return op === 'delete' ? 'update' : op;
 }
 
 function assertNever(op: never): never {

@@ -84,10 +84,12 @@ async function execute(command: SessionCommand, target: string, opts: RunOptions
       ...(leaseTtl(opts) !== undefined && { leaseTtlMs: leaseTtl(opts) }),
       resync: opts.resync !== false,
       full: opts.full === true,
+      detailedExitcode: opts.detailedExitcode === true,
       signal: signals.signal,
       ...(command !== 'plan' && { onFinished: alertsAfterRun({ logger, clock: systemClock }) }),
       ...(progress.onPlanProgress && { onPlanProgress: progress.onPlanProgress }),
       ...(progress.onApplyProgress && { onApplyProgress: progress.onApplyProgress }),
+      ...(progress.onApplyStart && { onApplyStart: progress.onApplyStart }),
     });
   } catch (err) {
     progress.stop();
@@ -133,8 +135,7 @@ async function execute(command: SessionCommand, target: string, opts: RunOptions
       write(io.stdout, `Saved the sealed plan to ${opts.out}; apply it with: sluice apply ${opts.out}\n`);
     if (command !== 'plan' || result.report.error) write(io.stdout, formatReport(result.report));
   }
-  io.exitCode =
-    command === 'plan' && result.exitCode === EXIT.changes && !opts.detailedExitcode ? EXIT.ok : result.exitCode;
+  io.exitCode = result.exitCode;
 }
 
 export function runCommands(program: Command, io: CliIo): void {

@@ -5,7 +5,7 @@ import { CONNECTOR_DOCS, buildConnectorDocs } from '../config/connector-docs.js'
 import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../config/bundle.js';
 import { loadPipeline } from '../config/pipeline.js';
 import { formatDiagnostics } from '../config/diagnostics.js';
-import { nextRuns } from '../config/schedule.js';
+import { formatInZone, nextRuns } from '../config/schedule.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 import type { ServeCliOptions } from './schedule-serve.js';
 
@@ -78,6 +78,7 @@ export function schemaCommands(program: Command, io: CliIo): void {
       return;
     }
     write(io.stdout, `${r.pipeline.spec.name}: "${schedule.cron}" in ${schedule.timezone ?? 'UTC'}\n`);
-    for (const d of nextRuns(schedule, Number(opts.count))) write(io.stdout, `  ${d.toISOString()}\n`);
+    for (const d of nextRuns(schedule, Number(opts.count)))
+      write(io.stdout, `  ${formatInZone(d, schedule.timezone ?? 'UTC')}\n`);
   });
 }

@@ -1,11 +1,19 @@
 /** `sluice state unlock`: clears locks a crashed process left in the state store (state/unlock.ts). */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { parseStateUrl } from '../state/url.js';
 import { describeHolder } from '../state/mysql-lock.js';
+import { ConfigError } from '../errors.js';
+import { copyState } from '../state/copy.js';
+import { openStateStore } from '../state/store.js';
 import { unlockStateStore, type UnlockFinding, type UnlockReport } from '../state/unlock.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function stateCommands(program: Command, io: CliIo): void {
-  const state = program.command('state').description('the state store itself: locks left behind by crashed processes');
+  const state = program
+    .command('state')
+    .description('the state store itself: locks left behind by crashed processes, copying it to another store');
   addGlobalOptions(
     state
       .command('unlock')
@@ -20,6 +28,60 @@ export function stateCommands(program: Command, io: CliIo): void {
     else write(io.stdout, formatUnlock(report));
     io.exitCode = report.stillLocked ? 1 : 0;
   });
+  state
+    .command('copy')
+    .description(
+      'copy a whole state store (ledger, cursors, attention, credentials, runs, audit) into a new, empty one, e.g. from the embedded SQLite of a proof of concept to MariaDB; one transaction, nothing half-copied',
+    )
+    .requiredOption('--from <url>', 'the state store to copy: sqlite:<path> or mysql://…')
+    .requiredOption('--to <url>', 'the new, empty state store: sqlite:<path> or mysql://…')
+    .option(
+      '--from-secret-env <name>',
+      'environment variable holding the source store secret key (default: the key file beside a SQLite source, else SLUICE_SECRET_KEY)',
+    )
+    .option('--json', 'JSON output')
+    .action(async (opts: { from: string; to: string; fromSecretEnv?: string; json?: boolean }) => {
+      // A SQLite store that made its own key file was sealed with that file, whatever SLUICE_SECRET_KEY
+      // (meant for the destination) says now.
+      const fromKey = opts.fromSecretEnv ? process.env[opts.fromSecretEnv] : ownKeyFile(opts.from) ? '' : undefined;
+      if (opts.fromSecretEnv && fromKey === undefined) {
+        write(io.stderr, `sluice state copy: ${opts.fromSecretEnv} is not set\n`);
+        io.exitCode = 2;
+        return;
+      }
+      try {
+        await copyStores(opts.from, opts.to, fromKey, opts.json === true);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        write(io.stderr, `sluice state copy: ${err.message}\n`);
+        io.exitCode = 2;
+      }
+    });
+
+  async function copyStores(fromUrl: string, toUrl: string, fromKey: string | undefined, json: boolean): Promise<void> {
+    const from = await openStateStore({ url: fromUrl, ...(fromKey !== undefined && { secretKey: fromKey }) });
+    try {
+      const to = await openStateStore({ url: toUrl });
+      try {
+        const report = await copyState(from, to, () => new Date().toISOString());
+        if (json) write(io.stdout, JSON.stringify(report, null, 2) + '\n');
+        else {
+          write(io.stdout, `copied ${report.from} to ${report.to}\n`);
+          for (const t of report.tables)
+            write(io.stdout, `  ${t.table.padEnd(24)} ${t.rows.toLocaleString('en-US')} row(s)\n`);
+        }
+      } finally {
+        await to.close();
+      }
+    } finally {
+      await from.close();
+    }
+  }
+}
+
+function ownKeyFile(url: string): boolean {
+  const loc = parseStateUrl(url);
+  return loc.kind === 'sqlite' && loc.file !== undefined && existsSync(join(dirname(loc.file), 'secret.key'));
 }
 
 export function formatUnlock(report: UnlockReport): string {

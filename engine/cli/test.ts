@@ -1,9 +1,10 @@
 /** `sluice test [paths...]`: offline pipeline tests from `<name>.test.yaml` files. */
 import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostics } from '../config/diagnostics.js';
-import { findTestFiles, runTestFile } from '../testing/runner.js';
+import { findTestFiles } from '../testing/find.js';
+import { runTestFile } from '../testing/runner.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
 
 export function testCommand(program: Command, io: CliIo): void {
@@ -11,9 +12,9 @@ export function testCommand(program: Command, io: CliIo): void {
     program
       .command('test')
       .description(
-        'run the offline pipeline tests (<name>.test.yaml beside each pipeline); exit 1 on a failing case, 2 on an invalid file',
+        'run the offline tests (<name>.test.yaml beside each pipeline and function library); exit 1 on a failing case, 2 on an invalid file',
       )
-      .argument('[paths...]', 'test files, pipeline files or directories (default: pipelines/)'),
+      .argument('[paths...]', 'test files, pipeline or library files, or directories (default: pipelines/)'),
   ).action(async (paths: string[], opts: GlobalOptions) => {
     const files = findTestFiles(paths.length > 0 ? paths : [existsSync('pipelines') ? 'pipelines' : '.']);
     let failed = 0;
@@ -22,6 +23,8 @@ export function testCommand(program: Command, io: CliIo): void {
     for (const f of files) {
       const { results, diagnostics } = await runTestFile(f, io.registry, opts.connections);
       if (diagnostics.some((d) => d.severity === 'error')) {
+        // relative to the working directory, as `validate` prints them
+        for (const d of diagnostics) if (isAbsolute(d.file)) d.file = relative(process.cwd(), d.file) || d.file;
         write(io.stderr, formatDiagnostics(diagnostics, 'text'));
         invalid++;
         continue;

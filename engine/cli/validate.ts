@@ -17,20 +17,26 @@ export function validateCommand(program: Command, io: CliIo): void {
         new Option('--format <format>', 'output format')
           .choices(DIAGNOSTIC_FORMATS as unknown as string[])
           .default('text'),
+      )
+      .option(
+        '--strict',
+        'undefined ${env:} references are errors (by default warnings, so a pull request validates without production secrets; every run treats them as errors)',
       ),
-  ).action((paths: string[], opts: GlobalOptions & { format: DiagnosticFormat }) => {
+  ).action((paths: string[], opts: GlobalOptions & { format: DiagnosticFormat; strict?: boolean }) => {
     const targets = paths.length > 0 ? paths : [existsSync('pipelines') ? 'pipelines' : '.'];
     const result = validatePaths(targets, {
       registry: io.registry,
       ...(opts.connections && { connectionsPath: opts.connections }),
+      ...(opts.strict && { strict: true }),
     });
     const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+    const warnings = result.diagnostics.length - errors;
     write(io.stdout, formatDiagnostics(result.diagnostics, opts.format));
     if (opts.format === 'text') {
       write(
         io.stderr,
         errors === 0
-          ? `${result.files.length} pipeline file(s) valid\n`
+          ? `${result.files.length} pipeline file(s) valid${warnings > 0 ? ` (${warnings} warning(s))` : ''}\n`
           : `${errors} problem(s) in ${result.files.length} pipeline file(s)\n`,
       );
     }

@@ -84,6 +84,39 @@ function describe(err: ErrorObject, where: string): { message: string; extra?: s
 }
 
 /**
+ * A value that matches no branch of a `oneOf` gets the errors of every branch, plus the `oneOf` one.
+ * Where exactly one branch has the value's type (`transform: { fle: x }` is an object, not a
+ * string), only that branch's errors are kept; where none has, one type error names them all.
+ */
+function oneOfErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const drop = new Set<ErrorObject>();
+  const add: ErrorObject[] = [];
+  for (const one of errors) {
+    if (one.keyword !== 'oneOf') continue;
+    const prefix = `${one.schemaPath}/`;
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of errors) {
+      if (!e.schemaPath.startsWith(prefix)) continue;
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0]!;
+      branches.set(branch, [...(branches.get(branch) ?? []), e]);
+    }
+    if (branches.size === 0) continue; // more than one branch matched
+    const typeError = (list: ErrorObject[]): ErrorObject | undefined =>
+      list.find((e) => e.keyword === 'type' && e.instancePath === one.instancePath);
+    const typed = [...branches.values()].filter((list) => !typeError(list));
+    if (typed.length > 1) continue; // several branches fit the type: every error may help
+    drop.add(one);
+    for (const list of branches.values())
+      if (typed.length === 0 || list !== typed[0]) for (const e of list) drop.add(e);
+    if (typed.length === 0) {
+      const types = [...branches.values()].map((list) => String(typeError(list)?.params.type));
+      add.push({ ...typeError([...branches.values()][0]!)!, params: { type: [...new Set(types)].join(' or ') } });
+    }
+  }
+  return [...errors.filter((e) => !drop.has(e)), ...add];
+}
+
+/**
  * Runs a compiled schema over `data` (which sits at `base` inside `file`) and returns one diagnostic
  * per schema error, placed at the offending key or value.
  */
@@ -97,7 +130,9 @@ export function schemaDiagnostics(
 ): Diagnostic[] {
   if (validate(data)) return [];
   const out: Diagnostic[] = [];
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'if' && !skip(e, valueAt(data, e.instancePath)));
+  const errors = oneOfErrors(validate.errors ?? []).filter(
+    (e) => e.keyword !== 'if' && !skip(e, valueAt(data, e.instancePath)),
+  );
   for (const err of errors) {
     if (err.keyword === 'pattern' && err.propertyName !== undefined) continue; // reported as propertyNames
     const rel = pointerToPath(err.instancePath);

@@ -34,6 +34,34 @@ export interface ConnectionsFile {
   diagnostics: Diagnostic[];
   /** Alerts declared for every pipeline using this file. */
   alerts: AlertRule[];
+  /** Which connection each ENV_UNDEFINED diagnostic belongs to (they are warnings until a policy decides). */
+  envUndefined: Map<Diagnostic, string>;
+}
+
+/**
+ * How undefined `${env:}` references count: `used` (running: errors for the connections the pipeline
+ * opens, warnings for the rest), `all` (validate --strict: errors everywhere), `warn` (validate in a
+ * pull request, without production secrets: warnings only).
+ */
+export type EnvRefPolicy = 'used' | 'all' | 'warn';
+
+/** Applies the policy to a connections file's diagnostics; `used` names the pipeline's connections. */
+export function envRefDiagnostics(
+  conns: ConnectionsFile,
+  policy: EnvRefPolicy,
+  used: ReadonlySet<string>,
+): Diagnostic[] {
+  return conns.diagnostics.map((d) => {
+    const name = conns.envUndefined.get(d);
+    if (name === undefined) return d;
+    const error = policy === 'all' || (policy === 'used' && used.has(name));
+    return error
+      ? { ...d, severity: 'error' }
+      : {
+          ...d,
+          message: `${d.message} (a warning while validating: \`sluice validate --strict\`, and every run that opens this connection, make it an error)`,
+        };
+  });
 }
 
 /**
@@ -140,6 +168,7 @@ export function loadConnections(
     entries: new Map(),
     diagnostics: [],
     alerts: [],
+    envUndefined: new Map(),
   };
   if (!existsSync(path)) {
     result.diagnostics.push({
@@ -184,7 +213,13 @@ export function loadConnections(
     } else {
       add(schemaDiagnostics(compileSchema(def.configSchema), config, file, entry.path, 'SCHEMA', refValueError));
     }
-    add(secretDiagnostics(file, entry, def?.configSchema, result.dir, env));
+    for (const d of secretDiagnostics(file, entry, def?.configSchema, result.dir, env)) {
+      if (d.code === 'ENV_UNDEFINED') {
+        d.severity = 'warning';
+        result.envUndefined.set(d, name);
+      }
+      result.diagnostics.push(d);
+    }
   }
   return result;
 }

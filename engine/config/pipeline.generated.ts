@@ -76,9 +76,18 @@ export type Resource1 = string;
  */
 export type LookupKey = string;
 /**
- * JSONata expression evaluated once per source record (the record is the input). It returns the target record, an array of target records, or nothing to skip the record. `$lookup(name, key)` reads a lookup; `$error(message)` sends the record to attention with that message.
+ * JSONata files (paths relative to this pipeline file) whose functions the transform can call: each library's value is an object of functions, `{ "postJournalEntry": function($doc) { … } }`, and the transform calls them as `$postJournalEntry(…)`. A library is evaluated once per run; its functions may call each other (not those of another library) and `$lookup`, and only the keys of its value are bound; a name defined by two libraries, or by a library and JSONata itself, is a validation error. A library is tested on its own by the `<library>.test.yaml` beside it.
  */
-export type Transform = string;
+export type FunctionLibraries = string[];
+/**
+ * JSONata expression evaluated once per source record (the record is the input), written inline or kept in a file (`{ file: x.jsonata }`, relative to this pipeline file). It returns the target record, an array of target records, or nothing to skip the record. `$lookup(name, key)` reads a lookup; `$error(message)` sends the record to attention with that message; the functions of the `functions` libraries are bound by name.
+ */
+export type Transform = InlineExpression | ExpressionFile;
+export type InlineExpression = string;
+/**
+ * Path of a JSONata file, relative to this pipeline file.
+ */
+export type JSONataFile = string;
 /**
  * A target resource of the connection's connector.
  */
@@ -100,6 +109,14 @@ export type MaxPercent = number;
  * Refuse all deletes of a run when there are more than this many.
  */
 export type MaxCount = number;
+/**
+ * Up to this many deletes in a run are allowed whatever share of the records they are, so a small list (5 items: one delete is 20 %) is not blocked by maxPercent. maxCount still applies.
+ */
+export type MinCount = number;
+/**
+ * Which target records mirror deletes may touch: created (default) only those this pipeline created; managed also those it adopted (found in the target already matching the source, e.g. after moving from another tool, or carried over by sluice state copy). Records the pipeline never wrote or adopted are never touched.
+ */
+export type Scope = 'created' | 'managed';
 /**
  * What happens when the source changes a record the target holds as posted (immutable), e.g. a Concur report recalled, changed and approved again after it was posted. lock: it is not changed; it goes to attention (reason class locked). reverse-and-repost: the posted record is reversed (for SAP Business One: cancelled, which posts the sign-swapped reversal) and the new version posted, both linked in the ledger, each exactly once under the same fault rules as any create. Needs a target resource that can reverse.
  */
@@ -128,6 +145,7 @@ export interface PipelineFile {
   alerts?: Alerts;
   source: Source;
   lookups?: Lookups;
+  functions?: FunctionLibraries;
   transform: Transform;
   target: Target;
   skip_unchanged?: SkipUnchangedSourceRecords;
@@ -189,6 +207,9 @@ export interface Lookup {
   options?: ResourceOptions;
   key: LookupKey;
 }
+export interface ExpressionFile {
+  file: JSONataFile;
+}
 export interface Target {
   connection: Connection;
   resource: Resource2;
@@ -203,4 +224,6 @@ export interface MirrorDeletes {
   action?: Action;
   maxPercent?: MaxPercent;
   maxCount?: MaxCount;
+  minCount?: MinCount;
+  scope?: Scope;
 }

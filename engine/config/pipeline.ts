@@ -1,21 +1,31 @@
 /**
  * Loads one pipeline file and checks everything that can be checked before running: YAML, the
  * envelope schema, connections and resources and their roles, resource options, the dedupe key, the
- * transform's JSONata (with positions inside the file) and the lookups it names.
+ * transform's JSONata and its function libraries (with positions inside the file that holds them)
+ * and the lookups and functions it names.
  */
 import { createHash } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import type { Registry } from '../connector/registry.js';
 import { resourcesWithRole } from '../connector/registry.js';
 import type { ConnectorDefinition, ResourceDefinition, Role } from '../connector/types.js';
 import { loadJsonSchema } from '../connector/load-schema.js';
 import { isFieldPath } from '../transform/key.js';
-import { literalFields, parseJsonata, unknownLookups } from '../transform/jsonata-ast.js';
+import { parseJsonata } from '../transform/jsonata-ast.js';
+import type { JsonataProgram } from '../transform/library.js';
 import { compileSchema, createAjv, schemaDiagnostics } from './ajv.js';
-import { findConnectionsFile, loadConnections, type ConnectionEntry, type ConnectionsFile } from './connections.js';
+import {
+  envRefDiagnostics,
+  findConnectionsFile,
+  loadConnections,
+  type ConnectionEntry,
+  type ConnectionsFile,
+  type EnvRefPolicy,
+} from './connections.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { PipelineFile } from './pipeline.generated.js';
 import { incrementalDiagnostics, isIncrementalSchemaError } from './incremental.js';
+import { loadProgram } from './jsonata-program.js';
 import { checkSchedule } from './schedule.js';
 import { alertDiagnostics } from './alerts.js';
 import { YamlFile, type YamlPath } from './yaml-file.js';
@@ -33,10 +43,15 @@ export interface BoundResource {
 export interface LoadedPipeline {
   path: string;
   dir: string;
-  /** sha256 of the pipeline file's text (UTF-8, a leading BOM excluded). */
+  /**
+   * sha256 of the pipeline file's text (UTF-8, a leading BOM excluded) and, when it names JSONata
+   * files (transform file, function libraries), of their paths and texts too.
+   */
   hash: string;
   spec: PipelineFile & { lookups: NonNullable<PipelineFile['lookups']>; on_error: 'attention' | 'fail' };
   file: YamlFile;
+  /** The transform and the function libraries, read and compiled once by validation. */
+  program: JsonataProgram;
   connections: ConnectionsFile;
   source: BoundResource;
   target: BoundResource;
@@ -48,6 +63,8 @@ export interface LoadOptions {
   connectionsPath?: string;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** How undefined `${env:}` references count (default `used`: errors for the connections this pipeline opens). */
+  envRefs?: EnvRefPolicy;
 }
 
 export interface LoadResult {
@@ -181,22 +198,18 @@ function checkTarget(c: Checker, spec: LoadedPipeline['spec'], target: BoundReso
   }
 }
 
-function checkTransform(c: Checker, spec: LoadedPipeline['spec'], target: BoundResource | undefined): void {
-  const { ast, problem } = parseJsonata(spec.transform);
-  if (problem) {
-    c.atOffset(['transform'], problem.offset, problem.code, problem.message);
-    return;
-  }
-  if (!ast) return;
-  for (const p of unknownLookups(ast, Object.keys(spec.lookups)))
-    c.atOffset(['transform'], p.offset, p.code, p.message);
-  const lint = target?.definition.lintLiterals;
-  if (lint) {
-    const fields = literalFields(ast);
-    const values = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.value]));
-    for (const p of lint(values))
-      c.atOffset(['transform'], fields[p.field]?.offset ?? 0, 'LITERAL_INVALID', `${p.field}: ${p.message}`);
-  }
+/**
+ * The pipeline's own text alone when it names no JSONata files (so such a pipeline's hash is what it
+ * was); else also each file's path relative to the pipeline (a checkout elsewhere hashes the same) and text.
+ */
+function pipelineHash(text: string, program: JsonataProgram, dir: string): string {
+  const h = createHash('sha256').update(text);
+  const files = [
+    ...(program.transformFile !== undefined ? [{ path: program.transformFile, text: program.transform }] : []),
+    ...program.libraries,
+  ];
+  for (const f of files) h.update(`\0${relative(dir, f.path)}\0${f.text}`);
+  return h.digest('hex');
 }
 
 export function loadPipeline(path: string, options: LoadOptions): LoadResult {
@@ -230,7 +243,14 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
     : undefined;
   if (spec.target && typeof spec.target === 'object') checkTarget(c, spec, target);
   // A blank transform passes the schema's minLength but does not compile: JSONata reports it.
-  if (typeof spec.transform === 'string' && spec.transform !== '') checkTransform(c, spec, target);
+  const lookupNames = Object.keys(spec.lookups ?? {});
+  const program = loadProgram(
+    c,
+    spec,
+    dirname(abs),
+    lookupNames,
+    target?.definition.lintLiterals?.bind(target.definition),
+  );
   const lookups = new Map<string, BoundResource>();
   for (const [name, l] of Object.entries(spec.lookups ?? {})) {
     if (!ok(l)) continue;
@@ -249,13 +269,26 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   if (source && spec.source.incremental && !source.definition.capabilities.incremental) {
     c.at(['source', 'incremental'], 'INCREMENTAL_UNSUPPORTED', `resource "${source.name}" cannot read incrementally`);
   }
-  c.add(connections.diagnostics);
+  const used = new Set(
+    [spec.source, spec.target, ...Object.values(spec.lookups ?? {})].flatMap((b) => (ok(b) ? [b.connection] : [])),
+  );
+  c.add(envRefDiagnostics(connections, options.envRefs ?? 'used', used));
   const diagnostics = c.out;
   const failed = diagnostics.some((d) => d.severity === 'error');
-  if (failed || !source || !target) return { diagnostics, connections };
-  const hash = createHash('sha256').update(file.text).digest('hex');
+  if (failed || !source || !target || !program) return { diagnostics, connections };
   return {
-    pipeline: { path: abs, dir: dirname(abs), hash, spec, file, connections, source, target, lookups },
+    pipeline: {
+      path: abs,
+      dir: dirname(abs),
+      hash: pipelineHash(file.text, program, dirname(abs)),
+      spec,
+      file,
+      program,
+      connections,
+      source,
+      target,
+      lookups,
+    },
     diagnostics,
     connections,
   };

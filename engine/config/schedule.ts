@@ -53,3 +53,24 @@ export function checkSchedule(file: YamlFile, schedule: Schedule): Diagnostic[] 
   }
   return out;
 }
+
+/** A run time as the pipeline's time zone shows it, with its offset and UTC: `2026-12-07 06:00 Europe/Berlin (+01:00, 05:00Z)`. */
+export function formatInZone(d: Date, timeZone = 'UTC'): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'longOffset',
+    })
+      .formatToParts(d)
+      .map((p) => [p.type, p.value]),
+  ) as Record<string, string>;
+  const offset = (parts.timeZoneName ?? 'GMT').replace(/^GMT/, '') || '+00:00';
+  const local = `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  return `${local} ${timeZone} (${offset}, ${d.toISOString().slice(11, 16)}Z)`;
+}

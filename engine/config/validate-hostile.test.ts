@@ -171,9 +171,17 @@ describe('validate: values that passed but then failed or misbehaved at run time
       [GOOD.replace('  key: id', '  key: 5'), 'p.yaml:11:8 SCHEMA'],
       [GOOD.replace('  key: id', '  key: [a]'), 'p.yaml:11:8 SCHEMA'],
       [`${GOOD}schedule: { cron: 5 }\n`, 'p.yaml:12:19 SCHEMA'],
-      [GOOD.replace('transform: |\n  { "id": id }', 'transform: { file: t.jsonata }'), 'p.yaml:6:12 SCHEMA'],
+      [GOOD.replace('transform: |\n  { "id": id }', 'transform: 5'), 'p.yaml:6:12 SCHEMA'],
     ];
     for (const [text, expected] of cases) expect(brief(check(text)), text).toEqual([expected]);
+    // one of two shapes: only the errors of the shape the value has, not the inline string's as well
+    const misspelt = check(GOOD.replace('transform: |\n  { "id": id }', 'transform: { fle: t.jsonata }'));
+    expect(misspelt.map((d) => `${d.line}:${d.col} ${d.message}`)).toEqual([
+      '6:12 transform is missing required property "file"',
+      '6:14 unknown property "fle" in transform',
+    ]);
+    const list = check(GOOD.replace('transform: |\n  { "id": id }', 'transform: [a]'));
+    expect(list.map((d) => d.message)).toEqual(['transform must be of type string or object']);
   });
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryRegistry } from '../../test/helpers/pipeline-fixture.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { formatDiagnostics, type Diagnostic } from './diagnostics.js';
+import { loadPipeline } from './pipeline.js';
 import { validatePaths } from './validate.js';
 
 const CONNECTIONS = `connections:
@@ -97,6 +98,34 @@ describe('sluice validate', () => {
     expect(
       check(GOOD, conns.replace('hunter2hunter2', '${env:PW}').replace('${env:SLUICE_TEST_UNSET}', 'a'), { PW: 'x' }),
     ).toEqual([]);
+  });
+
+  it('undefined ${env:} references are warnings by default, errors with --strict, and errors for a run that opens the connection', () => {
+    const conns = `${CONNECTIONS}  spare:\n    connector: memory\n    dataset: \${env:SLUICE_SPARE_UNSET}\n`.replace(
+      'dataset: a',
+      'dataset: ${env:SLUICE_TEST_UNSET}',
+    );
+    const dir = tempDir();
+    writeFileSync(join(dir, 'connections.yaml'), conns);
+    writeFileSync(join(dir, 'p.yaml'), GOOD);
+    const lax = validatePaths([join(dir, 'p.yaml')], { registry: memoryRegistry, cwd: dir, env: {} }).diagnostics;
+    expect(lax.map((d) => `${d.line} ${d.code} ${d.severity}`)).toEqual([
+      '4 ENV_UNDEFINED warning',
+      '10 ENV_UNDEFINED warning',
+    ]);
+    expect(lax[0]!.message).toContain('--strict');
+    const strict = validatePaths([join(dir, 'p.yaml')], { registry: memoryRegistry, cwd: dir, env: {}, strict: true });
+    expect(strict.diagnostics.map((d) => d.severity)).toEqual(['error', 'error']);
+    const run = loadPipeline(join(dir, 'p.yaml'), { registry: memoryRegistry, cwd: dir, env: {} });
+    expect(run.pipeline).toBeUndefined();
+    expect(run.diagnostics.map((d) => `${d.line} ${d.code} ${d.severity}`)).toEqual([
+      '4 ENV_UNDEFINED error', // src: opened by this pipeline
+      '10 ENV_UNDEFINED warning', // spare: not used by it
+    ]);
+    expect(
+      loadPipeline(join(dir, 'p.yaml'), { registry: memoryRegistry, cwd: dir, env: { SLUICE_TEST_UNSET: 'a' } })
+        .pipeline,
+    ).toBeDefined();
   });
 
   it('checks value constraints of literals, and leaves references to the resolved check at run time', () => {

@@ -36,13 +36,13 @@ export interface ValidateResult {
 
 export function validatePaths(
   paths: readonly string[],
-  options: { registry: Registry; connectionsPath?: string; cwd?: string; env?: NodeJS.ProcessEnv },
+  options: { registry: Registry; connectionsPath?: string; cwd?: string; env?: NodeJS.ProcessEnv; strict?: boolean },
 ): ValidateResult {
   const cwd = options.cwd ?? process.cwd();
   const files = expandPipelinePaths(paths, cwd);
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
-    const r = loadPipeline(f, { ...options, cwd });
+    const r = loadPipeline(f, { ...options, cwd, envRefs: options.strict ? 'all' : 'warn' });
     for (const d of r.diagnostics) diagnostics.push(d); // no spread: there may be more than a call takes
   }
   // Paths relative to the working directory read better and are what GitHub annotations expect.

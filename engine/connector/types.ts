@@ -172,6 +172,11 @@ export interface SourceResource {
   read(request: ReadRequest): AsyncIterable<DataRecord[]>;
   /** Called after apply with one outcome per source record, when the resource has the `confirm` capability. */
   confirm?(outcomes: ConfirmOutcome[]): Promise<void>;
+  /**
+   * With `confirm`: what of a source record its confirmation needs. The engine keeps it in memory
+   * from planning until the confirmation is sent; without this hook it keeps the whole record.
+   */
+  confirmKeeps?(record: DataRecord): DataRecord;
 }
 
 /** A record as it exists in the target. */
@@ -249,6 +254,15 @@ export interface TargetResource {
   reverse?(ops: ReverseOp[]): Promise<WriteOutcome[]>;
   /** One call for up to `bulkSize` operations; one outcome per op, in any order, matched by key. */
   write(ops: WriteOp[]): Promise<WriteOutcome[]>;
+  /**
+   * Optional. Called once after a run's apply went through the whole plan (not in a plan, not after
+   * a stop), before the cursor is committed. For a target that keeps acknowledged writes durably
+   * staged and brings them into place at the end (the file target's journal, rewritten into the file
+   * once per run instead of once per write call). It must not change what the acknowledged writes
+   * did, and a staging it could not bring into place must stay durable for a later run's `finish`.
+   * A failure fails the run (its writes stay acknowledged; the cursor does not move).
+   */
+  finish?(): Promise<void>;
   /**
    * How long after a write request was sent the target may still commit it (milliseconds): the bound
    * on a request that timed out or lost its answer while the target carried on. The engine records

@@ -16,6 +16,7 @@ export interface MirrorSettings {
   action: DeleteAction;
   maxPercent: number;
   maxCount?: number;
+  minCount?: number;
   allowEmptySource: boolean;
   owned(): AsyncIterable<LedgerEntry[]>;
 }
@@ -53,6 +54,7 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
       action: input.mirror.action,
       maxPercent: input.mirror.maxPercent,
       ...(input.mirror.maxCount !== undefined && { maxCount: input.mirror.maxCount }),
+      ...(input.mirror.minCount !== undefined && { minCount: input.mirror.minCount }),
       readCount: result.read,
       unkeyed: result.unkeyed,
       allowEmptySource: input.mirror.allowEmptySource,

@@ -20,6 +20,8 @@ export interface MirrorInput {
   action: DeleteAction;
   maxPercent: number;
   maxCount?: number;
+  /** Up to this many deletes pass whatever their share (small lists). */
+  minCount?: number;
   readCount: number;
   unkeyed: number;
   allowEmptySource: boolean;
@@ -95,12 +97,13 @@ export async function planMirrorDeletes(input: MirrorInput): Promise<MirrorResul
     maxPercent: input.maxPercent,
     ...(input.maxCount !== undefined && { maxCount: input.maxCount }),
   };
-  if (real > 0 && (percent > input.maxPercent || (input.maxCount !== undefined && real > input.maxCount))) {
+  const overPercent = percent > input.maxPercent && real > (input.minCount ?? 0);
+  if (real > 0 && (overPercent || (input.maxCount !== undefined && real > input.maxCount))) {
     const verb = input.action === 'deactivate' ? 'deactivate' : 'delete';
     guard.blocked = true;
     guard.reason =
-      `mirror would ${verb} ${real} of ${owned} records this pipeline created (${percent.toFixed(1)}%), over the limit ` +
-      `(maxPercent ${input.maxPercent}${input.maxCount !== undefined ? `, maxCount ${input.maxCount}` : ''}); no record is ${verb}d. ` +
+      `mirror would ${verb} ${real} of ${owned} records this pipeline manages (${percent.toFixed(1)}%), over the limit ` +
+      `(maxPercent ${input.maxPercent}${input.minCount ? ` above minCount ${input.minCount}` : ''}${input.maxCount !== undefined ? `, maxCount ${input.maxCount}` : ''}); no record is ${verb}d. ` +
       'If this is intended, raise target.deletes.maxPercent or pass --max-delete-percent for one run';
     warnings.push(guard.reason);
     return { ops: forgets, guard, warnings, emptySource: false };

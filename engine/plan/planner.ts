@@ -201,7 +201,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           out.cursorKeyTo = sourceKey;
         }
       }
-      if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, record);
+      if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, input.source.confirmKeeps?.(record) ?? record);
       const same = fingerprints?.skip.get(sourceKey);
       if (same) {
         out.reused++;

@@ -1,10 +1,11 @@
 /**
- * The apply phase of a session: write the plan's operations, confirm to the source, and commit the
- * cursor last — only when apply went through the whole plan.
+ * The apply phase of a session: write the plan's operations, let the target finish (`finish`),
+ * confirm to the source, and commit the cursor last — only when apply went through the whole plan.
  */
 import { applyPlan, type ApplyResult } from '../apply/applier.js';
 import type { DataRecord } from '../connector/types.js';
 import type { PlanAttention, PlanItem } from '../plan/types.js';
+import { asSluiceError } from '../errors.js';
 import { isoNow } from '../runtime/clock.js';
 import { confirmToSource } from './confirm.js';
 import { openTarget, type Ctx } from './context.js';
@@ -17,6 +18,8 @@ export interface ApplySubject {
   sourceRecords: ReadonlyMap<string, DataRecord>;
   /** Set when the plan read the whole source: `read` entries it no longer reported are resolved. */
   stillUnreadable?: readonly string[];
+  /** How many writes the plan holds, for progress. */
+  writes?: number;
 }
 
 export interface ApplyPhaseResult extends ApplyResult {
@@ -36,6 +39,7 @@ export async function apply(
     (await state.attentionList({ pipeline: spec.name, statuses: ['open', 'resync'] })).map((e) => e.sourceKey),
   );
   const confirm = pipeline.source.definition.capabilities.confirm === true;
+  if (subject.writes !== undefined) opts.onApplyStart?.(subject.writes);
   const result = await applyPlan({
     target,
     lookup: (keys) => view.lookup(keys),
@@ -54,6 +58,11 @@ export async function apply(
     ...(opts.onApplyProgress && { onProgress: opts.onApplyProgress }),
   });
   if (result.stopped) return result;
+  try {
+    await target.finish?.();
+  } catch (err) {
+    return { ...result, stopped: asSluiceError(err) };
+  }
   let confirmed: ApplyPhaseResult['confirm'];
   let extra: PlanAttention[] = [];
   if (confirm) {

@@ -37,6 +37,11 @@ export interface SessionOptions {
   force?: boolean;
   /** Evaluate every source record, also those unchanged since they were synced (`--full`). */
   full?: boolean;
+  /**
+   * A plan with changes exits 4 (default). False: it exits 0 like a plan without changes (the CLI's
+   * default, `--detailed-exitcode` off); the run is recorded with the exit code the process returns.
+   */
+  detailedExitcode?: boolean;
   /** Re-process records marked for re-sync (default true). */
   resync?: boolean;
   cwd?: string;
@@ -49,6 +54,8 @@ export interface SessionOptions {
   /** Aborts the session at the next batch boundary (SIGTERM/SIGINT from the CLI). */
   signal?: AbortSignal;
   onPlanProgress?(progress: { read: number; attention: number }): void;
+  /** Before apply writes: how many writes the plan holds (creates, updates, deletes, corrections). */
+  onApplyStart?(total: number): void;
   onApplyProgress?(counts: ApplyCounts): void;
   /** How many operations to keep in memory for printing the plan. */
   keepOps?: number;

@@ -5,7 +5,7 @@ import { applyLookback } from '../plan/cursor.js';
 import { Spill } from '../plan/spill.js';
 import type { PlanAttention, PlanOp } from '../plan/types.js';
 import { compileKey } from '../transform/key.js';
-import { impureCalls } from '../transform/purity.js';
+import { programImpureCalls } from '../transform/purity.js';
 import { Transform } from '../transform/transform.js';
 import { contextFingerprint } from '../plan/unchanged.js';
 import { openTarget, type Ctx } from './context.js';
@@ -16,6 +16,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
   const { pipeline, conns, state, opts } = ctx;
   const spec = pipeline.spec;
   const lookups = await loadLookups(pipeline, conns, ctx.logger);
+  const transform = await Transform.create(pipeline.program, lookups.tables);
   const skip = skipUnchanged(ctx);
   const source = await conns.source(pipeline.source, spec.source.options);
   const { target, view } = await openTarget(ctx);
@@ -48,7 +49,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     ...(position?.key !== undefined && { cursorFromKey: position.key }),
     ...(spec.source.pageSize !== undefined && { pageSize: spec.source.pageSize }),
     resync,
-    transform: new Transform(spec.transform, lookups.tables),
+    transform,
     ...(skip && {
       unchanged: {
         context: contextFingerprint([
@@ -83,8 +84,13 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
         action: deletes?.action ?? 'deactivate',
         maxPercent: opts.maxDeletePercent ?? deletes?.maxPercent ?? 10,
         ...(deletes?.maxCount !== undefined && { maxCount: deletes.maxCount }),
+        ...(deletes?.minCount !== undefined && { minCount: deletes.minCount }),
         allowEmptySource: opts.allowEmptySource === true,
-        owned: () => state.ledgerScan(spec.name, { origin: 'created', statuses: ['written', 'deactivated'] }),
+        owned: () =>
+          state.ledgerScan(spec.name, {
+            origin: deletes?.scope === 'managed' ? ['created', 'adopted'] : 'created',
+            statuses: ['written', 'deactivated'],
+          }),
       },
     }),
   });
@@ -99,7 +105,7 @@ function skipUnchanged(ctx: Ctx): boolean {
   if (pipeline.spec.skip_unchanged === false || opts.full === true) return false;
   // A source told per record what the target holds gets every record's outcome from this run.
   if (pipeline.source.definition.capabilities.confirm === true) return false;
-  const impure = impureCalls(pipeline.spec.transform);
+  const impure = programImpureCalls(pipeline.program);
   if (impure.length > 0) {
     ctx.logger.debug({ functions: impure }, 'the transform is not pure: every record is evaluated');
     return false;

@@ -82,6 +82,24 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     expect((await session(state, { command: 'plan', pipelinePath: p })).exitCode).toBe(0);
   });
 
+  it('tells progress how many writes apply will make before it starts', async () => {
+    const p = writePipeline(dir, { name: name() });
+    const totals: number[] = [];
+    await session(state, { command: 'run', pipelinePath: p, onApplyStart: (t) => totals.push(t) });
+    src.source[0]!.name = 'Alpha 2';
+    src.source.push({ id: 'd', name: 'Delta', amount: 4 });
+    await session(state, { command: 'run', pipelinePath: p, onApplyStart: (t) => totals.push(t) });
+    expect(totals).toEqual([3, 2]);
+  });
+
+  it('a plan with changes but without the detailed exit code exits 0 and is recorded so', async () => {
+    const p = writePipeline(dir, { name: name() });
+    const planned = await session(state, { command: 'plan', pipelinePath: p, detailedExitcode: false });
+    expect(planned.exitCode).toBe(0);
+    const [last] = await state.runList(planned.report.pipeline, 1);
+    expect(last).toMatchObject({ exitCode: 0, status: 'succeeded' });
+  });
+
   it('applies exactly a saved plan, and refuses a stale one without writing', async () => {
     const p = writePipeline(dir, { name: name() });
     const planPath = join(dir, 'plan.json');
@@ -181,6 +199,47 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     expect(empty.report.plan?.counts.delete).toBe(0);
     expect(empty.report.plan?.warnings.join()).toContain('no records');
     expect([...dst.target.values()].every((row) => row.active)).toBe(true);
+  });
+
+  it('mirror deletes of adopted records only with deletes.scope: managed', async () => {
+    for (const r of src.source) dst.target.set(r.id, { id: `T-${r.id}`, record: { ...r }, active: true });
+    const plain = writePipeline(dir, { name: name(), target: { mode: 'mirror', deletes: { maxPercent: 50 } } });
+    const adopted = await session(state, { command: 'run', pipelinePath: plain });
+    expect(adopted.report.apply?.adopted).toBe(3);
+    src.source = src.source.filter((r) => r.id !== 'c');
+    expect((await session(state, { command: 'plan', pipelinePath: plain })).report.plan?.counts.delete).toBe(0);
+    const managed = writePipeline(dir, {
+      name: name(),
+      target: { mode: 'mirror', deletes: { maxPercent: 50, scope: 'managed' } },
+    });
+    src.source.push({ id: 'c', name: 'Gamma', amount: 3 });
+    await session(state, { command: 'run', pipelinePath: managed });
+    src.source = src.source.filter((r) => r.id !== 'c');
+    const r = await session(state, { command: 'run', pipelinePath: managed });
+    expect(r.report.plan?.counts.delete).toBe(1);
+    expect(dst.target.get('c')?.active).toBe(false);
+  });
+
+  it('deletes.minCount lets a small list lose a record the percentage alone would block', async () => {
+    src.source.push({ id: 'd', name: 'Delta', amount: 4 }, { id: 'e', name: 'Epsilon', amount: 5 });
+    const strict = writePipeline(dir, { name: name(), target: { mode: 'mirror', deletes: { maxPercent: 10 } } });
+    await session(state, { command: 'run', pipelinePath: strict });
+    src.source = src.source.filter((r) => r.id !== 'e');
+    const blocked = await session(state, { command: 'plan', pipelinePath: strict });
+    expect(blocked.report.plan?.guard).toMatchObject({ blocked: true, candidates: 1, owned: 5 });
+    const floor = writePipeline(dir, {
+      name: name(),
+      target: { mode: 'mirror', deletes: { maxPercent: 10, minCount: 1, scope: 'managed' } }, // it adopts what strict created
+    });
+    src.source.push({ id: 'e', name: 'Epsilon', amount: 5 });
+    await session(state, { command: 'run', pipelinePath: floor });
+    src.source = src.source.filter((r) => r.id !== 'd' && r.id !== 'e');
+    const two = await session(state, { command: 'plan', pipelinePath: floor });
+    expect(two.report.plan?.guard).toMatchObject({ blocked: true, candidates: 2 });
+    src.source.push({ id: 'd', name: 'Delta', amount: 4 });
+    const one = await session(state, { command: 'run', pipelinePath: floor });
+    expect(one.report.plan?.guard).toMatchObject({ blocked: false, candidates: 1 });
+    expect(dst.target.get('e')?.active).toBe(false);
   });
 
   it('leaves a deactivated target record alone when the source says it is inactive too', async () => {
@@ -324,6 +383,20 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
       { sourceKey: 'b', status: 'failure' },
       { sourceKey: 'c', status: 'success', targetId: expect.any(String) as string },
       { sourceKey: 'd', status: 'success' }, // skipped on purpose: nothing to post
+    ]);
+  });
+
+  it('keeps of each source record only what its confirmation needs, when the source says so', async () => {
+    const p = writePipeline(dir, { name: name() });
+    await session(state, { command: 'run', pipelinePath: p });
+    expect(src.confirmedRecords.get('a')).toEqual({ id: 'a', name: 'Alpha', amount: 1 });
+    src.confirmKeeps = (r) => ({ id: r.id });
+    src.source.push({ id: 'd', name: 'Delta', amount: 4 });
+    src.confirmedRecords.clear();
+    await session(state, { command: 'run', pipelinePath: p, full: true });
+    expect(src.confirmedRecords.get('d')).toEqual({ id: 'd' });
+    expect(src.confirmed.filter((c) => c.sourceKey === 'd')).toEqual([
+      { sourceKey: 'd', status: 'success', targetId: expect.any(String) as string },
     ]);
   });
 

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import { loadPipeline, type LoadedPipeline } from '../config/pipeline.js';
 import {
   InvalidPipelineError,
@@ -16,7 +17,7 @@ import {
   describeError,
 } from '../errors.js';
 import type { Plan } from '../plan/build.js';
-import type { PlanAttention, PlanOp } from '../plan/types.js';
+import type { PlanAttention, PlanCounts, PlanOp } from '../plan/types.js';
 import { isoNow, systemClock } from '../runtime/clock.js';
 import { openStateStore, type StateStore } from '../state/store.js';
 import { apply, type ApplyPhaseResult } from './apply-phase.js';
@@ -27,7 +28,7 @@ import { PLAN_FORMAT } from './plan-file/document.js';
 import { readPlanFile, type VerifiedPlan } from './plan-file/read.js';
 import { writePlanFile } from './plan-file/write.js';
 import { gitProvenance, type FileProvenance } from './provenance.js';
-import { statusOf, type RunReport } from './report.js';
+import { EXIT, statusOf, type RunReport } from './report.js';
 import { settle, type Settled } from './settle-phase.js';
 import { checkPlanFits, checkTargetUnchanged } from './stale.js';
 
@@ -61,13 +62,13 @@ function loadFrom(opts: SessionOptions, path: string, connectionsPath?: string):
   return r.pipeline;
 }
 
-function spillPath(state: StateStore, cwd: string | undefined, runId: string): string {
+const writesOf = (c: PlanCounts): number => c.create + c.update + c.delete + c.correct;
+
+/** Where a run's spill file goes: beside an embedded SQLite store, else in $TMPDIR, never the working directory. */
+function spillPath(state: StateStore, runId: string): string {
   const loc = state.location;
-  const base =
-    loc.kind === 'sqlite' && loc.file && loc.file !== ':memory:'
-      ? join(loc.file, '..')
-      : resolve(cwd ?? process.cwd(), '.sluice');
-  return join(base, 'tmp', `${runId}.plan.jsonl`);
+  const base = loc.kind === 'sqlite' && loc.file && loc.file !== ':memory:' ? join(loc.file, '..', 'tmp') : tmpdir();
+  return join(base, `sluice-${runId}.plan.jsonl`);
 }
 
 export async function runSession(opts: SessionOptions): Promise<SessionResult> {
@@ -157,6 +158,8 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
     startedAt: new Date(p.startedAt).toISOString(),
   });
   try {
+    // The secret key seals plans and credentials: a missing one stops the run before any system is contacted.
+    state.requireSecretKey();
     if (writes) {
       await state.acquireLease(name, runId, leaseTtl, opts.force === true);
       leaseHeld = true;
@@ -191,6 +194,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
         ctx,
         {
           items: doc.items(),
+          writes: writesOf(doc.header.summary.counts),
           cursorTo: doc.header.summary.cursor.to,
           ...(doc.header.summary.cursor.toKey !== undefined && { cursorKeyTo: doc.header.summary.cursor.toKey }),
           sourceRecords: new Map(),
@@ -198,7 +202,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
         settled.settledKeys,
       );
     } else {
-      built = await plan(ctx, spillPath(state, opts.cwd, runId), settled);
+      built = await plan(ctx, spillPath(state, runId), settled);
       if (opts.command === 'plan') shown = await collect(built.items.items(), opts.keepOps ?? 1000);
       if (opts.command === 'plan' && opts.planOut) {
         const header = {
@@ -224,6 +228,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
           ctx,
           {
             items: built.items.items({ release: true }),
+            writes: writesOf(built.summary.counts),
             cursorTo: built.summary.cursor.to,
             ...(built.summary.cursor.toKey !== undefined && { cursorKeyTo: built.summary.cursor.toKey }),
             sourceRecords: built.sourceRecords,
@@ -263,7 +268,10 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
   }
   if (failure) logger.error({ code: failure.code, err: describeError(failure) }, `${opts.command} failed`);
   const summary = doc?.header.summary ?? built?.summary;
-  const { status, exitCode } = statusOf({ writes, failure, plan: summary, apply: applied?.counts });
+  const outcome = statusOf({ writes, failure, plan: summary, apply: applied?.counts });
+  const { status } = outcome;
+  const exitCode =
+    outcome.exitCode === EXIT.changes && opts.detailedExitcode === false && !writes ? EXIT.ok : outcome.exitCode;
   const finishedAt = clock.now();
   const attentionCount = writes ? (applied?.counts.attention ?? 0) : (summary?.counts.attention ?? 0);
   const report: RunReport = {

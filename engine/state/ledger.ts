@@ -196,12 +196,13 @@ export async function ledgerBySource(
 export async function* ledgerScan(
   knex: Knex,
   pipeline: string,
-  filter: { origin?: LedgerOrigin; statuses?: LedgerStatus[] } = {},
+  filter: { origin?: LedgerOrigin | LedgerOrigin[]; statuses?: LedgerStatus[] } = {},
 ): AsyncIterable<LedgerEntry[]> {
   let after = '';
   for (;;) {
     let q = knex(TABLE).where({ pipeline }).andWhere('dedupe_key', '>', after);
-    if (filter.origin) q = q.andWhere({ origin: filter.origin });
+    if (Array.isArray(filter.origin)) q = q.whereIn('origin', filter.origin);
+    else if (filter.origin) q = q.andWhere({ origin: filter.origin });
     if (filter.statuses) q = q.whereIn('status', filter.statuses);
     const rows = (await q.orderBy('dedupe_key').limit(1000)) as Row[];
     if (rows.length === 0) return;

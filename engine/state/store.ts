@@ -23,7 +23,7 @@ import {
 } from './attention.js';
 import { alertRevert, alertStates, alertTransition, type AlertCondition } from './alert-state.js';
 import { attentionByClass } from './attention-counts.js';
-import { keyFromSecret } from './crypto.js';
+import { keyFromSecret, seal, unseal } from './crypto.js';
 import { claimTick, pruneTicks } from './schedule-ticks.js';
 import { acquireLease, assertLeaseHeld, leaseHolder, releaseLease, renewLease } from './lease.js';
 import {
@@ -38,6 +38,7 @@ import {
   type LedgerWrite,
 } from './ledger.js';
 import { migrateStore, type MigrateResult } from './migrate.js';
+import { createDatabase, isUnknownDatabase } from './create-database.js';
 import { lastSuccessAt, markAbandonedRuns, runFinish, runList, runStart, type RunResult } from './runs.js';
 import { parseStateUrl, type StateLocation } from './url.js';
 import { KnexVault } from './vault.js';
@@ -96,14 +97,22 @@ export class StateStore {
     const clock = options.clock ?? systemClock;
     const knex = knexFactory(location.knexConfig);
     let migrated: MigrateResult;
-    try {
-      migrated = await migrateStore(knex, {
+    const migrate = (): Promise<MigrateResult> =>
+      migrateStore(knex, {
         kind: location.kind,
         display: location.display,
         ...(location.file !== undefined && { file: location.file }),
         ...(options.lockTimeoutMs !== undefined && { lockTimeoutMs: options.lockTimeoutMs }),
         clock,
       });
+    try {
+      try {
+        migrated = await migrate();
+      } catch (cause) {
+        if (location.kind !== 'mysql' || !isUnknownDatabase(cause)) throw cause;
+        await createDatabase(location.knexConfig, location.display);
+        migrated = await migrate();
+      }
     } catch (cause) {
       await knex.destroy();
       // Locked, too new, a failed migration: already explained.
@@ -135,6 +144,16 @@ export class StateStore {
     return this.cachedKey;
   }
 
+  /** A credential sealed with this store's key, sealed again with another store's key (`sluice state copy`). */
+  resealFor(other: StateStore, ciphertext: string, aad: string): string {
+    return seal(other.key(), unseal(this.key(), ciphertext, aad), aad);
+  }
+
+  /** Throws SECRET_KEY_MISSING (a config error) when the store has no secret key and cannot make one. */
+  requireSecretKey(): void {
+    this.key();
+  }
+
   /** The key plan files are sealed with (HMAC), derived from the store's secret key. */
   planSealKey(): Buffer {
     return Buffer.from(hkdfSync('sha256', this.key(), Buffer.alloc(0), 'sluice plan seal v1', 32));
@@ -151,7 +170,7 @@ export class StateStore {
   ledgerBySource(pipeline: string, sourceKeys: readonly string[]) {
     return ledgerBySource(this.knex, pipeline, sourceKeys);
   }
-  ledgerScan(pipeline: string, filter: { origin?: LedgerOrigin; statuses?: LedgerStatus[] } = {}) {
+  ledgerScan(pipeline: string, filter: { origin?: LedgerOrigin | LedgerOrigin[]; statuses?: LedgerStatus[] } = {}) {
     return ledgerScan(this.knex, pipeline, filter);
   }
   ledgerCount(pipeline: string) {

@@ -1,10 +1,10 @@
 /**
- * `sluice test`: runs the `<name>.test.yaml` cases beside pipelines, offline. Each case feeds its
+ * `sluice test`: runs the `<name>.test.yaml` cases beside pipelines, offline (and those beside
+ * function libraries, through library-runner.ts). Each case feeds its
  * fixture records through the pipeline's own transform and the normal planner (same code as a real
  * plan, with fixture resources in place of the remote ones) and compares transformed records, plan
  * operations and attention entries with the expectations, printing a readable diff on failure.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Registry } from '../connector/registry.js';
 import type { DataRecord } from '../connector/types.js';
@@ -21,16 +21,12 @@ import { Transform, type LookupTable } from '../transform/transform.js';
 import { describeError } from '../errors.js';
 import { fixtureConnector, stripMeta } from './fixture-connector.js';
 import { compareAttention, compareOperations, compareRecords } from './compare.js';
-import type { TestCase, TestFile } from './types.js';
+import { libraryUnderTest, runLibraryTests } from './library-runner.js';
+import type { CaseResult, TestCase, TestFile } from './types.js';
 
 const schema = loadJsonSchema(new URL('../../schemas/pipeline-test.schema.json', import.meta.url));
 
-export interface CaseResult {
-  file: string;
-  name: string;
-  ok: boolean;
-  failures: string[];
-}
+export type { CaseResult } from './types.js';
 
 /** Any `${env:X}` resolves during offline tests: nothing connects anywhere. */
 const anyEnv = new Proxy(
@@ -61,7 +57,7 @@ async function transformed(pipeline: LoadedPipeline, c: TestCase): Promise<DataR
     }
     lookups.set(name, { get: (k) => map.get(k), size: map.size });
   }
-  const t = new Transform(pipeline.spec.transform, lookups);
+  const t = await Transform.create(pipeline.program, lookups);
   const out: DataRecord[] = [];
   for (const r of c.source) {
     try {
@@ -123,22 +119,6 @@ async function runCase(base: LoadedPipeline, c: TestCase): Promise<string[]> {
   return failures;
 }
 
-/** The test files for the given paths: `x.test.yaml` files, or those beside pipelines / in directories. */
-export function findTestFiles(paths: readonly string[], cwd = process.cwd()): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    const abs = resolve(cwd, p);
-    if (/\.test\.ya?ml$/.test(abs)) out.push(abs);
-    else if (/\.ya?ml$/.test(abs)) {
-      const t = abs.replace(/\.ya?ml$/, '.test.yaml');
-      if (existsSync(t)) out.push(t);
-    } else if (existsSync(abs) && statSync(abs).isDirectory()) {
-      for (const n of readdirSync(abs).sort()) if (/\.test\.ya?ml$/.test(n)) out.push(join(abs, n));
-    }
-  }
-  return [...new Set(out)];
-}
-
 export async function runTestFile(
   path: string,
   registry: Registry,
@@ -147,6 +127,8 @@ export async function runTestFile(
   const file = YamlFile.read(path);
   const diagnostics = [...file.diagnostics];
   if (!file.ok) return { results: [], diagnostics };
+  const library = libraryUnderTest(path, file.toJS());
+  if (library !== undefined) return runLibraryTests(file, library);
   const data = file.toJS() as TestFile;
   for (const d of schemaDiagnostics(compileSchema(schema), data, file, [])) diagnostics.push(d); // may exceed a call's arguments
   if (diagnostics.some((d) => d.severity === 'error')) return { results: [], diagnostics };

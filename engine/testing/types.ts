@@ -1,8 +1,8 @@
-/** Shapes of a `<name>.test.yaml` file (schemas/pipeline-test.schema.json). */
+/** Shapes of a `<name>.test.yaml` file (schemas/pipeline-test.schema.json), and of a case's outcome. */
 import type { DataRecord } from '../connector/types.js';
 
 export interface ExpectedOperation {
-  op: 'create' | 'update' | 'delete' | 'locked';
+  op: 'create' | 'update' | 'delete' | 'locked' | 'correct';
   key: string;
   changes?: string[];
 }
@@ -28,4 +28,12 @@ export interface TestCase {
 export interface TestFile {
   pipeline?: string;
   cases: TestCase[];
+}
+
+/** The outcome of one case of a pipeline or library test file. */
+export interface CaseResult {
+  file: string;
+  name: string;
+  ok: boolean;
+  failures: string[];
 }

@@ -12,7 +12,7 @@ export interface JsonataProblem {
   offset: number;
 }
 
-interface AstNode {
+export interface AstNode {
   type?: string;
   value?: unknown;
   position?: number;
@@ -20,7 +20,7 @@ interface AstNode {
 }
 
 /** Offset where the failing token starts; JSONata reports the offset just after it. */
-function startOffset(position: number | undefined, token: unknown): number {
+export function startOffset(position: number | undefined, token: unknown): number {
   const pos = position ?? 0;
   const len = typeof token === 'string' && token !== '(end)' ? token.length : 0;
   return Math.max(0, pos - len);
@@ -41,7 +41,7 @@ export function parseJsonata(expr: string): { ast?: AstNode; problem?: JsonataPr
   }
 }
 
-function walk(node: unknown, visit: (n: AstNode) => void): void {
+export function walk(node: unknown, visit: (n: AstNode) => void): void {
   if (Array.isArray(node)) {
     for (const n of node) walk(n, visit);
     return;

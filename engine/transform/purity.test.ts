@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { impureCalls } from './purity.js';
+import { impureCalls, programImpureCalls } from './purity.js';
 
 describe('transform purity', () => {
   it('finds $now, $millis and $random wherever they are called', () => {
@@ -10,5 +10,21 @@ describe('transform purity', () => {
 
   it('finds nothing in a pure transform, even when a field is named like a function', () => {
     expect(impureCalls('{ "now": now, "total": $sum(lines.amount), "d": $lookup("m", code) }')).toEqual([]);
+  });
+
+  it('counts the functions of the libraries a transform imports, whether or not the transform calls them', () => {
+    const lib = (text: string) => ({ path: '/p/mappings/lib.jsonata', text });
+    expect(
+      programImpureCalls({ transform: '$stamp($)', libraries: [lib('{ "stamp": function($r) { $now() } }')] }),
+    ).toEqual(['now']);
+    expect(
+      programImpureCalls({
+        transform: '$random()',
+        libraries: [lib('{ "a": function() { $random() } }'), lib('{ "b": function() { $millis() } }')],
+      }),
+    ).toEqual(['random', 'millis']);
+    expect(
+      programImpureCalls({ transform: '$post($)', libraries: [lib('{ "post": function($d) { $d.x } }')] }),
+    ).toEqual([]);
   });
 });

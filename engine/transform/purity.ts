@@ -1,9 +1,10 @@
 /**
- * Whether a transform's result depends only on its input record and the lookups: it does unless it
- * calls a function whose value changes between calls ($now, $millis, $random). Only a pure
- * transform's records may be skipped when their source record is unchanged.
+ * Whether a transform's result depends only on its input record and the lookups: it does unless it,
+ * or a function library it imports, calls a function whose value changes between calls ($now,
+ * $millis, $random). Only a pure transform's records may be skipped when their source record is unchanged.
  */
 import jsonata from 'jsonata';
+import type { JsonataProgram } from './library.js';
 
 /** JSONata built-ins whose result changes from one evaluation to the next. */
 export const IMPURE_FUNCTIONS = ['now', 'millis', 'random'] as const;
@@ -32,5 +33,13 @@ export function impureCalls(expression: string): string[] {
     }
     for (const v of Object.values(node)) if (v && typeof v === 'object') stack.push(v);
   }
+  return found;
+}
+
+/** The impure functions a pipeline's transform and its function libraries call (each name once). */
+export function programImpureCalls(program: JsonataProgram): string[] {
+  const found: string[] = [];
+  for (const text of [program.transform, ...program.libraries.map((l) => l.text)])
+    for (const name of impureCalls(text)) if (!found.includes(name)) found.push(name);
   return found;
 }

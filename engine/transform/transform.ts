@@ -1,31 +1,52 @@
 /**
  * The per-record transform: one compiled JSONata expression, evaluated once per source record with
- * `$lookup(name, key)` bound to the run's cached lookup tables. Returns the target records (none to
- * skip the record); any failure is a RecordError that sends the record to attention.
+ * `$lookup(name, key)` bound to the run's cached lookup tables and the functions of the pipeline's
+ * libraries bound by name. Returns the target records (none to skip the record); any failure is a
+ * RecordError that sends the record to attention.
  */
 import jsonata from 'jsonata';
 import type { DataRecord } from '../connector/types.js';
 import { RecordError } from '../errors.js';
+import { bindLibraries, jsonataErrorMessage, type JsonataProgram, type LookupFn } from './library.js';
 
 export interface LookupTable {
   get(key: string): DataRecord | undefined;
   readonly size: number;
 }
 
+/** `$lookup(name, key)` over a run's lookup tables (JSONata's own `$lookup(object, key)` is replaced). */
+export function lookupBinding(lookups: ReadonlyMap<string, LookupTable>): LookupFn {
+  return (name: string, key: unknown): DataRecord | undefined => {
+    const table = lookups.get(name);
+    if (!table) {
+      const known = [...lookups.keys()];
+      throw new Error(
+        `$lookup: no lookup named "${name}" in this pipeline (it defines: ${known.length ? known.join(', ') : 'none'})`,
+      );
+    }
+    if (key === undefined || key === null) return undefined;
+    return table.get(String(key));
+  };
+}
+
 export class Transform {
   private readonly expr: jsonata.Expression;
   private readonly bindings: Record<string, unknown>;
 
-  constructor(expression: string, lookups: ReadonlyMap<string, LookupTable> = new Map()) {
+  /** An inline expression; `functions` are bound by name beside `$lookup` (see Transform.create). */
+  constructor(
+    expression: string,
+    lookups: ReadonlyMap<string, LookupTable> = new Map(),
+    functions: Record<string, unknown> = {},
+  ) {
     this.expr = jsonata(expression);
-    this.bindings = {
-      lookup: (name: string, key: unknown): DataRecord | undefined => {
-        const table = lookups.get(name);
-        if (!table) throw new Error(`$lookup: no lookup named "${name}"`);
-        if (key === undefined || key === null) return undefined;
-        return table.get(String(key));
-      },
-    };
+    this.bindings = { ...functions, lookup: lookupBinding(lookups) };
+  }
+
+  /** The transform of a pipeline: its libraries evaluated once, with the same lookups as the transform. */
+  static async create(program: JsonataProgram, lookups: ReadonlyMap<string, LookupTable>): Promise<Transform> {
+    const functions = await bindLibraries(program.libraries, lookupBinding(lookups));
+    return new Transform(program.transform, lookups, functions);
   }
 
   async apply(record: DataRecord): Promise<DataRecord[]> {
@@ -33,11 +54,7 @@ export class Transform {
     try {
       out = await this.expr.evaluate(record, this.bindings);
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      // $error("...") raises D3137; its message is the consultant's own reason, shown as is.
-      const message =
-        e.code === 'D3137' ? (e.message ?? 'error') : `JSONata ${e.code ?? 'error'}: ${e.message ?? String(err)}`;
-      throw new RecordError('TRANSFORM_FAILED', message, { cause: err });
+      throw new RecordError('TRANSFORM_FAILED', jsonataErrorMessage(err), { cause: err });
     }
     if (out === undefined || out === null) return [];
     const list = Array.isArray(out) ? out : [out];

@@ -1,82 +1,116 @@
 /**
- * `npm run bench`: measured in one run on this machine.
- * 1. records/s of the engine (file JSONL → JSONata → ledger → file JSONL, 100k records) next to a
- *    bare loop evaluating the same compiled JSONata expression over the same records (target ≥ 0.75);
- * 2. peak RSS of a 1M-record JSONL run in a fresh process (target ≤ 200 MB).
+ * `npm run bench [-- options]` (args.ts): every measured command is its own child process — the
+ * built CLI (`node bin/sluice.js`) or the bare loop — timed whole, with its peak RSS; runs of the
+ * kinds being compared alternate, and each figure is a ratio of medians. This parent only spawns,
+ * generates inputs by streaming and holds no records. Prints a table and writes the JSON results.
+ * Targets are reported pass/fail; a missed target does not fail the command, a broken run does.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import jsonata from 'jsonata';
-import { runEngine } from './engine-run.js';
-import { ACCOUNTS, TRANSFORM, writeJsonl } from './workload.js';
+import { join, resolve } from 'node:path';
+import { parseArgs, UsageError, USAGE, type BenchOptions, type Phase } from './args.js';
+import { concurListPhase } from './concur-list.js';
+import { formatTable, summary, type Figure } from './figures.js';
+import { writeInputs, type Inputs } from './inputs.js';
+import { describeMachine, load, machine } from './machine.js';
+import { resolveRssMethod, type MeasureContext } from './measure.js';
+import { memoryPhase } from './memory.js';
+import { startupPhase } from './startup.js';
+import { throughputPhase } from './throughput.js';
 
-const N = Number(process.env.BENCH_RECORDS ?? 100_000);
-const BIG = Number(process.env.BENCH_BIG_RECORDS ?? 1_000_000);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
-async function bareLoop(records: Record<string, unknown>[]): Promise<number> {
-  const expr = jsonata(TRANSFORM);
-  const accounts = new Map(ACCOUNTS.map((a) => [a.ExpenseType, a]));
-  const bindings = { lookup: (_n: string, k: string) => accounts.get(k) };
-  const t0 = process.hrtime.bigint();
-  let sink = 0;
-  for (const r of records) {
-    const out = (await expr.evaluate(r, bindings)) as { JournalEntryLines?: unknown[] };
-    sink += out.JournalEntryLines?.length ?? 0;
+function options(): BenchOptions {
+  try {
+    const parsed = parseArgs(process.argv.slice(2));
+    if (parsed === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    return parsed;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n`);
+    process.exit(2);
   }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (sink < 0) console.log(sink);
-  return ms;
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
-try {
-  const input = join(dir, 'in.jsonl');
-  await writeJsonl(input, N);
-  const records = readFileSync(input, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  await bareLoop(records.slice(0, 5000)); // warm up the JIT for both
-  const bareMs = await bareLoop(records);
-  const engineStart = process.hrtime.bigint();
-  const result = await runEngine(dir, input);
-  const engineMs = Number(process.hrtime.bigint() - engineStart) / 1e6;
-  if (result.exitCode !== 0 || result.report.apply?.created !== N)
-    throw new Error(`engine run failed: ${JSON.stringify(result.report)}`);
-  const bareRate = (N / bareMs) * 1000;
-  const engineRate = (N / engineMs) * 1000;
-  console.log(`records: ${N}`);
-  console.log(`bare JSONata loop: ${bareRate.toFixed(0)} records/s (${bareMs.toFixed(0)} ms)`);
-  console.log(`engine run:        ${engineRate.toFixed(0)} records/s (${engineMs.toFixed(0)} ms)`);
-  console.log(`ratio engine/bare: ${(engineRate / bareRate).toFixed(2)} (target >= 0.75)`);
+const opts = options();
+const method = resolveRssMethod(opts.rss);
+const scratch = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+const ctx: MeasureContext = { method, scratch };
+const before = load();
+const figures: Figure[] = [];
+const samples: Record<string, unknown> = {};
+const errors: { phase: Phase; message: string }[] = [];
 
-  const bigDir = mkdtempSync(join(tmpdir(), 'sluice-bench-big-'));
-  try {
-    const bigInput = join(bigDir, 'in.jsonl');
-    await writeJsonl(bigInput, BIG);
-    // The same node flags as the CLI (the shebang of bin/sluice.js).
-    const shebang = readFileSync(new URL('../../../bin/sluice.js', import.meta.url), 'utf8').split('\n')[0]!;
-    const flags = shebang.split(/\s+/).filter((a) => a.startsWith('--'));
-    const out = execFileSync(
-      process.execPath,
-      [...flags, new URL('./rss-child.js', import.meta.url).pathname, bigDir, bigInput],
-      { encoding: 'utf8', maxBuffer: 1 << 20 },
-    );
-    const r = JSON.parse(out.trim().split('\n').pop()!) as {
-      maxRssMb: number;
-      ms: number;
-      exitCode: number;
-      counts: { read: number };
-    };
-    if (r.exitCode !== 0 || r.counts.read !== BIG) throw new Error(`1M run failed: ${out}`);
-    console.log(
-      `${BIG} records (node ${flags.join(' ')}): peak RSS ${r.maxRssMb.toFixed(0)} MB (target <= 200 MB), ${((BIG / r.ms) * 1000).toFixed(0)} records/s`,
-    );
-  } finally {
-    rmSync(bigDir, { recursive: true, force: true });
+let small: Inputs | undefined;
+const smallInputs = async (): Promise<Inputs> => (small ??= await writeInputs(scratch, opts.records));
+const bigInputs = async (): Promise<Inputs> =>
+  opts.bigRecords === opts.records ? smallInputs() : writeInputs(scratch, opts.bigRecords, false);
+
+const PHASE_RUNNERS: Record<Phase, () => Promise<{ figures: Figure[] } & Record<string, unknown>>> = {
+  startup: () => startupPhase(opts, ctx, log),
+  concur: () => concurListPhase(opts, ctx, log),
+  throughput: async () => throughputPhase(opts, ctx, await smallInputs(), log),
+  memory: async () => memoryPhase(opts, ctx, { small: await smallInputs(), big: bigInputs }, log),
+};
+const ORDER: Phase[] = ['startup', 'concur', 'throughput', 'memory'];
+const m = machine(method);
+
+/** The JSON results so far: written after every phase, so a long run that is stopped keeps what it measured. */
+function writeResults(complete: boolean): void {
+  const results = {
+    complete,
+    options: opts,
+    machine: { ...m, before, after: load(), parentPeakRssMb: process.resourceUsage().maxRSS / 1024 },
+    figures,
+    errors,
+    samples,
+  };
+  writeFileSync(resolve(opts.out), JSON.stringify(results, null, 2) + '\n');
+}
+
+// Ctrl-C reaches the children too (one process group); the scratch directory goes with them.
+process.once('SIGINT', () => {
+  rmSync(scratch, { recursive: true, force: true });
+  process.exit(130);
+});
+
+log(
+  `bench${opts.quick ? ' --quick' : ''}: ${opts.records} records x ${opts.samples} rounds, ${opts.bigRecords} big, ${opts.listItems} list items; scratch ${scratch}`,
+);
+try {
+  for (const phase of ORDER.filter((p) => opts.phases.includes(p))) {
+    log(`${phase}...`);
+    const started = Date.now();
+    try {
+      const { figures: f, ...rest } = await PHASE_RUNNERS[phase]();
+      figures.push(...f);
+      samples[phase] = rest;
+      log(`${phase} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      errors.push({ phase, message });
+      log(`${phase} FAILED: ${message}`);
+    }
+    writeResults(false);
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  rmSync(scratch, { recursive: true, force: true });
 }
+
+const after = load();
+const lines = [
+  '',
+  formatTable(figures),
+  '',
+  `${summary(figures)}${opts.quick ? ' (--quick: small sizes, a sanity pass, not the targets)' : ''}`,
+  ...describeMachine(m, before, after),
+  `bench parent peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+  ...errors.map((e) => `phase ${e.phase} failed: ${e.message.split('\n')[0]}`),
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+writeResults(true);
+log(`results written to ${resolve(opts.out)}`);
+if (errors.length > 0) process.exitCode = 1;

@@ -42,7 +42,8 @@ export const ACCOUNTS = [
 ];
 const TYPES = ['AIRFR', 'LODNG', 'MEALS', 'CARRT', 'TAXIX'];
 
-export function record(i: number): Record<string, unknown> {
+/** Record `i`; `changed` raises its first entry's amount by 1.00 (a 1%-changed input changes every 100th). */
+export function record(i: number, changed = false): Record<string, unknown> {
   const n = 2 + (i % 3);
   return {
     ReportID: `R${String(i).padStart(10, '0')}`,
@@ -53,7 +54,7 @@ export function record(i: number): Record<string, unknown> {
     LastModifiedDate: `2024-05-01T00:00:${String(i % 60).padStart(2, '0')}`,
     Entries: Array.from({ length: n }, (_, j) => ({
       ExpenseType: TYPES[(i + j) % TYPES.length],
-      Amount: String((((i + 1) * 7919 * (j + 1)) % 100000) / 100),
+      Amount: String(((((i + 1) * 7919 * (j + 1)) % 100000) + (changed && j === 0 ? 100 : 0)) / 100),
       PaymentType: j === 3 ? 'PERSONAL' : 'CASH',
       CostCenter: j === 1 ? `CC${200 + (i % 4) * 10}` : null,
       Vendor: `Vendor ${(i + j) % 313}`,
@@ -61,11 +62,18 @@ export function record(i: number): Record<string, unknown> {
   };
 }
 
-export async function writeJsonl(path: string, n: number): Promise<void> {
+/** Whether record `i` differs in the 1%-changed input. */
+export const changedOnePercent = (i: number): boolean => i % 100 === 0;
+
+/** How many of `n` records the 1%-changed input changes. */
+export const changedCount = (n: number): number => Math.ceil(n / 100);
+
+/** Streams `n` records to a JSON Lines file (never more than about 1 MB in memory). */
+export async function writeJsonl(path: string, n: number, changed?: (i: number) => boolean): Promise<void> {
   const out = createWriteStream(path);
   let buf = '';
   for (let i = 0; i < n; i++) {
-    buf += JSON.stringify(record(i)) + '\n';
+    buf += JSON.stringify(record(i, changed?.(i) ?? false)) + '\n';
     if (buf.length > 1 << 20) {
       if (!out.write(buf)) await once(out, 'drain');
       buf = '';

@@ -146,4 +146,19 @@ describe('sluice CLI', () => {
     expect(r.stdout).toContain('FAIL  p.test.yaml › doubles');
     expect(r.stdout).toContain('records[0].double: expected 5, got 4');
   });
+
+  it('emulate --help lists the emulators; emulate <system> --help prints its options', async () => {
+    const all = await cli(['emulate', '--help'], { cwd: tempDir() });
+    expect(all.code).toBe(0);
+    expect(all.stdout).toContain('Systems: concur, sap-b1');
+    const concur = await cli(['emulate', 'concur', '--help'], { cwd: tempDir() });
+    expect(concur.code).toBe(0);
+    expect(concur.stdout).toContain('--token-ttl <seconds>');
+    expect(concur.stdout).toContain('GET /_emulator/counters');
+    const b1 = await cli(['emulate', 'sap-b1', '-h'], { cwd: tempDir() });
+    expect(b1.stdout).toContain('--session-timeout <min>');
+    const bad = await cli(['emulate', 'sap-b1', '--nope'], { cwd: tempDir() });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('see sluice emulate sap-b1 --help');
+  });
 });

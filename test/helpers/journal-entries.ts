@@ -33,9 +33,66 @@ export function glMapping(): Map<string, string> {
   return new Map(rows.map((r) => r.split(',') as [string, string]));
 }
 
-/** Journal entries whose Reference starts with `prefix` (the pipeline's dedupe key prefix). */
-export function postedEntries(env: DemoEnvironment, prefix: string): Json[] {
+/** Every journal entry whose Reference starts with `prefix`, cancelled ones and reversals included. */
+export function allEntries(env: DemoEnvironment, prefix: string): Json[] {
   return env.b1.entities('JournalEntries').filter((e) => String(e.Reference ?? '').startsWith(prefix));
+}
+
+/** Cancelled journal entry JdtNum → its reversal's JdtNum, as SAP B1 (the emulator) keeps them. */
+export function reversals(env: DemoEnvironment): Map<number, number> {
+  return new Map(env.b1.store.hidden.reversals);
+}
+
+/**
+ * Journal entries whose Reference starts with `prefix` (the pipeline's dedupe key prefix) that
+ * stand: neither cancelled nor a cancellation's reversal.
+ */
+export function postedEntries(env: DemoEnvironment, prefix: string): Json[] {
+  const gone = new Set([...env.b1.store.hidden.reversals].flat());
+  return allEntries(env, prefix).filter((e) => !gone.has(e.JdtNum as number));
+}
+
+/**
+ * SAP B1's currency rule for a line (fact sheet §12): foreign-currency amounts only on an account or
+ * business partner in that currency or in all (`##`); every line carries its local amount, at the
+ * rate given, to the cent (one line may differ by the rounding difference); the entry balances in
+ * local currency. Returns how many lines kept the foreign currency and how many were posted local.
+ */
+export function expectCurrencyRules(
+  env: DemoEnvironment,
+  je: Json,
+  currency: string,
+  rate: number,
+): {
+  foreign: number;
+  local: number;
+} {
+  const lines = je.JournalEntryLines as Line[];
+  const accounts = new Map(env.b1.entities('ChartOfAccounts').map((a) => [a.Code, a.AcctCurrency]));
+  const partners = new Map(env.b1.entities('BusinessPartners').map((b) => [b.CardCode, b.Currency]));
+  const holderCurrency = (l: Line): unknown =>
+    l.ShortName && l.ShortName !== l.AccountCode ? partners.get(l.ShortName) : accounts.get(l.AccountCode);
+  let foreign = 0;
+  let off = 0;
+  for (const l of lines) {
+    const takes = holderCurrency(l) === currency || holderCurrency(l) === '##';
+    const where = `${String(je.Reference)} line ${l.ShortName || l.AccountCode}`;
+    if (l.FCCurrency) {
+      expect(l.FCCurrency, where).toBe(currency);
+      expect(takes, `${where}: ${currency} amounts on a holder in ${String(holderCurrency(l))}`).toBe(true);
+      foreign++;
+      const diff = Math.abs(
+        cents(l.Debit) + cents(l.Credit) - cents((Number(l.FCDebit ?? 0) + Number(l.FCCredit ?? 0)) * rate),
+      );
+      expect(diff, `${where}: local amount at ${rate}`).toBeLessThanOrEqual(1);
+      if (diff > 0) off++;
+    } else expect(takes, `${where}: posted local though it takes ${currency}`).toBe(false);
+  }
+  expect(off, `${String(je.Reference)}: rounding lands on one line`).toBeLessThanOrEqual(1);
+  expect(sum(lines.map((l) => cents(l.Debit))), `${String(je.Reference)} balances in local currency`).toBe(
+    sum(lines.map((l) => cents(l.Credit))),
+  );
+  return { foreign, local: lines.length - foreign };
 }
 
 /** Every posted journal entry by its reference; fails when a reference occurs twice. */

@@ -53,6 +53,10 @@ export class MemoryDataset {
   calls = { read: 0, lookup: 0, list: 0, write: 0, confirm: 0, reverse: 0 };
   writes: WriteOp[][] = [];
   confirmed: { sourceKey: string; status: string; targetId?: string }[] = [];
+  /** The source records as the engine handed them back with their outcomes. */
+  confirmedRecords = new Map<string, DataRecord>();
+  /** The source's `confirmKeeps` hook, when set. */
+  confirmKeeps: ((record: DataRecord) => DataRecord) | undefined;
   failRead = false;
   /** Every read request the source got. */
   requests: ReadRequest[] = [];
@@ -178,8 +182,10 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
           const size = Number(options.pageSize ?? req.pageSize ?? 2);
           for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size).map((r) => ({ ...r }));
         },
+        ...(ds.confirmKeeps && { confirmKeeps: ds.confirmKeeps }),
         confirm(outcomes) {
           ds.calls.confirm++;
+          for (const o of outcomes) ds.confirmedRecords.set(o.sourceKey, o.record);
           for (const o of outcomes)
             ds.confirmed.push({
               sourceKey: o.sourceKey,

@@ -39,6 +39,13 @@ export async function handle(
   const origin = deps.ctx.regionOrigin(region);
   const url = new URL(req.url ?? '/', origin);
   const method = (req.method ?? 'GET').toUpperCase();
+  if (method === 'GET' && url.pathname === '/_emulator/counters') {
+    // What the emulator has answered, per route: not itself a request of the emulated API.
+    const counters = deps.log.counters();
+    const total = Object.values(counters).reduce((a, b) => a + b, 0);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ total, requests: counters }));
+    return;
+  }
   const exchange = deps.traffic.open(req, res, method, url.pathname);
   try {
     let rawBody: string;

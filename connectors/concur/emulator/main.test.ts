@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseEmulatorArgs, runConcurEmulator } from './main.js';
 import { raw } from './test-client.js';
+import { CONCUR_EMULATOR_USAGE } from './usage.js';
 
 describe('concur emulator: standalone entry', () => {
   it('parses --port, --fixtures, --regions and rejects unknown flags', () => {
@@ -33,8 +34,24 @@ describe('concur emulator: standalone entry', () => {
         },
       });
       expect(res.status).toBe(200);
+      const counters = (await (await fetch(`${emu.regions.us}/_emulator/counters`)).json()) as {
+        total: number;
+        requests: Record<string, number>;
+      };
+      expect(counters.total).toBe(1);
+      expect(Object.values(counters.requests)).toEqual([1]);
+      expect(Object.keys(counters.requests)[0]).toMatch(/^POST \//);
     } finally {
       await emu.close();
     }
+  });
+
+  it('its --help text names every option the parser takes, and the parser takes every option it names', () => {
+    const named = [...CONCUR_EMULATOR_USAGE.matchAll(/^ {2}(--[a-z-]+) <[^>]+>/gm)].map((m) => m[1]!);
+    expect(named.sort()).toEqual(['--company-region', '--fixtures', '--port', '--regions', '--token-ttl']);
+    for (const flag of named) expect(() => parseEmulatorArgs([flag, flag === '--regions' ? 'us' : '1'])).not.toThrow();
+    expect(() => parseEmulatorArgs(['--nope', '1'])).toThrow(
+      /--port, --fixtures, --regions, --company-region, --token-ttl/,
+    );
   });
 });

@@ -222,6 +222,8 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
         // Acknowledged documents leave the READY list, so the same page number now holds the next ones.
       }
     },
+    // A confirmation names the document by its id (the source key) and the ERP entry: nothing of the document itself.
+    confirmKeeps: () => ({}),
     async confirm(outcomes: ConfirmOutcome[]) {
       const done = await confirmPostings(
         env,

@@ -109,6 +109,25 @@ describe('concur list-items', () => {
     expect(emu.state.itemByCode(list.id, 'N1199')?.value).toBe('New project 199');
   });
 
+  it('looks items up by the target key field, and follows a written item whose key changed', async () => {
+    emu = await startConcurEmulator({ seed: seedProjects(500) });
+    const connection = await openAgainst(emu);
+    const target = connection.target!('list-items', { list: 'Projects' }, { keyField: 'value', mode: 'upsert' });
+    const found = await target.lookup(['Seeded project 7', 'Seeded project 499', 'nothing']);
+    expect([...found.keys()]).toEqual(['Seeded project 7', 'Seeded project 499']);
+    expect(found.get('Seeded project 7')).toMatchObject({ id: 'S00007', record: { code: 'S00007' } });
+    const before = found.get('Seeded project 7')!;
+    const record: DataRecord = { ...before.record, value: 'Renamed project 7' };
+    const [outcome] = await target.write([
+      { op: 'update', key: 'Seeded project 7', id: before.id, record, before: before.record, changes: [] },
+    ]);
+    expect(outcome).toMatchObject({ ok: true });
+    const pages = emu.count({ path: '/list/v4/lists/:listId/children' });
+    const after = await target.lookup(['Seeded project 7', 'Renamed project 7']);
+    expect([...after.keys()]).toEqual(['Renamed project 7']);
+    expect(emu.count({ path: '/list/v4/lists/:listId/children' })).toBe(pages); // answered from the index
+  });
+
   it('maps a 206 partial bulk response back to per-record outcomes, parents first', async () => {
     emu = await startConcurEmulator();
     const connection = await openAgainst(emu);

@@ -107,7 +107,10 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
   const o = options as Options;
   const keyField = binding.keyField ?? 'code';
   let listId: string | undefined;
+  /** The list's items by long code, and the same items by the target key (one look-up per key, never a scan). */
   let index: Map<string, ListItemRecord> | undefined;
+  let byKey: Map<string, ListItemRecord> | undefined;
+  const keyOf = (r: ListItemRecord): string => toTarget(r, keyField).key;
 
   async function ensureList(): Promise<string> {
     listId ??= await resolveListId(env.client, o);
@@ -115,29 +118,43 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
   }
 
   async function load(): Promise<Map<string, ListItemRecord>> {
-    if (index) return index;
+    if (index && byKey) return byKey;
     const id = await ensureList();
-    const map = new Map<string, ListItemRecord>();
-    for await (const page of readListItems(env.client, id, true)) for (const r of page) map.set(r.code, r);
-    index = map;
-    return map;
+    const codes = new Map<string, ListItemRecord>();
+    const keys = new Map<string, ListItemRecord>();
+    for await (const page of readListItems(env.client, id, true)) {
+      for (const r of page) {
+        codes.set(r.code, r);
+        keys.set(keyOf(r), r);
+      }
+    }
+    index = codes;
+    byKey = keys;
+    return keys;
+  }
+
+  /** Puts a written item in both indexes (its key may have changed when the key field is not the code). */
+  function remember(r: ListItemRecord): void {
+    const old = index!.get(r.code);
+    if (old) byKey!.delete(keyOf(old));
+    index!.set(r.code, r);
+    byKey!.set(keyOf(r), r);
   }
 
   return {
     commitWindowMs: env.config.timeoutMs + env.config.commitWindowMs,
     async lookup(keys) {
       const map = await load();
-      const wanted = new Set(keys);
       const out = new Map<string, TargetRecord>();
-      for (const r of map.values()) {
-        const t = toTarget(r, keyField);
-        if (wanted.has(t.key)) out.set(t.key, t);
+      for (const key of keys) {
+        const r = map.get(key);
+        if (r) out.set(key, toTarget(r, keyField));
       }
       return out;
     },
     async *list() {
-      const map = await load();
-      const all = [...map.values()].map((r) => toTarget(r, keyField));
+      await load();
+      const all = [...index!.values()].map((r) => toTarget(r, keyField));
       for (let i = 0; i < all.length; i += 500) yield all.slice(i, i + 500);
     },
     async write(ops: WriteOp[]) {
@@ -148,13 +165,14 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
       if (outcomes.some((x) => x.error && mayHaveApplied(x.error))) {
         // Some part may have been applied: what was read is stale, the next lookup reads the list again.
         index = undefined;
-      } else if (index) {
+        byKey = undefined;
+      } else if (index && byKey) {
         for (const w of written) {
           const existing = index.get(w.code);
           if (existing)
-            index.set(w.code, { ...existing, ...(w.value !== undefined && { value: w.value }), isDeleted: w.deleted });
+            remember({ ...existing, ...(w.value !== undefined && { value: w.value }), isDeleted: w.deleted });
           else if (w.codes) {
-            index.set(w.code, {
+            remember({
               id: '',
               listId: id,
               code: w.code,

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { header, type EmulatorCore, type EmulatorRequest, type Reply } from './core.js';
-import { handleEntityRequest } from './entity-handlers.js';
+import { handleServiceRequest } from './functions.js';
 import { faults, ServiceLayerFault } from './errors.js';
 import { WriteJournal } from './events.js';
 import { parseJsonObject } from './http-io.js';
@@ -83,7 +83,7 @@ function runPart(core: EmulatorCore, outer: EmulatorRequest, part: Part, journal
     journal,
   };
   core.counters.count(`${req.method} ${req.path.replace(/\(.*$/, '')}`);
-  return handleEntityRequest(core, req);
+  return handleServiceRequest(core, req);
 }
 
 function asReply(core: EmulatorCore, outer: EmulatorRequest, run: () => Reply): Reply {

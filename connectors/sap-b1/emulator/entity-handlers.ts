@@ -24,8 +24,8 @@ function ruleContext(core: EmulatorCore, req: EmulatorRequest, set: EntitySetNam
     clock: core.clock,
     set,
     replaceCollections: header(req, 'b1s-replacecollectionsonpatch') === 'true',
-    localCurrency: core.options.localCurrency,
-    rates: core.options.rates,
+    localCurrency: core.store.company.localCurrency,
+    company: core.store.company,
   };
 }
 

@@ -29,6 +29,9 @@ export const faults = {
       'Another user or another operation modified data; to continue, open the window again (ODBC -2039)',
     ),
   businessRule: (message: string) => new ServiceLayerFault(400, -10, message),
+  /** Fact sheet §12 (OBS): a posting dated outside an unlocked period. */
+  postingPeriod: (where: string) =>
+    new ServiceLayerFault(400, -5002, `10000156 - Posting Date deviates from the defined range ${where}`),
   badRequest: (message: string) => new ServiceLayerFault(400, -1000, message),
   noResource: (segment: string) =>
     new ServiceLayerFault(404, -1000, `Resource not found for the segment '${segment}'.`),

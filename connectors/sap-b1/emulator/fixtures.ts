@@ -1,9 +1,12 @@
 /**
  * Loads `<EntitySet>.json` files (arrays of entities in v1 wire form) and programmatic seed data into
  * the store. Profit centers without a distribution rule get their same-code 100% rule, as B1 does.
+ * The company's facts come from `Company.json` (currencies), `CurrencyRates.json` (rates over date
+ * ranges, stored per day) and `PostingPeriods.json` (financial years), each optional.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CompanyFacts, type CompanySpec, type PeriodCategorySpec, type RateSpec } from './company.js';
 import { decodeEntity, type Entity } from './edm/codec.js';
 import { entityTypeOf, SERVED_ENTITY_SETS, type EntitySetName } from './edm/model.js';
 import type { EntityStore } from './store.js';
@@ -48,4 +51,30 @@ export function loadFixtures(store: EntityStore, dir: string, seed: Partial<Reco
     if (extra) load(store, set, extra, 'seed');
   }
   deriveDistributionRules(store);
+}
+
+export interface CompanyOverrides {
+  localCurrency?: string | undefined;
+  systemCurrency?: string | undefined;
+  rates?: readonly RateSpec[] | undefined;
+  periods?: readonly PeriodCategorySpec[] | undefined;
+}
+
+function readJson<T>(dir: string, name: string): T | undefined {
+  const file = join(dir, name);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+}
+
+/** The company's currencies, rates and periods: the fixture files, then the options. */
+export function loadCompany(dir: string, o: CompanyOverrides = {}): CompanyFacts {
+  const spec = readJson<CompanySpec>(dir, 'Company.json') ?? {};
+  const company = new CompanyFacts({
+    ...spec,
+    ...(o.localCurrency !== undefined && { LocalCurrency: o.localCurrency }),
+    ...(o.systemCurrency !== undefined && { SystemCurrency: o.systemCurrency }),
+  });
+  company.addRates(readJson<RateSpec[]>(dir, 'CurrencyRates.json') ?? []);
+  company.addRates(o.rates ?? []);
+  company.setPeriods(o.periods ?? readJson<PeriodCategorySpec[]>(dir, 'PostingPeriods.json') ?? []);
+  return company;
 }

@@ -13,13 +13,15 @@ import type { Entity } from './edm/codec.js';
 import type { EntitySetName } from './edm/model.js';
 import type { SapB1EmulatorEvent, SapB1Events } from './events.js';
 import { FaultRegistry } from './faults.js';
-import { loadFixtures } from './fixtures.js';
+import type { CompanyFacts } from './company.js';
+import { loadCompany, loadFixtures } from './fixtures.js';
 import { resolveEmulatorOptions, type SapB1EmulatorOptions } from './options.js';
 import { createEmulatorServer } from './server.js';
 import { SessionRegistry } from './sessions.js';
 import { EntityStore, type EntityState } from './store.js';
 
 export type { SapB1EmulatorOptions, EmulatorUser } from './options.js';
+export type { CompanyFacts, FinancePeriod, PeriodCategorySpec, PeriodStatus, RateSpec } from './company.js';
 export type { FaultSpec, FaultKind, Fault } from './faults.js';
 export type { SapB1EmulatorEvent, SapB1CommittedEvent, SapB1Write, SapB1Events } from './events.js';
 export type { Entity } from './edm/codec.js';
@@ -34,6 +36,8 @@ export interface SapB1Emulator {
   /** Stored entities per entity set (key → entity, stored form); mutate freely in tests. */
   state: EntityState;
   store: EntityStore;
+  /** Currencies, exchange rates and posting periods (mutable: `emu.company.setPeriodStatus('2025-03', 'ltLocked')`). */
+  company: CompanyFacts;
   counters: Counters;
   faults: FaultRegistry;
   /** `request`, `aborted`, `responded` and `committed`, to await: `await emu.events.next('committed')`. */
@@ -52,7 +56,7 @@ export interface SapB1Emulator {
 export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Promise<SapB1Emulator> {
   const resolved = resolveEmulatorOptions(options);
   const clock = new EmulatorClock(options.clock);
-  const store = new EntityStore();
+  const store = new EntityStore(loadCompany(resolved.fixturesDir, options));
   loadFixtures(store, resolved.fixturesDir, resolved.seed);
   const sessions = new SessionRegistry(clock, resolved.sessionTimeoutMs, resolved.nodes);
   const events: SapB1Events = new EventLog<SapB1EmulatorEvent>(clock);
@@ -72,6 +76,7 @@ export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Pr
     companyDb: resolved.companyDb,
     state: store.state,
     store,
+    company: store.company,
     counters: core.counters,
     faults,
     events,

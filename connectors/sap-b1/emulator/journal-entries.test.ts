@@ -142,10 +142,10 @@ describe('emulator journal entries', () => {
     await rejected(entry({}, [{ AccountCode: '6110', Debit: 1 }]), /at least two lines/);
   });
 
-  it('converts foreign-currency lines at the configured rate', async () => {
+  it('converts foreign-currency lines at the rate of the posting date (account 6130 takes all currencies)', async () => {
     const lines = [
-      { AccountCode: '6120', FCCurrency: 'EUR', FCDebit: 100 },
-      { ShortName: 'E1001', FCCurrency: 'EUR', FCCredit: 100 },
+      { AccountCode: '6130', FCCurrency: 'EUR', FCDebit: 100 },
+      { ShortName: 'E1008', FCCurrency: 'EUR', FCCredit: 100 },
     ];
     const res = await c.request('POST', 'JournalEntries', { body: entry({}, lines) });
     expect(res.status, res.text).toBe(201);

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parseEmulatorArgs, runSapB1Emulator } from './main.js';
 import { testClient } from './testing.js';
+import { SAP_B1_EMULATOR_USAGE } from './usage.js';
 
 describe('sluice emulate sap-b1', () => {
   it('parses its options', () => {
@@ -40,8 +41,23 @@ describe('sluice emulate sap-b1', () => {
       const c = testClient(emu);
       await c.login();
       expect((await c.request('GET', 'Projects')).json.value).toHaveLength(5);
+      const counters = (await (await fetch(`${emu.url}/_emulator/counters`)).json()) as Record<string, unknown>;
+      expect(counters).toMatchObject({ total: 2, logins: 1, requests: { 'POST Login': 1, 'GET Projects': 1 } });
     } finally {
       await emu.close();
     }
+  });
+
+  it('its --help text names every option the parser takes', () => {
+    const named = [...SAP_B1_EMULATOR_USAGE.matchAll(/^ {2}(--[a-z-]+) <[^>]+>/gm)].map((m) => m[1]!);
+    expect(named.sort()).toEqual([
+      '--fixtures',
+      '--host',
+      '--login-delay',
+      '--page-size',
+      '--port',
+      '--session-timeout',
+    ]);
+    for (const flag of named) expect(() => parseEmulatorArgs([flag, '1'])).not.toThrow();
   });
 });

@@ -1,6 +1,7 @@
 /** Options of the Service Layer emulator, with their defaults. */
 import { fileURLToPath } from 'node:url';
 import type { SteerableClock } from '../../../engine/emulator-kit/clock.js';
+import type { PeriodCategorySpec, RateSpec } from './company.js';
 import type { Entity } from './edm/codec.js';
 import type { EntitySetName } from './edm/model.js';
 import type { NextLinkStyle } from './dialect.js';
@@ -36,9 +37,13 @@ export interface SapB1EmulatorOptions {
   nextLinkStyle?: NextLinkStyle;
   /** String comparisons in $filter ignore case (SQL Server; default false as on HANA). */
   caseInsensitive?: boolean;
-  /** Local currency (default USD) and rates to it for foreign-currency journal lines. */
+  /** Local and system currency (default: `Company.json` of the fixtures, else USD; system = local). */
   localCurrency?: string;
-  rates?: Record<string, number>;
+  systemCurrency?: string;
+  /** Exchange rates added to the fixtures' `CurrencyRates.json` (local currency per unit, per day). */
+  rates?: RateSpec[];
+  /** Posting periods instead of the fixtures' `PostingPeriods.json` (`[]`: none defined, no check). */
+  periods?: PeriodCategorySpec[];
   /** Load-balancer nodes to spread sessions over (ROUTEID `.node1`..; default 2). */
   nodes?: number;
   /** Serve https with this key and certificate (PEM) instead of http. */
@@ -52,7 +57,18 @@ export interface SapB1EmulatorOptions {
 }
 
 export interface ResolvedEmulatorOptions extends Required<
-  Omit<SapB1EmulatorOptions, 'seed' | 'sessionTimeoutSeconds' | 'sessionTimeoutMinutes' | 'tls' | 'clock'>
+  Omit<
+    SapB1EmulatorOptions,
+    | 'seed'
+    | 'sessionTimeoutSeconds'
+    | 'sessionTimeoutMinutes'
+    | 'tls'
+    | 'clock'
+    | 'localCurrency'
+    | 'systemCurrency'
+    | 'rates'
+    | 'periods'
+  >
 > {
   seed: Partial<Record<EntitySetName, Entity[]>>;
   sessionTimeoutMs: number;
@@ -77,8 +93,6 @@ export function resolveEmulatorOptions(o: SapB1EmulatorOptions = {}): ResolvedEm
     users: o.users ?? [{ userName: 'manager', password: 'manager' }],
     nextLinkStyle: o.nextLinkStyle ?? 'version-default',
     caseInsensitive: o.caseInsensitive ?? false,
-    localCurrency: o.localCurrency ?? 'USD',
-    rates: o.rates ?? { EUR: 1.08, GBP: 1.27, CAD: 0.74 },
     nodes: o.nodes ?? 2,
     tls: o.tls,
   };

@@ -9,7 +9,7 @@ import type { Exchange } from '../../../engine/emulator-kit/traffic.js';
 import { handleBatch } from './batch.js';
 import type { EmulatorCore, EmulatorRequest, Reply } from './core.js';
 import { SERVED_ENTITY_SETS } from './edm/model.js';
-import { handleEntityRequest } from './entity-handlers.js';
+import { handleServiceRequest } from './functions.js';
 import { ServiceLayerFault, faults as slFaults } from './errors.js';
 import type { Fault } from './faults.js';
 import { PROXY_ERROR_HTML, parseJsonObject, sendJson, sendText } from './http-io.js';
@@ -37,7 +37,7 @@ async function route(core: EmulatorCore, req: EmulatorRequest, rawBody: string):
       json: req.dialect.version === 'v2' ? { '@odata.context': `${req.base}/b1s/v2/$metadata`, value } : { value },
     };
   }
-  return handleEntityRequest(core, req);
+  return handleServiceRequest(core, req);
 }
 
 function faultReply(req: EmulatorRequest, f: ServiceLayerFault): Reply {

@@ -1,5 +1,5 @@
 /**
- * The request pipeline: /b1s/v1 and /b1s/v2 (plus /ping), method override, request counting,
+ * The request pipeline: /b1s/v1 and /b1s/v2 (plus /ping and GET /_emulator/counters: what the emulator has counted), method override, request counting,
  * the traffic events (engine/emulator-kit/traffic.ts), fault selection, and serving (serve.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -30,6 +30,20 @@ async function handle(core: EmulatorCore, raw: IncomingMessage, res: ServerRespo
       'application/json',
       JSON.stringify({ message: 'Service Layer is running', sender: 'node1', timestamp: core.clock.now() / 1000 }),
     );
+    return;
+  }
+  if (rawPath === '/_emulator/counters' && raw.method === 'GET') {
+    const c = core.counters;
+    const body = {
+      total: c.total,
+      logins: c.logins,
+      failedLogins: c.failedLogins,
+      logouts: c.logouts,
+      requests: c.requests,
+      inFlight: c.inFlight,
+      maxInFlight: c.maxInFlight,
+    };
+    sendText(res, 200, 'application/json', JSON.stringify(body));
     return;
   }
   const m = /^\/b1s\/(v1|v2)(?:\/(.*))?$/.exec(rawPath);

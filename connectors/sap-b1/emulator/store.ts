@@ -1,8 +1,9 @@
 /**
  * The emulator's company database: one Map per entity set (key → stored entity), number sequences,
- * and facts the Service Layer keeps but does not expose in the 2019 metadata (amounts paid on an
- * invoice, whether a journal entry was cancelled).
+ * facts the Service Layer keeps but does not expose in the 2019 metadata (amounts paid on an
+ * invoice, whether a journal entry was cancelled), and the company's currencies, rates and periods.
  */
+import { CompanyFacts } from './company.js';
 import { SERVED_ENTITY_SETS, type EntitySetName } from './edm/model.js';
 import type { Entity } from './edm/codec.js';
 import { ENTITY_SETS } from './entity-sets.js';
@@ -21,7 +22,7 @@ export class EntityStore {
   readonly hidden: HiddenFacts = { applied: new Map(), reversals: new Map() };
   private readonly sequences = new Map<string, number>();
 
-  constructor() {
+  constructor(readonly company: CompanyFacts = new CompanyFacts()) {
     this.state = Object.fromEntries(SERVED_ENTITY_SETS.map((s) => [s, new Map<string, Entity>()])) as EntityState;
   }
 
@@ -57,7 +58,9 @@ export class EntityStore {
     const applied = new Map(this.hidden.applied);
     const reversals = new Map(this.hidden.reversals);
     const sequences = new Map(this.sequences);
+    const company = this.company.snapshot();
     return () => {
+      company();
       for (const [set, map] of Object.entries(state)) {
         const live = this.state[set as EntitySetName];
         live.clear();

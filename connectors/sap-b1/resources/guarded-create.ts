@@ -28,6 +28,8 @@ export interface GuardedCreateSpec {
   lockedReason(entity: DataRecord): string;
   /** Problems that send a record to attention before anything is sent. */
   check(record: DataRecord): string[];
+  /** The documents of one key that count (e.g. without cancelled ones and their reversals), in id order. */
+  live?(documents: DataRecord[]): DataRecord[];
 }
 
 function idFromLocation(location: string | string[] | undefined): string | undefined {
@@ -53,7 +55,9 @@ export function openGuardedCreateTarget(ctx: ResourceContext, spec: GuardedCreat
       if (!wanted.has(key)) continue; // a case-insensitive database may match more than asked for
       byKey.set(key, [...(byKey.get(key) ?? []), record]);
     }
-    for (const [key, records] of byKey) {
+    for (const [key, all] of byKey) {
+      const records = spec.live ? spec.live(all) : all;
+      if (records.length === 0) continue;
       const first = records[0] as DataRecord;
       const others =
         records.length > 1

@@ -1,12 +1,19 @@
 /**
  * `journal-entries`: read (incrementally by JdtNum or ReferenceDate) and create. Posted entries are
- * immutable: an entry that exists for a dedupe key is `locked`. Lines must balance to the cent and
- * fields must fit their DI lengths (Memo 50) before anything is sent.
+ * immutable: an entry that exists for a dedupe key is `locked`, or reversed (`/Cancel`) and posted
+ * anew with `corrections: reverse-and-repost`. Before planning, entries are completed with what
+ * only SAP knows (journal-prepare.ts: posting periods, currencies and rates). Lines must balance to
+ * the cent and fields must fit their DI lengths (Memo 50) before anything is sent.
  */
-import type { DataRecord } from '../../../engine/connector/types.js';
+import type { DataRecord, JsonSchema } from '../../../engine/connector/types.js';
 import { openEntitySource, type EntitySourceSpec } from './entity-source.js';
 import { lengthProblems, linesOf } from './field-limits.js';
+import { FinanceFacts } from './finance-facts.js';
 import { openGuardedCreateTarget } from './guarded-create.js';
+import { RATE_FALLBACKS, type RateFallback } from './journal-currency.js';
+import { PERIOD_POLICIES, type PeriodPolicy } from './journal-periods.js';
+import { journalPreparer } from './journal-prepare.js';
+import { journalReverser, liveEntries } from './journal-reverse.js';
 import { COMMON_READ_OPTIONS, objectSchema, referenceFieldOption } from './options.js';
 import { TARGET_BULK_SIZE, type SapB1Resource } from './types.js';
 
@@ -87,6 +94,46 @@ export function journalEntryProblems(record: DataRecord): string[] {
   return problems;
 }
 
+const TARGET_OPTIONS: Record<string, JsonSchema> = {
+  periods: {
+    title: 'Postings dated in a closed period',
+    description:
+      'Target only. What happens to an entry whose posting date (ReferenceDate; today when it has none) falls in a posting period that takes no manual journal entries in SAP B1 (locked, in period closing, or outside every defined period; SAP would refuse it with -5002): park sends it to attention with the reason (reason class data); next-open-period posts it on the first day of the next open period and keeps the original date in the Memo, e.g. "Trip to Lyon (dated 2025-01-31)", shortening the Memo to fit its 50 characters. Either way the plan says so, and an entry already posted keeps its posting date.',
+    type: 'string',
+    enum: [...PERIOD_POLICIES],
+    default: 'park',
+    examples: ['next-open-period'],
+  },
+  rates: {
+    title: 'Exchange rates',
+    description:
+      "Target only. Lines in a foreign currency (FCCurrency) are converted at SAP B1's own rate for the posting date (SBOBobService_GetCurrencyRate), read once per currency and date. What happens when SAP has no rate for that day.",
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      fallback: {
+        title: 'When SAP B1 has no rate for the posting date',
+        description:
+          'none parks the entry ("no EUR rate for 2025-02-06 in SAP B1; add it or set rates.fallback"), never guessing a rate; last-earlier takes the last rate SAP B1 has within fallbackDays before the posting date (for companies that keep no rates on weekends and holidays) and posts those lines in local currency only, since SAP refuses a foreign-currency line on a day without a rate. The plan names the rate and its date.',
+        type: 'string',
+        enum: [...RATE_FALLBACKS],
+        default: 'none',
+        examples: ['last-earlier'],
+      },
+      fallbackDays: {
+        title: 'How far back last-earlier looks',
+        description:
+          'Days before the posting date searched for a rate by fallback: last-earlier (one call per day tried, cached).',
+        type: 'integer',
+        minimum: 1,
+        maximum: 31,
+        default: 7,
+        examples: [4],
+      },
+    },
+  },
+};
+
 const SOURCE: EntitySourceSpec = {
   entitySet: 'JournalEntries',
   key: 'JdtNum',
@@ -96,29 +143,49 @@ const SOURCE: EntitySourceSpec = {
 export const journalEntries: SapB1Resource = {
   definition: {
     description:
-      'Journal entries (JournalEntries, OJDT/JDT1). Source: posted entries with their lines, incrementally by JdtNum or ReferenceDate. Target: create only; the dedupe key goes into a reference field, existing entries are locked (posted entries are never changed).',
+      'Journal entries (JournalEntries, OJDT/JDT1). Source: posted entries with their lines, incrementally by JdtNum or ReferenceDate. Target: create only; the dedupe key goes into a reference field; existing entries are locked (posted entries are never changed) or, with corrections: reverse-and-repost, cancelled (JournalEntries(N)/Cancel; where SAP refuses that because the period of the entry is closed since, a reversal entry is posted in the open period of today) and posted anew. Before planning, entries are placed in an open posting period and foreign-currency lines converted at the SAP B1 rate of the posting date, as the account or partner allows. Cancelled entries and their reversals are not matched by the key.',
     roles: ['source', 'lookup', 'target'],
     key: 'JdtNum',
     optionsSchema: objectSchema('Options of the journal-entries resource.', {
       ...COMMON_READ_OPTIONS,
       referenceField: referenceFieldOption(JOURNAL_REFERENCE_FIELDS, 'Reference'),
+      ...TARGET_OPTIONS,
     }),
     capabilities: {
       bulkSize: TARGET_BULK_SIZE,
       modes: ['create'],
       deleteActions: [],
       immutable: true,
+      reversible: true,
       incremental: true,
     },
   },
   openSource: (ctx, options) => openEntitySource(ctx, SOURCE, options),
-  openTarget: (ctx, options) =>
-    openGuardedCreateTarget(ctx, {
+  openTarget: (ctx, options) => {
+    const referenceField = typeof options.referenceField === 'string' ? options.referenceField : 'Reference';
+    const target = openGuardedCreateTarget(ctx, {
       entitySet: 'JournalEntries',
       idField: 'JdtNum',
-      referenceField: typeof options.referenceField === 'string' ? options.referenceField : 'Reference',
+      referenceField,
       lockedReason: (e) =>
-        `journal entry ${String(e.JdtNum)} (number ${String(e.Number)}) is posted; SAP Business One never changes a posted journal entry: reverse it instead`,
+        `journal entry ${String(e.JdtNum)} (number ${String(e.Number)}) is posted; SAP Business One never changes a posted journal entry: reverse it instead (corrections: reverse-and-repost does that)`,
       check: journalEntryProblems,
-    }),
+      live: (entries) => liveEntries(entries),
+    });
+    const rates = (options.rates ?? {}) as { fallback?: RateFallback; fallbackDays?: number };
+    const facts = new FinanceFacts(ctx.client);
+    const today = (): string => new Date(ctx.clock.now()).toISOString().slice(0, 10);
+    return {
+      ...target,
+      prepareRecords: journalPreparer(
+        { facts, clock: ctx.clock, lookup: (keys) => target.lookup(keys) },
+        {
+          periods: (options.periods as PeriodPolicy | undefined) ?? 'park',
+          rates: { fallback: rates.fallback ?? 'none', fallbackDays: rates.fallbackDays ?? 7 },
+          referenceField,
+        },
+      ),
+      reverse: journalReverser(ctx, { referenceField, facts, today }),
+    };
+  },
 };

@@ -6,12 +6,15 @@ import type {
   TargetBinding,
   TargetResource,
 } from '../../../engine/connector/types.js';
+import type { Clock } from '../../../engine/runtime/clock.js';
 import type { Logger } from '../../../engine/runtime/logger.js';
 import type { ServiceLayerClient } from '../client.js';
 
 export interface ResourceContext {
   client: ServiceLayerClient;
   logger: Logger;
+  /** "Today" for postings without a date (the connection's clock). */
+  clock: Clock;
 }
 
 export interface SapB1Resource {

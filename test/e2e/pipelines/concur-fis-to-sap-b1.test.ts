@@ -19,9 +19,11 @@ import {
 } from '../../helpers/demo-env.js';
 import {
   cents,
+  expectCurrencyRules,
   sum,
   entriesByReference as byReference,
   postedEntries as postedBy,
+  reversals,
   type Json,
   type Line,
 } from '../../helpers/journal-entries.js';
@@ -91,11 +93,16 @@ function expectConcurTrafficMatchesSpecs(env: DemoEnvironment): void {
 }
 
 /** The document's journal entry: balanced, its journal amounts debited, the employee credited for the cash part. */
-function expectPostingOf(d: FisDocument, je: Json): void {
+function expectPostingOf(env: DemoEnvironment, d: FisDocument, je: Json): void {
   const report = d.document.report as Json;
-  const foreign = report.employeeCurrencyAlphaCode !== 'USD';
-  const amount = (l: Line, side: 'Debit' | 'Credit'): number => cents(foreign ? l[`FC${side}`] : l[side]);
+  const currency = String(report.employeeCurrencyAlphaCode);
+  const foreign = currency !== 'USD';
+  const rate = env.b1.company.rate(currency, String(je.ReferenceDate).slice(0, 10))!;
+  // in the document's currency: kept where the account or partner takes it, else converted back from USD
+  const amount = (l: Line, side: 'Debit' | 'Credit'): number =>
+    !foreign ? cents(l[side]) : l.FCCurrency ? cents(l[`FC${side}`]) : Math.round(cents(l[side]) / rate);
   const lines = je.JournalEntryLines as Line[];
+  if (foreign) expectCurrencyRules(env, je, currency, rate);
   expect(sum(lines.map((l) => cents(l.Debit)))).toBe(sum(lines.map((l) => cents(l.Credit))));
   const journals = entriesOfDoc(d).flatMap((e) => ((e.allocation ?? []) as Json[]).map((a) => ({ entry: e, a })));
   const debits = lines.filter((l) => amount(l, 'Debit') > 0);
@@ -155,7 +162,7 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
         expect(c.status).toBe('POSTING_CONFIRMED_FAILURE');
         expect(env.concur.state.reports.get(d.sourceId)?.PaymentStatusName).toBe('Financial Posting Failed');
       } else {
-        expectPostingOf(d, je!);
+        expectPostingOf(env, d, je!);
         expect(c).toEqual(confirmedAs(je!));
         // the entry is dated as the report (payment processing date), which is not the day of the run
         expect(c.postingDate).toBe(String((d.document.report as Json).reportPaymentProcessingDate).slice(0, 10));
@@ -182,9 +189,10 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
     expect(docs(env).map((d) => d.docStatus)).toEqual(statuses);
   });
 
-  it('a resubmitted, changed document of a posted report yields exactly one planned change, locked (never posted twice) and confirmed as an error; an unchanged one is confirmed with the existing entry', async () => {
-    const before = env.b1.entities('JournalEntries');
+  it('a resubmitted, changed document of a posted report is one correction: the posted entry is cancelled (its reversal), the new version posted once and confirmed with it; an unchanged one is confirmed with the existing entry', async () => {
+    const ref = `${PREFIX}139C5198FC3B3F45C59C`;
     const posted = entriesByReference(env);
+    const original = posted.get(ref)!;
     const changed = addDocument(env, '139C5198FC3B3F45C59C', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa01', (doc) => {
       (doc.report as Json).revisionNumber = 2;
       const cash = (doc.expenseEntry as Json[]).find((e) => e.reportEntryPatKey === 'CASH')!;
@@ -196,19 +204,28 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
     const plan = JSON.parse((await sluice(env, ['plan', PIPELINE_PATH, '--json'])).stdout) as RunReportJson & {
       operations: { op: string; key: string }[];
     };
-    expect(plan.plan?.counts).toMatchObject({ create: 0, update: 0, locked: 1, noop: 1 });
+    expect(plan.plan?.counts).toMatchObject({ create: 0, update: 0, locked: 0, correct: 1, noop: 1 });
     // a plan reads without acknowledging: both documents are still READY in Concur
     expect([changed.docStatus, same.docStatus]).toEqual(['READY', 'READY']);
-    expect(plan.operations.map((o) => `${o.op} ${o.key}`)).toEqual([`locked ${PREFIX}139C5198FC3B3F45C59C`]);
+    expect(plan.operations.map((o) => `${o.op} ${o.key}`)).toEqual([`correct ${ref}`]);
 
     const { report } = await runPipeline(env);
-    expect(report.apply?.created).toBe(0);
-    expect(report.attention.sample.find((a) => a.sourceKey === changed.id)?.code).toBe('TARGET_LOCKED');
-    expect(env.b1.entities('JournalEntries')).toEqual(before);
-    expect(confirmation(changed).status).toBe('POSTING_CONFIRMED_FAILURE');
-    expect(confirmation(changed).message).toContain(`differs from the source`);
-    // confirmed with the entry posted earlier: its number, date and year, as SAP holds it
+    expect(report.apply).toMatchObject({ reversed: 1, created: 1 });
+    const all = env.b1.entities('JournalEntries').filter((e) => e.Reference === ref);
+    expect(all.map((e) => e.JdtNum)).toEqual([
+      original.JdtNum,
+      reversals(env).get(original.JdtNum as number),
+      entriesByReference(env).get(ref)!.JdtNum,
+    ]);
+    const fresh = entriesByReference(env).get(ref)!;
+    expectPostingOf(env, changed, fresh);
+    // confirmed with the new entry: its number, date and year, as SAP holds it
+    expect(confirmation(changed)).toEqual(confirmedAs(fresh));
     expect(confirmation(same)).toEqual(confirmedAs(posted.get(`${PREFIX}A27048170C778C474F79`)!));
+
+    const again = await runPipeline(env);
+    expect(again.report.plan?.counts).toMatchObject({ read: 0, create: 0, correct: 0 });
+    expect(env.b1.entities('JournalEntries').filter((e) => e.Reference === ref)).toHaveLength(3);
   });
 
   it('new documents: one with an unmapped expense type is confirmed as an error naming it, the other posts and is confirmed with its entry', async () => {
@@ -224,7 +241,7 @@ describe('concur-fis-to-sap-b1 end to end', async () => {
     expect(report.apply?.created).toBe(1);
     expect(postedEntries(env)).toHaveLength(count + 1);
     const je = entriesByReference(env).get(`${PREFIX}NEWREPORT00000000002`)!;
-    expectPostingOf(fine, je);
+    expectPostingOf(env, fine, je);
     expect(confirmation(fine)).toEqual(confirmedAs(je));
     expect(confirmation(parked).status).toBe('POSTING_CONFIRMED_FAILURE');
     expect(confirmation(parked).message).toContain(
@@ -248,7 +265,7 @@ describe('concur-fis-to-sap-b1 posts exactly once under faults and still confirm
         continue;
       }
       const je = posted.get(`${PREFIX}${d.sourceId}`)!;
-      expectPostingOf(d, je);
+      expectPostingOf(env, d, je);
       expect(confirmation(d)).toEqual(confirmedAs(je));
     }
   }

@@ -22,6 +22,7 @@ import {
   sum,
   entriesByReference as byReference,
   postedEntries as postedBy,
+  reversals,
   type Json,
   type Line,
   untilSettleable,
@@ -108,10 +109,10 @@ describe('concur-payment-requests-to-sap-b1 end to end', async () => {
     expect(env.b1.entities('JournalEntries')).toEqual(before);
   });
 
-  it('a request changed after posting yields exactly one planned change, locked: the posted entry is never changed or posted again', async () => {
+  it('a request changed after posting is one correction: the posted entry is cancelled (its reversal) and the new version posted once; a rerun changes nothing', async () => {
     const pr = approved(env)[0]!;
     const ref = `${PREFIX}${String(pr.ID)}`;
-    const before = entriesByReference(env).get(ref);
+    const before = entriesByReference(env).get(ref)!;
     const item = (pr.LineItems as Json[])[0]!;
     Object.assign(item, { ApprovedLineItemAmount: '400.00' });
     Object.assign(pr, { TotalApprovedAmount: '400.00', InvoiceAmount: '400.00' });
@@ -119,13 +120,21 @@ describe('concur-payment-requests-to-sap-b1 end to end', async () => {
     const plan = JSON.parse((await sluice(env, ['plan', PIPELINE_PATH, '--json'])).stdout) as RunReportJson & {
       operations: { op: string; key: string }[];
     };
-    expect(plan.plan?.counts).toMatchObject({ create: 0, update: 0, locked: 1 });
-    expect(plan.operations.map((o) => `${o.op} ${o.key}`)).toEqual([`locked ${ref}`]);
+    expect(plan.plan?.counts).toMatchObject({ create: 0, update: 0, locked: 0, correct: 1 });
+    expect(plan.operations.map((o) => `${o.op} ${o.key}`)).toEqual([`correct ${ref}`]);
 
     const { result, report } = await runPipeline(env);
-    expect(result.code).toBe(3);
-    expect(report.attention.sample).toEqual([expect.objectContaining({ sourceKey: pr.ID, code: 'TARGET_LOCKED' })]);
-    expect(entriesByReference(env).get(ref)).toEqual(before);
+    expect(result.code).toBe(0);
+    expect(report.apply).toMatchObject({ reversed: 1, created: 1 });
+    const all = env.b1.entities('JournalEntries').filter((e) => e.Reference === ref);
+    expect(all).toHaveLength(3);
+    expect(reversals(env).has(before.JdtNum as number)).toBe(true);
+    const fresh = entriesByReference(env).get(ref)!;
+    expectPostingOf(env, pr, fresh);
+
+    const again = await runPipeline(env);
+    expect(again.report.plan?.counts).toMatchObject({ create: 0, correct: 0, locked: 0 });
+    expect(env.b1.entities('JournalEntries').filter((e) => e.Reference === ref)).toHaveLength(3);
   });
 
   it('new requests: one with an unmapped expense type and one whose vendor has no business partner go to attention with the reason, the other posts', async () => {

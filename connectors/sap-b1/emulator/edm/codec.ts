@@ -127,6 +127,34 @@ export function decodeEntity(typeName: string, input: Entity, opts: DecodeOption
   return out;
 }
 
+/** A property's `DefaultValue` from $metadata in stored form (enum member name, number), or null. */
+export function defaultValue(model: EdmModel, type: EdmStructuredType, prop: string): unknown {
+  const raw = type.defaults?.[prop];
+  const edm = type.properties[prop];
+  if (raw === undefined || edm === undefined) return null;
+  const ref = resolveTypeRef(model, edm);
+  if (ref.collection) return null;
+  if (ref.kind === 'enum') return enumMemberName(model, ref.name, raw) ?? null;
+  if (ref.kind !== 'primitive') return null;
+  switch (ref.name) {
+    case 'Edm.String':
+      return raw;
+    case 'Edm.Int32':
+    case 'Edm.Int16':
+    case 'Edm.Int64':
+    case 'Edm.Double':
+    case 'Edm.Decimal':
+      return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : null;
+    case 'Edm.Boolean':
+      return raw === 'true' ? true : raw === 'false' ? false : null;
+    case 'Edm.DateTime':
+    case 'Edm.DateTimeOffset':
+      return normalizeDate(raw) ?? null;
+    default:
+      return null;
+  }
+}
+
 function encodeValue(model: EdmModel, ref: EdmTypeRef, value: unknown, version: ProtocolVersion): unknown {
   if (value === null || value === undefined) return null;
   if (ref.kind === 'complex' && typeof value === 'object') return encodeEntity(ref.name, value as Entity, version);
@@ -141,8 +169,8 @@ function encodeValue(model: EdmModel, ref: EdmTypeRef, value: unknown, version: 
 }
 
 /**
- * Stored form → wire payload: every property of the type in metadata order (null when unset,
- * collections as arrays), or only `select`ed ones.
+ * Stored form → wire payload: every property of the type in metadata order (unset ones as their
+ * $metadata `DefaultValue`, e.g. `tNO` or `0`, else null; collections as arrays), or only `select`ed ones.
  */
 export function encodeEntity(
   typeName: string,
@@ -156,7 +184,7 @@ export function encodeEntity(
   for (const [prop, edm] of Object.entries(type.properties)) {
     if (select && !select.includes(prop)) continue;
     const ref = resolveTypeRef(model, edm);
-    const value = entity[prop];
+    const value = entity[prop] ?? defaultValue(model, type, prop);
     if (ref.collection) {
       const items = Array.isArray(value) ? value : [];
       out[prop] = items.map((item: unknown) => encodeValue(model, { ...ref, collection: false }, item, version));
@@ -165,6 +193,12 @@ export function encodeEntity(
     }
   }
   return out;
+}
+
+/** A property's value as the Service Layer shows it: the stored one, else its $metadata default. */
+export function propertyValue(typeName: string, entity: Entity, prop: string): unknown {
+  const model = edmModel();
+  return entity[prop] ?? defaultValue(model, typeOf(model, typeName), prop);
 }
 
 /** The model's EDM type of a property of an entity type, for $filter and $orderby. */

@@ -10,6 +10,7 @@ interface XmlProperty {
   Name: string;
   Type: string;
   Writable?: string;
+  DefaultValue?: string;
 }
 interface XmlStructured {
   Name: string;
@@ -53,11 +54,13 @@ const ARRAY_TAGS = new Set([
 function structured(x: XmlStructured): EdmStructuredType {
   const properties: Record<string, string> = {};
   const readOnly: string[] = [];
+  const defaults: Record<string, string> = {};
   for (const p of x.Property ?? []) {
     properties[p.Name] = p.Type;
     if (p.Writable === 'false') readOnly.push(p.Name);
+    if (p.DefaultValue !== undefined) defaults[p.Name] = String(p.DefaultValue);
   }
-  return { properties, readOnly };
+  return { properties, readOnly, ...(Object.keys(defaults).length > 0 && { defaults }) };
 }
 
 export function parseMetadata(xml: string): ParsedMetadata {
@@ -91,8 +94,16 @@ export function parseMetadata(xml: string): ParsedMetadata {
 
 /** User-defined fields (`U_*`) belong to one company database, not to the Service Layer. */
 function withoutUdfs<T extends EdmStructuredType>(t: T): T {
-  const properties = Object.fromEntries(Object.entries(t.properties).filter(([n]) => !n.startsWith('U_')));
-  return { ...t, properties, readOnly: t.readOnly.filter((n) => !n.startsWith('U_')) };
+  const kept = (n: string): boolean => !n.startsWith('U_');
+  const properties = Object.fromEntries(Object.entries(t.properties).filter(([n]) => kept(n)));
+  const { defaults: all, ...rest } = t;
+  const defaults = Object.fromEntries(Object.entries(all ?? {}).filter(([n]) => kept(n)));
+  return {
+    ...rest,
+    properties,
+    readOnly: t.readOnly.filter(kept),
+    ...(Object.keys(defaults).length > 0 && { defaults }),
+  } as T;
 }
 
 function referenced(type: string): string | undefined {

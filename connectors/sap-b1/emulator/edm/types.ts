@@ -9,6 +9,8 @@ export interface EdmStructuredType {
   properties: Record<string, string>;
   /** Properties marked `Writable="false"` (silently ignored on POST/PATCH, as the Service Layer does). */
   readOnly: string[];
+  /** `DefaultValue` of properties that have one, as written in $metadata (an enum's stored value, `0`). */
+  defaults?: Record<string, string>;
 }
 
 export interface EdmEntityType extends EdmStructuredType {

@@ -3,7 +3,7 @@
  * property's type: enums by member name or stored value, dates in any accepted form, numbers as
  * numbers. Unknown properties and functions over non-strings are rejected like the Service Layer does.
  */
-import { enumMemberName, normalizeDate, propertyType, type Entity } from '../edm/codec.js';
+import { enumMemberName, normalizeDate, propertyType, propertyValue, type Entity } from '../edm/codec.js';
 import { edmModel } from '../edm/model.js';
 import type { EdmTypeRef } from '../edm/types.js';
 import { faults } from '../errors.js';
@@ -81,7 +81,7 @@ export function compileFilter(node: FilterNode, typeName: string, opts: FilterOp
   const value = (n: FilterNode, other: FilterNode | undefined): Getter => {
     if (n.t === 'prop') {
       refOf(n);
-      return (e) => e[n.name];
+      return (e) => propertyValue(typeName, e, n.name);
     }
     if (n.t === 'lit') {
       const coerced = coerceLiteral(n, other ? refOf(other) : undefined);

@@ -1,7 +1,8 @@
 /**
  * JournalEntries (OJDT/JDT1, fact sheet §5): POST validates lines and balance to the cent and assigns
- * JdtNum/Number; PATCH may only change header text and dates; DELETE is not supported (400 -5006);
- * the bound action Cancel creates a sign-swapped reversal.
+ * JdtNum/Number; the posting date must fall in an unlocked period (else 400 -5002, fact sheet §12);
+ * PATCH may only change header text and dates; DELETE is not supported (400 -5006); the bound
+ * action Cancel creates a sign-swapped reversal dated like the original, once.
  */
 import type { Entity } from '../edm/codec.js';
 import { faults } from '../errors.js';
@@ -38,6 +39,10 @@ function nextNumbers(ctx: RuleContext): { JdtNum: number; Number: number } {
   return { JdtNum: jdt, Number: num };
 }
 
+function checkPeriod(ctx: RuleContext, date: string): void {
+  if (!ctx.company.postable(date)) throw faults.postingPeriod('[JournalEntry.ReferenceDate]');
+}
+
 function post(ctx: RuleContext, header: Entity, lines: Entity[]): Entity {
   const numbers = nextNumbers(ctx);
   const entry: Entity = {
@@ -64,6 +69,7 @@ export const journalEntryRules: SetRules = {
       TaxDate: input.TaxDate ?? referenceDate,
     };
     checkProject(ctx, header.ProjectCode, '[JournalEntry.ProjectCode]');
+    checkPeriod(ctx, referenceDate);
     const raw = (input.JournalEntryLines ?? []) as Entity[];
     if (raw.length < 2)
       throw faults.businessRule('A journal entry needs at least two lines [JournalEntry.JournalEntryLines]');
@@ -104,6 +110,7 @@ export const journalEntryRules: SetRules = {
         throw faults.businessRule(`Journal entry ${jdtNum} is already cancelled`);
       if ([...ctx.store.hidden.reversals.values()].includes(jdtNum))
         throw faults.businessRule(`Journal entry ${jdtNum} is a reversal and cannot be cancelled`);
+      checkPeriod(ctx, String(existing.ReferenceDate)); // the reversal is dated like the original
       const lines = (existing.JournalEntryLines as Entity[]).map((l) => ({
         ...l,
         Debit: l.Credit,

@@ -1,7 +1,9 @@
 /**
  * Validation and completion of journal entry lines: accounts exist, are postable and not frozen;
  * business-partner lines post to the partner's control account; distribution rules and projects
- * exist and are active; one positive amount per line; foreign-currency amounts converted.
+ * exist and are active; one positive amount per line; a foreign currency only on an account or
+ * partner in that currency or in all (`##`), with a rate on the posting date; foreign-currency
+ * amounts converted at that rate when no local amount is given.
  */
 import type { Entity } from '../edm/codec.js';
 import { faults } from '../errors.js';
@@ -77,16 +79,44 @@ function resolveAccount(
   return { account, shortName: account, bp: false };
 }
 
-function localAmounts(ctx: RuleContext, line: Entity, n: number): { debit: number; credit: number } {
+function foreignCurrency(ctx: RuleContext, line: Entity): string | undefined {
+  const fc = line.FCCurrency;
+  return typeof fc === 'string' && fc !== '' && fc !== ctx.localCurrency ? fc : undefined;
+}
+
+/** A line in a foreign currency needs an account (or partner) in that currency or in all (`##`). */
+function checkLineCurrency(
+  ctx: RuleContext,
+  fc: string,
+  account: string,
+  shortName: string,
+  bp: boolean,
+  n: number,
+): void {
+  const holder = bp ? ctx.store.get('BusinessPartners', shortName) : ctx.store.get('ChartOfAccounts', account);
+  const raw = bp ? holder?.Currency : holder?.AcctCurrency;
+  const currency = typeof raw === 'string' && raw !== '' ? raw : ctx.localCurrency;
+  if (currency === fc || currency === '##') return;
+  const what = bp ? `business partner '${shortName}'` : `account '${account}'`;
+  throw faults.businessRule(
+    `Currency '${fc}' cannot be posted to ${what}, whose currency is ${currency} ${at('FCCurrency', n)}`,
+  );
+}
+
+function rateOn(ctx: RuleContext, currency: string, date: string, n: number): number {
+  const rate = ctx.company.rate(currency, date);
+  if (rate === undefined)
+    throw faults.businessRule(`Update the exchange rate for '${currency}' on ${date} ${at('FCCurrency', n)}`);
+  return rate;
+}
+
+function localAmounts(ctx: RuleContext, line: Entity, n: number, date: string): { debit: number; credit: number } {
   let debit = asNumber(line.Debit);
   let credit = asNumber(line.Credit);
-  const fc =
-    typeof line.FCCurrency === 'string' && line.FCCurrency !== '' && line.FCCurrency !== ctx.localCurrency
-      ? line.FCCurrency
-      : undefined;
+  const fc = foreignCurrency(ctx, line);
+  // A rate is needed on the posting date even when the local amounts are given (inferred).
+  const rate = fc === undefined ? 1 : rateOn(ctx, fc, date, n);
   if (fc !== undefined && debit === 0 && credit === 0) {
-    const rate = ctx.rates[fc];
-    if (rate === undefined) throw faults.businessRule(`Update the exchange rate for '${fc}' ${at('FCCurrency', n)}`);
     debit = round2(asNumber(line.FCDebit) * rate);
     credit = round2(asNumber(line.FCCredit) * rate);
   }
@@ -97,13 +127,22 @@ function localAmounts(ctx: RuleContext, line: Entity, n: number): { debit: numbe
   return { debit, credit };
 }
 
+/** Local amounts in the system currency (the same when the system currency is the local one). */
+function systemAmount(ctx: RuleContext, amount: number, date: string, n: number): number {
+  const sys = ctx.company.systemCurrency;
+  return sys === ctx.localCurrency ? amount : round2(amount / rateOn(ctx, sys, date, n));
+}
+
 /** A validated, completed line (Line_ID, ShortName, control account, system amounts, dates). */
 export function completeLine(ctx: RuleContext, line: Entity, index: number, header: Entity): Entity {
   const n = index + 1;
   checkLengths(line, LINE_LIMITS, 'JournalEntryLines', n);
   const { account, shortName, bp } = resolveAccount(ctx, line, n);
   checkPostableAccount(ctx, account, at('AccountCode', n));
-  const { debit, credit } = localAmounts(ctx, line, n);
+  const fc = foreignCurrency(ctx, line);
+  if (fc !== undefined) checkLineCurrency(ctx, fc, account, shortName, bp, n);
+  const date = String(header.ReferenceDate);
+  const { debit, credit } = localAmounts(ctx, line, n, date);
   COSTING.forEach((field, i) => {
     const code = line[field];
     if (code === undefined || code === null || code === '') return;
@@ -122,8 +161,8 @@ export function completeLine(ctx: RuleContext, line: Entity, index: number, head
     ControlAccount: bp ? account : null,
     Debit: debit,
     Credit: credit,
-    DebitSys: debit,
-    CreditSys: credit,
+    DebitSys: systemAmount(ctx, debit, date, n),
+    CreditSys: systemAmount(ctx, credit, date, n),
     DueDate: line.DueDate ?? header.DueDate,
     ReferenceDate1: line.ReferenceDate1 ?? header.ReferenceDate,
     TaxDate: line.TaxDate ?? header.TaxDate,

@@ -1,5 +1,6 @@
 /** The business rules of one entity set: what POST, PATCH, DELETE and bound actions do. */
 import type { EmulatorClock } from '../clock.js';
+import type { CompanyFacts } from '../company.js';
 import type { Entity } from '../edm/codec.js';
 import type { EntitySetName } from '../edm/model.js';
 import type { EntityStore } from '../store.js';
@@ -10,10 +11,10 @@ export interface RuleContext {
   set: EntitySetName;
   /** `B1S-ReplaceCollectionsOnPatch: true` was sent. */
   replaceCollections: boolean;
-  /** Local currency of the company. */
+  /** Local currency of the company (`company.localCurrency`). */
   localCurrency: string;
-  /** Currency → local-currency rate, for foreign-currency lines. */
-  rates: Record<string, number>;
+  /** Currencies, exchange rates per day, posting periods. */
+  company: CompanyFacts;
 }
 
 export interface SetRules {
