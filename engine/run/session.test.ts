@@ -202,7 +202,8 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
   });
 
   it('mirror deletes of adopted records only with deletes.scope: managed', async () => {
-    for (const r of src.source) dst.target.set(r.id, { id: `T-${r.id}`, record: { ...r }, active: true });
+    for (const r of src.source)
+      dst.target.set(String(r.id), { id: `T-${String(r.id)}`, record: { ...r }, active: true });
     const plain = writePipeline(dir, { name: name(), target: { mode: 'mirror', deletes: { maxPercent: 50 } } });
     const adopted = await session(state, { command: 'run', pipelinePath: plain });
     expect(adopted.report.apply?.adopted).toBe(3);
