@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   CREDENTIAL_CORRUPT: 'config',
   CREDENTIAL_KEY_MISMATCH: 'config',
   LEASE_TTL_INVALID: 'config',
+  STATE_COPY_INVALID: 'config',
   LOG_RETENTION_INVALID: 'config',
   // operator commands (attention, resync, log, runs): a bad argument exits 2
   PIPELINE_UNKNOWN: 'config',
@@ -53,6 +54,8 @@ export const ERROR_CODES = {
   RESYNC_NEEDS_FILE: 'config',
   LOG_QUERY_INVALID: 'config',
   RUN_UNKNOWN: 'config',
+  ALERT_WEBHOOK_LITERAL: 'config',
+  ALERT_WINDOW_INVALID: 'config',
   // validation diagnostics about the files themselves (sluice validate; plan, run and test refuse with exit 2)
   FILE_TOO_LARGE: 'config',
   FILE_INVALID_UTF8: 'config',

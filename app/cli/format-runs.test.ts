@@ -17,6 +17,9 @@ function run(over: Partial<RunRow>): RunRow {
     exitCode: 0,
     host: 'h1',
     pid: 10,
+    pipelineHash: null,
+    gitCommit: null,
+    durationMs: null,
     report: null,
     ...over,
   };

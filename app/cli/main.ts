@@ -17,6 +17,7 @@ import { stateCommands } from './state.js';
 import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 import { demoCommand } from './demo.js';
+import { k8sCommand } from './k8s.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('sluice')
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   stateCommands(program, io);
   schemaCommands(program, io);
   demoCommand(program, io);
+  k8sCommand(program, io);
   emulateCommand(program, io, emulators);
   return program;
 }

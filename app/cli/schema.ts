@@ -5,6 +5,7 @@ import { CONNECTOR_DOCS, buildConnectorDocs } from '../../engine/config/connecto
 import { BUNDLES, buildConnectionsBundle, buildPipelineBundle, bundleText } from '../../engine/config/bundle.js';
 import { formatDiagnostics } from '../../engine/config/diagnostics.js';
 import { addGlobalOptions, write, type CliIo, type GlobalOptions } from './common.js';
+import type { ServeCliOptions } from './schedule-serve.js';
 
 export function schemaCommands(program: Command, io: CliIo): void {
   program
@@ -43,10 +44,24 @@ export function schemaCommands(program: Command, io: CliIo): void {
   addGlobalOptions(
     program
       .command('schedule')
-      .description('print the next run times of a pipeline (for cron, CI or a Kubernetes CronJob)')
-      .argument('<pipeline>', 'pipeline file')
-      .option('--count <n>', 'how many', '5'),
-  ).action(async (pipeline: string, opts: GlobalOptions & { count: string }) => {
+      .description(
+        'print the next run times of a pipeline; with --serve <dir>, run every pipeline of the directory on its schedule',
+      )
+      .argument('[pipeline]', 'pipeline file')
+      .option('--count <n>', 'how many', '5')
+      .option('--serve <dir>', 'run the pipelines of <dir> on their schedules until SIGTERM')
+      .option('--port <n>', 'with --serve: port of /healthz and /metrics', '9464')
+      .option('--host <address>', 'with --serve: address to listen on', '0.0.0.0')
+      .option('--poll <duration>', 'with --serve: how often the directory is looked at again', '30s'),
+  ).action(async (pipeline: string | undefined, opts: GlobalOptions & { count: string } & Partial<ServeCliOptions>) => {
+    // Loaded only here: the scheduler's HTTP server and prom-client cost start-up time of other commands.
+    if (opts.serve !== undefined)
+      return (await import('./schedule-serve.js')).serveCommand(opts as ServeCliOptions, io);
+    if (pipeline === undefined) {
+      write(io.stderr, 'sluice schedule: name a pipeline file, or --serve <dir>\n');
+      io.exitCode = 2;
+      return;
+    }
     const [{ loadPipeline }, { formatInZone, nextRuns }] = await Promise.all([
       import('../../engine/config/pipeline.js'),
       import('../../engine/config/schedule.js'),

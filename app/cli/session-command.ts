@@ -16,6 +16,8 @@ import { loggerFor, parseNumber, write, type CliIo, type GlobalOptions } from '.
 import { formatPlan } from './print-plan.js';
 import { progressHooks } from './progress.js';
 import { parseLeaseTtl } from '../../engine/runtime/duration.js';
+import { systemClock } from '../../engine/runtime/clock.js';
+import { alertsAfterRun } from '../../engine/alerts/after-run.js';
 
 export interface RunOptions extends GlobalOptions {
   out?: string;
@@ -86,6 +88,7 @@ export async function execute(command: SessionCommand, target: string, opts: Run
       full: opts.full === true,
       detailedExitcode: opts.detailedExitcode === true,
       signal: signals.signal,
+      ...(command !== 'plan' && { onFinished: alertsAfterRun({ logger, clock: systemClock }) }),
       ...(progress.onPlanProgress && { onPlanProgress: progress.onPlanProgress }),
       ...(progress.onApplyProgress && { onApplyProgress: progress.onApplyProgress }),
       ...(progress.onApplyStart && { onApplyStart: progress.onApplyStart }),

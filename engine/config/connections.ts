@@ -9,6 +9,8 @@ import type { JsonSchema } from '../connector/types.js';
 import type { Registry } from '../connector/registry.js';
 import { loadJsonSchema } from '../connector/load-schema.js';
 import { compileSchema, schemaDiagnostics } from './ajv.js';
+import { alertDiagnostics, alertRules, type AlertRule } from './alerts.js';
+import type { Alert } from './connections.generated.js';
 import type { Diagnostic } from './diagnostics.js';
 import { checkRefs, isOnlyRefs, looksLikeSecretName, urlHasLiteralPassword } from './refs.js';
 import { YamlFile, type YamlPath } from './yaml-file.js';
@@ -30,6 +32,8 @@ export interface ConnectionsFile {
   file: YamlFile | undefined;
   entries: Map<string, ConnectionEntry>;
   diagnostics: Diagnostic[];
+  /** Alerts declared for every pipeline using this file. */
+  alerts: AlertRule[];
   /** Which connection each ENV_UNDEFINED diagnostic belongs to (they are warnings until a policy decides). */
   envUndefined: Map<Diagnostic, string>;
 }
@@ -163,6 +167,7 @@ export function loadConnections(
     file: undefined,
     entries: new Map(),
     diagnostics: [],
+    alerts: [],
     envUndefined: new Map(),
   };
   if (!existsSync(path)) {
@@ -186,6 +191,8 @@ export function loadConnections(
   if (!file.ok) return result;
   const data = file.toJS() as Record<string, unknown> | null;
   add(schemaDiagnostics(compileSchema(envelope), data ?? {}, file, []));
+  add(alertDiagnostics(file, data?.alerts, ['alerts'], result.dir, env));
+  if (Array.isArray(data?.alerts)) result.alerts = alertRules(data.alerts as Alert[], 'connections', path, result.dir);
   const conns = (data?.connections ?? {}) as Record<string, Record<string, unknown>>;
   if (typeof conns !== 'object' || conns === null || Array.isArray(conns)) return result;
   for (const [name, raw] of Object.entries(conns)) {

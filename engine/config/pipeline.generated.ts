@@ -18,6 +18,34 @@ export type CronExpression = string;
  */
 export type TimeZone = string;
 /**
+ * How logs and notifications name this webhook (its URL is a secret and never logged).
+ */
+export type Name = string;
+/**
+ * Where the JSON is POSTed, as a reference: `${env:NAME}` or `${file:path}` (webhook URLs carry tokens; a literal URL is an error).
+ */
+export type WebhookURL = string;
+/**
+ * `json`: a JSON object with `text` (Slack-compatible) and the alert's details; `slack`: only `text`, for Slack incoming webhooks that accept nothing else.
+ */
+export type PayloadFormat = 'json' | 'slack';
+/**
+ * The last run failed (not interrupted, not refused because another run held the lease).
+ */
+export type FailedRun = boolean;
+/**
+ * More than this many records of the pipeline need attention (open or marked for re-sync).
+ */
+export type AttentionAbove = number;
+/**
+ * No run succeeded (with or without attention) within this long: ISO-8601 (PT26H) or 90s / 30m / 26h.
+ */
+export type NoSuccessWithin = string;
+/**
+ * Webhooks notified about this pipeline's runs (in addition to those of the connections file).
+ */
+export type Alerts = Alert[];
+/**
  * A connection name from connections.yaml.
  */
 export type Connection = string;
@@ -114,6 +142,7 @@ export interface PipelineFile {
   name: PipelineName;
   description?: Description;
   schedule?: Schedule;
+  alerts?: Alerts;
   source: Source;
   lookups?: Lookups;
   functions?: FunctionLibraries;
@@ -123,11 +152,28 @@ export interface PipelineFile {
   on_error?: OnRecordError;
 }
 /**
- * When the pipeline should run. sluice itself runs once per invocation; `sluice schedule` prints the next run times for cron, CI or Kubernetes CronJobs.
+ * When the pipeline runs: `sluice schedule --serve <dir>` runs it on this cron in this time zone, `sluice k8s <dir>` writes a Kubernetes CronJob for it, and `sluice schedule <pipeline>` prints the next run times (for cron or CI).
  */
 export interface Schedule {
   cron: CronExpression;
   timezone?: TimeZone;
+}
+/**
+ * A webhook notified when a condition of a pipeline's runs starts and when it stops (at most once per change; the state is kept in the state store, so several schedulers send one notification).
+ */
+export interface Alert {
+  name?: Name;
+  webhook: WebhookURL;
+  format?: PayloadFormat;
+  when?: Conditions;
+}
+/**
+ * Which conditions notify this webhook.
+ */
+export interface Conditions {
+  failed?: FailedRun;
+  attentionAbove?: AttentionAbove;
+  noSuccessWithin?: NoSuccessWithin;
 }
 export interface Source {
   connection: Connection;

@@ -27,6 +27,7 @@ import type { PipelineFile } from './pipeline.generated.js';
 import { incrementalDiagnostics, isIncrementalSchemaError } from './incremental.js';
 import { loadProgram } from './jsonata-program.js';
 import { checkSchedule } from './schedule.js';
+import { alertDiagnostics } from './alerts.js';
 import { YamlFile, type YamlPath } from './yaml-file.js';
 
 const envelope = loadJsonSchema(new URL('../../schemas/pipeline.schema.json', import.meta.url));
@@ -227,6 +228,7 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
     options.env,
   );
   if (typeof spec.schedule?.cron === 'string') c.add(checkSchedule(file, spec.schedule));
+  c.add(alertDiagnostics(file, data.alerts, ['alerts'], dirname(abs), options.env ?? process.env));
   c.add(incrementalDiagnostics(file, (spec.source as { incremental?: unknown } | undefined)?.incremental));
   const ok = (v: unknown): v is { connection: string; resource: string } =>
     !!v &&

@@ -11,6 +11,7 @@ import type { RetryPolicy } from '../runtime/retry.js';
 import { TargetView } from '../plan/target-view.js';
 import type { TargetResource } from '../connector/types.js';
 import type { RunTrigger } from '../state/log.js';
+import type { RunReport } from './report.js';
 
 export const COMMANDS = ['plan', 'run', 'apply'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -61,6 +62,17 @@ export interface SessionOptions {
   onApplyProgress?(counts: ApplyCounts): void;
   /** How many operations to keep in memory for printing the plan. */
   keepOps?: number;
+  /**
+   * Called once the run report is recorded, with the store still open (alerts, metrics). What it
+   * throws is logged, never the run's outcome.
+   */
+  onFinished?(finished: FinishedRun): Promise<void>;
+}
+
+export interface FinishedRun {
+  report: RunReport;
+  pipeline: LoadedPipeline;
+  state: StateStore;
 }
 
 export interface Ctx {

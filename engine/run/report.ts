@@ -25,6 +25,8 @@ export interface RunReport {
   finishedAt: string;
   durationMs: number;
   pipelineHash: string;
+  /** The pipeline file, and the git commit that last changed it when it is in a work tree. */
+  pipelineFile: { path: string; commit?: string; modified?: boolean };
   planHash?: string;
   targetStateHash?: string;
   plan?: PlanSummary;
@@ -92,6 +94,10 @@ export function formatReport(r: RunReport): string {
   if (r.confirm) lines.push(`  confirmations sent ${r.confirm.sent}, failed ${r.confirm.failed}`);
   const calls = Object.entries(r.apiCalls).map(([name, s]) => `${name} ${s.apiCalls}`);
   if (calls.length) lines.push(`  api calls: ${calls.join(', ')}`);
+  if (r.pipelineFile.commit)
+    lines.push(
+      `  pipeline file ${r.pipelineFile.commit.slice(0, 12)}${r.pipelineFile.modified ? ' (with uncommitted changes)' : ''}`,
+    );
   if (r.planHash)
     lines.push(`  plan ${r.planHash.slice(0, 16)}  target state ${r.targetStateHash?.slice(0, 16) ?? '-'}`);
   if (r.attention.count > 0) {

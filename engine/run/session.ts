@@ -27,11 +27,12 @@ import { collect, plan, type PlannedRun } from './plan-phase.js';
 import { PLAN_FORMAT } from './plan-file/document.js';
 import { readPlanFile, type VerifiedPlan } from './plan-file/read.js';
 import { writePlanFile } from './plan-file/write.js';
+import { gitProvenance, type FileProvenance } from './provenance.js';
 import { EXIT, statusOf, type RunReport } from './report.js';
 import { settle, type Settled } from './settle-phase.js';
 import { checkPlanFits, checkTargetUnchanged } from './stale.js';
 
-export { COMMANDS, type Command, type SessionOptions, type SessionSubject } from './context.js';
+export { COMMANDS, type Command, type FinishedRun, type SessionOptions, type SessionSubject } from './context.js';
 export { EXIT } from './report.js';
 export { InvalidPipelineError };
 
@@ -148,6 +149,9 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
     attentionTotal: 0,
   };
   let apiCalls: RunReport['apiCalls'] = {};
+  // Asked of git while the run works (a file loaded by `sluice test` is not asked about).
+  const provenance: Promise<FileProvenance | undefined> =
+    opts.subject.kind === 'pipeline' ? Promise.resolve(undefined) : gitProvenance(pipeline.path);
   await state.runStart({
     id: runId,
     pipeline: name,
@@ -281,6 +285,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
     finishedAt: new Date(finishedAt).toISOString(),
     durationMs: finishedAt - p.startedAt,
     pipelineHash: pipeline.hash,
+    pipelineFile: { path: pipeline.path, ...(await provenance) },
     ...(summary && { planHash: summary.planHash, targetStateHash: summary.targetStateHash, plan: summary }),
     ...(settled && {
       settled: {
@@ -305,10 +310,18 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
       status: status === 'planned' ? 'succeeded' : status,
       exitCode,
       ...(summary && { planHash: summary.planHash }),
+      pipelineHash: pipeline.hash,
+      ...(report.pipelineFile.commit !== undefined && { gitCommit: report.pipelineFile.commit }),
+      durationMs: report.durationMs,
+      finishedAt: report.finishedAt,
       report,
     })
     .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'recording the run report failed'));
   logger.info({ exitCode, status, durationMs: report.durationMs }, `${opts.command} finished`);
+  if (opts.onFinished)
+    await opts
+      .onFinished({ report, pipeline, state })
+      .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'after-run hook failed'));
   if (failure instanceof LeaseHeldError) logger.debug({ holder: failure.held }, 'lease held');
   return {
     report,

@@ -49,6 +49,8 @@ export const REDACT_PATHS = [
   '*.cookie',
   'token',
   '*.token',
+  'webhook',
+  '*.webhook',
 ];
 
 export interface LoggerOptions {

@@ -287,4 +287,62 @@ export const MIGRATIONS: Migration[] = [
       });
     },
   },
+  {
+    name: '0008_run_provenance',
+    async up(knex) {
+      // What a run report is about, queryable without parsing the report: the pipeline file's hash,
+      // the git commit that last changed it (when it is in a git work tree) and how long the run took.
+      await knex.schema.alterTable('sluice_runs', (t) => {
+        t.string('pipeline_hash', 64);
+        t.string('git_commit', 40);
+        t.bigInteger('duration_ms');
+        t.index(['pipeline', 'status', 'finished_at'], 'sluice_runs_outcome');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('sluice_runs', (t) => {
+        t.dropIndex(['pipeline', 'status', 'finished_at'], 'sluice_runs_outcome');
+        t.dropColumn('duration_ms');
+        t.dropColumn('git_commit');
+        t.dropColumn('pipeline_hash');
+      });
+    },
+  },
+  {
+    name: '0009_schedule_ticks_and_alerts',
+    async up(knex) {
+      const binary = (t: Knex.CreateTableBuilder): void => {
+        if (isMysql(knex)) {
+          t.charset('utf8mb4');
+          t.collate('utf8mb4_bin');
+        }
+      };
+      // One row per scheduled tick of a pipeline: the scheduler that inserts it runs the tick, any
+      // other scheduler on the same pipelines sees the duplicate and skips it.
+      await knex.schema.createTable('sluice_schedule_ticks', (t) => {
+        binary(t);
+        t.string('pipeline', PIPELINE).notNullable();
+        t.string('tick', 32).notNullable();
+        t.string('claimed_by', 64).notNullable();
+        t.string('claimed_at', 32).notNullable();
+        t.primary(['pipeline', 'tick']);
+      });
+      // Per pipeline, alert rule and condition: whether it is active, so a notification goes out
+      // once when the condition starts and once when it ends.
+      await knex.schema.createTable('sluice_alert_state', (t) => {
+        binary(t);
+        t.string('pipeline', PIPELINE).notNullable();
+        t.string('rule', 32).notNullable();
+        t.string('condition', 16).notNullable();
+        t.boolean('active').notNullable();
+        t.string('changed_at', 32).notNullable();
+        t.string('run_id', 36);
+        t.primary(['pipeline', 'rule', 'condition']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('sluice_alert_state');
+      await knex.schema.dropTableIfExists('sluice_schedule_ticks');
+    },
+  },
 ];

@@ -91,4 +91,38 @@ describe.each(stateBackends)('run states on $name', (backend) => {
     });
     expect((await store.runList('q'))[0]).toMatchObject({ id: 'late', status: 'interrupted', exitCode: 1 });
   });
+
+  it('records the pipeline hash, git commit and duration with the report, and knows the last success', async () => {
+    const start = async (id: string, command: string): Promise<void> =>
+      store.runStart({ id, pipeline: 'q', command, startedAt: new Date(clock.now()).toISOString() });
+    expect(await store.runLastSuccess('q')).toBeUndefined();
+    await start('q1', 'run');
+    clock.advance(5000);
+    await store.runFinish('q1', {
+      status: 'attention',
+      exitCode: 3,
+      planHash: 'p'.repeat(64),
+      pipelineHash: 'h'.repeat(64),
+      gitCommit: 'c'.repeat(40),
+      durationMs: 5000,
+      report: { ok: true },
+    });
+    const synced = new Date(clock.now()).toISOString();
+    await start('q2', 'run');
+    clock.advance(1000);
+    await store.runFinish('q2', { status: 'failed', exitCode: 1, report: {} });
+    await start('q3', 'plan'); // a plan writes nothing: not a success of the pipeline
+    clock.advance(1000);
+    await store.runFinish('q3', { status: 'succeeded', exitCode: 0, report: {} });
+    const [, , first] = await store.runList('q');
+    expect(first).toMatchObject({
+      id: 'q1',
+      pipelineHash: 'h'.repeat(64),
+      gitCommit: 'c'.repeat(40),
+      durationMs: 5000,
+      planHash: 'p'.repeat(64),
+      report: { ok: true },
+    });
+    expect(await store.runLastSuccess('q')).toBe(synced);
+  });
 });

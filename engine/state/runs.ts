@@ -29,6 +29,24 @@ export interface RunRow {
   exitCode: number | null;
   host: string | null;
   pid: number | null;
+  /** sha256 of the pipeline file the run used. */
+  pipelineHash: string | null;
+  /** The git commit that last changed the pipeline file, when known. */
+  gitCommit: string | null;
+  durationMs: number | null;
+  report: unknown;
+}
+
+/** What a finished run records besides its report. */
+export interface RunResult {
+  status: RunStatus;
+  exitCode: number;
+  planHash?: string;
+  pipelineHash?: string;
+  gitCommit?: string;
+  durationMs?: number;
+  /** When it finished (default: now on the store's clock). */
+  finishedAt?: string;
   report: unknown;
 }
 
@@ -52,19 +70,17 @@ export async function runStart(
   });
 }
 
-export async function runFinish(
-  knex: Knex,
-  id: string,
-  result: { status: RunStatus; exitCode: number; planHash?: string; report: unknown },
-  clock: Clock = systemClock,
-): Promise<void> {
+export async function runFinish(knex: Knex, id: string, result: RunResult, clock: Clock = systemClock): Promise<void> {
   await knex(TABLE)
     .where({ id })
     .update({
       status: result.status,
       exit_code: result.exitCode,
       plan_hash: result.planHash ?? null,
-      finished_at: new Date(clock.now()).toISOString(),
+      pipeline_hash: result.pipelineHash ?? null,
+      git_commit: result.gitCommit ?? null,
+      duration_ms: result.durationMs ?? null,
+      finished_at: result.finishedAt ?? new Date(clock.now()).toISOString(),
       report: JSON.stringify(result.report),
     });
 }
@@ -112,6 +128,17 @@ export async function runList(knex: Knex, pipeline: string | undefined, limit = 
   return rows.map(toRun);
 }
 
+/** When a run of `pipeline` last finished `succeeded` or `attention` (its records were synced or parked), if ever. */
+export async function lastSuccessAt(knex: Knex, pipeline: string): Promise<string | undefined> {
+  const row = (await knex(TABLE)
+    .where({ pipeline })
+    .whereIn('status', ['succeeded', 'attention'])
+    .whereIn('command', WRITER_COMMANDS)
+    .max({ at: 'finished_at' })
+    .first()) as { at: string | null } | undefined;
+  return row?.at ?? undefined;
+}
+
 function toRun(r: Record<string, unknown>): RunRow {
   const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
   return {
@@ -125,6 +152,9 @@ function toRun(r: Record<string, unknown>): RunRow {
     exitCode: num(r.exit_code),
     host: (r.host as string | null) ?? null,
     pid: num(r.pid),
+    pipelineHash: (r.pipeline_hash as string | null | undefined) ?? null,
+    gitCommit: (r.git_commit as string | null | undefined) ?? null,
+    durationMs: num(r.duration_ms),
     report: typeof r.report === 'string' ? (JSON.parse(r.report) as unknown) : null,
   };
 }

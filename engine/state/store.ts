@@ -21,7 +21,10 @@ import {
   type AttentionQuery,
   type AttentionWrite,
 } from './attention.js';
+import { alertRevert, alertStates, alertTransition, type AlertCondition } from './alert-state.js';
+import { attentionByClass } from './attention-counts.js';
 import { keyFromSecret, seal, unseal } from './crypto.js';
+import { claimTick, pruneTicks } from './schedule-ticks.js';
 import { acquireLease, assertLeaseHeld, leaseHolder, releaseLease, renewLease } from './lease.js';
 import {
   ledgerBySource,
@@ -38,7 +41,7 @@ import { logWrite, type LogWrite } from './log.js';
 import { migrateStore, type MigrateResult } from './migrate.js';
 import { resyncClose, type ResyncOutcome } from './resync.js';
 import { createDatabase, isUnknownDatabase } from './create-database.js';
-import { markAbandonedRuns, runFinish, runList, runStart, type RunStatus } from './runs.js';
+import { lastSuccessAt, markAbandonedRuns, runFinish, runList, runStart, type RunResult } from './runs.js';
 import { parseStateUrl, type StateLocation } from './url.js';
 import { KnexVault } from './vault.js';
 
@@ -260,7 +263,7 @@ export class StateStore {
   runStart(run: { id: string; pipeline: string; command: string; startedAt: string }) {
     return runStart(this.knex, run);
   }
-  runFinish(id: string, result: { status: RunStatus; exitCode: number; planHash?: string; report: unknown }) {
+  runFinish(id: string, result: RunResult) {
     return runFinish(this.knex, id, result, this.clock);
   }
   /**
@@ -272,6 +275,10 @@ export class StateStore {
   }
   runList(pipeline?: string, limit?: number) {
     return runList(this.knex, pipeline, limit);
+  }
+  /** When a run of the pipeline last synced (succeeded or attention), if ever. */
+  runLastSuccess(pipeline: string) {
+    return lastSuccessAt(this.knex, pipeline);
   }
 
   // leases
@@ -288,6 +295,30 @@ export class StateStore {
   releaseLease(pipeline: string, holder: string) {
     return releaseLease(this.knex, pipeline, holder);
   }
+  /** Open (and re-sync) attention entries of a pipeline, by reason class. */
+  attentionByClass(pipeline: string) {
+    return attentionByClass(this.knex, pipeline);
+  }
+
+  // scheduler and alerts
+  /** True when `claimant` is the one scheduler that runs this tick of the pipeline. */
+  claimTick(pipeline: string, tick: string, claimant: string) {
+    return claimTick(this.knex, pipeline, tick, claimant, new Date(this.clock.now()).toISOString());
+  }
+  pruneTicks(before: string) {
+    return pruneTicks(this.knex, before);
+  }
+  /** Records an alert condition's state; true when it changed and so must be notified (by this caller only). */
+  alertTransition(key: { pipeline: string; rule: string; condition: AlertCondition }, active: boolean, runId?: string) {
+    return alertTransition(this.knex, key, active, new Date(this.clock.now()).toISOString(), runId);
+  }
+  alertRevert(key: { pipeline: string; rule: string; condition: AlertCondition }, active: boolean) {
+    return alertRevert(this.knex, key, active, new Date(this.clock.now()).toISOString());
+  }
+  alertStates(pipeline: string) {
+    return alertStates(this.knex, pipeline);
+  }
+
   async auditList(pipeline: string): Promise<{ at: string; action: string; detail: string }[]> {
     return (await this.knex('sluice_audit').where({ pipeline }).orderBy('id')) as {
       at: string;
