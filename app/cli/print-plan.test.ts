@@ -1,23 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PlanCounts, PlanOp, PlanSummary } from '../../engine/plan/types.js';
+import { emptyCounts, type PlanCounts, type PlanOp, type PlanSummary } from '../../engine/plan/types.js';
 import { formatPlan } from './print-plan.js';
 
-const counts = (c: Partial<PlanCounts>): PlanCounts => ({
-  read: 0,
-  rejected: 0,
-  skipped: 0,
-  unchanged: 0,
-  create: 0,
-  update: 0,
-  noop: 0,
-  delete: 0,
-  forget: 0,
-  locked: 0,
-  correct: 0,
-  inDoubt: 0,
-  attention: 0,
-  ...c,
-});
+const counts = (c: Partial<PlanCounts>): PlanCounts => ({ ...emptyCounts(), ...c });
 const summary = (c: Partial<PlanCounts>): PlanSummary => ({
   counts: counts(c),
   targetStateHash: 'x',
