@@ -3,7 +3,11 @@
  * one CSV line over known columns. A record that cannot be written faithfully throws an
  * EncodeError, and only that record fails.
  */
-import { stringify } from 'csv-stringify/sync';
+import { createRequire } from 'node:module';
+
+// Loaded on the first CSV line written: validate and JSON pipelines never need it.
+const require = createRequire(import.meta.url);
+let csvStringify: typeof import('csv-stringify/sync').stringify | undefined;
 import type { DataRecord } from '../../engine/connector/types.js';
 import { RecordError } from '../../engine/errors.js';
 import type { FileSpec } from './format.js';
@@ -52,7 +56,8 @@ function cell(column: string, value: unknown): string {
 }
 
 export function csvLine(cells: string[], delimiter: string): string {
-  return stringify([cells], { delimiter, eof: false });
+  csvStringify ??= (require('csv-stringify/sync') as typeof import('csv-stringify/sync')).stringify;
+  return csvStringify([cells], { delimiter, eof: false });
 }
 
 export function encodeCsv(record: DataRecord, columns: readonly string[], spec: FileSpec): string {

@@ -2,33 +2,74 @@
  * The one Ajv setup for every schema check: all errors at once, formats, defaults applied, and the
  * `x-secret` annotation keyword that marks config fields which must be `${env:}`/`${file:}` references.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonSchema } from '../connector/types.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+// Ajv itself loads only when a schema has no precompiled validator (start-up: see below).
+const require = createRequire(import.meta.url);
 
-export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
-  const ajv = new Ajv({
+/** `standalone`: for scripts/precompile-schemas.mjs, which writes each validator's code at build time. */
+export function createAjv(options: { useDefaults?: boolean; standalone?: boolean } = {}): Ajv {
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  const addFormats = require('ajv-formats') as (ajv: Ajv) => Ajv;
+  const ajv = new AjvClass({
     allErrors: true,
     strict: false,
     useDefaults: options.useDefaults ?? false,
     allowUnionTypes: true,
+    ...(options.standalone && { code: { source: true } }),
   });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'x-secret', schemaType: 'boolean' });
   return ajv;
 }
 
-const shared = createAjv();
-const cache = new WeakMap<object, ValidateFunction>();
+const ajvs = new Map<boolean, Ajv>();
+const caches = new Map<boolean, WeakMap<object, ValidateFunction>>([
+  [false, new WeakMap()],
+  [true, new WeakMap()],
+]);
 
-export function compileSchema(schema: JsonSchema): ValidateFunction {
+/** A schema's identity for its precompiled validator: the hash of its JSON. */
+export function schemaKey(schema: JsonSchema): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 32);
+}
+
+/**
+ * Validators compiled at build time (scripts/precompile-schemas.mjs writes them beside this file in
+ * dist/): compiling the schemas at start-up cost `sluice validate` most of its time. A schema
+ * without one (tests on the sources, a schema that changed) is compiled here, the same way.
+ */
+const PRECOMPILED = fileURLToPath(new URL('./precompiled/', import.meta.url));
+
+/** The file name of a schema's precompiled validator (`-defaults`: the one that applies defaults). */
+export function precompiledName(schema: JsonSchema, useDefaults: boolean): string {
+  return `${schemaKey(schema)}${useDefaults ? '-defaults' : ''}.cjs`;
+}
+
+function precompiled(schema: JsonSchema, useDefaults: boolean): ValidateFunction | undefined {
+  const file = `${PRECOMPILED}${precompiledName(schema, useDefaults)}`;
+  return existsSync(file) ? (require(file) as ValidateFunction) : undefined;
+}
+
+/** The validator of a schema (`useDefaults`: one that fills in defaults as it validates). */
+export function compileSchema(schema: JsonSchema, options: { useDefaults?: boolean } = {}): ValidateFunction {
+  const useDefaults = options.useDefaults === true;
+  const cache = caches.get(useDefaults)!;
   let fn = cache.get(schema);
   if (!fn) {
-    fn = shared.compile(schema);
+    fn = precompiled(schema, useDefaults);
+    if (!fn) {
+      let ajv = ajvs.get(useDefaults);
+      if (!ajv) ajvs.set(useDefaults, (ajv = createAjv({ useDefaults })));
+      fn = ajv.compile(schema);
+    }
     cache.set(schema, fn);
   }
   return fn;

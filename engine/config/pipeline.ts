@@ -13,7 +13,7 @@ import { loadJsonSchema } from '../connector/load-schema.js';
 import { isFieldPath } from '../transform/key.js';
 import { parseJsonata } from '../transform/jsonata-ast.js';
 import type { JsonataProgram } from '../transform/library.js';
-import { compileSchema, createAjv, schemaDiagnostics } from './ajv.js';
+import { compileSchema, schemaDiagnostics } from './ajv.js';
 import {
   envRefDiagnostics,
   findConnectionsFile,
@@ -31,7 +31,6 @@ import { alertDiagnostics } from './alerts.js';
 import { YamlFile, type YamlPath } from './yaml-file.js';
 
 const envelope = loadJsonSchema(new URL('../../schemas/pipeline.schema.json', import.meta.url));
-const withDefaults = createAjv({ useDefaults: true }).compile(envelope);
 
 export interface BoundResource {
   connection: ConnectionEntry;
@@ -221,7 +220,7 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   const data = (file.toJS() ?? {}) as Record<string, unknown>;
   c.add(schemaDiagnostics(compileSchema(envelope), data, file, [], 'SCHEMA', isIncrementalSchemaError));
   const spec = structuredClone(data) as unknown as LoadedPipeline['spec'];
-  withDefaults(spec);
+  compileSchema(envelope, { useDefaults: true })(spec);
   const connections = loadConnections(
     findConnectionsFile(abs, options.connectionsPath, options.cwd),
     options.registry,
