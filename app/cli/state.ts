@@ -30,7 +30,8 @@ export function stateCommands(program: Command, io: CliIo): void {
   state
     .command('copy')
     .description(
-      'copy a whole state store (ledger, cursors, attention, credentials, runs, audit) into a new, empty one, e.g. from the embedded SQLite of a proof of concept to MariaDB; one transaction, nothing half-copied',
+      'copy a whole state store (ledger, cursors, attention, credentials, runs, audit) into a new, empty one, ' +
+        'e.g. from the embedded SQLite of a proof of concept to MariaDB; one transaction, nothing half-copied',
     )
     .requiredOption('--from <url>', 'the state store to copy: sqlite:<path> or mysql://…')
     .requiredOption('--to <url>', 'the new, empty state store: sqlite:<path> or mysql://…')

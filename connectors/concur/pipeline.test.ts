@@ -43,6 +43,7 @@ beforeAll(async () => {
         },
         erp: { connector: 'memory', dataset: `${dir}:erp` },
         projects: { connector: 'memory', dataset: `${dir}:projects` },
+        master: { connector: 'memory', dataset: `${dir}:master` },
       },
     }),
   );
@@ -146,24 +147,6 @@ describe('a mirror list sync costs the reads plus ceil(k / 250) writes', () => {
       code: `M${String(i).padStart(5, '0')}`,
       name: `Item ${i}`,
     }));
-    writeFileSync(
-      join(dir, 'connections.yaml'),
-      stringify({
-        connections: {
-          concur: {
-            connector: 'concur',
-            clientId: emu.credentials.clientId,
-            clientSecret: '${env:CONCUR_CLIENT_SECRET}',
-            companyUuid: emu.credentials.companyUuid,
-            requestToken: '${env:CONCUR_REQUEST_TOKEN}',
-            authUrl: emu.baseUrl,
-            systemId: 'SAPB1',
-            retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
-          },
-          master: { connector: 'memory', dataset: `${dir}:master` },
-        },
-      }),
-    );
     const path = pipeline('master-to-concur-list', {
       source: { connection: 'master', resource: 'records' },
       transform: '{ "code": code, "value": name }',

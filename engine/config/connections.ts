@@ -59,7 +59,9 @@ export function envRefDiagnostics(
       ? { ...d, severity: 'error' }
       : {
           ...d,
-          message: `${d.message} (a warning while validating: \`sluice validate --strict\`, and every run that opens this connection, make it an error)`,
+          message:
+            `${d.message} (a warning while validating: \`sluice validate --strict\`, ` +
+            'and every run that opens this connection, make it an error)',
         };
   });
 }

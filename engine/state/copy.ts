@@ -77,7 +77,8 @@ export async function copyState(from: StateStore, to: StateStore, now: () => str
   if (running.length > 0)
     throw new ConfigError(
       'STATE_COPY_INVALID',
-      `state copy: a run holds the lease of ${running.map((r) => r.pipeline).join(', ')} in ${from.location.display}; stop the scheduler and wait for running pipelines to finish (or expire), then copy`,
+      `state copy: a run holds the lease of ${running.map((r) => r.pipeline).join(', ')} in ${from.location.display}; ` +
+        'stop the scheduler and wait for running pipelines to finish (or expire), then copy',
     );
   const report: CopyReport = { from: from.location.display, to: to.location.display, tables: [] };
   await dst.transaction(async (trx) => {

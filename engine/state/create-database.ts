@@ -27,7 +27,9 @@ export async function createDatabase(config: Knex.Config, display: string): Prom
   } catch (cause) {
     throw new ConfigError(
       'STATE_STORE_UNAVAILABLE',
-      `the state store database ${database} does not exist on ${display} (or this user may not use it) and cannot be created by this user (${(cause as Error).message}); ask a database administrator to run: CREATE DATABASE ${quoted} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; GRANT ALL ON ${quoted}.* TO '${String(connection.user)}'@'%';`,
+      `the state store database ${database} does not exist on ${display} (or this user may not use it) ` +
+        `and cannot be created by this user (${(cause as Error).message}); ask a database administrator to run: ` +
+        `CREATE DATABASE ${quoted} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin; GRANT ALL ON ${quoted}.* TO '${String(connection.user)}'@'%';`,
       { cause },
     );
   } finally {
