@@ -139,7 +139,12 @@ describe('AR write-backs to SAP Business One through the engine', () => {
     expect(emu.counters.requests['POST CreditNotes']).toBe(1);
     // the invoice's open amount is now 500.00: a payment of 500.01 is refused, 500.00 closes it
     src.source = [payment('PAY-1006', 'C3006', [['6', 500.01]]), payment('PAY-1006B', 'C3006', [['6', 500]])];
-    const pay = pipeline(PAYMENT, { connection: 'b1', resource: 'incoming-payments', mode: 'create', key: 'Reference2' });
+    const pay = pipeline(PAYMENT, {
+      connection: 'b1',
+      resource: 'incoming-payments',
+      mode: 'create',
+      key: 'Reference2',
+    });
     expect((await run(pay)).report.apply).toMatchObject({ created: 1, failed: 1 });
     expect(emu.state.Invoices.get('6')?.DocumentStatus).toBe('bost_Close');
   });
@@ -155,9 +160,7 @@ describe('AR write-backs to SAP Business One through the engine', () => {
     const first = await run(p);
     expect(first.report.plan?.counts).toMatchObject({ noop: 1, update: 1, create: 1 });
     expect(first.report.apply).toMatchObject({ updated: 1, failed: 1 });
-    expect(first.report.attention.sample.map((a) => [a.sourceKey, a.code])).toEqual([
-      ['3', 'SAP_B1_PARTNER_UNKNOWN'],
-    ]);
+    expect(first.report.attention.sample.map((a) => [a.sourceKey, a.code])).toEqual([['3', 'SAP_B1_PARTNER_UNKNOWN']]);
     expect(emu.state.BusinessPartners.get('C3002')?.CreditLimit).toBe(30000);
     expect(emu.state.BusinessPartners.has('C9999')).toBe(false);
     src.source = src.source.filter((r) => r.customer !== 'C9999');

@@ -75,7 +75,11 @@ describe('AR-platform emulator API', () => {
     ]);
     const bad = await call(emu, token, 'PUT', '/v1/customers/C3011', { name: '', currency: 'usd', extra: 1 });
     expect(bad.status).toBe(422);
-    expect(bad.json.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['/currency', '/extra', '/name']);
+    expect(bad.json.error.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      '/currency',
+      '/extra',
+      '/name',
+    ]);
     expect((await call(emu, token, 'PUT', '/v1/customers/C3011', { ...customer, externalId: 'X' })).status).toBe(422);
     expect((await call(emu, token, 'GET', '/v1/customers/NOPE')).json.error.code).toBe('customer_not_found');
   });
@@ -84,9 +88,9 @@ describe('AR-platform emulator API', () => {
     expect((await call(emu, token, 'PUT', '/v1/invoices/20', invoice('C3999'))).json.error.code).toBe(
       'customer_not_found',
     );
-    expect((await call(emu, token, 'PUT', '/v1/invoices/20', invoice('C3001', { openAmount: 1000.01 }))).json.error.code).toBe(
-      'open_amount_exceeds_amount',
-    );
+    expect(
+      (await call(emu, token, 'PUT', '/v1/invoices/20', invoice('C3001', { openAmount: 1000.01 }))).json.error.code,
+    ).toBe('open_amount_exceeds_amount');
     const put = await call(emu, token, 'PUT', '/v1/invoices/20', invoice('C3001'));
     expect(put.status).toBe(201);
     expect(put.json).toMatchObject({ erpDocumentId: '20', status: 'open', openAmount: 1000 });
@@ -126,7 +130,16 @@ describe('AR-platform emulator API', () => {
       pages += 1;
     }
     expect(pages).toBe(2);
-    expect(seen).toEqual(['PAY-1001', 'PAY-1002', 'PAY-1003', 'PAY-1004', 'PAY-1005', 'PAY-1006', 'PAY-1007', 'PAY-1008']);
+    expect(seen).toEqual([
+      'PAY-1001',
+      'PAY-1002',
+      'PAY-1003',
+      'PAY-1004',
+      'PAY-1005',
+      'PAY-1006',
+      'PAY-1007',
+      'PAY-1008',
+    ]);
 
     const since = await call(emu, token, 'GET', '/v1/payments?updatedSince=2024-06-11T09:00:00Z');
     expect(ids(since)).toEqual(['PAY-1007', 'PAY-1008', 'PAY-1009']);
@@ -161,11 +174,21 @@ describe('AR-platform emulator API', () => {
       { invoiceRef: '12', invoiceNumber: '10012', appliedAmount: 1875.35 },
     ]);
     const codes = await call(emu, token, 'GET', '/v1/deduction-reason-codes');
-    expect(codes.json.data.map((c: { code: string }) => c.code)).toEqual(['PRICING', 'DAMAGED', 'SHORTAGE', 'PROMO', 'FREIGHT']);
+    expect(codes.json.data.map((c: { code: string }) => c.code)).toEqual([
+      'PRICING',
+      'DAMAGED',
+      'SHORTAGE',
+      'PROMO',
+      'FREIGHT',
+    ]);
     const approved = await call(emu, token, 'GET', '/v1/deductions?status=approved');
     expect(approved.json.data.map((d: { id: string }) => d.id)).toEqual(['DED-2001', 'DED-2002', 'DED-2005']);
     const ok = await call(emu, token, 'POST', '/v1/deductions/DED-2003/approve', { note: 'freight was ours' });
-    expect(ok.json).toMatchObject({ status: 'approved', approvedAt: '2024-07-01T12:00:00.000Z', note: 'freight was ours' });
+    expect(ok.json).toMatchObject({
+      status: 'approved',
+      approvedAt: '2024-07-01T12:00:00.000Z',
+      note: 'freight was ours',
+    });
     expect((await call(emu, token, 'POST', '/v1/deductions/DED-2003/approve')).status).toBe(200);
     expect((await call(emu, token, 'POST', '/v1/deductions/DED-2003/reject')).json.error.code).toBe(
       'deduction_already_decided',

@@ -56,7 +56,8 @@ export const DECISION_BODY = {
 
 function problems(errors: ErrorObject[] | null | undefined): { field: string; message: string }[] {
   return (errors ?? []).map((e) => {
-    const missing = e.keyword === 'required' ? `/${String((e.params as { missingProperty: string }).missingProperty)}` : '';
+    const missing =
+      e.keyword === 'required' ? `/${String((e.params as { missingProperty: string }).missingProperty)}` : '';
     const extra =
       e.keyword === 'additionalProperties'
         ? `/${String((e.params as { additionalProperty: string }).additionalProperty)}`

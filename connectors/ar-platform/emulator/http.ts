@@ -132,7 +132,8 @@ async function serveWithFault(deps: HttpDeps, taken: TakenFault | undefined, s: 
         clock: deps.clock,
         process: s.process,
         answer: s.write,
-        answerGatewayTimeout: (g) => s.write({ status: g.status, headers: { 'content-type': g.contentType }, text: g.body }),
+        answerGatewayTimeout: (g) =>
+          s.write({ status: g.status, headers: { 'content-type': g.contentType }, text: g.body }),
       });
     }
   }

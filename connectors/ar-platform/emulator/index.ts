@@ -62,7 +62,11 @@ export async function startArPlatformEmulator(options: ArPlatformEmulatorOptions
   const faults = new FaultInjector();
   const traffic = new Traffic(events, () => clock.now());
   const app = buildApp({ store, tokens, events, counters });
-  const { server, url } = await listen({ app, traffic, faults, tokens, clock }, options.host ?? '127.0.0.1', options.port ?? 0);
+  const { server, url } = await listen(
+    { app, traffic, faults, tokens, clock },
+    options.host ?? '127.0.0.1',
+    options.port ?? 0,
+  );
   return {
     url,
     tokenUrl: `${url}/oauth/token`,

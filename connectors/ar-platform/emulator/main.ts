@@ -29,7 +29,8 @@ export function parseEmulatorArgs(argv: readonly string[]): ArPlatformEmulatorOp
     const int = (min: number, max: number): number => {
       const raw = value();
       const n = Number(raw);
-      if (!Number.isInteger(n) || n < min || n > max) throw invalid(`${flag} must be an integer ${min}-${max}, not ${raw}`);
+      if (!Number.isInteger(n) || n < min || n > max)
+        throw invalid(`${flag} must be an integer ${min}-${max}, not ${raw}`);
       return n;
     };
     switch (flag) {
@@ -64,7 +65,10 @@ export function banner(emu: ArPlatformEmulator): string[] {
 }
 
 /** Starts the emulator; unless `detach`, resolves when the process is interrupted and the emulator closed. */
-export async function runArPlatformEmulator(argv: readonly string[], run: RunOptions = {}): Promise<ArPlatformEmulator> {
+export async function runArPlatformEmulator(
+  argv: readonly string[],
+  run: RunOptions = {},
+): Promise<ArPlatformEmulator> {
   const emu = await startArPlatformEmulator(parseEmulatorArgs(argv));
   const out = run.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   for (const line of banner(emu)) out(line);

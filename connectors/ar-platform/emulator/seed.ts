@@ -15,7 +15,8 @@ export interface ArSeed {
   creditLimits: ArCreditLimit[];
 }
 
-const at = (day: number, hour = 9): string => `2024-06-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
+const at = (day: number, hour = 9): string =>
+  `2024-06-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00.000Z`;
 
 const CUSTOMERS: [string, string][] = [
   ['C3001', 'Apex Research Labs'],

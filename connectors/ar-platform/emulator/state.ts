@@ -14,7 +14,10 @@ export class ArState {
 
   /** Loads seed records with their own timestamps. */
   seed(seed: Partial<ArSeed>): void {
-    const stamps = (r: { createdAt: string; updatedAt: string }) => ({ createdAt: r.createdAt, updatedAt: r.updatedAt });
+    const stamps = (r: { createdAt: string; updatedAt: string }) => ({
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+    });
     for (const r of seed.customers ?? []) this.store.put('customers', r, stamps(r));
     for (const r of seed.invoices ?? []) this.store.put('invoices', r, stamps(r));
     for (const r of seed.payments ?? []) this.store.put('payments', r, stamps(r));

@@ -44,11 +44,14 @@ describe('emulator receivables: invoices, incoming payments, credit notes', () =
     expect((await c.request('POST', 'IncomingPayments', { body: pay('C3001', 1, 1000) })).status).toBe(201);
     expect(emu.state.Invoices.get('1')).toMatchObject({ DocumentStatus: 'bost_Open', UpdateDate: '2024-07-01' });
     expect((await c.request('POST', 'IncomingPayments', { body: pay('C3001', 1, 250, 'PAY-2') })).status).toBe(201);
-    const changed = await c.request('GET', "Invoices?$filter=UpdateDate ge '2024-07-01'&$select=DocEntry,DocumentStatus");
-    expect(changed.json.value).toMatchObject([{ DocEntry: 1, DocumentStatus: 'bost_Close' }]);
-    expect((await c.request('POST', 'IncomingPayments', { body: pay('C3001', 1, 1, 'PAY-3') })).json.error.message.value).toMatch(
-      /already closed/,
+    const changed = await c.request(
+      'GET',
+      "Invoices?$filter=UpdateDate ge '2024-07-01'&$select=DocEntry,DocumentStatus",
     );
+    expect(changed.json.value).toMatchObject([{ DocEntry: 1, DocumentStatus: 'bost_Close' }]);
+    expect(
+      (await c.request('POST', 'IncomingPayments', { body: pay('C3001', 1, 1, 'PAY-3') })).json.error.message.value,
+    ).toMatch(/already closed/);
   });
 
   it('a credit note against an invoice reduces its open amount; the rest of the payment then closes it', async () => {
@@ -60,13 +63,16 @@ describe('emulator receivables: invoices, incoming payments, credit notes', () =
       },
     });
     expect(note.status, JSON.stringify(note.json)).toBe(201);
-    expect((await c.request('POST', 'IncomingPayments', { body: pay('C3006', 6, 500.01) })).json.error.message.value).toMatch(
-      /exceeds the open amount of document 6/,
-    );
+    expect(
+      (await c.request('POST', 'IncomingPayments', { body: pay('C3006', 6, 500.01) })).json.error.message.value,
+    ).toMatch(/exceeds the open amount of document 6/);
     expect((await c.request('POST', 'IncomingPayments', { body: pay('C3006', 6, 500) })).status).toBe(201);
     expect(emu.state.Invoices.get('6')?.DocumentStatus).toBe('bost_Close');
     const tooMuch = await c.request('POST', 'CreditNotes', {
-      body: { CardCode: 'C3007', DocumentLines: [{ AccountCode: '4000', LineTotal: 2300.01, BaseType: 13, BaseEntry: 7 }] },
+      body: {
+        CardCode: 'C3007',
+        DocumentLines: [{ AccountCode: '4000', LineTotal: 2300.01, BaseType: 13, BaseEntry: 7 }],
+      },
     });
     expect(tooMuch.json.error.message.value).toMatch(/exceeds the open amount of invoice 7/);
     const closedBase = await c.request('POST', 'CreditNotes', {
@@ -82,7 +88,9 @@ describe('emulator receivables: invoices, incoming payments, credit notes', () =
     expect(note.json.DocEntry).toBe(1);
     expect((await c.request('POST', 'IncomingPayments', { body: pay('C3001', 1, 100) })).status).toBe(201);
     expect((await c.request('POST', 'CreditNotes(1)/Cancel')).status).toBe(204);
-    expect((await c.request('POST', 'Invoices(1)/Cancel')).json.error.message.value).toMatch(/payments or credits applied/);
+    expect((await c.request('POST', 'Invoices(1)/Cancel')).json.error.message.value).toMatch(
+      /payments or credits applied/,
+    );
   });
 
   it('documents cannot be deleted (400 -5006)', async () => {

@@ -27,7 +27,8 @@ export function customerRoutes(app: ArApp, ctx: AppContext): void {
 
   app.get('/v1/customers/:externalId', (c) => {
     const found = ctx.store.get('customers', c.req.param('externalId'));
-    if (!found) throw new ApiFault(404, 'customer_not_found', `no customer with externalId ${c.req.param('externalId')}`);
+    if (!found)
+      throw new ApiFault(404, 'customer_not_found', `no customer with externalId ${c.req.param('externalId')}`);
     return c.json(found);
   });
 

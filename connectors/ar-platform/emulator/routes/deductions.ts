@@ -48,7 +48,13 @@ export function deductionRoutes(app: ArApp, ctx: AppContext): void {
         approvedAt: status === 'approved' ? ctx.store.now() : null,
         note: body.note ?? found.note,
       });
-      ctx.events.emit({ type: 'committed', requestId: c.env.requestId, resource: 'deductions', ids: [id], action: decision });
+      ctx.events.emit({
+        type: 'committed',
+        requestId: c.env.requestId,
+        resource: 'deductions',
+        ids: [id],
+        action: decision,
+      });
       return c.json(record);
     });
   }

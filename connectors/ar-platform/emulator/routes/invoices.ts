@@ -40,9 +40,12 @@ export function invoiceRoutes(app: ArApp, ctx: AppContext): void {
         { field: '/customerExternalId', message: 'upsert the customer first' },
       ]);
     if (Math.round(body.openAmount * 100) > Math.round(body.amount * 100))
-      throw new ApiFault(422, 'open_amount_exceeds_amount', `openAmount ${body.openAmount} exceeds amount ${body.amount}`, [
-        { field: '/openAmount', message: 'must not exceed amount' },
-      ]);
+      throw new ApiFault(
+        422,
+        'open_amount_exceeds_amount',
+        `openAmount ${body.openAmount} exceeds amount ${body.amount}`,
+        [{ field: '/openAmount', message: 'must not exceed amount' }],
+      );
     const old = ctx.store.get('invoices', erpDocumentId);
     return ctx.store.put('invoices', {
       id: old?.id ?? ctx.store.newId('invoices'),
@@ -61,7 +64,9 @@ export function invoiceRoutes(app: ArApp, ctx: AppContext): void {
 
   const tell = (requestId: number, results: PutResult<ArInvoice>[]): void => {
     for (const action of ['create', 'update'] as const) {
-      const ids = results.filter((r) => r.changed && r.created === (action === 'create')).map((r) => r.record.erpDocumentId);
+      const ids = results
+        .filter((r) => r.changed && r.created === (action === 'create'))
+        .map((r) => r.record.erpDocumentId);
       if (ids.length > 0) ctx.events.emit({ type: 'committed', requestId, resource: 'invoices', ids, action });
     }
   };
