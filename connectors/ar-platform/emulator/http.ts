@@ -12,6 +12,7 @@ import type { Exchange, Traffic } from '../../../engine/emulator-kit/traffic.js'
 import type { Clock } from '../../../engine/runtime/clock.js';
 import type { ArApp } from './app-context.js';
 import type { FaultInjector, TakenFault } from './faults.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { TokenRegistry } from './tokens.js';
 
 export interface HttpDeps {
@@ -20,6 +21,8 @@ export interface HttpDeps {
   faults: FaultInjector;
   tokens: TokenRegistry;
   clock: Clock;
+  /** The platform's request-rate limit, when configured. */
+  limiter?: RateLimiter;
 }
 
 interface Answer {
@@ -54,9 +57,16 @@ async function handle(deps: HttpDeps, req: Request, incoming: IncomingMessage, r
   try {
     const body = req.method === 'GET' || req.method === 'HEAD' ? '' : await req.text();
     const control = url.pathname.startsWith('/_emulator/');
-    const fault = control ? undefined : deps.faults.take(req.method, url.pathname, url.pathname + url.search);
-    exchange.received(decodeURIComponent(url.search.slice(1)), fault?.spec.kind, redacted(url.pathname, body));
+    const wait = control ? undefined : deps.limiter?.take();
+    const fault =
+      control || wait !== undefined ? undefined : deps.faults.take(req.method, url.pathname, url.pathname + url.search);
+    const kind = wait !== undefined ? 'rate-limit' : fault?.spec.kind;
+    exchange.received(decodeURIComponent(url.search.slice(1)), kind, redacted(url.pathname, body));
     const write = writer(exchange, res);
+    if (wait !== undefined) {
+      write(json(429, 'rate_limited', 'request rate limit exceeded', { 'retry-after': String(wait) }));
+      return;
+    }
     const process = async (): Promise<Answer> => {
       const inner = new Request(req.url, { method: req.method, headers: req.headers, body: body === '' ? null : body });
       const r = await deps.app.fetch(inner, { requestId: exchange.requestId });

@@ -21,6 +21,7 @@ import type { ArEmulatorEvent, ArEvents } from './events.js';
 import { FaultInjector } from './faults.js';
 import { listen, shutdown } from './http.js';
 import { DEMO_CLIENT, type ArPlatformEmulatorOptions } from './options.js';
+import { RateLimiter } from './rate-limit.js';
 import { DEMO_SEED } from './seed.js';
 import { ArState } from './state.js';
 import { ArStore } from './store.js';
@@ -62,8 +63,9 @@ export async function startArPlatformEmulator(options: ArPlatformEmulatorOptions
   const faults = new FaultInjector();
   const traffic = new Traffic(events, () => clock.now());
   const app = buildApp({ store, tokens, events, counters });
+  const limiter = options.rateLimit && new RateLimiter(options.rateLimit, clock);
   const { server, url } = await listen(
-    { app, traffic, faults, tokens, clock },
+    { app, traffic, faults, tokens, clock, ...(limiter && { limiter }) },
     options.host ?? '127.0.0.1',
     options.port ?? 0,
   );

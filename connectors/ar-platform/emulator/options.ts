@@ -1,5 +1,6 @@
 /** Options of the AR-platform emulator, with their defaults. */
 import type { SteerableClock } from '../../../engine/emulator-kit/clock.js';
+import type { RateLimit } from './rate-limit.js';
 import type { ArSeed } from './seed.js';
 import type { ClientCredentials } from './tokens.js';
 
@@ -14,6 +15,8 @@ export interface ArPlatformEmulatorOptions {
   clients?: ClientCredentials[];
   /** The data to start with (default: the demo seed; `{}` starts empty). */
   seed?: Partial<ArSeed>;
+  /** At most `requests` calls per `perMs` (emulator clock); more get 429 with Retry-After. Default: no limit. */
+  rateLimit?: RateLimit;
   /** Emulator time (token expiry, delays, timestamps); default real time plus an offset. */
   clock?: SteerableClock;
 }
