@@ -12,6 +12,7 @@ import { runSession } from '../../engine/run/session.js';
 import { openStateStore, type StateStore } from '../../engine/state/store.js';
 import { dataset, memoryConnector, type MemoryDataset } from '../../test/helpers/memory-connector.js';
 import { tempDir } from '../../test/helpers/tmp.js';
+import { checkTraffic, formatMismatches, type TestExchange } from '../../test/contract/check.js';
 import { startSapB1Emulator, type SapB1Emulator } from './emulator/index.js';
 import { sapB1Connector } from './index.js';
 
@@ -43,6 +44,7 @@ describe('AR write-backs to SAP Business One through the engine', () => {
   let dir: string;
   let src: MemoryDataset;
   let n = 0;
+  let traffic: TestExchange[] = [];
 
   beforeAll(async () => {
     state = await openStateStore({ url: `sqlite:${tempDir('sap-b1-ar-')}/state.db`, secretKey: 'e'.repeat(64) });
@@ -52,11 +54,17 @@ describe('AR write-backs to SAP Business One through the engine', () => {
   });
   beforeEach(async () => {
     emu = await startSapB1Emulator();
+    traffic = [];
+    emu.recordTraffic((x) => traffic.push({ ...x, system: 'sap-b1', test: 'receivables-run' }));
     dir = tempDir('sap-b1-ar-');
     src = dataset(`${dir}:src`);
   });
   afterEach(async () => {
     await emu.close();
+    // what went over the wire fits the $metadata (test/contract/)
+    const mismatches = checkTraffic(traffic);
+    expect(mismatches.length === 0 ? '' : formatMismatches(mismatches, 'receivables-run')).toBe('');
+    expect(traffic.length).toBeGreaterThan(0);
   });
 
   function pipeline(transform: string, target: Record<string, unknown>): string {

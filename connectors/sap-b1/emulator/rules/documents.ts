@@ -78,7 +78,8 @@ function documentRules(set: 'Invoices' | 'CreditNotes', typeName: string): SetRu
         DocumentStatus: 'bost_Open',
         Cancelled: 'tNO',
         CreationDate: ctx.clock.today(),
-        DocumentLines: lines,
+        // DocumentLine.DocEntry is Nullable="false" in the metadata: the line's document.
+        DocumentLines: lines.map((l) => ({ ...l, DocEntry: docEntry })),
       };
       if (set === 'CreditNotes') applyBase(ctx, lines, input.CardCode as string);
       return touchUpdated(ctx, doc);
