@@ -61,7 +61,7 @@ describe('AR-platform emulator API', () => {
   it('upserts customers by external id; an unchanged upsert keeps updatedAt and commits nothing', async () => {
     const created = await call(emu, token, 'PUT', '/v1/customers/C3010', customer);
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ externalId: 'C3010', status: 'active', id: 'cus_000001' });
+    expect(created.json).toMatchObject({ externalId: 'C3010', status: 'active', id: 'cus_000007' });
     const mark = emu.events.mark();
     clock.advance(1000);
     const same = await call(emu, token, 'PUT', '/v1/customers/C3010', customer);

@@ -18,7 +18,8 @@ export interface PutResult<T> {
 const ID_PREFIX: Partial<Record<CollectionName, string>> = { customers: 'cus_', invoices: 'inv_' };
 
 export class ArStore {
-  private readonly maps: { [C in CollectionName]: Map<string, ArCollections[C]> } = {
+  /** The records, one Map per collection (plain JSON values: the demo saves and restores them). */
+  readonly collections: { [C in CollectionName]: Map<string, ArCollections[C]> } = {
     customers: new Map(),
     invoices: new Map(),
     payments: new Map(),
@@ -41,23 +42,26 @@ export class ArStore {
 
   /** A new platform id for customers (`cus_000001`) and invoices (`inv_000001`). */
   newId(collection: 'customers' | 'invoices'): string {
-    const n = (this.seq.get(collection) ?? 0) + 1;
+    // Starts above the highest id stored (seeded or restored records), then counts on.
+    const floor = (): number =>
+      Math.max(0, ...[...this.collections[collection].values()].map((r) => Number(r.id.slice(4)) || 0));
+    const n = (this.seq.get(collection) ?? floor()) + 1;
     this.seq.set(collection, n);
     return `${ID_PREFIX[collection] ?? ''}${String(n).padStart(6, '0')}`;
   }
 
   get<C extends CollectionName>(collection: C, key: string): ArCollections[C] | undefined {
-    return this.maps[collection].get(key);
+    return this.collections[collection].get(key);
   }
 
   size(collection: CollectionName): number {
-    return this.maps[collection].size;
+    return this.collections[collection].size;
   }
 
   /** Every record, ordered by (updatedAt, key). */
   all<C extends CollectionName>(collection: C): ArCollections[C][] {
     const key: string = KEY_OF[collection];
-    return [...this.maps[collection].values()].sort((a, b) => {
+    return [...this.collections[collection].values()].sort((a, b) => {
       const ua = a.updatedAt;
       const ub = b.updatedAt;
       if (ua !== ub) return ua < ub ? -1 : 1;
@@ -77,7 +81,7 @@ export class ArStore {
     stamps?: { createdAt?: string; updatedAt?: string },
   ): PutResult<ArCollections[C]> {
     const key = String((record as unknown as Record<string, unknown>)[KEY_OF[collection]]);
-    const map = this.maps[collection];
+    const map = this.collections[collection];
     const old = map.get(key);
     if (old && !stamps && sameContent(old, record)) return { record: old, created: false, changed: false };
     const now = this.now();
