@@ -90,7 +90,7 @@ export async function* listPages(client: ApiClient, c: Compiled, req: ListReques
       case 'next-link':
         next = text(await c.next!.evaluate(res.body));
         if (!next) return;
-        url = resolveUrl(url, next);
+        url = new URL(next, url); // relative links resolve as a browser would
         query = {}; // a next link carries its own query
         continue;
       case 'link-header':

@@ -38,6 +38,8 @@ export interface TestServer {
   fail(method: string, pathPrefix: string, ...faults: Fault[]): void;
   requests(method?: string, pathPrefix?: string): Extract<TestEvent, { type: 'request' }>[];
   seed(records: Record<string, unknown>[]): Item[];
+  /** Forgets every OAuth token issued (the next request with one gets a 401). */
+  revokeTokens(): void;
   close(): Promise<void>;
 }
 
@@ -218,6 +220,7 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
     requests: (method, prefix) =>
       events.all('request', (e) => (!method || e.method === method) && (!prefix || e.path.startsWith(prefix))),
     seed: (records) => records.map((r) => create(r)),
+    revokeTokens: () => tokens.clear(),
     close: async () => {
       for (const r of held) r.destroy();
       server.closeAllConnections();
