@@ -23,7 +23,9 @@ export type ServerAuth =
 export type Fault =
   | { kind: 'status'; status: number; retryAfter?: string; body?: unknown }
   | { kind: 'hang-after-commit' }
-  | { kind: 'drop-after-commit' };
+  | { kind: 'drop-after-commit' }
+  /** A slow request: held without an answer; `release()` commits it later, and its answer is lost. */
+  | { kind: 'hold' };
 
 export type TestEvent =
   | { type: 'request'; method: string; path: string; query: Record<string, string>; authorization?: string }
@@ -38,6 +40,8 @@ export interface TestServer {
   fail(method: string, pathPrefix: string, ...faults: Fault[]): void;
   requests(method?: string, pathPrefix?: string): Extract<TestEvent, { type: 'request' }>[];
   seed(records: Record<string, unknown>[]): Item[];
+  /** Commits the held (`hold`) requests; their clients gave up long ago. */
+  release(): void;
   /** Forgets every OAuth token issued (the next request with one gets a 401). */
   revokeTokens(): void;
   close(): Promise<void>;
@@ -62,6 +66,7 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
   let nextId = 1;
   let nextToken = 1;
   const held: ServerResponse[] = [];
+  const holding: (() => void)[] = [];
 
   const create = (r: Record<string, unknown>): Item => {
     const item = { ...r, id: `c${nextId++}` } as Item;
@@ -143,12 +148,12 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
     }
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, base: string): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, base: string, again?: string): Promise<void> => {
     const url = new URL(req.url ?? '/', base);
     const method = req.method ?? 'GET';
     const path = url.pathname;
-    const raw = await readBody(req);
-    events.emit({
+    const raw = again ?? (await readBody(req));
+    if (again === undefined) events.emit({
       type: 'request',
       method,
       path,
@@ -156,7 +161,7 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
       ...(req.headers.authorization && { authorization: req.headers.authorization }),
     });
     if (method === 'POST' && path === '/oauth/token') return token(req, raw, res);
-    const at = faults.findIndex((f) => f.method === method && path.startsWith(f.prefix));
+    const at = again === undefined ? faults.findIndex((f) => f.method === method && path.startsWith(f.prefix)) : -1;
     const fault = at >= 0 ? faults.splice(at, 1)[0]!.fault : undefined;
     if (fault?.kind === 'status')
       return send(res, fault.status, fault.body ?? { message: `injected ${fault.status}` }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
@@ -167,6 +172,13 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
       if (fault?.kind === 'hang-after-commit') held.push(res);
       else if (fault?.kind === 'drop-after-commit') req.socket.destroy();
     };
+    if (fault?.kind === 'hold') {
+      holding.push(() => {
+        req.socket.destroy();
+        void handle(req, res, base, raw);
+      });
+      return;
+    }
     const m = /^\/(?:(\w+)\/)?items$/.exec(path);
     if (method === 'GET' && m) return list(m[1] ?? 'plain', url.searchParams, res, base);
     const byKey = /^\/items\/by-key\/([^/]+)$/.exec(path);
@@ -221,6 +233,7 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
       events.all('request', (e) => (!method || e.method === method) && (!prefix || e.path.startsWith(prefix))),
     seed: (records) => records.map((r) => create(r)),
     revokeTokens: () => tokens.clear(),
+    release: () => holding.splice(0).forEach((commit) => commit()),
     close: async () => {
       for (const r of held) r.destroy();
       server.closeAllConnections();
