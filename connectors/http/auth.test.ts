@@ -52,7 +52,11 @@ describe('auth', () => {
     s.revokeTokens();
     expect(keys(await readAll(conn, { path: 'items' }))).toEqual(['a', 'b', 'c']);
     expect(s.events.all('token')).toHaveLength(2);
-    expect(s.requests('GET', '/items').map((r) => r.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2']);
+    expect(s.requests('GET', '/items').map((r) => r.authorization)).toEqual([
+      'Bearer tok-1',
+      'Bearer tok-1',
+      'Bearer tok-2',
+    ]);
   });
 
   it('client_secret_basic sends the credentials as HTTP basic', async () => {
@@ -73,7 +77,11 @@ describe('auth', () => {
   });
 
   const fixed: [string, ServerAuth, HttpAuth][] = [
-    ['API key header', { type: 'api-key', header: 'X-Api-Token', value: 'key-1' }, { type: 'api-key', header: 'X-Api-Token', value: 'key-1' }],
+    [
+      'API key header',
+      { type: 'api-key', header: 'X-Api-Token', value: 'key-1' },
+      { type: 'api-key', header: 'X-Api-Token', value: 'key-1' },
+    ],
     ['basic', { type: 'basic', username: 'u', password: 'p@ss' }, { type: 'basic', username: 'u', password: 'p@ss' }],
     ['bearer from a reference', { type: 'bearer', token: 'tok-static' }, { type: 'bearer', token: 'tok-static' }],
   ];

@@ -19,7 +19,12 @@ describe('retries, Retry-After and the rate limit (injected clock: nothing waits
   it('a 429 waits as long as Retry-After says (seconds, and an HTTP date), then succeeds', async () => {
     const conn = await openAgainst(server, config, { clock });
     const at = new Date(clock.now() + 30_000).toUTCString();
-    server.fail('GET', '/items', { kind: 'status', status: 429, retryAfter: '7' }, { kind: 'status', status: 503, retryAfter: at });
+    server.fail(
+      'GET',
+      '/items',
+      { kind: 'status', status: 429, retryAfter: '7' },
+      { kind: 'status', status: 503, retryAfter: at },
+    );
     const slept = clock.slept;
     expect(keys(await readAll(conn, { path: 'items' }))).toEqual(['a', 'b', 'c']);
     // 7 s, then until the date: 30 s after the start, 23 s after the first wait.
@@ -45,7 +50,11 @@ describe('retries, Retry-After and the rate limit (injected clock: nothing waits
   it('gives up after the configured attempts with a retryable error the engine can act on', async () => {
     const conn = await openAgainst(server, { retry: { ...config.retry, attempts: 2 } }, { clock });
     const before = server.requests('GET', '/items').length;
-    server.fail('GET', '/items', ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, retryAfter: '1' })));
+    server.fail(
+      'GET',
+      '/items',
+      ...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 429, retryAfter: '1' })),
+    );
     const err = (await readAll(conn, { path: 'items' }).catch((e: unknown) => e)) as SluiceError;
     expect([err.code, err.retryable, err.retryAfterMs]).toEqual(['HTTP_RATE_LIMITED', true, 1000]);
     expect(server.requests('GET', '/items').length - before).toBe(2);

@@ -101,7 +101,11 @@ export class ApiClient {
       if (!req.write || err.code !== 'NETWORK_ERROR') throw err;
       const outcome = networkOutcome(err);
       // Refused before sending: safe to retry. Sent: in doubt (retryable for the engine, which looks it up first).
-      throw withWriteOutcome(err, outcome, outcome === 'unknown' ? 'the request was sent: the write is in doubt' : undefined);
+      throw withWriteOutcome(
+        err,
+        outcome,
+        outcome === 'unknown' ? 'the request was sent: the write is in doubt' : undefined,
+      );
     }
   }
 }

@@ -44,7 +44,11 @@ runConformanceSuite<HttpConfig>({
         },
         {
           resource: 'records',
-          options: { path: 'cursor/items', records: 'data', pagination: { style: 'cursor', cursor: 'meta.nextCursor', limitParam: 'limit' } },
+          options: {
+            path: 'cursor/items',
+            records: 'data',
+            pagination: { style: 'cursor', cursor: 'meta.nextCursor', limitParam: 'limit' },
+          },
           keyField: 'externalId',
           expectedKeys: SEED.map((r) => r.externalId),
           incremental: { cursorField: 'updatedAt', since: '2026-01-04T00:00:00Z', expectedKeys: ['d', 'e'] },

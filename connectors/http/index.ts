@@ -54,6 +54,9 @@ export const httpConnector: ConnectorDefinition<HttpConfig> = {
   description:
     'Any REST/JSON API, configured instead of coded: OAuth2 client credentials, API key, basic or bearer auth; five pagination styles; per-record or batched writes; look-up by key; retries, rate limit and in-doubt rules.',
   configSchema,
-  resources: Object.fromEntries(HTTP_RESOURCES.map((r) => [r.name, r.definition])) as Record<string, ResourceDefinition>,
+  resources: Object.fromEntries(HTTP_RESOURCES.map((r) => [r.name, r.definition])) as Record<
+    string,
+    ResourceDefinition
+  >,
   open: openHttp,
 };

@@ -15,13 +15,39 @@ describe('pagination styles', () => {
   afterAll(() => server.close());
 
   const styles = [
-    { name: 'next link', options: { path: 'next/items', records: 'data', pagination: { style: 'next-link', next: 'links.next', limitParam: 'limit', limit: 2 } } },
-    { name: 'offset/limit (short last page)', options: { path: 'offset/items', pagination: { style: 'offset', limit: 2 } } },
-    { name: 'offset/limit with total', options: { path: 'offset/items', pagination: { style: 'offset', limit: 5, total: 'total' } } },
-    { name: 'page number with totalPages', options: { path: 'page/items', pagination: { style: 'page', limit: 2, totalPages: 'totalPages' } } },
+    {
+      name: 'next link',
+      options: {
+        path: 'next/items',
+        records: 'data',
+        pagination: { style: 'next-link', next: 'links.next', limitParam: 'limit', limit: 2 },
+      },
+    },
+    {
+      name: 'offset/limit (short last page)',
+      options: { path: 'offset/items', pagination: { style: 'offset', limit: 2 } },
+    },
+    {
+      name: 'offset/limit with total',
+      options: { path: 'offset/items', pagination: { style: 'offset', limit: 5, total: 'total' } },
+    },
+    {
+      name: 'page number with totalPages',
+      options: { path: 'page/items', pagination: { style: 'page', limit: 2, totalPages: 'totalPages' } },
+    },
     { name: 'page number (short last page)', options: { path: 'page/items', pagination: { style: 'page', limit: 2 } } },
-    { name: 'cursor token', options: { path: 'cursor/items', records: 'data', pagination: { style: 'cursor', cursor: 'meta.nextCursor', limitParam: 'limit', limit: 2 } } },
-    { name: 'Link header', options: { path: 'link/items', pagination: { style: 'link-header', limitParam: 'limit', limit: 2 } } },
+    {
+      name: 'cursor token',
+      options: {
+        path: 'cursor/items',
+        records: 'data',
+        pagination: { style: 'cursor', cursor: 'meta.nextCursor', limitParam: 'limit', limit: 2 },
+      },
+    },
+    {
+      name: 'Link header',
+      options: { path: 'link/items', pagination: { style: 'link-header', limitParam: 'limit', limit: 2 } },
+    },
   ];
 
   for (const { name, options } of styles) {
@@ -47,7 +73,11 @@ describe('pagination styles', () => {
   it('the requested page size goes to the API and bounds every page', async () => {
     const conn = await openAgainst(server);
     const mark = server.events.mark();
-    const pages = await readAll(conn, { path: 'offset/items', pagination: { style: 'offset', limit: 100 } }, { pageSize: 3 });
+    const pages = await readAll(
+      conn,
+      { path: 'offset/items', pagination: { style: 'offset', limit: 100 } },
+      { pageSize: 3 },
+    );
     expect(pages.map((p) => p.length)).toEqual([3, 2]);
     expect(server.events.all('request', undefined, mark)[0]?.query).toMatchObject({ limit: '3', offset: '0' });
   });
@@ -56,26 +86,33 @@ describe('pagination styles', () => {
     const conn = await openAgainst(server);
     const mark = server.events.mark();
     const request = { since: '2026-01-04', cursorField: 'updatedAt' };
-    expect(keys(await readAll(conn, { path: 'items', incremental: { param: 'updatedSince' } }, request))).toEqual(['d', 'e']);
+    expect(keys(await readAll(conn, { path: 'items', incremental: { param: 'updatedSince' } }, request))).toEqual([
+      'd',
+      'e',
+    ]);
     expect(server.events.all('request', undefined, mark)[0]?.query).toEqual({ updatedSince: '2026-01-04' });
     expect(keys(await readAll(conn, { path: 'items' }, request))).toEqual(['d', 'e']);
   });
 
   it('a body without records says which option to set', async () => {
     const conn = await openAgainst(server);
-    await expect(readAll(conn, { path: 'items/by-key/a' })).rejects.toThrow(
-      /set the records option/,
-    );
+    await expect(readAll(conn, { path: 'items/by-key/a' })).rejects.toThrow(/set the records option/);
   });
 
   it('a next link that repeats an earlier request stops the read instead of looping', async () => {
     const conn = await openAgainst(server);
-    const options = { path: 'cursor/items', records: 'data', pagination: { style: 'next-link', next: "'/cursor/items'" } };
+    const options = {
+      path: 'cursor/items',
+      records: 'data',
+      pagination: { style: 'next-link', next: "'/cursor/items'" },
+    };
     await expect(readAll(conn, options)).rejects.toThrow(/repeats an earlier request/);
   });
 
   it('parses Link headers', () => {
-    expect(nextFromLinkHeader('<https://x/a?page=2>; rel="next", <https://x/a?page=9>; rel="last"')).toBe('https://x/a?page=2');
+    expect(nextFromLinkHeader('<https://x/a?page=2>; rel="next", <https://x/a?page=9>; rel="last"')).toBe(
+      'https://x/a?page=2',
+    );
     expect(nextFromLinkHeader('<https://x/a?page=1>; rel="prev first"')).toBeUndefined();
     expect(nextFromLinkHeader('</a?p=3>; title="x"; rel=next')).toBe('/a?p=3');
     expect(nextFromLinkHeader(undefined)).toBeUndefined();

@@ -45,7 +45,10 @@ async function itemsOf(c: Compiled, res: HttpResponse, where: string): Promise<D
   }
   const bad = items.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
   if (bad >= 0) {
-    throw new ConnectorError(HTTP_ERRORS.unexpected, `${where}: item ${bad + 1} is not a JSON object; check the records option`);
+    throw new ConnectorError(
+      HTTP_ERRORS.unexpected,
+      `${where}: item ${bad + 1} is not a JSON object; check the records option`,
+    );
   }
   return items as DataRecord[];
 }
@@ -77,7 +80,11 @@ export async function* listPages(client: ApiClient, c: Compiled, req: ListReques
   let read = 0;
   for (let page = 1; ; page++) {
     const key = `${url.toString()}?${new URLSearchParams(query).toString()}`;
-    if (seen.has(key)) throw new ConnectorError(HTTP_ERRORS.unexpected, `${op}: page ${page} repeats an earlier request (${url.pathname}); the pagination never ends`);
+    if (seen.has(key))
+      throw new ConnectorError(
+        HTTP_ERRORS.unexpected,
+        `${op}: page ${page} repeats an earlier request (${url.pathname}); the pagination never ends`,
+      );
     seen.add(key);
     const res = await client.request({ method: 'GET', url, searchParams: query, op });
     const items = await itemsOf(c, res, `${op} page ${page}`);
@@ -106,14 +113,21 @@ export async function* listPages(client: ApiClient, c: Compiled, req: ListReques
         continue;
       case 'offset': {
         const total = c.total ? Number(await c.total.evaluate(res.body)) : undefined;
-        if (items.length === 0 || (total !== undefined && Number.isFinite(total) ? read >= total : items.length < limit)) return;
+        if (
+          items.length === 0 ||
+          (total !== undefined && Number.isFinite(total) ? read >= total : items.length < limit)
+        )
+          return;
         query = { ...query, [p.offsetParam ?? 'offset']: String(read) };
         continue;
       }
       case 'page': {
         const pages = c.total ? Number(await c.total.evaluate(res.body)) : undefined;
         const current = (p.firstPage ?? 1) + page - 1;
-        const last = pages !== undefined && Number.isFinite(pages) ? current >= (p.firstPage ?? 1) + pages - 1 : items.length < limit;
+        const last =
+          pages !== undefined && Number.isFinite(pages)
+            ? current >= (p.firstPage ?? 1) + pages - 1
+            : items.length < limit;
         if (items.length === 0 || last) return;
         query = { ...query, [p.pageParam ?? 'page']: String(current + 1) };
         continue;
@@ -123,7 +137,10 @@ export async function* listPages(client: ApiClient, c: Compiled, req: ListReques
 }
 
 /** Pages of at most `size` records (a remote that ignores the page size still honours the caller's). */
-export async function* rechunk(pages: AsyncIterable<DataRecord[]>, size: number | undefined): AsyncGenerator<DataRecord[]> {
+export async function* rechunk(
+  pages: AsyncIterable<DataRecord[]>,
+  size: number | undefined,
+): AsyncGenerator<DataRecord[]> {
   for await (const page of pages) {
     if (!size || page.length <= size) {
       yield page;

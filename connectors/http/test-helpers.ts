@@ -1,5 +1,11 @@
 /** Opening the connector against the test server, for this folder's tests. */
-import type { Connection, DataRecord, ReadRequest, TargetBinding, TargetResource } from '../../engine/connector/types.js';
+import type {
+  Connection,
+  DataRecord,
+  ReadRequest,
+  TargetBinding,
+  TargetResource,
+} from '../../engine/connector/types.js';
 import { ManualClock, type Clock } from '../../engine/runtime/clock.js';
 import { silentLogger, type Logger } from '../../engine/runtime/logger.js';
 import { memoryVault } from '../../test/conformance/context.js';
@@ -30,7 +36,11 @@ export async function openAgainst(
   );
 }
 
-export async function readAll(connection: Connection, options: DataRecord, request: ReadRequest = {}): Promise<DataRecord[][]> {
+export async function readAll(
+  connection: Connection,
+  options: DataRecord,
+  request: ReadRequest = {},
+): Promise<DataRecord[][]> {
   const pages: DataRecord[][] = [];
   for await (const page of connection.source!('records', options).read(request)) pages.push(page);
   return pages;

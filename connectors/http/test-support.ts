@@ -123,7 +123,8 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
     const keys = q.get('externalId');
     if (keys) all = all.filter((i) => keys.split(',').includes(i.externalId));
     const limit = Number(q.get('limit') ?? q.get('pageSize') ?? 2);
-    const from = style === 'page' ? (Number(q.get('page') ?? 1) - 1) * limit : Number(q.get('offset') ?? q.get('cursor') ?? 0);
+    const from =
+      style === 'page' ? (Number(q.get('page') ?? 1) - 1) * limit : Number(q.get('offset') ?? q.get('cursor') ?? 0);
     const page = all.slice(from, from + limit);
     const more = from + limit < all.length;
     const next = new URLSearchParams(q);
@@ -142,7 +143,12 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
       case 'cursor':
         return send(res, 200, { data: page, meta: { nextCursor: more ? String(from + limit) : null } });
       case 'link':
-        return send(res, 200, page, more ? { link: `<${nextUrl}>; rel="next", <${base}/link/items>; rel="first"` } : {});
+        return send(
+          res,
+          200,
+          page,
+          more ? { link: `<${nextUrl}>; rel="next", <${base}/link/items>; rel="first"` } : {},
+        );
       default:
         return send(res, 404, { message: `no style ${style}` });
     }
@@ -153,18 +159,24 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
     const method = req.method ?? 'GET';
     const path = url.pathname;
     const raw = again ?? (await readBody(req));
-    if (again === undefined) events.emit({
-      type: 'request',
-      method,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      ...(req.headers.authorization && { authorization: req.headers.authorization }),
-    });
+    if (again === undefined)
+      events.emit({
+        type: 'request',
+        method,
+        path,
+        query: Object.fromEntries(url.searchParams),
+        ...(req.headers.authorization && { authorization: req.headers.authorization }),
+      });
     if (method === 'POST' && path === '/oauth/token') return token(req, raw, res);
     const at = again === undefined ? faults.findIndex((f) => f.method === method && path.startsWith(f.prefix)) : -1;
     const fault = at >= 0 ? faults.splice(at, 1)[0]!.fault : undefined;
     if (fault?.kind === 'status')
-      return send(res, fault.status, fault.body ?? { message: `injected ${fault.status}` }, fault.retryAfter ? { 'retry-after': fault.retryAfter } : {});
+      return send(
+        res,
+        fault.status,
+        fault.body ?? { message: `injected ${fault.status}` },
+        fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
+      );
     if (!authorised(req)) return send(res, 401, { message: 'unauthorised' });
     const body = raw ? (JSON.parse(raw) as unknown) : undefined;
     const after = (): void => {

@@ -45,7 +45,12 @@ describe('writes', () => {
   it('a refused create (422) is not applied, not retryable, and carries the API message', async () => {
     const conn = await openAgainst(server);
     const [outcome] = await targetOf(conn, WRITES).write([create('x', { name: 'REJECT' })]);
-    expect(outcome?.error).toMatchObject({ code: 'HTTP_REQUEST_REJECTED', retryable: false, writeOutcome: 'not-applied', status: 422 });
+    expect(outcome?.error).toMatchObject({
+      code: 'HTTP_REQUEST_REJECTED',
+      retryable: false,
+      writeOutcome: 'not-applied',
+      status: 422,
+    });
     expect(outcome?.error?.message).toMatch(/name REJECT is not allowed/);
     expect(outcome?.error?.reasonClass).toBe('data');
   });
@@ -91,7 +96,9 @@ describe('writes', () => {
   it('mirror mode without a delete option is refused when the target opens, with what to add', async () => {
     const conn = await openAgainst(server);
     expect(() => targetOf(conn, WRITES, { mode: 'mirror' })).toThrow(ConfigError);
-    expect(() => targetOf(conn, WRITES, { mode: 'mirror' })).toThrow(/need delete \(e\.g\. delete: \{ path: "items\/\{\$id\}" \}\)/);
+    expect(() => targetOf(conn, WRITES, { mode: 'mirror' })).toThrow(
+      /need delete \(e\.g\. delete: \{ path: "items\/\{\$id\}" \}\)/,
+    );
   });
 
   it('a batch: one request per maxItems records, a refused item parked alone, the others written with their ids', async () => {
@@ -104,7 +111,12 @@ describe('writes', () => {
       ['b2', false, undefined],
       ['b3', true, 'c2'],
     ]);
-    expect(outcomes[1]?.error).toMatchObject({ code: 'HTTP_ITEM_REJECTED', retryable: false, writeOutcome: 'not-applied', recordKey: 'b2' });
+    expect(outcomes[1]?.error).toMatchObject({
+      code: 'HTTP_ITEM_REJECTED',
+      retryable: false,
+      writeOutcome: 'not-applied',
+      recordKey: 'b2',
+    });
     expect(outcomes[1]?.error?.message).toMatch(/name REJECT is not allowed/);
     expect([...server.items.values()].map((i) => i.externalId)).toEqual(['b1', 'b3']);
   });
@@ -120,7 +132,12 @@ describe('writes', () => {
     ]);
     expect(server.requests('POST')).toHaveLength(1);
 
-    const vague = targetOf(conn, { ...BATCH, batch: { ...BATCH.batch, results: 'nothing' } }, { mode: 'create' }, 'batch');
+    const vague = targetOf(
+      conn,
+      { ...BATCH, batch: { ...BATCH.batch, results: 'nothing' } },
+      { mode: 'create' },
+      'batch',
+    );
     const unclear = await vague.write([create('d3')]);
     expect(unclear[0]?.error).toMatchObject({ code: 'HTTP_ITEM_RESULT_MISSING', writeOutcome: 'unknown' });
     expect(mayHaveApplied(unclear[0]!.error!)).toBe(true);

@@ -26,7 +26,8 @@ function defaultError(item: unknown): string | undefined {
   if (!item || typeof item !== 'object') return undefined;
   const r = item as Record<string, unknown>;
   const e = r.error;
-  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;
+  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string')
+    return (e as { message: string }).message;
   if (typeof e === 'string') return e;
   return typeof r.message === 'string' ? r.message : undefined;
 }
@@ -47,7 +48,11 @@ async function outcomeOf(c: Compiled, op: Create, item: unknown): Promise<WriteO
     };
   }
   const raw = b.id ? await b.id.evaluate(item) : (item as DataRecord)[c.idField];
-  return { key: op.key, ok: true, ...(raw !== undefined && raw !== null && raw !== '' && { id: String(raw as string) }) };
+  return {
+    key: op.key,
+    ok: true,
+    ...(raw !== undefined && raw !== null && raw !== '' && { id: String(raw as string) }),
+  };
 }
 
 async function sendBatch(client: ApiClient, c: Compiled, ops: Create[]): Promise<WriteOutcome[]> {
@@ -57,7 +62,13 @@ async function sendBatch(client: ApiClient, c: Compiled, ops: Create[]): Promise
   const records = ops.map((o) => o.record);
   try {
     const json = c.batch!.body ? await c.batch!.body.evaluate(records) : records;
-    const res = await client.request({ method, url: resolveUrl(client.config.baseUrl, path), json, write: true, op: `${method} ${path} (batch)` });
+    const res = await client.request({
+      method,
+      url: resolveUrl(client.config.baseUrl, path),
+      json,
+      write: true,
+      op: `${method} ${path} (batch)`,
+    });
     const items = c.batch!.results ? asArray(await c.batch!.results.evaluate(res.body)) : defaultItems(res.body);
     if (!items || items.length !== ops.length) {
       // Accepted, but the answer does not say which items were written: each is in doubt.
@@ -81,7 +92,8 @@ export function batchWriter(client: ApiClient): (c: Compiled) => (ops: WriteOp[]
     const size = c.options.batch?.maxItems ?? 100;
     const creates = ops.filter((o): o is Create => o.op === 'create');
     const out: WriteOutcome[] = [];
-    for (let i = 0; i < creates.length; i += size) out.push(...(await sendBatch(client, c, creates.slice(i, i + size))));
+    for (let i = 0; i < creates.length; i += size)
+      out.push(...(await sendBatch(client, c, creates.slice(i, i + size))));
     for (const op of ops) if (op.op !== 'create') out.push(await writeOne(client, c, op));
     return out;
   };

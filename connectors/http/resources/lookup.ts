@@ -67,7 +67,8 @@ export async function lookupByKey(
     case 'query':
       for (const group of chunks([...wanted], how.keysPerRequest ?? 1)) {
         const query = { [how.param]: group.join(how.separator ?? ',') };
-        for await (const page of listPages(client, c, { query, op: `GET ${c.options.path} by ${how.param}` })) keep(page);
+        for await (const page of listPages(client, c, { query, op: `GET ${c.options.path} by ${how.param}` }))
+          keep(page);
       }
       break;
     case 'list':

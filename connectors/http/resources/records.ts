@@ -11,7 +11,13 @@ const definition: ResourceDefinition = {
   roles: ['source', 'lookup', 'target'],
   key: 'id',
   optionsSchema: recordsOptionsSchema,
-  capabilities: { bulkSize: 1, modes: ['create', 'upsert', 'mirror'], deleteActions: ['delete'], list: true, incremental: true },
+  capabilities: {
+    bulkSize: 1,
+    modes: ['create', 'upsert', 'mirror'],
+    deleteActions: ['delete'],
+    list: true,
+    incremental: true,
+  },
 };
 
 export const records: HttpResource = {

@@ -1,5 +1,12 @@
 /** Opening a collection as a target: look-up by key, listing, and writes one request per record. */
-import type { DataRecord, TargetBinding, TargetRecord, TargetResource, WriteOp, WriteOutcome } from '../../../engine/connector/types.js';
+import type {
+  DataRecord,
+  TargetBinding,
+  TargetRecord,
+  TargetResource,
+  WriteOp,
+  WriteOutcome,
+} from '../../../engine/connector/types.js';
 import { ConfigError } from '../../../engine/errors.js';
 import { HTTP_ERRORS } from '../errors.js';
 import { compileOptions, type Compiled } from '../options.js';

@@ -26,7 +26,9 @@ export async function createdId(c: Compiled, res: HttpResponse): Promise<string 
   if (v !== undefined && v !== null && v !== '') return String(v as string);
   const location = res.headers.location;
   const loc = Array.isArray(location) ? location[0] : location;
-  return loc ? decodeURIComponent(new URL(loc, 'http://x').pathname.split('/').filter(Boolean).pop() ?? '') || undefined : undefined;
+  return loc
+    ? decodeURIComponent(new URL(loc, 'http://x').pathname.split('/').filter(Boolean).pop() ?? '') || undefined
+    : undefined;
 }
 
 async function send(client: ApiClient, c: Compiled, op: WriteOp): Promise<string | undefined> {
@@ -50,7 +52,9 @@ async function send(client: ApiClient, c: Compiled, op: WriteOp): Promise<string
       const path = u.path ?? `${collection(c)}/{$id}`;
       const changed =
         u.send === 'changes'
-          ? Object.fromEntries([...new Set(op.changes.map((ch) => ch.path.split('.')[0]!))].map((f) => [f, op.record[f]]))
+          ? Object.fromEntries(
+              [...new Set(op.changes.map((ch) => ch.path.split('.')[0]!))].map((f) => [f, op.record[f]]),
+            )
           : op.record;
       const json = c.updateBody ? await c.updateBody.evaluate(changed) : changed;
       await client.request({
@@ -64,7 +68,8 @@ async function send(client: ApiClient, c: Compiled, op: WriteOp): Promise<string
     }
     case 'delete': {
       const path = c.options.delete?.path ?? `${collection(c)}/{$id}`;
-      if (op.action !== 'delete') throw new ConfigError(HTTP_ERRORS.config, `the http connector cannot ${op.action} records`);
+      if (op.action !== 'delete')
+        throw new ConfigError(HTTP_ERRORS.config, `the http connector cannot ${op.action} records`);
       await client.request({
         method: 'DELETE',
         url: resolveUrl(client.config.baseUrl, expand(path, { key: op.key, id: op.id, record: op.before })),
