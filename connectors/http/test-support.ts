@@ -25,7 +25,9 @@ export type Fault =
   | { kind: 'hang-after-commit' }
   | { kind: 'drop-after-commit' }
   /** A slow request: held without an answer; `release()` commits it later, and its answer is lost. */
-  | { kind: 'hold' };
+  | { kind: 'hold' }
+  /** No fault: lets one matching request through, so the next fault hits a later one. */
+  | { kind: 'pass' };
 
 export type TestEvent =
   | { type: 'request'; method: string; path: string; query: Record<string, string>; authorization?: string }
@@ -169,7 +171,8 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
       });
     if (method === 'POST' && path === '/oauth/token') return token(req, raw, res);
     const at = again === undefined ? faults.findIndex((f) => f.method === method && path.startsWith(f.prefix)) : -1;
-    const fault = at >= 0 ? faults.splice(at, 1)[0]!.fault : undefined;
+    const picked = at >= 0 ? faults.splice(at, 1)[0]!.fault : undefined;
+    const fault = picked?.kind === 'pass' ? undefined : picked;
     if (fault?.kind === 'status')
       return send(
         res,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, mayHaveApplied } from '../../engine/errors.js';
+import { AuthError, ConfigError, mayHaveApplied } from '../../engine/errors.js';
 import { ManualClock } from '../../engine/runtime/clock.js';
 import { openAgainst, targetOf } from './test-helpers.js';
 import { startTestServer, type TestServer } from './test-support.js';
@@ -141,6 +141,21 @@ describe('writes', () => {
     const unclear = await vague.write([create('d3')]);
     expect(unclear[0]?.error).toMatchObject({ code: 'HTTP_ITEM_RESULT_MISSING', writeOutcome: 'unknown' });
     expect(mayHaveApplied(unclear[0]!.error!)).toBe(true);
+  });
+
+  it('credentials refused in the middle of a call keep what was written; refused at once, the call throws', async () => {
+    const conn = await openAgainst(server);
+    const target = targetOf(conn, BATCH, { mode: 'create' }, 'batch');
+    server.fail('POST', '/items/batch', { kind: 'pass' }, { kind: 'status', status: 401 });
+    const outcomes = await target.write([create('e1'), create('e2'), create('e3')]);
+    expect(outcomes.map((o) => [o.key, o.ok, o.error?.code])).toEqual([
+      ['e1', true, undefined],
+      ['e2', true, undefined],
+      ['e3', false, 'AUTH_FAILED'],
+    ]);
+    expect(outcomes[2]?.error).toBeInstanceOf(AuthError);
+    server.fail('POST', '/items/batch', { kind: 'status', status: 403 });
+    await expect(target.write([create('e4')])).rejects.toBeInstanceOf(AuthError);
   });
 
   it('deletes by id; an already deleted record counts as deleted', async () => {

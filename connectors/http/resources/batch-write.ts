@@ -11,7 +11,7 @@ import { resolveUrl } from '../config.js';
 import { HTTP_ERRORS } from '../errors.js';
 import { asArray, defaultItems } from '../expr.js';
 import type { Compiled } from '../options.js';
-import { writeOne } from './write-one.js';
+import { inOrder, writeOne } from './write-one.js';
 
 type Create = Extract<WriteOp, { op: 'create' }>;
 
@@ -88,13 +88,15 @@ async function sendBatch(client: ApiClient, c: Compiled, ops: Create[]): Promise
 }
 
 export function batchWriter(client: ApiClient): (c: Compiled) => (ops: WriteOp[]) => Promise<WriteOutcome[]> {
-  return (c) => async (ops) => {
+  return (c) => (ops) => {
     const size = c.options.batch?.maxItems ?? 100;
     const creates = ops.filter((o): o is Create => o.op === 'create');
-    const out: WriteOutcome[] = [];
-    for (let i = 0; i < creates.length; i += size)
-      out.push(...(await sendBatch(client, c, creates.slice(i, i + size))));
-    for (const op of ops) if (op.op !== 'create') out.push(await writeOne(client, c, op));
-    return out;
+    const steps: (() => Promise<WriteOutcome[]>)[] = [];
+    for (let i = 0; i < creates.length; i += size) {
+      const chunk = creates.slice(i, i + size);
+      steps.push(() => sendBatch(client, c, chunk));
+    }
+    for (const op of ops) if (op.op !== 'create') steps.push(async () => [await writeOne(client, c, op)]);
+    return inOrder(ops, steps);
   };
 }

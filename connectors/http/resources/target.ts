@@ -13,7 +13,7 @@ import { compileOptions, type Compiled } from '../options.js';
 import { listPages } from '../pagination.js';
 import type { ResourceEnv } from './env.js';
 import { lookupByKey, toTargetRecord } from './lookup.js';
-import { writeOne } from './write-one.js';
+import { inOrder, writeOne } from './write-one.js';
 
 export type WriteAll = (ops: WriteOp[]) => Promise<WriteOutcome[]>;
 
@@ -44,10 +44,10 @@ export function openTargetWith(
     },
     write:
       writer?.(c) ??
-      (async (ops) => {
-        const out: WriteOutcome[] = [];
-        for (const op of ops) out.push(await writeOne(client, c, op));
-        return out;
-      }),
+      ((ops) =>
+        inOrder(
+          ops,
+          ops.map((op) => async () => [await writeOne(client, c, op)]),
+        )),
   };
 }

@@ -92,3 +92,26 @@ export async function writeOne(client: ApiClient, c: Compiled, op: WriteOp): Pro
     return { key: op.key, ok: false, error: asSluiceError(raw) };
   }
 }
+
+/**
+ * Runs the steps of one write call in order. Credentials refused before anything was written stop the
+ * call (the engine stops the run); after some records were written, those keep their outcomes and
+ * the rest fail with the same not-applied AuthError, so nothing written is reported as failed.
+ */
+export async function inOrder(
+  ops: readonly WriteOp[],
+  steps: readonly (() => Promise<WriteOutcome[]>)[],
+): Promise<WriteOutcome[]> {
+  const out: WriteOutcome[] = [];
+  for (const step of steps) {
+    try {
+      out.push(...(await step()));
+    } catch (raw) {
+      if (!(raw instanceof AuthError) || out.length === 0) throw raw;
+      const done = new Set(out.map((o) => o.key));
+      for (const op of ops) if (!done.has(op.key)) out.push({ key: op.key, ok: false, error: raw });
+      return out;
+    }
+  }
+  return out;
+}
