@@ -36,6 +36,17 @@ export function remoteMessage(body: unknown): string | undefined {
   return undefined;
 }
 
+/** The remote's machine code from a JSON error body (`code`, `error.code`, or an OAuth `error` string). */
+export function remoteCode(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as Record<string, unknown>;
+  const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>).code : undefined;
+  for (const v of [b.code, nested, typeof b.error === 'string' ? b.error : undefined]) {
+    if ((typeof v === 'string' && v !== '') || typeof v === 'number') return String(v);
+  }
+  return undefined;
+}
+
 export interface StatusContext {
   op: string;
   retryStatuses: ReadonlySet<number>;
@@ -50,8 +61,10 @@ export function statusError(res: HttpResponse, ctx: StatusContext): ConnectorErr
   const remote = remoteMessage(res.body);
   const message = `${ctx.op}: HTTP ${status}${remote ? ` (${remote})` : ''}`;
   const retryAfterMs = parseRetryAfter(res.headers['retry-after'], ctx.now);
+  const remoteId = remoteCode(res.body);
   const base: SluiceErrorOptions = {
     status,
+    ...(remoteId !== undefined && { remoteCode: remoteId }),
     ...(retryAfterMs !== undefined && { retryAfterMs }),
   };
   if (status === 401 || status === 403) return new AuthError(`${message}: the API refused the credentials`, base);
