@@ -61,10 +61,10 @@ export function statusError(res: HttpResponse, ctx: StatusContext): ConnectorErr
   const remote = remoteMessage(res.body);
   const message = `${ctx.op}: HTTP ${status}${remote ? ` (${remote})` : ''}`;
   const retryAfterMs = parseRetryAfter(res.headers['retry-after'], ctx.now);
-  const remoteId = remoteCode(res.body);
+  const bodyCode = remoteCode(res.body);
   const base: SluiceErrorOptions = {
     status,
-    ...(remoteId !== undefined && { remoteCode: remoteId }),
+    ...(bodyCode !== undefined && { remoteCode: bodyCode }),
     ...(retryAfterMs !== undefined && { retryAfterMs }),
   };
   if (status === 401 || status === 403) return new AuthError(`${message}: the API refused the credentials`, base);
