@@ -65,6 +65,7 @@ export class ApiClient {
         error = statusError(res, {
           op: req.op ?? req.method,
           retryStatuses: this.config.retryStatuses,
+          refusedStatuses: this.config.refusedStatuses,
           now: this.clock.now(),
           write: req.write === true,
         });

@@ -29,7 +29,7 @@ export interface HttpConfig {
   auth?: HttpAuth;
   timeoutMs?: number;
   commitWindowMs?: number;
-  retry?: Partial<RetryPolicy> & { statuses?: number[] };
+  retry?: Partial<RetryPolicy> & { statuses?: number[]; refusedStatuses?: number[] };
   rateLimit?: { requests: number; perMs?: number };
 }
 
@@ -42,6 +42,8 @@ export interface ResolvedHttpConfig {
   commitWindowMs: number;
   retry: RetryPolicy;
   retryStatuses: ReadonlySet<number>;
+  /** Statuses that say the request was not processed (a write answered so is not in doubt). */
+  refusedStatuses: ReadonlySet<number>;
   rateLimit: { requests: number; perMs: number } | undefined;
 }
 
@@ -61,6 +63,7 @@ export function resolveConfig(config: HttpConfig): ResolvedHttpConfig {
       maxRetryAfterMs: config.retry?.maxRetryAfterMs ?? 120_000,
     },
     retryStatuses: new Set(config.retry?.statuses ?? [429, 502, 503, 504]),
+    refusedStatuses: new Set(config.retry?.refusedStatuses ?? [408, 429]),
     rateLimit: config.rateLimit && { requests: config.rateLimit.requests, perMs: config.rateLimit.perMs ?? 1000 },
   };
 }

@@ -27,7 +27,7 @@ describe('an HTTP answer as an error', () => {
     ]);
   });
 
-  it('a write: refused before processing (4xx, 503) is not applied; any other 5xx may have been', () => {
+  it('a write: refused (4xx) is not applied; a 5xx may have been, unless configured as refused', () => {
     const cases = [400, 404, 409, 422, 503, 500, 502, 504].map((s) => {
       const e = statusError(res(s, { message: 'x' }), ctx(true));
       return [s, e.code, e.writeOutcome, e.retryable, e.reasonClass];
@@ -37,11 +37,16 @@ describe('an HTTP answer as an error', () => {
       [404, 'HTTP_NOT_FOUND', 'not-applied', false, 'data'],
       [409, 'HTTP_CONFLICT', 'not-applied', false, 'conflict'],
       [422, 'HTTP_REQUEST_REJECTED', 'not-applied', false, 'data'],
-      [503, 'HTTP_UNAVAILABLE', 'not-applied', true, 'transient'],
+      [503, 'HTTP_UNAVAILABLE', 'unknown', true, 'transient'],
       [500, 'HTTP_SERVER_ERROR', 'unknown', true, 'transient'],
       [502, 'HTTP_SERVER_ERROR', 'unknown', true, 'transient'],
       [504, 'HTTP_SERVER_ERROR', 'unknown', true, 'transient'],
     ]);
+  });
+
+  it('refusedStatuses: a 503 the API documents as never processed is not in doubt', () => {
+    const e = statusError(res(503, {}), { ...ctx(true), refusedStatuses: new Set([429, 503]) });
+    expect([e.writeOutcome, e.retryable]).toEqual(['not-applied', true]);
   });
 
   it('a read is retryable only on the configured statuses; 401/403 are AuthErrors', () => {

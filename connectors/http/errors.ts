@@ -47,9 +47,13 @@ export function remoteCode(body: unknown): string | undefined {
   return undefined;
 }
 
+const DEFAULT_REFUSED: ReadonlySet<number> = new Set([408, 429]);
+
 export interface StatusContext {
   op: string;
   retryStatuses: ReadonlySet<number>;
+  /** Statuses that say the request was not processed; default 408 and 429. */
+  refusedStatuses?: ReadonlySet<number>;
   now: number;
   /** A write: a 5xx (or other unclassified failure) after the request was sent leaves it in doubt. */
   write: boolean;
@@ -69,8 +73,8 @@ export function statusError(res: HttpResponse, ctx: StatusContext): ConnectorErr
   };
   if (status === 401 || status === 403) return new AuthError(`${message}: the API refused the credentials`, base);
   const retryable = ctx.retryStatuses.has(status);
-  // 429 and 503 (and 408) say the request was not processed; any other 5xx may have been.
-  const notProcessed = status === 429 || status === 503 || status === 408 || status < 500;
+  // A 4xx was refused; a 5xx may have been processed, unless the API says that status never is.
+  const notProcessed = (ctx.refusedStatuses ?? DEFAULT_REFUSED).has(status) || status < 500;
   const writeOutcome = notProcessed ? ('not-applied' as const) : ('unknown' as const);
   const code =
     status === 429
