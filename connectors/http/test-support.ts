@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EventLog } from '../../engine/emulator-kit/events.js';
+import { listStyle } from './test-paging.js';
 import type { Clock } from '../../engine/runtime/clock.js';
 
 export type Item = Record<string, unknown> & { id: string; externalId: string };
@@ -119,41 +120,8 @@ export async function startTestServer(clock: Clock, auth: ServerAuth = { type: '
   };
 
   const list = (style: string, q: URLSearchParams, res: ServerResponse, base: string): void => {
-    let all = sorted();
-    const since = q.get('updatedSince');
-    if (since) all = all.filter((i) => String(i.updatedAt ?? '') >= since);
-    const keys = q.get('externalId');
-    if (keys) all = all.filter((i) => keys.split(',').includes(i.externalId));
-    const limit = Number(q.get('limit') ?? q.get('pageSize') ?? 2);
-    const from =
-      style === 'page' ? (Number(q.get('page') ?? 1) - 1) * limit : Number(q.get('offset') ?? q.get('cursor') ?? 0);
-    const page = all.slice(from, from + limit);
-    const more = from + limit < all.length;
-    const next = new URLSearchParams(q);
-    next.set('offset', String(from + limit));
-    next.set('limit', String(limit));
-    const nextUrl = `${base}/${style}/items?${next.toString()}`;
-    switch (style) {
-      case 'plain':
-        return send(res, 200, all);
-      case 'next':
-        return send(res, 200, { data: page, links: more ? { next: nextUrl } : {} });
-      case 'offset':
-        return send(res, 200, { items: page, total: all.length });
-      case 'page':
-        return send(res, 200, { results: page, totalPages: Math.ceil(all.length / limit) });
-      case 'cursor':
-        return send(res, 200, { data: page, meta: { nextCursor: more ? String(from + limit) : null } });
-      case 'link':
-        return send(
-          res,
-          200,
-          page,
-          more ? { link: `<${nextUrl}>; rel="next", <${base}/link/items>; rel="first"` } : {},
-        );
-      default:
-        return send(res, 404, { message: `no style ${style}` });
-    }
+    const { status, body, headers } = listStyle(style, sorted(), q, base);
+    send(res, status, body, headers);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, base: string, again?: string): Promise<void> => {
