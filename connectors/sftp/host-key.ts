@@ -22,7 +22,7 @@ export function knownHostsName(host: string, port: number): string {
 
 function wildcard(pattern: string): RegExp {
   const body = pattern
-    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');

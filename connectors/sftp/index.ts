@@ -51,7 +51,7 @@ export const sftpConnector: ConnectorDefinition<SftpConfig> = {
     },
   },
 
-  open(config, context) {
+  async open(config, context) {
     const session = new SftpSession(sessionConfig(config, context.baseDir));
     const clock = context.clock ?? systemClock;
     const now = (): Date => new Date(clock.now());
@@ -95,6 +95,6 @@ export const sftpConnector: ConnectorDefinition<SftpConfig> = {
         }
       },
     };
-    return Promise.resolve(connection);
+    return connection;
   },
 };
