@@ -27,6 +27,8 @@ interface Open {
   client: Client;
   sftp: SFTPWrapper;
   closed: boolean;
+  /** Rejects when the connection closes: a request still waiting then never gets its answer. */
+  lost: Promise<never>;
 }
 
 /** A remote file opened for reading: positional reads, with the SHA-256 of the bytes read in order. */
@@ -69,7 +71,11 @@ export class SftpSession {
         client.sftp((err, sftp) => {
           if (err) return fail(err);
           settled = true;
-          open = { client, sftp, closed: false };
+          const lost = new Promise<never>((_, rejectLost) => {
+            client.once('close', () => rejectLost(new Error('connection closed (socket closed before the answer)')));
+          });
+          lost.catch(() => undefined);
+          open = { client, sftp, closed: false, lost };
           resolve(open);
         });
       });
@@ -132,9 +138,10 @@ export class SftpSession {
     const open = await this.channel();
     this.count(op);
     try {
-      return await new Promise<T>((resolve, reject) =>
-        fn(open.sftp, (err, value) => (err ? reject(err) : resolve(value as T))),
-      );
+      return await Promise.race([
+        new Promise<T>((resolve, reject) => fn(open.sftp, (err, value) => (err ? reject(err) : resolve(value as T)))),
+        open.lost,
+      ]);
     } catch (raw) {
       const err = sftpError(raw, `sftp ${what}`);
       if (breaksConnection(err)) this.drop(open);
