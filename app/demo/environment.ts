@@ -1,5 +1,5 @@
 /**
- * The demo environment: the Concur and SAP Business One emulators seeded with the demo company, the
+ * The demo environment: the Concur, SAP Business One and AR-platform emulators seeded with the demo company, the
  * ERP database, and a connections.yaml that points the shipped pipelines at them. `sluice demo` runs
  * the pipelines against it; the end-to-end tests use the very same environment. The pipelines are
  * the files a consultant deploys: only connections.yaml differs.
@@ -9,6 +9,11 @@ import { join } from 'node:path';
 import type { SystemExchange } from '../../engine/emulator-kit/recorder.js';
 import { packageRoot } from '../../engine/runtime/paths.js';
 import { stringify } from 'yaml';
+import {
+  startArPlatformEmulator,
+  type ArPlatformEmulator,
+  type ArPlatformEmulatorOptions,
+} from '../../connectors/ar-platform/emulator/index.js';
 import { startConcurEmulator, type ConcurEmulator } from '../../connectors/concur/emulator/index.js';
 import type { ConcurEmulatorOptions } from '../../connectors/concur/emulator/options.js';
 import { startSapB1Emulator, type SapB1Emulator } from '../../connectors/sap-b1/emulator/index.js';
@@ -31,9 +36,10 @@ export interface DemoEnvironmentOptions {
   persist?: boolean;
   concur?: ConcurEmulatorOptions;
   b1?: SapB1EmulatorOptions;
+  ar?: ArPlatformEmulatorOptions;
   /**
    * Receives every exchange with either emulator as it went over the wire (engine/emulator-kit/recorder.ts),
-   * tagged `concur` or `sap-b1`: the end-to-end tests hold it against the vendors' specs (test/contract/).
+   * tagged `concur`, `sap-b1` or `ar-platform`: the end-to-end tests hold it against the vendors' specs (test/contract/).
    */
   traffic?: (exchange: SystemExchange) => void;
 }
@@ -48,6 +54,7 @@ export interface DemoEnvironment {
   erpDbUrl: string;
   concur: ConcurEmulator;
   b1: SapB1Emulator;
+  ar: ArPlatformEmulator;
   close(): Promise<void>;
 }
 
@@ -65,10 +72,17 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
   mkdirSync(options.dir, { recursive: true });
   const concur = await startConcurEmulator(options.concur ?? {});
   let b1: SapB1Emulator;
+  let ar: ArPlatformEmulator;
   try {
     b1 = await startSapB1Emulator(options.b1 ?? {});
   } catch (err) {
     await concur.close();
+    throw err;
+  }
+  try {
+    ar = await startArPlatformEmulator(options.ar ?? {});
+  } catch (err) {
+    await Promise.all([concur.close(), b1.close()]);
     throw err;
   }
   const { traffic } = options;
@@ -79,12 +93,13 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
   const erpFile = join(options.dir, 'erp.db');
   const erpDbUrl = options.erpDbUrl ?? `sqlite:${erpFile}`;
   const statesFile = join(options.dir, 'emulators.json');
-  if (options.persist) loadEmulatorStates(statesFile, { concur: concur.state, b1: b1.state });
+  const states = { concur: concur.state, b1: b1.state, ar: ar.store.collections };
+  if (options.persist) loadEmulatorStates(statesFile, states);
   const keepErp = options.persist === true && options.erpDbUrl === undefined && existsSync(erpFile);
   try {
     if (options.seedErp !== false && !keepErp) await seedErpDatabase(erpDbUrl);
   } catch (err) {
-    await Promise.all([concur.close(), b1.close()]);
+    await Promise.all([concur.close(), b1.close(), ar.close()]);
     throw err;
   }
   const erp = erpConnection(erpDbUrl);
@@ -93,6 +108,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     CONCUR_CLIENT_SECRET: c.clientSecret,
     CONCUR_REQUEST_TOKEN: c.requestToken,
     B1_PASSWORD: 'manager',
+    AR_CLIENT_SECRET: ar.credentials.clientSecret,
     ...(erp.password !== undefined && { ERP_DB_PASSWORD: erp.password }),
   };
   const connections = {
@@ -115,6 +131,17 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
         password: '${env:B1_PASSWORD}',
         retry: { attempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
       },
+      ar: {
+        connector: 'http',
+        baseUrl: `${ar.url}/v1/`,
+        auth: {
+          type: 'oauth2-client-credentials',
+          tokenUrl: ar.tokenUrl,
+          clientId: ar.credentials.clientId,
+          clientSecret: '${env:AR_CLIENT_SECRET}',
+        },
+        retry: { attempts: 5, baseDelayMs: 20, maxDelayMs: 200, statuses: [429, 502, 503, 504] },
+      },
       'erp-db': { connector: 'sql', url: erp.url },
       mappings: { connector: 'file', baseDir: join(PIPELINES_DIR, 'mappings') },
     },
@@ -132,9 +159,10 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     erpDbUrl,
     concur,
     b1,
+    ar,
     close: async () => {
-      if (options.persist) saveEmulatorStates(statesFile, { concur: concur.state, b1: b1.state });
-      await Promise.all([concur.close(), b1.close()]);
+      if (options.persist) saveEmulatorStates(statesFile, states);
+      await Promise.all([concur.close(), b1.close(), ar.close()]);
     },
   };
 }

@@ -30,17 +30,27 @@ export function restoreMaps(state: object, saved: Maps): void {
 export interface EmulatorStates {
   concur: object;
   b1: object;
+  /** The AR-platform emulator's collections (ArStore.collections). */
+  ar: object;
 }
 
 export function saveEmulatorStates(path: string, states: EmulatorStates): void {
-  writeFileSync(path, JSON.stringify({ concur: snapshotMaps(states.concur), b1: snapshotMaps(states.b1) }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      concur: snapshotMaps(states.concur),
+      b1: snapshotMaps(states.b1),
+      ar: snapshotMaps(states.ar),
+    }),
+  );
 }
 
 /** Restores what `saveEmulatorStates` wrote; false when there is nothing to restore. */
 export function loadEmulatorStates(path: string, states: EmulatorStates): boolean {
   if (!existsSync(path)) return false;
-  const saved = JSON.parse(readFileSync(path, 'utf8')) as { concur: Maps; b1: Maps };
+  const saved = JSON.parse(readFileSync(path, 'utf8')) as { concur: Maps; b1: Maps; ar?: Maps };
   restoreMaps(states.concur, saved.concur);
   restoreMaps(states.b1, saved.b1);
+  if (saved.ar) restoreMaps(states.ar, saved.ar);
   return true;
 }
