@@ -36,17 +36,23 @@ function resource(name: string, role: 'source' | 'target'): HttpResource {
   return r;
 }
 
-export function openHttp(config: HttpConfig, context: ConnectorContext): Promise<Connection & { client: ApiClient }> {
+/**
+ * The open connection is also what each resource opens on (`ResourceEnv`: the client and the
+ * context), so that when resources open themselves (ResourceDefinition.openSource/openTarget on the
+ * connection), `source`/`target` here simply go.
+ */
+export function openHttp(config: HttpConfig, context: ConnectorContext): Promise<Connection & ResourceEnv> {
   const client = new ApiClient(resolveConfig(config), context);
-  const env: ResourceEnv = { client, context };
-  return Promise.resolve({
+  const conn: Connection & ResourceEnv = {
     client,
-    source: (name: string, options: DataRecord): SourceResource => resource(name, 'source').source!(env, options),
+    context,
+    source: (name: string, options: DataRecord): SourceResource => resource(name, 'source').source!(conn, options),
     target: (name: string, options: DataRecord, binding: TargetBinding): TargetResource =>
-      resource(name, 'target').target!(env, options, binding),
+      resource(name, 'target').target!(conn, options, binding),
     stats: () => client.stats(),
     close: () => Promise.resolve(),
-  });
+  };
+  return Promise.resolve(conn);
 }
 
 export const httpConnector: ConnectorDefinition<HttpConfig> = {

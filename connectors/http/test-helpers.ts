@@ -14,11 +14,6 @@ import type { HttpConfig } from './config.js';
 import { openHttp } from './index.js';
 import type { TestServer } from './test-support.js';
 
-export interface Opened {
-  connection: Connection & { client: ApiClient };
-  clock: Clock;
-}
-
 export async function openAgainst(
   server: TestServer,
   config: Partial<HttpConfig> = {},
