@@ -80,9 +80,9 @@ describe('target routes in sluice validate', () => {
       'p.yaml:12:13 RESOURCE_UNKNOWN',
     ]);
     expect(brief(check(pipeline('    route: region\n    map: { EU: eu }\n    to: [us]')))).toEqual([
-      'p.yaml:9:5 ROUTE_FORM',
+      'p.yaml:10:5 ROUTE_FORM',
     ]);
-    expect(brief(check(pipeline('    route: region')))).toEqual(['p.yaml:9:5 ROUTE_FORM']);
+    expect(brief(check(pipeline('    route: region')))).toEqual(['p.yaml:10:5 ROUTE_FORM']);
   });
 
   it('checks the route expression: its syntax, and the connection names it returns against `to`', () => {

@@ -77,7 +77,11 @@ export class RoutedTarget implements TargetResource {
       if (!g.target.prepareRecords) continue;
       const prepared = await g.target.prepareRecords(g.items.map((x) => x.record));
       g.items.forEach((x, j) => {
-        out[x.i] = prepared[j] ?? { ok: false, code: 'PREPARE_FAILED', message: 'the target returned no prepared record' };
+        out[x.i] = prepared[j] ?? {
+          ok: false,
+          code: 'PREPARE_FAILED',
+          message: 'the target returned no prepared record',
+        };
       });
     }
     return out;

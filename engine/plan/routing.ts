@@ -31,7 +31,8 @@ export async function countsByConnection(
   };
   for await (const item of items) {
     if (item.t === 'op') of(item.op.key)[countField(item.op.op)]++;
-    else if (item.att.stage === 'guard') continue; // about the whole run
+    else if (item.att.stage === 'guard')
+      continue; // about the whole run
     else of(item.att.stage === 'key' ? undefined : item.att.dedupeKey).attention++;
   }
   return out;
