@@ -4,7 +4,7 @@
  * connection (the same dedupe key in two companies is two records, a create left in doubt in one is
  * searched for there only); a record the route cannot place is parked and the rest go on.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -163,4 +163,36 @@ describe.each(stateBackends)('routed targets on $name', (backend) => {
     // Key `a` is in both companies: had settlement searched the US one, `eu/c` would be absent and sent again.
     expect((await state.ledgerGet(late.report.pipeline, ['eu/a'])).get('eu/a')!.status).toBe('written');
   });
+
+  it('mirror deletes a record that left the source in its own connection only', async () => {
+    const p = pipeline();
+    writeFileSync(
+      p,
+      readFileSync(p, 'utf8').replace('mode: upsert', 'mode: mirror\n  deletes: { action: delete, maxPercent: 50 }'),
+    );
+    expect((await session(state, { command: 'run', pipelinePath: p })).report.apply).toMatchObject({ created: 4 });
+    src.source = RECORDS.filter((r) => r.id !== 'a'); // EU's `a` leaves; US's `a` (from a2) stays
+    const r = await session(state, { command: 'run', pipelinePath: p });
+    expect(r.report.plan?.connections).toMatchObject({ eu: { delete: 1, noop: 1 }, us: { delete: 0, noop: 2 } });
+    expect(r.report.apply).toMatchObject({ deleted: 1 });
+    expect(held(eu).map((x) => x.id)).toEqual(['c']);
+    expect(held(us).map((x) => x.id)).toEqual(['a', 'b']);
+  });
+
+  it('matches by a key expression through each connection\'s list, and applies a saved plan as reviewed', async () => {
+    const p = pipeline();
+    writeFileSync(p, readFileSync(p, 'utf8').replace('key: id', 'key: "$string(id)"'));
+    // already in the US company, not in the ledger: adopted there, not created again
+    us.target.set('b', { id: 'T9', record: { id: 'b', region: 'US', amount: 2 }, active: true });
+    const out = join(dir, 'plan.json');
+    const planned = await session(state, { command: 'plan', pipelinePath: p, planOut: out });
+    expect(planned.report.plan?.connections).toMatchObject({ eu: { create: 2 }, us: { create: 1, noop: 1 } });
+    const applied = await session(state, { command: 'apply', planPath: out });
+    expect(applied.exitCode).toBe(0);
+    expect(applied.report.apply).toMatchObject({ created: 3, adopted: 1 });
+    expect(held(eu).map((x) => x.id)).toEqual(['a', 'c']);
+    expect([...us.target.values()].map((r) => r.id).sort()).toContain('T9');
+    expect(us.target.size).toBe(2);
+  });
 });
+
