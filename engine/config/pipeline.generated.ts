@@ -91,7 +91,7 @@ export type JSONataFile = string;
 /**
  * A connection name from connections.yaml, or a route that chooses the connection per record (multi-ERP routing: region EU to one SAP Business One company, US to another). Every connection a route can produce is of the same connector and offers the target resource; `sluice validate` checks them all.
  */
-export type TargetConnection = Connection | ConnectionRoute;
+export type TargetConnection = string | ConnectionRoute;
 /**
  * JSONata over the target record (`$source`: the source record), e.g. `region` or `$source.Company`. A field path reads that field.
  */
@@ -101,7 +101,7 @@ export type RouteExpression = string;
  *
  * @minItems 1
  */
-export type RouteConnections = [Connection, ...Connection[]];
+export type RouteConnections = [string, ...string[]];
 /**
  * A target resource of the connection's connector.
  */
@@ -246,7 +246,7 @@ export interface ConnectionRoute {
  * Route value → connection name, e.g. `{ EU: sap-b1-eu, US: sap-b1-us }`.
  */
 export interface RouteMap {
-  [k: string]: Connection;
+  [k: string]: string;
 }
 export interface MirrorDeletes {
   action?: Action;

@@ -94,7 +94,13 @@ describe('target routes in sluice validate', () => {
     expect(syntax[0]!.message).toContain('in route expression');
   });
 
-  it('reports a connection name that breaks the schema', () => {
-    expect(check(pipeline('    route: region\n    map: { EU: "not a name" }')).map((d) => d.code)).toContain('SCHEMA');
+  it('reports a route that breaks the schema with one clear message each', () => {
+    const at = (conn: string): string[] => check(pipeline(conn)).map((d) => `${d.code} ${d.message}`);
+    const bad = at('    route: region\n    map: { EU: "not a name" }').filter((m) => m.startsWith('SCHEMA'));
+    expect(bad).toEqual([expect.stringMatching(/^SCHEMA target\.connection\.map\.EU must match \^/)]);
+    expect(at('    map: { EU: eu }')).toEqual(['SCHEMA target.connection is missing required property "route"']);
+    expect(at('    route: region\n    to: []')).toEqual([
+      'SCHEMA target.connection.to must NOT have fewer than 1 items',
+    ]);
   });
 });
