@@ -33,7 +33,12 @@ export class RoutedTarget implements TargetResource {
     const parts = splitRoutedKey(key);
     const target = parts && this.targets.get(parts.connection);
     if (!parts || !target)
-      throw new SluiceError('ROUTE_KEY_INVALID', `key "${key}" names no connection of this pipeline's route`);
+      throw new SluiceError(
+        'ROUTE_KEY_INVALID',
+        parts
+          ? `the state holds record "${key}" of connection "${parts.connection}", which target.connection no longer routes to: add the connection back to the route (its records are settled and mirrored there), or resolve that record's entries first`
+          : `key "${key}" names no connection of this pipeline's route`,
+      );
     return { target, ...parts };
   }
 

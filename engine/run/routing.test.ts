@@ -179,7 +179,7 @@ describe.each(stateBackends)('routed targets on $name', (backend) => {
     expect(held(us).map((x) => x.id)).toEqual(['a', 'b']);
   });
 
-  it('matches by a key expression through each connection\'s list, and applies a saved plan as reviewed', async () => {
+  it("matches by a key expression through each connection's list, and applies a saved plan as reviewed", async () => {
     const p = pipeline();
     writeFileSync(p, readFileSync(p, 'utf8').replace('key: id', 'key: "$string(id)"'));
     // already in the US company, not in the ledger: adopted there, not created again
@@ -195,4 +195,3 @@ describe.each(stateBackends)('routed targets on $name', (backend) => {
     expect(us.target.size).toBe(2);
   });
 });
-
