@@ -63,6 +63,93 @@ describe.each(backends)('re-sync on $name', (backend) => {
     });
   });
 
+  it('applying a reviewed plan closes the re-sync requests it took in, and only those', async () => {
+    const name = h.name('reviewed');
+    const p = writePipeline(h.dir, { name, source: ROWS });
+    await session(h.state, { command: 'run', pipelinePath: p });
+    h.dst.target.get('b')!.record.name = 'edited in the target';
+    await requestResync(h.state, { pipeline: name, keys: ['b', 'zz'], by: 'ops-1' });
+    const out = `${h.dir}/plan.json`;
+    const planned = await session(h.state, { command: 'plan', pipelinePath: p, planOut: out });
+    expect(planned.report.plan?.counts).toMatchObject({ update: 1 });
+    // asked for after the review: not part of the plan, left for the next run
+    await requestResync(h.state, { pipeline: name, keys: ['c'], by: 'ops-2' });
+
+    const applied = await session(h.state, { command: 'apply', planPath: out });
+    expect(applied.exitCode).toBe(0);
+    expect(h.dst.target.get('b')!.record.name).toBe('Beta');
+    const requests = await resyncList(h.state.knex, name);
+    expect(requests.map((r) => [r.sourceKey, r.status, r.outcome, r.runId])).toEqual([
+      ['c', 'pending', null, null],
+      ['zz', 'closed', 'not-found', applied.report.runId],
+      ['b', 'closed', 'done', applied.report.runId],
+    ]);
+    const logged = await logList(h.state.knex, { pipeline: name, runId: applied.report.runId });
+    expect(logged.map((l) => [l.sourceKey, l.op, l.outcome, l.trigger])).toEqual([
+      ['b', 'update', 'written', 'plan'],
+      ['zz', 'resync', 'not-found', 'resync'],
+    ]);
+    // the next run works on c alone and finds nothing left to change
+    const next = await session(h.state, { command: 'run', pipelinePath: p });
+    expect(next.report.plan?.counts).toMatchObject({ update: 0, create: 0 });
+    expect((await resyncList(h.state.knex, name)).map((r) => r.status)).toEqual(['closed', 'closed', 'closed']);
+  });
+
+  const booked = (name: string, corrections: 'lock' | 'reverse-and-repost'): string =>
+    writePipeline(h.dir, {
+      name,
+      source: ROWS,
+      target: { resource: 'postings', mode: 'create', key: 'ref', corrections },
+      transform: '{ "ref": id, "total": amount }',
+    });
+
+  it('a bulk re-sync of posted records reports the one changed in the target locked and posts nothing twice', async () => {
+    const name = h.name('booked');
+    const p = booked(name, 'lock');
+    await session(h.state, { command: 'run', pipelinePath: p });
+    h.dst.target.get('b')!.record.total = 99; // posted, then edited by hand in the ERP
+    const writes = h.dst.calls.write;
+    await requestResync(h.state, { pipeline: name, keys: ['a', 'b', 'c'] });
+    const run = await session(h.state, { command: 'run', pipelinePath: p });
+    expect(run.exitCode).toBe(3);
+    expect(run.report.plan?.counts).toMatchObject({ locked: 1, noop: 2, create: 0, update: 0, correct: 0 });
+    expect(h.dst.calls.write).toBe(writes);
+    expect(h.dst.target.size).toBe(3);
+    expect(h.dst.target.get('b')!.record.total).toBe(99);
+    expect(await listAttention(h.state, { pipeline: name })).toEqual([
+      expect.objectContaining({ sourceKey: 'b', code: 'TARGET_LOCKED', reasonClass: 'locked', status: 'open' }),
+    ]);
+    expect((await resyncList(h.state.knex, name)).map((r) => [r.sourceKey, r.outcome])).toEqual([
+      ['c', 'done'],
+      ['b', 'done'],
+      ['a', 'done'],
+    ]);
+    const history = await queryLog(h.state, { pipeline: name, key: 'b' });
+    expect(history.entries[0]).toMatchObject({ outcome: 'locked', trigger: 'resync', code: 'TARGET_LOCKED' });
+    // asked again, it is still locked, and still not posted twice
+    await requestResync(h.state, { pipeline: name, keys: ['b'] });
+    expect((await session(h.state, { command: 'run', pipelinePath: p })).report.plan?.counts.locked).toBe(1);
+    expect(h.dst.calls.write).toBe(writes);
+  });
+
+  it('a re-sync of a posted record changed in the target corrects it where the pipeline allows it, once', async () => {
+    const name = h.name('corrected');
+    const p = booked(name, 'reverse-and-repost');
+    await session(h.state, { command: 'run', pipelinePath: p });
+    const original = h.dst.target.get('b')!.id;
+    h.dst.target.get('b')!.record.total = 99;
+    await requestResync(h.state, { pipeline: name, keys: ['b'] });
+    const run = await session(h.state, { command: 'run', pipelinePath: p });
+    expect(run.exitCode).toBe(0);
+    expect(run.report.apply).toMatchObject({ reversed: 1, created: 1 });
+    expect(h.dst.reversals.map((r) => r.id)).toEqual([original]);
+    expect(h.dst.target.get('b')!.record).toEqual({ ref: 'b', total: 2 });
+    await requestResync(h.state, { pipeline: name, keys: ['b'] });
+    const again = await session(h.state, { command: 'run', pipelinePath: p });
+    expect(again.report.plan?.counts).toMatchObject({ correct: 0, create: 0, noop: 3 });
+    expect(h.dst.calls.reverse).toBe(1);
+  });
+
   it('a requested key the source does not have is closed as not found, and logged', async () => {
     const name = h.name('missing');
     const p = writePipeline(h.dir, { name, source: ROWS });

@@ -9,6 +9,8 @@ import type { DataRecord } from '../connector/types.js';
 import { PARKED_RETRY, type AttentionEntry } from '../state/attention.js';
 import type { LogWrite } from '../state/log.js';
 import { resyncPending, type ResyncOutcome, type ResyncRequest } from '../state/resync.js';
+import type { StateStore } from '../state/store.js';
+import type { PlanResync } from './plan-file/document.js';
 import { isoNow } from '../runtime/clock.js';
 import type { Ctx } from './context.js';
 import { isRecord } from './settle-phase.js';
@@ -97,4 +99,26 @@ export function closeResync(
       });
   }
   return { closed, log };
+}
+
+/** What a saved plan records of its re-sync work, so that applying it closes the requests it took in. */
+export function planResync(work: ResyncWork, seen: ReadonlySet<string>): PlanResync {
+  const asked = new Set(work.requests.filter((r) => r.scope === 'key').map((r) => r.sourceKey));
+  return { requests: work.requests.map((r) => r.id), found: [...seen].filter((k) => asked.has(k)) };
+}
+
+/**
+ * The re-sync work of a saved plan at its apply: the requests it took in that are still pending
+ * (another run may have closed some meanwhile). Nothing is forced again: the plan's operations are
+ * what was reviewed.
+ */
+export async function savedResync(
+  state: StateStore,
+  pipeline: string,
+  saved: PlanResync,
+): Promise<{ work: ResyncWork; seen: ReadonlySet<string> }> {
+  const ids = new Set(saved.requests);
+  const work = noResync();
+  work.requests = (await resyncPending(state.knex, pipeline)).filter((r) => ids.has(r.id));
+  return { work, seen: new Set(saved.found) };
 }
