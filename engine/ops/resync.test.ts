@@ -259,6 +259,47 @@ describe.each(backends)('transient attention entries on $name', (backend) => {
     ]);
   });
 
+  it('wait out their backoff, doubling, and the cap also when the source returns the record on every read', async () => {
+    const name = h.name('every');
+    const p = writePipeline(h.dir, { name, source: ROWS });
+    const clock = new ManualClock(Date.UTC(2026, 0, 15, 12), { autoAdvance: true });
+    h.dst.faults.push({ kind: 'record-retryable', keys: ['b'], times: 100_000 });
+    const run = async (): Promise<{ wrote: boolean; occurrences: number; warnings: string[] }> => {
+      const before = h.dst.calls.write;
+      const r = await session(h.state, { command: 'run', pipelinePath: p, clock });
+      // a run that tried b and failed again exits 3; one that held it parked nothing new
+      expect(r.exitCode).toBe(h.dst.calls.write > before ? 3 : 0);
+      const [e] = await listAttention(h.state, { pipeline: name });
+      return { wrote: h.dst.calls.write > before, occurrences: e!.occurrences, warnings: r.report.plan!.warnings };
+    };
+    expect(await run()).toMatchObject({ wrote: true, occurrences: 1 }); // a and c written, b failed
+    clock.advance(60_000);
+    const held = await run();
+    expect(held).toMatchObject({ wrote: false, occurrences: 1 });
+    expect(held.warnings.join('\n')).toContain('1 record(s) that failed transiently wait for their retry time');
+    clock.advance(PARKED_RETRY.baseMs);
+    expect(await run()).toMatchObject({ wrote: true, occurrences: 2 });
+    clock.advance(2 * PARKED_RETRY.baseMs - 60_000); // the second wait is twice the first
+    expect(await run()).toMatchObject({ wrote: false, occurrences: 2 });
+    clock.advance(120_000);
+    expect(await run()).toMatchObject({ wrote: true, occurrences: 3 });
+    for (let n = 4; n <= PARKED_RETRY.maxAttempts; n++) {
+      clock.advance(PARKED_RETRY.maxMs);
+      expect(await run()).toMatchObject({ wrote: true, occurrences: n });
+    }
+    // out of attempts: not tried again by itself, however long it waits
+    clock.advance(3 * PARKED_RETRY.maxMs);
+    expect(await run()).toMatchObject({ wrote: false, occurrences: PARKED_RETRY.maxAttempts });
+    const [capped] = await listAttention(h.state, { pipeline: name });
+    expect(capped).toMatchObject({ reasonClass: 'transient', status: 'open', retryAfter: null });
+    // until someone asks for it
+    h.dst.faults = [];
+    await requestResync(h.state, { pipeline: name, keys: ['b'] });
+    expect((await session(h.state, { command: 'run', pipelinePath: p, clock })).exitCode).toBe(0);
+    expect(h.dst.target.get('b')?.record.name).toBe('Beta');
+    expect(await listAttention(h.state, { pipeline: name })).toEqual([]);
+  });
+
   it('stop being retried after the cap and wait for a re-sync', async () => {
     const name = h.name('cap');
     const p = incremental(name);
