@@ -300,6 +300,23 @@ describe.each(backends)('transient attention entries on $name', (backend) => {
     expect(await listAttention(h.state, { pipeline: name })).toEqual([]);
   });
 
+  it('held for their backoff, are not confirmed to a source that is told each outcome', async () => {
+    const name = h.name('confirming');
+    const p = writePipeline(h.dir, { name }); // the records resource confirms outcomes to the source
+    const clock = new ManualClock(Date.UTC(2026, 0, 15, 12), { autoAdvance: true });
+    h.dst.faults.push({ kind: 'record-retryable', keys: ['b'], times: 100_000 });
+    await session(h.state, { command: 'run', pipelinePath: p, clock });
+    const confirmedB = () => h.src.confirmed.filter((c) => c.sourceKey === 'b').map((c) => c.status);
+    const first = confirmedB();
+    expect(first).toHaveLength(1);
+    expect(first[0]).not.toBe('success');
+    clock.advance(60_000);
+    const held = await session(h.state, { command: 'run', pipelinePath: p, clock });
+    expect(held.report.plan?.warnings.join('\n')).toContain('wait for their retry time');
+    expect(confirmedB()).toEqual(first); // b was not attempted, so nothing is said about it
+    expect(h.src.confirmed.filter((c) => c.sourceKey === 'a').length).toBe(2);
+  });
+
   it('stop being retried after the cap and wait for a re-sync', async () => {
     const name = h.name('cap');
     const p = incremental(name);

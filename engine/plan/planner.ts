@@ -277,6 +277,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         }
         if (!forced && input.hold?.has(sourceKey)) {
           out.keys.setIfAbsent(key, 0); // a known key: mirror must not delete its target record
+          out.sourceRecords.delete(sourceKey); // and nothing is confirmed to the source for it
           out.held++;
           continue;
         }
