@@ -31,6 +31,8 @@ export interface RunOptions extends GlobalOptions {
   progress?: boolean;
   leaseTtl?: string;
   full?: boolean;
+  /** `run --trigger`: `schedule` when a CronJob (or another scheduler) started it. */
+  trigger?: 'manual' | 'schedule';
 }
 
 /** `--lease-ttl`, else SLUICE_LEASE_TTL, else the session's default. */
@@ -87,6 +89,7 @@ export async function execute(command: SessionCommand, target: string, opts: Run
       ...(leaseTtl(opts) !== undefined && { leaseTtlMs: leaseTtl(opts) }),
       resync: opts.resync !== false,
       full: opts.full === true,
+      ...(command === 'run' && opts.trigger === 'schedule' && { trigger: 'schedule' as const }),
       detailedExitcode: opts.detailedExitcode === true,
       signal: signals.signal,
       ...(command !== 'plan' && { onFinished: alertsAfterRun({ logger, clock: systemClock }) }),

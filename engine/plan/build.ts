@@ -49,6 +49,10 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
   const result = await runPlanner(input);
   const items = await resolveDuplicates(input.spill, result.duplicates);
   const warnings: string[] = [];
+  if (result.held > 0)
+    warnings.push(
+      `${result.held} record(s) that failed transiently wait for their retry time (or, out of attempts, for a re-sync) and are not attempted in this run: sluice attention list --class transient`,
+    );
   let guard: PlanSummary['guard'];
   let emptySource = false;
   if (input.mirror) {

@@ -48,6 +48,8 @@ export interface PlannerInput {
    * says was posted but the target does not have is posted anew (the operator checked the target).
    */
   forced?: ReadonlySet<string>;
+  /** Source keys not attempted in this run (transient failures waiting for their retry time); their keys stay known. */
+  hold?: ReadonlySet<string>;
   transform: Transform;
   key: KeyFn;
   capabilities: ResourceCapabilities;
@@ -100,6 +102,8 @@ export interface PlannerResult {
   reused: number;
   /** The keys of `forced` the source (or a stored record) had. */
   forcedSeen: Set<string>;
+  /** Records of `hold` the source returned, left for a later run. */
+  held: number;
 }
 
 /** Runs the source through transform, keys and classification into `input.spill`. */
@@ -118,6 +122,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     rejectedKeys: [],
     reused: 0,
     forcedSeen: new Set(),
+    held: 0,
   };
   let attention = 0;
   const park = async (att: PlanAttention): Promise<void> => {
@@ -295,6 +300,12 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
             message: valueProblem.message,
             payload: record,
           });
+          continue;
+        }
+        if (!forced && input.hold?.has(sourceKey)) {
+          out.keys.setIfAbsent(key, 0); // a known key: mirror must not delete its target record
+          out.sourceRecords.delete(sourceKey); // and nothing is confirmed to the source for it
+          out.held++;
           continue;
         }
         keyed.push({

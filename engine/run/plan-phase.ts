@@ -58,6 +58,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     ...(spec.source.pageSize !== undefined && { pageSize: spec.source.pageSize }),
     resync,
     ...(work.forced.size > 0 && { forced: work.forced }),
+    ...(work.held.size > 0 && { hold: work.held }),
     transform,
     ...(skip && {
       unchanged: {

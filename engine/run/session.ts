@@ -29,6 +29,7 @@ import { readPlanFile, type VerifiedPlan } from './plan-file/read.js';
 import { writePlanFile } from './plan-file/write.js';
 import { gitProvenance, type FileProvenance } from './provenance.js';
 import { EXIT, statusOf, type RunReport } from './report.js';
+import { planResync, savedResync } from './resync-phase.js';
 import { settle, type Settled } from './settle-phase.js';
 import { checkPlanFits, checkTargetUnchanged } from './stale.js';
 
@@ -199,6 +200,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
           cursorTo: doc.header.summary.cursor.to,
           ...(doc.header.summary.cursor.toKey !== undefined && { cursorKeyTo: doc.header.summary.cursor.toKey }),
           sourceRecords: new Map(),
+          ...(doc.header.resync && { resync: await savedResync(state, name, doc.header.resync) }),
         },
         settled.settledKeys,
       );
@@ -216,6 +218,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
           basis,
           summary: built.summary,
           settlement: built.settlement,
+          ...(built.resync.requests.length > 0 && { resync: planResync(built.resync, built.forcedSeen) }),
         } as const;
         await writePlanFile(
           resolve(opts.cwd ?? process.cwd(), opts.planOut),

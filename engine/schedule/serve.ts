@@ -69,6 +69,7 @@ export async function serveSchedule(o: ServeOptions): Promise<void> {
       metrics.runStarted(p.name);
       await runSession({
         command: 'run',
+        trigger: 'schedule',
         subject: { kind: 'pipeline-file', path: p.path },
         ...(o.connectionsPath !== undefined && { connectionsPath: o.connectionsPath }),
         registry: o.registry,
