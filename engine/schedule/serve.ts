@@ -70,6 +70,8 @@ export async function serveSchedule(o: ServeOptions): Promise<void> {
       await runSession({
         command: 'run',
         subject: { kind: 'pipeline-file', path: p.path },
+        trigger: 'schedule',
+        actor: 'scheduler',
         ...(o.connectionsPath !== undefined && { connectionsPath: o.connectionsPath }),
         registry: o.registry,
         logger: log,
