@@ -75,6 +75,7 @@ export function financeApp(o: FinanceAppOptions): Hono<Env> {
   app.get('/assets/page.css', (c) => c.body(PAGE_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
   app.get('/assets/page.js', (c) => c.body(PAGE_JS, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   app.get('/healthz', (c) => c.text('ok'));
+  app.get('/favicon.ico', (c) => c.body(null, 204));
   app.use('*', guards.origin, parseForm, loadSession(o.state, policy));
 
   const loginPage = (next: string, token: string, error?: string) =>
@@ -88,8 +89,10 @@ export function financeApp(o: FinanceAppOptions): Hono<Env> {
 <label>Password<input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">Log in</button></form>`,
     });
+  // One token per browser (kept while the cookie lives), so two login pages open at once both work.
   const loginToken = (c: Parameters<typeof setSessionCookie>[0]): string => {
-    const token = randomBytes(24).toString('base64url');
+    const held = getCookie(c, loginCookie);
+    const token = held && /^[A-Za-z0-9_-]{32}$/.test(held) ? held : randomBytes(24).toString('base64url');
     setCookie(c, loginCookie, token, { httpOnly: true, sameSite: 'Strict', secure: policy.secure, path: '/', maxAge: 3600 });
     return token;
   };

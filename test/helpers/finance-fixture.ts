@@ -23,15 +23,17 @@ export const USERS = { viewer: 'vera', operator: 'oscar', approver: 'alice', app
 export const EXPENSES = [
   { id: 'EXP-1', type: 'TRAVEL', amount: 120 },
   { id: 'EXP-2', type: 'HOTEL', amount: 310 },
-  { id: 'EXP-3', type: 'HOTEL', amount: 95 },
-  { id: 'EXP-4', type: 'FUEL', amount: 40 },
+  { id: 'EXP-3', type: 'FUEL', amount: 95 },
+  { id: 'EXP-4', type: 'PARKING', amount: 40 },
   { id: 'EXP-5', type: 'MEALS', amount: 22 },
 ];
 
 export function mappingFile(types: Record<string, string>): string {
+  const rows = Object.entries(types).map(([type, account]) => ({ type, account }));
   return `(
-  $gl := ${JSON.stringify(types)};
-  $account := $lookup($gl, type);
+  $gl := ${JSON.stringify(rows)};
+  $t := type;
+  $account := $gl[type = $t].account;
   $account ? { "id": id, "account": $account, "amount": amount }
     : $error("[config GL_MAPPING_MISSING] no G/L account for expense type " & type & ": add it to the mapping")
 )
@@ -42,8 +44,8 @@ export interface FinanceFixture {
   dir: string;
   env: NodeJS.ProcessEnv;
   expenses: { src: MemoryDataset; dst: MemoryDataset; mapping: string };
-  /** Fixes the mapping: every expense type gets an account. */
-  fixMapping(): void;
+  /** Adds these expense types to the mapping (default: every one missing). */
+  fixMapping(types?: Record<string, string>): void;
   runner: PageRunner;
   app: ReturnType<typeof financeApp>;
   planId: number;
@@ -63,7 +65,8 @@ export async function financeFixture(state: StateStore, dir: string, secureCooki
     }),
   );
   const mapping = join(dir, 'gl-mapping.jsonata');
-  writeFileSync(mapping, mappingFile({ TRAVEL: '6100', MEALS: '6200' }));
+  let fixed: Record<string, string> = { TRAVEL: '6100', MEALS: '6200' };
+  writeFileSync(mapping, mappingFile(fixed));
   const pipe = (name: string, doc: Record<string, unknown>) => {
     writeFileSync(join(dir, `${name}.yaml`), stringify({ version: 1, name, ...doc }));
     return join(dir, `${name}.yaml`);
@@ -110,7 +113,10 @@ export async function financeFixture(state: StateStore, dir: string, secureCooki
     dir,
     env,
     expenses: { src, dst, mapping },
-    fixMapping: () => writeFileSync(mapping, mappingFile({ TRAVEL: '6100', MEALS: '6200', HOTEL: '6300', FUEL: '6400' })),
+    fixMapping: (types = { HOTEL: '6300', FUEL: '6400', PARKING: '6500' }) => {
+      fixed = { ...fixed, ...types };
+      writeFileSync(mapping, mappingFile(fixed));
+    },
     runner,
     app: financeApp({ state, runner, secureCookies }),
     planId: planned.report.approval.id,

@@ -56,7 +56,7 @@ ${log.entries.length === 0 ? html`<p>Nothing logged for this record yet.</p>` : 
 function logRow(e: LogEntry) {
   return html`<tr>
 <td>${e.at}</td><td>${e.trigger}</td><td>${e.op}</td>
-<td>${e.outcome}${e.code ? html`<div class="muted">${e.code}: ${short(e.message ?? '', 200)}</div>` : ''}</td>
+<td><span class="outcome">${e.outcome}</span>${e.code ? html`<div class="muted">${e.code}: ${short(e.message ?? '', 200)}</div>` : ''}</td>
 <td>${e.targetId ?? ''}</td>
 <td class="diff">${(e.changes ?? []).slice(0, 30).map((ch) => html`<div><code>${ch.path}</code>: <del>${short(ch.before, 60)}</del> → <ins>${short(ch.after, 60)}</ins></div>`)}</td>
 <td><code title="${e.payloadHash ?? ''}">${e.payloadHash ? e.payloadHash.slice(0, 12) : ''}</code></td>
