@@ -83,7 +83,9 @@ export function plansCommands(program: Command, io: CliIo): void {
       .option('--by <name>', `the approver ${byOption}`),
   ).action((id: string, opts: PlansOptions) =>
     withState('plans approve', opts, io, async (state) => {
-      const row = await (await approvals()).approvePlan(state, {
+      const row = await (
+        await approvals()
+      ).approvePlan(state, {
         id,
         by: await actorOf(opts.by),
         ...(opts.comment !== undefined && { comment: opts.comment }),
@@ -100,7 +102,9 @@ export function plansCommands(program: Command, io: CliIo): void {
       .option('--by <name>', `who rejects it ${byOption}`),
   ).action((id: string, opts: PlansOptions) =>
     withState('plans reject', opts, io, async (state) => {
-      const row = await (await approvals()).rejectPlan(state, {
+      const row = await (
+        await approvals()
+      ).rejectPlan(state, {
         id,
         by: await actorOf(opts.by),
         ...(opts.comment !== undefined && { comment: opts.comment }),

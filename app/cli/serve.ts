@@ -24,7 +24,10 @@ export function serveCommand(program: Command, io: CliIo): void {
       .option('--tls-cert <file>', 'TLS certificate (PEM); with --tls-key the page is served over HTTPS')
       .option('--tls-key <file>', 'TLS private key (PEM)')
       .option('--secure-cookies', 'mark cookies Secure without TLS here (a TLS-terminating reverse proxy in front)')
-      .option('--public-origin <origin>', 'the origin browsers use behind a reverse proxy, e.g. https://finance.example.com')
+      .option(
+        '--public-origin <origin>',
+        'the origin browsers use behind a reverse proxy, e.g. https://finance.example.com',
+      )
       .option('--pipelines <dir>', 'pipeline files, so re-sync and apply can run them', 'pipelines'),
   ).action(async (opts: ServeOptions) => {
     if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
@@ -47,7 +50,10 @@ export function serveCommand(program: Command, io: CliIo): void {
       pipelinesDir: opts.pipelines,
       ...(opts.connections && { connectionsPath: opts.connections }),
     });
-    write(io.stdout, `sluice serve: the finance page is at ${page.url} (state ${state.location.display}); Ctrl-C stops it\n`);
+    write(
+      io.stdout,
+      `sluice serve: the finance page is at ${page.url} (state ${state.location.display}); Ctrl-C stops it\n`,
+    );
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();
       process.once('SIGINT', stop);

@@ -23,7 +23,9 @@ async function readPassword(io: CliIo, stdin: NodeJS.ReadableStream = process.st
   const chunks: Buffer[] = [];
   for await (const c of stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
   void io;
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export function usersCommands(program: Command, io: CliIo): void {
@@ -33,7 +35,10 @@ export function usersCommands(program: Command, io: CliIo): void {
       .command('add')
       .description('add a user; the password is read from standard input')
       .argument('<name>', 'user name')
-      .requiredOption('--role <role>', 'viewer (reads), operator (also re-syncs and resolves) or approver (also approves plans)')
+      .requiredOption(
+        '--role <role>',
+        'viewer (reads), operator (also re-syncs and resolves) or approver (also approves plans)',
+      )
       .option('--by <name>', 'who adds it (default: the OS user; kept in the audit trail)'),
   ).action((name: string, opts: UserOptions) =>
     withState('users add', opts, io, async (state) => {
@@ -76,14 +81,14 @@ export function usersCommands(program: Command, io: CliIo): void {
       write(io.stdout, `removed ${name}\n`);
     }),
   );
-  addGlobalOptions(
-    users.command('list').description('list users and roles').option('--json', 'JSON output'),
-  ).action((opts: UserOptions) =>
-    withState('users list', opts, io, async (state) => {
-      const list = await (await usersOps()).listUsers(state);
-      if (opts.json) write(io.stdout, JSON.stringify(list, null, 2) + '\n');
-      else if (list.length === 0) write(io.stdout, 'no users yet (sluice users add NAME --role viewer)\n');
-      else for (const u of list) write(io.stdout, `${u.username.padEnd(24)} ${u.role.padEnd(9)} since ${u.createdAt}\n`);
-    }),
+  addGlobalOptions(users.command('list').description('list users and roles').option('--json', 'JSON output')).action(
+    (opts: UserOptions) =>
+      withState('users list', opts, io, async (state) => {
+        const list = await (await usersOps()).listUsers(state);
+        if (opts.json) write(io.stdout, JSON.stringify(list, null, 2) + '\n');
+        else if (list.length === 0) write(io.stdout, 'no users yet (sluice users add NAME --role viewer)\n');
+        else
+          for (const u of list) write(io.stdout, `${u.username.padEnd(24)} ${u.role.padEnd(9)} since ${u.createdAt}\n`);
+      }),
   );
 }

@@ -83,17 +83,24 @@ export function financeApp(o: FinanceAppOptions): Hono<Env> {
       title: 'Log in',
       path: '/login',
       body: html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<form method="post" action="/login" class="login">
-<input type="hidden" name="_login" value="${token}"><input type="hidden" name="next" value="${next}">
-<label>User name<input name="username" autocomplete="username" required autofocus></label>
-<label>Password<input name="password" type="password" autocomplete="current-password" required></label>
-<button type="submit">Log in</button></form>`,
+        <form method="post" action="/login" class="login">
+          <input type="hidden" name="_login" value="${token}" /><input type="hidden" name="next" value="${next}" />
+          <label>User name<input name="username" autocomplete="username" required autofocus /></label>
+          <label>Password<input name="password" type="password" autocomplete="current-password" required /></label>
+          <button type="submit">Log in</button>
+        </form>`,
     });
   // One token per browser (kept while the cookie lives), so two login pages open at once both work.
   const loginToken = (c: Parameters<typeof setSessionCookie>[0]): string => {
     const held = getCookie(c, loginCookie);
     const token = held && /^[A-Za-z0-9_-]{32}$/.test(held) ? held : randomBytes(24).toString('base64url');
-    setCookie(c, loginCookie, token, { httpOnly: true, sameSite: 'Strict', secure: policy.secure, path: '/', maxAge: 3600 });
+    setCookie(c, loginCookie, token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: policy.secure,
+      path: '/',
+      maxAge: 3600,
+    });
     return token;
   };
 
@@ -112,7 +119,10 @@ export function financeApp(o: FinanceAppOptions): Hono<Env> {
     const wait = Math.max(perUser.blocked(user), perAddress.blocked(address));
     if (wait > 0) {
       c.header('Retry-After', String(wait));
-      return c.html(loginPage(next, loginToken(c), `Too many failed logins: try again in ${Math.ceil(wait / 60)} min.`), 429);
+      return c.html(
+        loginPage(next, loginToken(c), `Too many failed logins: try again in ${Math.ceil(wait / 60)} min.`),
+        429,
+      );
     }
     const identity = await provider.authenticate(username, field(c, 'password'));
     if (!identity) {
@@ -142,6 +152,11 @@ export function financeApp(o: FinanceAppOptions): Hono<Env> {
   documentRoutes(app, o);
   runsRoutes(app, o);
   plansRoutes(app, o);
-  app.notFound((c) => c.html(layout({ title: 'Not found', session: c.get('session'), path: '', body: html`<p>There is no such page.</p>` }), 404));
+  app.notFound((c) =>
+    c.html(
+      layout({ title: 'Not found', session: c.get('session'), path: '', body: html`<p>There is no such page.</p>` }),
+      404,
+    ),
+  );
   return app;
 }

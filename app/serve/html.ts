@@ -18,40 +18,55 @@ const NAV = [
   ['/audit', 'Audit trail'],
 ] as const;
 
-export function layout(o: { title: string; session?: WebSession | undefined; path: string; flash?: string; body: Html }): Html {
+export function layout(o: {
+  title: string;
+  session?: WebSession | undefined;
+  path: string;
+  flash?: string;
+  body: Html;
+}): Html {
   const s = o.session;
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${o.title} · sluice</title>
-<link rel="stylesheet" href="/assets/page.css">
-<script src="/assets/page.js" defer></script>
-</head>
-<body>
-<header>
-  <span class="brand">sluice</span>
-  ${
-    s
-      ? html`<nav>${NAV.map(
-          ([href, label]) =>
-            html`<a href="${href}"${(href === '/' ? o.path === '/' : o.path.startsWith(href)) ? html` aria-current="page"` : ''}>${label}</a>`,
-        )}</nav>
-  <form method="post" action="/logout" class="who"><span>${s.user.username} (${s.user.role})</span>${csrfField(s)}<button type="submit">Log out</button></form>`
-      : ''
-  }
-</header>
-<main>
-<h1>${o.title}</h1>
-${o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : ''}
-${o.body}
-</main>
-</body>
-</html>`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${o.title} · sluice</title>
+        <link rel="stylesheet" href="/assets/page.css" />
+        <script src="/assets/page.js" defer></script>
+      </head>
+      <body>
+        <header>
+          <span class="brand">sluice</span>
+          ${
+            s
+              ? html`<nav>
+                    ${NAV.map(
+                      ([href, label]) =>
+                        html`<a
+                          href="${href}"
+                          ${(href === '/' ? o.path === '/' : o.path.startsWith(href)) ? html` aria-current="page"` : ''}
+                          >${label}</a
+                        >`,
+                    )}
+                  </nav>
+                  <form method="post" action="/logout" class="who">
+                    <span>${s.user.username} (${s.user.role})</span>${csrfField(s)}<button type="submit">
+                      Log out
+                    </button>
+                  </form>`
+              : ''
+          }
+        </header>
+        <main>
+          <h1>${o.title}</h1>
+          ${o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : ''} ${o.body}
+        </main>
+      </body>
+    </html>`;
 }
 
-export const csrfField = (s: WebSession): Html => html`<input type="hidden" name="_csrf" value="${s.csrf}">`;
+export const csrfField = (s: WebSession): Html => html`<input type="hidden" name="_csrf" value="${s.csrf}" />`;
 
 /** The reason classes in plain words, and what to do about each. */
 export const REASON_WORDS: Record<ReasonClass, { plain: string; todo: string }> = {

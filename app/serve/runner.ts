@@ -51,7 +51,11 @@ export function pageRunner(o: RunnerOptions): PageRunner {
     );
     return next;
   };
-  const session = async (subject: { kind: 'pipeline-file' | 'plan-file'; path: string }, command: 'run' | 'apply', extra: { actor: string; trigger?: RunTrigger }) => {
+  const session = async (
+    subject: { kind: 'pipeline-file' | 'plan-file'; path: string },
+    command: 'run' | 'apply',
+    extra: { actor: string; trigger?: RunTrigger },
+  ) => {
     const { runSession } = await import('../../engine/run/session.js');
     return runSession({
       command,

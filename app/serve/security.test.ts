@@ -8,7 +8,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStateStore, type StateStore } from '../../engine/state/store.js';
 import { findSession } from '../../engine/auth/sessions.js';
-import { financeFixture, PASSWORD, PLANTED_SECRET, USERS, type FinanceFixture } from '../../test/helpers/finance-fixture.js';
+import {
+  financeFixture,
+  PASSWORD,
+  PLANTED_SECRET,
+  USERS,
+  type FinanceFixture,
+} from '../../test/helpers/finance-fixture.js';
 import { PageClient } from '../../test/helpers/page-client.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 
@@ -59,10 +65,13 @@ describe('the finance page over HTTP', () => {
     const token = await c.csrf('/attention');
     for (const r of await routes()) {
       expect((await c.post(r.path, r.form)).status, `${r.path} without token`).toBe(403);
-      expect((await c.post(r.path, { ...r.form, _csrf: `${token.slice(0, -2)}xx` })).status, `${r.path} wrong`).toBe(403);
-      expect((await c.post(r.path, { ...r.form, _csrf: token }, 'https://evil.example')).status, `${r.path} origin`).toBe(
+      expect((await c.post(r.path, { ...r.form, _csrf: `${token.slice(0, -2)}xx` })).status, `${r.path} wrong`).toBe(
         403,
       );
+      expect(
+        (await c.post(r.path, { ...r.form, _csrf: token }, 'https://evil.example')).status,
+        `${r.path} origin`,
+      ).toBe(403);
       expect((await c.post(r.path, { ...r.form, _csrf: token }, null)).status, `${r.path} no origin`).toBe(403);
     }
     // nothing happened: the session still works, entries and the plan are as they were
@@ -161,7 +170,11 @@ describe('the finance page over HTTP', () => {
     expect(await refused.text()).toContain('PLAN_APPROVER_IS_AUTHOR');
     const bob = await as(USERS.approver2);
     const bt = await bob.csrf(`/plans/${fx.planId}`);
-    const ok = await bob.post(`/plans/${fx.planId}/decide`, { decision: 'approve', comment: 'checked the IBANs', _csrf: bt });
+    const ok = await bob.post(`/plans/${fx.planId}/decide`, {
+      decision: 'approve',
+      comment: 'checked the IBANs',
+      _csrf: bt,
+    });
     expect(ok.status).toBe(303);
     const row = await state.knex('sluice_plan_approvals').where({ id: fx.planId }).first();
     expect([row.status, row.decided_by, row.comment]).toEqual(['approved', USERS.approver2, 'checked the IBANs']);

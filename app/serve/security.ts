@@ -112,7 +112,8 @@ export function csrfGuards(publicOrigin?: string): { origin: MiddlewareHandler<E
       const s = c.get('session');
       if (!s) return c.text('log in first', 401);
       const token = c.req.header('x-csrf-token') ?? field(c, '_csrf');
-      if (!csrfMatches(s, token)) return c.text('forbidden: the form is stale or forged (CSRF token); reload the page', 403);
+      if (!csrfMatches(s, token))
+        return c.text('forbidden: the form is stale or forged (CSRF token); reload the page', 403);
       return next();
     },
   };
@@ -143,7 +144,8 @@ export class LoginLimiter {
     let wait = 0;
     for (const k of keys) {
       const list = this.recent(k);
-      if (list.length >= this.max) wait = Math.max(wait, Math.ceil((list[0]! + this.windowMs - this.clock.now()) / 1000));
+      if (list.length >= this.max)
+        wait = Math.max(wait, Math.ceil((list[0]! + this.windowMs - this.clock.now()) / 1000));
     }
     return wait;
   }

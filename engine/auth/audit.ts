@@ -32,9 +32,19 @@ export async function auditTrail(
   state: StateStore,
   q: { pipeline?: string; limit?: number } = {},
 ): Promise<AuditEntry[]> {
-  let query = state.knex('sluice_audit').orderBy('id', 'desc').limit(q.limit ?? 200);
+  let query = state
+    .knex('sluice_audit')
+    .orderBy('id', 'desc')
+    .limit(q.limit ?? 200);
   if (q.pipeline !== undefined) query = query.where({ pipeline: q.pipeline });
-  const rows = (await query) as { id: number; at: string; pipeline: string; action: string; actor: string | null; detail: string | null }[];
+  const rows = (await query) as {
+    id: number;
+    at: string;
+    pipeline: string;
+    action: string;
+    actor: string | null;
+    detail: string | null;
+  }[];
   return rows.map((r) => {
     let detail: Record<string, unknown> = {};
     try {

@@ -60,15 +60,21 @@ describe.each(backends)('users and sessions on $name', (backend) => {
     await addUser(state, { username: 'maria', role: 'operator', password: PW, by: 'admin' });
     const row = await userGet(state.knex, 'maria');
     expect(row?.passwordHash).not.toContain(PW);
-    await expect(addUser(state, { username: 'maria', role: 'viewer', password: PW, by: 'admin' })).rejects.toMatchObject({
+    await expect(
+      addUser(state, { username: 'maria', role: 'viewer', password: PW, by: 'admin' }),
+    ).rejects.toMatchObject({
       code: 'USER_EXISTS',
     });
-    await expect(addUser(state, { username: 'short', role: 'viewer', password: 'abc', by: 'admin' })).rejects.toMatchObject({
+    await expect(
+      addUser(state, { username: 'short', role: 'viewer', password: 'abc', by: 'admin' }),
+    ).rejects.toMatchObject({
       code: 'PASSWORD_WEAK',
     });
-    await expect(addUser(state, { username: '../x', role: 'viewer', password: PW, by: 'admin' })).rejects.toMatchObject({
-      code: 'USER_INVALID',
-    });
+    await expect(addUser(state, { username: '../x', role: 'viewer', password: PW, by: 'admin' })).rejects.toMatchObject(
+      {
+        code: 'USER_INVALID',
+      },
+    );
     expect((await listUsers(state)).map((u) => [u.username, u.role])).toEqual([['maria', 'operator']]);
     const login = localProvider(state);
     expect(await login.authenticate('maria', PW)).toEqual({ username: 'maria', role: 'operator', provider: 'local' });
@@ -100,7 +106,9 @@ describe.each(backends)('users and sessions on $name', (backend) => {
     await removeUser(state, { username: 'otto', by: 'admin' });
     expect(await findSession(state, s4.id)).toBeUndefined();
     await expect(removeUser(state, { username: 'otto', by: 'admin' })).rejects.toMatchObject({ code: 'USER_UNKNOWN' });
-    const trail = (await auditTrail(state)).filter((a) => a.action.startsWith('user-')).map((a) => [a.action, a.actor, a.detail.username]);
+    const trail = (await auditTrail(state))
+      .filter((a) => a.action.startsWith('user-'))
+      .map((a) => [a.action, a.actor, a.detail.username]);
     expect(trail).toEqual(
       expect.arrayContaining([
         ['user-add', 'admin', 'otto'],

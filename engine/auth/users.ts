@@ -57,9 +57,17 @@ export async function addUser(
   checkName(u.username);
   checkPassword(u.password);
   if (await userGet(state.knex, u.username))
-    throw new ConfigError('USER_EXISTS', `there is already a user "${u.username}" (change it with sluice users passwd)`);
+    throw new ConfigError(
+      'USER_EXISTS',
+      `there is already a user "${u.username}" (change it with sluice users passwd)`,
+    );
   const at = isoNow(state.clock);
-  await userInsert(state.knex, { username: u.username, role: u.role, passwordHash: await hashPassword(u.password), at });
+  await userInsert(state.knex, {
+    username: u.username,
+    role: u.role,
+    passwordHash: await hashPassword(u.password),
+    at,
+  });
   await audit(state, { action: 'user-add', by: u.by, detail: { username: u.username, role: u.role } });
   return { username: u.username, role: u.role, createdAt: at, updatedAt: at };
 }

@@ -21,12 +21,16 @@ const backends = [
 describe.each(backends)('plan approval on $name', (backend) => {
   const h = memoryHarness(backend.open);
 
-  const approvalPipeline = (name: string) =>
-    writePipeline(h.dir, { name, extra: { approval: 'required' } });
+  const approvalPipeline = (name: string) => writePipeline(h.dir, { name, extra: { approval: 'required' } });
 
   async function submitted(name: string) {
     const p = approvalPipeline(name);
-    const r = await session(h.state, { command: 'run', pipelinePath: p, actor: 'carla', env: { ...process.env, SLUICE_PLANS_DIR: h.dir } });
+    const r = await session(h.state, {
+      command: 'run',
+      pipelinePath: p,
+      actor: 'carla',
+      env: { ...process.env, SLUICE_PLANS_DIR: h.dir },
+    });
     return { p, r };
   }
 
@@ -70,7 +74,12 @@ describe.each(backends)('plan approval on $name', (backend) => {
     const again = await session(h.state, { command: 'apply', planPath });
     expect(again.report.error?.code).toBe('PLAN_NOT_APPROVED');
     const trail = (await auditTrail(h.state, { pipeline: name })).map((a) => [a.action, a.actor]);
-    expect(trail).toEqual(expect.arrayContaining([['plan-submit', 'carla'], ['plan-approve', 'dave']]));
+    expect(trail).toEqual(
+      expect.arrayContaining([
+        ['plan-submit', 'carla'],
+        ['plan-approve', 'dave'],
+      ]),
+    );
   });
 
   it('a rejected plan is not applied, and a rejection needs a comment', async () => {
@@ -80,7 +89,9 @@ describe.each(backends)('plan approval on $name', (backend) => {
     await expect(rejectPlan(h.state, { id, by: 'dave', comment: ' ' })).rejects.toMatchObject({
       code: 'PLAN_COMMENT_MISSING',
     });
-    expect(await rejectPlan(h.state, { id, by: 'dave', comment: 'wrong period' })).toMatchObject({ status: 'rejected' });
+    expect(await rejectPlan(h.state, { id, by: 'dave', comment: 'wrong period' })).toMatchObject({
+      status: 'rejected',
+    });
     const refused = await session(h.state, { command: 'apply', planPath });
     expect(refused.report.error?.code).toBe('PLAN_NOT_APPROVED');
     expect(refused.report.error?.message).toContain('wrong period');

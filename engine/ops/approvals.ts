@@ -129,7 +129,10 @@ export interface Decision {
 export async function approvePlan(state: StateStore, d: Decision): Promise<ApprovalRow> {
   const approval = await get(state, d.id);
   if (approval.status !== 'pending')
-    throw new ConfigError('PLAN_APPROVAL_DECIDED', `plan ${approval.id} is ${approval.status} already; nothing changed`);
+    throw new ConfigError(
+      'PLAN_APPROVAL_DECIDED',
+      `plan ${approval.id} is ${approval.status} already; nothing changed`,
+    );
   if (approval.author === d.by)
     throw new ConfigError(
       'PLAN_APPROVER_IS_AUTHOR',
@@ -147,9 +150,15 @@ export async function approvePlan(state: StateStore, d: Decision): Promise<Appro
 export async function rejectPlan(state: StateStore, d: Decision): Promise<ApprovalRow> {
   const approval = await get(state, d.id);
   if (approval.status !== 'pending')
-    throw new ConfigError('PLAN_APPROVAL_DECIDED', `plan ${approval.id} is ${approval.status} already; nothing changed`);
+    throw new ConfigError(
+      'PLAN_APPROVAL_DECIDED',
+      `plan ${approval.id} is ${approval.status} already; nothing changed`,
+    );
   if ((d.comment ?? '').trim() === '')
-    throw new ConfigError('PLAN_COMMENT_MISSING', 'say why the plan is rejected (a comment); it is kept in the audit trail');
+    throw new ConfigError(
+      'PLAN_COMMENT_MISSING',
+      'say why the plan is rejected (a comment); it is kept in the audit trail',
+    );
   return decide(state, approval, 'rejected', d);
 }
 

@@ -51,7 +51,10 @@ export async function dashboard(state: StateStore): Promise<Dashboard> {
       postings: postingsOf.get(pipeline) ?? 0,
     });
   }
-  const [{ n } = { n: 0 }] = (await state.knex('sluice_plan_approvals').where({ status: 'pending' }).count({ n: '*' })) as {
+  const [{ n } = { n: 0 }] = (await state
+    .knex('sluice_plan_approvals')
+    .where({ status: 'pending' })
+    .count({ n: '*' })) as {
     n: number | string;
   }[];
   return {

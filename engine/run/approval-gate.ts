@@ -64,5 +64,9 @@ export async function planForApproval(
   const by = opts.actor ?? (opts.trigger === 'schedule' ? 'scheduler' : actor(undefined, opts.env));
   const approval = await submitPlan(state, { planPath: planOut, by });
   opts.logger.info({ plan: approval.id, planPath: planOut }, 'approval required: plan saved for approval');
-  return { ...result, report: { ...result.report, approval: { id: approval.id, planPath: planOut } }, exitCode: EXIT.ok };
+  return {
+    ...result,
+    report: { ...result.report, approval: { id: approval.id, planPath: planOut } },
+    exitCode: EXIT.ok,
+  };
 }

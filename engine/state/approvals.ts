@@ -60,7 +60,15 @@ const toRow = (r: Row): ApprovalRow => ({
 
 export async function approvalInsert(
   knex: Knex,
-  a: { pipeline: string; planRunId: string; planHash: string; planPath: string; counts: PlanCounts; author: string; at: string },
+  a: {
+    pipeline: string;
+    planRunId: string;
+    planHash: string;
+    planPath: string;
+    counts: PlanCounts;
+    author: string;
+    at: string;
+  },
 ): Promise<number> {
   const [id] = (await knex(TABLE).insert({
     pipeline: a.pipeline,
@@ -91,7 +99,9 @@ export async function approvalList(
   knex: Knex,
   q: { statuses?: readonly ApprovalStatus[]; pipeline?: string; limit?: number } = {},
 ): Promise<ApprovalRow[]> {
-  let query = knex(TABLE).orderBy('id', 'desc').limit(q.limit ?? 200);
+  let query = knex(TABLE)
+    .orderBy('id', 'desc')
+    .limit(q.limit ?? 200);
   if (q.statuses) query = query.whereIn('status', [...q.statuses]);
   if (q.pipeline !== undefined) query = query.where({ pipeline: q.pipeline });
   return ((await query) as Row[]).map(toRow);

@@ -90,14 +90,16 @@ export async function webSessionInsert(
 }
 
 export async function webSessionGet(knex: Knex, id: string): Promise<WebSessionRow | undefined> {
-  const r = (await knex('sluice_web_sessions').where({ id_hash: sessionIdHash(id) }).first()) as
-    | { username: string; csrf: string; expires_at: string }
-    | undefined;
+  const r = (await knex('sluice_web_sessions')
+    .where({ id_hash: sessionIdHash(id) })
+    .first()) as { username: string; csrf: string; expires_at: string } | undefined;
   return r ? { username: r.username, csrf: r.csrf, expiresAt: r.expires_at } : undefined;
 }
 
 export async function webSessionDelete(knex: Knex, id: string): Promise<void> {
-  await knex('sluice_web_sessions').where({ id_hash: sessionIdHash(id) }).delete();
+  await knex('sluice_web_sessions')
+    .where({ id_hash: sessionIdHash(id) })
+    .delete();
 }
 
 export async function webSessionsPrune(knex: Knex, now: string): Promise<void> {

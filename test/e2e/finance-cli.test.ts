@@ -20,9 +20,9 @@ const run = (args: string[], input?: string) =>
 
 describe('sluice users', () => {
   it('adds, lists, changes and removes users; the password comes from stdin and is checked', async () => {
-    expect((await run(['users', 'add', 'vera', '--role', 'viewer', '--by', 'admin'], 'a fine passphrase\n')).stdout).toBe(
-      'added vera (viewer)\n',
-    );
+    expect(
+      (await run(['users', 'add', 'vera', '--role', 'viewer', '--by', 'admin'], 'a fine passphrase\n')).stdout,
+    ).toBe('added vera (viewer)\n');
     const dup = await run(['users', 'add', 'vera', '--role', 'viewer'], 'a fine passphrase\n');
     expect([dup.code, dup.stderr]).toEqual([2, expect.stringContaining('USER_EXISTS')]);
     const weak = await run(['users', 'add', 'otto', '--role', 'viewer'], 'short\n');
@@ -52,7 +52,13 @@ describe('sluice plans', () => {
         name: 'vendors-approved',
         source: { connection: 'files', resource: 'records', key: 'vendor_code', options: { path: 'data/vendors.csv' } },
         transform: '{ "VendorCode": vendor_code, "Name": name }',
-        target: { connection: 'files', resource: 'records', options: { path: 'out/vendors.jsonl' }, mode: 'upsert', key: 'VendorCode' },
+        target: {
+          connection: 'files',
+          resource: 'records',
+          options: { path: 'out/vendors.jsonl' },
+          mode: 'upsert',
+          key: 'VendorCode',
+        },
         approval: 'required',
       }),
     );

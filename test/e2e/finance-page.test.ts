@@ -59,7 +59,8 @@ async function loggedIn(user: string, path = '/'): Promise<Page> {
 }
 
 const shot = (p: Page, name: string) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-const rowKeys = (p: Page) => p.locator('#attention tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
+const rowKeys = (p: Page) =>
+  p.locator('#attention tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')));
 
 describe('the finance page in Chromium', () => {
   it('a viewer sees the attention entries, has no re-sync button, and a direct POST is refused', async () => {
@@ -119,7 +120,10 @@ describe('the finance page in Chromium', () => {
     const author = await loggedIn(USERS.approver, `/plans/${fx.planId}`);
     expect(await author.textContent('#plan-ops')).toContain('DE00 2222');
     await shot(author, 'plan');
-    const [refused] = await Promise.all([author.waitForResponse((r) => r.url().endsWith('/decide')), author.click('button[value="approve"]')]);
+    const [refused] = await Promise.all([
+      author.waitForResponse((r) => r.url().endsWith('/decide')),
+      author.click('button[value="approve"]'),
+    ]);
     expect(refused.status()).toBe(403);
     expect(await author.textContent('#refused')).toContain('PLAN_APPROVER_IS_AUTHOR');
     await author.context().close();
@@ -131,7 +135,10 @@ describe('the finance page in Chromium', () => {
     await Promise.all([bob.waitForURL(`**/plans/${fx.planId}`), bob.click('button[value="approve"]')]);
     expect(await bob.textContent('#plan-status')).toBe('approved');
     bob.once('dialog', (d) => void d.accept());
-    await Promise.all([bob.waitForURL(`**/plans/${fx.planId}`), bob.click('button:has-text("Apply the approved plan")')]);
+    await Promise.all([
+      bob.waitForURL(`**/plans/${fx.planId}`),
+      bob.click('button:has-text("Apply the approved plan")'),
+    ]);
     expect(await bob.textContent('.flash')).toMatch(/applied: run .* succeeded/);
     expect(await bob.textContent('#plan-status')).toBe('applied');
     const vdst = datasets.get(`${dir}:vdst`)!;

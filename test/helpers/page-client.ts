@@ -11,7 +11,10 @@ export class PageClient {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
-  async request(path: string, init: RequestInit & { form?: Record<string, string | string[]>; origin?: string | null } = {}) {
+  async request(
+    path: string,
+    init: RequestInit & { form?: Record<string, string | string[]>; origin?: string | null } = {},
+  ) {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0) headers.set('cookie', this.cookieHeader());
     let body = init.body;

@@ -29,40 +29,74 @@ export function attentionRoutes(app: Hono<Env>, d: PageDeps): void {
         (AGES[ageKey] === undefined || now - Date.parse(e.firstSeen) >= AGES[ageKey]!),
     );
     const operator = s.user.role !== 'viewer';
-    const body = html`
-<form method="get" class="filters" action="/attention">
-  <label>Pipeline<select name="pipeline"><option value="">all</option>${pipelines.map(
-    (p) => html`<option${p === pipeline ? html` selected` : ''}>${p}</option>`,
-  )}</select></label>
-  <label>Reason<select name="class"><option value="">all</option>${REASON_CLASSES.map(
-    (k) => html`<option${k === cls ? html` selected` : ''}>${k}</option>`,
-  )}</select></label>
-  <label>Older than<select name="age"><option value="">any age</option>${Object.keys(AGES).map(
-    (k) => html`<option${k === ageKey ? html` selected` : ''}>${k}</option>`,
-  )}</select></label>
-  <button type="submit" class="secondary">Filter</button>
-</form>
-${
-  entries.length === 0
-    ? html`<p>Nothing needs attention${pipeline || cls || ageKey ? ' with these filters' : ''}.</p>`
-    : html`<form method="post" id="attention-form">
-${csrfField(s)}
-<table id="attention">
-<thead><tr>${operator ? html`<th><input type="checkbox" data-select-all="id" aria-label="select all"></th>` : ''}<th>Pipeline</th><th>Record</th><th>Reason</th><th>What happened / what to do</th><th class="num">Attempts</th><th>Age</th></tr></thead>
-<tbody>${entries.map((e) => row(e, now, operator))}</tbody>
-</table>
-${
-  operator
-    ? html`<div class="actions">
-  <button type="submit" formaction="/attention/resync" name="do" value="resync">Re-sync selected</button>
-  <label>Reason for resolving<input name="reason" size="40" placeholder="e.g. posted by hand in the ERP"></label>
-  <button type="submit" formaction="/attention/resolve" class="secondary" data-confirm="Resolve the selected entries? They leave the list without being synced.">Resolve selected</button>
-</div>`
-    : html`<p class="muted">You can look; re-sync and resolve need the operator role.</p>`
-}
-</form>`
-}
-<p class="muted">${entries.length} of ${all.length} open entries.</p>`;
+    const body = html` <form method="get" class="filters" action="/attention">
+        <label
+          >Pipeline<select name="pipeline">
+            <option value="">all</option>
+            ${pipelines.map((p) => html`<option${p === pipeline ? html` selected` : ''}>${p}</option>`)}
+          </select></label
+        >
+        <label
+          >Reason<select name="class">
+            <option value="">all</option>
+            ${REASON_CLASSES.map((k) => html`<option${k === cls ? html` selected` : ''}>${k}</option>`)}
+          </select></label
+        >
+        <label
+          >Older than<select name="age">
+            <option value="">any age</option>
+            ${Object.keys(AGES).map((k) => html`<option${k === ageKey ? html` selected` : ''}>${k}</option>`)}
+          </select></label
+        >
+        <button type="submit" class="secondary">Filter</button>
+      </form>
+      ${
+        entries.length === 0
+          ? html`<p>Nothing needs attention${pipeline || cls || ageKey ? ' with these filters' : ''}.</p>`
+          : html`<form method="post" id="attention-form">
+              ${csrfField(s)}
+              <table id="attention">
+                <thead>
+                  <tr>
+                    ${operator ? html`<th><input type="checkbox" data-select-all="id" aria-label="select all" /></th>` : ''}
+                    <th>Pipeline</th>
+                    <th>Record</th>
+                    <th>Reason</th>
+                    <th>What happened / what to do</th>
+                    <th class="num">Attempts</th>
+                    <th>Age</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${entries.map((e) => row(e, now, operator))}
+                </tbody>
+              </table>
+              ${
+                operator
+                  ? html`<div class="actions">
+                      <button type="submit" formaction="/attention/resync" name="do" value="resync">
+                        Re-sync selected
+                      </button>
+                      <label
+                        >Reason for resolving<input
+                          name="reason"
+                          size="40"
+                          placeholder="e.g. posted by hand in the ERP"
+                      /></label>
+                      <button
+                        type="submit"
+                        formaction="/attention/resolve"
+                        class="secondary"
+                        data-confirm="Resolve the selected entries? They leave the list without being synced."
+                      >
+                        Resolve selected
+                      </button>
+                    </div>`
+                  : html`<p class="muted">You can look; re-sync and resolve need the operator role.</p>`
+              }
+            </form>`
+      }
+      <p class="muted">${entries.length} of ${all.length} open entries.</p>`;
     return c.html(layout({ title: 'Requires attention', session: s, path: '/attention', flash: takeFlash(c), body }));
   });
 
@@ -82,7 +116,8 @@ ${
     const reason = field(c, 'reason').trim();
     const entries = await chosen(d, fields(c, 'id'));
     if (entries.length === 0) return back(c, 'Select at least one entry.');
-    if (reason === '') return back(c, 'Say why the entries are resolved (it is kept in the audit trail); nothing was resolved.');
+    if (reason === '')
+      return back(c, 'Say why the entries are resolved (it is kept in the audit trail); nothing was resolved.');
     for (const e of entries) await resolveAttention(d.state, { id: e.id, reason, by: s.user.username });
     return back(c, `Resolved ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}.`);
   });
@@ -92,14 +127,24 @@ function row(e: AttentionEntry, now: number, operator: boolean) {
   const words = REASON_WORDS[e.reasonClass];
   const doc = `/document${qs({ pipeline: e.pipeline, key: e.sourceKey })}`;
   return html`<tr data-key="${e.sourceKey}">
-${operator ? html`<td><input type="checkbox" name="id" value="${String(e.id)}" aria-label="select ${e.sourceKey}"></td>` : ''}
-<td>${e.pipeline}</td>
-<td><a href="${doc}">${e.sourceKey}</a>${e.status === 'resync' ? html` <span class="tag">re-sync requested</span>` : ''}</td>
-<td><span class="tag ${e.reasonClass}">${e.reasonClass}</span><div class="muted">${e.code}</div></td>
-<td>${words.plain}<div>${short(e.message, 300)}</div><div class="muted">What to do: ${words.todo}</div></td>
-<td class="num">${String(e.occurrences)}</td>
-<td title="${e.firstSeen}">${age(e.firstSeen, now)}</td>
-</tr>`;
+    ${operator ? html`<td><input type="checkbox" name="id" value="${String(e.id)}" aria-label="select ${e.sourceKey}" /></td>` : ''}
+    <td>${e.pipeline}</td>
+    <td>
+      <a href="${doc}">${e.sourceKey}</a
+      >${e.status === 'resync' ? html` <span class="tag">re-sync requested</span>` : ''}
+    </td>
+    <td>
+      <span class="tag ${e.reasonClass}">${e.reasonClass}</span>
+      <div class="muted">${e.code}</div>
+    </td>
+    <td>
+      ${words.plain}
+      <div>${short(e.message, 300)}</div>
+      <div class="muted">What to do: ${words.todo}</div>
+    </td>
+    <td class="num">${String(e.occurrences)}</td>
+    <td title="${e.firstSeen}">${age(e.firstSeen, now)}</td>
+  </tr>`;
 }
 
 async function chosen(d: PageDeps, ids: string[]): Promise<AttentionEntry[]> {

@@ -22,12 +22,38 @@ export function plansRoutes(app: Hono<Env>, d: PageDeps): void {
     const pending = await listPlans(d.state, { statuses: ['pending'] });
     const recent = await listPlans(d.state, { statuses: ['approved', 'rejected', 'applied'], limit: 50 });
     const table = (rows: ApprovalRow[]) =>
-      html`<table><thead><tr><th>Plan</th><th>Pipeline</th><th>Changes</th><th>Made by</th><th>Status</th></tr></thead><tbody>${rows.map(
-        (a) => html`<tr><td><a href="/plans/${String(a.id)}">#${String(a.id)}</a></td><td>${a.pipeline}</td><td>${counts(a)}</td><td>${a.author}<div class="muted">${a.createdAt}</div></td>
-<td><span class="tag">${a.status}</span>${a.decidedBy ? html`<div class="muted">by ${a.decidedBy} ${a.decidedAt ?? ''}</div>` : ''}</td></tr>`,
-      )}</tbody></table>`;
+      html`<table>
+        <thead>
+          <tr>
+            <th>Plan</th>
+            <th>Pipeline</th>
+            <th>Changes</th>
+            <th>Made by</th>
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            (a) =>
+              html`<tr>
+                <td><a href="/plans/${String(a.id)}">#${String(a.id)}</a></td>
+                <td>${a.pipeline}</td>
+                <td>${counts(a)}</td>
+                <td>
+                  ${a.author}
+                  <div class="muted">${a.createdAt}</div>
+                </td>
+                <td>
+                  <span class="tag">${a.status}</span
+                  >${a.decidedBy ? html`<div class="muted">by ${a.decidedBy} ${a.decidedAt ?? ''}</div>` : ''}
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`;
     const body = html`${pending.length === 0 ? html`<p>No plan awaits approval.</p>` : table(pending)}
-<h2>Decided</h2>${recent.length === 0 ? html`<p class="muted">None yet.</p>` : table(recent)}`;
+      <h2>Decided</h2>
+      ${recent.length === 0 ? html`<p class="muted">None yet.</p>` : table(recent)}`;
     return c.html(layout({ title: 'Plans awaiting approval', session: s, path: '/plans', flash: takeFlash(c), body }));
   });
 
@@ -38,32 +64,79 @@ export function plansRoutes(app: Hono<Env>, d: PageDeps): void {
       review = await reviewPlan(d.state, c.req.param('id'));
     } catch (err) {
       const e = asSluiceError(err);
-      return c.html(layout({ title: 'Plan', session: s, path: '/plans', body: html`<p class="error">${e.code}: ${e.message}</p>` }), 404);
+      return c.html(
+        layout({ title: 'Plan', session: s, path: '/plans', body: html`<p class="error">${e.code}: ${e.message}</p>` }),
+        404,
+      );
     }
     const a = review.approval;
     const own = a.author === s.user.username;
     const canDecide = s.user.role === 'approver' && a.status === 'pending';
-    const body = html`<div class="cards"><div class="card">Pipeline<b>${a.pipeline}</b></div><div class="card">Status<b id="plan-status">${a.status}</b></div>
-<div class="card">Made by<b>${a.author}</b><span class="muted">${a.createdAt}</span></div><div class="card">Changes<b>${String(a.counts.create + a.counts.update + a.counts.delete + a.counts.correct)}</b><span class="muted">${counts(a)}</span></div></div>
-${a.decidedBy ? html`<p class="flash">${a.status} by ${a.decidedBy} at ${a.decidedAt ?? ''}${a.comment ? html`: “${a.comment}”` : ''}</p>` : ''}
-${
-  canDecide
-    ? html`<form method="post" action="/plans/${String(a.id)}/decide" class="actions">${csrfField(s)}
-<label>Comment<textarea name="comment" rows="2" cols="50"></textarea></label>
-<button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="reject" class="danger">Reject</button>
-${own ? html`<span class="muted">You made this plan: a second approver must approve it.</span>` : ''}</form>`
-    : ''
-}
-${
-  a.status === 'approved' && s.user.role !== 'viewer'
-    ? html`<form method="post" action="/plans/${String(a.id)}/apply" class="actions">${csrfField(s)}<button type="submit" data-confirm="Apply the approved plan to the target now?">Apply the approved plan</button></form>`
-    : ''
-}
-<h2>Record by record</h2>
-${review.operations.length === 0 ? html`<p>No changes.</p>` : html`<table id="plan-ops"><thead><tr><th>Operation</th><th>Record</th><th>Field changes</th></tr></thead><tbody>${review.operations.map(opRow)}</tbody></table>`}
-${review.attention.length > 0 ? html`<h2>Would need attention</h2><table><tbody>${review.attention.map((t) => html`<tr><td>${t.sourceKey}</td><td>${t.code}</td><td>${short(t.message, 200)}</td></tr>`)}</tbody></table>` : ''}
-${review.truncated ? html`<p class="muted">Only the first 500 entries are shown (sluice plans show ${String(a.id)} --json).</p>` : ''}`;
+    const body = html`<div class="cards">
+        <div class="card">Pipeline<b>${a.pipeline}</b></div>
+        <div class="card">Status<b id="plan-status">${a.status}</b></div>
+        <div class="card">Made by<b>${a.author}</b><span class="muted">${a.createdAt}</span></div>
+        <div class="card">
+          Changes<b>${String(a.counts.create + a.counts.update + a.counts.delete + a.counts.correct)}</b
+          ><span class="muted">${counts(a)}</span>
+        </div>
+      </div>
+      ${a.decidedBy ? html`<p class="flash">${a.status} by ${a.decidedBy} at ${a.decidedAt ?? ''}${a.comment ? html`: “${a.comment}”` : ''}</p>` : ''}
+      ${
+        canDecide
+          ? html`<form method="post" action="/plans/${String(a.id)}/decide" class="actions">
+              ${csrfField(s)}
+              <label>Comment<textarea name="comment" rows="2" cols="50"></textarea></label>
+              <button type="submit" name="decision" value="approve">Approve</button>
+              <button type="submit" name="decision" value="reject" class="danger">Reject</button>
+              ${own ? html`<span class="muted">You made this plan: a second approver must approve it.</span>` : ''}
+            </form>`
+          : ''
+      }
+      ${
+        a.status === 'approved' && s.user.role !== 'viewer'
+          ? html`<form method="post" action="/plans/${String(a.id)}/apply" class="actions">
+              ${csrfField(s)}<button type="submit" data-confirm="Apply the approved plan to the target now?">
+                Apply the approved plan
+              </button>
+            </form>`
+          : ''
+      }
+      <h2>Record by record</h2>
+      ${
+        review.operations.length === 0
+          ? html`<p>No changes.</p>`
+          : html`<table id="plan-ops">
+              <thead>
+                <tr>
+                  <th>Operation</th>
+                  <th>Record</th>
+                  <th>Field changes</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${review.operations.map(opRow)}
+              </tbody>
+            </table>`
+      }
+      ${
+        review.attention.length > 0
+          ? html`<h2>Would need attention</h2>
+              <table>
+                <tbody>
+                  ${review.attention.map(
+                    (t) =>
+                      html`<tr>
+                        <td>${t.sourceKey}</td>
+                        <td>${t.code}</td>
+                        <td>${short(t.message, 200)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+          : ''
+      }
+      ${review.truncated ? html`<p class="muted">Only the first 500 entries are shown (sluice plans show ${String(a.id)} --json).</p>` : ''}`;
     return c.html(layout({ title: `Plan #${a.id}`, session: s, path: '/plans', flash: takeFlash(c), body }));
   });
 
@@ -111,7 +184,8 @@ ${review.truncated ? html`<p class="muted">Only the first 500 entries are shown 
 function refused(c: Context<Env>, id: string, err: unknown) {
   const e = asSluiceError(err);
   const status = e.code === 'PLAN_APPROVER_IS_AUTHOR' ? 403 : e.code === 'PLAN_APPROVAL_UNKNOWN' ? 404 : 409;
-  const body = html`<p class="error" id="refused">Refused (${e.code}): ${e.message}</p><p><a href="/plans/${encodeURIComponent(id)}">Back to the plan</a></p>`;
+  const body = html`<p class="error" id="refused">Refused (${e.code}): ${e.message}</p>
+    <p><a href="/plans/${encodeURIComponent(id)}">Back to the plan</a></p>`;
   return c.html(layout({ title: 'Refused', session: c.get('session'), path: '/plans', body }), status);
 }
 
@@ -124,8 +198,20 @@ function opRow(op: PlanOp) {
         : op.op === 'locked'
           ? (op.changes ?? [])
           : [];
-  return html`<tr><td><span class="tag">${op.op}</span></td><td>${op.key}${'targetId' in op && op.targetId ? html`<div class="muted">${op.targetId}</div>` : ''}</td>
-<td class="diff">${changes.slice(0, 40).map(
-    (ch) => html`<div><code>${ch.path}</code>: ${ch.before === undefined ? '' : html`<del>${short(ch.before, 60)}</del> → `}<ins>${short(ch.after, 60)}</ins></div>`,
-  )}</td></tr>`;
+  return html`<tr>
+    <td><span class="tag">${op.op}</span></td>
+    <td>${op.key}${'targetId' in op && op.targetId ? html`<div class="muted">${op.targetId}</div>` : ''}</td>
+    <td class="diff">
+      ${changes
+        .slice(0, 40)
+        .map(
+          (ch) =>
+            html`<div>
+              <code>${ch.path}</code>: ${ch.before === undefined ? '' : html`<del>${short(ch.before, 60)}</del> → `}<ins
+                >${short(ch.after, 60)}</ins
+              >
+            </div>`,
+        )}
+    </td>
+  </tr>`;
 }
