@@ -37,7 +37,7 @@ describe('sluice users', () => {
     expect(list.stdout).not.toContain('passphrase');
     expect((await run(['users', 'remove', 'vera'])).code).toBe(0);
     expect((await run(['users', 'list'])).stdout).toContain('no users yet');
-  });
+  }, 120_000);
 });
 
 describe('sluice plans', () => {
@@ -84,7 +84,7 @@ describe('sluice plans', () => {
     expect(applied.code).toBe(0);
     expect(readFileSync(out, 'utf8').trim().split('\n').length).toBeGreaterThan(0);
     expect((await run(['plans', 'list', '--all'])).stdout).toMatch(/1\s+applied/);
-  });
+  }, 120_000);
 });
 
 describe('sluice serve', () => {

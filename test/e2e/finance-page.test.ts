@@ -77,7 +77,7 @@ describe('the finance page in Chromium', () => {
     expect(res.status()).toBe(403);
     expect(await state.attentionList({ pipeline: 'expenses-to-ledger', statuses: ['resync'] })).toEqual([]);
     await p.context().close();
-  });
+  }, 120_000);
 
   it('an operator fixes the mapping, re-syncs one record and watches it leave the list, then re-syncs the rest in bulk', async () => {
     const p = await loggedIn(USERS.operator, '/attention');
@@ -97,7 +97,7 @@ describe('the finance page in Chromium', () => {
     expect(await p.textContent('main')).toContain('Nothing needs attention');
     expect([...fx.expenses.dst.target.keys()].sort()).toEqual(['EXP-1', 'EXP-2', 'EXP-3', 'EXP-4', 'EXP-5']);
     await p.context().close();
-  });
+  }, 120_000);
 
   it('a document shows its integration log across runs with the target id and payload hash', async () => {
     const p = await loggedIn(USERS.operator, '/');
@@ -114,7 +114,7 @@ describe('the finance page in Chromium', () => {
     expect(await p.textContent('main')).toContain('Changed records');
     await shot(p, 'run');
     await p.context().close();
-  });
+  }, 120_000);
 
   it("refuses a plan's author as its approver; a second approver approves it and applies it", async () => {
     const author = await loggedIn(USERS.approver, `/plans/${fx.planId}`);
@@ -151,5 +151,5 @@ describe('the finance page in Chromium', () => {
     expect(audit).not.toContain(PLANTED_SECRET);
     await shot(bob, 'audit');
     await bob.context().close();
-  });
+  }, 120_000);
 });
