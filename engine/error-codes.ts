@@ -63,6 +63,17 @@ export const ERROR_CODES = {
   RUN_UNKNOWN: 'config',
   ALERT_WEBHOOK_LITERAL: 'config',
   ALERT_WINDOW_INVALID: 'config',
+  // users, page sessions and four-eyes plan approval (engine/ops/users.ts, approvals.ts)
+  USER_INVALID: 'config',
+  USER_EXISTS: 'config',
+  USER_UNKNOWN: 'config',
+  PASSWORD_WEAK: 'config',
+  PLAN_APPROVAL_UNKNOWN: 'config',
+  PLAN_APPROVAL_DECIDED: 'conflict',
+  PLAN_APPROVER_IS_AUTHOR: 'config',
+  PLAN_NOT_APPROVED: 'config',
+  PLAN_COMMENT_MISSING: 'config',
+  PLAN_NOT_SAVED: 'config',
   // validation diagnostics about the files themselves (sluice validate; plan, run and test refuse with exit 2)
   FILE_TOO_LARGE: 'config',
   FILE_INVALID_UTF8: 'config',

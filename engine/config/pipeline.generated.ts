@@ -147,6 +147,10 @@ export type SkipUnchangedSourceRecords = boolean;
  * attention: a record that fails (transform, check, write) is parked in attention with its reason and the run goes on. fail: the first such record stops the run (records already written stay written).
  */
 export type OnRecordError = 'attention' | 'fail';
+/**
+ * required: sluice run and the scheduler do not apply this pipeline's changes; they save a sealed plan that a second person (an approver who is not its author) approves on the finance page or with sluice plans approve before it is applied (four-eyes). none: runs apply at once.
+ */
+export type Approval = 'none' | 'required';
 
 /**
  * One sluice pipeline: a source read, a JSONata transform per record, a target write keyed by a dedupe key. Connector-specific `options` are checked against the connector's own schema (see pipeline.bundle.schema.json).
@@ -164,6 +168,7 @@ export interface PipelineFile {
   target: Target;
   skip_unchanged?: SkipUnchangedSourceRecords;
   on_error?: OnRecordError;
+  approval?: Approval;
 }
 /**
  * When the pipeline runs: `sluice schedule --serve <dir>` runs it on this cron in this time zone, `sluice k8s <dir>` writes a Kubernetes CronJob for it, and `sluice schedule <pipeline>` prints the next run times (for cron or CI).

@@ -64,6 +64,8 @@ export interface SessionOptions {
   onApplyProgress?(counts: ApplyCounts): void;
   /** How many operations to keep in memory for printing the plan. */
   keepOps?: number;
+  /** Who runs it: the author of a plan saved for approval (default: the scheduler for a scheduled run, else the OS user). */
+  actor?: string;
   /**
    * Called once the run report is recorded, with the store still open (alerts, metrics). What it
    * throws is logged, never the run's outcome.

@@ -32,6 +32,7 @@ import { EXIT, statusOf, type RunReport } from './report.js';
 import { planResync, savedResync } from './resync-phase.js';
 import { settle, type Settled } from './settle-phase.js';
 import { checkPlanFits, checkTargetUnchanged } from './stale.js';
+import { markApplied, planForApproval, requireApproval } from './approval-gate.js';
 
 export { COMMANDS, type Command, type FinishedRun, type SessionOptions, type SessionSubject } from './context.js';
 export { EXIT } from './report.js';
@@ -96,6 +97,10 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
           : doc
             ? loadFrom(opts, doc.header.pipeline.path, doc.header.connectionsPath)
             : loadFrom(opts, (subject as { path: string }).path);
+      if (opts.command === 'run' && !doc && pipeline.spec.approval === 'required')
+        return await planForApproval(state, opts, runId, pipeline.spec.name, (planOut) =>
+          session({ ...opts, command: 'plan', planOut }, { runId, startedAt, writes: false, pipeline, state, doc }),
+        );
       return await session(opts, { runId, startedAt, writes, pipeline, state, doc });
     } finally {
       doc?.dispose();
@@ -185,6 +190,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
       renew.unref();
     }
     logger.info({ command: opts.command, state: state.location.display }, `${opts.command} started`);
+    if (doc && pipeline.spec.approval === 'required') await requireApproval(state, doc.header);
     if (doc) await checkPlanFits(doc, pipeline, await state.pipelineVersion(name));
     const basis = await state.pipelineVersion(name);
     settled = await settle(ctx);
@@ -249,6 +255,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
         };
       }
     }
+    if (doc && applied) await markApplied(state, doc.header, runId);
     if (applied?.stopped) failure = applied.stopped;
   } catch (err) {
     // A stop (signal, lost lease) may surface as a connector's abort error: report the reason itself.
