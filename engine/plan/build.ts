@@ -9,7 +9,6 @@ import { resolveDuplicates } from './duplicates.js';
 import { planMirrorDeletes } from './mirror.js';
 import { runPlanner, type PlannerInput } from './planner.js';
 import type { Spill } from './spill.js';
-import { summariseItems } from './summarise.js';
 import type { PlanSummary, SettlementSummary } from './types.js';
 
 export interface MirrorSettings {
@@ -78,7 +77,7 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
     }
   }
   await items.close();
-  const totals = await summariseItems(items.items());
+  const totals = await items.totals();
   const cursorField = input.cursorField;
   const summary: PlanSummary = {
     counts: {
