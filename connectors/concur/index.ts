@@ -14,7 +14,7 @@ import type {
 } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
 import { systemClock } from '../../engine/runtime/clock.js';
-import { ConcurClient } from './client.js';
+import type { ConcurClient } from './client.js';
 import { configSchema, resolveConfig, type ConcurConfig } from './config.js';
 import { costObjectApprovers } from './resources/cost-object-approvers.js';
 import { expenseReports } from './resources/expense-reports.js';
@@ -55,6 +55,8 @@ export async function openConcur(
   context: ConnectorContext,
 ): Promise<Connection & { client: ConcurClient }> {
   const resolved = resolveConfig(config);
+  // The client (auth, HTTP) loads when a connection opens, not when the definition is read (validate).
+  const { ConcurClient } = await import('./client.js');
   const client = new ConcurClient(resolved, context);
   const env: ResourceEnv = { client, config: resolved, context, clock: context.clock ?? systemClock };
   return {

@@ -8,8 +8,7 @@ import { loadJsonSchema } from '../../engine/connector/load-schema.js';
 import type { Connection, ConnectorDefinition, SourceResource, TargetResource } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
 import { connectionBaseDir, resolveSpec, type FileConfig } from './options.js';
-import { readPages } from './source.js';
-import { FileTarget } from './target.js';
+import type { FileTarget } from './target.js';
 
 export type { FileConfig, RecordsOptions } from './options.js';
 
@@ -36,6 +35,8 @@ export const fileConnector: ConnectorDefinition<FileConfig> = {
   },
 
   async open(config, context) {
+    // Reading and writing code loads when a connection opens, not when the definition is read (validate).
+    const [{ readPages }, { FileTarget }] = await Promise.all([import('./source.js'), import('./target.js')]);
     const baseDir = connectionBaseDir(config, context.baseDir);
     const calls: Record<string, number> = {};
     const count = (operation: string): void => {

@@ -5,12 +5,11 @@
  */
 import type { ConnectorDefinition } from '../../engine/connector/types.js';
 import { configSchema, resolveConfig, type SapB1Config } from './config.js';
-import { SapB1Connection } from './connection.js';
 import { SAP_B1_RESOURCES } from './resources/index.js';
 
 export type { SapB1Config } from './config.js';
 export type { SapB1Stats, CloseOptions } from './connection.js';
-export { SapB1Connection } from './connection.js';
+export type { SapB1Connection } from './connection.js';
 export { buildQuery, where, literal, renderFilter, whereToFilter, keySegment, type Filter } from './query.js';
 
 export const sapB1Connector: ConnectorDefinition<SapB1Config> = {
@@ -19,6 +18,10 @@ export const sapB1Connector: ConnectorDefinition<SapB1Config> = {
     'SAP Business One Service Layer (v1/v2): business partners, cost centers, projects, chart of accounts, journal entries, open invoices, employees; creates journal entries, payments and credit notes without duplicates.',
   configSchema,
   resources: Object.fromEntries(Object.entries(SAP_B1_RESOURCES).map(([name, r]) => [name, r.definition])),
-  // Opening does no network I/O: the session is obtained with the first call.
-  open: async (config, context) => new SapB1Connection(resolveConfig(config, context.baseDir), context),
+  // Opening does no network I/O: the session is obtained with the first call. The client code loads
+  // when a connection opens, not when the definition is read (validate).
+  open: async (config, context) => {
+    const { SapB1Connection } = await import('./connection.js');
+    return new SapB1Connection(resolveConfig(config, context.baseDir), context);
+  },
 };

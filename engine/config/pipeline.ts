@@ -70,6 +70,8 @@ export interface LoadOptions {
   cwd?: string;
   /** How undefined `${env:}` references count (default `used`: errors for the connections this pipeline opens). */
   envRefs?: EnvRefPolicy;
+  /** Connections files already loaded, by path (validating many pipelines reads a shared file once). */
+  connectionsCache?: Map<string, ConnectionsFile>;
 }
 
 export interface LoadResult {
@@ -263,11 +265,12 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   c.add(schemaDiagnostics(compileSchema(envelope), data, file, [], 'SCHEMA', isIncrementalSchemaError));
   const spec = structuredClone(data) as unknown as LoadedPipeline['spec'];
   compileSchema(envelope, { useDefaults: true })(spec);
-  const connections = loadConnections(
-    findConnectionsFile(abs, options.connectionsPath, options.cwd),
-    options.registry,
-    options.env,
-  );
+  const connectionsPath = findConnectionsFile(abs, options.connectionsPath, options.cwd);
+  let connections = options.connectionsCache?.get(connectionsPath);
+  if (!connections) {
+    connections = loadConnections(connectionsPath, options.registry, options.env);
+    options.connectionsCache?.set(connectionsPath, connections);
+  }
   if (typeof spec.schedule?.cron === 'string') c.add(checkSchedule(file, spec.schedule));
   c.add(alertDiagnostics(file, data.alerts, ['alerts'], dirname(abs), options.env ?? process.env));
   c.add(incrementalDiagnostics(file, (spec.source as { incremental?: unknown } | undefined)?.incremental));

@@ -9,7 +9,6 @@ import { resolveDuplicates } from './duplicates.js';
 import { planMirrorDeletes } from './mirror.js';
 import { runPlanner, type PlannerInput } from './planner.js';
 import type { Spill } from './spill.js';
-import { summariseItems } from './summarise.js';
 import { countsByConnection } from './routing.js';
 import type { PlanSummary, SettlementSummary } from './types.js';
 
@@ -85,7 +84,8 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
     }
   }
   await items.close();
-  const totals = await summariseItems(items.items());
+  const totals = await items.totals();
+  // A routed plan is read once more for its counts per connection (unrouted plans never are).
   const connections = input.routeConnections
     ? await countsByConnection(items.items(), input.routeConnections)
     : undefined;

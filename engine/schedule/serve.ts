@@ -71,7 +71,6 @@ export async function serveSchedule(o: ServeOptions): Promise<void> {
         command: 'run',
         trigger: 'schedule',
         subject: { kind: 'pipeline-file', path: p.path },
-        trigger: 'schedule',
         actor: 'scheduler',
         ...(o.connectionsPath !== undefined && { connectionsPath: o.connectionsPath }),
         registry: o.registry,
