@@ -68,7 +68,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     }),
     key: compileKey(spec.target.key ?? ''),
     capabilities: definition.capabilities,
-    check: (r) => [...(definition.check?.(r) ?? []), ...(target.check?.(r) ?? [])],
+    check: (r) => definition.check?.(r) ?? [],
     ...(target.prepareRecords && { prepareRecords: (records) => target.prepareRecords!(records) }),
     corrections: spec.target.corrections ?? 'lock',
     mode,
