@@ -70,11 +70,7 @@ export class RoutedTarget implements TargetResource {
     }
   }
 
-  /** Checks and preparation need the record's connection: the planner passes the routed keys along. */
-  checkRouted(record: DataRecord, key: string): string[] {
-    return this.split(key).target.check?.(record) ?? [];
-  }
-
+  /** Preparation needs the record's connection: the planner passes the routed keys along. */
   async prepareRouted(records: DataRecord[], keys: string[]): Promise<PreparedRecord[]> {
     const out: PreparedRecord[] = records.map((record) => ({ ok: true, record }));
     const groups = this.group(records.map((record, i) => ({ key: keys[i]!, record, i })));

@@ -76,10 +76,8 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     }),
     key: compileKey(spec.target.key ?? ''),
     capabilities: definition.capabilities,
-    check: (r, key) => [
-      ...(definition.check?.(r) ?? []),
-      ...(routed ? routed.checkRouted(r, key) : (target.check?.(r) ?? [])),
-    ],
+    // one record check, the resource definition's: the same for every connection a record routes to
+    check: (r) => definition.check?.(r) ?? [],
     ...(routed
       ? { prepareRecords: (records, keys) => routed.prepareRouted(records, keys) }
       : target.prepareRecords && { prepareRecords: (records) => target.prepareRecords!(records) }),
