@@ -4,6 +4,7 @@
  * each emulator is imported on first use: a command loads only the connectors it uses.
  */
 import { registryFromLoaders, type ConnectorLoaders, type Registry } from '../engine/connector/registry.js';
+import { AR_PLATFORM_EMULATOR_USAGE } from './ar-platform/emulator/usage.js';
 import { CONCUR_EMULATOR_USAGE } from './concur/emulator/usage.js';
 import { SAP_B1_EMULATOR_USAGE } from './sap-b1/emulator/usage.js';
 
@@ -31,5 +32,9 @@ export const emulators: Record<string, { run: (argv: readonly string[]) => Promi
   'sap-b1': {
     run: async (argv) => (await import('./sap-b1/emulator/main.js')).runSapB1Emulator(argv),
     usage: SAP_B1_EMULATOR_USAGE,
+  },
+  'ar-platform': {
+    run: async (argv) => (await import('./ar-platform/emulator/main.js')).runArPlatformEmulator(argv),
+    usage: AR_PLATFORM_EMULATOR_USAGE,
   },
 };

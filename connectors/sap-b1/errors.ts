@@ -44,6 +44,8 @@ export const SAP_B1_ERRORS = {
   periodClosed: 'SAP_B1_PERIOD_CLOSED',
   /** No exchange rate in SAP for a foreign-currency line's posting date. */
   rateMissing: 'SAP_B1_RATE_MISSING',
+  /** An update-only target (credit limits) got a record for a business partner SAP does not have. */
+  partnerUnknown: 'SAP_B1_PARTNER_UNKNOWN',
 } as const;
 
 function describeBody(status: number, body: unknown, raw: string): string {

@@ -150,13 +150,15 @@ describe('sluice CLI', () => {
   it('emulate --help lists the emulators; emulate <system> --help prints its options', async () => {
     const all = await cli(['emulate', '--help'], { cwd: tempDir() });
     expect(all.code).toBe(0);
-    expect(all.stdout).toContain('Systems: concur, sap-b1');
+    expect(all.stdout).toContain('Systems: concur, sap-b1, ar-platform');
     const concur = await cli(['emulate', 'concur', '--help'], { cwd: tempDir() });
     expect(concur.code).toBe(0);
     expect(concur.stdout).toContain('--token-ttl <seconds>');
     expect(concur.stdout).toContain('GET /_emulator/counters');
     const b1 = await cli(['emulate', 'sap-b1', '-h'], { cwd: tempDir() });
     expect(b1.stdout).toContain('--session-timeout <min>');
+    const ar = await cli(['emulate', 'ar-platform', '--help'], { cwd: tempDir() });
+    expect(ar.stdout).toContain('--token-ttl <seconds>');
     const bad = await cli(['emulate', 'sap-b1', '--nope'], { cwd: tempDir() });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('see sluice emulate sap-b1 --help');

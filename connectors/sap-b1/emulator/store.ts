@@ -11,8 +11,8 @@ import { ENTITY_SETS } from './entity-sets.js';
 export type EntityState = Record<EntitySetName, Map<string, Entity>>;
 
 export interface HiddenFacts {
-  /** Invoice/credit note DocEntry → amount already applied by payments or credit notes. */
-  applied: Map<number, number>;
+  /** `Invoices(5)` / `CreditNotes(1)` → amount already applied by payments or credit notes. */
+  applied: Map<string, number>;
   /** Cancelled journal entry JdtNum → reversal JdtNum. */
   reversals: Map<number, number>;
 }

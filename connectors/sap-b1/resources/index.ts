@@ -1,6 +1,7 @@
 /** Every resource of the SAP Business One connector, by name. */
 import { businessPartners } from './business-partners.js';
 import { chartOfAccounts } from './chart-of-accounts.js';
+import { creditLimits } from './credit-limits.js';
 import { creditNotes } from './credit-notes.js';
 import { dimensions } from './dimensions.js';
 import { employees } from './employees.js';
@@ -14,6 +15,7 @@ import type { SapB1Resource } from './types.js';
 export const SAP_B1_RESOURCES: Record<string, SapB1Resource> = {
   'business-partners': businessPartners,
   'chart-of-accounts': chartOfAccounts,
+  'credit-limits': creditLimits,
   'credit-notes': creditNotes,
   dimensions,
   employees,

@@ -13,18 +13,23 @@ import type { RuleContext, SetRules } from './types.js';
 const HEADER_LIMITS = { CardCode: 15, NumAtCard: 100, Comments: 254, JournalMemo: 50 };
 const PATCHABLE = new Set(['Comments', 'NumAtCard', 'DocDueDate', 'JournalMemo', 'Reference2']);
 
+/** The key of a document's applied amount (DocEntry numbers repeat across document types). */
+const appliedKey = (set: EntitySetName, doc: Entity): string => `${set}(${String(doc.DocEntry)})`;
+
 /** What is still open on an invoice or credit note. */
-export function openAmount(ctx: RuleContext, doc: Entity): number {
-  return round2(asNumber(doc.DocTotal) - (ctx.store.hidden.applied.get(doc.DocEntry as number) ?? 0));
+export function openAmount(ctx: RuleContext, set: EntitySetName, doc: Entity): number {
+  return round2(asNumber(doc.DocTotal) - (ctx.store.hidden.applied.get(appliedKey(set, doc)) ?? 0));
 }
 
 /** Applies (or with a negative amount releases) an amount on a document and opens/closes it. */
 export function applyToDocument(ctx: RuleContext, set: EntitySetName, doc: Entity, amount: number): void {
-  const entry = doc.DocEntry as number;
-  const applied = round2((ctx.store.hidden.applied.get(entry) ?? 0) + amount);
-  ctx.store.hidden.applied.set(entry, applied);
+  const key = appliedKey(set, doc);
+  const applied = round2((ctx.store.hidden.applied.get(key) ?? 0) + amount);
+  ctx.store.hidden.applied.set(key, applied);
   const closed = cents(applied) >= cents(asNumber(doc.DocTotal));
-  ctx.store.put(set, { ...doc, DocumentStatus: closed ? 'bost_Close' : 'bost_Open' });
+  // A payment or credit note changes the document (B1 stamps OINV.UpdateDate; inferred), so an
+  // incremental read by UpdateDate sees it close or reopen.
+  ctx.store.put(set, touchUpdated(ctx, { ...doc, DocumentStatus: closed ? 'bost_Close' : 'bost_Open' }));
 }
 
 function completeLines(ctx: RuleContext, lines: Entity[]): Entity[] {
@@ -73,7 +78,8 @@ function documentRules(set: 'Invoices' | 'CreditNotes', typeName: string): SetRu
         DocumentStatus: 'bost_Open',
         Cancelled: 'tNO',
         CreationDate: ctx.clock.today(),
-        DocumentLines: lines,
+        // DocumentLine.DocEntry is Nullable="false" in the metadata: the line's document.
+        DocumentLines: lines.map((l) => ({ ...l, DocEntry: docEntry })),
       };
       if (set === 'CreditNotes') applyBase(ctx, lines, input.CardCode as string);
       return touchUpdated(ctx, doc);
@@ -93,7 +99,7 @@ function documentRules(set: 'Invoices' | 'CreditNotes', typeName: string): SetRu
     actions: {
       Cancel(ctx, existing) {
         if (existing.Cancelled === 'tYES') throw faults.businessRule('Document is already cancelled');
-        if ((ctx.store.hidden.applied.get(existing.DocEntry as number) ?? 0) > 0) {
+        if ((ctx.store.hidden.applied.get(appliedKey(set, existing)) ?? 0) > 0) {
           throw faults.businessRule('Cannot cancel a document that has payments or credits applied');
         }
         ctx.store.put(set, { ...existing, Cancelled: 'tYES', DocumentStatus: 'bost_Close' });
@@ -115,7 +121,7 @@ function applyBase(ctx: RuleContext, lines: Entity[], cardCode: string): void {
     if (invoice.DocumentStatus !== 'bost_Open')
       throw faults.businessRule(`Base document ${line.BaseEntry} is closed [DocumentLines.BaseEntry]`);
     const amount = asNumber(line.LineTotal);
-    if (cents(amount) > cents(openAmount(ctx, invoice)))
+    if (cents(amount) > cents(openAmount(ctx, 'Invoices', invoice)))
       throw faults.businessRule(`Amount exceeds the open amount of invoice ${line.BaseEntry}`);
     applyToDocument(ctx, 'Invoices', invoice, amount);
   }

@@ -3,6 +3,11 @@
  * each applied line (`PaymentInvoices`: DocEntry, SumApplied, InvoiceType) must point at an open
  * document of that partner without exceeding what is open. Payments cannot be deleted; Cancel
  * releases the applied amounts.
+ *
+ * Missing vendor fact: no public source gives the code or text SAP answers for a payment to an
+ * unknown or closed invoice or above its open amount. The emulator answers 400 with code -10 (the
+ * Service Layer's general business-rule code, fact sheet §3) and its own texts in B1's
+ * `[Table.Field][line: n]` style.
  */
 import type { Entity } from '../edm/codec.js';
 import type { EntitySetName } from '../edm/model.js';
@@ -32,7 +37,7 @@ function appliedLines(ctx: RuleContext, payment: Entity): Entity[] {
       throw faults.businessRule(`Document ${String(line.DocEntry)} is already closed ${where}`);
     const sum = asNumber(line.SumApplied);
     if (sum <= 0) throw faults.businessRule(`SumApplied must be positive [PaymentInvoices.SumApplied][line: ${i + 1}]`);
-    if (cents(sum) > cents(openAmount(ctx, doc)))
+    if (cents(sum) > cents(openAmount(ctx, set, doc)))
       throw faults.businessRule(
         `Applied amount exceeds the open amount of document ${String(line.DocEntry)} [PaymentInvoices.SumApplied][line: ${i + 1}]`,
       );
