@@ -1,0 +1,22 @@
+/** What one http resource module provides: its definition, and how to open it for reading or writing. */
+import type {
+  ConnectorContext,
+  DataRecord,
+  ResourceDefinition,
+  SourceResource,
+  TargetBinding,
+  TargetResource,
+} from '../../../engine/connector/types.js';
+import type { ApiClient } from '../client.js';
+
+export interface ResourceEnv {
+  client: ApiClient;
+  context: ConnectorContext;
+}
+
+export interface HttpResource {
+  name: string;
+  definition: ResourceDefinition;
+  source?(env: ResourceEnv, options: DataRecord): SourceResource;
+  target?(env: ResourceEnv, options: DataRecord, binding: TargetBinding): TargetResource;
+}
