@@ -13,11 +13,8 @@ export const connectorLoaders = {
   sql: async () => (await import('./sql/index.js')).sqlConnector,
   concur: async () => (await import('./concur/index.js')).concurConnector,
   'sap-b1': async () => (await import('./sap-b1/index.js')).sapB1Connector,
-<<<<<<< HEAD
-  sftp: async () => (await import('./sftp/index.js')).sftpConnector,
-=======
   http: async () => (await import('./http/index.js')).httpConnector,
->>>>>>> main
+  sftp: async () => (await import('./sftp/index.js')).sftpConnector,
 } as const satisfies ConnectorLoaders;
 
 export type ConnectorName = keyof typeof connectorLoaders;
