@@ -21,6 +21,13 @@ export const ERROR_CODES = {
   LOOKUP_UNKNOWN: 'config',
   FIXTURE_READ_ONLY: 'config',
   CONNECTION_UNKNOWN: 'config',
+  // multi-ERP routing (target.connection is a route): validation, then per record
+  ROUTE_FORM: 'config',
+  ROUTE_CONNECTOR_MISMATCH: 'config',
+  ROUTE_VALUE_UNLISTED: 'config',
+  ROUTE_UNMAPPED: 'config',
+  ROUTE_FAILED: 'data',
+  ROUTE_KEY_INVALID: 'config',
   RESOURCE_UNKNOWN: 'config',
   MODE_UNSUPPORTED: 'config',
   DELETES_WITHOUT_MIRROR: 'config',

@@ -14,6 +14,7 @@ import { formatReport } from '../../engine/run/report.js';
 import { ConfigError, InterruptedError, asSluiceError } from '../../engine/errors.js';
 import { loggerFor, parseNumber, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatPlan } from './print-plan.js';
+import { splitRoutedKey } from '../../engine/transform/routed-key.js';
 import { progressHooks } from './progress.js';
 import { parseLeaseTtl } from '../../engine/runtime/duration.js';
 import { systemClock } from '../../engine/runtime/clock.js';
@@ -113,7 +114,10 @@ export async function execute(command: SessionCommand, target: string, opts: Run
       command === 'plan'
         ? {
             ...result.report,
-            operations: result.ops,
+            // A routed pipeline: each operation names its target connection (its key is `connection/key`).
+            operations: result.report.plan?.connections
+              ? result.ops.map((op) => ({ ...op, connection: splitRoutedKey(op.key)?.connection }))
+              : result.ops,
             attention: result.attention,
             truncated: result.totals.ops > result.ops.length || result.totals.attention > result.attention.length,
             totals: result.totals,

@@ -10,6 +10,7 @@ import { planMirrorDeletes } from './mirror.js';
 import { runPlanner, type PlannerInput } from './planner.js';
 import type { Spill } from './spill.js';
 import { summariseItems } from './summarise.js';
+import { countsByConnection } from './routing.js';
 import type { PlanSummary, SettlementSummary } from './types.js';
 
 export interface MirrorSettings {
@@ -24,6 +25,8 @@ export interface MirrorSettings {
 export interface BuildInput extends PlannerInput {
   /** Set in mirror mode. */
   mirror?: MirrorSettings;
+  /** A routed pipeline: its connections, for the summary's counts per connection. */
+  routeConnections?: readonly string[];
   cursorFrom?: string;
   cursorFromKey?: string;
 }
@@ -79,6 +82,9 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
   }
   await items.close();
   const totals = await summariseItems(items.items());
+  const connections = input.routeConnections
+    ? await countsByConnection(items.items(), input.routeConnections)
+    : undefined;
   const cursorField = input.cursorField;
   const summary: PlanSummary = {
     counts: {
@@ -98,6 +104,7 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
       ...(result.cursorTo !== undefined && result.cursorKeyTo !== undefined && { toKey: result.cursorKeyTo }),
     },
     ...(guard && { guard }),
+    ...(connections && { connections }),
     ...(emptySource && { emptySource }),
     warnings,
   };

@@ -7,6 +7,8 @@ import type { PlanAttention, PlanOp } from '../plan/types.js';
 import { compileKey } from '../transform/key.js';
 import { programImpureCalls } from '../transform/purity.js';
 import { Transform } from '../transform/transform.js';
+import { compileRoute } from '../transform/route.js';
+import { RoutedTarget } from '../plan/routed-target.js';
 import { contextFingerprint } from '../plan/unchanged.js';
 import { openTarget, type Ctx } from './context.js';
 import { loadLookups } from './open.js';
@@ -38,6 +40,11 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
   const definition = pipeline.target.definition;
   const mode = spec.target.mode ?? 'upsert';
   const deletes = spec.target.deletes;
+  const routed = target instanceof RoutedTarget ? target : undefined;
+  // Every connection the records may go to: a changed connection config re-evaluates the records.
+  const targetConfigs = pipeline.route
+    ? [...pipeline.route.targets].map(([name, b]) => [name, b.connection.config])
+    : pipeline.target.connection.config;
   const built = await buildPlan({
     pipeline: spec.name,
     source,
@@ -57,7 +64,7 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
         context: contextFingerprint([
           pipeline.hash,
           pipeline.source.connection.config,
-          pipeline.target.connection.config,
+          targetConfigs,
           lookups.contentHash,
           FINGERPRINT_VERSION,
         ]),
@@ -68,8 +75,17 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     }),
     key: compileKey(spec.target.key ?? ''),
     capabilities: definition.capabilities,
-    check: (r) => [...(definition.check?.(r) ?? []), ...(target.check?.(r) ?? [])],
-    ...(target.prepareRecords && { prepareRecords: (records) => target.prepareRecords!(records) }),
+    check: (r, key) => [
+      ...(definition.check?.(r) ?? []),
+      ...(routed ? routed.checkRouted(r, key) : (target.check?.(r) ?? [])),
+    ],
+    ...(routed
+      ? { prepareRecords: (records, keys) => routed.prepareRouted(records, keys) }
+      : target.prepareRecords && { prepareRecords: (records) => target.prepareRecords!(records) }),
+    ...(pipeline.route && {
+      route: compileRoute(pipeline.route.spec),
+      routeConnections: [...pipeline.route.targets.keys()],
+    }),
     corrections: spec.target.corrections ?? 'lock',
     mode,
     ledger: (keys) => state.ledgerGet(spec.name, keys),

@@ -12,7 +12,7 @@ import type {
 } from '../connector/types.js';
 import { ConnectorError } from '../errors.js';
 
-export const META_FIELDS = ['_id', '_locked', '_active', '_createdBySluice'] as const;
+export const META_FIELDS = ['_id', '_locked', '_active', '_createdBySluice', '_connection'] as const;
 
 export function stripMeta(record: DataRecord): DataRecord {
   const out: DataRecord = {};
