@@ -14,6 +14,7 @@ export const connectorLoaders = {
   concur: async () => (await import('./concur/index.js')).concurConnector,
   'sap-b1': async () => (await import('./sap-b1/index.js')).sapB1Connector,
   http: async () => (await import('./http/index.js')).httpConnector,
+  sftp: async () => (await import('./sftp/index.js')).sftpConnector,
 } as const satisfies ConnectorLoaders;
 
 export type ConnectorName = keyof typeof connectorLoaders;

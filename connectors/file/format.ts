@@ -8,7 +8,7 @@
 import type { DataRecord } from '../../engine/connector/types.js';
 import { MAX_RECORD_DEPTH, recordValueProblem } from '../../engine/transform/record-values.js';
 import { DecodeError, ROW_CODES, locatedError, type FileName } from './errors.js';
-import { scanFile, type ScanOptions, type Span } from './scan.js';
+import { scanFile, scanSource, type ByteSource, type ScanOptions, type Span } from './scan.js';
 import { jsonlSplitter, type Splitter, type SplitterOptions } from './split.js';
 import { csvSplitter } from './split-csv.js';
 import { jsonArraySplitter } from './split-json.js';
@@ -41,6 +41,22 @@ export function splitterFor(spec: FileSpec, options?: SplitterOptions): Splitter
 /** The record spans of the file, located. */
 export function scanSpec(spec: FileSpec, options: Omit<ScanOptions, 'encoding' | 'name'> = {}): AsyncGenerator<Span[]> {
   return scanFile(spec.path, splitterFor(spec), { ...options, encoding: spec.encoding, name: spec.name });
+}
+
+/** The record spans of bytes read from `source` (a remote file), located; `readError` wraps a failed read. */
+export function scanSpecFrom(
+  spec: FileSpec,
+  source: ByteSource,
+  readError: (err: unknown) => Error,
+  options: Omit<ScanOptions, 'encoding' | 'name'> = {},
+): AsyncGenerator<Span[]> {
+  return scanSource(
+    source,
+    spec,
+    splitterFor(spec),
+    { ...options, encoding: spec.encoding, name: spec.name },
+    readError,
+  );
 }
 
 function keyValue(v: unknown): string | undefined {

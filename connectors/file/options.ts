@@ -22,22 +22,30 @@ export function resolveSpec(raw: DataRecord, baseDir: string): FileSpec {
   const options = raw as unknown as RecordsOptions;
   if (typeof options.path !== 'string' || options.path === '')
     throw new ConfigError('FILE_PATH_MISSING', 'file records: option `path` is required');
-  const path = resolve(baseDir, options.path);
+  return specFor(resolve(baseDir, options.path), options.path, options, 'file records');
+}
+
+/**
+ * The FileSpec of the file at `path` (named `name` in messages) read or written with these format
+ * options: the format from `format` or the extension, CSV settings with their defaults. `what` names
+ * the resource in errors. Also used by the sftp connector for remote files.
+ */
+export function specFor(path: string, name: string, options: Omit<RecordsOptions, 'path'>, what: string): FileSpec {
   const ext = extname(path).toLowerCase();
   const format = options.format ?? BY_EXTENSION[ext];
   if (!format || !FORMATS.includes(format)) {
     throw new ConfigError(
       'FILE_FORMAT_UNKNOWN',
-      `file records: cannot tell the format of ${path} from its extension; set \`format\` to json, jsonl or csv`,
+      `${what}: cannot tell the format of ${path} from its extension; set \`format\` to json, jsonl or csv`,
     );
   }
   const header = options.csv?.header ?? true;
   const columns = options.csv?.columns;
   if (format === 'csv' && !header && !columns)
-    throw new ConfigError('FILE_CSV_COLUMNS_MISSING', 'file records: csv.header false needs csv.columns');
+    throw new ConfigError('FILE_CSV_COLUMNS_MISSING', `${what}: csv.header false needs csv.columns`);
   return {
     path,
-    name: options.path,
+    name,
     format,
     encoding: options.encoding ?? 'utf8',
     csv: { delimiter: options.csv?.delimiter ?? (ext === '.tsv' ? '\t' : ','), header, columns },

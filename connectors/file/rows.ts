@@ -43,10 +43,19 @@ export interface RowOptions {
 }
 
 /** The file's records in order, a batch per chunk read. */
-export async function* readRows(spec: FileSpec, options: RowOptions): AsyncGenerator<DataRecord[]> {
+export function readRows(spec: FileSpec, options: RowOptions): AsyncGenerator<DataRecord[]> {
+  return decodeRows(spec, scanSpec(spec, { signal: options.signal }), options);
+}
+
+/** The records of scanned spans (of a local or a remote file) in order, a batch per chunk read. */
+export async function* decodeRows(
+  spec: FileSpec,
+  scanned: AsyncIterable<Span[]>,
+  options: Pick<RowOptions, 'reject'> & { located?(record: DataRecord, span: Span): DataRecord },
+): AsyncGenerator<DataRecord[]> {
   const decoder = new RecordDecoder(spec);
   const { reject } = options;
-  for await (const spans of scanSpec(spec, { signal: options.signal })) {
+  for await (const spans of scanned) {
     const batch: DataRecord[] = [];
     for (const span of spans) {
       let record: DataRecord | undefined;
@@ -58,7 +67,7 @@ export async function* readRows(spec: FileSpec, options: RowOptions): AsyncGener
         reject(rejectedRow(spec, span, err));
         continue;
       }
-      if (record) batch.push(record);
+      if (record) batch.push(options.located ? options.located(record, span) : record);
     }
     if (batch.length > 0) yield batch;
   }

@@ -3,6 +3,8 @@
  * database "goes away"), `restore()` accepts again on the same port. `trap()` loses one connection
  * at a chosen moment: when the client sends bytes containing a marker (a statement, `COMMIT`),
  * either before they reach the server or after the server answered them (the answer is lost).
+ * `cutAfter(n)` drops the next connection once the client has sent n more bytes through it (a
+ * connection lost in the middle of an upload: the first n bytes arrive, the rest never do).
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
@@ -13,6 +15,8 @@ export interface TcpProxy {
   port: number;
   /** The next client bytes containing `marker` (case-insensitive ASCII) cut their connection; resolves when that happened. */
   trap(marker: string, mode: TrapMode): Promise<void>;
+  /** The connection that carries the next `bytes` client bytes is cut right there; resolves when it was. */
+  cutAfter(bytes: number): Promise<void>;
   cut(): Promise<void>;
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -22,6 +26,7 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
   const sockets = new Set<Socket>();
   let server!: Server;
   let armed: { marker: string; mode: TrapMode; fired: () => void } | undefined;
+  let budget: { left: number; fired: () => void } | undefined;
   const listen = (port: number): Promise<number> =>
     new Promise((resolve, reject) => {
       server = createServer((client) => {
@@ -33,6 +38,19 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
         }
         let losing: (() => void) | undefined;
         client.on('data', (chunk: Buffer) => {
+          if (budget) {
+            if (chunk.length < budget.left) budget.left -= chunk.length;
+            else {
+              const { left, fired } = budget;
+              budget = undefined;
+              upstream.write(chunk.subarray(0, left), () => {
+                client.destroy();
+                upstream.destroy();
+                fired();
+              });
+              return;
+            }
+          }
           const trap = armed;
           if (!trap || !chunk.toString('latin1').toUpperCase().includes(trap.marker)) {
             upstream.write(chunk);
@@ -79,6 +97,10 @@ export async function startTcpProxy(targetPort: number, targetHost = '127.0.0.1'
     trap: (marker, mode) =>
       new Promise<void>((fired) => {
         armed = { marker: marker.toUpperCase(), mode, fired };
+      }),
+    cutAfter: (bytes) =>
+      new Promise<void>((fired) => {
+        budget = { left: bytes, fired };
       }),
     cut: async () => {
       stopped = true;
