@@ -70,15 +70,14 @@ function files(dir: string): string[] {
   );
 }
 
-/** The built modules the image runs (dist/test holds test helpers the image never loads). */
-const shipped = (): string[] =>
-  files(join(ROOT, 'dist')).filter((f) => !f.startsWith(join(ROOT, 'dist', 'test') + sep));
-
 /**
- * Development packages that only an emulator loads (`sluice emulate`, `sluice demo`; the emulators
- * load on use). The image runs pipelines; in it those two commands lack these packages.
+ * The built modules the image runs: dist/test holds test helpers the image never loads, and a
+ * connector's test-support / test-helpers modules are loaded only by its tests (no runtime module
+ * imports them; checked below).
  */
-const EMULATOR_ONLY: Record<string, string[]> = { 'fast-xml-parser': ['dist/connectors/sap-b1/emulator/'] };
+const TEST_ONLY = /[/\\]test-(support|helpers)\.js$/;
+const shipped = (): string[] =>
+  files(join(ROOT, 'dist')).filter((f) => !f.startsWith(join(ROOT, 'dist', 'test') + sep) && !TEST_ONLY.test(f));
 
 describe('the Dockerfile', () => {
   const [build, runtime] = stages();
@@ -154,6 +153,11 @@ describe('the Dockerfile', () => {
     expect(checked).toBeGreaterThan(5);
   });
 
+  it('loads no test-support module from a module the image runs', () => {
+    const users = shipped().filter((f) => /from '[^']*test-(support|helpers)\.js'/.test(readFileSync(f, 'utf8')));
+    expect(users.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+
   it('needs no package that npm prune --omit=dev removes', () => {
     const builtins = new Set(builtinModules);
     const missing = new Map<string, string>();
@@ -166,7 +170,7 @@ describe('the Dockerfile', () => {
         if (spec.startsWith('node:') || builtins.has(spec)) continue;
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
         const where = relative(ROOT, file);
-        if (name in pkg.dependencies || EMULATOR_ONLY[name]?.some((d) => where.startsWith(d))) continue;
+        if (name in pkg.dependencies) continue;
         missing.set(name, where);
       }
     }

@@ -17,6 +17,7 @@ import { ManualClock } from '../../engine/runtime/clock.js';
 import { silentLogger } from '../../engine/runtime/logger.js';
 import { runSession } from '../../engine/run/session.js';
 import { openStateStore } from '../../engine/state/store.js';
+import { checkedEmulators } from '../helpers/checked-emulators.js';
 import { cli, startCli } from '../helpers/cli.js';
 import { stateBackends, type FreshStore } from '../helpers/state-backends.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -65,10 +66,13 @@ describe.each(stateBackends)('routing payments to two SAP B1 companies, state on
   let store: FreshStore;
   const env = { B1_PASSWORD: 'manager', SLUICE_SECRET_KEY: SECRET };
   const path = join(dir, `${PIPELINE}.yaml`);
+  const attach = checkedEmulators();
 
   beforeAll(async () => {
     eu = await startSapB1Emulator({ companyDb: 'SBO_EU' });
     us = await startSapB1Emulator({ companyDb: 'SBO_US' });
+    attach('sap-b1', eu);
+    attach('sap-b1', us);
     store = await backend.fresh();
     const b1 = (emu: SapB1Emulator): Json => ({
       connector: 'sap-b1',
