@@ -10,7 +10,7 @@ import type {
   ConnectorDefinition,
   ResourceDefinition,
 } from '../../engine/connector/types.js';
-import { ApiClient } from './client.js';
+import type { ApiClient } from './client.js';
 import { configSchema, resolveConfig, type HttpConfig } from './config.js';
 import { batch } from './resources/batch.js';
 import type { HttpResource, ResourceEnv } from './resources/env.js';
@@ -33,9 +33,11 @@ function definitionOf(r: HttpResource): ResourceDefinition<HttpConnection> {
   };
 }
 
-export function openHttp(config: HttpConfig, context: ConnectorContext): Promise<HttpConnection> {
-  const client = new ApiClient(resolveConfig(config), context);
-  return Promise.resolve({ client, context, stats: () => client.stats(), close: () => Promise.resolve() });
+export async function openHttp(config: HttpConfig, context: ConnectorContext): Promise<HttpConnection> {
+  // The HTTP client (auth, retries, got) loads when a connection opens, not when validate reads the definition.
+  const { ApiClient } = await import('./client.js');
+  const client: ApiClient = new ApiClient(resolveConfig(config), context);
+  return { client, context, stats: () => client.stats(), close: () => Promise.resolve() };
 }
 
 export const httpConnector: ConnectorDefinition<HttpConfig, HttpConnection> = {

@@ -9,11 +9,11 @@ import { loadJsonSchema } from '../../engine/connector/load-schema.js';
 import type { Connection, ConnectorContext, ConnectorDefinition } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
 import { systemClock } from '../../engine/runtime/clock.js';
-import { SftpSession } from './client.js';
+import type { SftpSession } from './client.js';
 import { configSchema, sessionConfig, spoolRoot, type SftpConfig } from './config.js';
-import { BatchTarget, newRunTag, type BatchOptions } from './resources/batch.js';
-import { FileLedger } from './resources/file-ledger.js';
-import { InboxSource, type InboxOptions } from './resources/inbox.js';
+import type { BatchOptions, BatchTarget } from './resources/batch.js';
+import type { FileLedger } from './resources/file-ledger.js';
+import type { InboxOptions, InboxSource } from './resources/inbox.js';
 
 export type { SftpConfig } from './config.js';
 
@@ -27,6 +27,8 @@ export interface SftpConnection extends Connection {
   count(operation: string): void;
   /** One batch target per (options, key field) for the whole run. */
   readonly targets: Map<string, BatchTarget>;
+  /** The SSH and resource code, loaded when a connection opens (validate reads only the definition). */
+  readonly io: { BatchTarget: typeof BatchTarget; FileLedger: typeof FileLedger; InboxSource: typeof InboxSource };
 }
 
 export const sftpConnector: ConnectorDefinition<SftpConfig, SftpConnection> = {
@@ -44,8 +46,8 @@ export const sftpConnector: ConnectorDefinition<SftpConfig, SftpConnection> = {
       capabilities: { confirm: true },
       openSource(conn, options) {
         const o = options as unknown as InboxOptions;
-        const ledger = new FileLedger(conn.context.credentials, o.folder);
-        return new InboxSource(conn.session, o, ledger, conn.context.logger, () => conn.now());
+        const ledger = new conn.io.FileLedger(conn.context.credentials, o.folder);
+        return new conn.io.InboxSource(conn.session, o, ledger, conn.context.logger, () => conn.now());
       },
     },
     batch: {
@@ -66,7 +68,7 @@ export const sftpConnector: ConnectorDefinition<SftpConfig, SftpConnection> = {
         let t = conn.targets.get(id);
         if (!t) {
           const count = (op: string): void => conn.count(op);
-          t = new BatchTarget(
+          t = new conn.io.BatchTarget(
             conn.session,
             o,
             binding.keyField,
@@ -84,11 +86,18 @@ export const sftpConnector: ConnectorDefinition<SftpConfig, SftpConnection> = {
   },
 
   async open(config, context) {
+    const [{ SftpSession }, { BatchTarget, newRunTag }, { FileLedger }, { InboxSource }] = await Promise.all([
+      import('./client.js'),
+      import('./resources/batch.js'),
+      import('./resources/file-ledger.js'),
+      import('./resources/inbox.js'),
+    ]);
     const session = new SftpSession(sessionConfig(config, context.baseDir));
     const clock = context.clock ?? systemClock;
     const local: Record<string, number> = {};
     const targets = new Map<string, BatchTarget>();
     return {
+      io: { BatchTarget, FileLedger, InboxSource },
       session,
       context,
       spool: spoolRoot(config, context.baseDir, context.connectionName),
