@@ -19,6 +19,9 @@ export interface DemoOptions {
   fis?: boolean;
   fresh?: boolean;
   recordTraffic?: string;
+  /** Leave the finance page running on the demo's state afterwards. */
+  serve?: boolean;
+  port?: string;
 }
 
 function line(r: SessionResult): string {
@@ -116,6 +119,13 @@ export async function runDemo(opts: DemoOptions, io: CliIo): Promise<void> {
       ].join('\n'),
     );
     io.exitCode = failed > 0 || pending > 0 ? 1 : 0;
+    if (opts.serve) {
+      const { serveDemo } = await import('../demo/serve.js');
+      await serveDemo(env, await io.registry(), {
+        port: opts.port === undefined ? 8484 : Number(opts.port),
+        say: (line) => write(io.stdout, line),
+      });
+    }
   } finally {
     await env.close();
   }

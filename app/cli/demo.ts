@@ -23,5 +23,7 @@ export function demoCommand(program: Command, io: CliIo): void {
       '--record-traffic <file>',
       'append every request and response the emulators see to <file> (JSON lines), to check against the vendor specs',
     )
+    .option('--serve', 'then leave the finance page (sluice serve) running on the demo state, with demo accounts')
+    .option('--port <n>', 'port of the finance page with --serve', '8484')
     .action(async (opts: DemoOptions) => (await import('./demo-run.js')).runDemo(opts, io));
 }

@@ -18,6 +18,9 @@ import { testCommand } from './test.js';
 import { validateCommand } from './validate.js';
 import { demoCommand } from './demo.js';
 import { k8sCommand } from './k8s.js';
+import { plansCommands } from './plans.js';
+import { serveCommand } from './serve.js';
+import { usersCommands } from './users.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('sluice')
@@ -35,6 +38,9 @@ export function buildProgram(io: CliIo): Command {
   schemaCommands(program, io);
   demoCommand(program, io);
   k8sCommand(program, io);
+  plansCommands(program, io);
+  usersCommands(program, io);
+  serveCommand(program, io);
   emulateCommand(program, io, emulators);
   return program;
 }

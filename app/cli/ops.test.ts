@@ -112,5 +112,17 @@ describe.each(stateBackends)('operator commands on $name', (backend) => {
     expect(changed.out).not.toContain('parked');
     expect((await sluice(['log', '--run', runId, '--all', ...state])).out).toContain('transform → parked');
     expect((await sluice(['runs', p, ...state])).code).toBe(0);
+
+    // a CronJob's run (sluice k8s passes --trigger schedule) is logged as scheduled
+    src.source[0] = { id: 'a', name: 'Alpha 2', amount: 1 };
+    expect((await sluice(['run', p, '--trigger', 'schedule', ...state])).code).toBe(3);
+    const scheduled = JSON.parse((await sluice(['log', 'ops', '--key', 'a', '--json', ...state])).out) as {
+      entries: { op: string; trigger: string }[];
+    };
+    expect(scheduled.entries[0]).toMatchObject({ op: 'update', trigger: 'schedule' });
+    // an unknown trigger is a usage error (main() exits 2 on it)
+    await expect(sluice(['run', p, '--trigger', 'cron', ...state])).rejects.toMatchObject({
+      code: 'commander.invalidArgument',
+    });
   });
 });

@@ -80,6 +80,20 @@ export function formatPlan(
     `${num(c.skipped)} skipped`,
   ];
   lines.push(`Plan for ${name}: ${parts.join(', ')} (${read.join(', ')}).`);
+  // A routed pipeline (keys are `connection/key`): what the plan does to each target connection.
+  for (const [conn, k] of Object.entries(summary.connections ?? {})) {
+    const each = [
+      `${num(k.create)} to create`,
+      `${num(k.update)} to update`,
+      `${num(k.delete)} to ${deleteAction}`,
+      `${num(k.noop)} unchanged`,
+      `${num(k.locked)} locked`,
+      ...(k.correct > 0 ? [`${num(k.correct)} to correct`] : []),
+      ...(k.inDoubt > 0 ? [`${num(k.inDoubt)} in doubt`] : []),
+      `${num(k.attention)} need attention`,
+    ];
+    lines.push(`  → ${conn}: ${each.join(', ')}`);
+  }
   for (const w of summary.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
 /** `sluice plan`, `sluice run` and `sluice apply`: one session, three commands (session-command.ts runs them). */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Command as SessionCommand } from '../../engine/run/session.js';
 import { addGlobalOptions, type CliIo } from './common.js';
 import type { RunOptions } from './session-command.js';
@@ -47,6 +47,14 @@ export function runCommands(program: Command, io: CliIo): void {
       .option(
         '--full',
         'evaluate every source record, also those unchanged since they were synced (and so compare the target again)',
+      )
+      .addOption(
+        new Option(
+          '--trigger <trigger>',
+          'what started the run, as the integration log records it (a CronJob passes schedule)',
+        )
+          .choices(['manual', 'schedule'])
+          .default('manual'),
       )
       .option('--no-progress', 'no progress bar'),
   ).action((pipeline: string, opts: RunOptions) => execute('run', pipeline, opts, io));

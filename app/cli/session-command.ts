@@ -14,6 +14,7 @@ import { formatReport } from '../../engine/run/report.js';
 import { ConfigError, InterruptedError, asSluiceError } from '../../engine/errors.js';
 import { loggerFor, parseNumber, write, type CliIo, type GlobalOptions } from './common.js';
 import { formatPlan } from './print-plan.js';
+import { splitRoutedKey } from '../../engine/transform/routed-key.js';
 import { progressHooks } from './progress.js';
 import { parseLeaseTtl } from '../../engine/runtime/duration.js';
 import { systemClock } from '../../engine/runtime/clock.js';
@@ -30,6 +31,8 @@ export interface RunOptions extends GlobalOptions {
   progress?: boolean;
   leaseTtl?: string;
   full?: boolean;
+  /** `run --trigger`: `schedule` when a CronJob (or another scheduler) started it. */
+  trigger?: 'manual' | 'schedule';
 }
 
 /** `--lease-ttl`, else SLUICE_LEASE_TTL, else the session's default. */
@@ -86,6 +89,7 @@ export async function execute(command: SessionCommand, target: string, opts: Run
       ...(leaseTtl(opts) !== undefined && { leaseTtlMs: leaseTtl(opts) }),
       resync: opts.resync !== false,
       full: opts.full === true,
+      ...(command === 'run' && opts.trigger === 'schedule' && { trigger: 'schedule' as const }),
       detailedExitcode: opts.detailedExitcode === true,
       signal: signals.signal,
       ...(command !== 'plan' && { onFinished: alertsAfterRun({ logger, clock: systemClock }) }),
@@ -113,7 +117,10 @@ export async function execute(command: SessionCommand, target: string, opts: Run
       command === 'plan'
         ? {
             ...result.report,
-            operations: result.ops,
+            // A routed pipeline: each operation names its target connection (its key is `connection/key`).
+            operations: result.report.plan?.connections
+              ? result.ops.map((op) => ({ ...op, connection: splitRoutedKey(op.key)?.connection }))
+              : result.ops,
             attention: result.attention,
             truncated: result.totals.ops > result.ops.length || result.totals.attention > result.attention.length,
             totals: result.totals,

@@ -7,21 +7,10 @@ import type { RetryPolicy } from '../../engine/runtime/retry.js';
 
 export const configSchema = loadJsonSchema(new URL('./config.schema.json', import.meta.url));
 
-export interface ConcurConfig {
-  clientId: string;
-  clientSecret: string;
-  companyUuid?: string;
-  requestToken?: string;
-  refreshToken?: string;
-  authUrl?: string;
-  geolocation?: string;
-  systemId?: string;
-  timeoutMs?: number;
-  commitWindowMs?: number;
-  refreshAheadSeconds?: number;
-  retry?: Partial<RetryPolicy>;
-  provisioning?: { pollIntervalMs?: number; timeoutMs?: number };
-}
+/** A connections.yaml entry, as validated against config.schema.json (generated from it). */
+import type { ConcurConfig } from './config.generated.js';
+
+export type { ConcurConfig };
 
 export interface ResolvedConfig {
   clientId: string;

@@ -6,15 +6,10 @@ import type {
   Connection,
   ConnectorContext,
   ConnectorDefinition,
-  DataRecord,
   ResourceDefinition,
-  SourceResource,
-  TargetBinding,
-  TargetResource,
 } from '../../engine/connector/types.js';
-import { ConfigError } from '../../engine/errors.js';
 import { systemClock } from '../../engine/runtime/clock.js';
-import { ConcurClient } from './client.js';
+import type { ConcurClient } from './client.js';
 import { configSchema, resolveConfig, type ConcurConfig } from './config.js';
 import { costObjectApprovers } from './resources/cost-object-approvers.js';
 import { expenseReports } from './resources/expense-reports.js';
@@ -39,49 +34,44 @@ export const CONCUR_RESOURCES: readonly ConcurResource[] = [
   costObjectApprovers,
 ];
 
-const byName = new Map(CONCUR_RESOURCES.map((r) => [r.name, r]));
-
-function resource(name: string, role: 'source' | 'target'): ConcurResource {
-  const r = byName.get(name);
-  if (!r || !r[role]) {
-    const offered = CONCUR_RESOURCES.filter((x) => x[role]).map((x) => x.name);
-    throw new ConfigError('UNKNOWN_RESOURCE', `concur has no ${role} resource "${name}" (${offered.join(', ')})`);
-  }
-  return r;
+/** An open company-level connection: the client (tokens, geolocation) and what every resource opens with. */
+export interface ConcurConnection extends Connection {
+  readonly client: ConcurClient;
+  readonly env: ResourceEnv;
 }
 
-export async function openConcur(
-  config: ConcurConfig,
-  context: ConnectorContext,
-): Promise<Connection & { client: ConcurClient }> {
-  const resolved = resolveConfig(config);
-  const client = new ConcurClient(resolved, context);
-  const env: ResourceEnv = { client, config: resolved, context, clock: context.clock ?? systemClock };
+/** A resource module as the contract's definition: it opens on the connection's environment. */
+function definitionOf(r: ConcurResource): ResourceDefinition<ConcurConnection> {
+  const { source, target } = r;
   return {
-    client,
-    source(name: string, options: DataRecord): SourceResource {
-      const inner = resource(name, 'source').source!(env, options);
-      return {
-        read: (request) => rechunk(inner.read(request), request.pageSize),
-        ...(inner.confirm && { confirm: inner.confirm.bind(inner) }),
-      };
-    },
-    target(name: string, options: DataRecord, binding: TargetBinding): TargetResource {
-      return resource(name, 'target').target!(env, options, binding);
-    },
-    stats: () => client.stats(),
-    close: async () => {},
+    ...r.definition,
+    ...(source && {
+      openSource(conn, options) {
+        const inner = source(conn.env, options);
+        return {
+          read: (request) => rechunk(inner.read(request), request.pageSize),
+          ...(inner.confirm && { confirm: inner.confirm.bind(inner) }),
+        };
+      },
+    }),
+    ...(target && { openTarget: (conn, options, binding) => target(conn.env, options, binding) }),
   };
 }
 
-export const concurConnector: ConnectorDefinition<ConcurConfig> = {
+export async function openConcur(config: ConcurConfig, context: ConnectorContext): Promise<ConcurConnection> {
+  const resolved = resolveConfig(config);
+  // The client (auth, HTTP) loads when a connection opens, not when the definition is read (validate).
+  const { ConcurClient } = await import('./client.js');
+  const client = new ConcurClient(resolved, context);
+  const env: ResourceEnv = { client, config: resolved, context, clock: context.clock ?? systemClock };
+  return { client, env, stats: () => client.stats(), close: async () => {} };
+}
+
+export const concurConnector: ConnectorDefinition<ConcurConfig, ConcurConnection> = {
   name: 'concur',
   description:
     'SAP Concur: expense reports, invoices, Financial Integration Service documents, lists, vendors, users and cost-object approvers.',
   configSchema,
-  resources: Object.fromEntries(CONCUR_RESOURCES.map((r) => [r.name, r.definition])) as Record<
-    string,
-    ResourceDefinition
-  >,
+  resources: Object.fromEntries(CONCUR_RESOURCES.map((r) => [r.name, definitionOf(r)])),
   open: openConcur,
 };

@@ -5,52 +5,45 @@
  * per run (`finish`).
  */
 import { loadJsonSchema } from '../../engine/connector/load-schema.js';
-import type { Connection, ConnectorDefinition, SourceResource, TargetResource } from '../../engine/connector/types.js';
+import type { Connection, ConnectorDefinition } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
 import { connectionBaseDir, resolveSpec, type FileConfig } from './options.js';
-import { readPages } from './source.js';
-import { FileTarget } from './target.js';
+import type { readPages } from './source.js';
+import type { FileTarget } from './target.js';
 
 export type { FileConfig, RecordsOptions } from './options.js';
 
-const RESOURCE = 'records';
-
-function checkResource(resource: string): void {
-  if (resource !== RESOURCE)
-    throw new ConfigError('UNKNOWN_RESOURCE', `the file connector has no resource "${resource}" (only "${RESOURCE}")`);
+/** An open file connection: the directory paths resolve against, call counts, the targets open in this run. */
+export interface FileConnection extends Connection {
+  readonly baseDir: string;
+  readonly signal: AbortSignal | undefined;
+  count(operation: string): void;
+  /** One FileTarget per (file, format, key field) for the whole run. */
+  readonly targets: Map<string, FileTarget>;
+  /** Reading and writing code, loaded when a connection opens (not when validate reads the definition). */
+  readonly io: { readPages: typeof readPages; FileTarget: typeof FileTarget };
 }
 
-export const fileConnector: ConnectorDefinition<FileConfig> = {
+export const fileConnector: ConnectorDefinition<FileConfig, FileConnection> = {
   name: 'file',
   description:
     'Local JSON, JSON Lines and CSV files as source, lookup and target (streamed, for files of millions of records).',
   configSchema: loadJsonSchema(new URL('./config.schema.json', import.meta.url)),
   resources: {
-    [RESOURCE]: {
+    records: {
       description: 'The records of one file, keyed by a field (the target id is the key).',
       roles: ['source', 'lookup', 'target'],
       key: 'id',
       optionsSchema: loadJsonSchema(new URL('./records.schema.json', import.meta.url)),
       capabilities: { bulkSize: 500, list: true, deleteActions: ['delete'], incremental: true },
-    },
-  },
-
-  async open(config, context) {
-    const baseDir = connectionBaseDir(config, context.baseDir);
-    const calls: Record<string, number> = {};
-    const count = (operation: string): void => {
-      calls[operation] = (calls[operation] ?? 0) + 1;
-    };
-    const targets = new Map<string, FileTarget>();
-    const connection: Connection = {
-      source(resource, options): SourceResource {
-        checkResource(resource);
-        const spec = resolveSpec(options, baseDir);
-        return { read: (request) => readPages(spec, { signal: context.signal, ...request }, () => count('read')) };
+      openSource(conn, options) {
+        const spec = resolveSpec(options, conn.baseDir);
+        return {
+          read: (request) => conn.io.readPages(spec, { signal: conn.signal, ...request }, () => conn.count('read')),
+        };
       },
-      target(resource, options, binding): TargetResource {
-        checkResource(resource);
-        const spec = resolveSpec(options, baseDir);
+      openTarget(conn, options, binding) {
+        const spec = resolveSpec(options, conn.baseDir);
         if (binding.keyField === undefined) {
           throw new ConfigError(
             'FILE_KEY_FIELD_REQUIRED',
@@ -58,12 +51,27 @@ export const fileConnector: ConnectorDefinition<FileConfig> = {
           );
         }
         const id = `${spec.path}\0${spec.format}\0${binding.keyField}`;
-        let target = targets.get(id);
+        let target = conn.targets.get(id);
         if (!target) {
-          target = new FileTarget(spec, binding.keyField, count);
-          targets.set(id, target);
+          target = new conn.io.FileTarget(spec, binding.keyField, (operation) => conn.count(operation));
+          conn.targets.set(id, target);
         }
         return target;
+      },
+    },
+  },
+
+  async open(config, context) {
+    const [{ readPages }, { FileTarget }] = await Promise.all([import('./source.js'), import('./target.js')]);
+    const calls: Record<string, number> = {};
+    const targets = new Map<string, FileTarget>();
+    return {
+      io: { readPages, FileTarget },
+      baseDir: connectionBaseDir(config, context.baseDir),
+      signal: context.signal,
+      targets,
+      count: (operation) => {
+        calls[operation] = (calls[operation] ?? 0) + 1;
       },
       stats: () => ({ apiCalls: Object.values(calls).reduce((a, b) => a + b, 0), calls: { ...calls } }),
       close: async () => {
@@ -72,6 +80,5 @@ export const fileConnector: ConnectorDefinition<FileConfig> = {
         for (const t of open) await t.flush();
       },
     };
-    return connection;
   },
 };

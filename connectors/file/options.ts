@@ -4,18 +4,11 @@ import type { DataRecord } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
 import { FORMATS, type FileSpec, type Format } from './format.js';
 
-/** Mirrors config.schema.json. */
-export interface FileConfig {
-  baseDir?: string;
-}
+import type { FileConfig, FileRecordsOptions } from './config.generated.js';
 
-/** Mirrors records.schema.json. */
-export interface RecordsOptions {
-  path: string;
-  format?: Format;
-  encoding?: 'utf8' | 'latin1' | 'ascii';
-  csv?: { delimiter?: string; header?: boolean; columns?: string[] };
-}
+export type { FileConfig } from './config.generated.js';
+/** The `records` resource's options (generated from records.schema.json). */
+export type RecordsOptions = FileRecordsOptions;
 
 const BY_EXTENSION: Record<string, Format> = {
   '.json': 'json',

@@ -1,3 +1,4 @@
+import { openConnection } from '../../engine/connector/dispatch.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,11 +19,11 @@ interface Read {
 
 async function read(name: string, content: string | Buffer, options: DataRecord = {}): Promise<Read> {
   writeFileSync(join(dir, name), content);
-  const conn = await fileConnector.open({}, conformanceContext({ baseDir: dir }));
+  const conn = await openConnection(fileConnector, {}, conformanceContext({ baseDir: dir }));
   const rejects: RejectedRow[] = [];
   const records: DataRecord[] = [];
   try {
-    const source = conn.source!('records', { path: name, ...options });
+    const source = conn.source('records', { path: name, ...options });
     for await (const page of source.read({ pageSize: 2, reject: (row) => rejects.push(row) })) records.push(...page);
   } finally {
     await conn.close();
@@ -31,9 +32,9 @@ async function read(name: string, content: string | Buffer, options: DataRecord 
 }
 
 async function readWithoutReject(name: string, options: DataRecord = {}): Promise<unknown> {
-  const conn = await fileConnector.open({}, conformanceContext({ baseDir: dir }));
+  const conn = await openConnection(fileConnector, {}, conformanceContext({ baseDir: dir }));
   try {
-    for await (const page of conn.source!('records', { path: name, ...options }).read({})) void page;
+    for await (const page of conn.source('records', { path: name, ...options }).read({})) void page;
     return undefined;
   } catch (err) {
     return err;

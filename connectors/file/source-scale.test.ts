@@ -1,3 +1,4 @@
+import { openConnection } from '../../engine/connector/dispatch.js';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +28,7 @@ describe('file source at scale', () => {
       if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
     await new Promise<void>((r) => out.end(() => r()));
-    const conn = await fileConnector.open({}, conformanceContext({ baseDir: dir }));
+    const conn = await openConnection(fileConnector, {}, conformanceContext({ baseDir: dir }));
     const rejects: RejectedRow[] = [];
     const baseline = process.memoryUsage().heapUsed;
     let peak = 0;
@@ -35,7 +36,7 @@ describe('file source at scale', () => {
     let pages = 0;
     let previous = -1;
     let ordered = true;
-    const source = conn.source!('records', { path: 'big.csv' });
+    const source = conn.source('records', { path: 'big.csv' });
     for await (const page of source.read({ pageSize: 1000, reject: (row) => rejects.push(row) })) {
       for (const r of page) {
         const id = Number(r.id);
@@ -72,10 +73,10 @@ describe('file source at scale', () => {
       if (i % 7 === 0) lines.push(''); // blank lines count as lines
     }
     writeFileSync(join(dir, 'many.jsonl'), `${lines.join('\n')}\n`);
-    const conn = await fileConnector.open({}, conformanceContext({ baseDir: dir }));
+    const conn = await openConnection(fileConnector, {}, conformanceContext({ baseDir: dir }));
     const rejects: RejectedRow[] = [];
     let count = 0;
-    for await (const page of conn.source!('records', { path: 'many.jsonl' }).read({ reject: (r) => rejects.push(r) }))
+    for await (const page of conn.source('records', { path: 'many.jsonl' }).read({ reject: (r) => rejects.push(r) }))
       count += page.length;
     await conn.close();
     expect(count).toBe(40_000);

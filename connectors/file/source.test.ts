@@ -1,24 +1,25 @@
+import { openConnection } from '../../engine/connector/dispatch.js';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Connection, DataRecord, ReadRequest } from '../../engine/connector/types.js';
+import type { DataRecord, ReadRequest } from '../../engine/connector/types.js';
 import { ConnectorError } from '../../engine/errors.js';
 import { conformanceContext } from '../../test/conformance/context.js';
 import { tempDir } from '../../test/helpers/tmp.js';
-import { fileConnector } from './index.js';
+import { fileConnector, type FileConfig, type FileConnection } from './index.js';
 import { sinceFilter } from './source.js';
 
 const dir = tempDir('sluice-file-source-');
 
-async function open(): Promise<Connection> {
-  return fileConnector.open({}, conformanceContext({ baseDir: dir }));
+function open(): ReturnType<typeof openConnection<FileConfig, FileConnection>> {
+  return openConnection(fileConnector, {}, conformanceContext({ baseDir: dir }));
 }
 
 async function readAll(options: DataRecord, request: ReadRequest = {}): Promise<DataRecord[][]> {
   const conn = await open();
   try {
     const pages: DataRecord[][] = [];
-    for await (const page of conn.source!('records', options).read(request)) pages.push(page);
+    for await (const page of conn.source('records', options).read(request)) pages.push(page);
     return pages;
   } finally {
     await conn.close();
@@ -95,7 +96,8 @@ describe('file source', () => {
     const lines = Array.from({ length: 50_000 }, (_, i) => JSON.stringify({ id: i }));
     writeFileSync(join(dir, 'tail-broken.jsonl'), `${lines.join('\n')}\n{broken\n`);
     const conn = await open();
-    const iterator = conn.source!('records', { path: 'tail-broken.jsonl' })
+    const iterator = conn
+      .source('records', { path: 'tail-broken.jsonl' })
       .read({ pageSize: 10 })
       [Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -117,7 +119,7 @@ describe('file source', () => {
     let peak = 0;
     let count = 0;
     let pages = 0;
-    for await (const page of conn.source!('records', { path: 'big.jsonl' }).read({ pageSize: 1000 })) {
+    for await (const page of conn.source('records', { path: 'big.jsonl' }).read({ pageSize: 1000 })) {
       count += page.length;
       pages++;
       if (pages % 100 === 0) peak = Math.max(peak, process.memoryUsage().heapUsed - baseline);

@@ -1,3 +1,4 @@
+import { openConnection } from '../../engine/connector/dispatch.js';
 import { chmodSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,9 +11,9 @@ const dir = tempDir('sluice-file-target-');
 const open: Connection[] = [];
 
 async function target(path: string, extra: DataRecord = {}): Promise<{ t: TargetResource; conn: Connection }> {
-  const conn = await fileConnector.open({ baseDir: dir }, conformanceContext());
+  const conn = await openConnection(fileConnector, { baseDir: dir }, conformanceContext());
   open.push(conn);
-  return { t: conn.target!('records', { path, ...extra }, { keyField: 'id', mode: 'upsert' }), conn };
+  return { t: conn.target('records', { path, ...extra }, { keyField: 'id', mode: 'upsert' }), conn };
 }
 
 afterEach(async () => {
@@ -152,8 +153,8 @@ describe('file target', () => {
   it('a journal left by a run that died is read by the next connection and rewritten by its finish', async () => {
     const path = join(dir, 'died.jsonl');
     writeFileSync(path, '{"id":"a","n":1}\n{"id":"b","n":2}\n');
-    const dying = await fileConnector.open({ baseDir: dir }, conformanceContext()); // never closed
-    const t1 = dying.target!('records', { path: 'died.jsonl' }, { keyField: 'id', mode: 'mirror' });
+    const dying = await openConnection(fileConnector, { baseDir: dir }, conformanceContext()); // never closed
+    const t1 = dying.target('records', { path: 'died.jsonl' }, { keyField: 'id', mode: 'mirror' });
     expect((await t1.write([update({ id: 'a', n: 10 }), del('b')])).every((o) => o.ok)).toBe(true);
     expect((await t1.write([create({ id: 'b', n: 3 })])).every((o) => o.ok)).toBe(true); // re-created after its delete
     expect(readFileSync(path, 'utf8')).toBe('{"id":"a","n":1}\n{"id":"b","n":2}\n');

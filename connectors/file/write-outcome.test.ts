@@ -1,3 +1,4 @@
+import { openConnection } from '../../engine/connector/dispatch.js';
 import { readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,9 +25,9 @@ afterEach(async () => {
 });
 
 async function target(path: string): Promise<TargetResource> {
-  const conn = await fileConnector.open({ baseDir: dir }, conformanceContext());
+  const conn = await openConnection(fileConnector, { baseDir: dir }, conformanceContext());
   conns.push(conn);
-  const t = conn.target!('records', { path }, { keyField: 'id', mode: 'upsert' });
+  const t = conn.target('records', { path }, { keyField: 'id', mode: 'upsert' });
   await t.lookup(['warm']); // index read before any fault applies
   return t;
 }

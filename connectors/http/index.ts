@@ -8,14 +8,9 @@ import type {
   Connection,
   ConnectorContext,
   ConnectorDefinition,
-  DataRecord,
   ResourceDefinition,
-  SourceResource,
-  TargetBinding,
-  TargetResource,
 } from '../../engine/connector/types.js';
-import { ConfigError } from '../../engine/errors.js';
-import { ApiClient } from './client.js';
+import type { ApiClient } from './client.js';
 import { configSchema, resolveConfig, type HttpConfig } from './config.js';
 import { batch } from './resources/batch.js';
 import type { HttpResource, ResourceEnv } from './resources/env.js';
@@ -25,38 +20,31 @@ export type { HttpConfig } from './config.js';
 
 export const HTTP_RESOURCES: readonly HttpResource[] = [records, batch];
 
-const byName = new Map(HTTP_RESOURCES.map((r) => [r.name, r]));
+/** The open connection: also what each resource opens on (`ResourceEnv`: the client and the context). */
+export type HttpConnection = Connection & ResourceEnv;
 
-function resource(name: string, role: 'source' | 'target'): HttpResource {
-  const r = byName.get(name);
-  if (!r || !r[role]) {
-    const offered = HTTP_RESOURCES.filter((x) => x[role]).map((x) => x.name);
-    throw new ConfigError('UNKNOWN_RESOURCE', `http has no ${role} resource "${name}" (${offered.join(', ')})`);
-  }
-  return r;
+/** A resource module as the contract's definition: it opens on the connection. */
+function definitionOf(r: HttpResource): ResourceDefinition<HttpConnection> {
+  const { source, target } = r;
+  return {
+    ...r.definition,
+    ...(source && { openSource: (conn, options) => source(conn, options) }),
+    ...(target && { openTarget: (conn, options, binding) => target(conn, options, binding) }),
+  };
 }
 
-export function openHttp(config: HttpConfig, context: ConnectorContext): Promise<Connection & { client: ApiClient }> {
-  const client = new ApiClient(resolveConfig(config), context);
-  const env: ResourceEnv = { client, context };
-  return Promise.resolve({
-    client,
-    source: (name: string, options: DataRecord): SourceResource => resource(name, 'source').source!(env, options),
-    target: (name: string, options: DataRecord, binding: TargetBinding): TargetResource =>
-      resource(name, 'target').target!(env, options, binding),
-    stats: () => client.stats(),
-    close: () => Promise.resolve(),
-  });
+export async function openHttp(config: HttpConfig, context: ConnectorContext): Promise<HttpConnection> {
+  // The HTTP client (auth, retries, got) loads when a connection opens, not when validate reads the definition.
+  const { ApiClient } = await import('./client.js');
+  const client: ApiClient = new ApiClient(resolveConfig(config), context);
+  return { client, context, stats: () => client.stats(), close: () => Promise.resolve() };
 }
 
-export const httpConnector: ConnectorDefinition<HttpConfig> = {
+export const httpConnector: ConnectorDefinition<HttpConfig, HttpConnection> = {
   name: 'http',
   description:
     'Any REST/JSON API, configured instead of coded: OAuth2 client credentials, API key, basic or bearer auth; five pagination styles; per-record or batched writes; look-up by key; retries, rate limit and in-doubt rules.',
   configSchema,
-  resources: Object.fromEntries(HTTP_RESOURCES.map((r) => [r.name, r.definition])) as Record<
-    string,
-    ResourceDefinition
-  >,
+  resources: Object.fromEntries(HTTP_RESOURCES.map((r) => [r.name, definitionOf(r)])),
   open: openHttp,
 };

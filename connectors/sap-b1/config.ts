@@ -13,24 +13,10 @@ export const configSchema: JsonSchema = loadJsonSchema(new URL('./config.schema.
 export const SL_VERSIONS = ['v1', 'v2'] as const;
 export type SlVersion = (typeof SL_VERSIONS)[number];
 
-/** A connections.yaml entry, as validated against config.schema.json. */
-export interface SapB1Config {
-  serviceUrl: string;
-  version?: SlVersion;
-  companyDb: string;
-  username: string;
-  password: string;
-  language?: string;
-  pageSize?: number;
-  concurrency?: number;
-  timeoutMs?: number;
-  commitWindowMs?: number;
-  batch?: boolean;
-  reuseSession?: boolean;
-  logoutOnClose?: boolean;
-  retry?: { attempts?: number; baseDelayMs?: number; maxDelayMs?: number };
-  tls?: { rejectUnauthorized?: boolean; caFile?: string };
-}
+/** A connections.yaml entry, as validated against config.schema.json (generated from it). */
+import type { SapB1Config } from './config.generated.js';
+
+export type { SapB1Config };
 
 export interface ResolvedConfig {
   /** serviceUrl without a trailing slash. */

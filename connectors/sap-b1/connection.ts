@@ -1,25 +1,15 @@
 /**
- * An open connection to one company database: the session manager, the client, the resources,
- * statistics (API calls and logins), and a clean close (the session is stored for the next run,
+ * An open connection to one company database: the session manager, the client and the context
+ * its resources open with, statistics (API calls and logins), and a clean close (the session is stored for the next run,
  * or logged out).
  */
-import type {
-  Connection,
-  ConnectionStats,
-  ConnectorContext,
-  DataRecord,
-  SourceResource,
-  TargetBinding,
-  TargetResource,
-} from '../../engine/connector/types.js';
-import { ConfigError } from '../../engine/errors.js';
+import type { Connection, ConnectionStats, ConnectorContext } from '../../engine/connector/types.js';
 import { systemClock } from '../../engine/runtime/clock.js';
 import { CallCounter } from '../../engine/runtime/http.js';
 import type { RetryPolicy } from '../../engine/runtime/retry.js';
 import { ServiceLayerClient } from './client.js';
 import type { ResolvedConfig } from './config.js';
-import { SAP_B1_RESOURCES } from './resources/index.js';
-import type { ResourceContext, SapB1Resource } from './resources/types.js';
+import type { ResourceContext } from './resources/types.js';
 import { SessionManager } from './session.js';
 import { Transport } from './transport.js';
 
@@ -36,7 +26,8 @@ export interface CloseOptions {
 export class SapB1Connection implements Connection {
   private readonly counter = new CallCounter();
   private readonly sessions: SessionManager;
-  private readonly ctx: ResourceContext;
+  /** What every resource opens with (see resources/types.ts). */
+  readonly resourceContext: ResourceContext;
   private closed = false;
 
   constructor(
@@ -62,32 +53,7 @@ export class SapB1Connection implements Connection {
       retry,
       ...(context.signal && { signal: context.signal }),
     });
-    this.ctx = { client, logger, clock: context.clock ?? systemClock };
-  }
-
-  private resource(name: string, role: 'source' | 'target'): SapB1Resource {
-    const r = SAP_B1_RESOURCES[name];
-    const roles: readonly string[] = r?.definition.roles ?? [];
-    const offered = role === 'source' ? roles.includes('source') || roles.includes('lookup') : roles.includes('target');
-    if (!r || !offered) throw new ConfigError('SAP_B1_RESOURCE', `sap-b1 has no ${role} resource "${name}"`);
-    return r;
-  }
-
-  source(resource: string, options: DataRecord): SourceResource {
-    const r = this.resource(resource, 'source');
-    return (r.openSource as NonNullable<SapB1Resource['openSource']>)(this.ctx, options);
-  }
-
-  target(resource: string, options: DataRecord, binding: TargetBinding): TargetResource {
-    const r = this.resource(resource, 'target');
-    const mode = binding.mode;
-    if (r.definition.capabilities.modes && !r.definition.capabilities.modes.includes(mode)) {
-      throw new ConfigError(
-        'SAP_B1_MODE',
-        `sap-b1 ${resource} supports mode ${r.definition.capabilities.modes.join(', ')}, not ${mode}`,
-      );
-    }
-    return (r.openTarget as NonNullable<SapB1Resource['openTarget']>)(this.ctx, options, binding);
+    this.resourceContext = { client, logger, clock: context.clock ?? systemClock };
   }
 
   stats(): SapB1Stats {

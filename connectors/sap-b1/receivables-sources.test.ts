@@ -6,13 +6,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkTraffic, formatMismatches, type TestExchange } from '../../test/contract/check.js';
 import { ManualClock } from '../../engine/runtime/clock.js';
+import type { ResourceOpener } from '../../engine/connector/dispatch.js';
 import type { SapB1Connection } from './connection.js';
 import { startSapB1Emulator, type SapB1Emulator } from './emulator/index.js';
 import { openTestConnection, readAll } from './test-support.js';
 
 describe('sap-b1 sources for the AR pipelines', () => {
   let emu: SapB1Emulator;
-  let conn: SapB1Connection;
+  let conn: SapB1Connection & ResourceOpener;
   let traffic: TestExchange[];
   beforeEach(async () => {
     emu = await startSapB1Emulator({ clock: new ManualClock(Date.UTC(2024, 6, 1, 9)) });

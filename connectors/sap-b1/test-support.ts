@@ -2,6 +2,7 @@
  * Test support for the connector's own tests: an emulator, a connection config pointing at it,
  * and contexts with an in-memory credential vault (shared between "runs" when passed in).
  */
+import { withResources, type ResourceOpener } from '../../engine/connector/dispatch.js';
 import type { ConnectorContext, CredentialVault } from '../../engine/connector/types.js';
 import type { Clock } from '../../engine/runtime/clock.js';
 import { silentLogger, type Logger } from '../../engine/runtime/logger.js';
@@ -41,8 +42,8 @@ export async function openTestConnection(
   emu: SapB1Emulator,
   overrides: Partial<SapB1Config> = {},
   context: ConnectorContext = testContext(),
-): Promise<SapB1Connection> {
-  return (await sapB1Connector.open(emulatorConfig(emu, overrides), context)) as SapB1Connection;
+): Promise<SapB1Connection & ResourceOpener> {
+  return withResources(sapB1Connector, await sapB1Connector.open(emulatorConfig(emu, overrides), context));
 }
 
 /** Every record of a source read, flattened, and the page sizes seen. */

@@ -6,6 +6,7 @@ import { conformanceContext } from '../../test/conformance/suite.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import type { SluiceError } from '../../engine/errors.js';
 import type { SftpConfig } from './config.js';
+import { openConnection } from '../../engine/connector/dispatch.js';
 import { sftpConnector } from './index.js';
 import { useSftpServer } from './test-support.js';
 
@@ -14,7 +15,7 @@ const sftp = useSftpServer();
 async function listInbox(config: SftpConfig): Promise<string[]> {
   const inbox = sftp.folder('auth-inbox');
   sftp.write(join(inbox, 'one.jsonl'), '{"id":"x"}\n');
-  const connection = await sftpConnector.open(config, conformanceContext({}));
+  const connection = await openConnection(sftpConnector, config, conformanceContext({}));
   try {
     const keys: string[] = [];
     const source = connection.source!('inbox', { folder: inbox, archive: `${inbox}/archive` });

@@ -17,27 +17,27 @@ import { dataset, memoryConnector, type MemoryDataset } from '../../test/helpers
 import { stateBackends, type FreshStore } from '../../test/helpers/state-backends.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import type { SftpConfig } from './config.js';
-import { sftpConnector } from './index.js';
+import { sftpConnector, type SftpConnection } from './index.js';
 import { useSftpServer } from './test-support.js';
 
 const sftp = useSftpServer();
 
 /** The sftp connector in a process that dies right after apply: its confirmations never happen. */
-const dyingBeforeConfirm: ConnectorDefinition<SftpConfig> = {
+const dyingBeforeConfirm: ConnectorDefinition<SftpConfig, SftpConnection> = {
   ...sftpConnector,
-  async open(config, context) {
-    const connection = await sftpConnector.open(config, context);
-    return {
-      ...connection,
-      source: (resource, options) => {
-        const inner = connection.source!(resource, options);
+  resources: {
+    ...sftpConnector.resources,
+    inbox: {
+      ...sftpConnector.resources.inbox!,
+      openSource: (conn, options, ctx) => {
+        const inner = sftpConnector.resources.inbox!.openSource!(conn, options, ctx);
         return {
           read: (r) => inner.read(r),
           confirmKeeps: (r) => inner.confirmKeeps!(r),
           confirm: () => Promise.resolve(),
         };
       },
-    };
+    },
   },
 };
 

@@ -6,70 +6,58 @@
  * pinned fingerprint. Nothing connects before the first read or write.
  */
 import { loadJsonSchema } from '../../engine/connector/load-schema.js';
-import type { Connection, ConnectorDefinition, SourceResource, TargetResource } from '../../engine/connector/types.js';
+import type { Connection, ConnectorContext, ConnectorDefinition } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
 import { systemClock } from '../../engine/runtime/clock.js';
-import { SftpSession } from './client.js';
+import type { SftpSession } from './client.js';
 import { configSchema, sessionConfig, spoolRoot, type SftpConfig } from './config.js';
-import { BatchTarget, newRunTag, type BatchOptions } from './resources/batch.js';
-import { FileLedger } from './resources/file-ledger.js';
-import { InboxSource, type InboxOptions } from './resources/inbox.js';
+import type { BatchOptions, BatchTarget } from './resources/batch.js';
+import type { FileLedger } from './resources/file-ledger.js';
+import type { InboxOptions, InboxSource } from './resources/inbox.js';
 
 export type { SftpConfig } from './config.js';
 
-const INBOX = 'inbox';
-const BATCH = 'batch';
-
-function unknownResource(resource: string, role: string, known: string): ConfigError {
-  return new ConfigError(
-    'UNKNOWN_RESOURCE',
-    `the sftp connector has no ${role} resource "${resource}" (only "${known}")`,
-  );
+/** An open sftp connection: one lazily connected session and what every resource opens with. */
+export interface SftpConnection extends Connection {
+  readonly session: SftpSession;
+  readonly context: ConnectorContext;
+  readonly spool: string;
+  readonly runTag: string;
+  now(): Date;
+  count(operation: string): void;
+  /** One batch target per (options, key field) for the whole run. */
+  readonly targets: Map<string, BatchTarget>;
+  /** The SSH and resource code, loaded when a connection opens (validate reads only the definition). */
+  readonly io: { BatchTarget: typeof BatchTarget; FileLedger: typeof FileLedger; InboxSource: typeof InboxSource };
 }
 
-export const sftpConnector: ConnectorDefinition<SftpConfig> = {
+export const sftpConnector: ConnectorDefinition<SftpConfig, SftpConnection> = {
   name: 'sftp',
   description:
     'CSV and JSON Lines files on an SFTP server: an inbox read file by file (archived once committed) and one batch file per run delivered atomically.',
   configSchema,
   resources: {
-    [INBOX]: {
+    inbox: {
       description:
         'Files matching a pattern in a remote folder, streamed record by record, each file processed once and archived after its records are committed or parked.',
       roles: ['source'],
       key: 'id',
       optionsSchema: loadJsonSchema(new URL('./inbox.schema.json', import.meta.url)),
       capabilities: { confirm: true },
+      openSource(conn, options) {
+        const o = options as unknown as InboxOptions;
+        const ledger = new conn.io.FileLedger(conn.context.credentials, o.folder);
+        return new conn.io.InboxSource(conn.session, o, ledger, conn.context.logger, () => conn.now());
+      },
     },
-    [BATCH]: {
+    batch: {
       description:
         'One batch file per run in a remote folder, staged locally and delivered at the end of the run under a temporary name, then renamed.',
       roles: ['target'],
       key: 'id',
       optionsSchema: loadJsonSchema(new URL('./batch.schema.json', import.meta.url)),
       capabilities: { bulkSize: 1000, modes: ['create', 'upsert'] },
-    },
-  },
-
-  async open(config, context) {
-    const session = new SftpSession(sessionConfig(config, context.baseDir));
-    const clock = context.clock ?? systemClock;
-    const now = (): Date => new Date(clock.now());
-    const spool = spoolRoot(config, context.baseDir, context.connectionName);
-    const runTag = newRunTag();
-    const local: Record<string, number> = {};
-    const count = (op: string): void => {
-      local[op] = (local[op] ?? 0) + 1;
-    };
-    const targets = new Map<string, BatchTarget>();
-    const connection: Connection = {
-      source(resource, options): SourceResource {
-        if (resource !== INBOX) throw unknownResource(resource, 'source', INBOX);
-        const o = options as unknown as InboxOptions;
-        return new InboxSource(session, o, new FileLedger(context.credentials, o.folder), context.logger, now);
-      },
-      target(resource, options, binding): TargetResource {
-        if (resource !== BATCH) throw unknownResource(resource, 'target', BATCH);
+      openTarget(conn, options, binding) {
         if (binding.keyField === undefined)
           throw new ConfigError(
             'SFTP_KEY_FIELD_REQUIRED',
@@ -77,13 +65,48 @@ export const sftpConnector: ConnectorDefinition<SftpConfig> = {
           );
         const o = options as unknown as BatchOptions;
         const id = JSON.stringify([o, binding.keyField]);
-        let t = targets.get(id);
+        let t = conn.targets.get(id);
         if (!t) {
-          t = new BatchTarget(session, o, binding.keyField, spool, runTag, now, count, context.logger);
-          targets.set(id, t);
+          const count = (op: string): void => conn.count(op);
+          t = new conn.io.BatchTarget(
+            conn.session,
+            o,
+            binding.keyField,
+            conn.spool,
+            conn.runTag,
+            () => conn.now(),
+            count,
+            conn.context.logger,
+          );
+          conn.targets.set(id, t);
         }
         return t;
       },
+    },
+  },
+
+  async open(config, context) {
+    const [{ SftpSession }, { BatchTarget, newRunTag }, { FileLedger }, { InboxSource }] = await Promise.all([
+      import('./client.js'),
+      import('./resources/batch.js'),
+      import('./resources/file-ledger.js'),
+      import('./resources/inbox.js'),
+    ]);
+    const session = new SftpSession(sessionConfig(config, context.baseDir));
+    const clock = context.clock ?? systemClock;
+    const local: Record<string, number> = {};
+    const targets = new Map<string, BatchTarget>();
+    return {
+      io: { BatchTarget, FileLedger, InboxSource },
+      session,
+      context,
+      spool: spoolRoot(config, context.baseDir, context.connectionName),
+      runTag: newRunTag(),
+      now: () => new Date(clock.now()),
+      count: (op) => {
+        local[op] = (local[op] ?? 0) + 1;
+      },
+      targets,
       stats: () => ({ apiCalls: session.apiCalls, calls: { ...session.calls, ...local } }),
       close: async () => {
         const open = [...targets.values()];
@@ -95,6 +118,5 @@ export const sftpConnector: ConnectorDefinition<SftpConfig> = {
         }
       },
     };
-    return connection;
   },
 };

@@ -5,8 +5,9 @@
  * SQL is never built from values: values are bindings, names are quoted identifiers.
  */
 import { loadJsonSchema } from '../../engine/connector/load-schema.js';
-import type { Connection, ConnectorDefinition, SourceResource, TargetResource } from '../../engine/connector/types.js';
+import type { Connection, ConnectorDefinition, DataRecord, SourceResource } from '../../engine/connector/types.js';
 import { ConfigError } from '../../engine/errors.js';
+import type { SqlClient } from './client.js';
 import { readKeyset } from './read.js';
 import { queryRelation, tableRelation, type Relation } from './relation.js';
 import { SqlTarget } from './target.js';
@@ -15,12 +16,17 @@ import { parseSqlUrl, type SqlConfig } from './url.js';
 export type { SqlConfig } from './url.js';
 export type { QueryOptions, TableOptions } from './relation.js';
 
-const relations: Record<string, (options: Record<string, unknown>) => Relation> = {
-  table: tableRelation,
-  query: queryRelation,
-};
+/** An open sql connection: the client (knex pool) its resources read and write through. */
+export interface SqlConnection extends Connection {
+  readonly client: SqlClient;
+  readonly signal: AbortSignal | undefined;
+}
 
-export const sqlConnector: ConnectorDefinition<SqlConfig> = {
+function keysetSource(conn: SqlConnection, relation: Relation, what: string): SourceResource {
+  return { read: (request) => readKeyset(conn.client, relation, { signal: conn.signal, ...request }, what) };
+}
+
+export const sqlConnector: ConnectorDefinition<SqlConfig, SqlConnection> = {
   name: 'sql',
   description: 'SQL databases through knex: SQLite files and MySQL/MariaDB servers.',
   configSchema: loadJsonSchema(new URL('./config.schema.json', import.meta.url)),
@@ -32,6 +38,15 @@ export const sqlConnector: ConnectorDefinition<SqlConfig> = {
       key: 'id',
       optionsSchema: loadJsonSchema(new URL('./table.schema.json', import.meta.url)),
       capabilities: { bulkSize: 500, incremental: true, list: true, deleteActions: ['delete', 'deactivate'] },
+      openSource: (conn, options: DataRecord) => keysetSource(conn, tableRelation(options), String(options.table)),
+      openTarget(conn, options, binding) {
+        if (binding.keyField === undefined)
+          throw new ConfigError(
+            'SQL_KEY_FIELD_REQUIRED',
+            'sql table target: the target key must be a plain column, not an expression',
+          );
+        return new SqlTarget(conn.client, options, binding.keyField);
+      },
     },
     query: {
       description: 'A parameterised SELECT (named :bindings), keyset-paged over its result.',
@@ -39,6 +54,7 @@ export const sqlConnector: ConnectorDefinition<SqlConfig> = {
       key: 'id',
       optionsSchema: loadJsonSchema(new URL('./query.schema.json', import.meta.url)),
       capabilities: { incremental: true },
+      openSource: (conn, options) => keysetSource(conn, queryRelation(options), 'query'),
     },
   },
 
@@ -46,28 +62,6 @@ export const sqlConnector: ConnectorDefinition<SqlConfig> = {
     // knex (and its drivers) load when a connection opens, not when the definition is read (validate).
     const { SqlClient } = await import('./client.js');
     const client = new SqlClient(parseSqlUrl(config, context.baseDir), context.logger);
-    const connection: Connection = {
-      source(resource, options): SourceResource {
-        const make = relations[resource];
-        if (!make)
-          throw new ConfigError('UNKNOWN_RESOURCE', `the sql connector has no resource "${resource}" (table, query)`);
-        const relation = make(options);
-        const what = resource === 'table' ? String(options.table) : 'query';
-        return { read: (request) => readKeyset(client, relation, { signal: context.signal, ...request }, what) };
-      },
-      target(resource, options, binding): TargetResource {
-        if (resource !== 'table')
-          throw new ConfigError('UNKNOWN_RESOURCE', `the sql connector can only write to "table" (not "${resource}")`);
-        if (binding.keyField === undefined)
-          throw new ConfigError(
-            'SQL_KEY_FIELD_REQUIRED',
-            'sql table target: the target key must be a plain column, not an expression',
-          );
-        return new SqlTarget(client, options, binding.keyField);
-      },
-      stats: () => client.stats(),
-      close: () => client.close(),
-    };
-    return connection;
+    return { client, signal: context.signal, stats: () => client.stats(), close: () => client.close() };
   },
 };

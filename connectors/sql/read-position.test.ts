@@ -4,6 +4,7 @@
  * position the engine keeps (`since` = the largest cursor read, `sinceKey` = the key of the last
  * row read at it), and only the rows that arrived since are read. Counts of rows, never time.
  */
+import { openConnection, type ResourceOpener } from '../../engine/connector/dispatch.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection, DataRecord, ReadRequest } from '../../engine/connector/types.js';
 import { compareCursor, cursorValue } from '../../engine/plan/cursor.js';
@@ -36,12 +37,12 @@ describe.each(BACKENDS)('sql incremental reads from a (cursor, key) position on 
   const size = SIZES[backend.name];
   const values = Math.round(size / PER_VALUE);
   let db: TestDatabase;
-  let conn: Connection;
+  let conn: Connection & ResourceOpener;
   let boundary: { since: string; sinceKey: string };
 
   async function read(request: ReadRequest, options: DataRecord = { table: 'events' }): Promise<DataRecord[]> {
     const rows: DataRecord[] = [];
-    const source = conn.source!(options.sql ? 'query' : 'table', options);
+    const source = conn.source(options.sql ? 'query' : 'table', options);
     for await (const page of source.read({ cursorField: FIELD, pageSize: 1000, ...request })) rows.push(...page);
     return rows;
   }
@@ -62,7 +63,7 @@ describe.each(BACKENDS)('sql incremental reads from a (cursor, key) position on 
       [FIELD]: stamp((i * 7) % values),
     }));
     await db.admin.batchInsert('events', rows, 250); // SQLite takes at most 500 terms in a compound select
-    conn = await sqlConnector.open(db.config, conformanceContext());
+    conn = await openConnection(sqlConnector, db.config, conformanceContext());
   }, 120_000);
   afterAll(async () => {
     await conn.close();

@@ -1,3 +1,4 @@
+import { openConnection, type ResourceOpener } from '../../engine/connector/dispatch.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { BACKENDS, type TestDatabase } from './testing/databases.js';
 
 describe.each(BACKENDS)('sql reads on $name', (backend) => {
   let db: TestDatabase;
-  let conn: Connection;
+  let conn: Connection & ResourceOpener;
 
   beforeAll(async () => {
     db = await backend.create();
@@ -30,7 +31,7 @@ describe.each(BACKENDS)('sql reads on $name', (backend) => {
       changed_at: `2024-03-${String((i % 28) + 1).padStart(2, '0')} 08:00:00`,
     }));
     await db.admin.batchInsert('items', rows, 100);
-    conn = await sqlConnector.open(db.config, conformanceContext());
+    conn = await openConnection(sqlConnector, db.config, conformanceContext());
   });
   afterAll(async () => {
     await conn.close();
@@ -39,7 +40,7 @@ describe.each(BACKENDS)('sql reads on $name', (backend) => {
 
   async function read(resource: string, options: DataRecord, request: ReadRequest = {}): Promise<DataRecord[][]> {
     const pages: DataRecord[][] = [];
-    for await (const page of conn.source!(resource, options).read(request)) pages.push(page);
+    for await (const page of conn.source(resource, options).read(request)) pages.push(page);
     return pages;
   }
 
@@ -128,9 +129,9 @@ describe.each(BACKENDS)('sql reads on $name', (backend) => {
 describe('sql on a missing SQLite file', () => {
   it('fails with SQL_DATABASE_NOT_FOUND and does not create the file', async () => {
     const file = join(tempDir('sluice-sql-missing-'), 'nope.db');
-    const conn = await sqlConnector.open({ url: `sqlite:${file}` }, conformanceContext());
+    const conn = await openConnection(sqlConnector, { url: `sqlite:${file}` }, conformanceContext());
     const read = async (): Promise<void> => {
-      for await (const page of conn.source!('table', { table: 't' }).read({})) void page;
+      for await (const page of conn.source('table', { table: 't' }).read({})) void page;
     };
     await expect(read()).rejects.toMatchObject({ code: 'SQL_DATABASE_NOT_FOUND', retryable: false });
     expect(existsSync(file)).toBe(false);

@@ -4,28 +4,15 @@
  */
 import type { Knex } from 'knex';
 import type { DataRecord } from '../../engine/connector/types.js';
+import type { SqlQueryOptions, SqlTableOptions } from './config.generated.js';
 import { ConfigError } from '../../engine/errors.js';
 
 export type Scalar = string | number | boolean | null;
 
-/** Mirrors table.schema.json. */
-export interface TableOptions {
-  table: string;
-  schema?: string;
-  key?: string;
-  columns?: string[];
-  where?: Record<string, Scalar>;
-  orderBy?: string;
-  deactivate?: { column: string; inactiveValue: string | number | boolean; activeValue: string | number | boolean };
-}
-
-/** Mirrors query.schema.json. */
-export interface QueryOptions {
-  sql: string;
-  params?: Record<string, Scalar>;
-  key?: string;
-  orderBy?: string;
-}
+/** The `table` resource's options (generated from table.schema.json). */
+export type TableOptions = SqlTableOptions;
+/** The `query` resource's options (generated from query.schema.json). */
+export type QueryOptions = SqlQueryOptions;
 
 export interface Relation {
   /** Unique column that pages reads. */

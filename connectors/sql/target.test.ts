@@ -1,3 +1,4 @@
+import { openConnection, type ResourceOpener } from '../../engine/connector/dispatch.js';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection, DataRecord, TargetResource, WriteOp } from '../../engine/connector/types.js';
@@ -23,12 +24,12 @@ const remove = (id: string, action: 'delete' | 'deactivate' = 'delete'): WriteOp
 
 describe.each(BACKENDS)('sql target on $name', (backend) => {
   let db: TestDatabase;
-  let conn: Connection;
+  let conn: Connection & ResourceOpener;
   let target: TargetResource;
 
   beforeAll(async () => {
     db = await backend.create();
-    conn = await sqlConnector.open(db.config, conformanceContext());
+    conn = await openConnection(sqlConnector, db.config, conformanceContext());
   });
   afterAll(async () => {
     await conn.close();
@@ -43,7 +44,7 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
       t.string('note', 50).nullable();
       t.integer('active').notNullable().defaultTo(1);
     });
-    target = conn.target!(
+    target = conn.target(
       'table',
       { table: 'acct', where: { company: 'ACME' }, deactivate: { column: 'active', inactiveValue: 0, activeValue: 1 } },
       { keyField: 'code', mode: 'mirror' },
@@ -92,7 +93,7 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
       'SQL_UNSUPPORTED_VALUE',
       'ok',
     ]);
-    const plain = conn.target!('table', { table: 'acct' }, { keyField: 'code', mode: 'mirror' });
+    const plain = conn.target('table', { table: 'acct' }, { keyField: 'code', mode: 'mirror' });
     expect((await plain.write([remove('7', 'deactivate')]))[0]!.error).toMatchObject({
       code: 'SQL_DEACTIVATE_NOT_CONFIGURED',
       retryable: false,
@@ -135,7 +136,7 @@ describe.each(BACKENDS)('sql target on $name', (backend) => {
       t.string('code', 20).primary();
       t.boolean('enabled').notNullable();
     });
-    const flags = conn.target!(
+    const flags = conn.target(
       'table',
       { table: 'flags', deactivate: { column: 'enabled', inactiveValue: false, activeValue: true } },
       { keyField: 'code', mode: 'mirror' },

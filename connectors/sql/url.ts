@@ -7,14 +7,9 @@ import { resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { ConfigError } from '../../engine/errors.js';
 
-/** Mirrors config.schema.json. */
-export interface SqlConfig {
-  url: string;
-  password?: string;
-  pool?: { min?: number; max?: number };
-  lockTimeoutMs?: number;
-  connectTimeoutMs?: number;
-}
+import type { SqlConfig } from './config.generated.js';
+
+export type { SqlConfig } from './config.generated.js';
 
 export interface SqlLocation {
   kind: 'sqlite' | 'mysql';

@@ -1,3 +1,4 @@
+import { openConnection, type ResourceOpener } from '../../engine/connector/dispatch.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection, DataRecord, TargetResource, WriteOp } from '../../engine/connector/types.js';
 import { conformanceContext } from '../../test/conformance/context.js';
@@ -12,12 +13,12 @@ const create = (code: string, extra: DataRecord = {}): WriteOp => ({
 
 describe.each(BACKENDS)('sql writes on $name: was anything committed (writeOutcome)', (backend) => {
   let db: TestDatabase;
-  let conn: Connection;
+  let conn: Connection & ResourceOpener;
   let target: TargetResource;
 
   beforeAll(async () => {
     db = await backend.create();
-    conn = await sqlConnector.open(db.config, conformanceContext());
+    conn = await openConnection(sqlConnector, db.config, conformanceContext());
   });
   afterAll(async () => {
     await conn.close();
@@ -29,7 +30,7 @@ describe.each(BACKENDS)('sql writes on $name: was anything committed (writeOutco
       t.string('code', 20).primary();
       t.string('name', 20).notNullable();
     });
-    target = conn.target!('table', { table: 'acct' }, { keyField: 'code', mode: 'upsert' });
+    target = conn.target('table', { table: 'acct' }, { keyField: 'code', mode: 'upsert' });
   });
 
   const stored = async (code: string): Promise<boolean> =>
@@ -54,7 +55,7 @@ describe.each(BACKENDS)('sql writes on $name: was anything committed (writeOutco
         'create table child (code varchar(20) primary key, parent varchar(20) references parent(code) deferrable initially deferred)',
       );
       await db.admin('parent').insert({ code: 'P' });
-      const child = conn.target!('table', { table: 'child' }, { keyField: 'code', mode: 'upsert' });
+      const child = conn.target('table', { table: 'child' }, { keyField: 'code', mode: 'upsert' });
       const outcomes = await child.write([
         { op: 'create', key: 'c1', record: { code: 'c1', parent: 'P' } },
         { op: 'create', key: 'c2', record: { code: 'c2', parent: 'nope' } },

@@ -89,6 +89,20 @@ export type InlineExpression = string;
  */
 export type JSONataFile = string;
 /**
+ * A connection name from connections.yaml, or a route that chooses the connection per record (multi-ERP routing: region EU to one SAP Business One company, US to another). Every connection a route can produce is of the same connector and offers the target resource; `sluice validate` checks them all.
+ */
+export type TargetConnection = string | ConnectionRoute;
+/**
+ * JSONata over the target record (`$source`: the source record), e.g. `region` or `$source.Company`. A field path reads that field.
+ */
+export type RouteExpression = string;
+/**
+ * The connections the route expression may yield (by name). String literals the expression returns are checked against this list by `sluice validate`.
+ *
+ * @minItems 1
+ */
+export type RouteConnections = [string, ...string[]];
+/**
  * A target resource of the connection's connector.
  */
 export type Resource2 = string;
@@ -133,6 +147,10 @@ export type SkipUnchangedSourceRecords = boolean;
  * attention: a record that fails (transform, check, write) is parked in attention with its reason and the run goes on. fail: the first such record stops the run (records already written stay written).
  */
 export type OnRecordError = 'attention' | 'fail';
+/**
+ * required: sluice run and the scheduler do not apply this pipeline's changes; they save a sealed plan that a second person (an approver who is not its author) approves on the finance page or with sluice plans approve before it is applied (four-eyes). none: runs apply at once.
+ */
+export type Approval = 'none' | 'required';
 
 /**
  * One sluice pipeline: a source read, a JSONata transform per record, a target write keyed by a dedupe key. Connector-specific `options` are checked against the connector's own schema (see pipeline.bundle.schema.json).
@@ -150,6 +168,7 @@ export interface PipelineFile {
   target: Target;
   skip_unchanged?: SkipUnchangedSourceRecords;
   on_error?: OnRecordError;
+  approval?: Approval;
 }
 /**
  * When the pipeline runs: `sluice schedule --serve <dir>` runs it on this cron in this time zone, `sluice k8s <dir>` writes a Kubernetes CronJob for it, and `sluice schedule <pipeline>` prints the next run times (for cron or CI).
@@ -211,7 +230,7 @@ export interface ExpressionFile {
   file: JSONataFile;
 }
 export interface Target {
-  connection: Connection;
+  connection: TargetConnection;
   resource: Resource2;
   options?: ResourceOptions;
   mode?: WriteMode;
@@ -219,6 +238,20 @@ export interface Target {
   deletes?: MirrorDeletes;
   corrections?: CorrectionsOfPostedRecords;
   batchSize?: BatchSize;
+}
+/**
+ * Chooses the target connection of each record. `route` is a JSONata expression over the target record (the transform's output; the source record is `$source`). With `map`, its value is looked up in the map (region → connection); with `to`, it yields the connection name itself, which must be one of the listed connections. Exactly one of `map` and `to`. A record whose route fails or yields nothing goes to attention (ROUTE_FAILED, reason class data); one that yields a value the route does not list goes to attention (ROUTE_UNMAPPED, reason class config). Ledger, in-doubt settlement and target look-ups are per connection: the same dedupe key in two connections is two records.
+ */
+export interface ConnectionRoute {
+  route: RouteExpression;
+  map?: RouteMap;
+  to?: RouteConnections;
+}
+/**
+ * Route value → connection name, e.g. `{ EU: sap-b1-eu, US: sap-b1-us }`.
+ */
+export interface RouteMap {
+  [k: string]: string;
 }
 export interface MirrorDeletes {
   action?: Action;

@@ -28,6 +28,7 @@ import { incrementalDiagnostics, isIncrementalSchemaError } from './incremental.
 import { loadProgram } from './jsonata-program.js';
 import { checkSchedule } from './schedule.js';
 import { alertDiagnostics } from './alerts.js';
+import { checkRoute, isRoute, type RouteSpec } from './route.js';
 import { YamlFile, type YamlPath } from './yaml-file.js';
 
 const envelope = loadJsonSchema(new URL('../../schemas/pipeline.schema.json', import.meta.url));
@@ -55,6 +56,11 @@ export interface LoadedPipeline {
   source: BoundResource;
   target: BoundResource;
   lookups: Map<string, BoundResource>;
+  /**
+   * Set when `target.connection` is a route: the target of each connection it can produce (same
+   * connector and resource as `target`, which is the first of them).
+   */
+  route?: { spec: RouteSpec; targets: Map<string, BoundResource> };
 }
 
 export interface LoadOptions {
@@ -64,6 +70,8 @@ export interface LoadOptions {
   cwd?: string;
   /** How undefined `${env:}` references count (default `used`: errors for the connections this pipeline opens). */
   envRefs?: EnvRefPolicy;
+  /** Connections files already loaded, by path (validating many pipelines reads a shared file once). */
+  connectionsCache?: Map<string, ConnectionsFile>;
 }
 
 export interface LoadResult {
@@ -96,12 +104,13 @@ function bind(
   spec: { connection: string; resource: string; options?: object },
   path: YamlPath,
   role: Role,
+  connectionPath: YamlPath = [...path, 'connection'],
 ): BoundResource | undefined {
   const entry = conns.entries.get(spec.connection);
   if (!entry) {
     const known = [...conns.entries.keys()];
     c.at(
-      [...path, 'connection'],
+      connectionPath,
       'CONNECTION_UNKNOWN',
       `unknown connection "${spec.connection}"; ${known.length ? `defined in ${conns.path}: ${known.join(', ')}` : `${conns.path} defines none`}`,
     );
@@ -129,6 +138,41 @@ function bind(
   }
   c.add(schemaDiagnostics(compileSchema(definition.optionsSchema), spec.options ?? {}, c.file, [...path, 'options']));
   return { connection: entry, connector, name: spec.resource, definition };
+}
+
+/** Binds every connection a route can produce: each exists, all of one connector, which offers the target resource. */
+function bindRoute(
+  c: Checker,
+  registry: Registry,
+  conns: ConnectionsFile,
+  target: { connection: unknown; resource: string; options?: object },
+): { bound: BoundResource; route: NonNullable<LoadedPipeline['route']> } | undefined {
+  if (!isRoute(target.connection)) return undefined;
+  const checked = checkRoute(c, target.connection);
+  if (!checked) return undefined;
+  let first: { entry: ConnectionEntry; path: YamlPath } | undefined;
+  let failed = false;
+  for (const { name, path } of checked.names) {
+    const entry = conns.entries.get(name);
+    if (!entry) {
+      bind(c, registry, conns, { ...target, connection: name }, ['target'], 'target', path); // reports it
+      failed = true;
+    } else if (!first) first = { entry, path };
+    else if (entry.connector !== first.entry.connector) {
+      c.at(
+        path,
+        'ROUTE_CONNECTOR_MISMATCH',
+        `connection "${name}" is a ${entry.connector} connection, but "${first.entry.name}" is ${first.entry.connector}: every connection of a route is of the same connector`,
+      );
+      failed = true;
+    }
+  }
+  if (!first) return undefined;
+  const bound = bind(c, registry, conns, { ...target, connection: first.entry.name }, ['target'], 'target', first.path);
+  if (!bound || failed) return undefined;
+  const targets = new Map<string, BoundResource>();
+  for (const { name } of checked.names) targets.set(name, { ...bound, connection: conns.entries.get(name)! });
+  return { bound, route: { spec: checked.spec, targets } };
 }
 
 function checkKeyExpression(c: Checker, key: string, path: YamlPath): void {
@@ -221,11 +265,12 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   c.add(schemaDiagnostics(compileSchema(envelope), data, file, [], 'SCHEMA', isIncrementalSchemaError));
   const spec = structuredClone(data) as unknown as LoadedPipeline['spec'];
   compileSchema(envelope, { useDefaults: true })(spec);
-  const connections = loadConnections(
-    findConnectionsFile(abs, options.connectionsPath, options.cwd),
-    options.registry,
-    options.env,
-  );
+  const connectionsPath = findConnectionsFile(abs, options.connectionsPath, options.cwd);
+  let connections = options.connectionsCache?.get(connectionsPath);
+  if (!connections) {
+    connections = loadConnections(connectionsPath, options.registry, options.env);
+    options.connectionsCache?.set(connectionsPath, connections);
+  }
   if (typeof spec.schedule?.cron === 'string') c.add(checkSchedule(file, spec.schedule));
   c.add(alertDiagnostics(file, data.alerts, ['alerts'], dirname(abs), options.env ?? process.env));
   c.add(incrementalDiagnostics(file, (spec.source as { incremental?: unknown } | undefined)?.incremental));
@@ -237,9 +282,13 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   const source = ok(spec.source)
     ? bind(c, options.registry, connections, spec.source, ['source'], 'source')
     : undefined;
+  const routed =
+    spec.target && typeof spec.target.resource === 'string' && isRoute(spec.target.connection)
+      ? bindRoute(c, options.registry, connections, spec.target)
+      : undefined;
   const target = ok(spec.target)
     ? bind(c, options.registry, connections, spec.target, ['target'], 'target')
-    : undefined;
+    : routed?.bound;
   if (spec.target && typeof spec.target === 'object') checkTarget(c, spec, target);
   // A blank transform passes the schema's minLength but does not compile: JSONata reports it.
   const lookupNames = Object.keys(spec.lookups ?? {});
@@ -271,6 +320,7 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
   const used = new Set(
     [spec.source, spec.target, ...Object.values(spec.lookups ?? {})].flatMap((b) => (ok(b) ? [b.connection] : [])),
   );
+  for (const name of routed?.route.targets.keys() ?? []) used.add(name);
   c.add(envRefDiagnostics(connections, options.envRefs ?? 'used', used));
   const diagnostics = c.out;
   const failed = diagnostics.some((d) => d.severity === 'error');
@@ -287,6 +337,7 @@ export function loadPipeline(path: string, options: LoadOptions): LoadResult {
       source,
       target,
       lookups,
+      ...(routed && { route: routed.route }),
     },
     diagnostics,
     connections,

@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { Registry } from '../connector/registry.js';
-import { CONNECTIONS_FILE } from './connections.js';
+import { CONNECTIONS_FILE, type ConnectionsFile } from './connections.js';
 import { sortDiagnostics, uniqueDiagnostics, type Diagnostic } from './diagnostics.js';
 import { loadPipeline } from './pipeline.js';
 
@@ -41,8 +41,9 @@ export function validatePaths(
   const cwd = options.cwd ?? process.cwd();
   const files = expandPipelinePaths(paths, cwd);
   const diagnostics: Diagnostic[] = [];
+  const connectionsCache = new Map<string, ConnectionsFile>();
   for (const f of files) {
-    const r = loadPipeline(f, { ...options, cwd, envRefs: options.strict ? 'all' : 'warn' });
+    const r = loadPipeline(f, { ...options, cwd, envRefs: options.strict ? 'all' : 'warn', connectionsCache });
     for (const d of r.diagnostics) diagnostics.push(d); // no spread: there may be more than a call takes
   }
   // Paths relative to the working directory read better and are what GitHub annotations expect.

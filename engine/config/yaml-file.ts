@@ -4,22 +4,14 @@
  * JSONata errors inside a block scalar). Locating is O(path length): each mapping gets a key index
  * the first time it is searched, so placing n problems costs O(n), not O(n × keys).
  */
-import {
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  type Document,
-  type Node,
-  type Pair,
-  type YAMLError,
-  type YAMLMap,
-} from 'yaml';
+import type { Document, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
 import { readConfigText } from './text-file.js';
 import { structureProblems } from './yaml-structure.js';
 import { keyProblems, propertyName } from './yaml-keys.js';
+import { yaml } from './yaml-lib.js';
+
+const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml;
 
 export type YamlPath = readonly (string | number)[];
 
@@ -40,7 +32,7 @@ function friendlier(code: string, message: string): string {
 export class YamlFile {
   readonly diagnostics: Diagnostic[] = [];
   readonly doc: Document.Parsed;
-  private readonly lines: LineCounter;
+  private readonly lines: InstanceType<typeof LineCounter>;
   private readonly keyIndex = new WeakMap<object, Map<string, Pair>>();
   private value: unknown;
   private sourceLines: string[] | undefined;

@@ -5,7 +5,10 @@
  * replace the first). One pass with a map per mapping, so a mapping with many keys costs linear time
  * (the yaml library's own `uniqueKeys` check is quadratic).
  */
-import { isMap, isNode, isScalar, visit, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yaml } from './yaml-lib.js';
+
+const { isMap, isNode, isScalar, visit } = yaml;
 
 export interface KeyProblem {
   offset: number;

@@ -4,7 +4,10 @@
  * node it names (a cycle), and all aliases together expand to at most MAX_ALIAS_EXPANSION nodes
  * ("billion laughs" stops here, at the alias that crosses the bound). Linear in the document's size.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { yaml } from './yaml-lib.js';
+
+const { isAlias, isMap, isPair, isScalar, isSeq } = yaml;
 
 /** At most this many aliases in one file (each alias is resolved against every anchor before it). */
 export const MAX_ALIASES = 1000;

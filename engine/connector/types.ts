@@ -1,7 +1,9 @@
 /**
  * The connector contract. A connector is a definition object (name, config schema, resources with
- * their roles and capabilities) plus a factory that opens a connection. The engine never imports a
- * connector directly: it goes through the registry built from `connectors/index.ts`.
+ * their roles and capabilities) plus a factory that opens a connection. Each resource opens its own
+ * source and target on that connection; the engine dispatches by resource name (./dispatch.ts) and
+ * refuses unknown resources, roles and modes itself. The engine never imports a connector directly:
+ * it goes through the registry built from `connectors/index.ts`.
  */
 import type { SluiceError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
@@ -41,7 +43,20 @@ export interface ResourceCapabilities {
   list?: boolean;
 }
 
-export interface ResourceDefinition {
+/** What the engine tells a resource it opens, besides the connection and its options. */
+export interface ResourceOpenContext {
+  /** The resource's name in the connector's `resources` (as the pipeline names it). */
+  resource: string;
+}
+
+/**
+ * One resource of a connector: what it offers (roles, key, options, capabilities) and how it opens
+ * itself on an open connection `Conn` (the state the connector's `open` returned). The engine calls
+ * `openSource` for the source and lookup roles and `openTarget` for the target role, only after it
+ * checked the resource offers that role (and, for targets, the pipeline's mode); `options` were
+ * validated against `optionsSchema`.
+ */
+export interface ResourceDefinition<Conn = Connection> {
   description: string;
   roles: readonly Role[];
   /** Natural key field of this resource's records (source: the record id used in attention entries). */
@@ -55,11 +70,15 @@ export interface ResourceDefinition {
    */
   lintLiterals?(fields: Record<string, string>): { field: string; message: string }[];
   /**
-   * Checks a target record before anything is sent (balance, field lengths), without a connection:
-   * used by the engine for every planned record (and by offline pipeline tests). Problems send the
-   * record to attention.
+   * The one record check: a target record before anything is sent (balance, field lengths), without
+   * a connection, run by the engine for every planned record (and by offline pipeline tests).
+   * Problems send the record to attention (CHECK_FAILED).
    */
   check?(record: DataRecord): string[];
+  /** Opens the resource for reading (roles source and lookup). */
+  openSource?(conn: Conn, options: DataRecord, ctx: ResourceOpenContext): SourceResource;
+  /** Opens the resource for writing (role target). */
+  openTarget?(conn: Conn, options: DataRecord, binding: TargetBinding, ctx: ResourceOpenContext): TargetResource;
 }
 
 /** Encrypted, versioned storage for rotated credentials (refresh tokens, sessions), in the state store. */
@@ -92,18 +111,18 @@ export interface ConnectionStats {
   calls?: Record<string, number>;
 }
 
+/**
+ * An open connection: the connector's own state (client, session, caches) that its resources open
+ * on, plus what the engine needs from every connection.
+ */
 export interface Connection {
-  /** A resource opened for reading (source and lookup roles). */
-  source?(resource: string, options: DataRecord): SourceResource;
-  /** A resource opened for writing. `keyField` is the field carrying the dedupe key, when the key is a plain field. */
-  target?(resource: string, options: DataRecord, binding: TargetBinding): TargetResource;
   stats(): ConnectionStats;
   /** Release sockets/sessions. Called once at the end of a run, also after failures. */
   close(): Promise<void>;
 }
 
 export interface TargetBinding {
-  /** Target field that carries the dedupe key; undefined when the key is a JSONata expression. */
+  /** Target field that carries the dedupe key (when the key is a plain field); undefined when it is a JSONata expression. */
   keyField: string | undefined;
   mode: Mode;
 }
@@ -235,8 +254,6 @@ export interface TargetResource {
   lookup(keys: string[]): Promise<Map<string, TargetRecord>>;
   /** Every record in the target resource, in pages (capability `list`). */
   list?(): AsyncIterable<TargetRecord[]>;
-  /** Checks a record before anything is sent (balance, field lengths). Problems send it to attention. */
-  check?(record: DataRecord): string[];
   /**
    * Completes records the way the target will hold them, with what only the target knows, before
    * they are planned (and so before they are diffed, hashed, shown and written): e.g. foreign-currency
@@ -279,15 +296,16 @@ export type PreparedRecord =
   | { ok: true; record: DataRecord; /** What was changed and why, shown in the plan. */ notes?: string[] }
   | { ok: false; code: string; message: string; reasonClass?: 'config' | 'data' | 'transient' | 'locked' };
 
-export interface ConnectorDefinition<Config = Record<string, unknown>> {
+export interface ConnectorDefinition<Config = Record<string, unknown>, Conn extends Connection = Connection> {
   name: string;
   description: string;
   /** JSON Schema of one entry in connections.yaml (without the `connector` property). */
   configSchema: JsonSchema;
-  resources: Record<string, ResourceDefinition>;
+  /** Every resource, by the name pipelines use; each opens its own source/target on `Conn`. */
+  resources: Record<string, ResourceDefinition<Conn>>;
   /**
    * Open a connection. `config` is validated and its `${env:}`/`${file:}` references resolved.
    * Must not do network I/O that a `validate` would not expect; authenticate lazily.
    */
-  open(config: Config, context: ConnectorContext): Promise<Connection>;
+  open(config: Config, context: ConnectorContext): Promise<Conn>;
 }

@@ -66,6 +66,8 @@ describe('sluice k8s manifests', () => {
     expect(c.args).toEqual([
       'run',
       'pipelines/concur-expenses-to-sap-b1-with-a-name-longer-than-fifty-two.yaml',
+      '--trigger',
+      'schedule',
       '--no-progress',
       '--log-format',
       'json',

@@ -106,7 +106,17 @@ export function buildManifests(input: ManifestInput, o: K8sOptions): Manifest[] 
               restartPolicy: 'Never',
               // SIGTERM stops a run at its next batch boundary; this is how long it may take.
               terminationGracePeriodSeconds: 120,
-              containers: [container(o, env, ['run', inImage(p.path), '--no-progress', '--log-format', 'json'])],
+              containers: [
+                container(o, env, [
+                  'run',
+                  inImage(p.path),
+                  '--trigger',
+                  'schedule',
+                  '--no-progress',
+                  '--log-format',
+                  'json',
+                ]),
+              ],
             },
           },
         },

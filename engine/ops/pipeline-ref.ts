@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse } from 'yaml';
+import { yaml } from '../config/yaml-lib.js';
 import { ConfigError } from '../errors.js';
 import { knownPipelines } from '../state/attention-admin.js';
 import type { StateStore } from '../state/store.js';
@@ -27,7 +27,7 @@ export function pipelineNameOf(path: string): string {
   let doc: unknown;
   try {
     if (statSync(path).size > MAX_FILE) throw new Error(`larger than ${MAX_FILE} bytes`);
-    doc = parse(readFileSync(path, 'utf8'));
+    doc = yaml.parse(readFileSync(path, 'utf8'));
   } catch (cause) {
     throw new ConfigError(
       'PIPELINE_INVALID',

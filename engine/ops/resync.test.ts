@@ -63,6 +63,93 @@ describe.each(backends)('re-sync on $name', (backend) => {
     });
   });
 
+  it('applying a reviewed plan closes the re-sync requests it took in, and only those', async () => {
+    const name = h.name('reviewed');
+    const p = writePipeline(h.dir, { name, source: ROWS });
+    await session(h.state, { command: 'run', pipelinePath: p });
+    h.dst.target.get('b')!.record.name = 'edited in the target';
+    await requestResync(h.state, { pipeline: name, keys: ['b', 'zz'], by: 'ops-1' });
+    const out = `${h.dir}/plan.json`;
+    const planned = await session(h.state, { command: 'plan', pipelinePath: p, planOut: out });
+    expect(planned.report.plan?.counts).toMatchObject({ update: 1 });
+    // asked for after the review: not part of the plan, left for the next run
+    await requestResync(h.state, { pipeline: name, keys: ['c'], by: 'ops-2' });
+
+    const applied = await session(h.state, { command: 'apply', planPath: out });
+    expect(applied.exitCode).toBe(0);
+    expect(h.dst.target.get('b')!.record.name).toBe('Beta');
+    const requests = await resyncList(h.state.knex, name);
+    expect(requests.map((r) => [r.sourceKey, r.status, r.outcome, r.runId])).toEqual([
+      ['c', 'pending', null, null],
+      ['zz', 'closed', 'not-found', applied.report.runId],
+      ['b', 'closed', 'done', applied.report.runId],
+    ]);
+    const logged = await logList(h.state.knex, { pipeline: name, runId: applied.report.runId });
+    expect(logged.map((l) => [l.sourceKey, l.op, l.outcome, l.trigger])).toEqual([
+      ['b', 'update', 'written', 'plan'],
+      ['zz', 'resync', 'not-found', 'resync'],
+    ]);
+    // the next run works on c alone and finds nothing left to change
+    const next = await session(h.state, { command: 'run', pipelinePath: p });
+    expect(next.report.plan?.counts).toMatchObject({ update: 0, create: 0 });
+    expect((await resyncList(h.state.knex, name)).map((r) => r.status)).toEqual(['closed', 'closed', 'closed']);
+  });
+
+  const booked = (name: string, corrections: 'lock' | 'reverse-and-repost'): string =>
+    writePipeline(h.dir, {
+      name,
+      source: ROWS,
+      target: { resource: 'postings', mode: 'create', key: 'ref', corrections },
+      transform: '{ "ref": id, "total": amount }',
+    });
+
+  it('a bulk re-sync of posted records reports the one changed in the target locked and posts nothing twice', async () => {
+    const name = h.name('booked');
+    const p = booked(name, 'lock');
+    await session(h.state, { command: 'run', pipelinePath: p });
+    h.dst.target.get('b')!.record.total = 99; // posted, then edited by hand in the ERP
+    const writes = h.dst.calls.write;
+    await requestResync(h.state, { pipeline: name, keys: ['a', 'b', 'c'] });
+    const run = await session(h.state, { command: 'run', pipelinePath: p });
+    expect(run.exitCode).toBe(3);
+    expect(run.report.plan?.counts).toMatchObject({ locked: 1, noop: 2, create: 0, update: 0, correct: 0 });
+    expect(h.dst.calls.write).toBe(writes);
+    expect(h.dst.target.size).toBe(3);
+    expect(h.dst.target.get('b')!.record.total).toBe(99);
+    expect(await listAttention(h.state, { pipeline: name })).toEqual([
+      expect.objectContaining({ sourceKey: 'b', code: 'TARGET_LOCKED', reasonClass: 'locked', status: 'open' }),
+    ]);
+    expect((await resyncList(h.state.knex, name)).map((r) => [r.sourceKey, r.outcome])).toEqual([
+      ['c', 'done'],
+      ['b', 'done'],
+      ['a', 'done'],
+    ]);
+    const history = await queryLog(h.state, { pipeline: name, key: 'b' });
+    expect(history.entries[0]).toMatchObject({ outcome: 'locked', trigger: 'resync', code: 'TARGET_LOCKED' });
+    // asked again, it is still locked, and still not posted twice
+    await requestResync(h.state, { pipeline: name, keys: ['b'] });
+    expect((await session(h.state, { command: 'run', pipelinePath: p })).report.plan?.counts.locked).toBe(1);
+    expect(h.dst.calls.write).toBe(writes);
+  });
+
+  it('a re-sync of a posted record changed in the target corrects it where the pipeline allows it, once', async () => {
+    const name = h.name('corrected');
+    const p = booked(name, 'reverse-and-repost');
+    await session(h.state, { command: 'run', pipelinePath: p });
+    const original = h.dst.target.get('b')!.id;
+    h.dst.target.get('b')!.record.total = 99;
+    await requestResync(h.state, { pipeline: name, keys: ['b'] });
+    const run = await session(h.state, { command: 'run', pipelinePath: p });
+    expect(run.exitCode).toBe(0);
+    expect(run.report.apply).toMatchObject({ reversed: 1, created: 1 });
+    expect(h.dst.reversals.map((r) => r.id)).toEqual([original]);
+    expect(h.dst.target.get('b')!.record).toEqual({ ref: 'b', total: 2 });
+    await requestResync(h.state, { pipeline: name, keys: ['b'] });
+    const again = await session(h.state, { command: 'run', pipelinePath: p });
+    expect(again.report.plan?.counts).toMatchObject({ correct: 0, create: 0, noop: 3 });
+    expect(h.dst.calls.reverse).toBe(1);
+  });
+
   it('a requested key the source does not have is closed as not found, and logged', async () => {
     const name = h.name('missing');
     const p = writePipeline(h.dir, { name, source: ROWS });
@@ -170,6 +257,64 @@ describe.each(backends)('transient attention entries on $name', (backend) => {
       ['create', 'written', 'manual'],
       ['create', 'failed', 'manual'],
     ]);
+  });
+
+  it('wait out their backoff, doubling, and the cap also when the source returns the record on every read', async () => {
+    const name = h.name('every');
+    const p = writePipeline(h.dir, { name, source: ROWS });
+    const clock = new ManualClock(Date.UTC(2026, 0, 15, 12), { autoAdvance: true });
+    h.dst.faults.push({ kind: 'record-retryable', keys: ['b'], times: 100_000 });
+    const run = async (): Promise<{ wrote: boolean; occurrences: number; warnings: string[] }> => {
+      const before = h.dst.calls.write;
+      const r = await session(h.state, { command: 'run', pipelinePath: p, clock });
+      // a run that tried b and failed again exits 3; one that held it parked nothing new
+      expect(r.exitCode).toBe(h.dst.calls.write > before ? 3 : 0);
+      const [e] = await listAttention(h.state, { pipeline: name });
+      return { wrote: h.dst.calls.write > before, occurrences: e!.occurrences, warnings: r.report.plan!.warnings };
+    };
+    expect(await run()).toMatchObject({ wrote: true, occurrences: 1 }); // a and c written, b failed
+    clock.advance(60_000);
+    const held = await run();
+    expect(held).toMatchObject({ wrote: false, occurrences: 1 });
+    expect(held.warnings.join('\n')).toContain('1 record(s) that failed transiently wait for their retry time');
+    clock.advance(PARKED_RETRY.baseMs);
+    expect(await run()).toMatchObject({ wrote: true, occurrences: 2 });
+    clock.advance(2 * PARKED_RETRY.baseMs - 60_000); // the second wait is twice the first
+    expect(await run()).toMatchObject({ wrote: false, occurrences: 2 });
+    clock.advance(120_000);
+    expect(await run()).toMatchObject({ wrote: true, occurrences: 3 });
+    for (let n = 4; n <= PARKED_RETRY.maxAttempts; n++) {
+      clock.advance(PARKED_RETRY.maxMs);
+      expect(await run()).toMatchObject({ wrote: true, occurrences: n });
+    }
+    // out of attempts: not tried again by itself, however long it waits
+    clock.advance(3 * PARKED_RETRY.maxMs);
+    expect(await run()).toMatchObject({ wrote: false, occurrences: PARKED_RETRY.maxAttempts });
+    const [capped] = await listAttention(h.state, { pipeline: name });
+    expect(capped).toMatchObject({ reasonClass: 'transient', status: 'open', retryAfter: null });
+    // until someone asks for it
+    h.dst.faults = [];
+    await requestResync(h.state, { pipeline: name, keys: ['b'] });
+    expect((await session(h.state, { command: 'run', pipelinePath: p, clock })).exitCode).toBe(0);
+    expect(h.dst.target.get('b')?.record.name).toBe('Beta');
+    expect(await listAttention(h.state, { pipeline: name })).toEqual([]);
+  });
+
+  it('held for their backoff, are not confirmed to a source that is told each outcome', async () => {
+    const name = h.name('confirming');
+    const p = writePipeline(h.dir, { name }); // the records resource confirms outcomes to the source
+    const clock = new ManualClock(Date.UTC(2026, 0, 15, 12), { autoAdvance: true });
+    h.dst.faults.push({ kind: 'record-retryable', keys: ['b'], times: 100_000 });
+    await session(h.state, { command: 'run', pipelinePath: p, clock });
+    const confirmedB = () => h.src.confirmed.filter((c) => c.sourceKey === 'b').map((c) => c.status);
+    const first = confirmedB();
+    expect(first).toHaveLength(1);
+    expect(first[0]).not.toBe('success');
+    clock.advance(60_000);
+    const held = await session(h.state, { command: 'run', pipelinePath: p, clock });
+    expect(held.report.plan?.warnings.join('\n')).toContain('wait for their retry time');
+    expect(confirmedB()).toEqual(first); // b was not attempted, so nothing is said about it
+    expect(h.src.confirmed.filter((c) => c.sourceKey === 'a').length).toBe(2);
   });
 
   it('stop being retried after the cap and wait for a re-sync', async () => {

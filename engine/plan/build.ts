@@ -9,7 +9,7 @@ import { resolveDuplicates } from './duplicates.js';
 import { planMirrorDeletes } from './mirror.js';
 import { runPlanner, type PlannerInput } from './planner.js';
 import type { Spill } from './spill.js';
-import { summariseItems } from './summarise.js';
+import { countsByConnection } from './routing.js';
 import type { PlanSummary, SettlementSummary } from './types.js';
 
 export interface MirrorSettings {
@@ -24,6 +24,8 @@ export interface MirrorSettings {
 export interface BuildInput extends PlannerInput {
   /** Set in mirror mode. */
   mirror?: MirrorSettings;
+  /** A routed pipeline: its connections, for the summary's counts per connection. */
+  routeConnections?: readonly string[];
   cursorFrom?: string;
   cursorFromKey?: string;
 }
@@ -46,6 +48,10 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
   const result = await runPlanner(input);
   const items = await resolveDuplicates(input.spill, result.duplicates);
   const warnings: string[] = [];
+  if (result.held > 0)
+    warnings.push(
+      `${result.held} record(s) that failed transiently wait for their retry time (or, out of attempts, for a re-sync) and are not attempted in this run: sluice attention list --class transient`,
+    );
   let guard: PlanSummary['guard'];
   let emptySource = false;
   if (input.mirror) {
@@ -78,7 +84,11 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
     }
   }
   await items.close();
-  const totals = await summariseItems(items.items());
+  const totals = await items.totals();
+  // A routed plan is read once more for its counts per connection (unrouted plans never are).
+  const connections = input.routeConnections
+    ? await countsByConnection(items.items(), input.routeConnections)
+    : undefined;
   const cursorField = input.cursorField;
   const summary: PlanSummary = {
     counts: {
@@ -98,6 +108,7 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
       ...(result.cursorTo !== undefined && result.cursorKeyTo !== undefined && { toKey: result.cursorKeyTo }),
     },
     ...(guard && { guard }),
+    ...(connections && { connections }),
     ...(emptySource && { emptySource }),
     warnings,
   };

@@ -28,6 +28,18 @@ describe('hashes', () => {
   it('canonical JSON ignores key order and undefined', () => {
     expect(canonicalJson({ b: 1, a: [{ y: 2, x: undefined }] })).toBe('{"a":[{"y":2}],"b":1}');
   });
+  it('canonical JSON is JSON: escapes, empty containers, undefined in arrays, the same value whatever the key order', () => {
+    const value = { 'q"k': 'line\nbreak', e: {}, l: [], u: [undefined, null, 1.5, true], n: { z: 'é', a: 0 } };
+    expect(canonicalJson(value)).toBe(
+      '{"e":{},"l":[],"n":{"a":0,"z":"é"},"q\\"k":"line\\nbreak","u":[null,null,1.5,true]}',
+    );
+    expect(JSON.parse(canonicalJson(value))).toEqual({ ...value, u: [null, null, 1.5, true] });
+    expect(canonicalJson({ n: { a: 0, z: 'é' }, u: value.u, l: [], e: {}, 'q"k': 'line\nbreak' })).toBe(
+      canonicalJson(value),
+    );
+    expect(canonicalJson(undefined)).toBe('null');
+    expect(canonicalJson('x')).toBe('"x"');
+  });
   it('SequenceHash is sensitive to content and to item boundaries', () => {
     const h = (items: string[]): string => {
       const s = new SequenceHash();

@@ -19,6 +19,7 @@ import type { LedgerEntry } from '../state/ledger.js';
 import type { KeyFn } from '../transform/key.js';
 import { recordValueProblem } from '../transform/record-values.js';
 import type { Transform } from '../transform/transform.js';
+import { routeKey, type RouteFn } from '../transform/route.js';
 import { compareCursor, cursorValue } from './cursor.js';
 import { KeyIndex } from './keyindex.js';
 import { classify, type ClassifyContext, type Item } from './classify.js';
@@ -47,17 +48,24 @@ export interface PlannerInput {
    * says was posted but the target does not have is posted anew (the operator checked the target).
    */
   forced?: ReadonlySet<string>;
+  /** Source keys not attempted in this run (transient failures waiting for their retry time); their keys stay known. */
+  hold?: ReadonlySet<string>;
   transform: Transform;
   key: KeyFn;
   capabilities: ResourceCapabilities;
   /** What a changed posted record becomes (target.corrections; default lock). */
   corrections?: 'lock' | 'reverse-and-repost';
-  /** The resource's static record checks and the opened target's. */
-  check(record: DataRecord): string[];
+  /** The resource's static record checks and the opened target's (`key`: the record's dedupe key, routed when routed). */
+  check(record: DataRecord, key: string): string[];
+  /**
+   * A routed target: chooses each target record's connection; its dedupe key becomes
+   * `connection/key` (see transform/route.ts). A record it cannot route is parked.
+   */
+  route?: RouteFn;
   /** Skip unchanged source records (absent: every record is transformed). */
   unchanged?: UnchangedInput;
-  /** The target completes records before they are planned (TargetResource.prepareRecords). */
-  prepareRecords?: TargetResource['prepareRecords'];
+  /** The target completes records before they are planned (TargetResource.prepareRecords), with their dedupe keys. */
+  prepareRecords?(records: DataRecord[], keys: string[]): ReturnType<NonNullable<TargetResource['prepareRecords']>>;
   mode: Mode;
   ledger(keys: string[]): Promise<Map<string, LedgerEntry>>;
   lookup: ClassifyContext['lookup'];
@@ -94,6 +102,8 @@ export interface PlannerResult {
   reused: number;
   /** The keys of `forced` the source (or a stored record) had. */
   forcedSeen: Set<string>;
+  /** Records of `hold` the source returned, left for a later run. */
+  held: number;
 }
 
 /** Runs the source through transform, keys and classification into `input.spill`. */
@@ -112,6 +122,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     rejectedKeys: [],
     reused: 0,
     forcedSeen: new Set(),
+    held: 0,
   };
   let attention = 0;
   const park = async (att: PlanAttention): Promise<void> => {
@@ -143,7 +154,10 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     (Item | (Omit<Item, 'record'> & { refused: { code: string; message: string; reasonClass?: ReasonClass } }))[]
   > => {
     if (!input.prepareRecords || list.length === 0) return list;
-    const results = await input.prepareRecords(list.map((i) => i.record));
+    const results = await input.prepareRecords(
+      list.map((i) => i.record),
+      list.map((i) => i.key),
+    );
     return list.map((item, i) => {
       const r = results[i];
       if (!r)
@@ -257,6 +271,24 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           await park(failure(sourceKey, 'key', 'KEY_FAILED', err, record));
           continue;
         }
+        if (input.route) {
+          const routed = await input.route(target, record);
+          const r = routed.ok ? routeKey(routed.connection, key) : routed;
+          if (!r.ok) {
+            out.unkeyed++; // its routed key is unknown: mirror deletes are withheld
+            await park({
+              sourceKey,
+              dedupeKey: key,
+              stage: 'key',
+              code: r.code,
+              reasonClass: r.reasonClass,
+              message: r.message,
+              payload: record,
+            });
+            continue;
+          }
+          key = r.key!;
+        }
         const valueProblem = recordValueProblem(target, 'the transform result');
         if (valueProblem) {
           out.keys.setIfAbsent(key, 0); // a known key: mirror must not delete its target record
@@ -268,6 +300,12 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
             message: valueProblem.message,
             payload: record,
           });
+          continue;
+        }
+        if (!forced && input.hold?.has(sourceKey)) {
+          out.keys.setIfAbsent(key, 0); // a known key: mirror must not delete its target record
+          out.sourceRecords.delete(sourceKey); // and nothing is confirmed to the source for it
+          out.held++;
           continue;
         }
         keyed.push({
@@ -282,7 +320,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     }
     for (const item of await prepared(keyed)) {
       const { sourceKey, key } = item;
-      const problems = 'refused' in item ? [] : input.check(item.record);
+      const problems = 'refused' in item ? [] : input.check(item.record, key);
       if ('refused' in item || problems.length > 0) {
         out.keys.setIfAbsent(key, 0); // a known key: mirror must not delete its target record
         await park({

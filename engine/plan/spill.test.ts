@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { Spill, type SpillItem } from './spill.js';
+import { summariseItems } from './summarise.js';
 
 const op = (i: number): SpillItem => ({
   t: 'op',
@@ -43,5 +44,46 @@ describe('Spill', () => {
     for await (const it of spill.items()) all.push(it);
     expect(all).toEqual([op(1)]);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('keeps the plan totals as items are added: the same as a pass over the items', async () => {
+    const spill = new Spill(join(tempDir(), 'plan.jsonl'), 0);
+    for (let i = 0; i < 2500; i++) {
+      await spill.add(op(i));
+      if (i % 7 === 0)
+        await spill.add({ t: 'att', att: { sourceKey: `s${i}`, stage: 'check', code: 'CHECK_FAILED', message: 'no' } });
+      if (i % 11 === 0)
+        await spill.add({
+          t: 'op',
+          op: {
+            op: 'noop',
+            key: `n${i}`,
+            sourceKey: `s${i}`,
+            targetHash: `t${i}`,
+            payloadHash: 'p',
+            targetId: `n${i}`,
+          },
+        });
+    }
+    const totals = await spill.totals();
+    expect(totals).toEqual(await summariseItems(spill.items()));
+    expect(totals.counts).toMatchObject({ create: 2500, noop: 228, attention: 358 });
+    expect(await spill.totals()).toEqual(totals); // asked again: the same answer
+    await expect(spill.add(op(1))).rejects.toThrow(/closed/);
+  });
+
+  it('reads back lines longer than a read chunk, and records holding newlines in strings', async () => {
+    const spill = new Spill(join(tempDir(), 'plan.jsonl'), 0);
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    const items: SpillItem[] = [];
+    for (let i = 0; i < 1100; i++) {
+      const item = op(i);
+      if (item.t === 'op' && item.op.op === 'create') item.op.record = { i, text: i === 1050 ? big : `a\nb${i}` };
+      items.push(item);
+      await spill.add(item);
+    }
+    const back: SpillItem[] = [];
+    for await (const it of spill.items()) back.push(it);
+    expect(back).toEqual(items);
   });
 });

@@ -6,7 +6,7 @@
 import { createReadStream, createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
-import { createInterface } from 'node:readline';
+import { PlanHasher, type ItemTotals } from './summarise.js';
 import type { PlanItem } from './types.js';
 
 export type SpillItem = PlanItem;
@@ -22,6 +22,9 @@ export class Spill {
   private buffer: string[] = [];
   private bufferedBytes = 0;
   private closed = false;
+  /** The plan's counts and hashes, kept as items are added (no second pass over a spilled plan). */
+  private readonly hasher = new PlanHasher();
+  private summary: ItemTotals | undefined;
   count = 0;
 
   constructor(
@@ -36,6 +39,7 @@ export class Spill {
   async add(item: SpillItem, recordJson?: string): Promise<void> {
     if (this.closed) throw new Error(`spill ${this.path} is closed: a finished plan is not added to`);
     this.count++;
+    this.hasher.add(item);
     if (!this.onDisk) {
       this.memory.push(item);
       if (this.count % CHECK_EVERY === 0 && process.memoryUsage().heapUsed > this.heapBudget) this.onDisk = true;
@@ -53,6 +57,13 @@ export class Spill {
     this.buffer.push(line);
     this.bufferedBytes += line.length;
     if (this.bufferedBytes >= 256 * 1024) await this.flush();
+  }
+
+  /** Counts and hashes of every item added, in order (as `summariseItems` over `items()` computes them); closes the spill. */
+  async totals(): Promise<ItemTotals> {
+    await this.close();
+    this.summary ??= this.hasher.totals();
+    return this.summary;
   }
 
   private async flush(): Promise<void> {
@@ -87,11 +98,18 @@ export class Spill {
       }
     } else yield* this.memory;
     if (!this.stream) return;
-    const rl = createInterface({
-      input: createReadStream(this.path, { encoding: 'utf8', highWaterMark: 256 * 1024 }),
-      crlfDelay: Infinity,
-    });
-    for await (const line of rl) if (line) yield JSON.parse(line) as SpillItem;
+    // Lines split by hand: readline's per-line events and queue cost more than the parse.
+    let rest = '';
+    for await (const chunk of createReadStream(this.path, { encoding: 'utf8', highWaterMark: 1024 * 1024 })) {
+      const text = rest === '' ? (chunk as string) : rest + (chunk as string);
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+        if (nl > start) yield JSON.parse(text.slice(start, nl)) as SpillItem;
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+    }
+    if (rest !== '') yield JSON.parse(rest) as SpillItem;
   }
 
   remove(): void {

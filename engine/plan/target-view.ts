@@ -17,6 +17,8 @@ export class TargetView {
     private readonly key: KeyFn,
     /** The target field carrying the key, when it is a plain field. */
     private readonly keyField: string | undefined,
+    /** A routed target: the key a listed record (with its routed `key`) is indexed by, given its computed key. */
+    private readonly scope?: (listedKey: string, key: string) => string,
   ) {}
 
   /** Existing target records for these keys (absent keys are missing from the map). */
@@ -51,8 +53,9 @@ export class TargetView {
     for await (const page of this.target.list()) {
       for (const rec of page) {
         try {
-          const k = this.key(rec.record);
-          index.set(typeof k === 'string' ? k : await k, rec);
+          const v = this.key(rec.record);
+          const k = typeof v === 'string' ? v : await v;
+          index.set(this.scope ? this.scope(rec.key, k) : k, rec);
         } catch {
           // a target record without a computable key cannot match any source record
         }

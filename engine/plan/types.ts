@@ -169,6 +169,12 @@ export function countField(
   return op === 'in-doubt' ? 'inDoubt' : op;
 }
 
+/** What a plan does to one target connection of a routed pipeline. */
+export type ConnectionCounts = Pick<
+  PlanCounts,
+  'create' | 'update' | 'noop' | 'delete' | 'forget' | 'locked' | 'correct' | 'inDoubt' | 'attention'
+>;
+
 export interface MirrorGuard {
   blocked: boolean;
   candidates: number;
@@ -196,6 +202,8 @@ export interface PlanSummary {
   /** The incremental cursor: value (and key of the last record read at it) before and after. */
   cursor: { from?: string; to?: string; field?: string; fromKey?: string; toKey?: string };
   guard?: MirrorGuard;
+  /** A routed pipeline: operations and attention per target connection (see plan/routing.ts). */
+  connections?: Record<string, ConnectionCounts>;
   /** Set when the source read nothing and mirror deletes were withheld. */
   emptySource?: boolean;
   warnings: string[];

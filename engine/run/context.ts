@@ -9,6 +9,8 @@ import type { Registry } from '../connector/registry.js';
 import type { Clock } from '../runtime/clock.js';
 import type { RetryPolicy } from '../runtime/retry.js';
 import { TargetView } from '../plan/target-view.js';
+import { RoutedTarget } from '../plan/routed-target.js';
+import { routedKey, splitRoutedKey } from '../transform/routed-key.js';
 import type { TargetResource } from '../connector/types.js';
 import type { RunTrigger } from '../state/log.js';
 import type { RunReport } from './report.js';
@@ -62,6 +64,8 @@ export interface SessionOptions {
   onApplyProgress?(counts: ApplyCounts): void;
   /** How many operations to keep in memory for printing the plan. */
   keepOps?: number;
+  /** Who runs it: the author of a plan saved for approval (default: the scheduler for a scheduled run, else the OS user). */
+  actor?: string;
   /**
    * Called once the run report is recorded, with the store still open (alerts, metrics). What it
    * throws is logged, never the run's outcome.
@@ -96,19 +100,39 @@ export function targetKeyField(pipeline: LoadedPipeline): string | undefined {
   return key && isFieldPath(key) && !key.includes('.') ? key : undefined;
 }
 
-/** The opened target resource and the one view of it (by key) every phase uses. */
+/**
+ * The opened target resource and the one view of it (by key) every phase uses. A routed pipeline's
+ * target is the RoutedTarget over the target of every connection its route can produce.
+ */
 export async function openTarget(ctx: Ctx): Promise<{ target: TargetResource; view: TargetView }> {
   const keyField = targetKeyField(ctx.pipeline);
-  const target = await ctx.conns.target(ctx.pipeline.target, ctx.pipeline.spec.target.options, keyField);
+  const options = ctx.pipeline.spec.target.options;
+  const route = ctx.pipeline.route;
+  let target: TargetResource;
+  if (route) {
+    let routed = routedTargets.get(ctx.conns);
+    if (!routed) {
+      const parts = new Map<string, TargetResource>();
+      for (const [name, bound] of route.targets) parts.set(name, await ctx.conns.target(bound, options, keyField));
+      routed = new RoutedTarget(parts);
+      routedTargets.set(ctx.conns, routed);
+    }
+    target = routed;
+  } else target = await ctx.conns.target(ctx.pipeline.target, options, keyField);
   let view = views.get(target);
   if (!view) {
-    view = new TargetView(target, compileKey(ctx.pipeline.spec.target.key ?? ''), keyField);
+    // A listed record of a routed target carries its routed key: its computed key gets the same connection.
+    const scope = route
+      ? (listed: string, key: string) => routedKey(splitRoutedKey(listed)?.connection ?? '', key)
+      : undefined;
+    view = new TargetView(target, compileKey(ctx.pipeline.spec.target.key ?? ''), keyField, scope);
     views.set(target, view);
   }
   return { target, view };
 }
 
 const views = new WeakMap<TargetResource, TargetView>();
+const routedTargets = new WeakMap<OpenConnections, RoutedTarget>();
 
 /** The session's trigger: given, else `plan` for the apply of a reviewed plan, `manual` otherwise. */
 export function sessionTrigger(ctx: Pick<Ctx, 'opts' | 'command'>): RunTrigger {

@@ -4,6 +4,7 @@
  * tables (read once per run, indexed by their key).
  */
 import { createHash } from 'node:crypto';
+import { openSource, openTarget } from '../connector/dispatch.js';
 import type { Connection, DataRecord, SourceResource, TargetResource } from '../connector/types.js';
 import { canonicalJson } from '../plan/hash.js';
 import { ConfigError } from '../errors.js';
@@ -62,8 +63,7 @@ export class OpenConnections {
     let res = this.resources.get(id) as SourceResource | undefined;
     if (!res) {
       const conn = await this.connection(bound);
-      if (!conn.source) throw new ConfigError('ROLE_UNSUPPORTED', `connection ${bound.connection.name} cannot read`);
-      res = conn.source(bound.name, (options ?? {}) as DataRecord);
+      res = openSource(bound.connector, conn, bound.name, (options ?? {}) as DataRecord);
       this.resources.set(id, res);
     }
     return res;
@@ -78,8 +78,7 @@ export class OpenConnections {
     let res = this.resources.get(id) as TargetResource | undefined;
     if (!res) {
       const conn = await this.connection(bound);
-      if (!conn.target) throw new ConfigError('ROLE_UNSUPPORTED', `connection ${bound.connection.name} cannot write`);
-      res = conn.target(bound.name, (options ?? {}) as DataRecord, {
+      res = openTarget(bound.connector, conn, bound.name, (options ?? {}) as DataRecord, {
         keyField,
         mode: this.pipeline.spec.target.mode ?? 'upsert',
       });

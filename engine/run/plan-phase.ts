@@ -7,6 +7,8 @@ import type { PlanAttention, PlanOp } from '../plan/types.js';
 import { compileKey } from '../transform/key.js';
 import { programImpureCalls } from '../transform/purity.js';
 import { Transform } from '../transform/transform.js';
+import { compileRoute } from '../transform/route.js';
+import { RoutedTarget } from '../plan/routed-target.js';
 import { contextFingerprint } from '../plan/unchanged.js';
 import { openTarget, type Ctx } from './context.js';
 import { loadLookups } from './open.js';
@@ -38,6 +40,11 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
   const definition = pipeline.target.definition;
   const mode = spec.target.mode ?? 'upsert';
   const deletes = spec.target.deletes;
+  const routed = target instanceof RoutedTarget ? target : undefined;
+  // Every connection the records may go to: a changed connection config re-evaluates the records.
+  const targetConfigs = pipeline.route
+    ? [...pipeline.route.targets].map(([name, b]) => [name, b.connection.config])
+    : pipeline.target.connection.config;
   const built = await buildPlan({
     pipeline: spec.name,
     source,
@@ -51,13 +58,14 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     ...(spec.source.pageSize !== undefined && { pageSize: spec.source.pageSize }),
     resync,
     ...(work.forced.size > 0 && { forced: work.forced }),
+    ...(work.held.size > 0 && { hold: work.held }),
     transform,
     ...(skip && {
       unchanged: {
         context: contextFingerprint([
           pipeline.hash,
           pipeline.source.connection.config,
-          pipeline.target.connection.config,
+          targetConfigs,
           lookups.contentHash,
           FINGERPRINT_VERSION,
         ]),
@@ -68,8 +76,15 @@ export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promi
     }),
     key: compileKey(spec.target.key ?? ''),
     capabilities: definition.capabilities,
-    check: (r) => [...(definition.check?.(r) ?? []), ...(target.check?.(r) ?? [])],
-    ...(target.prepareRecords && { prepareRecords: (records) => target.prepareRecords!(records) }),
+    // one record check, the resource definition's: the same for every connection a record routes to
+    check: (r) => definition.check?.(r) ?? [],
+    ...(routed
+      ? { prepareRecords: (records, keys) => routed.prepareRouted(records, keys) }
+      : target.prepareRecords && { prepareRecords: (records) => target.prepareRecords!(records) }),
+    ...(pipeline.route && {
+      route: compileRoute(pipeline.route.spec),
+      routeConnections: [...pipeline.route.targets.keys()],
+    }),
     corrections: spec.target.corrections ?? 'lock',
     mode,
     ledger: (keys) => state.ledgerGet(spec.name, keys),

@@ -38,6 +38,8 @@ export interface RunReport {
   apiCalls: Record<string, ConnectionStats>;
   confirm?: { sent: number; failed: number };
   error?: { code: string; message: string };
+  /** A run of a pipeline with `approval: required`: the plan it saved for approval instead of applying. */
+  approval?: { id: number; planPath: string };
   exitCode: number;
   stateStore: string;
 }
@@ -105,6 +107,10 @@ export function formatReport(r: RunReport): string {
     for (const a of r.attention.sample) lines.push(`    ${a.sourceKey}  ${a.code}  ${a.message}`);
     if (r.attention.count > r.attention.sample.length) lines.push(`    … see: sluice attention list ${r.pipeline}`);
   }
+  if (r.approval)
+    lines.push(
+      `  approval required: nothing was applied; plan ${r.approval.id} (${r.approval.planPath}) awaits an approver (sluice plans show ${r.approval.id})`,
+    );
   if (r.error) lines.push(`  error ${r.error.code}: ${r.error.message}`);
   return lines.join('\n') + '\n';
 }

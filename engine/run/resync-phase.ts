@@ -9,6 +9,8 @@ import type { DataRecord } from '../connector/types.js';
 import { PARKED_RETRY, type AttentionEntry } from '../state/attention.js';
 import type { LogWrite } from '../state/log.js';
 import { resyncPending, type ResyncOutcome, type ResyncRequest } from '../state/resync.js';
+import type { StateStore } from '../state/store.js';
+import type { PlanResync } from './plan-file/document.js';
 import { isoNow } from '../runtime/clock.js';
 import type { Ctx } from './context.js';
 import { isRecord } from './settle-phase.js';
@@ -26,10 +28,23 @@ export interface ResyncWork {
   requests: ResyncRequest[];
   /** Transient entries retried now. */
   retries: number;
+  /**
+   * Source keys of transient entries not due yet (backoff) or out of attempts (they wait for a
+   * re-sync): not attempted in this run even when the source returns them again.
+   */
+  held: Set<string>;
 }
 
 export function noResync(): ResyncWork {
-  return { records: new Map(), forced: new Set(), all: false, fullRead: false, requests: [], retries: 0 };
+  return {
+    records: new Map(),
+    forced: new Set(),
+    all: false,
+    fullRead: false,
+    requests: [],
+    retries: 0,
+    held: new Set(),
+  };
 }
 
 function replayable(e: AttentionEntry): e is AttentionEntry & { payload: DataRecord } {
@@ -63,16 +78,29 @@ export async function gatherResync(ctx: Ctx): Promise<ResyncWork> {
     for (const k of keys) work.forced.add(k);
     if (keys.some((k) => !work.records.has(k))) work.fullRead = true;
   }
-  const due = await state.attentionList({ pipeline: name, retryDueAt: isoNow(ctx.clock) });
+  const now = isoNow(ctx.clock);
+  const due = await state.attentionList({ pipeline: name, retryDueAt: now });
   for (const e of due) {
     if (e.occurrences >= PARKED_RETRY.maxAttempts || !replayable(e) || work.records.has(e.sourceKey)) continue;
     work.records.set(e.sourceKey, e.payload);
     work.retries++;
   }
-  if (work.requests.length > 0 || work.forced.size > 0 || work.retries > 0)
+  // The backoff and the cap hold also for a source that returns the record on every read.
+  for (const e of await state.attentionList({ pipeline: name, statuses: ['open'], reasonClasses: ['transient'] })) {
+    if (e.stage === 'in-doubt' || e.stage === 'read' || work.forced.has(e.sourceKey)) continue;
+    const waiting = e.retryAfter !== null ? e.retryAfter > now : e.occurrences >= PARKED_RETRY.maxAttempts;
+    if (waiting) work.held.add(e.sourceKey);
+  }
+  if (work.requests.length > 0 || work.forced.size > 0 || work.retries > 0 || work.held.size > 0)
     ctx.logger.info(
-      { requests: work.requests.length, forced: work.forced.size, retries: work.retries, fullRead: work.fullRead },
-      `re-sync: ${work.forced.size} record(s) asked for${work.all ? ' (every record)' : ''}, ${work.retries} transient failure(s) retried`,
+      {
+        requests: work.requests.length,
+        forced: work.forced.size,
+        retries: work.retries,
+        held: work.held.size,
+        fullRead: work.fullRead,
+      },
+      `re-sync: ${work.forced.size} record(s) asked for${work.all ? ' (every record)' : ''}, ${work.retries} transient failure(s) retried, ${work.held.size} waiting for their retry time or a re-sync`,
     );
   return work;
 }
@@ -97,4 +125,26 @@ export function closeResync(
       });
   }
   return { closed, log };
+}
+
+/** What a saved plan records of its re-sync work, so that applying it closes the requests it took in. */
+export function planResync(work: ResyncWork, seen: ReadonlySet<string>): PlanResync {
+  const asked = new Set(work.requests.filter((r) => r.scope === 'key').map((r) => r.sourceKey));
+  return { requests: work.requests.map((r) => r.id), found: [...seen].filter((k) => asked.has(k)) };
+}
+
+/**
+ * The re-sync work of a saved plan at its apply: the requests it took in that are still pending
+ * (another run may have closed some meanwhile). Nothing is forced again: the plan's operations are
+ * what was reviewed.
+ */
+export async function savedResync(
+  state: StateStore,
+  pipeline: string,
+  saved: PlanResync,
+): Promise<{ work: ResyncWork; seen: ReadonlySet<string> }> {
+  const ids = new Set(saved.requests);
+  const work = noResync();
+  work.requests = (await resyncPending(state.knex, pipeline)).filter((r) => ids.has(r.id));
+  return { work, seen: new Set(saved.found) };
 }

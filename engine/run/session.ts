@@ -29,8 +29,10 @@ import { readPlanFile, type VerifiedPlan } from './plan-file/read.js';
 import { writePlanFile } from './plan-file/write.js';
 import { gitProvenance, type FileProvenance } from './provenance.js';
 import { EXIT, statusOf, type RunReport } from './report.js';
+import { planResync, savedResync } from './resync-phase.js';
 import { settle, type Settled } from './settle-phase.js';
 import { checkPlanFits, checkTargetUnchanged } from './stale.js';
+import { markApplied, planForApproval, requireApproval } from './approval-gate.js';
 
 export { COMMANDS, type Command, type FinishedRun, type SessionOptions, type SessionSubject } from './context.js';
 export { EXIT } from './report.js';
@@ -95,6 +97,10 @@ export async function runSession(opts: SessionOptions): Promise<SessionResult> {
           : doc
             ? loadFrom(opts, doc.header.pipeline.path, doc.header.connectionsPath)
             : loadFrom(opts, (subject as { path: string }).path);
+      if (opts.command === 'run' && !doc && pipeline.spec.approval === 'required')
+        return await planForApproval(state, opts, runId, pipeline.spec.name, (planOut) =>
+          session({ ...opts, command: 'plan', planOut }, { runId, startedAt, writes: false, pipeline, state, doc }),
+        );
       return await session(opts, { runId, startedAt, writes, pipeline, state, doc });
     } finally {
       doc?.dispose();
@@ -184,6 +190,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
       renew.unref();
     }
     logger.info({ command: opts.command, state: state.location.display }, `${opts.command} started`);
+    if (doc && pipeline.spec.approval === 'required') await requireApproval(state, doc.header);
     if (doc) await checkPlanFits(doc, pipeline, await state.pipelineVersion(name));
     const basis = await state.pipelineVersion(name);
     settled = await settle(ctx);
@@ -199,6 +206,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
           cursorTo: doc.header.summary.cursor.to,
           ...(doc.header.summary.cursor.toKey !== undefined && { cursorKeyTo: doc.header.summary.cursor.toKey }),
           sourceRecords: new Map(),
+          ...(doc.header.resync && { resync: await savedResync(state, name, doc.header.resync) }),
         },
         settled.settledKeys,
       );
@@ -216,6 +224,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
           basis,
           summary: built.summary,
           settlement: built.settlement,
+          ...(built.resync.requests.length > 0 && { resync: planResync(built.resync, built.forcedSeen) }),
         } as const;
         await writePlanFile(
           resolve(opts.cwd ?? process.cwd(), opts.planOut),
@@ -246,6 +255,7 @@ async function session(opts: SessionOptions, p: Prepared): Promise<SessionResult
         };
       }
     }
+    if (doc && applied) await markApplied(state, doc.header, runId);
     if (applied?.stopped) failure = applied.stopped;
   } catch (err) {
     // A stop (signal, lost lease) may surface as a connector's abort error: report the reason itself.

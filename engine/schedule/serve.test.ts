@@ -1,6 +1,7 @@
 /**
  * Two schedulers on the same directory and state store (SQLite and the real MariaDB), on one
- * injected clock: each tick runs once, in one of them; /healthz and /metrics answer; a changed
+ * injected clock: each tick runs once, in one of them (also when the second wakes after the first
+ * finished it, on a clock of its own); runs are logged with trigger `schedule`; /healthz and /metrics answer; a changed
  * file is picked up; shutdown stops both cleanly.
  */
 import { writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { stateBackends, type FreshStore } from '../../test/helpers/state-backend
 import { tempDir } from '../../test/helpers/tmp.js';
 import { ManualClock } from '../runtime/clock.js';
 import { silentLogger } from '../runtime/logger.js';
+import { logList } from '../state/log.js';
 import { openStateStore, type StateStore } from '../state/store.js';
 import { serveSchedule } from './serve.js';
 
@@ -79,6 +81,11 @@ describe.each(stateBackends)('two schedulers on $name', (backend) => {
     await vi.waitFor(() => expect(clock.sleepers).toBe(4), { timeout: 30_000 });
     expect(dst.target.size).toBe(2);
     expect(dst.calls.write).toBe(1);
+    // the integration log says a schedule started these writes
+    expect((await logList(stores[0]!.knex, { pipeline: 'hourly' })).map((l) => [l.sourceKey, l.trigger])).toEqual([
+      ['a', 'schedule'],
+      ['b', 'schedule'],
+    ]);
 
     src.source.push({ id: 'c', name: 'Gamma', amount: 3 });
     clock.set(Date.UTC(2026, 0, 15, 13, 0, 0));
@@ -114,4 +121,64 @@ describe.each(stateBackends)('two schedulers on $name', (backend) => {
     await Promise.all(servers);
     await expect(fetch(`http://127.0.0.1:${ports[0]}/healthz`)).rejects.toThrow();
   });
+
+  it(
+    'run a tick once also when the second scheduler wakes after the first one has finished it',
+    { timeout: 120_000 },
+    async () => {
+      const dir = tempDir();
+      const src = dataset(`${dir}:src`);
+      const dst = dataset(`${dir}:dst`);
+      src.source = [{ id: 'a', name: 'Alpha', amount: 1 }];
+      writePipeline(dir, { name: 'late', extra: { schedule: { cron: '0 * * * *', timezone: 'UTC' } } });
+      // each scheduler on its own clock: B is late (a slow pod, a clock behind), A has finished by then
+      const clocks = [
+        new ManualClock(Date.UTC(2026, 0, 15, 11, 59, 0)),
+        new ManualClock(Date.UTC(2026, 0, 15, 11, 59, 0)),
+      ];
+      const own: StateStore[] = [];
+      for (const clock of clocks) own.push(await openStateStore({ url: fresh.url, secretKey: SECRET, clock }));
+      stores.push(...own);
+      const stop = new AbortController();
+      const ports: number[] = [];
+      const servers = own.map((state, i) =>
+        serveSchedule({
+          dir,
+          registry: memoryRegistry,
+          state,
+          port: 0,
+          host: '127.0.0.1',
+          clock: clocks[i]!,
+          logger: silentLogger(),
+          signal: stop.signal,
+          pollMs: 30_000,
+          onListening: (port) => ports.push(port),
+        }),
+      );
+      const next = async (port: number): Promise<string> => {
+        const h = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { pipelines: { next: string }[] };
+        return h.pipelines[0]!.next;
+      };
+      for (const c of clocks) await vi.waitFor(() => expect(c.sleepers).toBe(2), { timeout: 30_000 });
+      clocks[0]!.set(Date.UTC(2026, 0, 15, 12, 0, 0));
+      await vi.waitFor(
+        async () => expect((await own[0]!.runList('late')).map((r) => r.status)).toEqual(['succeeded']),
+        {
+          timeout: 30_000,
+        },
+      );
+      await vi.waitFor(() => expect(clocks[0]!.sleepers).toBe(2), { timeout: 30_000 });
+      expect(await own[0]!.leaseHolder('late')).toBeUndefined(); // the lease alone would not stop B now
+
+      clocks[1]!.set(Date.UTC(2026, 0, 15, 12, 0, 5));
+      await vi.waitFor(async () => expect(await next(ports[1]!)).toBe('2026-01-15T13:00:00.000Z'), { timeout: 30_000 });
+      await vi.waitFor(() => expect(clocks[1]!.sleepers).toBe(2), { timeout: 30_000 });
+      expect((await own[1]!.runList('late')).map((r) => r.status)).toEqual(['succeeded']);
+      expect(dst.calls.write).toBe(1);
+      expect(dst.target.size).toBe(1);
+
+      stop.abort();
+      await Promise.all(servers);
+    },
+  );
 });

@@ -69,7 +69,9 @@ export async function serveSchedule(o: ServeOptions): Promise<void> {
       metrics.runStarted(p.name);
       await runSession({
         command: 'run',
+        trigger: 'schedule',
         subject: { kind: 'pipeline-file', path: p.path },
+        actor: 'scheduler',
         ...(o.connectionsPath !== undefined && { connectionsPath: o.connectionsPath }),
         registry: o.registry,
         logger: log,

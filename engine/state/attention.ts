@@ -57,9 +57,10 @@ export interface AttentionEntry extends AttentionWrite {
 }
 
 /**
- * Transient entries are retried by the next runs from their stored record: at most `maxAttempts`
- * times, waiting `baseMs` after the first attempt and twice as long after each further one (at most
- * `maxMs`). Then they wait for a fix or a re-sync like the others.
+ * Transient entries are retried by the next runs (from the source, or their stored record): at most
+ * `maxAttempts` times, waiting `baseMs` after the first attempt and twice as long after each further
+ * one (at most `maxMs`); in between, and after the last, a run holds the record even when the
+ * source returns it (engine/run/resync-phase.ts). Then they wait for a fix or a re-sync like the others.
  */
 export const PARKED_RETRY = { maxAttempts: 5, baseMs: 5 * 60_000, maxMs: 24 * 3_600_000 } as const;
 

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { FieldChange } from '../connector/types.js';
 import type { ReasonClass } from '../error-codes.js';
+import { isSqlite, withSqlite } from './sqlite-fast.js';
 
 const TABLE = 'sluice_log';
 const CHUNK = 200;
@@ -130,6 +131,42 @@ function changesJson(changes: readonly FieldChange[] | undefined): string | null
   return JSON.stringify(kept);
 }
 
+const COLUMNS = [
+  'pipeline',
+  'run_id',
+  'at',
+  'run_trigger',
+  'source_key',
+  'dedupe_key',
+  'op',
+  'outcome',
+  'target_id',
+  'payload_hash',
+  'changes',
+  'code',
+  'reason_class',
+  'message',
+] as const;
+
+function rowValues(pipeline: string, runId: string | null, trigger: RunTrigger, w: LogWrite, at: string): unknown[] {
+  return [
+    pipeline,
+    runId,
+    at,
+    w.trigger ?? trigger,
+    w.sourceKey,
+    w.dedupeKey ?? null,
+    w.op.slice(0, 16),
+    w.outcome,
+    w.targetId ?? null,
+    w.payloadHash ?? null,
+    changesJson(w.changes),
+    w.code?.slice(0, 64) ?? null,
+    w.reasonClass ?? null,
+    w.message === undefined ? null : w.message.slice(0, MESSAGE_LIMIT),
+  ];
+}
+
 export async function logWrite(
   trx: Knex,
   pipeline: string,
@@ -138,23 +175,21 @@ export async function logWrite(
   writes: readonly LogWrite[],
   at: string,
 ): Promise<void> {
+  if (writes.length === 0) return;
+  if (isSqlite(trx)) {
+    // One prepared single-row statement, run per row inside the caller's transaction (as the
+    // ledger does): knex would compile and SQLite prepare a new multi-row INSERT for every chunk.
+    await withSqlite(trx, (prepare) => {
+      const stmt = prepare(`INSERT INTO ${TABLE} (${COLUMNS.join(',')}) VALUES (${COLUMNS.map(() => '?').join(',')})`);
+      for (const w of writes) stmt.run(...rowValues(pipeline, runId, trigger, w, at));
+    });
+    return;
+  }
   for (let i = 0; i < writes.length; i += CHUNK) {
-    const rows = writes.slice(i, i + CHUNK).map((w) => ({
-      pipeline,
-      run_id: runId,
-      at,
-      run_trigger: w.trigger ?? trigger,
-      source_key: w.sourceKey,
-      dedupe_key: w.dedupeKey ?? null,
-      op: w.op.slice(0, 16),
-      outcome: w.outcome,
-      target_id: w.targetId ?? null,
-      payload_hash: w.payloadHash ?? null,
-      changes: changesJson(w.changes),
-      code: w.code?.slice(0, 64) ?? null,
-      reason_class: w.reasonClass ?? null,
-      message: w.message === undefined ? null : w.message.slice(0, MESSAGE_LIMIT),
-    }));
+    const rows = writes.slice(i, i + CHUNK).map((w) => {
+      const values = rowValues(pipeline, runId, trigger, w, at);
+      return Object.fromEntries(COLUMNS.map((c, j) => [c, values[j]]));
+    });
     await trx(TABLE).insert(rows);
   }
 }

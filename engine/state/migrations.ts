@@ -345,4 +345,64 @@ export const MIGRATIONS: Migration[] = [
       await knex.schema.dropTableIfExists('sluice_schedule_ticks');
     },
   },
+  {
+    name: '0011_users_and_approvals',
+    async up(knex) {
+      const binary = (t: Knex.CreateTableBuilder): void => {
+        if (isMysql(knex)) {
+          t.charset('utf8mb4');
+          t.collate('utf8mb4_bin');
+        }
+      };
+      // Local accounts of the finance page (a later OIDC login maps identities onto the same roles).
+      await knex.schema.createTable('sluice_users', (t) => {
+        binary(t);
+        t.string('username', 64).primary();
+        t.string('role', 16).notNullable();
+        t.string('password_hash', 255).notNullable();
+        t.string('created_at', 32).notNullable();
+        t.string('updated_at', 32).notNullable();
+      });
+      // Page sessions, by the SHA-256 of the session id (the cookie value is never stored).
+      await knex.schema.createTable('sluice_web_sessions', (t) => {
+        binary(t);
+        t.string('id_hash', 64).primary();
+        t.string('username', 64).notNullable().index();
+        t.string('csrf', 64).notNullable();
+        t.string('created_at', 32).notNullable();
+        t.string('expires_at', 32).notNullable();
+      });
+      // Sealed plans awaiting (or past) four-eyes approval.
+      await knex.schema.createTable('sluice_plan_approvals', (t) => {
+        binary(t);
+        t.increments('id').primary();
+        t.string('pipeline', PIPELINE).notNullable();
+        t.string('plan_run_id', 36).notNullable().unique();
+        t.string('plan_hash', 64).notNullable();
+        t.text('plan_path').notNullable();
+        t.text('summary').notNullable();
+        t.string('author', 64).notNullable();
+        t.string('created_at', 32).notNullable();
+        t.string('status', 16).notNullable();
+        t.string('decided_by', 64);
+        t.string('decided_at', 32);
+        t.text('comment');
+        t.string('applied_run_id', 36);
+        t.string('applied_at', 32);
+        t.index(['status', 'pipeline'], 'sluice_plan_approvals_status');
+      });
+      // Who did it, queryable (earlier rows keep it in detail.by).
+      await knex.schema.alterTable('sluice_audit', (t) => {
+        t.string('actor', 64);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('sluice_audit', (t) => {
+        t.dropColumn('actor');
+      });
+      await knex.schema.dropTableIfExists('sluice_plan_approvals');
+      await knex.schema.dropTableIfExists('sluice_web_sessions');
+      await knex.schema.dropTableIfExists('sluice_users');
+    },
+  },
 ];

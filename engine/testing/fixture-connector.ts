@@ -8,11 +8,13 @@ import type {
   ConnectorDefinition,
   DataRecord,
   ResourceDefinition,
+  SourceResource,
   TargetRecord,
+  TargetResource,
 } from '../connector/types.js';
 import { ConnectorError } from '../errors.js';
 
-export const META_FIELDS = ['_id', '_locked', '_active', '_createdBySluice'] as const;
+export const META_FIELDS = ['_id', '_locked', '_active', '_createdBySluice', '_connection'] as const;
 
 export function stripMeta(record: DataRecord): DataRecord {
   const out: DataRecord = {};
@@ -26,18 +28,29 @@ export interface FixtureData {
   keyOf?: (record: DataRecord) => string | Promise<string>;
 }
 
+interface FixtureConnection extends Connection {
+  source: SourceResource;
+  target: TargetResource;
+}
+
 export function fixtureConnector(
   name: string,
   resourceName: string,
-  resource: ResourceDefinition,
+  resource: ResourceDefinition<never>,
   data: FixtureData,
-): ConnectorDefinition {
+): ConnectorDefinition<Record<string, unknown>, FixtureConnection> {
   return {
     name,
     description: `fixture records for ${resourceName}`,
     configSchema: { type: 'object' },
-    resources: { [resourceName]: resource },
-    open(): Promise<Connection> {
+    resources: {
+      [resourceName]: {
+        ...resource,
+        openSource: (conn: FixtureConnection) => conn.source,
+        openTarget: (conn: FixtureConnection) => conn.target,
+      },
+    },
+    open(): Promise<FixtureConnection> {
       let index: Map<string, TargetRecord> | undefined;
       const build = async (): Promise<Map<string, TargetRecord>> => {
         if (index) return index;
@@ -58,13 +71,13 @@ export function fixtureConnector(
         return index;
       };
       return Promise.resolve({
-        source: () => ({
+        source: {
           async *read() {
             yield data.records.map((r) => structuredClone(r));
           },
           confirm: () => Promise.resolve(),
-        }),
-        target: () => ({
+        },
+        target: {
           commitWindowMs: 0,
           async lookup(keys) {
             const all = await build();
@@ -74,7 +87,7 @@ export function fixtureConnector(
             yield [...(await build()).values()];
           },
           write: () => Promise.reject(new ConnectorError('FIXTURE_READ_ONLY', 'pipeline tests never write')),
-        }),
+        },
         stats: () => ({ apiCalls: 0 }),
         close: () => Promise.resolve(),
       });

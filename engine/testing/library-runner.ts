@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import jsonata from 'jsonata';
+import { jsonata } from '../transform/jsonata-lib.js';
 import type { DataRecord } from '../connector/types.js';
 import { loadJsonSchema } from '../connector/load-schema.js';
 import { compileSchema, schemaDiagnostics } from '../config/ajv.js';

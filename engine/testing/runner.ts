@@ -17,6 +17,7 @@ import { silentLogger } from '../runtime/logger.js';
 import { runSession } from '../run/session.js';
 import { openStateStore } from '../state/store.js';
 import { compileKey, keyOrUndefined, type KeyFn } from '../transform/key.js';
+import { routedKey } from '../transform/routed-key.js';
 import { Transform, type LookupTable } from '../transform/transform.js';
 import { describeError } from '../errors.js';
 import { fixtureConnector, stripMeta } from './fixture-connector.js';
@@ -73,13 +74,35 @@ async function runCase(base: LoadedPipeline, c: TestCase): Promise<string[]> {
   const keyOf = compileKey(base.spec.target.key ?? '');
   const lookups = new Map<string, BoundResource>();
   for (const [name, b] of base.lookups) lookups.set(name, rebind(b, `lookup-${name}`, c.lookups?.[name] ?? []));
+  const failures: string[] = [];
+  // A routed pipeline: each target snapshot record names its connection (`_connection`).
+  const route = base.route && {
+    spec: base.route.spec,
+    targets: new Map(
+      [...base.route.targets].map(([name, b]) => [
+        name,
+        rebind(
+          b,
+          `target-${name}`,
+          (c.target ?? []).filter((r) => r._connection === name),
+          keyOf,
+        ),
+      ]),
+    ),
+  };
+  if (route)
+    for (const r of c.target ?? [])
+      if (typeof r._connection !== 'string' || !route.targets.has(r._connection))
+        failures.push(
+          `a target record of a routed pipeline needs _connection (one of: ${[...route.targets.keys()].join(', ')}); got ${JSON.stringify(r._connection)}`,
+        );
   const pipeline: LoadedPipeline = {
     ...base,
     source: rebind(base.source, 'source', c.source),
-    target: rebind(base.target, 'target', c.target ?? [], keyOf),
+    target: route ? [...route.targets.values()][0]! : rebind(base.target, 'target', c.target ?? [], keyOf),
     lookups,
+    ...(route && { route }),
   };
-  const failures: string[] = [];
   const expect = c.expect ?? {};
   if (expect.records) failures.push(...compareRecords(expect.records, await transformed(pipeline, c)));
   const state = await openStateStore({ url: 'sqlite::memory:', secretKey: 'x'.repeat(64) });
@@ -88,7 +111,7 @@ async function runCase(base: LoadedPipeline, c: TestCase): Promise<string[]> {
     for (const r of c.target ?? []) {
       if (r._createdBySluice === true)
         owned.push({
-          key: await keyOf(stripMeta(r)),
+          key: route ? routedKey(String(r._connection), await keyOf(stripMeta(r))) : await keyOf(stripMeta(r)),
           targetId: r._id === undefined ? null : String(r._id),
           payloadHash: null,
           status: 'written' as const,

@@ -3,7 +3,7 @@
  * `$lookup('name', ...)` calls naming an unknown lookup, and literal string fields of a top-level
  * object constructor (so a connector can reject, say, a list code with a hyphen at validate time).
  */
-import jsonata from 'jsonata';
+import { jsonata } from './jsonata-lib.js';
 
 export interface JsonataProblem {
   code: string;

@@ -2,7 +2,7 @@
  * Dedupe keys: a plain field path (`Reference`, `header.id`) is read directly; anything else is a
  * JSONata expression over the target record. Keys are strings; empty or missing keys are errors.
  */
-import jsonata from 'jsonata';
+import { jsonata } from './jsonata-lib.js';
 import type { DataRecord } from '../connector/types.js';
 import { RecordError } from '../errors.js';
 

@@ -4,7 +4,7 @@
  * of the transform. A library's functions reach each other by name: every one is also assigned into
  * the library's own compiled environment, which the functions' closures look names up in.
  */
-import jsonata from 'jsonata';
+import { jsonata, type JsonataExpression } from './jsonata-lib.js';
 import { ConfigError } from '../errors.js';
 
 /** A JSONata file as the pipeline names it: `path` (absolute) and its text. */
@@ -40,7 +40,7 @@ function isFunction(v: unknown): boolean {
 /** Evaluates one library and returns its functions by name; a value that is not an object of functions is refused. */
 export async function evaluateLibrary(file: JsonataFile, lookup: LookupFn): Promise<Record<string, unknown>> {
   let value: unknown;
-  let expr: jsonata.Expression;
+  let expr: JsonataExpression;
   try {
     expr = jsonata(file.text);
     value = await expr.evaluate(undefined, { lookup });

@@ -3,7 +3,7 @@
  * or a function library it imports, calls a function whose value changes between calls ($now,
  * $millis, $random). Only a pure transform's records may be skipped when their source record is unchanged.
  */
-import jsonata from 'jsonata';
+import { jsonata } from './jsonata-lib.js';
 import type { JsonataProgram } from './library.js';
 
 /** JSONata built-ins whose result changes from one evaluation to the next. */

@@ -20,8 +20,47 @@ function join(path: string, key: string | number): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? (path === '' ? key : `${path}.${key}`) : `${path}[${JSON.stringify(key)}]`;
 }
 
+/**
+ * Whether `value` holds a problem, without building a path for every value (the common case is no
+ * problem: this runs for every source and target record).
+ */
+function hasValueProblem(value: unknown): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return true;
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_RECORD_DEPTH) return true;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (x !== null && (typeof x === 'object' || typeof x === 'number')) {
+          values.push(x);
+          depths.push(depth + 1);
+        }
+      }
+    } else {
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const x = (v as Record<string, unknown>)[k];
+        if (x !== null && (typeof x === 'object' || typeof x === 'number')) {
+          values.push(x);
+          depths.push(depth + 1);
+        }
+      }
+    }
+  }
+  return false;
+}
+
 /** The first problem of `value`, or undefined when it is fine. `what` names it in the message. */
 export function recordValueProblem(value: unknown, what = 'the record'): ValueProblem | undefined {
+  if (!hasValueProblem(value)) return undefined;
   const stack: { v: unknown; path: string; depth: number }[] = [{ v: value, path: '', depth: 1 }];
   while (stack.length > 0) {
     const { v, path, depth } = stack.pop()!;

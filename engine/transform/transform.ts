@@ -4,7 +4,7 @@
  * libraries bound by name. Returns the target records (none to skip the record); any failure is a
  * RecordError that sends the record to attention.
  */
-import jsonata from 'jsonata';
+import { jsonata, type JsonataExpression } from './jsonata-lib.js';
 import type { DataRecord } from '../connector/types.js';
 import { RecordError } from '../errors.js';
 import { parseErrorTag } from './error-tag.js';
@@ -31,7 +31,7 @@ export function lookupBinding(lookups: ReadonlyMap<string, LookupTable>): Lookup
 }
 
 export class Transform {
-  private readonly expr: jsonata.Expression;
+  private readonly expr: JsonataExpression;
   private readonly bindings: Record<string, unknown>;
 
   /** An inline expression; `functions` are bound by name beside `$lookup` (see Transform.create). */

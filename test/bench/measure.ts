@@ -17,7 +17,7 @@ const HOOK = new URL('./rusage-hook.js', import.meta.url).href;
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const SLUICE_BIN = join(REPO, 'bin', 'sluice.js');
 
-/** The node flags of the CLI's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4`). */
+/** The node flags of the CLI's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=20`). */
 export function cliNodeFlags(): string[] {
   const shebang = readFileSync(SLUICE_BIN, 'utf8').split('\n')[0] ?? '';
   return shebang.split(/\s+/).filter((a) => a.startsWith('--'));

@@ -4,8 +4,16 @@ import { conformanceAjv, definitionProblems } from './definition-checks.js';
 import { memoryConnector } from './memory-connector.js';
 
 function broken(patch: (d: ConnectorDefinition<never>) => void): string[] {
-  const def = structuredClone({ ...memoryConnector, open: undefined }) as unknown as ConnectorDefinition<never>;
-  def.open = memoryConnector.open as never;
+  // A copy deep enough to patch: schemas, roles and capabilities cloned, the functions kept.
+  const resources = Object.entries(memoryConnector.resources).map(([name, r]) => [
+    name,
+    { ...r, roles: [...r.roles], capabilities: structuredClone(r.capabilities) },
+  ]);
+  const def = {
+    ...memoryConnector,
+    configSchema: structuredClone(memoryConnector.configSchema),
+    resources: Object.fromEntries(resources),
+  } as unknown as ConnectorDefinition<never>;
   patch(def);
   return definitionProblems(def);
 }
@@ -34,6 +42,19 @@ describe('definitionProblems', () => {
       ]),
     );
     expect(problems).not.toContain('resource "rows": capability confirm only makes sense with the source role');
+  });
+
+  it('requires an opener for each role a resource offers, and none for roles it lacks', () => {
+    const problems = broken((d) => {
+      const r = d.resources.rows!;
+      (r as unknown as { roles: string[] }).roles = ['lookup'];
+      r.capabilities = {};
+      delete (r as { openSource?: unknown }).openSource;
+    });
+    expect(problems).toEqual([
+      'resource "rows": openSource must be a function exactly when the roles include source or lookup',
+      'resource "rows": openTarget must be a function exactly when the roles include target',
+    ]);
   });
 
   it('rejects unknown keywords (typos) but knows x-secret and formats', () => {

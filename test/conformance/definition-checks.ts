@@ -57,7 +57,18 @@ function subset(values: readonly string[] | undefined, allowed: readonly string[
   return values === undefined || (Array.isArray(values) && values.every((v) => allowed.includes(v)));
 }
 
-function checkCapabilities(name: string, r: ResourceDefinition, problems: string[]): void {
+/** Each role a resource offers is one it can open: the engine dispatches to these hooks. */
+function checkOpeners(name: string, r: ResourceDefinition<never>, problems: string[]): void {
+  const where = `resource "${name}"`;
+  const reads = r.roles.includes('source') || r.roles.includes('lookup');
+  if (reads !== (typeof r.openSource === 'function'))
+    problems.push(`${where}: openSource must be a function exactly when the roles include source or lookup`);
+  if (r.roles.includes('target') !== (typeof r.openTarget === 'function'))
+    problems.push(`${where}: openTarget must be a function exactly when the roles include target`);
+  if (r.check !== undefined && typeof r.check !== 'function') problems.push(`${where}: check must be a function`);
+}
+
+function checkCapabilities(name: string, r: ResourceDefinition<never>, problems: string[]): void {
   const c = r.capabilities;
   const where = `resource "${name}"`;
   if (typeof c !== 'object' || c === null) {
@@ -117,6 +128,7 @@ export function definitionProblems(def: ConnectorDefinition<never>, ajv: Ajv = c
       continue;
     }
     if (typeof r.key !== 'string' || r.key === '') problems.push(`${where}: key must name a field`);
+    checkOpeners(name, r, problems);
     if (typeof r.optionsSchema !== 'object' || r.optionsSchema === null) {
       problems.push(`${where}: optionsSchema must be a JSON Schema object`);
     } else {

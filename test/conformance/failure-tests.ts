@@ -1,5 +1,6 @@
 /** Conformance tests of failures: auth rejected, transient (retryable) and final errors. */
 import { expect } from 'vitest';
+import { openSource, openTarget } from '../../engine/connector/dispatch.js';
 import type { Connection, ConnectorDefinition } from '../../engine/connector/types.js';
 import { AuthError, SluiceError } from '../../engine/errors.js';
 import { asList, conformanceIt, type SuiteState } from './state.js';
@@ -17,7 +18,7 @@ export async function probe(
   }
   const source = asList(fx.source)[0];
   if (source) {
-    const resource = connection.source!(source.resource, source.options);
+    const resource = openSource(def, connection, source.resource, source.options);
     for await (const page of resource.read({ pageSize: source.pageSize ?? 2 })) {
       void page;
       break;
@@ -27,9 +28,11 @@ export async function probe(
   const target = asList(fx.target)[0];
   expect(target, 'a failure test needs a source or target fixture, or fixture.probe').toBeDefined();
   const keyField = target!.keyField ?? def.resources[target!.resource]!.key;
-  await connection.target!(target!.resource, target!.options, { keyField, mode: target!.mode ?? 'upsert' }).lookup([
-    'conformance-probe',
-  ]);
+  const opened = openTarget(def, connection, target!.resource, target!.options ?? {}, {
+    keyField,
+    mode: target!.mode ?? 'upsert',
+  });
+  await opened.lookup(['conformance-probe']);
 }
 
 async function caught(fn: () => Promise<unknown>): Promise<unknown> {

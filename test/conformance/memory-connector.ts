@@ -6,7 +6,9 @@ import type {
   Connection,
   ConnectorDefinition,
   DataRecord,
+  SourceResource,
   TargetRecord,
+  TargetResource,
   WriteOutcome,
 } from '../../engine/connector/types.js';
 import { AuthError, ConnectorError, RecordError } from '../../engine/errors.js';
@@ -26,7 +28,13 @@ export const memoryStores = new Map<string, MemoryStore>();
 
 const optionsSchema = { type: 'object', additionalProperties: false, properties: {} };
 
-export const memoryConnector: ConnectorDefinition<MemoryConfig> = {
+/** The open connection: one source and one target over the store (its only resource opens them). */
+export interface MemoryConnection extends Connection {
+  source: SourceResource;
+  target: TargetResource;
+}
+
+export const memoryConnector: ConnectorDefinition<MemoryConfig, MemoryConnection> = {
   name: 'memory',
   description: 'Records in process memory (tests only).',
   configSchema: {
@@ -45,6 +53,8 @@ export const memoryConnector: ConnectorDefinition<MemoryConfig> = {
       key: 'id',
       optionsSchema,
       capabilities: { bulkSize: 3, list: true, deleteActions: ['delete'], incremental: true },
+      openSource: (conn) => conn.source,
+      openTarget: (conn) => conn.target,
     },
   },
   async open(config) {
@@ -63,8 +73,8 @@ export const memoryConnector: ConnectorDefinition<MemoryConfig> = {
       id: `m-${String(r.id)}`,
       record: { ...r },
     });
-    const connection: Connection = {
-      source: () => ({
+    const connection: MemoryConnection = {
+      source: {
         async *read(request) {
           const rows = [...store().rows.values()].filter(
             (r) => !request.since || String(r[request.cursorField ?? 'id']) >= request.since,
@@ -72,8 +82,8 @@ export const memoryConnector: ConnectorDefinition<MemoryConfig> = {
           const size = request.pageSize ?? 100;
           for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
         },
-      }),
-      target: () => ({
+      },
+      target: {
         commitWindowMs: 0,
         async lookup(keys) {
           if (keys.length === 0) return new Map();
@@ -101,7 +111,7 @@ export const memoryConnector: ConnectorDefinition<MemoryConfig> = {
             return { key: op.key, ok: true, id: `m-${op.key}` };
           });
         },
-      }),
+      },
       stats: () => ({ apiCalls }),
       close: async () => {},
     };

@@ -1,17 +1,18 @@
 /** Conformance tests of the source and lookup roles: open, read all pages, page size, incremental, close. */
 import { expect } from 'vitest';
+import { openSource } from '../../engine/connector/dispatch.js';
 import type { Connection, ConnectorDefinition, DataRecord, ReadRequest } from '../../engine/connector/types.js';
 import { lookupFixtures, offersRole } from './definition-tests.js';
 import { asList, conformanceIt, type SuiteState } from './state.js';
 import type { ConformanceFixture, SourceFixture } from './subject.js';
 
 export async function readPages(
+  def: ConnectorDefinition<never>,
   connection: Connection,
   fixture: SourceFixture,
   request: ReadRequest = {},
 ): Promise<DataRecord[][]> {
-  expect(connection.source, 'connection.source exists').toBeTypeOf('function');
-  const resource = connection.source!(fixture.resource, fixture.options);
+  const resource = openSource(def, connection, fixture.resource, fixture.options);
   const pages: DataRecord[][] = [];
   for await (const page of resource.read(request)) {
     expect(Array.isArray(page), 'every page is an array').toBe(true);
@@ -66,7 +67,7 @@ export function registerSourceTests<Config, F extends ConformanceFixture<Config>
           const connection = await state.open();
           try {
             const before = expectApiCalls(connection);
-            const pages = await readPages(connection, fixture, { pageSize });
+            const pages = await readPages(def, connection, fixture, { pageSize });
             const nonEmpty = pages.filter((p) => p.length > 0);
             expect(nonEmpty.length, `several pages at pageSize ${pageSize}`).toBeGreaterThanOrEqual(2);
             for (const page of pages)
@@ -77,7 +78,7 @@ export function registerSourceTests<Config, F extends ConformanceFixture<Config>
               `keys of ${fixture.resource}`,
             );
             expect(expectApiCalls(connection), 'stats().apiCalls grows when a read is made').toBeGreaterThan(before);
-            const again = await readPages(connection, fixture, {});
+            const again = await readPages(def, connection, fixture, {});
             expectSameKeys(
               keysOf(again.flat(), keyFieldOf(def, fixture)),
               fixture.expectedKeys,
@@ -112,7 +113,11 @@ export function registerSourceTests<Config, F extends ConformanceFixture<Config>
             expect(expectedKeys.length, 'incremental.expectedKeys is a strict subset of expectedKeys').toBeLessThan(
               fixture.expectedKeys.length,
             );
-            const pages = await readPages(connection, fixture, { since, cursorField, pageSize: fixture.pageSize ?? 2 });
+            const pages = await readPages(def, connection, fixture, {
+              since,
+              cursorField,
+              pageSize: fixture.pageSize ?? 2,
+            });
             expectSameKeys(
               keysOf(pages.flat(), keyFieldOf(def, fixture)),
               expectedKeys,
@@ -133,7 +138,7 @@ export function registerSourceTests<Config, F extends ConformanceFixture<Config>
       const connection = await state.open();
       try {
         for (const fixture of fixtures) {
-          const pages = await readPages(connection, fixture);
+          const pages = await readPages(def, connection, fixture);
           expectSameKeys(
             keysOf(pages.flat(), keyFieldOf(def, fixture)),
             fixture.expectedKeys,

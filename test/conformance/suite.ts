@@ -44,7 +44,7 @@
  *   `rejectedRecord()` (required: a record the target refuses, for that record only, with a
  *   non-retryable error; its key is `record[keyField]`, else "conformance-rejected"),
  *   `deleteActions?` (default: the resource's capability). One connection serves all target
- *   tests and `connection.target()` is called again for each of them.
+ *   tests and the target resource is opened again (openTarget, through the engine dispatch) for each.
  *   The suite creates max(bulkSize + 1, 3) records in write calls of at most bulkSize ops and
  *   expects one ok outcome with a non-empty id per op (and, for bulkSize > 1, fewer remote calls
  *   than records); `lookup` then finds exactly those keys with the same ids and comparable

@@ -1,5 +1,6 @@
 /** Conformance tests of the target role: batched creates, lookup, update, per-record rejection, list, deletes. */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { openTarget } from '../../engine/connector/dispatch.js';
 import type {
   Connection,
   ConnectorDefinition,
@@ -70,9 +71,9 @@ export function registerTargetTests<Config, F extends ConformanceFixture<Config>
     };
     const keyField = (f: TargetFixture): string => f.keyField ?? resourceOf(def, f).key;
     const open = (f: TargetFixture, mode = f.mode): TargetResource => {
-      expect(connection?.target, 'connection.target exists').toBeTypeOf('function');
+      expect(connection, 'an open connection').toBeDefined();
       const modes = resourceOf(def, f).capabilities.modes ?? ['create', 'upsert', 'mirror'];
-      return connection!.target!(f.resource, f.options, {
+      return openTarget(def, connection!, f.resource, f.options ?? {}, {
         keyField: keyField(f),
         mode: mode ?? (modes.includes('upsert') ? 'upsert' : modes[0]!),
       });

@@ -1,9 +1,12 @@
 /**
  * The scheduler end to end, on the real MariaDB: `sluice schedule --serve` answers /healthz and
- * /metrics and exits cleanly on SIGTERM; and a `sluice run` killed with SIGKILL while it holds the
- * lease is taken over by the scheduler's next tick, every record written exactly once.
+ * /metrics and exits cleanly on SIGTERM; two `schedule --serve` processes on the same pipelines and
+ * store run each tick once between them (a real minute tick: the processes run on the system
+ * clock, so the test waits for the tick by watching the store and /healthz, never for a fixed time);
+ * and a `sluice run` killed with SIGKILL while it holds the lease is taken over by the scheduler's
+ * next tick, every record written exactly once.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -107,6 +110,91 @@ describe('the scheduler on MariaDB', () => {
       expect(done.stderr).toContain('scheduler stopped');
     } finally {
       if (p.child.exitCode === null) p.child.kill('SIGKILL');
+    }
+  });
+
+  it('two scheduler processes on the same pipelines run each tick once', { timeout: 240_000 }, async () => {
+    const own = await createTestDatabase('sched2_state');
+    const pdir = tempDir();
+    await admin.query('CREATE TABLE postings2 (id varchar(20) PRIMARY KEY, amount int NOT NULL)');
+    writeFileSync(join(pdir, 'in.jsonl'), readFileSync(join(dir, 'in.jsonl')));
+    writeFileSync(join(pdir, 'connections.yaml'), readFileSync(join(dir, 'connections.yaml')));
+    const name = 'every-minute';
+    writeFileSync(
+      join(pdir, `${name}.yaml`),
+      stringify({
+        version: 1,
+        name,
+        schedule: { cron: '* * * * *', timezone: 'UTC' },
+        source: { connection: 'files', resource: 'records', options: { path: 'in.jsonl' } },
+        transform: '{ "id": id, "amount": amount }',
+        target: {
+          connection: 'ledgerdb',
+          resource: 'table',
+          options: { table: 'postings2' },
+          mode: 'upsert',
+          key: 'id',
+        },
+      }),
+    );
+    const args = ['schedule', '--serve', '.', '--port', '0', '--host', '127.0.0.1', '--state', own.url, '--poll', '5s'];
+    const procs = [0, 1].map(() => startCli([...args, '--log-format', 'json'], { cwd: pdir, env }));
+    const errs = procs.map(() => '');
+    procs.forEach((p, i) => p.child.stderr?.on('data', (d: Buffer) => (errs[i] += d.toString())));
+    const store = await openStateStore({ url: own.url, secretKey: SECRET });
+    try {
+      const ports = await vi.waitFor(
+        () =>
+          errs.map((e) => {
+            const m = /serving \/healthz and \/metrics on 127\.0\.0\.1:(\d+)/.exec(e);
+            if (!m) throw new Error('not listening yet');
+            return Number(m[1]);
+          }),
+        { timeout: 60_000, interval: 100 },
+      );
+      const next = async (port: number): Promise<string> => {
+        const h = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { pipelines: { next: string }[] };
+        const n = h.pipelines[0]?.next;
+        if (!n) throw new Error('not scheduled yet');
+        return n;
+      };
+      const tick = await vi.waitFor(() => next(ports[0]!), { timeout: 30_000, interval: 100 });
+      // both wait for the same minute, then both go past it: one ran it, the other skipped it
+      await vi.waitFor(async () => expect(await next(ports[1]!)).toBe(tick), { timeout: 30_000, interval: 100 });
+      for (const port of ports)
+        await vi.waitFor(async () => expect(Date.parse(await next(port))).toBeGreaterThan(Date.parse(tick)), {
+          timeout: 120_000,
+          interval: 250,
+        });
+      await vi.waitFor(async () => expect((await store.runList(name)).map((r) => r.status)).not.toContain('running'), {
+        timeout: 60_000,
+        interval: 250,
+      });
+      const metrics = await Promise.all(ports.map(async (p) => (await fetch(`http://127.0.0.1:${p}/metrics`)).text()));
+      for (const p of procs) p.child.kill('SIGTERM');
+      for (const p of procs) expect((await p.done).code).toBe(0);
+
+      const ticks = (await store.knex('sluice_schedule_ticks').where({ pipeline: name })) as {
+        tick: string;
+        claimed_by: string;
+      }[];
+      expect(ticks.map((t) => t.tick)).toContain(tick);
+      const runs = await store.runList(name, 50);
+      // every tick claimed ran once, in one scheduler; never two runs for one tick
+      expect(runs).toHaveLength(ticks.length);
+      expect(runs.every((r) => r.status === 'succeeded')).toBe(true);
+      const ran = metrics
+        .flatMap((m) => [...m.matchAll(/^sluice_runs_total\{pipeline="every-minute",outcome="succeeded"\} (\d+)$/gm)])
+        .reduce((n, m) => n + Number(m[1]), 0);
+      expect(ran).toBe(ticks.length);
+      const [rows] = (await admin.query('SELECT id FROM postings2')) as unknown as [{ id: string }[]];
+      expect(rows).toHaveLength(RECORDS);
+      expect(await store.ledgerCount(name)).toEqual({ written: RECORDS });
+    } finally {
+      for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      await Promise.all(procs.map((p) => p.done));
+      await store.close();
+      await own.drop();
     }
   });
 

@@ -13,13 +13,14 @@ export interface CliResult {
 
 export function startCli(
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [SLUICE, ...args], {
     cwd: options.cwd,
     env: { ...process.env, SLUICE_STATE_URL: '', SLUICE_CONNECTIONS: '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.input !== undefined) child.stdin?.end(options.input);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -30,6 +31,9 @@ export function startCli(
   return { child, done };
 }
 
-export function cli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+export function cli(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
+): Promise<CliResult> {
   return startCli(args, options).done;
 }

@@ -11,7 +11,10 @@ import type {
   ReadRequest,
   RejectedRow,
   ReverseOp,
+  SourceResource,
+  TargetBinding,
   TargetRecord,
+  TargetResource,
   WriteOp,
   WriteOutcome,
 } from '../../engine/connector/types.js';
@@ -112,7 +115,16 @@ function compare(a: unknown, b: string): number {
   return x < b ? -1 : x > b ? 1 : 0;
 }
 
-export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
+/** The open connection: the dataset's source and target, opened by each resource. */
+interface MemoryConnection extends Connection {
+  source(options: DataRecord): SourceResource;
+  target(binding: TargetBinding): TargetResource;
+}
+
+const checkAmount = (record: DataRecord): string[] =>
+  typeof record.amount === 'number' && record.amount < 0 ? ['amount must not be negative'] : [];
+
+export const memoryConnector: ConnectorDefinition<{ dataset: string }, MemoryConnection> = {
   name: 'memory',
   description: 'In-memory datasets for engine tests.',
   configSchema: {
@@ -138,6 +150,9 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         deleteActions: ['delete', 'deactivate'],
         confirm: true,
       },
+      check: checkAmount,
+      openSource: (conn, options) => conn.source(options),
+      openTarget: (conn, _options, binding) => conn.target(binding),
     },
     rows: {
       description: 'Records of a dataset, read only, without confirmations.',
@@ -145,6 +160,7 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
       key: 'id',
       optionsSchema: { type: 'object', additionalProperties: false, properties: { pageSize: { type: 'integer' } } },
       capabilities: { incremental: true },
+      openSource: (conn, options) => conn.source(options),
     },
     postings: {
       description: 'Immutable postings.',
@@ -154,9 +170,11 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
       capabilities: { bulkSize: 2, immutable: true, reversible: true, modes: ['create'] },
       lintLiterals: (fields) =>
         fields.code?.includes('-') ? [{ field: 'code', message: 'codes may not contain a hyphen' }] : [],
+      check: checkAmount,
+      openTarget: (conn, _options, binding) => conn.target(binding),
     },
   },
-  open(config): Promise<Connection> {
+  open(config): Promise<MemoryConnection> {
     const ds = datasets.get(config.dataset);
     if (!ds) throw new ConnectorError('DATASET_UNKNOWN', `no dataset ${config.dataset}`);
     const toTarget = (key: string, row: MemoryTargetRow): TargetRecord => ({
@@ -167,7 +185,7 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
       ...(row.locked && { locked: row.locked }),
     });
     return Promise.resolve({
-      source: (_resource, options) => ({
+      source: (options) => ({
         async *read(req: ReadRequest) {
           ds.calls.read++;
           ds.requests.push({ ...req });
@@ -195,7 +213,7 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
           return Promise.resolve();
         },
       }),
-      target: (_resource, _options, binding) => ({
+      target: (binding) => ({
         commitWindowMs: ds.commitWindowMs,
         lookup(keys) {
           ds.calls.lookup++;
@@ -209,9 +227,6 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }> = {
         async *list() {
           ds.calls.list++;
           yield [...ds.target].map(([k, row]) => toTarget(k, row));
-        },
-        check(record) {
-          return typeof record.amount === 'number' && record.amount < 0 ? ['amount must not be negative'] : [];
         },
         ...(ds.prepare && {
           prepareRecords: (records: DataRecord[]) => Promise.resolve(records.map((r) => ds.prepare!(r))),

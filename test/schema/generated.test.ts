@@ -16,12 +16,15 @@ describe('generated schemas and types', () => {
     expect(read(CONNECTOR_DOCS)).toBe(buildConnectorDocs(registry));
   });
 
-  it('the TypeScript types match the envelope schemas (run npm run gen)', async () => {
+  it('the TypeScript types match the envelope and connector schemas (run npm run gen)', async () => {
+    type Target = { schemas: { schema: string }[]; out: string };
     const { TARGETS, generate } = (await import(new URL('../../scripts/gen-types.mjs', import.meta.url).href)) as {
-      TARGETS: { schema: string; out: string }[];
-      generate(schema: string): Promise<string>;
+      TARGETS: Target[];
+      generate(target: Target): Promise<string>;
     };
-    for (const t of TARGETS) expect(read(t.out)).toBe(await generate(t.schema));
+    for (const name of ['file', 'sql', 'concur', 'sap-b1'])
+      expect(TARGETS.map((t) => t.out)).toContain(`connectors/${name}/config.generated.ts`);
+    for (const t of TARGETS) expect(read(t.out), t.out).toBe(await generate(t));
   });
 
   it('the bundles compile and check connector options by resource', () => {

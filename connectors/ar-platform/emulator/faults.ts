@@ -6,9 +6,9 @@
  * (`proxy-504`), or find their bearer token expired (`expire-token`). The in-doubt kinds are served by
  * the emulator kit (engine/emulator-kit/in-doubt.ts).
  */
-import { ConfigError } from '../../../engine/errors.js';
+import { FaultBook } from '../../../engine/emulator-kit/faults.js';
 import type { GatewayStyle } from '../../../engine/emulator-kit/gateway.js';
-import { HoldGate } from '../../../engine/emulator-kit/hold.js';
+import type { HoldGate } from '../../../engine/emulator-kit/hold.js';
 
 export const FAULT_KINDS = [
   '429',
@@ -59,74 +59,26 @@ export interface TakenFault {
   gate: HoldGate;
 }
 
-interface ActiveFault extends TakenFault {
-  hits: number;
-  remaining: number;
-}
-
+/** The platform's faults on the kit's fault book (engine/emulator-kit/faults.ts): paths match as prefixes. */
 export class FaultInjector {
-  private faults: ActiveFault[] = [];
-  private readonly gates: HoldGate[] = [];
+  private readonly book = new FaultBook<FaultSpec>({ kinds: FAULT_KINDS, pathMatch: 'prefix' });
 
   add(spec: FaultSpec): FaultHandle {
-    if (!(FAULT_KINDS as readonly string[]).includes(spec.kind))
-      throw new ConfigError('EMULATOR_FAULT_INVALID', `unknown fault kind ${String(spec.kind)}`);
-    const fault: ActiveFault = { spec, gate: new HoldGate(), hits: 0, remaining: spec.times ?? 1 };
-    this.faults.push(fault);
-    this.gates.push(fault.gate);
-    const onlyHold = (what: string): void => {
-      if (spec.kind !== 'hold')
-        throw new ConfigError('EMULATOR_FAULT_INVALID', `${what}() is for hold faults, not ${spec.kind}`);
-    };
-    return {
-      spec,
-      get hits() {
-        return fault.hits;
-      },
-      get remaining() {
-        return fault.remaining;
-      },
-      get held() {
-        return fault.gate.held;
-      },
-      release: () => {
-        onlyHold('release');
-        fault.gate.release();
-      },
-      drop: () => {
-        onlyHold('drop');
-        fault.gate.drop();
-      },
-      remove: () => {
-        this.faults = this.faults.filter((f) => f !== fault);
-      },
-    };
+    return this.book.add(spec);
   }
 
   clear(): void {
-    this.faults = [];
+    this.book.clear();
   }
 
   /** The fault that applies to this request, consuming one of its uses. */
   take(method: string, path: string, pathWithQuery: string): TakenFault | undefined {
-    for (const fault of this.faults) {
-      if (fault.remaining <= 0 || !matches(fault.spec, method, path, pathWithQuery)) continue;
-      fault.remaining -= 1;
-      fault.hits += 1;
-      return fault;
-    }
-    return undefined;
+    const q = pathWithQuery.indexOf('?');
+    return this.book.take({ method, path, query: q < 0 ? '' : pathWithQuery.slice(q + 1) });
   }
 
   /** The emulator closes: every held request is dropped. */
   dropHeld(): void {
-    for (const gate of this.gates) gate.drop();
+    this.book.dropHeld();
   }
-}
-
-function matches(spec: FaultSpec, method: string, path: string, pathWithQuery: string): boolean {
-  if (spec.method && spec.method.toUpperCase() !== method) return false;
-  if (typeof spec.path === 'string') return path === spec.path || path.startsWith(spec.path);
-  spec.path.lastIndex = 0;
-  return spec.path.test(pathWithQuery);
 }

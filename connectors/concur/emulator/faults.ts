@@ -4,9 +4,9 @@
  * gateway while the change still commits (`proxy-504`), or find their access token expired. The
  * in-doubt kinds are served by the emulator kit (engine/emulator-kit/in-doubt.ts).
  */
-import { ConfigError } from '../../../engine/errors.js';
+import { FaultBook, type FaultRequest } from '../../../engine/emulator-kit/faults.js';
 import type { GatewayStyle } from '../../../engine/emulator-kit/gateway.js';
-import { HoldGate } from '../../../engine/emulator-kit/hold.js';
+import type { HoldGate } from '../../../engine/emulator-kit/hold.js';
 
 export const FAULT_KINDS = [
   '400',
@@ -65,11 +65,6 @@ export interface TakenFault {
   gate: HoldGate;
 }
 
-interface ActiveFault extends TakenFault {
-  hits: number;
-  remaining: number;
-}
-
 export interface FaultTarget {
   method: string;
   path: string;
@@ -77,72 +72,36 @@ export interface FaultTarget {
   region: string;
 }
 
+/** Concur's faults on the kit's fault book (engine/emulator-kit/faults.ts): paths match as prefixes, per region. */
 export class FaultInjector {
-  private faults: ActiveFault[] = [];
-  private readonly gates: HoldGate[] = [];
+  private readonly book = new FaultBook<FaultSpec, FaultRequest & { region: string }>({
+    kinds: FAULT_KINDS,
+    pathMatch: 'prefix',
+    also: (spec, req) => spec.region === undefined || spec.region === req.region,
+  });
 
   add(spec: FaultSpec): FaultHandle {
-    if (!FAULT_KINDS.includes(spec.kind))
-      throw new ConfigError('EMULATOR_FAULT_INVALID', `unknown fault kind ${String(spec.kind)}`);
-    const fault: ActiveFault = { spec, gate: new HoldGate(), hits: 0, remaining: spec.times ?? 1 };
-    this.faults.push(fault);
-    this.gates.push(fault.gate);
-    const remove = (): void => {
-      this.faults = this.faults.filter((f) => f !== fault);
-    };
-    const only = (what: string): void => {
-      if (spec.kind !== 'hold')
-        throw new ConfigError('EMULATOR_FAULT_INVALID', `${what}() is for hold faults, not ${spec.kind}`);
-    };
-    return {
-      spec,
-      get hits() {
-        return fault.hits;
-      },
-      get remaining() {
-        return fault.remaining;
-      },
-      get held() {
-        return fault.gate.held;
-      },
-      release: () => {
-        only('release');
-        fault.gate.release();
-      },
-      drop: () => {
-        only('drop');
-        fault.gate.drop();
-      },
-      remove,
-    };
+    return this.book.add(spec);
   }
 
   /** Disarms every fault (requests a `hold` fault holds keep waiting for its release or drop). */
   clear(): void {
-    this.faults = [];
+    this.book.clear();
   }
 
   /** The fault that applies to this request, consuming one of its uses. */
   take(target: FaultTarget): TakenFault | undefined {
-    for (const fault of this.faults) {
-      if (fault.remaining <= 0 || !matches(fault.spec, target)) continue;
-      fault.remaining -= 1;
-      fault.hits += 1;
-      return fault;
-    }
-    return undefined;
+    const q = target.pathWithQuery.indexOf('?');
+    return this.book.take({
+      method: target.method,
+      path: target.path,
+      query: q < 0 ? '' : target.pathWithQuery.slice(q + 1),
+      region: target.region,
+    });
   }
 
   /** The emulator closes: every held request is dropped. */
   dropHeld(): void {
-    for (const gate of this.gates) gate.drop();
+    this.book.dropHeld();
   }
-}
-
-function matches(spec: FaultSpec, t: FaultTarget): boolean {
-  if (spec.method && spec.method.toUpperCase() !== t.method) return false;
-  if (spec.region && spec.region !== t.region) return false;
-  if (typeof spec.path === 'string') return t.path === spec.path || t.path.startsWith(spec.path);
-  spec.path.lastIndex = 0;
-  return spec.path.test(t.pathWithQuery);
 }

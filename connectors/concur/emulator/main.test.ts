@@ -48,10 +48,35 @@ describe('concur emulator: standalone entry', () => {
 
   it('its --help text names every option the parser takes, and the parser takes every option it names', () => {
     const named = [...CONCUR_EMULATOR_USAGE.matchAll(/^ {2}(--[a-z-]+) <[^>]+>/gm)].map((m) => m[1]!);
-    expect(named.sort()).toEqual(['--company-region', '--fixtures', '--port', '--regions', '--token-ttl']);
-    for (const flag of named) expect(() => parseEmulatorArgs([flag, flag === '--regions' ? 'us' : '1'])).not.toThrow();
+    expect(named.sort()).toEqual(['--company-region', '--fault', '--fixtures', '--port', '--regions', '--token-ttl']);
+    const value: Record<string, string> = { '--regions': 'us', '--fault': '429 /list' };
+    for (const flag of named) expect(() => parseEmulatorArgs([flag, value[flag] ?? '1'])).not.toThrow();
     expect(() => parseEmulatorArgs(['--nope', '1'])).toThrow(
-      /--port, --fixtures, --regions, --company-region, --token-ttl/,
+      /--port, --fixtures, --regions, --company-region, --token-ttl, --fault/,
+    );
+  });
+
+  it('arms --fault specs from the start, and refuses a bad one before starting', async () => {
+    const emu = await runConcurEmulator(['--fault', '503 GET /list/v4/lists times=2 retryAfterSeconds=0'], {
+      detach: true,
+      out: () => {},
+    });
+    try {
+      expect(
+        emu.faults.take({ method: 'GET', path: '/list/v4/lists', pathWithQuery: '/list/v4/lists', region: 'us' })?.spec,
+      ).toEqual({
+        kind: '503',
+        method: 'GET',
+        path: '/list/v4/lists',
+        times: 2,
+        retryAfterSeconds: 0,
+      });
+    } finally {
+      await emu.close();
+    }
+    expect(() => parseEmulatorArgs(['--fault', '503'])).toThrow(/fault "503": no path/);
+    await expect(runConcurEmulator(['--fault', 'boom /x'], { detach: true, out: () => {} })).rejects.toThrow(
+      /unknown fault kind boom/,
     );
   });
 });

@@ -1,8 +1,11 @@
 /**
- * Standalone entry: `sluice emulate concur --port 8080 [--fixtures dir] [--regions us,eu]`
- * starts the emulator and prints its URLs and demo credentials until interrupted.
+ * Standalone entry: `sluice emulate concur --port 8080 [--fixtures dir] [--regions us,eu]
+ * [--fault "429 GET /list/v4/lists times=2"]` starts the emulator and prints its URLs and demo
+ * credentials until interrupted.
  */
-import { startConcurEmulator, type ConcurEmulator } from './index.js';
+import { parseEmulatorArgv, type FlagSpec } from '../../../engine/emulator-kit/argv.js';
+import { parseFaultSpec } from '../../../engine/emulator-kit/faults.js';
+import { startConcurEmulator, type ConcurEmulator, type FaultSpec } from './index.js';
 
 export interface RunOptions {
   /** Where the banner goes; default stdout. */
@@ -17,47 +20,24 @@ export interface ParsedArgs {
   regions?: string[];
   companyRegion?: string;
   accessTokenTtlSeconds?: number;
+  /** Faults armed from the start (`--fault "<kind> [METHOD] <path> [key=value ...]"`, repeatable). */
+  faults?: FaultSpec[];
 }
 
+const FLAGS: readonly FlagSpec<ParsedArgs>[] = [
+  { flag: 'port', kind: 'port', option: 'port' },
+  { flag: 'fixtures', kind: 'string', option: 'fixturesDir' },
+  { flag: 'regions', kind: 'list', option: 'regions' },
+  { flag: 'company-region', kind: 'string', option: 'companyRegion' },
+  { flag: 'token-ttl', kind: 'number', option: 'accessTokenTtlSeconds' },
+  { flag: 'fault', kind: 'string', option: 'faults', multiple: true },
+];
+
+/** The command line (engine/emulator-kit/argv.ts); `--fault` specs are parsed here, so a bad one fails before start. */
 export function parseEmulatorArgs(argv: readonly string[]): ParsedArgs {
-  const out: ParsedArgs = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--port': {
-        const port = Number(value());
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535`);
-        out.port = port;
-        break;
-      }
-      case '--fixtures':
-        out.fixturesDir = value();
-        break;
-      case '--regions':
-        out.regions = value()
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
-        break;
-      case '--company-region':
-        out.companyRegion = value();
-        break;
-      case '--token-ttl':
-        out.accessTokenTtlSeconds = Number(value());
-        break;
-      default:
-        throw new Error(`unknown option ${arg} (use --port, --fixtures, --regions, --company-region, --token-ttl)`);
-    }
-  }
-  return out;
+  const parsed = parseEmulatorArgv(argv, FLAGS) as Omit<ParsedArgs, 'faults'> & { faults?: string[] };
+  const { faults, ...rest } = parsed;
+  return { ...rest, ...(faults && { faults: faults.map((f) => parseFaultSpec(f) as unknown as FaultSpec) }) };
 }
 
 export function banner(emu: ConcurEmulator): string[] {
@@ -78,8 +58,14 @@ export function banner(emu: ConcurEmulator): string[] {
 
 /** Starts the emulator; unless `detach`, resolves when the process is interrupted and the emulator closed. */
 export async function runConcurEmulator(argv: readonly string[], run: RunOptions = {}): Promise<ConcurEmulator> {
-  const args = parseEmulatorArgs(argv);
+  const { faults, ...args } = parseEmulatorArgs(argv);
   const emu = await startConcurEmulator(args);
+  try {
+    for (const fault of faults ?? []) emu.faults.add(fault);
+  } catch (err) {
+    await emu.close();
+    throw err;
+  }
   const out = run.out ?? ((line: string) => process.stdout.write(`${line}\n`));
   for (const line of banner(emu)) out(line);
   if (run.detach) return emu;

@@ -11,6 +11,8 @@ Options:
   --regions <a,b>         regions to serve (default: us,eu)
   --company-region <r>    region the company lives in (default: the fixtures' region)
   --token-ttl <seconds>   access token lifetime (default 3600)
+  --fault <spec>          arm a fault from the start, repeatable: "<kind> [METHOD] <path> [key=value ...]",
+                          e.g. "429 GET /list/v4/lists times=2 retryAfterSeconds=0" (kinds: docs/emulators.md)
   -h, --help              this text
 
 Endpoints besides the Concur APIs:

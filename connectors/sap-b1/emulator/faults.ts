@@ -6,9 +6,9 @@
  * The in-doubt kinds (`delay`, `hold`, `proxy-504`, `drop-after-commit`) are served by the emulator
  * kit (engine/emulator-kit/in-doubt.ts) and commit although the client learns nothing certain.
  */
-import { ConfigError } from '../../../engine/errors.js';
+import { FaultBook, type ArmedFault } from '../../../engine/emulator-kit/faults.js';
 import type { GatewayStyle } from '../../../engine/emulator-kit/gateway.js';
-import { HoldGate } from '../../../engine/emulator-kit/hold.js';
+import type { HoldGate } from '../../../engine/emulator-kit/hold.js';
 
 export const FAULT_KINDS = [
   /** Process the request (commit), then destroy the socket: the client never sees the answer. */
@@ -52,7 +52,7 @@ export interface FaultSpec {
 
 export interface Fault extends FaultSpec {
   /** Requests it has affected so far. */
-  hits: number;
+  readonly hits: number;
   /** `hold`: requests waiting for the test's decision now. */
   readonly held: number;
   /** `hold`: process, commit and answer every request it holds, now and later. */
@@ -63,68 +63,47 @@ export interface Fault extends FaultSpec {
   readonly gate: HoldGate;
 }
 
+/** The Service Layer's faults on the kit's fault book (engine/emulator-kit/faults.ts), paths matched by segment. */
 export class FaultRegistry {
-  private readonly faults: Fault[] = [];
-  private readonly gates: HoldGate[] = [];
+  private readonly book = new FaultBook<FaultSpec>({ kinds: FAULT_KINDS, pathMatch: 'segment' });
+  private readonly faults = new Map<ArmedFault<FaultSpec>, Fault>();
 
   add(spec: FaultSpec): Fault {
-    if (!(FAULT_KINDS as readonly string[]).includes(spec.kind))
-      throw new ConfigError('EMULATOR_FAULT_INVALID', `unknown fault kind ${String(spec.kind)}`);
-    const gate = new HoldGate();
-    const holds = spec.kind === 'hold';
-    const only = (what: string): void => {
-      if (!holds) throw new ConfigError('EMULATOR_FAULT_INVALID', `${what}() is for hold faults, not ${spec.kind}`);
-    };
+    const armed = this.book.add(spec);
     const fault: Fault = {
       ...spec,
-      hits: 0,
-      gate,
+      get hits() {
+        return armed.hits;
+      },
+      gate: armed.gate,
       get held() {
-        return gate.held;
+        return armed.held;
       },
-      release: () => {
-        only('release');
-        gate.release();
-      },
-      drop: () => {
-        only('drop');
-        gate.drop();
-      },
+      release: () => armed.release(),
+      drop: () => armed.drop(),
     };
-    this.faults.push(fault);
-    this.gates.push(gate);
+    this.faults.set(armed, fault);
     return fault;
   }
 
   /** Disarms every fault (requests a `hold` fault holds keep waiting for its release or drop). */
   clear(): void {
-    this.faults.length = 0;
+    this.book.clear();
   }
 
   /** Faults still armed. */
   active(): Fault[] {
-    return this.faults.filter((f) => f.hits < (f.times ?? 1));
+    return this.book.active().map((a) => this.faults.get(a)!);
   }
 
   /** The first armed fault matching the request, counted as hit. */
   take(method: string, path: string, query: string): Fault | undefined {
-    const fault = this.active().find((f) => matches(f, method, path, query));
-    if (fault) fault.hits += 1;
-    return fault;
+    const armed = this.book.take({ method, path, query });
+    return armed && this.faults.get(armed);
   }
 
   /** The emulator closes: every held request is dropped. */
   dropHeld(): void {
-    for (const gate of this.gates) gate.drop();
+    this.book.dropHeld();
   }
-}
-
-function matches(f: FaultSpec, method: string, path: string, query: string): boolean {
-  if (f.method !== undefined && f.method.toUpperCase() !== method) return false;
-  if (typeof f.path === 'string') {
-    if (!path.startsWith(f.path)) return false;
-    const next = path.charAt(f.path.length);
-    return next === '' || !/\w/.test(next);
-  }
-  return f.path.test(query === '' ? path : `${path}?${query}`);
 }

@@ -28,6 +28,14 @@ describe('sluice emulate sap-b1', () => {
     expect(() => parseEmulatorArgs(['--port', 'x'])).toThrow(/--port needs a non-negative number/);
     expect(() => parseEmulatorArgs(['--verbose'])).toThrow(/unknown option --verbose/);
     expect(parseEmulatorArgs(['emulate', 'sap-b1', '--port=50000'])).toEqual({ port: 50000 });
+    expect(
+      parseEmulatorArgs(['--fault', 'error POST JournalEntries status=400 code=-5002', '--fault=hold Login']),
+    ).toEqual({
+      faults: [
+        { kind: 'error', method: 'POST', path: 'JournalEntries', status: 400, code: -5002 },
+        { kind: 'hold', path: 'Login' },
+      ],
+    });
   });
 
   it('starts on the given port, prints the URL and serves the demo company', async () => {
@@ -51,6 +59,7 @@ describe('sluice emulate sap-b1', () => {
   it('its --help text names every option the parser takes', () => {
     const named = [...SAP_B1_EMULATOR_USAGE.matchAll(/^ {2}(--[a-z-]+) <[^>]+>/gm)].map((m) => m[1]!);
     expect(named.sort()).toEqual([
+      '--fault',
       '--fixtures',
       '--host',
       '--login-delay',
@@ -58,6 +67,7 @@ describe('sluice emulate sap-b1', () => {
       '--port',
       '--session-timeout',
     ]);
-    for (const flag of named) expect(() => parseEmulatorArgs([flag, '1'])).not.toThrow();
+    for (const flag of named)
+      expect(() => parseEmulatorArgs([flag, flag === '--fault' ? '500 Login' : '1'])).not.toThrow();
   });
 });

@@ -1,49 +1,32 @@
 /**
  * Standalone entry (`sluice emulate sap-b1`): starts the emulator and prints its URL and login.
  * `argv` holds the options (leading words such as `emulate sap-b1` are skipped): --port <n>,
- * --host <h>, --fixtures <dir>, --session-timeout <minutes>, --login-delay <ms>, --page-size <n>.
+ * --host <h>, --fixtures <dir>, --session-timeout <minutes>, --login-delay <ms>, --page-size <n>,
+ * --fault "<kind> [METHOD] <path> [key=value ...]" (repeatable).
  * Runs until SIGINT/SIGTERM.
  */
-import { startSapB1Emulator, type SapB1Emulator } from './index.js';
+import { parseEmulatorArgv, type FlagSpec } from '../../../engine/emulator-kit/argv.js';
+import { parseFaultSpec } from '../../../engine/emulator-kit/faults.js';
+import { startSapB1Emulator, type FaultSpec, type SapB1Emulator } from './index.js';
 import type { SapB1EmulatorOptions } from './options.js';
 
-export function parseEmulatorArgs(argv: readonly string[]): SapB1EmulatorOptions {
-  const opts: SapB1EmulatorOptions = {};
-  const number = (flag: string, v: string | undefined): number => {
-    const n = Number(v);
-    if (v === undefined || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a non-negative number`);
-    return n;
-  };
-  // Leading words (`emulate sap-b1` when handed a whole command line) are not options.
-  const first = argv.findIndex((a) => a.startsWith('--'));
-  for (let i = first < 0 ? argv.length : first; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = arg.includes('=') ? (arg.split(/=(.*)/s, 2) as [string, string]) : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case '--port':
-        opts.port = number(flag, value());
-        break;
-      case '--host':
-        opts.host = value();
-        break;
-      case '--fixtures':
-        opts.fixturesDir = value();
-        break;
-      case '--session-timeout':
-        opts.sessionTimeoutMinutes = number(flag, value());
-        break;
-      case '--login-delay':
-        opts.loginDelayMs = number(flag, value());
-        break;
-      case '--page-size':
-        opts.defaultPageSize = number(flag, value());
-        break;
-      default:
-        throw new Error(`unknown option ${arg}`);
-    }
-  }
-  return opts;
+/** Options from the command line: the emulator's own, and faults armed from the start. */
+export type EmulatorArgs = SapB1EmulatorOptions & { faults?: FaultSpec[] };
+
+const FLAGS: readonly FlagSpec<EmulatorArgs & { fault?: string[] }>[] = [
+  { flag: 'port', kind: 'number', option: 'port' },
+  { flag: 'host', kind: 'string', option: 'host' },
+  { flag: 'fixtures', kind: 'string', option: 'fixturesDir' },
+  { flag: 'session-timeout', kind: 'number', option: 'sessionTimeoutMinutes' },
+  { flag: 'login-delay', kind: 'number', option: 'loginDelayMs' },
+  { flag: 'page-size', kind: 'number', option: 'defaultPageSize' },
+  { flag: 'fault', kind: 'string', option: 'fault', multiple: true },
+];
+
+/** The command line (engine/emulator-kit/argv.ts); `--fault` specs are parsed here, so a bad one fails before start. */
+export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
+  const { fault, ...opts } = parseEmulatorArgv(argv, FLAGS);
+  return { ...opts, ...(fault && { faults: fault.map((f) => parseFaultSpec(f) as unknown as FaultSpec) }) };
 }
 
 export interface RunOptions {
@@ -54,8 +37,14 @@ export interface RunOptions {
 }
 
 export async function runSapB1Emulator(argv: readonly string[], run: RunOptions = {}): Promise<SapB1Emulator> {
-  const options = parseEmulatorArgs(argv);
+  const { faults, ...options } = parseEmulatorArgs(argv);
   const emulator = await startSapB1Emulator(options);
+  try {
+    for (const fault of faults ?? []) emulator.faults.add(fault);
+  } catch (err) {
+    await emulator.close();
+    throw err;
+  }
   const out = run.out ?? process.stdout;
   out.write(
     `SAP Business One Service Layer emulator listening on ${emulator.url}\n` +

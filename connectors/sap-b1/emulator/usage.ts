@@ -13,6 +13,8 @@ Options:
   --session-timeout <min>    session idle timeout in minutes (default 30)
   --login-delay <ms>         delay every Login by this much
   --page-size <n>            default page size of collection reads (default 20)
+  --fault <spec>             arm a fault from the start, repeatable: "<kind> [METHOD] <path> [key=value ...]",
+                             e.g. "drop-after-commit POST JournalEntries" (kinds: docs/emulators.md)
   -h, --help                 this text
 
 Endpoints besides the Service Layer:

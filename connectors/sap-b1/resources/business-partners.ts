@@ -1,7 +1,7 @@
 /** `business-partners`: customers, suppliers (incl. employees as suppliers) and leads; read and upsert. */
 import { where } from '../query.js';
 import { openEntitySource, type EntitySourceSpec } from './entity-source.js';
-import { openMasterDataTarget, type MasterDataSpec } from './master-data-target.js';
+import { masterDataCheck, openMasterDataTarget, type MasterDataSpec } from './master-data-target.js';
 import { COMMON_READ_OPTIONS, objectSchema } from './options.js';
 import { TARGET_BULK_SIZE, type SapB1Resource } from './types.js';
 
@@ -45,6 +45,7 @@ export const businessPartners: SapB1Resource = {
       list: true,
       incremental: true,
     },
+    check: masterDataCheck(TARGET),
   },
   openSource: (ctx, options) => openEntitySource(ctx, SOURCE, options),
   openTarget: (ctx, options, binding) => openMasterDataTarget(ctx, TARGET, options, binding),

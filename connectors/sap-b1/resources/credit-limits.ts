@@ -42,6 +42,7 @@ export const creditLimits: SapB1Resource = {
     key: 'CardCode',
     optionsSchema: objectSchema('Options of the credit-limits target (none).', {}),
     capabilities: { bulkSize: TARGET_BULK_SIZE, modes: ['upsert'], deleteActions: [] },
+    check: creditLimitProblems,
   },
   openTarget: (ctx, _options, binding): TargetResource => {
     const inner = openMasterDataTarget(ctx, SPEC, { select: [...FIELDS] }, binding);
@@ -57,7 +58,6 @@ export const creditLimits: SapB1Resource = {
     return {
       commitWindowMs: inner.commitWindowMs,
       lookup: inner.lookup,
-      check: creditLimitProblems,
       async write(ops) {
         const updates = ops.filter((o) => o.op !== 'create');
         const written = new Map<WriteOp, WriteOutcome>();

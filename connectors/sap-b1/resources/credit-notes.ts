@@ -27,6 +27,7 @@ export const creditNotes: SapB1Resource = {
       referenceField: referenceFieldOption(CREDIT_REFERENCE_FIELDS, 'NumAtCard'),
     }),
     capabilities: { bulkSize: TARGET_BULK_SIZE, modes: ['create'], deleteActions: [], immutable: true },
+    check: creditNoteProblems,
   },
   openTarget: (ctx, options) =>
     openGuardedCreateTarget(ctx, {

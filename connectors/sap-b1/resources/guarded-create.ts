@@ -163,5 +163,5 @@ export function openGuardedCreateTarget(ctx: ResourceContext, spec: GuardedCreat
     return ops.map((op) => outcomes.get(op.key) as WriteOutcome);
   };
 
-  return { lookup, check, write, commitWindowMs: client.config.timeoutMs + client.config.commitWindowMs };
+  return { lookup, write, commitWindowMs: client.config.timeoutMs + client.config.commitWindowMs };
 }

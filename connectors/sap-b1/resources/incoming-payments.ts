@@ -50,6 +50,7 @@ export const incomingPayments: SapB1Resource = {
       referenceField: referenceFieldOption(PAYMENT_REFERENCE_FIELDS, 'Reference2'),
     }),
     capabilities: { bulkSize: TARGET_BULK_SIZE, modes: ['create'], deleteActions: [], immutable: true },
+    check: paymentProblems,
   },
   openTarget: (ctx, options) =>
     openGuardedCreateTarget(ctx, {

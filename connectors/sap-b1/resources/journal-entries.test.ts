@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataRecord, TargetResource, WriteOp } from '../../../engine/connector/types.js';
 import { startSapB1Emulator, type SapB1Emulator } from '../emulator/index.js';
+import type { ResourceOpener } from '../../../engine/connector/dispatch.js';
 import type { SapB1Connection } from '../connection.js';
+import { sapB1Connector } from '../index.js';
 import { memoryVault, openTestConnection, testContext } from '../test-support.js';
 import { journalEntryProblems } from './journal-entries.js';
 
@@ -79,7 +81,7 @@ describe('journal entry checks before sending', () => {
 
 describe('journal-entries target', () => {
   let emu: SapB1Emulator;
-  let conn: SapB1Connection;
+  let conn: SapB1Connection & ResourceOpener;
   let target: TargetResource;
   beforeEach(async () => {
     emu = await startSapB1Emulator();
@@ -130,7 +132,9 @@ describe('journal-entries target', () => {
   });
 
   it('unbalanced and over-long entries fail their check and are never sent', async () => {
-    expect(target.check?.(je('x'.repeat(60)))).toEqual(['Memo is 60 characters long; SAP Business One allows 50']);
+    expect(sapB1Connector.resources['journal-entries']!.check!(je('x'.repeat(60)))).toEqual([
+      'Memo is 60 characters long; SAP Business One allows 50',
+    ]);
     const outcomes = await target.write([
       create(
         'BAD-1',

@@ -159,6 +159,7 @@ export const journalEntries: SapB1Resource = {
       reversible: true,
       incremental: true,
     },
+    check: journalEntryProblems,
   },
   openSource: (ctx, options) => openEntitySource(ctx, SOURCE, options),
   openTarget: (ctx, options) => {

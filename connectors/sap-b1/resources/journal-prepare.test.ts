@@ -4,7 +4,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataRecord, PreparedRecord, TargetResource } from '../../../engine/connector/types.js';
+import type { ResourceOpener } from '../../../engine/connector/dispatch.js';
 import type { SapB1Connection } from '../connection.js';
+import { sapB1Connector } from '../index.js';
 import { startSapB1Emulator, type SapB1Emulator } from '../emulator/index.js';
 import { openTestConnection } from '../test-support.js';
 import { memoWithDate } from './journal-periods.js';
@@ -24,7 +26,7 @@ const eur = (account: DataRecord, side: 'FCDebit' | 'FCCredit', amount: number):
 
 describe('journal-entries prepareRecords', () => {
   let emu: SapB1Emulator;
-  let conn: SapB1Connection;
+  let conn: SapB1Connection & ResourceOpener;
   let target: TargetResource;
   const open = (options: DataRecord = {}): TargetResource =>
     conn.target('journal-entries', options, { keyField: 'Reference', mode: 'create' });
@@ -97,7 +99,7 @@ describe('journal-entries prepareRecords', () => {
     expect(r.notes).toContain(
       'rounding difference of 0.01 USD added to the debit of line 3 (6150), so the entry balances in USD',
     );
-    expect(target.check!(r.record)).toEqual([]);
+    expect(sapB1Connector.resources['journal-entries']!.check!(r.record)).toEqual([]);
     expect((await target.write([{ op: 'create', key: 'ROUND-1', record: r.record }]))[0]?.ok).toBe(true);
   });
 

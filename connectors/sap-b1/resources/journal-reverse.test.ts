@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataRecord, ReverseOp, TargetResource } from '../../../engine/connector/types.js';
+import type { ResourceOpener } from '../../../engine/connector/dispatch.js';
 import type { SapB1Connection } from '../connection.js';
 import { startSapB1Emulator, type SapB1Emulator } from '../emulator/index.js';
 import { ManualClock } from '../../../engine/runtime/clock.js';
@@ -38,7 +39,7 @@ describe('recognising cancelled journal entries and their reversals', () => {
 
 describe('journal-entries reverse (JournalEntries(N)/Cancel)', () => {
   let emu: SapB1Emulator;
-  let conn: SapB1Connection;
+  let conn: SapB1Connection & ResourceOpener;
   let target: TargetResource;
   const record = (amount: number): DataRecord => ({
     ReferenceDate: '2025-03-10',

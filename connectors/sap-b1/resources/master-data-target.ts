@@ -36,6 +36,11 @@ function topLevelFields(op: Extract<WriteOp, { op: 'update' }>): string[] {
   return fields.size > 0 ? [...fields] : Object.keys(op.record);
 }
 
+/** The record check of a master-data target (its definition's `check`): field lengths. */
+export function masterDataCheck(spec: MasterDataSpec): (record: DataRecord) => string[] {
+  return (record) => lengthProblems(record, spec.limits);
+}
+
 export function openMasterDataTarget(
   ctx: ResourceContext,
   spec: MasterDataSpec,
@@ -165,7 +170,6 @@ export function openMasterDataTarget(
       const query = buildQuery({ filter: whereToFilter(o.where), select, orderBy: [{ field: spec.key }] });
       for await (const page of client.rawPages(spec.entitySet, query, client.config.pageSize)) yield page.map(toTarget);
     },
-    check: (record) => lengthProblems(record, spec.limits),
     write,
   };
 }

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TargetRecord, TargetResource, WriteOp } from '../../../engine/connector/types.js';
 import { startSapB1Emulator, type SapB1Emulator } from '../emulator/index.js';
+import type { ResourceOpener } from '../../../engine/connector/dispatch.js';
 import type { SapB1Connection } from '../connection.js';
+import { sapB1Connector } from '../index.js';
 import { openTestConnection } from '../test-support.js';
 
 const update = (t: TargetRecord, record: Record<string, unknown>): WriteOp => ({
@@ -17,7 +19,7 @@ const update = (t: TargetRecord, record: Record<string, unknown>): WriteOp => ({
 
 describe('master data targets', () => {
   let emu: SapB1Emulator;
-  let conn: SapB1Connection;
+  let conn: SapB1Connection & ResourceOpener;
   beforeEach(async () => {
     emu = await startSapB1Emulator();
     conn = await openTestConnection(emu, { version: 'v1' });
@@ -125,9 +127,9 @@ describe('master data targets', () => {
     });
 
     it('checks field lengths before sending', () => {
-      expect(bp.check?.({ CardCode: 'X'.repeat(16), CardName: 'ok' })).toEqual([
-        'CardCode is 16 characters long; SAP Business One allows 15',
-      ]);
+      expect(
+        sapB1Connector.resources['business-partners']!.check!({ CardCode: 'X'.repeat(16), CardName: 'ok' }),
+      ).toEqual(['CardCode is 16 characters long; SAP Business One allows 15']);
     });
   });
 
@@ -167,6 +169,8 @@ describe('master data targets', () => {
     expect((await je.write([{ op: 'create', key: 'LEGAL-1', record: { JournalEntryLines: lines } }]))[0]?.ok).toBe(
       true,
     );
-    expect(pc.check?.({ CenterCode: 'CC4200000', CenterName: 'x'.repeat(31) })).toHaveLength(2);
+    expect(
+      sapB1Connector.resources['profit-centers']!.check!({ CenterCode: 'CC4200000', CenterName: 'x'.repeat(31) }),
+    ).toHaveLength(2);
   });
 });

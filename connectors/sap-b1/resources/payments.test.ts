@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSapB1Emulator, type SapB1Emulator } from '../emulator/index.js';
+import type { ResourceOpener } from '../../../engine/connector/dispatch.js';
 import type { SapB1Connection } from '../connection.js';
+import { sapB1Connector } from '../index.js';
 import { openTestConnection } from '../test-support.js';
 import { paymentProblems } from './incoming-payments.js';
 
@@ -16,7 +18,7 @@ const payment = (invoice: number, sum: number) => ({
 
 describe('incoming-payments and credit-notes targets', () => {
   let emu: SapB1Emulator;
-  let conn: SapB1Connection;
+  let conn: SapB1Connection & ResourceOpener;
   beforeEach(async () => {
     emu = await startSapB1Emulator();
     conn = await openTestConnection(emu);
@@ -99,7 +101,9 @@ describe('incoming-payments and credit-notes targets', () => {
       )[0]?.ok,
     ).toBe(true);
     expect(emu.state.CreditNotes.get('2')?.Comments).toBe('RMA-78');
-    expect(t.check?.({ CardCode: 'C3006', DocumentLines: [] })).toEqual(['DocumentLines needs at least one line']);
+    expect(sapB1Connector.resources['credit-notes']!.check!({ CardCode: 'C3006', DocumentLines: [] })).toEqual([
+      'DocumentLines needs at least one line',
+    ]);
   });
 
   it('refuses modes other than create', () => {

@@ -1,7 +1,7 @@
 /** `projects`: SAP Business One projects (OPRJ); read and upsert, mirror deletes deactivate. */
 import { where } from '../query.js';
 import { openEntitySource, type EntitySourceSpec } from './entity-source.js';
-import { openMasterDataTarget, type MasterDataSpec } from './master-data-target.js';
+import { masterDataCheck, openMasterDataTarget, type MasterDataSpec } from './master-data-target.js';
 import { COMMON_READ_OPTIONS, objectSchema } from './options.js';
 import { TARGET_BULK_SIZE, type SapB1Resource } from './types.js';
 
@@ -36,6 +36,7 @@ export const projects: SapB1Resource = {
       deleteActions: ['deactivate'],
       list: true,
     },
+    check: masterDataCheck(TARGET),
   },
   openSource: (ctx, options) => openEntitySource(ctx, SOURCE, options),
   openTarget: (ctx, options, binding) => openMasterDataTarget(ctx, TARGET, options, binding),

@@ -2,19 +2,20 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Connection, DataRecord, WriteOp } from '../../../engine/connector/types.js';
+import type { DataRecord, WriteOp } from '../../../engine/connector/types.js';
 import type { SluiceError } from '../../../engine/errors.js';
 import { conformanceContext } from '../../../test/conformance/suite.js';
 import { startTcpProxy } from '../../sql/testing/tcp-proxy.js';
 import type { SftpConfig } from '../config.js';
-import { sftpConnector } from '../index.js';
+import { openConnection, type ResourceOpener } from '../../../engine/connector/dispatch.js';
+import { sftpConnector, type SftpConnection } from '../index.js';
 import { useSftpServer } from '../test-support.js';
 
 const sftp = useSftpServer();
 const FIXED = { now: () => Date.parse('2026-03-05T06:07:08Z'), sleep: () => Promise.resolve() };
 
-function open(config: SftpConfig): Promise<Connection> {
-  return sftpConnector.open(config, conformanceContext({ clock: FIXED }));
+function open(config: SftpConfig): Promise<SftpConnection & ResourceOpener> {
+  return openConnection(sftpConnector, config, conformanceContext({ clock: FIXED }));
 }
 
 const creates = (records: DataRecord[]): WriteOp[] =>
@@ -40,7 +41,7 @@ describe('sftp batch', () => {
     const spool = sftp.spool();
     const c = await open(sftp.config({ spoolDir: spool }));
     try {
-      const target = c.target!(
+      const target = c.target(
         'batch',
         { folder: outbox, name: 'invoices-{date}-{time}.csv' },
         { keyField: 'id', mode: 'create' },
@@ -76,10 +77,10 @@ describe('sftp batch', () => {
         sftp.config({ port: proxy.port, hostKey: { fingerprint: sftp.server().fingerprint }, spoolDir: spool }),
       );
       try {
-        const target = first.target!('batch', options, { keyField: 'id', mode: 'create' });
+        const target = first.target('batch', options, { keyField: 'id', mode: 'create' });
         for (let i = 0; i < records.length; i += 1000) await target.write(creates(records.slice(i, i + 1000)));
         // Connected first (a listing), so the cut counts upload bytes, not the handshake.
-        for await (const page of first.source!('inbox', { folder: outbox, archive: `${outbox}/a` }).read({
+        for await (const page of first.source('inbox', { folder: outbox, archive: `${outbox}/a` }).read({
           dryRun: true,
         }))
           void page;
@@ -104,7 +105,7 @@ describe('sftp batch', () => {
       // The next run (direct connection) writes nothing new and delivers the staged batch under its name.
       const next = await open(sftp.config({ spoolDir: spool }));
       try {
-        const target = next.target!('batch', options, { keyField: 'id', mode: 'create' });
+        const target = next.target('batch', options, { keyField: 'id', mode: 'create' });
         expect(
           (await target.lookup(['INV-2999'])).has('INV-2999'),
           'the staged records are what the target holds',
@@ -128,7 +129,7 @@ describe('sftp batch', () => {
     const options = { folder: outbox, name: 'b-{date}.jsonl' };
     const c = await open(sftp.config({ spoolDir: spool }));
     try {
-      const target = c.target!('batch', options, { keyField: 'id', mode: 'create' });
+      const target = c.target('batch', options, { keyField: 'id', mode: 'create' });
       await target.write(creates(invoices(2)));
       await c.close();
       // What the server holds when the rename went through and only its answer was lost:
@@ -143,7 +144,7 @@ describe('sftp batch', () => {
     }
     const next = await open(sftp.config({ spoolDir: spool }));
     try {
-      await next.target!('batch', options, { keyField: 'id', mode: 'create' }).finish!();
+      await next.target('batch', options, { keyField: 'id', mode: 'create' }).finish!();
       expect(next.stats().calls?.upload).toBeUndefined();
     } finally {
       await next.close();
@@ -158,7 +159,7 @@ describe('sftp batch', () => {
     sftp.write(join(outbox, 'b-20260305.jsonl'), '{"id":"someone else"}\n');
     const c = await open(sftp.config({ spoolDir: spool }));
     try {
-      const target = c.target!('batch', { folder: outbox, name: 'b-{date}.jsonl' }, { keyField: 'id', mode: 'create' });
+      const target = c.target('batch', { folder: outbox, name: 'b-{date}.jsonl' }, { keyField: 'id', mode: 'create' });
       await target.write(creates(invoices(1)));
       const err = await target.finish!().then(
         () => undefined,
@@ -177,7 +178,7 @@ describe('sftp batch', () => {
     const c = await open(sftp.config({ spoolDir: sftp.spool() }));
     try {
       expect(() =>
-        c.target!('batch', { folder: '/x', name: 'b-{day}.csv' }, { keyField: 'id', mode: 'create' }),
+        c.target('batch', { folder: '/x', name: 'b-{day}.csv' }, { keyField: 'id', mode: 'create' }),
       ).toThrow(/unknown placeholder\(s\) \{day\}/);
     } finally {
       await c.close();

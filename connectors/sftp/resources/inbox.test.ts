@@ -2,15 +2,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ConfirmOutcome, Connection, DataRecord, RejectedRow } from '../../../engine/connector/types.js';
+import type { ConfirmOutcome, DataRecord, RejectedRow, SourceResource } from '../../../engine/connector/types.js';
 import { conformanceContext, memoryVault } from '../../../test/conformance/suite.js';
-import { sftpConnector } from '../index.js';
+import { openConnection, type ResourceOpener } from '../../../engine/connector/dispatch.js';
+import { sftpConnector, type SftpConnection } from '../index.js';
 import { useSftpServer } from '../test-support.js';
 
 const sftp = useSftpServer();
 
-async function withConnection<T>(vault: ReturnType<typeof memoryVault>, fn: (c: Connection) => Promise<T>): Promise<T> {
-  const connection = await sftpConnector.open(sftp.config(), conformanceContext({ credentials: vault }));
+type Conn = SftpConnection & ResourceOpener;
+
+async function withConnection<T>(vault: ReturnType<typeof memoryVault>, fn: (c: Conn) => Promise<T>): Promise<T> {
+  const connection = await openConnection(sftpConnector, sftp.config(), conformanceContext({ credentials: vault }));
   try {
     return await fn(connection);
   } finally {
@@ -21,11 +24,11 @@ async function withConnection<T>(vault: ReturnType<typeof memoryVault>, fn: (c: 
 interface Read {
   records: DataRecord[];
   rejected: RejectedRow[];
-  source: ReturnType<NonNullable<Connection['source']>>;
+  source: SourceResource;
 }
 
-async function readAll(c: Connection, options: DataRecord, pageSize = 1000): Promise<Read> {
-  const source = c.source!('inbox', options);
+async function readAll(c: Conn, options: DataRecord, pageSize = 1000): Promise<Read> {
+  const source = c.source('inbox', options);
   const records: DataRecord[] = [];
   const rejected: RejectedRow[] = [];
   for await (const page of source.read({ pageSize, reject: (row) => rejected.push(row) })) records.push(...page);
@@ -127,7 +130,7 @@ describe('sftp inbox', () => {
     });
     sftp.write(join(inbox, 'x.jsonl'), '{"id":"x"}\n');
     await withConnection(vault, async (c) => {
-      const source = c.source!('inbox', options);
+      const source = c.source('inbox', options);
       for await (const page of source.read({ dryRun: true })) expect(page).toEqual([]);
     });
     expect(existsSync(join(inbox, 'x.jsonl'))).toBe(true);
@@ -139,7 +142,7 @@ describe('sftp inbox', () => {
     for (let i = 0; i < 100_000; i++) lines.push(`p${i},INV-${i % 5000},${(i % 997) + 0.25}`);
     sftp.write(join(inbox, 'remit-big.csv'), lines.join('\n') + '\n');
     await withConnection(memoryVault(), async (c) => {
-      const source = c.source!('inbox', { folder: inbox, archive: join(inbox, 'archive') });
+      const source = c.source('inbox', { folder: inbox, archive: join(inbox, 'archive') });
       let count = 0;
       let readsAtFirstPage: number | undefined;
       let largestPage = 0;

@@ -15,6 +15,15 @@ export interface PlanHeader {
   basis: PlanBasis;
   summary: PlanSummary;
   settlement: SettlementSummary;
+  /** The re-sync requests the plan worked on: its apply closes them (absent: none). */
+  resync?: PlanResync;
+}
+
+export interface PlanResync {
+  /** Ids of the pending requests (`sluice_resync`) the plan took in. */
+  requests: number[];
+  /** The requested keys the plan found (in the source or a stored record); the others close as not-found. */
+  found: string[];
 }
 
 export interface PlanDocument extends PlanHeader {
@@ -35,5 +44,6 @@ export function headerOf(doc: PlanHeader): PlanHeader {
     basis: doc.basis,
     summary: doc.summary,
     settlement: doc.settlement,
+    ...(doc.resync && { resync: doc.resync }),
   };
 }
