@@ -13,7 +13,7 @@ import { createAuthenticator, type Authenticator } from './auth.js';
 import type { ResolvedHttpConfig } from './config.js';
 import { statusError } from './errors.js';
 import { RateLimit } from './rate-limit.js';
-import { networkOutcome } from './write-outcome.js';
+import { networkOutcome } from '../../engine/runtime/network-outcome.js';
 
 export interface ApiRequest extends Omit<HttpRequest, 'timeoutMs'> {
   /** A write: after it may have been sent, it is not retried, and its failure says whether it was applied. */

@@ -1,11 +1,10 @@
 /**
- * What a network failure did to a write, as far as the connector can tell: `not-applied` when no
- * connection was ever made (refused, DNS, unreachable, a timeout before the socket connected),
- * `unknown` otherwise (a timeout or reset after bytes may have reached the server). Unknown
- * creates are in doubt: the engine looks them up by key before anything re-sends them.
+ * What a network failure of the engine's HttpClient did to a write, as far as a client can tell
+ * (shared by every HTTP connector): was anything of the request sent?
  */
-import type { SluiceError, WriteOutcomeKnowledge } from '../../engine/errors.js';
+import type { SluiceError, WriteOutcomeKnowledge } from '../errors.js';
 
+/** Socket errors that happen before a connection exists: nothing of the request was sent. */
 const BEFORE_CONNECT = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -25,7 +24,12 @@ interface GotLike {
   timings?: { connect?: number; upload?: number };
 }
 
-/** Of a NETWORK_ERROR from the engine's HttpClient (its cause is got's RequestError). */
+/**
+ * A network failure of the engine's HttpClient (`NETWORK_ERROR`, its cause is got's RequestError):
+ * `not-applied` when no connection was ever made (refused, DNS, unreachable, or a timeout before
+ * the socket connected), `unknown` otherwise (a timeout or reset after bytes may have reached the
+ * server, a keep-alive socket closed under the request, anything unrecognised).
+ */
 export function networkOutcome(err: SluiceError): WriteOutcomeKnowledge {
   const cause = err.cause as GotLike | undefined;
   if (!cause || typeof cause !== 'object') return 'unknown';
