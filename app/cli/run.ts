@@ -27,6 +27,10 @@ export function runCommands(program: Command, io: CliIo): void {
         '--full',
         'evaluate every source record, also those unchanged since they were synced (and so compare the target again)',
       )
+      .option(
+        '--threads <n>',
+        'threads evaluating the transform beside the main thread: 0 for none, or auto (default: SLUICE_THREADS, else auto)',
+      )
       .option('--no-progress', 'no progress bar'),
   ).action((pipeline: string, opts: RunOptions) => execute('plan', pipeline, opts, io));
 
@@ -47,6 +51,10 @@ export function runCommands(program: Command, io: CliIo): void {
       .option(
         '--full',
         'evaluate every source record, also those unchanged since they were synced (and so compare the target again)',
+      )
+      .option(
+        '--threads <n>',
+        'threads evaluating the transform beside the main thread: 0 for none, or auto (default: SLUICE_THREADS, else auto)',
       )
       .addOption(
         new Option(

@@ -17,6 +17,7 @@ import { formatPlan } from './print-plan.js';
 import { splitRoutedKey } from '../../engine/transform/routed-key.js';
 import { progressHooks } from './progress.js';
 import { parseLeaseTtl } from '../../engine/runtime/duration.js';
+import { parseThreads } from '../../engine/run/threads.js';
 import { systemClock } from '../../engine/runtime/clock.js';
 import { alertsAfterRun } from '../../engine/alerts/after-run.js';
 
@@ -31,6 +32,7 @@ export interface RunOptions extends GlobalOptions {
   progress?: boolean;
   leaseTtl?: string;
   full?: boolean;
+  threads?: string;
   /** `run --trigger`: `schedule` when a CronJob (or another scheduler) started it. */
   trigger?: 'manual' | 'schedule';
 }
@@ -89,6 +91,7 @@ export async function execute(command: SessionCommand, target: string, opts: Run
       ...(leaseTtl(opts) !== undefined && { leaseTtlMs: leaseTtl(opts) }),
       resync: opts.resync !== false,
       full: opts.full === true,
+      ...(opts.threads !== undefined && { threads: parseThreads(opts.threads, '--threads') }),
       ...(command === 'run' && opts.trigger === 'schedule' && { trigger: 'schedule' as const }),
       detailedExitcode: opts.detailedExitcode === true,
       signal: signals.signal,

@@ -18,7 +18,7 @@ import { RecordFailure, describeError, type ReasonClass, type SluiceError } from
 import type { LedgerEntry } from '../state/ledger.js';
 import type { KeyFn } from '../transform/key.js';
 import { recordValueProblem } from '../transform/record-values.js';
-import type { Transform } from '../transform/transform.js';
+import type { Transformer } from '../transform/transform-pool.js';
 import { routeKey, type RouteFn } from '../transform/route.js';
 import { compareCursor, cursorValue } from './cursor.js';
 import { KeyIndex } from './keyindex.js';
@@ -50,7 +50,8 @@ export interface PlannerInput {
   forced?: ReadonlySet<string>;
   /** Source keys not attempted in this run (transient failures waiting for their retry time); their keys stay known. */
   hold?: ReadonlySet<string>;
-  transform: Transform;
+  /** The transform (Transform, or a TransformPool evaluating it on threads too). */
+  transform: Transformer;
   key: KeyFn;
   capabilities: ResourceCapabilities;
   /** What a changed posted record becomes (target.corrections; default lock). */
@@ -196,6 +197,14 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
       input.unchanged && !fromResync
         ? await pageFingerprints(input.unchanged, keyedRecords(records, input.sourceKeyField))
         : undefined;
+    // First what each record needs, in order; then the transforms of the page at once (on threads
+    // when the pool has them); then every effect — parked, noop, keyed — in record order.
+    type Step =
+      | { kind: 'bad'; record: DataRecord; sourceKey: string; problem: { code: string; message: string } }
+      | { kind: 'same'; record: DataRecord; sourceKey: string; rows: LedgerEntry[] }
+      | { kind: 'eval'; record: DataRecord; sourceKey: string; forced: boolean; fp: string | undefined; n: number };
+    const steps: Step[] = [];
+    const toTransform: DataRecord[] = [];
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       out.read++;
@@ -206,16 +215,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
       if (forced) out.forcedSeen.add(sourceKey);
       const bad = recordValueProblem(record, 'the source record');
       if (bad) {
-        out.unkeyed++;
-        out.rejected++;
-        out.rejectedKeys.push(sourceKey);
-        await park({
-          sourceKey,
-          stage: 'read',
-          code: bad.code,
-          message: bad.message,
-          payload: { raw: safeJson(record) },
-        });
+        steps.push({ kind: 'bad', record, sourceKey, problem: bad });
         continue;
       }
       if (!fromResync && input.cursorField) {
@@ -228,8 +228,38 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
       if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, input.source.confirmKeeps?.(record) ?? record);
       const same = forced ? undefined : fingerprints?.skip.get(sourceKey);
       if (same) {
+        steps.push({ kind: 'same', record, sourceKey, rows: same });
+        continue;
+      }
+      steps.push({
+        kind: 'eval',
+        record,
+        sourceKey,
+        forced,
+        fp: fingerprints?.fp.get(sourceKey),
+        n: toTransform.length,
+      });
+      toTransform.push(record);
+    }
+    const transformed = toTransform.length > 0 ? await input.transform.applyMany(toTransform) : [];
+    for (const step of steps) {
+      const { record, sourceKey } = step;
+      if (step.kind === 'bad') {
+        out.unkeyed++;
+        out.rejected++;
+        out.rejectedKeys.push(sourceKey);
+        await park({
+          sourceKey,
+          stage: 'read',
+          code: step.problem.code,
+          message: step.problem.message,
+          payload: { raw: safeJson(record) },
+        });
+        continue;
+      }
+      if (step.kind === 'same') {
         out.reused++;
-        for (const e of same) {
+        for (const e of step.rows) {
           if (out.keys.setIfAbsent(e.key, 0) !== undefined) {
             const later = out.duplicates.get(e.key) ?? [];
             later.push({ sourceKey, payload: record });
@@ -251,15 +281,14 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         }
         continue;
       }
-      const fp = fingerprints?.fp.get(sourceKey);
-      let outputs: DataRecord[];
-      try {
-        outputs = await input.transform.apply(record);
-      } catch (err) {
+      const { forced, fp } = step;
+      const result = transformed[step.n]!;
+      if (!result.ok) {
         out.unkeyed++;
-        await park(failure(sourceKey, 'transform', 'TRANSFORM_FAILED', err, record));
+        await park(failure(sourceKey, 'transform', 'TRANSFORM_FAILED', result.error, record));
         continue;
       }
+      const outputs = result.outputs;
       if (outputs.length === 0) out.skipped++;
       for (const target of outputs) {
         let key: string;

@@ -40,6 +40,8 @@ export interface SessionOptions {
   force?: boolean;
   /** Evaluate every source record, also those unchanged since they were synced (`--full`). */
   full?: boolean;
+  /** Threads evaluating the transform beside the main thread (`--threads`; default SLUICE_THREADS, else auto: threads.ts). */
+  threads?: number | 'auto';
   /**
    * A plan with changes exits 4 (default). False: it exits 0 like a plan without changes (the CLI's
    * default, `--detailed-exitcode` off); the run is recorded with the exit code the process returns.

@@ -114,6 +114,9 @@ class MapLookup implements LookupTable {
   get size(): number {
     return this.map.size;
   }
+  entries(): IterableIterator<[string, DataRecord]> {
+    return this.map.entries();
+  }
 }
 
 /** Reads every lookup of the pipeline once and indexes it by its key. */

@@ -7,6 +7,8 @@ import type { PlanAttention, PlanOp } from '../plan/types.js';
 import { compileKey } from '../transform/key.js';
 import { programImpureCalls } from '../transform/purity.js';
 import { Transform } from '../transform/transform.js';
+import { TransformPool, type Transformer } from '../transform/transform-pool.js';
+import { transformThreads } from './threads.js';
 import { compileRoute } from '../transform/route.js';
 import { RoutedTarget } from '../plan/routed-target.js';
 import { contextFingerprint } from '../plan/unchanged.js';
@@ -19,10 +21,26 @@ import type { Settled } from './settle-phase.js';
 export type PlannedRun = Plan & { resync: ResyncWork };
 
 export async function plan(ctx: Ctx, spillPath: string, settled: Settled): Promise<PlannedRun> {
+  const { pipeline, conns } = ctx;
+  const lookups = await loadLookups(pipeline, conns, ctx.logger);
+  const local = await Transform.create(pipeline.program, lookups.tables);
+  const transform = TransformPool.create(local, pipeline.program, lookups.tables, transformThreads(ctx), ctx.logger);
+  try {
+    return await planWith(ctx, spillPath, settled, lookups, transform);
+  } finally {
+    if (transform instanceof TransformPool) await transform.close();
+  }
+}
+
+async function planWith(
+  ctx: Ctx,
+  spillPath: string,
+  settled: Settled,
+  lookups: Awaited<ReturnType<typeof loadLookups>>,
+  transform: Transformer,
+): Promise<PlannedRun> {
   const { pipeline, conns, state, opts } = ctx;
   const spec = pipeline.spec;
-  const lookups = await loadLookups(pipeline, conns, ctx.logger);
-  const transform = await Transform.create(pipeline.program, lookups.tables);
   const work = await gatherResync(ctx);
   const skip = skipUnchanged(ctx) && !work.all;
   const source = await conns.source(pipeline.source, spec.source.options);

@@ -13,6 +13,8 @@ import { bindLibraries, jsonataErrorMessage, type JsonataProgram, type LookupFn 
 export interface LookupTable {
   get(key: string): DataRecord | undefined;
   readonly size: number;
+  /** Every entry (lets a transform thread hold a copy of the table); absent: the table stays on the main thread. */
+  entries?(): IterableIterator<[string, DataRecord]>;
 }
 
 /** `$lookup(name, key)` over a run's lookup tables (JSONata's own `$lookup(object, key)` is replaced). */
@@ -51,9 +53,26 @@ export class Transform {
   }
 
   async apply(record: DataRecord): Promise<DataRecord[]> {
-    let out: unknown;
+    return shapeOutput(await this.evaluate(record));
+  }
+
+  /** The sequential form of TransformPool.applyMany: each record's outputs, or why it failed. */
+  async applyMany(records: readonly DataRecord[]): Promise<TransformOutcome[]> {
+    const out: TransformOutcome[] = [];
+    for (const record of records) {
+      try {
+        out.push({ ok: true, outputs: await this.apply(record) });
+      } catch (error) {
+        out.push({ ok: false, error });
+      }
+    }
+    return out;
+  }
+
+  /** The expression's raw value for one record; a failure is a RecordError (see shapeOutput for the rest). */
+  async evaluate(record: DataRecord): Promise<unknown> {
     try {
-      out = await this.expr.evaluate(record, this.bindings);
+      return await this.expr.evaluate(record, this.bindings);
     } catch (err) {
       const e = err as { code?: string; message?: string };
       // $error("...") raises D3137; its message is the consultant's own reason, shown as is
@@ -68,16 +87,23 @@ export class Transform {
       }
       throw new RecordError('TRANSFORM_FAILED', jsonataErrorMessage(err), { cause: err });
     }
-    if (out === undefined || out === null) return [];
-    const list = Array.isArray(out) ? out : [out];
-    for (const item of list) {
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-        throw new RecordError(
-          'TRANSFORM_SHAPE',
-          `the transform must return an object (or an array of objects, or nothing); it returned ${JSON.stringify(item)?.slice(0, 80)}`,
-        );
-      }
-    }
-    return list as DataRecord[];
   }
+}
+
+/** One record's transform: its target records, or the error that sends it to attention. */
+export type TransformOutcome = { ok: true; outputs: DataRecord[] } | { ok: false; error: unknown };
+
+/** The target records of a transform's value: none, one object, or an array of objects; anything else is refused. */
+export function shapeOutput(out: unknown): DataRecord[] {
+  if (out === undefined || out === null) return [];
+  const list = Array.isArray(out) ? out : [out];
+  for (const item of list) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw new RecordError(
+        'TRANSFORM_SHAPE',
+        `the transform must return an object (or an array of objects, or nothing); it returned ${JSON.stringify(item)?.slice(0, 80)}`,
+      );
+    }
+  }
+  return list as DataRecord[];
 }
