@@ -36,6 +36,30 @@ describe('Spill', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('an operation read back from disk carries its source record, parsed only when asked for', async () => {
+    const path = join(tempDir(), 'plan.jsonl');
+    const spill = new Spill(path, 0);
+    const source = { id: 'R1', text: 'tab\there, "quoted", line\nbreak', lines: [{ amount: 1.5 }] };
+    for (let i = 0; i < 1100; i++) {
+      const item = op(i);
+      if (item.t === 'op' && 'source' in item.op) item.op.source = { ...source, i };
+      await spill.add(item, i % 2 === 0 ? JSON.stringify({ i }) : undefined);
+    }
+    const read: SpillItem[] = [];
+    for await (const it of spill.items()) read.push(it);
+    const last = read[1099]!;
+    if (last.t !== 'op' || !('source' in last.op)) throw new Error('expected a create');
+    expect(typeof Object.getOwnPropertyDescriptor(last.op, 'source')?.get).toBe('function'); // not parsed yet
+    expect(last.op.source).toEqual({ ...source, i: 1099 });
+    expect(Object.getOwnPropertyDescriptor(last.op, 'source')?.value).toEqual({ ...source, i: 1099 });
+    const even = read[1098]!;
+    expect(JSON.parse(JSON.stringify(even))).toEqual({
+      ...op(1098),
+      op: { ...(op(1098) as any).op, source: { ...source, i: 1098 } },
+    });
+    spill.remove();
+  });
+
   it('never touches the disk for a small plan', async () => {
     const path = join(tempDir(), 'plan.jsonl');
     const spill = new Spill(path);

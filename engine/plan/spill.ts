@@ -7,7 +7,8 @@ import { createReadStream, createWriteStream, mkdirSync, rmSync, type WriteStrea
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { PlanHasher, type ItemTotals } from './summarise.js';
-import type { PlanItem } from './types.js';
+import type { DataRecord } from '../connector/types.js';
+import type { PlanItem, PlanOp } from './types.js';
 
 export type SpillItem = PlanItem;
 
@@ -49,11 +50,7 @@ export class Spill {
       mkdirSync(dirname(this.path), { recursive: true });
       this.stream = createWriteStream(this.path, { encoding: 'utf8' });
     }
-    let line: string;
-    if (recordJson !== undefined && item.t === 'op' && 'record' in item.op) {
-      const { record: _record, ...rest } = item.op;
-      line = `{"t":"op","op":${JSON.stringify(rest).slice(0, -1)},"record":${recordJson}}}\n`;
-    } else line = JSON.stringify(item) + '\n';
+    const line = spillLine(item, recordJson);
     this.buffer.push(line);
     this.bufferedBytes += line.length;
     if (this.bufferedBytes >= 256 * 1024) await this.flush();
@@ -104,12 +101,12 @@ export class Spill {
       const text = rest === '' ? (chunk as string) : rest + (chunk as string);
       let start = 0;
       for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-        if (nl > start) yield JSON.parse(text.slice(start, nl)) as SpillItem;
+        if (nl > start) yield parseLine(text.slice(start, nl));
         start = nl + 1;
       }
       rest = text.slice(start);
     }
-    if (rest !== '') yield JSON.parse(rest) as SpillItem;
+    if (rest !== '') yield parseLine(rest);
   }
 
   remove(): void {
@@ -118,4 +115,45 @@ export class Spill {
     this.stream = undefined;
     rmSync(this.path, { force: true });
   }
+}
+
+/**
+ * One item as a line: JSON, with an operation's source record after a tab (JSON text never holds
+ * a raw tab) so that reading it back parses that record only if something asks for it — a write
+ * that fails and parks the record, or a saved plan. `recordJson` is spliced in unparsed.
+ */
+function spillLine(item: SpillItem, recordJson: string | undefined): string {
+  if (item.t !== 'op') return JSON.stringify(item) + '\n';
+  const op = item.op as PlanOp & { source?: DataRecord; record?: DataRecord };
+  const { source, ...withoutSource } = op;
+  const tail = source === undefined ? '' : `\t${JSON.stringify(source)}`;
+  if (recordJson !== undefined && 'record' in withoutSource) {
+    const { record: _record, ...rest } = withoutSource;
+    return `{"t":"op","op":${JSON.stringify(rest).slice(0, -1)},"record":${recordJson}}}${tail}\n`;
+  }
+  return JSON.stringify({ t: 'op', op: source === undefined ? op : withoutSource }) + tail + '\n';
+}
+
+function parseLine(line: string): SpillItem {
+  const tab = line.indexOf('\t');
+  if (tab === -1) return JSON.parse(line) as SpillItem;
+  const item = JSON.parse(line.slice(0, tab)) as SpillItem & { t: 'op' };
+  lazySource(item.op, line.slice(tab + 1));
+  return item;
+}
+
+/** `op.source`, parsed from its JSON when first read (enumerable, so a saved plan still carries it). */
+function lazySource(op: object, json: string): void {
+  Object.defineProperty(op, 'source', {
+    enumerable: true,
+    configurable: true,
+    get(): unknown {
+      const value = JSON.parse(json) as unknown;
+      Object.defineProperty(op, 'source', { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+    set(value: unknown) {
+      Object.defineProperty(op, 'source', { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
 }

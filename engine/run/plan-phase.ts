@@ -133,7 +133,7 @@ async function planWith(
 }
 
 /** Bumped when what a fingerprint covers changes, so old fingerprints never match. */
-const FINGERPRINT_VERSION = 1;
+const FINGERPRINT_VERSION = 2; // 2: the source record's own JSON (unchanged.ts)
 
 /** Unchanged source records are skipped unless the pipeline, the run, the transform or the source says otherwise. */
 function skipUnchanged(ctx: Ctx): boolean {
