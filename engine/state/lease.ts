@@ -101,8 +101,15 @@ export async function leaseHolder(knex: Knex, pipeline: string): Promise<LeaseHo
  * commit and every later commit of the old holder fails.
  */
 export async function assertLeaseHeld(trx: Knex.Transaction, pipeline: string, holder: string): Promise<void> {
-  const row = (await trx(TABLE).where({ pipeline }).forShare().first()) as
-    { holder: string; host: string | null; pid: number | null } | undefined;
+  // SQLite: one prepared statement, run on the transaction's connection (this runs for every commit).
+  const row = (
+    isSqlite(trx)
+      ? await withSqlite(
+          trx,
+          (prepare) => prepare(`SELECT holder, host, pid FROM ${TABLE} WHERE pipeline = ?`).all(pipeline)[0],
+        )
+      : await trx(TABLE).where({ pipeline }).forShare().first()
+  ) as { holder: string; host: string | null; pid: number | null } | undefined;
   if (row?.holder === holder) return;
   throw new LeaseLostError(
     pipeline,

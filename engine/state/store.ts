@@ -44,6 +44,7 @@ import { createDatabase, isUnknownDatabase } from './create-database.js';
 import { lastSuccessAt, markAbandonedRuns, runFinish, runList, runStart, type RunResult } from './runs.js';
 import { parseStateUrl, type StateLocation } from './url.js';
 import { KnexVault } from './vault.js';
+import { isSqlite, withSqlite } from './sqlite-fast.js';
 
 export interface StateStoreOptions {
   /** `sqlite:<path>` or `mysql://...`; default SLUICE_STATE_URL, then sqlite:.sluice/state.db. */
@@ -333,6 +334,20 @@ export class StateStore {
 }
 
 async function bumpVersion(trx: Knex.Transaction, pipeline: string, runId: string, at: string): Promise<void> {
+  if (isSqlite(trx)) {
+    // one prepared statement on the transaction's connection: this runs for every commit
+    return withSqlite(trx, (prepare) => {
+      const changed = prepare(
+        'UPDATE sluice_pipelines SET version = version + 1, run_id = ?, updated_at = ? WHERE pipeline = ?',
+      ).run(runId, at, pipeline) as { changes: number };
+      if (changed.changes === 0)
+        prepare('INSERT INTO sluice_pipelines (pipeline, version, run_id, updated_at) VALUES (?, 1, ?, ?)').run(
+          pipeline,
+          runId,
+          at,
+        );
+    });
+  }
   const n = await trx('sluice_pipelines')
     .where({ pipeline })
     .update({ version: trx.raw('version + 1'), run_id: runId, updated_at: at });
