@@ -11,11 +11,12 @@ import { filePipelineDir, sluiceCommand, useInput } from './file-pipeline.js';
 import { checkExit, cliNodeFlags, measure, type MeasureContext, type Measured } from './measure.js';
 import { expectCounts, readReport } from './report-json.js';
 import { medianOf, ratio } from './stats.js';
+import { resolveThreads } from '../../engine/run/threads.js';
 import type { Inputs } from './inputs.js';
 
 const BARE = new URL('./bare-loop.js', import.meta.url).pathname;
 
-export type Kind = 'bare' | 'first' | 'unchanged' | 'changed';
+export type Kind = 'bare' | 'first' | 'first-one-thread' | 'unchanged' | 'changed';
 
 export interface Sample {
   kind: Kind;
@@ -60,6 +61,15 @@ export async function throughputPhase(
       expectCounts('first run', firstReport, { read: n, create: n, 'apply.created': n });
       keep('first', round, first, firstReport.plan?.counts);
 
+      // The same first run with the transform on the main thread only (--threads 0), for comparison.
+      const dir1 = mkdtempSync(join(dir, 'one-thread-'));
+      const p1 = filePipelineDir(dir1, inputs.base);
+      const single = await measure(ctx, sluiceCommand(p1, 'run', '--threads', '0'), { cwd: dir1 });
+      checkExit('first run, one thread', single);
+      expectCounts('first run, one thread', readReport(single), { read: n, create: n, 'apply.created': n });
+      keep('first-one-thread', round, single);
+      rmSync(dir1, { recursive: true, force: true });
+
       const unchanged = await measure(ctx, sluiceCommand(p, 'run'), { cwd: dir });
       checkExit('unchanged rerun', unchanged);
       const unchangedReport = readReport(unchanged);
@@ -100,6 +110,13 @@ export function throughputFigures(n: number, samples: readonly Sample[]): Figure
       unit: 'x',
       target: { op: '>=', limit: 0.8 },
       detail: `medians of ${count}: bare ${secs(wall('bare'))} (${rate(wall('bare'))}), first ${secs(wall('first'))} (${rate(wall('first'))}); cpu ${times(ratio(cpu('bare'), cpu('first')))}`,
+    }),
+    figure({
+      id: 'first_one_thread_vs_bare',
+      label: 'first run on one thread (--threads 0) / bare loop, throughput',
+      value: ratio(wall('bare'), wall('first-one-thread')),
+      unit: 'x',
+      detail: `medians of ${count}: ${secs(wall('first-one-thread'))} (${rate(wall('first-one-thread'))}); the first run above uses --threads auto (${resolveThreads('auto')} here); cpu ${times(ratio(cpu('bare'), cpu('first-one-thread')))}`,
     }),
     figure({
       id: 'rerun_unchanged_vs_first',
