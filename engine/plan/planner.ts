@@ -19,6 +19,7 @@ import type { LedgerEntry } from '../state/ledger.js';
 import type { KeyFn } from '../transform/key.js';
 import { recordValueProblem } from '../transform/record-values.js';
 import type { Transformer } from '../transform/transform-pool.js';
+import type { TransformOutcome } from '../transform/transform.js';
 import { routeKey, type RouteFn } from '../transform/route.js';
 import { compareCursor, cursorValue } from './cursor.js';
 import { KeyIndex } from './keyindex.js';
@@ -174,35 +175,28 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
   const resync = new Map(input.resync);
   const rejects: RejectedRow[] = [];
 
-  const page = async (records: DataRecord[], fromResync: boolean): Promise<void> => {
+  type Step =
+    | { kind: 'bad'; record: DataRecord; sourceKey: string; problem: { code: string; message: string } }
+    | { kind: 'same'; record: DataRecord; sourceKey: string; rows: LedgerEntry[] }
+    | { kind: 'eval'; record: DataRecord; sourceKey: string; forced: boolean; fp: string | undefined; n: number };
+  interface Prepared {
+    rejected: RejectedRow[];
+    steps: Step[];
+    transformed: Promise<TransformOutcome[]>;
+  }
+
+  /**
+   * A page, first half: what each record needs, in order, and its transforms started (on threads
+   * when the pool has them). Nothing here touches the plan, so the next page is prepared while the
+   * previous one is finished: the threads evaluate one page while the main thread classifies another.
+   */
+  const prepare = async (records: DataRecord[], fromResync: boolean): Promise<Prepared> => {
     input.signal?.throwIfAborted();
-    for (const row of rejects.splice(0)) {
-      out.rejected++;
-      out.unkeyed++;
-      const sourceKey = (input.rejectKeysMatch ? row.key : undefined) ?? row.location;
-      out.rejectedKeys.push(sourceKey);
-      const raw = row.raw.length > RAW_LIMIT ? `${row.raw.slice(0, RAW_LIMIT)}…` : row.raw;
-      await park({
-        sourceKey,
-        stage: 'read',
-        code: row.code,
-        reasonClass: 'data',
-        message: `${row.location}: ${row.message}`,
-        payload: { location: row.location, raw },
-      });
-    }
-    const keyed: Item[] = [];
-    const items: Item[] = [];
+    const rejected = rejects.splice(0);
     const fingerprints =
       input.unchanged && !fromResync
         ? await pageFingerprints(input.unchanged, keyedRecords(records, input.sourceKeyField))
         : undefined;
-    // First what each record needs, in order; then the transforms of the page at once (on threads
-    // when the pool has them); then every effect — parked, noop, keyed — in record order.
-    type Step =
-      | { kind: 'bad'; record: DataRecord; sourceKey: string; problem: { code: string; message: string } }
-      | { kind: 'same'; record: DataRecord; sourceKey: string; rows: LedgerEntry[] }
-      | { kind: 'eval'; record: DataRecord; sourceKey: string; forced: boolean; fp: string | undefined; n: number };
     const steps: Step[] = [];
     const toTransform: DataRecord[] = [];
     for (let i = 0; i < records.length; i++) {
@@ -241,7 +235,31 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
       });
       toTransform.push(record);
     }
-    const transformed = toTransform.length > 0 ? await input.transform.applyMany(toTransform) : [];
+    const transformed = toTransform.length > 0 ? input.transform.applyMany(toTransform) : Promise.resolve([]);
+    transformed.catch(() => undefined); // awaited by finish
+    return { rejected, steps, transformed };
+  };
+
+  /** A page, second half: every effect — parked, noop, keyed, classified — in record order. */
+  const finish = async ({ rejected, steps, transformed: pending }: Prepared): Promise<void> => {
+    for (const row of rejected) {
+      out.rejected++;
+      out.unkeyed++;
+      const sourceKey = (input.rejectKeysMatch ? row.key : undefined) ?? row.location;
+      out.rejectedKeys.push(sourceKey);
+      const raw = row.raw.length > RAW_LIMIT ? `${row.raw.slice(0, RAW_LIMIT)}…` : row.raw;
+      await park({
+        sourceKey,
+        stage: 'read',
+        code: row.code,
+        reasonClass: 'data',
+        message: `${row.location}: ${row.message}`,
+        payload: { location: row.location, raw },
+      });
+    }
+    const transformed = await pending;
+    const keyed: Item[] = [];
+    const items: Item[] = [];
     for (const step of steps) {
       const { record, sourceKey } = step;
       if (step.kind === 'bad') {
@@ -384,11 +402,25 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     ...(input.signal && { signal: input.signal }),
     reject: (row) => rejects.push(row),
   });
-  for await (const p of pages) await page(p, false);
-  await page([], false); // rejects reported after the last page
-  // Parked records the source did not return again are processed from their stored payload.
-  const rest = [...resync.values()];
-  for (let i = 0; i < rest.length; i += 500) await page(rest.slice(i, i + 500), true);
+  // One page is finished while the next is prepared (and transformed).
+  let finishing: Promise<void> = Promise.resolve();
+  const page = async (records: DataRecord[], fromResync: boolean): Promise<void> => {
+    const next = await prepare(records, fromResync);
+    await finishing;
+    finishing = finish(next);
+    finishing.catch(() => undefined); // awaited before the next page, or below
+  };
+  try {
+    for await (const p of pages) await page(p, false);
+    await page([], false); // rejects reported after the last page
+    // Parked records the source did not return again are processed from their stored payload.
+    const rest = [...resync.values()];
+    for (let i = 0; i < rest.length; i += 500) await page(rest.slice(i, i + 500), true);
+  } catch (err) {
+    await finishing.catch(() => undefined); // nothing goes on writing the plan after a failure
+    throw err;
+  }
+  await finishing;
   return out;
 }
 
