@@ -51,6 +51,22 @@ describe('parseEmulatorArgv', () => {
     expect(() => parseEmulatorArgv(['--port', '70000'], FLAGS)).toThrow('--port must be 0-65535');
   });
 
+  it('parses `fault` flags into fault specs, and refuses a bad one naming it', () => {
+    const flags: FlagSpec<{ faults?: unknown[] }>[] = [
+      { flag: 'fault', kind: 'fault', option: 'faults', multiple: true },
+    ];
+    expect(
+      parseEmulatorArgv(['--fault', '429 GET /list times=all retryAfterSeconds=0', '--fault=hold Login'], flags),
+    ).toEqual({
+      faults: [
+        { kind: '429', method: 'GET', path: '/list', times: Infinity, retryAfterSeconds: 0 },
+        { kind: 'hold', path: 'Login' },
+      ],
+    });
+    expect(() => parseEmulatorArgv(['--fault', '503'], flags)).toThrow(/fault "503": no path/);
+    expect(flagUsage(flags)).toBe('--fault <spec> (repeatable)');
+  });
+
   it('prints the flags for usage texts', () => {
     expect(flagUsage(FLAGS)).toBe(
       '--port <port> --host <text> --regions <a,b> --delay <n> --fault <text> (repeatable) --quiet',

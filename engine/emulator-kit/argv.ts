@@ -2,11 +2,14 @@
  * Command-line options of a standalone emulator (`sluice emulate <name> ...`), parsed with
  * node:util `parseArgs`: every emulator declares its flags once (name, kind, where the value goes)
  * and gets the same syntax (`--flag value`, `--flag=value`), the same errors and its usage line.
- * Leading words (`emulate sap-b1` when handed a whole command line) are skipped.
+ * Leading words (`emulate sap-b1` when handed a whole command line) are skipped. The errors are plain
+ * messages (`sluice emulate` prints them and exits 2).
  */
 import { parseArgs } from 'node:util';
+import { parseFaultSpec } from './faults.js';
 
-export type FlagKind = 'string' | 'number' | 'port' | 'list' | 'boolean';
+/** `fault`: a fault spec as text (`parseFaultSpec`), so a bad one fails before the emulator starts. */
+export type FlagKind = 'string' | 'number' | 'port' | 'list' | 'boolean' | 'fault';
 
 export interface FlagSpec<O> {
   /** The flag without dashes, e.g. `page-size`. */
@@ -78,6 +81,8 @@ function convertValue(flag: string, kind: FlagKind, v: string | boolean): unknow
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag} must be 0-65535`);
       return n;
     }
+    case 'fault':
+      return parseFaultSpec(v);
     case 'list':
       return v
         .split(',')
@@ -96,6 +101,7 @@ export function flagUsage<O>(flags: readonly FlagSpec<O>[]): string {
     port: ' <port>',
     list: ' <a,b>',
     boolean: '',
+    fault: ' <spec>',
   };
   return flags.map((f) => `--${f.flag}${value[f.kind]}${f.multiple ? ' (repeatable)' : ''}`).join(' ');
 }
