@@ -62,9 +62,7 @@ describe('concur emulator: standalone entry', () => {
       out: () => {},
     });
     try {
-      expect(
-        emu.faults.take({ method: 'GET', path: '/list/v4/lists', pathWithQuery: '/list/v4/lists', region: 'us' })?.spec,
-      ).toEqual({
+      expect(emu.faults.take({ method: 'GET', path: '/list/v4/lists', query: '', region: 'us' })?.spec).toEqual({
         kind: '503',
         method: 'GET',
         path: '/list/v4/lists',
