@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flagUsage, parseEmulatorArgv, type FlagSpec } from './argv.js';
+import { emulatorFlags, flagUsage, parseEmulatorArgv, type CommonEmulatorArgs, type FlagSpec } from './argv.js';
 
 interface Opts {
   port?: number;
@@ -65,6 +65,21 @@ describe('parseEmulatorArgv', () => {
     });
     expect(() => parseEmulatorArgv(['--fault', '503'], flags)).toThrow(/fault "503": no path/);
     expect(flagUsage(flags)).toBe('--fault <spec> (repeatable)');
+  });
+
+  it('gives every emulator --port, --host and --fault around its own flags', () => {
+    const flags = emulatorFlags<CommonEmulatorArgs & { empty?: boolean }>({
+      flag: 'empty',
+      kind: 'boolean',
+      option: 'empty',
+    });
+    expect(flagUsage(flags)).toBe('--port <port> --host <text> --empty --fault <spec> (repeatable)');
+    expect(parseEmulatorArgv(['--host', '::1', '--empty', '--fault', 'hold /x', '--port=0'], flags)).toEqual({
+      port: 0,
+      host: '::1',
+      empty: true,
+      faults: [{ kind: 'hold', path: '/x' }],
+    });
   });
 
   it('prints the flags for usage texts', () => {

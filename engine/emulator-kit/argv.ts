@@ -6,7 +6,7 @@
  * messages (`sluice emulate` prints them and exits 2).
  */
 import { parseArgs } from 'node:util';
-import { parseFaultSpec } from './faults.js';
+import { parseFaultSpec, type FaultSpecBase } from './faults.js';
 
 /** `fault`: a fault spec as text (`parseFaultSpec`), so a bad one fails before the emulator starts. */
 export type FlagKind = 'string' | 'number' | 'port' | 'list' | 'boolean' | 'fault';
@@ -19,6 +19,26 @@ export interface FlagSpec<O> {
   option: keyof O & string;
   /** May be given more than once (values collected in order). */
   multiple?: boolean;
+}
+
+/** What every emulator's command line has: where it listens and the faults it starts with. */
+export interface CommonEmulatorArgs {
+  port?: number;
+  host?: string;
+  faults?: FaultSpecBase[];
+}
+
+/**
+ * An emulator's flag table: `--port <port>` and `--host <text>` first, then its own flags, then
+ * `--fault <spec>` (repeatable).
+ */
+export function emulatorFlags<O extends CommonEmulatorArgs>(...own: readonly FlagSpec<O>[]): FlagSpec<O>[] {
+  return [
+    { flag: 'port', kind: 'port', option: 'port' },
+    { flag: 'host', kind: 'string', option: 'host' },
+    ...own,
+    { flag: 'fault', kind: 'fault', option: 'faults', multiple: true },
+  ];
 }
 
 /** `--flag value` pairs of an emulator into its options object; unknown flags and bad values throw. */

@@ -4,7 +4,7 @@
  * client until interrupted (the command line and the run are the kit's: engine/emulator-kit/argv.ts,
  * run.ts).
  */
-import { parseEmulatorArgv, type FlagSpec } from '../../../engine/emulator-kit/argv.js';
+import { emulatorFlags, parseEmulatorArgv, type FlagSpec } from '../../../engine/emulator-kit/argv.js';
 import { runEmulator, type RunOptions } from '../../../engine/emulator-kit/run.js';
 import { startArPlatformEmulator, type ArPlatformEmulator, type FaultSpec } from './index.js';
 import type { ArPlatformEmulatorOptions } from './options.js';
@@ -14,13 +14,10 @@ export type { RunOptions } from '../../../engine/emulator-kit/run.js';
 /** Options from the command line: the emulator's own, and faults armed from the start. */
 export type EmulatorArgs = ArPlatformEmulatorOptions & { faults?: FaultSpec[] };
 
-const FLAGS: readonly FlagSpec<EmulatorArgs & { empty?: boolean }>[] = [
-  { flag: 'port', kind: 'port', option: 'port' },
-  { flag: 'host', kind: 'string', option: 'host' },
+const FLAGS: readonly FlagSpec<EmulatorArgs & { empty?: boolean }>[] = emulatorFlags(
   { flag: 'token-ttl', kind: 'number', option: 'tokenTtlSeconds' },
   { flag: 'empty', kind: 'boolean', option: 'empty' },
-  { flag: 'fault', kind: 'fault', option: 'faults', multiple: true },
-];
+);
 
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
   const { empty, ...args } = parseEmulatorArgv(argv, FLAGS);

@@ -1,10 +1,10 @@
 /**
- * Standalone entry: `sluice emulate concur --port 8080 [--fixtures dir] [--regions us,eu]
+ * Standalone entry: `sluice emulate concur --port 8080 [--host h] [--fixtures dir] [--regions us,eu]
  * [--fault "429 GET /list/v4/lists times=2"]` starts the emulator and prints its URLs and demo
  * credentials until interrupted (the command line and the run are the kit's: engine/emulator-kit/
  * argv.ts, run.ts).
  */
-import { parseEmulatorArgv, type FlagSpec } from '../../../engine/emulator-kit/argv.js';
+import { emulatorFlags, parseEmulatorArgv, type FlagSpec } from '../../../engine/emulator-kit/argv.js';
 import { runEmulator, type RunOptions } from '../../../engine/emulator-kit/run.js';
 import { startConcurEmulator, type ConcurEmulator, type FaultSpec } from './index.js';
 
@@ -12,6 +12,7 @@ export type { RunOptions } from '../../../engine/emulator-kit/run.js';
 
 export interface ParsedArgs {
   port?: number;
+  host?: string;
   fixturesDir?: string;
   regions?: string[];
   companyRegion?: string;
@@ -20,14 +21,12 @@ export interface ParsedArgs {
   faults?: FaultSpec[];
 }
 
-const FLAGS: readonly FlagSpec<ParsedArgs>[] = [
-  { flag: 'port', kind: 'port', option: 'port' },
+const FLAGS: readonly FlagSpec<ParsedArgs>[] = emulatorFlags(
   { flag: 'fixtures', kind: 'string', option: 'fixturesDir' },
   { flag: 'regions', kind: 'list', option: 'regions' },
   { flag: 'company-region', kind: 'string', option: 'companyRegion' },
   { flag: 'token-ttl', kind: 'number', option: 'accessTokenTtlSeconds' },
-  { flag: 'fault', kind: 'fault', option: 'faults', multiple: true },
-];
+);
 
 export function parseEmulatorArgs(argv: readonly string[]): ParsedArgs {
   return parseEmulatorArgv(argv, FLAGS);

@@ -24,7 +24,7 @@ describe('sluice emulate sap-b1', () => {
       loginDelayMs: 1500,
       defaultPageSize: 50,
     });
-    expect(() => parseEmulatorArgs(['--port', 'x'])).toThrow(/--port needs a non-negative number/);
+    expect(() => parseEmulatorArgs(['--port', 'x'])).toThrow(/--port must be 0-65535/);
     expect(() => parseEmulatorArgs(['--verbose'])).toThrow(/unknown option --verbose/);
     expect(parseEmulatorArgs(['emulate', 'sap-b1', '--port=50000'])).toEqual({ port: 50000 });
     expect(

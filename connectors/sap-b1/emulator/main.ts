@@ -5,7 +5,7 @@
  * --fault "<kind> [METHOD] <path> [key=value ...]" (repeatable). The command line and the run are the
  * kit's (engine/emulator-kit/argv.ts, run.ts).
  */
-import { parseEmulatorArgv, type FlagSpec } from '../../../engine/emulator-kit/argv.js';
+import { emulatorFlags, parseEmulatorArgv, type FlagSpec } from '../../../engine/emulator-kit/argv.js';
 import { runEmulator, type RunOptions } from '../../../engine/emulator-kit/run.js';
 import { startSapB1Emulator, type FaultSpec, type SapB1Emulator } from './index.js';
 import type { SapB1EmulatorOptions } from './options.js';
@@ -15,15 +15,12 @@ export type { RunOptions } from '../../../engine/emulator-kit/run.js';
 /** Options from the command line: the emulator's own, and faults armed from the start. */
 export type EmulatorArgs = SapB1EmulatorOptions & { faults?: FaultSpec[] };
 
-const FLAGS: readonly FlagSpec<EmulatorArgs>[] = [
-  { flag: 'port', kind: 'number', option: 'port' },
-  { flag: 'host', kind: 'string', option: 'host' },
+const FLAGS: readonly FlagSpec<EmulatorArgs>[] = emulatorFlags(
   { flag: 'fixtures', kind: 'string', option: 'fixturesDir' },
   { flag: 'session-timeout', kind: 'number', option: 'sessionTimeoutMinutes' },
   { flag: 'login-delay', kind: 'number', option: 'loginDelayMs' },
   { flag: 'page-size', kind: 'number', option: 'defaultPageSize' },
-  { flag: 'fault', kind: 'fault', option: 'faults', multiple: true },
-];
+);
 
 export function parseEmulatorArgs(argv: readonly string[]): EmulatorArgs {
   return parseEmulatorArgv(argv, FLAGS);
