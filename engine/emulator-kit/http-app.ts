@@ -67,7 +67,10 @@ export async function listenEmulator(
       }
       return RESPONSE_ALREADY_SENT;
     },
+    // The emulator reads the body off the raw request itself, and runs inside the process under
+    // test: the globals (Request, Response) stay Node's own.
     autoCleanupIncoming: false,
+    overrideGlobalObjects: false,
     ...(options.tls && {
       createServer: createHttpsServer,
       serverOptions: { key: options.tls.key, cert: options.tls.cert },
