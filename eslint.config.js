@@ -1,8 +1,8 @@
 // Lint: the house rules that types alone do not catch: no floating promises (a forgotten await loses
-// errors and ordering) and the layers (engine/ never imports connectors/ or app/; connectors/ never
-// import app/: app/ is the composition root). Import cycles are checked by
-// test/schema/import-cycles.test.ts. Formatting is Prettier's (printWidth 120), checked by
-// `npm run lint`; eslint-config-prettier keeps the two apart.
+// errors and ordering). The layers (engine/ never imports connectors/ or app/; connectors/ never
+// import app/: app/ is the composition root) and import cycles are dependency-cruiser's
+// (.dependency-cruiser.mjs), run by `npm run lint` too. Formatting is Prettier's (printWidth 120),
+// checked by `npm run lint`; eslint-config-prettier keeps the two apart.
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
@@ -18,39 +18,6 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
-    },
-  },
-  {
-    files: ['engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(\\.\\./)+(connectors|app)(/|$)',
-              message:
-                'engine/ never imports connectors/ or app/: connectors reach the engine through the registry that app/ builds (connectors/index.ts).',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['connectors/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(\\.\\./)+app(/|$)',
-              message: 'connectors/ never import app/ (the composition root imports them, not the other way round).',
-            },
-          ],
-        },
-      ],
     },
   },
   prettier,

@@ -2,11 +2,14 @@
  * Command-line options of a standalone emulator (`sluice emulate <name> ...`), parsed with
  * node:util `parseArgs`: every emulator declares its flags once (name, kind, where the value goes)
  * and gets the same syntax (`--flag value`, `--flag=value`), the same errors and its usage line.
- * Leading words (`emulate sap-b1` when handed a whole command line) are skipped.
+ * Leading words (`emulate sap-b1` when handed a whole command line) are skipped. The errors are plain
+ * messages (`sluice emulate` prints them and exits 2).
  */
 import { parseArgs } from 'node:util';
+import { parseFaultSpec, type FaultSpecBase } from './faults.js';
 
-export type FlagKind = 'string' | 'number' | 'port' | 'list' | 'boolean';
+/** `fault`: a fault spec as text (`parseFaultSpec`), so a bad one fails before the emulator starts. */
+export type FlagKind = 'string' | 'number' | 'port' | 'list' | 'boolean' | 'fault';
 
 export interface FlagSpec<O> {
   /** The flag without dashes, e.g. `page-size`. */
@@ -16,6 +19,26 @@ export interface FlagSpec<O> {
   option: keyof O & string;
   /** May be given more than once (values collected in order). */
   multiple?: boolean;
+}
+
+/** What every emulator's command line has: where it listens and the faults it starts with. */
+export interface CommonEmulatorArgs {
+  port?: number;
+  host?: string;
+  faults?: FaultSpecBase[];
+}
+
+/**
+ * An emulator's flag table: `--port <port>` and `--host <text>` first, then its own flags, then
+ * `--fault <spec>` (repeatable).
+ */
+export function emulatorFlags<O extends CommonEmulatorArgs>(...own: readonly FlagSpec<O>[]): FlagSpec<O>[] {
+  return [
+    { flag: 'port', kind: 'port', option: 'port' },
+    { flag: 'host', kind: 'string', option: 'host' },
+    ...own,
+    { flag: 'fault', kind: 'fault', option: 'faults', multiple: true },
+  ];
 }
 
 /** `--flag value` pairs of an emulator into its options object; unknown flags and bad values throw. */
@@ -78,6 +101,8 @@ function convertValue(flag: string, kind: FlagKind, v: string | boolean): unknow
       if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${flag} must be 0-65535`);
       return n;
     }
+    case 'fault':
+      return parseFaultSpec(v);
     case 'list':
       return v
         .split(',')
@@ -96,6 +121,7 @@ export function flagUsage<O>(flags: readonly FlagSpec<O>[]): string {
     port: ' <port>',
     list: ' <a,b>',
     boolean: '',
+    fault: ' <spec>',
   };
   return flags.map((f) => `--${f.flag}${value[f.kind]}${f.multiple ? ' (repeatable)' : ''}`).join(' ');
 }

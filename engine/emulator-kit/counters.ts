@@ -1,7 +1,9 @@
 /**
  * What an emulator has seen, for assertions and for `GET /_emulator/counters`: requests in total and
  * per label ("METHOD route", named as the emulator names its routes), how many are in flight now
- * and at most, and a bounded log of the last requests (without bodies).
+ * and at most, and a bounded log of the last requests (each emulator's entries extend
+ * `LoggedRequest` with what it knows: a region, a route template, headers). Emulators with counts of
+ * their own (logins, tokens) extend the class and its `snapshot()`.
  */
 export interface LoggedRequest {
   method: string;
@@ -17,13 +19,15 @@ export interface CountersSnapshot {
   maxInFlight: number;
 }
 
-export class RequestCounters {
+export class RequestCounters<E extends LoggedRequest = LoggedRequest> {
   total = 0;
   requests: Record<string, number> = {};
   inFlight = 0;
   maxInFlight = 0;
-  log: LoggedRequest[] = [];
+  /** The last requests in order (at most the limit; the array stays the same one across `reset`). */
+  readonly log: E[] = [];
 
+  /** `logLimit`: how many requests the log keeps (Infinity: all). */
   constructor(private readonly logLimit = 10_000) {}
 
   enter(): void {
@@ -40,7 +44,7 @@ export class RequestCounters {
     this.requests[label] = (this.requests[label] ?? 0) + 1;
   }
 
-  record(entry: LoggedRequest): void {
+  record(entry: E): void {
     this.log.push(entry);
     if (this.log.length > this.logLimit) this.log.shift();
   }
@@ -58,7 +62,7 @@ export class RequestCounters {
   reset(): void {
     this.total = 0;
     this.requests = {};
-    this.log = [];
+    this.log.length = 0;
     this.maxInFlight = this.inFlight;
   }
 }

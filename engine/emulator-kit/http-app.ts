@@ -1,84 +1,122 @@
 /**
- * The HTTP side of an emulator: its routes as a Hono app, served by @hono/node-server on loopback
- * (a random port unless one is given), with what every emulator has: requests counted and logged
- * (`GET /_emulator/counters`), connections watched for `Traffic.idle({ connections })`, and
- * `dropConnection` for faults that destroy the socket instead of answering. Close ends every
- * connection, so a test's `close()` never waits for a client's keep-alive.
+ * The HTTP side of every emulator: a server from @hono/node-server (http, or https with `tls`) on
+ * loopback and a random port unless told otherwise, with what every emulator has — `GET
+ * /_emulator/counters` answered from its `RequestCounters`, requests in flight counted, connections
+ * watched for `Traffic.idle({ connections })`, a failure of the emulator itself answered 500, and a
+ * `close()` that ends keep-alive connections so a test never waits for a client.
+ *
+ * The emulator's handler gets the web `Request` (a Hono app's `fetch` takes it, see `answerOf`) and
+ * the raw Node messages, and writes its answer on the raw response itself: only that way is a
+ * dropped socket, a held request or a proxy's 504 exact, and the kit's traffic recorder sees the
+ * bytes that went over the wire.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
-import { RequestCounters } from './counters.js';
+import { createAdaptorServer } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { CountersSnapshot } from './counters.js';
+import { sendText } from './http-io.js';
 import type { Traffic } from './traffic.js';
 
-export type EmulatorEnv = { Bindings: HttpBindings };
+export type EmulatorHandler = (request: Request, incoming: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-export interface EmulatorAppOptions {
+export interface EmulatorServerOptions {
   /** Port on `host` (default 0: a random free port). */
   port?: number;
+  /** Default 127.0.0.1. */
   host?: string;
-  /** The label a request is counted under (default "METHOD /path"). */
-  label?(method: string, path: string): string;
-  counters?: RequestCounters;
+  /** Serve https with this key and certificate. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** Connections are counted here (for `idle({ connections: true })`). */
-  traffic?: Traffic;
+  traffic: Traffic;
+  /** What `GET /_emulator/counters` answers, and where requests in flight are counted. */
+  counters: { snapshot(): CountersSnapshot; enter(): void; leave(): void };
 }
 
-export interface RunningApp {
-  /** `http://host:port`. */
+export interface EmulatorServer {
+  /** `http://host:port` (https with `tls`). */
   readonly url: string;
   readonly port: number;
-  readonly counters: RequestCounters;
   readonly server: Server;
+  /** Stops accepting, ends every connection (keep-alive ones too) and resolves once closed. */
   close(): Promise<void>;
 }
 
-/** Serves `routes` with the kit's counters route and request counting in front of them. */
-export async function startEmulatorApp(
-  routes: Hono<EmulatorEnv>,
-  options: EmulatorAppOptions = {},
-): Promise<RunningApp> {
-  const counters = options.counters ?? new RequestCounters();
-  const label = options.label ?? ((method, path) => `${method} ${path}`);
-  const app = new Hono<EmulatorEnv>();
-  app.get('/_emulator/counters', (c) => c.json(counters.snapshot()));
-  app.use('*', async (c, next) => {
-    const url = new URL(c.req.url);
-    counters.enter();
-    counters.count(label(c.req.method, url.pathname));
-    try {
-      await next();
-    } finally {
-      counters.leave();
-      counters.record({ method: c.req.method, path: url.pathname, query: url.search.slice(1), status: c.res.status });
-    }
-  });
-  app.route('/', routes);
-
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  options.traffic?.watch(server);
+/** Serves `handler` until `close()`. */
+export async function listenEmulator(
+  handler: EmulatorHandler,
+  options: EmulatorServerOptions,
+): Promise<EmulatorServer> {
+  const { counters } = options;
+  const server = createAdaptorServer({
+    fetch: async (request, env) => {
+      const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
+      if (incoming.method === 'GET' && /^\/_emulator\/counters(\?|$)/.test(incoming.url ?? '')) {
+        sendText(outgoing, 200, 'application/json', JSON.stringify(counters.snapshot()));
+        return RESPONSE_ALREADY_SENT;
+      }
+      counters.enter();
+      try {
+        await handler(request, incoming, outgoing);
+      } catch (err) {
+        if (outgoing.headersSent) outgoing.destroy();
+        else sendText(outgoing, 500, 'text/plain', `emulator failure: ${(err as Error).message}`);
+      } finally {
+        counters.leave();
+      }
+      return RESPONSE_ALREADY_SENT;
+    },
+    // The emulator reads the body off the raw request itself, and runs inside the process under
+    // test: the globals (Request, Response) stay Node's own.
+    autoCleanupIncoming: false,
+    overrideGlobalObjects: false,
+    ...(options.tls && {
+      createServer: createHttpsServer,
+      serverOptions: { key: options.tls.key, cert: options.tls.cert },
+    }),
+  }) as Server;
+  options.traffic.watch(server);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
-    counters,
     server,
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      (closing ??= new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      }),
+      })),
   };
 }
 
-/** Destroys the request's socket: the client gets no answer (a lost response, a dropped connection). */
-export function dropConnection(c: Context<EmulatorEnv>): Response {
-  c.env.incoming.socket.destroy();
-  return new Response(null, { status: 599 });
+/** A Hono app's (or any fetch handler's) answer to `request`, whose body was already read as `body`. */
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+export async function answerOf<B extends object>(
+  app: { fetch(request: Request, env: B): Response | Promise<Response> },
+  request: Request,
+  body: string,
+  env: B,
+): Promise<Answer> {
+  const inner = new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: body === '' ? null : body,
+  });
+  const r = await app.fetch(inner, env);
+  return { status: r.status, headers: Object.fromEntries(r.headers), text: await r.text() };
 }

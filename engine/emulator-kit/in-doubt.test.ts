@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../runtime/clock.js';
 import { EventLog } from './events.js';
 import { HoldGate } from './hold.js';
-import { serveInDoubt, type InDoubtFault } from './in-doubt.js';
+import { inDoubtFault, serveInDoubt, type InDoubtFault } from './in-doubt.js';
 import { Traffic, type TrafficEvent } from './traffic.js';
 
 interface Tiny {
@@ -168,5 +168,30 @@ describe('in-doubt faults', () => {
     await expect(send(t.url, 'LOST')).rejects.toThrow();
     expect(t.commits).toEqual(['LOST']);
     expect(t.events.all('responded')).toMatchObject([{ status: 'dropped', clientClosed: false }]);
+  });
+});
+
+describe('inDoubtFault', () => {
+  const gate = new HoldGate();
+  const defaults = { delayMs: 1000, gateway: 'apache' as const };
+
+  it('maps the in-doubt kinds of a spec with the emulator’s defaults, and nothing else', () => {
+    expect(inDoubtFault({ kind: 'delay' }, gate, defaults)).toEqual({ kind: 'delay', delayMs: 1000 });
+    expect(inDoubtFault({ kind: 'delay', delayMs: 5 }, gate, defaults)).toEqual({ kind: 'delay', delayMs: 5 });
+    expect(inDoubtFault({ kind: 'hold' }, gate, defaults)).toEqual({ kind: 'hold', gate });
+    expect(inDoubtFault({ kind: 'proxy-504', afterMs: 30 }, gate, defaults)).toEqual({
+      kind: 'proxy-504',
+      afterMs: 30,
+      delayMs: 30,
+      gateway: 'apache',
+    });
+    expect(inDoubtFault({ kind: 'proxy-504', delayMs: 90, gateway: 'nginx' }, gate, defaults)).toEqual({
+      kind: 'proxy-504',
+      afterMs: 0,
+      delayMs: 90,
+      gateway: 'nginx',
+    });
+    expect(inDoubtFault({ kind: 'drop-after-commit' }, gate, defaults)).toEqual({ kind: 'drop-after-commit' });
+    expect(inDoubtFault({ kind: '429' }, gate, defaults)).toBeUndefined();
   });
 });

@@ -27,6 +27,49 @@ export function isInDoubtKind(kind: string): kind is InDoubtFaultKind {
   return (IN_DOUBT_FAULT_KINDS as readonly string[]).includes(kind);
 }
 
+/** The fields of an emulator's fault spec the in-doubt kinds read. */
+export interface InDoubtFaultFields {
+  /** `delay`: the wait before processing. `proxy-504`: when the request commits (default `afterMs`). */
+  delayMs?: number;
+  /** `proxy-504`: when the proxy answers 504 (default 0). */
+  afterMs?: number;
+  /** `proxy-504`: whose error page. */
+  gateway?: GatewayStyle;
+}
+
+/** What an emulator assumes when a spec leaves them out: its `delay`, and the proxy in front of it. */
+export interface InDoubtDefaults {
+  delayMs: number;
+  gateway: GatewayStyle;
+}
+
+/** The in-doubt fault a spec asks for (its `hold` waiting at `gate`), or undefined for any other kind. */
+export function inDoubtFault(
+  spec: InDoubtFaultFields & { kind: string },
+  gate: HoldGate,
+  defaults: InDoubtDefaults,
+): InDoubtFault | undefined {
+  switch (spec.kind) {
+    case 'delay':
+      return { kind: 'delay', delayMs: spec.delayMs ?? defaults.delayMs };
+    case 'hold':
+      return { kind: 'hold', gate };
+    case 'proxy-504': {
+      const afterMs = spec.afterMs ?? 0;
+      return {
+        kind: 'proxy-504',
+        afterMs,
+        delayMs: spec.delayMs ?? afterMs,
+        gateway: spec.gateway ?? defaults.gateway,
+      };
+    }
+    case 'drop-after-commit':
+      return { kind: 'drop-after-commit' };
+    default:
+      return undefined;
+  }
+}
+
 export interface InDoubtSteps<R> {
   exchange: Exchange;
   clock: Clock;

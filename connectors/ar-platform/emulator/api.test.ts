@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../engine/runtime/clock.js';
+import type { WireExchange } from '../../../engine/emulator-kit/recorder.js';
 import { startArPlatformEmulator, type ArPlatformEmulator } from './index.js';
 import { call, tokenFor } from './testing.js';
 
@@ -225,6 +226,32 @@ describe('AR-platform emulator API', () => {
       total: 3,
       tokens: 0,
       requests: { 'GET /v1/payments/:id': 2, 'GET <unmatched>': 1 },
+      inFlight: 0,
+      maxInFlight: 1,
     });
+    expect(emu.counters.log.map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
+      'GET /v1/payments/PAY-1001 200',
+      'GET /v1/payments/PAY-1002 200',
+      'GET /v1/nothing 404',
+    ]);
+  });
+
+  it('hands its traffic, as it went over the wire, to a recorder, the client secret redacted', async () => {
+    const exchanges: WireExchange[] = [];
+    const detach = emu.recordTraffic((x) => exchanges.push(x));
+    try {
+      const fresh = await tokenFor(emu);
+      await call(emu, fresh, 'GET', '/v1/payments/PAY-1001');
+    } finally {
+      detach();
+    }
+    expect(exchanges.map((x) => [x.request.method, x.request.url, x.response?.status])).toEqual([
+      ['POST', '/oauth/token', 200],
+      ['GET', '/v1/payments/PAY-1001', 200],
+    ]);
+    expect(exchanges[0]!.request.body).toContain('client_secret=%5Bredacted%5D');
+    expect(exchanges[0]!.request.body).not.toContain(emu.credentials.clientSecret);
+    expect(exchanges[1]!.request.headers.authorization).toBe('Bearer [redacted]');
+    expect(JSON.parse(exchanges[1]!.response!.body)).toMatchObject({ id: 'PAY-1001' });
   });
 });

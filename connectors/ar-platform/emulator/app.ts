@@ -1,5 +1,6 @@
 /**
- * The AR-platform API as a Hono app (no Node server here: http.ts serves it). Routes are in
+ * The AR-platform API as a Hono app (no Node server here: the kit's server runs it through http.ts,
+ * and answers `GET /_emulator/counters` itself). Routes are in
  * routes/; everything under /v1 needs a bearer token from `POST /oauth/token`.
  */
 import { Hono } from 'hono';
@@ -24,11 +25,9 @@ export function buildApp(ctx: AppContext): ArApp {
   );
   app.use('*', async (c, next) => {
     await next();
-    if (c.req.path.startsWith('/_emulator/')) return;
     const route = routePath(c, -1);
     ctx.counters.count(`${c.req.method} ${route.endsWith('*') ? '<unmatched>' : route}`);
   });
-  app.get('/_emulator/counters', (c) => c.json(ctx.counters.snapshot()));
   oauthRoutes(app, ctx);
   app.use('/v1/*', async (c, next) => {
     const check = ctx.tokens.check(c.req.header('authorization'));

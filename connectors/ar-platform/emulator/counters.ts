@@ -1,21 +1,16 @@
-/** Requests answered per route template (`GET /v1/payments`), as `GET /_emulator/counters` shows them. */
-export class Counters {
-  total = 0;
+/** The kit's request counters (engine/emulator-kit/counters.ts) plus the access tokens issued. */
+import { RequestCounters, type CountersSnapshot } from '../../../engine/emulator-kit/counters.js';
+
+export class Counters extends RequestCounters {
   tokens = 0;
-  requests: Record<string, number> = {};
 
-  count(label: string): void {
-    this.total += 1;
-    this.requests[label] = (this.requests[label] ?? 0) + 1;
-  }
-
-  reset(): void {
-    this.total = 0;
+  override reset(): void {
+    super.reset();
     this.tokens = 0;
-    this.requests = {};
   }
 
-  snapshot(): { total: number; tokens: number; requests: Record<string, number> } {
-    return { total: this.total, tokens: this.tokens, requests: { ...this.requests } };
+  /** Requests per route template (`GET /v1/payments`), as `GET /_emulator/counters` shows them. */
+  override snapshot(): CountersSnapshot & { tokens: number } {
+    return { ...super.snapshot(), tokens: this.tokens };
   }
 }

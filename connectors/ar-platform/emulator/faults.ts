@@ -2,13 +2,13 @@
  * Fault injection, per test: the next N matching requests get 429 (with `Retry-After`), 500 or 503
  * without being processed, lose their connection before (`drop`) or after the change committed
  * (`drop-after-commit`), commit and then answer 500 (`500-after-commit`), answer slowly but commit
- * (`delay`), wait for the test (`hold`), get a proxy's 504 while the change still commits
- * (`proxy-504`), or find their bearer token expired (`expire-token`). The in-doubt kinds are served by
- * the emulator kit (engine/emulator-kit/in-doubt.ts).
+ * (`delay`, default 1000 ms), wait for the test (`hold`), get a proxy's 504 while the change still
+ * commits (`proxy-504`, nginx's page unless told), or find their bearer token expired
+ * (`expire-token`). The book, its matching and the in-doubt kinds are the emulator kit's
+ * (engine/emulator-kit/faults.ts, in-doubt.ts); string paths match as prefixes.
  */
-import { FaultBook } from '../../../engine/emulator-kit/faults.js';
-import type { GatewayStyle } from '../../../engine/emulator-kit/gateway.js';
-import type { HoldGate } from '../../../engine/emulator-kit/hold.js';
+import { FaultBook, type ArmedFault, type FaultSpecBase } from '../../../engine/emulator-kit/faults.js';
+import type { InDoubtDefaults, InDoubtFaultFields } from '../../../engine/emulator-kit/in-doubt.js';
 
 export const FAULT_KINDS = [
   '429',
@@ -24,61 +24,18 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export interface FaultSpec {
+export interface FaultSpec extends FaultSpecBase, InDoubtFaultFields {
   kind: FaultKind;
-  /** A string matches the URL path exactly or as a prefix; a RegExp is tested against path + query. */
-  path: string | RegExp;
-  method?: string;
-  /** How many matching requests are affected. Default 1; Infinity for all. */
-  times?: number;
   /** 429 / 503: the `Retry-After` header in seconds (429 default 1; 503 default none). */
   retryAfterSeconds?: number;
-  /** delay: ms before processing (default 1000). proxy-504: when it commits (default `afterMs`). */
-  delayMs?: number;
-  /** proxy-504: when the proxy answers 504 (default 0). */
-  afterMs?: number;
-  /** proxy-504: whose error page (default nginx). */
-  gateway?: GatewayStyle;
 }
 
-export interface FaultHandle {
-  readonly spec: FaultSpec;
-  readonly hits: number;
-  readonly remaining: number;
-  /** hold: requests waiting for the test's decision now. */
-  readonly held: number;
-  /** hold: process, commit and answer every request it holds, now and later. */
-  release(): void;
-  /** hold: destroy the socket of every request it holds, now and later; nothing is processed. */
-  drop(): void;
-  remove(): void;
-}
+export type FaultHandle = ArmedFault<FaultSpec>;
 
-export interface TakenFault {
-  spec: FaultSpec;
-  gate: HoldGate;
-}
+export const IN_DOUBT_DEFAULTS: InDoubtDefaults = { delayMs: 1000, gateway: 'nginx' };
 
-/** The platform's faults on the kit's fault book (engine/emulator-kit/faults.ts): paths match as prefixes. */
-export class FaultInjector {
-  private readonly book = new FaultBook<FaultSpec>({ kinds: FAULT_KINDS, pathMatch: 'prefix' });
-
-  add(spec: FaultSpec): FaultHandle {
-    return this.book.add(spec);
-  }
-
-  clear(): void {
-    this.book.clear();
-  }
-
-  /** The fault that applies to this request, consuming one of its uses. */
-  take(method: string, path: string, pathWithQuery: string): TakenFault | undefined {
-    const q = pathWithQuery.indexOf('?');
-    return this.book.take({ method, path, query: q < 0 ? '' : pathWithQuery.slice(q + 1) });
-  }
-
-  /** The emulator closes: every held request is dropped. */
-  dropHeld(): void {
-    this.book.dropHeld();
+export class FaultInjector extends FaultBook<FaultSpec> {
+  constructor() {
+    super({ kinds: FAULT_KINDS, pathMatch: 'prefix' });
   }
 }

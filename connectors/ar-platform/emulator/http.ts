@@ -1,17 +1,19 @@
 /**
- * The only Node-specific part: serves the Hono app (app.ts) with @hono/node-server, and around each
- * request tells the kit's Traffic what happened (request, aborted, responded), applies the injected
- * fault and writes the answer itself (so a dropped socket or a proxy's 504 is exact).
+ * Around each request of the Hono app (app.ts), served by the kit's server (engine/emulator-kit/
+ * http-app.ts): tells the kit's Traffic what happened (request, aborted, responded), applies the
+ * request-rate limit and the injected fault, writes the answer itself (so a dropped socket or a
+ * proxy's 504 is exact) and logs the request in the counters.
  */
-import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createAdaptorServer } from '@hono/node-server';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { serveInDoubt, type InDoubtFault } from '../../../engine/emulator-kit/in-doubt.js';
+import type { IncomingMessage } from 'node:http';
+import type { ArmedFault } from '../../../engine/emulator-kit/faults.js';
+import { answerOf, type Answer, type EmulatorHandler } from '../../../engine/emulator-kit/http-app.js';
+import { readBody } from '../../../engine/emulator-kit/http-io.js';
+import { inDoubtFault, serveInDoubt } from '../../../engine/emulator-kit/in-doubt.js';
 import type { Exchange, Traffic } from '../../../engine/emulator-kit/traffic.js';
 import type { Clock } from '../../../engine/runtime/clock.js';
 import type { ArApp } from './app-context.js';
-import type { FaultInjector, TakenFault } from './faults.js';
+import type { Counters } from './counters.js';
+import { IN_DOUBT_DEFAULTS, type FaultInjector, type FaultSpec } from './faults.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { TokenRegistry } from './tokens.js';
 
@@ -20,15 +22,10 @@ export interface HttpDeps {
   traffic: Traffic;
   faults: FaultInjector;
   tokens: TokenRegistry;
+  counters: Counters;
   clock: Clock;
   /** The platform's request-rate limit, when configured. */
   limiter?: RateLimiter;
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  text: string;
 }
 
 const json = (status: number, code: string, message: string, headers: Record<string, string> = {}): Answer => ({
@@ -37,44 +34,54 @@ const json = (status: number, code: string, message: string, headers: Record<str
   text: JSON.stringify({ error: { code, message } }),
 });
 
-function writer(exchange: Exchange, res: ServerResponse): (a: Answer) => void {
-  return (a) =>
-    exchange.answer(a.status, () => {
-      if (res.destroyed) return;
-      res.writeHead(a.status, { ...a.headers, 'content-length': String(Buffer.byteLength(a.text)) });
-      res.end(a.text);
-    });
-}
-
-/** The body as a traffic recorder may keep it: client secrets never leave the emulator. */
-function redacted(path: string, body: string): string {
-  return path === '/oauth/token' ? body.replace(/(client_secret"?\s*[=:]\s*"?)[^&"]*/g, '$1[redacted]') : body;
-}
-
-async function handle(deps: HttpDeps, req: Request, incoming: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url);
-  const exchange = deps.traffic.open(incoming, res, req.method, url.pathname);
-  try {
-    const body = req.method === 'GET' || req.method === 'HEAD' ? '' : await req.text();
-    const control = url.pathname.startsWith('/_emulator/');
-    const wait = control ? undefined : deps.limiter?.take();
-    const fault =
-      control || wait !== undefined ? undefined : deps.faults.take(req.method, url.pathname, url.pathname + url.search);
-    const kind = wait !== undefined ? 'rate-limit' : fault?.spec.kind;
-    exchange.received(decodeURIComponent(url.search.slice(1)), kind, redacted(url.pathname, body));
-    const write = writer(exchange, res);
-    if (wait !== undefined) {
-      write(json(429, 'rate_limited', 'request rate limit exceeded', { 'retry-after': String(wait) }));
-      return;
-    }
-    const process = async (): Promise<Answer> => {
-      const inner = new Request(req.url, { method: req.method, headers: req.headers, body: body === '' ? null : body });
-      const r = await deps.app.fetch(inner, { requestId: exchange.requestId });
-      return { status: r.status, headers: Object.fromEntries(r.headers), text: await r.text() };
+/** The request handler the kit's server runs. */
+export function arHandler(deps: HttpDeps): EmulatorHandler {
+  return async (request, incoming, res) => {
+    const url = new URL(request.url);
+    const exchange = deps.traffic.open(incoming, res, request.method, url.pathname);
+    let status = 0;
+    const write = (a: Answer): void => {
+      status ||= a.status;
+      exchange.answer(a.status, () => {
+        if (res.destroyed) return;
+        res.writeHead(a.status, { ...a.headers, 'content-length': String(Buffer.byteLength(a.text)) });
+        res.end(a.text);
+      });
     };
-    await serveWithFault(deps, fault, { exchange, write, process, authorization: req.headers.get('authorization') });
-  } finally {
-    deps.traffic.finish();
+    try {
+      const body = await read(incoming, exchange);
+      if (body === undefined) return;
+      const query = url.search.slice(1);
+      const wait = deps.limiter?.take();
+      const fault =
+        wait === undefined ? deps.faults.take({ method: request.method, path: url.pathname, query }) : undefined;
+      exchange.received(decodeURIComponent(query), wait !== undefined ? 'rate-limit' : fault?.spec.kind, body);
+      if (wait !== undefined) {
+        write(json(429, 'rate_limited', 'request rate limit exceeded', { 'retry-after': String(wait) }));
+        return;
+      }
+      const process = (): Promise<Answer> => answerOf(deps.app, request, body, { requestId: exchange.requestId });
+      await serveWithFault(deps, fault, {
+        exchange,
+        write,
+        process,
+        authorization: request.headers.get('authorization'),
+      });
+    } finally {
+      deps.counters.record({ method: request.method, path: url.pathname, query: url.search.slice(1), status });
+      deps.traffic.finish();
+    }
+  };
+}
+
+/** The body, or undefined when the client went away before it was complete (nothing to process). */
+async function read(incoming: IncomingMessage, exchange: Exchange): Promise<string | undefined> {
+  try {
+    return await readBody(incoming);
+  } catch (err) {
+    if (!incoming.socket.destroyed) throw err;
+    exchange.drop();
+    return undefined;
   }
 }
 
@@ -85,12 +92,12 @@ interface Steps {
   authorization: string | null;
 }
 
-async function serveWithFault(deps: HttpDeps, taken: TakenFault | undefined, s: Steps): Promise<void> {
-  if (taken === undefined) {
+async function serveWithFault(deps: HttpDeps, fault: ArmedFault<FaultSpec> | undefined, s: Steps): Promise<void> {
+  if (fault === undefined) {
     s.write(await s.process());
     return;
   }
-  const spec = taken.spec;
+  const spec = fault.spec;
   switch (spec.kind) {
     case '429':
       s.write(
@@ -123,21 +130,8 @@ async function serveWithFault(deps: HttpDeps, taken: TakenFault | undefined, s: 
       await s.process();
       s.write(json(500, 'internal_error', 'the platform had an internal error after saving'));
       return;
-    default: {
-      const kit: InDoubtFault =
-        spec.kind === 'delay'
-          ? { kind: 'delay', delayMs: spec.delayMs ?? 1000 }
-          : spec.kind === 'hold'
-            ? { kind: 'hold', gate: taken.gate }
-            : spec.kind === 'proxy-504'
-              ? {
-                  kind: 'proxy-504',
-                  afterMs: spec.afterMs ?? 0,
-                  delayMs: spec.delayMs ?? spec.afterMs ?? 0,
-                  gateway: spec.gateway ?? 'nginx',
-                }
-              : { kind: 'drop-after-commit' };
-      await serveInDoubt(kit, {
+    default:
+      await serveInDoubt(inDoubtFault(spec, fault.gate, IN_DOUBT_DEFAULTS)!, {
         exchange: s.exchange,
         clock: deps.clock,
         process: s.process,
@@ -145,32 +139,5 @@ async function serveWithFault(deps: HttpDeps, taken: TakenFault | undefined, s: 
         answerGatewayTimeout: (g) =>
           s.write({ status: g.status, headers: { 'content-type': g.contentType }, text: g.body }),
       });
-    }
   }
-}
-
-/** Serves the app on host:port (0 = a free port); resolves with the server and its origin. */
-export async function listen(deps: HttpDeps, host: string, port: number): Promise<{ server: Server; url: string }> {
-  const server = createAdaptorServer({
-    fetch: async (req, env) => {
-      const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
-      await handle(deps, req, incoming, outgoing);
-      return RESPONSE_ALREADY_SENT;
-    },
-  }) as Server;
-  deps.traffic.watch(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const { port: actual } = server.address() as AddressInfo;
-  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}` };
-}
-
-/** Stops accepting, ends idle keep-alive connections and waits for the server to close. */
-export function shutdown(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

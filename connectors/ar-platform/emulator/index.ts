@@ -8,18 +8,20 @@
  *   const emu = await startArPlatformEmulator({ tokenTtlSeconds: 60 });
  *   emu.faults.add({ method: 'GET', path: '/v1/payments', kind: '429', retryAfterSeconds: 2 });
  *   await emu.events.next('committed', (e) => e.resource === 'invoices');
- *   emu.counters.requests['GET /v1/payments'];
+ *   emu.counters.requests['GET /v1/payments'];   // emu.counters.log: every request, in order
+ *   emu.recordTraffic((exchange) => exchanges.push(exchange));
  *   await emu.close();
  */
-import type { Server } from 'node:http';
 import { OffsetClock, type SteerableClock } from '../../../engine/emulator-kit/clock.js';
 import { EventLog } from '../../../engine/emulator-kit/events.js';
+import { listenEmulator } from '../../../engine/emulator-kit/http-app.js';
+import type { TrafficRecorder } from '../../../engine/emulator-kit/recorder.js';
 import { Traffic, type IdleOptions } from '../../../engine/emulator-kit/traffic.js';
 import { buildApp } from './app.js';
 import { Counters } from './counters.js';
 import type { ArEmulatorEvent, ArEvents } from './events.js';
 import { FaultInjector } from './faults.js';
-import { listen, shutdown } from './http.js';
+import { arHandler } from './http.js';
 import { DEMO_CLIENT, type ArPlatformEmulatorOptions } from './options.js';
 import { RateLimiter } from './rate-limit.js';
 import { DEMO_SEED } from './seed.js';
@@ -48,6 +50,8 @@ export interface ArPlatformEmulator {
   readonly clock: SteerableClock;
   /** Resolves when no request is being handled (with `connections`, none is open either). */
   idle(options?: IdleOptions): Promise<void>;
+  /** Hands every later exchange, as it went over the wire, to `recorder` (emulator-kit/recorder.ts); returns the detach function. */
+  recordTraffic(recorder: TrafficRecorder): () => void;
   close(): Promise<void>;
 }
 
@@ -64,11 +68,11 @@ export async function startArPlatformEmulator(options: ArPlatformEmulatorOptions
   const traffic = new Traffic(events, () => clock.now());
   const app = buildApp({ store, tokens, events, counters });
   const limiter = options.rateLimit && new RateLimiter(options.rateLimit, clock);
-  const { server, url } = await listen(
-    { app, traffic, faults, tokens, clock, ...(limiter && { limiter }) },
-    options.host ?? '127.0.0.1',
-    options.port ?? 0,
+  const server = await listenEmulator(
+    arHandler({ app, traffic, faults, tokens, counters, clock, ...(limiter && { limiter }) }),
+    { host: options.host ?? '127.0.0.1', port: options.port ?? 0, traffic, counters },
   );
+  const url = server.url;
   return {
     url,
     tokenUrl: `${url}/oauth/token`,
@@ -81,12 +85,11 @@ export async function startArPlatformEmulator(options: ArPlatformEmulatorOptions
     tokens,
     clock,
     idle: (o) => traffic.idle(o),
-    close: () => closeAll(server, faults, events),
+    recordTraffic: (recorder) => traffic.record(recorder),
+    close: async () => {
+      faults.dropHeld();
+      await server.close();
+      events.close();
+    },
   };
-}
-
-async function closeAll(server: Server, faults: FaultInjector, events: ArEvents): Promise<void> {
-  faults.dropHeld();
-  await shutdown(server);
-  events.close();
 }

@@ -12,10 +12,12 @@ Options:
   --host <h>                 interface to bind (default 127.0.0.1)
   --token-ttl <seconds>      access token lifetime (default 3600)
   --empty                    start without the demo data
+  --fault <spec>             arm a fault from the start, repeatable: "<kind> [METHOD] <path> [key=value ...]",
+                             e.g. "429 GET /v1/payments times=2 retryAfterSeconds=0" (kinds: docs/emulators.md)
   -h, --help                 this text
 
 Endpoints besides the API:
-  GET /_emulator/counters    requests counted so far: {"total", "tokens",
+  GET /_emulator/counters    requests counted so far: {"total", "tokens", "inFlight", "maxInFlight",
                              "requests": {"GET /v1/payments": n, "PUT /v1/invoices/:erpDocumentId": n, ...}}
 
 Reference: docs/emulators.md

@@ -1,27 +1,30 @@
 /**
- * One request: match a route, apply an injected fault, check the bearer token (only tokens issued
- * by this region are honoured), run the handler, log, answer. In-doubt faults (delay, hold,
- * proxy-504) are served by the emulator kit; `drop-after-commit` drops only what a handler ran for.
+ * One request, as the kit's server (engine/emulator-kit/http-app.ts) hands it over: match a route,
+ * apply an injected fault, check the bearer token (only tokens issued by this region are honoured),
+ * run the handler, log, answer. In-doubt faults (delay, hold, proxy-504) are served by the emulator
+ * kit; `drop-after-commit` drops only what a handler ran for.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { serveInDoubt, type InDoubtFault } from '../../../engine/emulator-kit/in-doubt.js';
+import type { EmulatorHandler } from '../../../engine/emulator-kit/http-app.js';
+import { readBody, sendText } from '../../../engine/emulator-kit/http-io.js';
+import { inDoubtFault, serveInDoubt } from '../../../engine/emulator-kit/in-doubt.js';
+import { wireRequestHeaders } from '../../../engine/emulator-kit/recorder.js';
 import type { Exchange, Traffic } from '../../../engine/emulator-kit/traffic.js';
 import { errorResponse } from './error-bodies.js';
-import type { FaultInjector, FaultSpec, TakenFault } from './faults.js';
+import { IN_DOUBT_DEFAULTS, type FaultHandle, type FaultInjector, type FaultSpec } from './faults.js';
 import type { LoggedRequest, RequestLog } from './request-log.js';
 import {
   familyOfPath,
-  matchRoute,
   type ApiFamily,
-  type CompiledRoute,
   type EmuContext,
   type EmuRequest,
   type EmuResponse,
+  type RouteTable,
 } from './router.js';
-import { headerRecord, parseBody, readBody, redactForm, send, sendText } from './http-io.js';
+import { MAX_BODY_BYTES, parseBody, redactForm, send } from './http-io.js';
 
 export interface DispatchDeps {
-  routes: CompiledRoute[];
+  routes: RouteTable;
   ctx: EmuContext;
   faults: FaultInjector;
   log: RequestLog;
@@ -30,27 +33,20 @@ export interface DispatchDeps {
 
 type LogBase = Omit<LoggedRequest, 'seq' | 'status'>;
 
-export async function handle(
-  region: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-  deps: DispatchDeps,
-): Promise<void> {
+/** The handler of one region's server. */
+export function regionHandler(region: string, deps: DispatchDeps): EmulatorHandler {
+  return (_request, req, res) => handle(region, req, res, deps);
+}
+
+async function handle(region: string, req: IncomingMessage, res: ServerResponse, deps: DispatchDeps): Promise<void> {
   const origin = deps.ctx.regionOrigin(region);
   const url = new URL(req.url ?? '/', origin);
   const method = (req.method ?? 'GET').toUpperCase();
-  if (method === 'GET' && url.pathname === '/_emulator/counters') {
-    // What the emulator has answered, per route: not itself a request of the emulated API.
-    const counters = deps.log.counters();
-    const total = Object.values(counters).reduce((a, b) => a + b, 0);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ total, requests: counters }));
-    return;
-  }
   const exchange = deps.traffic.open(req, res, method, url.pathname);
   try {
     let rawBody: string;
     try {
-      rawBody = await readBody(req);
+      rawBody = await readBody(req, MAX_BODY_BYTES);
     } catch (err) {
       if (!req.socket.destroyed) throw err;
       exchange.drop(); // the client went away before its body was complete: nothing to process
@@ -70,19 +66,10 @@ interface Incoming {
   rawBody: string;
 }
 
-function inDoubt(spec: FaultSpec | undefined, taken: TakenFault | undefined): InDoubtFault | undefined {
-  switch (spec?.kind) {
-    case 'delay':
-      return { kind: 'delay', delayMs: spec.delayMs ?? 100 };
-    case 'hold':
-      return taken && { kind: 'hold', gate: taken.gate };
-    case 'proxy-504': {
-      const afterMs = spec.afterMs ?? 0;
-      return { kind: 'proxy-504', afterMs, delayMs: spec.delayMs ?? afterMs, gateway: spec.gateway ?? 'nginx' };
-    }
-    default:
-      return undefined;
-  }
+/** The in-doubt kinds the kit serves here (`drop-after-commit` drops only what a handler ran for, below). */
+function inDoubt(taken: FaultHandle | undefined): ReturnType<typeof inDoubtFault> {
+  if (!taken || taken.spec.kind === 'drop-after-commit') return undefined;
+  return inDoubtFault(taken.spec, taken.gate, IN_DOUBT_DEFAULTS);
 }
 
 async function dispatch(
@@ -95,7 +82,7 @@ async function dispatch(
   const { ctx, routes, faults, log } = deps;
   const { region, origin, url, method, rawBody } = incoming;
   const body = parseBody(rawBody, req.headers['content-type']);
-  const match = matchRoute(routes, method, url.pathname);
+  const match = routes.match(method, url.pathname);
   const route = match.route;
   const family = route?.family ?? familyOfPath(url.pathname);
   const logBase: LogBase = {
@@ -106,10 +93,10 @@ async function dispatch(
     query: url.search.replace(/^\?/, ''),
     route: route?.key,
     family,
-    requestHeaders: headerRecord(req),
+    requestHeaders: wireRequestHeaders(req.headers),
     ...(ctx.options.logBodies && body !== undefined && { requestBody: redactForm(body) }),
   };
-  const taken = faults.take({ method, path: url.pathname, pathWithQuery: url.pathname + url.search, region });
+  const taken = faults.take({ method, path: url.pathname, query: url.search.replace(/^\?/, ''), region });
   const fault = taken?.spec;
   exchange.received(url.search.replace(/^\?/, ''), fault?.kind, rawBody);
   const withFault = fault ? { fault: fault.kind } : {};
@@ -155,7 +142,7 @@ async function dispatch(
   };
   const answer = (response: EmuResponse): void => exchange.answer(response.status, () => send(res, response));
 
-  const doubt = inDoubt(fault, taken);
+  const doubt = inDoubt(taken);
   if (doubt) {
     let processed: EmuResponse | undefined;
     await serveInDoubt(doubt, {

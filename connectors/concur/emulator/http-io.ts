@@ -1,21 +1,10 @@
-/** Reading requests and writing responses for the emulator's node:http servers. */
+/** Request bodies as the routes see them, and answers as Concur writes them (the kit reads and serves). */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { EmuResponse } from './router.js';
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_BODY_BYTES) throw new RangeError('request body too large');
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+/** The largest request body the emulator reads. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export function parseBody(raw: string, contentType: string | undefined): unknown {
   if (raw.length === 0) return undefined;
@@ -27,15 +16,6 @@ export function parseBody(raw: string, contentType: string | undefined): unknown
   } catch {
     return raw;
   }
-}
-
-export function headerRecord(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k] = k === 'authorization' ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
 }
 
 export function redactForm(body: unknown): unknown {
@@ -54,10 +34,5 @@ export function send(res: ServerResponse, response: EmuResponse): void {
   }
   const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
   res.writeHead(response.status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-  res.end(text);
-}
-
-export function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

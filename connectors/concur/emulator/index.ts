@@ -10,15 +10,16 @@
  */
 import { OffsetClock, type SteerableClock } from '../../../engine/emulator-kit/clock.js';
 import { EventLog } from '../../../engine/emulator-kit/events.js';
+import { listenEmulator, type EmulatorServer } from '../../../engine/emulator-kit/http-app.js';
 import type { TrafficRecorder } from '../../../engine/emulator-kit/recorder.js';
 import { Traffic, type IdleOptions } from '../../../engine/emulator-kit/traffic.js';
 import type { ConcurEmulatorEvent, ConcurEvents } from './events.js';
 import { applySeed, DEMO_FIXTURES_DIR, loadFixtures } from './fixtures.js';
+import { regionHandler } from './dispatch.js';
 import { FaultInjector } from './faults.js';
-import { closeRegion, listenRegion, type RegionServer } from './http-server.js';
 import { resolveOptions, type ConcurEmulatorOptions, type ResolvedOptions } from './options.js';
 import { RequestLog, type LoggedRequest, type RequestFilter } from './request-log.js';
-import { compileRoutes, type EmuContext } from './router.js';
+import { RouteTable, type EmuContext } from './router.js';
 import { expenseRoutes } from './routes/expense.js';
 import { fisRoutes } from './routes/fis.js';
 import { identityRoutes } from './routes/identity.js';
@@ -77,7 +78,7 @@ export interface ConcurEmulator {
   /** The emulator's time (token lifetimes, delays); `advance` it to let tokens lapse. */
   readonly clock: SteerableClock;
   readonly tokens: TokenRegistry;
-  /** Every request answered so far. */
+  /** Every request answered so far (the log of the kit's counters, engine/emulator-kit/counters.ts). */
   readonly requests: LoggedRequest[];
   count(filter?: RequestFilter): number;
   find(filter?: RequestFilter): LoggedRequest[];
@@ -127,16 +128,21 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
   const log = new RequestLog();
   const faults = new FaultInjector();
   const traffic = new Traffic(events, () => clock.now());
-  const deps = { routes: compileRoutes(ALL_ROUTES), ctx, faults, log, traffic };
-  const servers: RegionServer[] = [];
+  const deps = { routes: new RouteTable(ALL_ROUTES), ctx, faults, log, traffic };
+  const servers: EmulatorServer[] = [];
   try {
     for (const [i, region] of resolved.regions.entries()) {
-      const rs = await listenRegion(region, resolved.host, resolved.port === 0 ? 0 : resolved.port + i, deps);
-      servers.push(rs);
-      origins[region] = rs.origin;
+      const server = await listenEmulator(regionHandler(region, deps), {
+        host: resolved.host,
+        port: resolved.port === 0 ? 0 : resolved.port + i,
+        traffic,
+        counters: log,
+      });
+      servers.push(server);
+      origins[region] = server.url;
     }
   } catch (err) {
-    await Promise.all(servers.map(closeRegion));
+    await Promise.all(servers.map((s) => s.close()));
     throw err;
   }
   const baseUrl = origins[resolved.companyRegion]!;
@@ -159,11 +165,11 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
     events,
     clock,
     tokens,
-    requests: log.entries,
-    count: (f) => log.count(f),
+    requests: log.log,
+    count: (f) => log.filter(f).length,
     find: (f) => log.filter(f),
-    counters: () => log.counters(),
-    clearLog: () => log.clear(),
+    counters: () => ({ ...log.requests }),
+    clearLog: () => log.reset(),
     expireAllTokens: () => tokens.expireAllAccessTokens(),
     revokeRefreshTokens: () => tokens.revokeAllRefreshTokens(),
     idle: (o) => traffic.idle(o),
@@ -171,7 +177,7 @@ export async function startConcurEmulator(options: ConcurEmulatorOptions = {}): 
     close: () => {
       faults.dropHeld();
       events.close('the Concur emulator was closed');
-      closing ??= Promise.all(servers.map(closeRegion)).then(() => undefined);
+      closing ??= Promise.all(servers.map((s) => s.close())).then(() => undefined);
       return closing;
     },
   };

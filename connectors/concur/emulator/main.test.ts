@@ -48,11 +48,19 @@ describe('concur emulator: standalone entry', () => {
 
   it('its --help text names every option the parser takes, and the parser takes every option it names', () => {
     const named = [...CONCUR_EMULATOR_USAGE.matchAll(/^ {2}(--[a-z-]+) <[^>]+>/gm)].map((m) => m[1]!);
-    expect(named.sort()).toEqual(['--company-region', '--fault', '--fixtures', '--port', '--regions', '--token-ttl']);
+    expect(named.sort()).toEqual([
+      '--company-region',
+      '--fault',
+      '--fixtures',
+      '--host',
+      '--port',
+      '--regions',
+      '--token-ttl',
+    ]);
     const value: Record<string, string> = { '--regions': 'us', '--fault': '429 /list' };
     for (const flag of named) expect(() => parseEmulatorArgs([flag, value[flag] ?? '1'])).not.toThrow();
     expect(() => parseEmulatorArgs(['--nope', '1'])).toThrow(
-      /--port, --fixtures, --regions, --company-region, --token-ttl, --fault/,
+      /--port, --host, --fixtures, --regions, --company-region, --token-ttl, --fault/,
     );
   });
 
@@ -62,9 +70,7 @@ describe('concur emulator: standalone entry', () => {
       out: () => {},
     });
     try {
-      expect(
-        emu.faults.take({ method: 'GET', path: '/list/v4/lists', pathWithQuery: '/list/v4/lists', region: 'us' })?.spec,
-      ).toEqual({
+      expect(emu.faults.take({ method: 'GET', path: '/list/v4/lists', query: '', region: 'us' })?.spec).toEqual({
         kind: '503',
         method: 'GET',
         path: '/list/v4/lists',

@@ -1,21 +1,19 @@
 /**
- * Every request the emulator answered (or dropped), with counters per route template so tests can
- * assert "21 list reads and 1 bulk write".
+ * Every request the emulator answered (or dropped), on the kit's counters (engine/emulator-kit/
+ * counters.ts, kept whole here), with counts per route template so tests can assert "21 list reads
+ * and 1 bulk write".
  */
+import { RequestCounters, type LoggedRequest as KitLoggedRequest } from '../../../engine/emulator-kit/counters.js';
 import type { ApiFamily } from './router.js';
 import type { FaultKind } from './faults.js';
 
-export interface LoggedRequest {
+export interface LoggedRequest extends KitLoggedRequest {
   seq: number;
   at: number;
   region: string;
-  method: string;
-  path: string;
-  query: string;
   /** `METHOD /template` of the matched route, or undefined for a 404. */
   route: string | undefined;
   family: ApiFamily;
-  status: number;
   requestHeaders: Record<string, string>;
   requestBody?: unknown;
   responseBody?: unknown;
@@ -34,46 +32,33 @@ export interface RequestFilter {
   status?: number;
 }
 
-export class RequestLog {
-  readonly entries: LoggedRequest[] = [];
+export class RequestLog extends RequestCounters<LoggedRequest> {
   private seq = 0;
 
+  constructor() {
+    super(Infinity);
+  }
+
+  /** Logs the request and counts it under its route (`METHOD <unmatched>` for a 404). */
   add(entry: Omit<LoggedRequest, 'seq'>): LoggedRequest {
     const full = { ...entry, seq: ++this.seq };
-    this.entries.push(full);
+    this.count(entry.route ?? `${entry.method} <unmatched>`);
+    this.record(full);
     return full;
   }
 
-  clear(): void {
-    this.entries.length = 0;
-  }
-
   filter(f: RequestFilter = {}): LoggedRequest[] {
-    return this.entries.filter((e) => {
+    return this.log.filter((e) => {
       if (f.method && e.method !== f.method.toUpperCase()) return false;
       if (f.region && e.region !== f.region) return false;
       if (f.status !== undefined && e.status !== f.status) return false;
       if (f.path === undefined) return true;
       if (typeof f.path === 'string') {
         const template = e.route?.slice(e.route.indexOf(' ') + 1);
-        return template === f.path || e.path === f.path || e.path.startsWith(f.path);
+        return template === f.path || e.path.startsWith(f.path);
       }
       f.path.lastIndex = 0;
       return f.path.test(e.query ? `${e.path}?${e.query}` : e.path);
     });
-  }
-
-  count(f: RequestFilter = {}): number {
-    return this.filter(f).length;
-  }
-
-  /** Requests per route (`GET /list/v4/lists/:listId/children`: 21), 404s under `METHOD <unmatched>`. */
-  counters(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const e of this.entries) {
-      const key = e.route ?? `${e.method} <unmatched>`;
-      out[key] = (out[key] ?? 0) + 1;
-    }
-    return out;
   }
 }

@@ -1,8 +1,9 @@
 /**
- * A tiny route table: `:name` segments become decoded params; each route names its API family
- * (which decides the error body shape) and whether it needs a bearer token.
+ * The route table: each route names its API family (which decides the error body shape) and
+ * whether it needs a bearer token; matching is Hono's router.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { TrieRouter } from 'hono/router/trie-router';
 import type { Clock } from '../../../engine/runtime/clock.js';
 import type { ConcurEvents } from './events.js';
 import type { EmulatorState } from './state.js';
@@ -59,50 +60,40 @@ export interface RouteDef {
 }
 
 export interface CompiledRoute extends RouteDef {
-  regex: RegExp;
-  names: string[];
   /** `METHOD /template`, the counter key. */
   key: string;
 }
 
-export function compileRoutes(defs: RouteDef[]): CompiledRoute[] {
-  return defs.map((def) => {
-    const names: string[] = [];
-    const pattern = def.path
-      .split('/')
-      .map((seg) => {
-        if (seg.startsWith(':')) {
-          names.push(seg.slice(1));
-          return '([^/]+)';
-        }
-        return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      })
-      .join('/');
-    // A trailing slash is accepted everywhere (the UPS docs use `/Users/` and `/Bulk/`).
-    return { ...def, regex: new RegExp(`^${pattern}/?$`), names, key: `${def.method} ${def.path}` };
-  });
-}
+export type RouteMatch =
+  { route: CompiledRoute; params: Record<string, string> } | { route: undefined; methodMismatch: boolean };
 
-export function matchRoute(
-  routes: CompiledRoute[],
-  method: string,
-  path: string,
-): { route: CompiledRoute; params: Record<string, string> } | { route: undefined; methodMismatch: boolean } {
-  let methodMismatch = false;
-  for (const route of routes) {
-    const m = route.regex.exec(path);
-    if (!m) continue;
-    if (route.method !== method) {
-      methodMismatch = true;
-      continue;
+/**
+ * The routes on Hono's router (TrieRouter): the first route of the request's method whose template
+ * matches wins, `:name` segments become decoded params, and a trailing slash is accepted everywhere
+ * (the UPS docs use `/Users/` and `/Bulk/`). A path that only other methods serve is a 405.
+ */
+export class RouteTable {
+  private readonly router = new TrieRouter<CompiledRoute>();
+  private readonly methods = new Set<string>();
+
+  constructor(defs: readonly RouteDef[]) {
+    for (const def of defs) {
+      this.router.add(def.method, def.path, { ...def, key: `${def.method} ${def.path}` });
+      this.methods.add(def.method);
     }
-    const params: Record<string, string> = {};
-    route.names.forEach((name, i) => {
-      params[name] = decodeURIComponent(m[i + 1] ?? '');
-    });
-    return { route, params };
   }
-  return { route: undefined, methodMismatch };
+
+  match(method: string, rawPath: string): RouteMatch {
+    const path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+    const [first] = this.router.match(method, path)[0];
+    if (first) {
+      const [route, raw] = first as [CompiledRoute, Record<string, string>];
+      const params = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, decodeURIComponent(v)]));
+      return { route, params };
+    }
+    const elsewhere = [...this.methods].some((m) => m !== method && this.router.match(m, path)[0].length > 0);
+    return { route: undefined, methodMismatch: elsewhere };
+  }
 }
 
 /** The family of a path that matched no route (for the 404 body). */

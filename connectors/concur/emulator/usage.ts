@@ -7,6 +7,7 @@ Requests, List Items v4, Invoice vendors, User Provisioning (SCIM v4). Runs unti
 
 Options:
   --port <n>              port of the first region (default: any free port); others follow
+  --host <h>              interface to bind (default 127.0.0.1)
   --fixtures <dir>        directory with the company's fixtures (default: the demo company)
   --regions <a,b>         regions to serve (default: us,eu)
   --company-region <r>    region the company lives in (default: the fixtures' region)

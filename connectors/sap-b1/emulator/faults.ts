@@ -3,12 +3,11 @@
  * `/b1s/vN/`): a string matches that resource and anything below it (`JournalEntries` matches
  * `JournalEntries`, `JournalEntries(5)` and `JournalEntries(5)/Cancel`); a RegExp is tested against
  * the decoded path with its query. Each fault fires `times` times (default 1), the first match wins.
- * The in-doubt kinds (`delay`, `hold`, `proxy-504`, `drop-after-commit`) are served by the emulator
- * kit (engine/emulator-kit/in-doubt.ts) and commit although the client learns nothing certain.
+ * The book and the in-doubt kinds (`delay`, `hold`, `proxy-504`, `drop-after-commit`) are the emulator
+ * kit's (engine/emulator-kit/faults.ts, in-doubt.ts); those commit although the client learns nothing certain.
  */
-import { FaultBook, type ArmedFault } from '../../../engine/emulator-kit/faults.js';
-import type { GatewayStyle } from '../../../engine/emulator-kit/gateway.js';
-import type { HoldGate } from '../../../engine/emulator-kit/hold.js';
+import { FaultBook, type ArmedFault, type FaultSpecBase } from '../../../engine/emulator-kit/faults.js';
+import type { InDoubtDefaults, InDoubtFaultFields } from '../../../engine/emulator-kit/in-doubt.js';
 
 export const FAULT_KINDS = [
   /** Process the request (commit), then destroy the socket: the client never sees the answer. */
@@ -32,78 +31,23 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export interface FaultSpec {
-  method?: string;
-  path: RegExp | string;
+export interface FaultSpec extends FaultSpecBase, InDoubtFaultFields {
   kind: FaultKind;
-  /** How many matching requests it affects (default 1; Infinity for all). */
-  times?: number;
-  /** `delay`: the wait (default 1000). `proxy-504`: when the request commits (default `afterMs`). */
-  delayMs?: number;
-  /** `proxy-504`: when the proxy answers 504 (default 0). */
-  afterMs?: number;
-  /** `proxy-504`: whose error page (default `apache`). */
-  gateway?: GatewayStyle;
   /** For kind `error`. */
   status?: number;
   code?: number;
   message?: string;
 }
 
-export interface Fault extends FaultSpec {
-  /** Requests it has affected so far. */
-  readonly hits: number;
-  /** `hold`: requests waiting for the test's decision now. */
-  readonly held: number;
-  /** `hold`: process, commit and answer every request it holds, now and later. */
-  release(): void;
-  /** `hold`: destroy the socket of every request it holds, now and later; nothing is processed. */
-  drop(): void;
-  /** The gate `hold` waits at (internal). */
-  readonly gate: HoldGate;
-}
+/** An armed fault: its `spec`, `hits`, `remaining`, `held`, and `release()` / `drop()` for `hold`. */
+export type Fault = ArmedFault<FaultSpec>;
 
-/** The Service Layer's faults on the kit's fault book (engine/emulator-kit/faults.ts), paths matched by segment. */
-export class FaultRegistry {
-  private readonly book = new FaultBook<FaultSpec>({ kinds: FAULT_KINDS, pathMatch: 'segment' });
-  private readonly faults = new Map<ArmedFault<FaultSpec>, Fault>();
+/** `delay` waits 1000 ms unless told; the proxy in front is Apache (its 504 page) unless told. */
+export const IN_DOUBT_DEFAULTS: InDoubtDefaults = { delayMs: 1000, gateway: 'apache' };
 
-  add(spec: FaultSpec): Fault {
-    const armed = this.book.add(spec);
-    const fault: Fault = {
-      ...spec,
-      get hits() {
-        return armed.hits;
-      },
-      gate: armed.gate,
-      get held() {
-        return armed.held;
-      },
-      release: () => armed.release(),
-      drop: () => armed.drop(),
-    };
-    this.faults.set(armed, fault);
-    return fault;
-  }
-
-  /** Disarms every fault (requests a `hold` fault holds keep waiting for its release or drop). */
-  clear(): void {
-    this.book.clear();
-  }
-
-  /** Faults still armed. */
-  active(): Fault[] {
-    return this.book.active().map((a) => this.faults.get(a)!);
-  }
-
-  /** The first armed fault matching the request, counted as hit. */
-  take(method: string, path: string, query: string): Fault | undefined {
-    const armed = this.book.take({ method, path, query });
-    return armed && this.faults.get(armed);
-  }
-
-  /** The emulator closes: every held request is dropped. */
-  dropHeld(): void {
-    this.book.dropHeld();
+/** The Service Layer's faults on the kit's fault book, string paths matched by segment. */
+export class FaultRegistry extends FaultBook<FaultSpec> {
+  constructor() {
+    super({ kinds: FAULT_KINDS, pathMatch: 'segment' });
   }
 }

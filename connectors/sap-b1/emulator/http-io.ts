@@ -1,13 +1,7 @@
-/** Reading requests and writing responses for the emulator's node:http server. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+/** Request bodies and answers as the Service Layer reads and writes them (the kit reads and serves). */
+import type { ServerResponse } from 'node:http';
 import type { Dialect } from './dialect.js';
 import { faults } from './errors.js';
-
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** The JSON body of a POST/PATCH: an object, or a 400 like the Service Layer's parser gives. */
 export function parseJsonObject(text: string): Record<string, unknown> {
@@ -32,17 +26,6 @@ export function sendJson(
 ): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...dialect.headers, 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-export function sendText(
-  res: ServerResponse,
-  status: number,
-  contentType: string,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 

@@ -4,8 +4,8 @@
  * business rules, per-test fault injection and an event stream tests await. See options.ts for the
  * options, faults.ts for the fault kinds and events.ts for the events.
  */
-import type { AddressInfo } from 'node:net';
 import { EventLog } from '../../../engine/emulator-kit/events.js';
+import { listenEmulator } from '../../../engine/emulator-kit/http-app.js';
 import type { TrafficRecorder } from '../../../engine/emulator-kit/recorder.js';
 import { Traffic, type IdleOptions } from '../../../engine/emulator-kit/traffic.js';
 import { EmulatorClock } from './clock.js';
@@ -17,7 +17,7 @@ import { FaultRegistry } from './faults.js';
 import type { CompanyFacts } from './company.js';
 import { loadCompany, loadFixtures } from './fixtures.js';
 import { resolveEmulatorOptions, type SapB1EmulatorOptions } from './options.js';
-import { createEmulatorServer } from './server.js';
+import { refuseExpectContinue, serviceLayerHandler } from './server.js';
 import { SessionRegistry } from './sessions.js';
 import { EntityStore, type EntityState } from './store.js';
 
@@ -66,16 +66,18 @@ export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Pr
   const faults = new FaultRegistry();
   const traffic = new Traffic(events, () => clock.now());
   const core = { options: resolved, store, sessions, clock, faults, counters: new Counters(), events, traffic };
-  const server = createEmulatorServer(core, resolved.tls);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(resolved.port, resolved.host, () => resolve());
+  const server = await listenEmulator(serviceLayerHandler(core), {
+    host: resolved.host,
+    port: resolved.port,
+    ...(resolved.tls && { tls: resolved.tls }),
+    traffic,
+    counters: core.counters,
   });
-  const { port } = server.address() as AddressInfo;
+  refuseExpectContinue(server.server);
   let closing: Promise<void> | undefined;
   return {
-    url: `${resolved.tls ? 'https' : 'http'}://${resolved.host}:${port}`,
-    port,
+    url: server.url,
+    port: server.port,
     companyDb: resolved.companyDb,
     state: store.state,
     store,
@@ -89,12 +91,13 @@ export async function startSapB1Emulator(options: SapB1EmulatorOptions = {}): Pr
     expireAllSessions: () => sessions.expireAll(),
     idle: (o) => traffic.idle(o),
     recordTraffic: (recorder) => traffic.record(recorder),
-    close: () =>
-      (closing ??= new Promise<void>((resolve, reject) => {
+    close: () => {
+      if (!closing) {
         faults.dropHeld();
         events.close('the SAP B1 emulator was closed');
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      })),
+        closing = server.close();
+      }
+      return closing;
+    },
   };
 }

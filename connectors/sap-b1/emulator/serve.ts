@@ -4,15 +4,16 @@
  * the `committed` event once what it wrote is stored.
  */
 import type { ServerResponse } from 'node:http';
-import { serveInDoubt, type InDoubtFault } from '../../../engine/emulator-kit/in-doubt.js';
+import { sendText } from '../../../engine/emulator-kit/http-io.js';
+import { inDoubtFault, serveInDoubt } from '../../../engine/emulator-kit/in-doubt.js';
 import type { Exchange } from '../../../engine/emulator-kit/traffic.js';
 import { handleBatch } from './batch.js';
 import type { EmulatorCore, EmulatorRequest, Reply } from './core.js';
 import { SERVED_ENTITY_SETS } from './edm/model.js';
 import { handleServiceRequest } from './functions.js';
 import { ServiceLayerFault, faults as slFaults } from './errors.js';
-import type { Fault } from './faults.js';
-import { PROXY_ERROR_HTML, parseJsonObject, sendJson, sendText } from './http-io.js';
+import { IN_DOUBT_DEFAULTS, type Fault } from './faults.js';
+import { PROXY_ERROR_HTML, parseJsonObject, sendJson } from './http-io.js';
 import { metadataDocument } from './metadata-doc.js';
 import { login, logout, requireSession, sessionCookie } from './session-handlers.js';
 
@@ -61,27 +62,10 @@ function write(res: ServerResponse, req: EmulatorRequest, reply: Reply): void {
   if (reply.json !== undefined) {
     sendJson(res, reply.status, req.dialect, reply.json, reply.headers as Record<string, string>);
   } else if (reply.text) {
-    sendText(res, reply.status, reply.text.contentType, reply.text.body, reply.headers as Record<string, string>);
+    sendText(res, reply.status, reply.text.contentType, reply.text.body, reply.headers);
   } else {
     res.writeHead(reply.status, reply.headers);
     res.end();
-  }
-}
-
-function inDoubt(fault: Fault): InDoubtFault | undefined {
-  switch (fault.kind) {
-    case 'delay':
-      return { kind: 'delay', delayMs: fault.delayMs ?? 1000 };
-    case 'hold':
-      return { kind: 'hold', gate: fault.gate };
-    case 'proxy-504': {
-      const afterMs = fault.afterMs ?? 0;
-      return { kind: 'proxy-504', afterMs, delayMs: fault.delayMs ?? afterMs, gateway: fault.gateway ?? 'apache' };
-    }
-    case 'drop-after-commit':
-      return { kind: 'drop-after-commit' };
-    default:
-      return undefined;
   }
 }
 
@@ -108,7 +92,7 @@ export async function serve(
     status = reply.status;
     return reply;
   };
-  const doubt = fault && inDoubt(fault);
+  const doubt = fault && inDoubtFault(fault.spec, fault.gate, IN_DOUBT_DEFAULTS);
   if (doubt) {
     await serveInDoubt(doubt, {
       exchange,
@@ -119,7 +103,8 @@ export async function serve(
     });
     return status;
   }
-  switch (fault?.kind) {
+  const spec = fault?.spec;
+  switch (spec?.kind) {
     case 'drop':
       exchange.drop();
       return 0;
@@ -131,10 +116,7 @@ export async function serve(
       return status;
     case 'error':
       answer(
-        faultReply(
-          req,
-          new ServiceLayerFault(fault.status ?? 500, fault.code ?? -1, fault.message ?? 'Injected error'),
-        ),
+        faultReply(req, new ServiceLayerFault(spec.status ?? 500, spec.code ?? -1, spec.message ?? 'Injected error')),
       );
       return status;
     case 'expire-session': {

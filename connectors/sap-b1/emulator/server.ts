@@ -1,14 +1,15 @@
 /**
- * The request pipeline: /b1s/v1 and /b1s/v2 (plus /ping and GET /_emulator/counters: what the emulator has counted), method override, request counting,
+ * The request pipeline the kit's server (engine/emulator-kit/http-app.ts, which also answers GET
+ * /_emulator/counters) runs: /b1s/v1 and /b1s/v2 (plus /ping), method override, request counting,
  * the traffic events (engine/emulator-kit/traffic.ts), fault selection, and serving (serve.ts).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { EmulatorHandler } from '../../../engine/emulator-kit/http-app.js';
+import { readBody, sendText } from '../../../engine/emulator-kit/http-io.js';
 import type { Exchange } from '../../../engine/emulator-kit/traffic.js';
 import { dialectOf } from './dialect.js';
 import type { ProtocolVersion } from './edm/codec.js';
 import { WriteJournal } from './events.js';
-import { readBody, sendText } from './http-io.js';
 import { header, type EmulatorCore, type EmulatorRequest } from './core.js';
 import { serve } from './serve.js';
 
@@ -30,20 +31,6 @@ async function handle(core: EmulatorCore, raw: IncomingMessage, res: ServerRespo
       'application/json',
       JSON.stringify({ message: 'Service Layer is running', sender: 'node1', timestamp: core.clock.now() / 1000 }),
     );
-    return;
-  }
-  if (rawPath === '/_emulator/counters' && raw.method === 'GET') {
-    const c = core.counters;
-    const body = {
-      total: c.total,
-      logins: c.logins,
-      failedLogins: c.failedLogins,
-      logouts: c.logouts,
-      requests: c.requests,
-      inFlight: c.inFlight,
-      maxInFlight: c.maxInFlight,
-    };
-    sendText(res, 200, 'application/json', JSON.stringify(body));
     return;
   }
   const m = /^\/b1s\/(v1|v2)(?:\/(.*))?$/.exec(rawPath);
@@ -69,11 +56,9 @@ async function handle(core: EmulatorCore, raw: IncomingMessage, res: ServerRespo
     journal: new WriteJournal(),
   };
   core.counters.count(label(req.method, req.path));
-  core.counters.enter();
   try {
     await processRequest(core, raw, res, exchange, req, version);
   } finally {
-    core.counters.leave();
     core.traffic.finish();
   }
 }
@@ -87,7 +72,7 @@ async function processRequest(
   version: ProtocolVersion,
 ): Promise<void> {
   const decodedQuery = safeDecode(req.rawQuery.replace(/\+/g, ' '));
-  const fault = core.faults.take(req.method, req.path, decodedQuery);
+  const fault = core.faults.take({ method: req.method, path: req.path, query: decodedQuery });
   let status = 0;
   let body: string | undefined;
   try {
@@ -97,7 +82,7 @@ async function processRequest(
     exchange.drop(); // the client went away before its body was complete: nothing to process
   }
   if (body !== undefined) {
-    exchange.received(decodedQuery, fault?.kind, body);
+    exchange.received(decodedQuery, fault?.spec.kind, body);
     status = await serve(core, exchange, res, req, body, fault);
   }
   core.counters.record({
@@ -118,23 +103,15 @@ function safeDecode(s: string): string {
   }
 }
 
-/** An http server, or https with `tls` (Service Layer installations serve https on 50000). */
-export function createEmulatorServer(
-  core: EmulatorCore,
-  tls?: { key: string | Buffer; cert: string | Buffer },
-): Server {
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(core, req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendText(res, 500, 'text/plain', `emulator failure: ${(err as Error).message}`);
-      else res.destroy();
-    });
-  };
-  const server: Server = tls ? createHttpsServer({ key: tls.key, cert: tls.cert }, listener) : createServer(listener);
-  core.traffic.watch(server);
-  // Real installations answered `Expect: 100-continue` on Login with an empty 500 (fact sheet §2).
+/** The Service Layer as the kit's server runs it. */
+export function serviceLayerHandler(core: EmulatorCore): EmulatorHandler {
+  return (_request, raw, res) => handle(core, raw, res);
+}
+
+/** Real installations answered `Expect: 100-continue` on Login with an empty 500 (fact sheet §2). */
+export function refuseExpectContinue(server: Server): void {
   server.on('checkContinue', (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(500);
     res.end();
   });
-  return server;
 }
