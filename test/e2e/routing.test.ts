@@ -5,7 +5,9 @@
  * a batch, an immediate rerun, and a later run that settles what was left in doubt. Both companies
  * get the same references (PAY-1…): a look-up in the wrong company would find a namesake. Also: the
  * plan shows the routing, a record for a company the route does not map is parked, and `validate`
- * refuses a route to a connection connections.yaml does not define.
+ * refuses a route to a connection connections.yaml does not define. And a payment posted in one
+ * company whose region then changes is parked ROUTE_CHANGED, not posted in the other company too,
+ * until an operator re-syncs it.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
