@@ -164,7 +164,11 @@ export async function ledgerGet(
   return out;
 }
 
-/** Ledger entries by the source record they came from (for unchanged-source skipping). */
+/**
+ * Ledger entries by the source record they came from, for unchanged-source skipping: only those
+ * whose last write recorded a fingerprint (a row keeps its source key after a write without one, e.g.
+ * a mirror delete, but that write cleared its fingerprint: it takes no part in skipping).
+ */
 export async function ledgerBySource(
   knex: Knex,
   pipeline: string,
@@ -181,7 +185,7 @@ export async function ledgerBySource(
     await withSqlite(knex, (prepare) => {
       for (let i = 0; i < sourceKeys.length; i += CHUNK) {
         const chunk = sourceKeys.slice(i, i + CHUNK);
-        const sql = `SELECT * FROM ${TABLE} WHERE pipeline = ? AND source_key IN (${chunk.map(() => '?').join(',')})`;
+        const sql = `SELECT * FROM ${TABLE} WHERE pipeline = ? AND source_fp IS NOT NULL AND source_key IN (${chunk.map(() => '?').join(',')})`;
         for (const r of prepare(sql).all(pipeline, ...chunk) as Row[]) add(r);
       }
     });
@@ -190,6 +194,7 @@ export async function ledgerBySource(
   for (let i = 0; i < sourceKeys.length; i += CHUNK) {
     const rows = (await knex(TABLE)
       .where({ pipeline })
+      .whereNotNull('source_fp')
       .whereIn('source_key', sourceKeys.slice(i, i + CHUNK))) as Row[];
     for (const r of rows) add(r);
   }
