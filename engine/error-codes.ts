@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   ROUTE_UNMAPPED: 'config',
   ROUTE_FAILED: 'data',
   ROUTE_KEY_INVALID: 'config',
+  ROUTE_CHANGED: 'conflict',
   RESOURCE_UNKNOWN: 'config',
   MODE_UNSUPPORTED: 'config',
   DELETES_WITHOUT_MIRROR: 'config',

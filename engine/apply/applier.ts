@@ -111,6 +111,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
         status: 'pending' as const,
         op: 'create',
         origin: 'created' as const,
+        sourceKey: o.sourceKey,
         sentAt,
         settleAfter,
         ...(o.op === 'create' && o.supersedes && { supersedes: o.supersedes }),

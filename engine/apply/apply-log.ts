@@ -157,6 +157,7 @@ export class ApplyLog {
         status: 'written',
         op: 'noop',
         origin: 'adopted',
+        sourceKey: op.sourceKey,
         ...(op.fingerprint && {
           fingerprint: { sourceKey: op.sourceKey, ...op.fingerprint, targetHash: op.targetHash },
         }),
@@ -281,6 +282,7 @@ export class ApplyLog {
         status: 'written',
         op: 'create',
         origin: 'created',
+        sourceKey: op.sourceKey,
         ...(op.supersedes && { supersedes: op.supersedes }),
         ...(op.fingerprint && { fingerprint: { sourceKey: op.sourceKey, ...op.fingerprint, targetHash: null } }),
       });
@@ -293,6 +295,7 @@ export class ApplyLog {
         status: 'written',
         op: 'update',
         origin: 'adopted',
+        sourceKey: op.sourceKey,
         ...(op.fingerprint && { fingerprint: { sourceKey: op.sourceKey, ...op.fingerprint, targetHash: null } }),
       });
     } else {

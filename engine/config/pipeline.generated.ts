@@ -240,7 +240,7 @@ export interface Target {
   batchSize?: BatchSize;
 }
 /**
- * Chooses the target connection of each record. `route` is a JSONata expression over the target record (the transform's output; the source record is `$source`). With `map`, its value is looked up in the map (region → connection); with `to`, it yields the connection name itself, which must be one of the listed connections. Exactly one of `map` and `to`. A record whose route fails or yields nothing goes to attention (ROUTE_FAILED, reason class data); one that yields a value the route does not list goes to attention (ROUTE_UNMAPPED, reason class config). Ledger, in-doubt settlement and target look-ups are per connection: the same dedupe key in two connections is two records.
+ * Chooses the target connection of each record. `route` is a JSONata expression over the target record (the transform's output; the source record is `$source`). With `map`, its value is looked up in the map (region → connection); with `to`, it yields the connection name itself, which must be one of the listed connections. Exactly one of `map` and `to`. A record whose route fails or yields nothing goes to attention (ROUTE_FAILED, reason class data); one that yields a value the route does not list goes to attention (ROUTE_UNMAPPED, reason class config). Ledger, in-doubt settlement and target look-ups are per connection: the same dedupe key in two connections is two records (from two source records); a posted record whose route moves it to another connection is not posted there but goes to attention (ROUTE_CHANGED, reason class conflict).
  */
 export interface ConnectionRoute {
   route: RouteExpression;

@@ -24,8 +24,6 @@ export interface MirrorSettings {
 export interface BuildInput extends PlannerInput {
   /** Set in mirror mode. */
   mirror?: MirrorSettings;
-  /** A routed pipeline: its connections, for the summary's counts per connection. */
-  routeConnections?: readonly string[];
   cursorFrom?: string;
   cursorFromKey?: string;
 }

@@ -7,6 +7,7 @@ import type { DataRecord, Mode, ResourceCapabilities, TargetRecord } from '../co
 import type { LedgerEntry } from '../state/ledger.js';
 import { diffRecords } from './diff.js';
 import { payloadHash, targetState } from './hash.js';
+import { findRouteChanges, routeChangedMessage, type RouteChange } from './route-change.js';
 import { settledEntry, type Settlement } from './settle.js';
 import type { Spill } from './spill.js';
 import type { OpFingerprint, PlanAttention, PlanOp } from './types.js';
@@ -34,6 +35,8 @@ export interface ClassifyContext {
   mode: Mode;
   /** What a changed posted record becomes: locked, or a correction (reverse, then post anew). */
   corrections: 'lock' | 'reverse-and-repost';
+  /** A routed pipeline's connections: a posted record that now routes to another one is parked (route-change.ts). */
+  routeConnections?: readonly string[];
   /** Keep the target record in noop operations (the source is confirmed what the target holds). */
   keepTargetRecords: boolean;
   spill: Spill;
@@ -51,6 +54,7 @@ export function inDoubtMessage(key: string, e: LedgerEntry): string {
 export async function classify(ctx: ClassifyContext, items: Item[]): Promise<void> {
   const keys = items.map((i) => i.key);
   const [existing, stored] = await Promise.all([ctx.lookup(keys), ctx.ledger(keys)]);
+  const moved = await routeChanges(ctx, items, existing);
   const emit = (op: PlanOp, json?: string): Promise<void> => ctx.spill.add({ t: 'op', op }, json);
   for (const item of items) {
     const ex = existing.get(item.key);
@@ -88,6 +92,26 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
           dedupeKey: item.key,
           stage: 'locked',
           code: 'LEDGER_TARGET_MISSING',
+          message: reason,
+          payload: item.source,
+        });
+        continue;
+      }
+      const change = le ? undefined : moved.get(item.key);
+      if (change) {
+        const reason = routeChangedMessage(item.key, change);
+        await emit({
+          ...base,
+          op: 'locked',
+          reason,
+          ...(change.entry.targetId && { targetId: change.entry.targetId }),
+        });
+        await ctx.park({
+          sourceKey: item.sourceKey,
+          dedupeKey: item.key,
+          stage: 'locked',
+          code: 'ROUTE_CHANGED',
+          reasonClass: 'conflict',
           message: reason,
           payload: item.source,
         });
@@ -183,4 +207,17 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
       json,
     );
   }
+}
+
+/** Records of a routed posting pipeline that the target lacks but another connection of the route has. */
+function routeChanges(
+  ctx: ClassifyContext,
+  items: Item[],
+  existing: Map<string, TargetRecord>,
+): Promise<Map<string, RouteChange>> {
+  if (!ctx.routeConnections || !ctx.capabilities.immutable) return Promise.resolve(new Map());
+  // A re-sync asked for by an operator posts it: they reversed it in the old company, as the entry said.
+  const candidates = items.filter((i) => !existing.has(i.key) && !i.resync);
+  if (candidates.length === 0) return Promise.resolve(new Map());
+  return findRouteChanges(candidates, ctx.routeConnections, ctx.ledger, new Set(items.map((i) => i.key)));
 }

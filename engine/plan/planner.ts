@@ -64,6 +64,8 @@ export interface PlannerInput {
    * `connection/key` (see transform/route.ts). A record it cannot route is parked.
    */
   route?: RouteFn;
+  /** A routed pipeline: its connections (the summary's counts per connection; records posted under another one). */
+  routeConnections?: readonly string[];
   /** Skip unchanged source records (absent: every record is transformed). */
   unchanged?: UnchangedInput;
   /** The target completes records before they are planned (TargetResource.prepareRecords), with their dedupe keys. */
@@ -145,6 +147,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     capabilities: input.capabilities,
     mode: input.mode,
     corrections: input.corrections ?? 'lock',
+    ...(input.routeConnections && { routeConnections: input.routeConnections }),
     keepTargetRecords: input.keepSourceRecords,
     spill: input.spill,
     park,

@@ -52,6 +52,11 @@ export interface LedgerWrite {
   /** A correction: the posted record replaced, and the reversal's id (kept once set unless given). */
   supersedes?: string;
   reversalId?: string;
+  /**
+   * The source record the write came from; kept from the existing row when not given. Routed
+   * pipelines use it to recognise a record posted under another connection (plan/route-change.ts).
+   */
+  sourceKey?: string;
   /** Set when the write completes an unchanged-source fingerprint (see plan/fingerprint.ts); cleared otherwise. */
   fingerprint?: { sourceKey: string; fp: string; outputs: number; targetHash: string | null };
 }
@@ -127,13 +132,12 @@ const MERGED = [
   'updated_at',
   'sent_at',
   'settle_after',
-  'source_key',
   'source_fp',
   'n_outputs',
   'target_hash',
 ] as const;
-/** Kept from the existing row when a write does not set them (a correction's links). */
-const KEPT = ['supersedes', 'reversal_id'] as const;
+/** Kept from the existing row when a write does not set them (a correction's links, the source record). */
+const KEPT = ['supersedes', 'reversal_id', 'source_key'] as const;
 
 export async function ledgerGet(
   knex: Knex,
@@ -160,7 +164,11 @@ export async function ledgerGet(
   return out;
 }
 
-/** Ledger entries by the source record they came from (for unchanged-source skipping). */
+/**
+ * Ledger entries by the source record they came from, for unchanged-source skipping: only those
+ * whose last write recorded a fingerprint (a row keeps its source key after a write without one, e.g.
+ * a mirror delete, but that write cleared its fingerprint: it takes no part in skipping).
+ */
 export async function ledgerBySource(
   knex: Knex,
   pipeline: string,
@@ -177,7 +185,7 @@ export async function ledgerBySource(
     await withSqlite(knex, (prepare) => {
       for (let i = 0; i < sourceKeys.length; i += CHUNK) {
         const chunk = sourceKeys.slice(i, i + CHUNK);
-        const sql = `SELECT * FROM ${TABLE} WHERE pipeline = ? AND source_key IN (${chunk.map(() => '?').join(',')})`;
+        const sql = `SELECT * FROM ${TABLE} WHERE pipeline = ? AND source_fp IS NOT NULL AND source_key IN (${chunk.map(() => '?').join(',')})`;
         for (const r of prepare(sql).all(pipeline, ...chunk) as Row[]) add(r);
       }
     });
@@ -186,6 +194,7 @@ export async function ledgerBySource(
   for (let i = 0; i < sourceKeys.length; i += CHUNK) {
     const rows = (await knex(TABLE)
       .where({ pipeline })
+      .whereNotNull('source_fp')
       .whereIn('source_key', sourceKeys.slice(i, i + CHUNK))) as Row[];
     for (const r of rows) add(r);
   }
@@ -245,7 +254,7 @@ export async function ledgerWrite(
           w.settleAfter ?? null,
           w.supersedes ?? null,
           w.reversalId ?? null,
-          w.fingerprint?.sourceKey ?? null,
+          w.fingerprint?.sourceKey ?? w.sourceKey ?? null,
           w.fingerprint?.fp ?? null,
           w.fingerprint?.outputs ?? null,
           w.fingerprint?.targetHash ?? null,
@@ -269,7 +278,7 @@ export async function ledgerWrite(
       settle_after: w.settleAfter ?? null,
       supersedes: w.supersedes ?? null,
       reversal_id: w.reversalId ?? null,
-      source_key: w.fingerprint?.sourceKey ?? null,
+      source_key: w.fingerprint?.sourceKey ?? w.sourceKey ?? null,
       source_fp: w.fingerprint?.fp ?? null,
       n_outputs: w.fingerprint?.outputs ?? null,
       target_hash: w.fingerprint?.targetHash ?? null,

@@ -136,6 +136,18 @@ describe.each(backends)('state store on $name', (backend) => {
     expect(entry).toMatchObject({ occurrences: 2, message: 'boom again', runId: 'run-2' });
   });
 
+  it('keeps the source key of a ledger row when a later write does not name it (a settled pending create)', async () => {
+    const base = { targetId: null, payloadHash: 'h', op: 'create', origin: 'created' } as const;
+    await commitAs('p-src', 'run-1', { ledger: [{ ...base, key: 'b1-eu/PAY-1', status: 'pending', sourceKey: 'P1' }] });
+    await commitAs('p-src', 'run-2', { ledger: [{ ...base, key: 'b1-eu/PAY-1', status: 'written', targetId: '7' }] });
+    expect((await store.ledgerGet('p-src', ['b1-eu/PAY-1'])).get('b1-eu/PAY-1')).toMatchObject({
+      status: 'written',
+      targetId: '7',
+      sourceKey: 'P1',
+      sourceFp: null,
+    });
+  });
+
   it('rolls the whole batch back when one part fails', async () => {
     await expect(
       commitAs('p2', 'run-3', {

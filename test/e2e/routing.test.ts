@@ -5,7 +5,9 @@
  * a batch, an immediate rerun, and a later run that settles what was left in doubt. Both companies
  * get the same references (PAY-1…): a look-up in the wrong company would find a namesake. Also: the
  * plan shows the routing, a record for a company the route does not map is parked, and `validate`
- * refuses a route to a connection connections.yaml does not define.
+ * refuses a route to a connection connections.yaml does not define. And a payment posted in one
+ * company whose region then changes is parked ROUTE_CHANGED, not posted in the other company too,
+ * until an operator re-syncs it.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,8 +89,7 @@ describe.each(stateBackends)('routing payments to two SAP B1 companies, state on
       join(dir, 'connections.yaml'),
       stringify({ connections: { 'b1-eu': b1(eu), 'b1-us': b1(us), files: { connector: 'file', baseDir: dir } } }),
     );
-    const csv = ROWS.map((r, i) => `${r.id},${r.company},2026-11-${10 + i},${r.ref}00.25,${r.ref}`);
-    writeFileSync(join(dir, 'payments.csv'), ['id,company,date,amount,ref', ...csv].join('\n') + '\n');
+    writePayments(ROWS);
     writeFileSync(path, pipeline({ EU: 'b1-eu', US: 'b1-us' }));
   });
   afterAll(async () => {
@@ -96,6 +97,10 @@ describe.each(stateBackends)('routing payments to two SAP B1 companies, state on
     await store?.cleanup();
   });
 
+  function writePayments(rows: typeof ROWS): void {
+    const csv = rows.map((r, i) => `${r.id},${r.company},2026-11-${10 + i},${r.ref}00.25,${r.ref}`);
+    writeFileSync(join(dir, 'payments.csv'), ['id,company,date,amount,ref', ...csv].join('\n') + '\n');
+  }
   const args = (command: string, extra: string[] = []): string[] => [
     command,
     path,
@@ -208,5 +213,35 @@ describe.each(stateBackends)('routing payments to two SAP B1 companies, state on
     expect((last.plan as Json).counts).toMatchObject({ create: 0, inDoubt: 0, noop: 12 });
     expect(refs(eu)).toEqual(expected(1, 2, 3, 4));
     expect(refs(us)).toEqual(expected(1, 2, 3, 4, 5, 6, 7, 8));
+  }, 180_000);
+
+  it('a payment posted in the US company whose region then changes to EU is parked ROUTE_CHANGED, not posted in the EU company too', async () => {
+    writePayments(ROWS.map((r) => (r.id === 'US-5' ? { ...r, company: 'EU' } : r)));
+    const posted = us.entities('JournalEntries').find((e) => e.Reference === 'PAY-5')!;
+    const plan = await cli(args('plan'), { cwd: dir, env });
+    expect(plan.stdout).toMatch(/US-5 +ROUTE_CHANGED/);
+    for (let i = 0; i < 2; i++) {
+      const r = await run();
+      expect(r.exitCode).toBe(3);
+      expect((r.plan as Json).counts).toMatchObject({ create: 0, locked: 1 });
+      const why = (r.attention as { sample: { sourceKey: string; code: string; message: string }[] }).sample.find(
+        (a) => a.sourceKey === 'US-5',
+      );
+      expect(why).toMatchObject({ code: 'ROUTE_CHANGED' });
+      expect(why!.message).toContain(`key PAY-5 was posted to b1-us as ${String(posted.JdtNum)} (run `);
+      expect(why!.message).toContain('it now routes to b1-eu. Nothing is posted in b1-eu');
+      expect(refs(eu)).toEqual(expected(1, 2, 3, 4));
+      expect(refs(us)).toEqual(expected(1, 2, 3, 4, 5, 6, 7, 8));
+    }
+    // the operator reversed it in the US company and re-syncs it: now it is posted in EU, once
+    expect((await cli(['attention', 'resync', PIPELINE, 'US-5', '--state', store.url], { cwd: dir, env })).code).toBe(
+      0,
+    );
+    const resynced = await run();
+    expect(resynced.apply).toMatchObject({ created: 1 });
+    expect(refs(eu)).toEqual(expected(1, 2, 3, 4, 5));
+    const again = await run();
+    expect((again.plan as Json).counts).toMatchObject({ create: 0, locked: 0 });
+    expect(refs(eu)).toEqual(expected(1, 2, 3, 4, 5));
   }, 180_000);
 });
