@@ -15,7 +15,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../runtime/logger.js';
 import type { StateStore } from '../state/store.js';
 import { compileKey, isFieldPath, keyOrUndefined } from '../transform/key.js';
-import type { LookupTable } from '../transform/transform.js';
+import { MapLookup, type LookupTable } from '../transform/transform.js';
 
 export class OpenConnections {
   private readonly open = new Map<string, Connection>();
@@ -103,19 +103,6 @@ export class OpenConnections {
     }
     this.open.clear();
     this.resources.clear();
-  }
-}
-
-class MapLookup implements LookupTable {
-  constructor(private readonly map: Map<string, DataRecord>) {}
-  get(key: string): DataRecord | undefined {
-    return this.map.get(key);
-  }
-  get size(): number {
-    return this.map.size;
-  }
-  entries(): IterableIterator<[string, DataRecord]> {
-    return this.map.entries();
   }
 }
 

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { DataRecord } from '../connector/types.js';
 import { RecordError, describeError } from '../errors.js';
 import type { JsonataProgram } from './library.js';
-import { Transform, type LookupTable } from './transform.js';
+import { MapLookup, Transform } from './transform.js';
 
 export interface WorkerInit {
   program: JsonataProgram;
@@ -26,21 +26,11 @@ export type WorkerResult =
 
 export type WorkerReply = { id: number; results: WorkerResult[] } | { id: number; broken: string };
 
-class Table implements LookupTable {
-  constructor(private readonly map: Map<string, DataRecord>) {}
-  get(key: string): DataRecord | undefined {
-    return this.map.get(key);
-  }
-  get size(): number {
-    return this.map.size;
-  }
-}
-
 const port = parentPort!;
 const init = workerData as WorkerInit;
 const ready = Transform.create(
   init.program,
-  new Map(init.lookups.map(([name, entries]) => [name, new Table(new Map(entries))])),
+  new Map(init.lookups.map(([name, entries]) => [name, new MapLookup(new Map(entries))])),
 );
 // A failed start is answered per request: the main thread then evaluates everything itself.
 ready.catch(() => undefined);

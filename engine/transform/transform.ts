@@ -17,6 +17,20 @@ export interface LookupTable {
   entries?(): IterableIterator<[string, DataRecord]>;
 }
 
+/** A lookup table held as a Map (the run's tables, and their copies in transform threads). */
+export class MapLookup implements LookupTable {
+  constructor(private readonly map: Map<string, DataRecord>) {}
+  get(key: string): DataRecord | undefined {
+    return this.map.get(key);
+  }
+  get size(): number {
+    return this.map.size;
+  }
+  entries(): IterableIterator<[string, DataRecord]> {
+    return this.map.entries();
+  }
+}
+
 /** `$lookup(name, key)` over a run's lookup tables (JSONata's own `$lookup(object, key)` is replaced). */
 export function lookupBinding(lookups: ReadonlyMap<string, LookupTable>): LookupFn {
   return (name: string, key: unknown): DataRecord | undefined => {
