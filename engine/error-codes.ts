@@ -114,6 +114,7 @@ export const ERROR_CODES = {
   RECORD_TOO_DEEP: 'data',
   TRANSFORM_FAILED: 'data',
   TRANSFORM_SHAPE: 'data',
+  THREADS_INVALID: 'config',
   KEY_FAILED: 'data',
   KEY_MISSING: 'data',
   KEY_TOO_LONG: 'data',

@@ -36,6 +36,8 @@ export interface FaultSuiteSpec extends Documents {
   expected(env: DemoEnvironment): Map<string, number>;
   /** Keys SAP refuses (attention, never posted). */
   refused: string[];
+  /** Where each case's emulators come from (the test file passes `demoEnvironment`). */
+  environment: typeof demoEnvironment;
 }
 
 type Report = RunReportJson & { settled?: { found: number; absent: number; waiting: number } };
@@ -106,7 +108,7 @@ export function faultSuite(spec: FaultSuiteSpec): void {
   describe(`${spec.pipeline} posts exactly once under faults`, async () => {
     const options = withExtraData(DEMO_SEED);
     const [dropped, droppedSingles, killed, killedInFlight, slow] = await Promise.all(
-      [0, 1, 2, 3, 4].map(() => demoEnvironment(options)),
+      [0, 1, 2, 3, 4].map(() => spec.environment(options)),
     );
 
     it('SAP commits two $batch requests but both answers are lost, the second stopped at a refused document: what committed is found by its key at once, the rest is settled and posted once', async () => {

@@ -7,12 +7,14 @@
  */
 import type { DemoEnvironment } from '../../../app/demo/environment.js';
 import { faultSuite } from '../../helpers/ar-fault-suite.js';
+import { demoEnvironment } from '../../helpers/demo-env.js';
 import { cents } from '../../helpers/journal-entries.js';
 
 /** The extra deduction against the closed invoice 14: SAP refuses it. */
 const REFUSED = ['DED-4199'];
 
 faultSuite({
+  environment: (options) => demoEnvironment(options),
   pipeline: 'ar-deductions-to-sap-b1',
   entitySet: 'CreditNotes',
   refField: 'NumAtCard',

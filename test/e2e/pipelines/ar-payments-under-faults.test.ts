@@ -6,12 +6,14 @@
  */
 import type { DemoEnvironment } from '../../../app/demo/environment.js';
 import { faultSuite } from '../../helpers/ar-fault-suite.js';
+import { demoEnvironment } from '../../helpers/demo-env.js';
 import { cents } from '../../helpers/journal-entries.js';
 
 /** Matched payments SAP accepts (the demo's PAY-1003, PAY-1004 and PAY-1008 it refuses). */
 const REFUSED = ['PAY-1003', 'PAY-1004', 'PAY-1008'];
 
 faultSuite({
+  environment: (options) => demoEnvironment(options),
   pipeline: 'ar-payments-to-sap-b1',
   entitySet: 'IncomingPayments',
   refField: 'Reference2',
