@@ -18,7 +18,7 @@ import { RecordFailure, describeError, type ReasonClass, type SluiceError } from
 import type { LedgerEntry } from '../state/ledger.js';
 import type { KeyFn } from '../transform/key.js';
 import { recordValueProblem } from '../transform/record-values.js';
-import type { Transformer } from '../transform/transform-pool.js';
+import type { TransformJob, Transformer } from '../transform/transform-pool.js';
 import type { TransformOutcome } from '../transform/transform.js';
 import { routeKey, type RouteFn } from '../transform/route.js';
 import { compareCursor, cursorValue } from './cursor.js';
@@ -185,7 +185,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
   interface Prepared {
     rejected: RejectedRow[];
     steps: Step[];
-    transformed: Promise<TransformOutcome[]>;
+    transformed: TransformJob | undefined;
   }
 
   /**
@@ -238,8 +238,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
       });
       toTransform.push(record);
     }
-    const transformed = toTransform.length > 0 ? input.transform.applyMany(toTransform) : Promise.resolve([]);
-    transformed.catch(() => undefined); // awaited by finish
+    const transformed = toTransform.length > 0 ? input.transform.start(toTransform) : undefined;
     return { rejected, steps, transformed };
   };
 
@@ -260,7 +259,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         payload: { location: row.location, raw },
       });
     }
-    const transformed = await pending;
+    const transformed: TransformOutcome[] = pending ? await pending.result() : [];
     const keyed: Item[] = [];
     const items: Item[] = [];
     for (const step of steps) {

@@ -4,6 +4,9 @@
  * thread works through them from the back, and the outcomes come back in record order — exactly
  * what Transform.applyMany returns (the same program, the same lookups, copied into each thread).
  *
+ * Threads take chunks as soon as a page is started; the main thread joins in (from the back) only
+ * when the page's outcomes are asked for, so meanwhile it finishes the previous page.
+ *
  * The main thread keeps what a thread could change or not carry: records that are not plain JSON
  * (see plain-json.ts), records a thread hands back (`again`), and every chunk of a thread that
  * failed (the pool then stops using threads). Small pages never reach a thread. A thread holds the
@@ -37,8 +40,32 @@ interface Slot {
   dead: boolean;
 }
 
+/** A page's transforms, started: the outcomes in record order once asked for. */
+export interface TransformJob {
+  result(): Promise<TransformOutcome[]>;
+}
+
 export interface Transformer {
-  applyMany(records: readonly DataRecord[]): Promise<TransformOutcome[]>;
+  /**
+   * Starts a page's transforms. Threads begin at once; the main thread joins in only when the
+   * result is asked for, so it can finish the previous page meanwhile.
+   */
+  start(records: readonly DataRecord[]): TransformJob;
+}
+
+/** Records still to evaluate, from one job, in record order. */
+interface Chunk {
+  job: Job;
+  idx: number[];
+}
+
+interface Job {
+  records: readonly DataRecord[];
+  outcomes: (TransformOutcome | undefined)[];
+  /** Chunks sent to a thread and not answered. */
+  sent: Promise<void>[];
+  /** Records the main thread evaluates (not plain JSON, or a thread failed). */
+  mine: number[];
 }
 
 function outcomeOf(r: WorkerResult): TransformOutcome | undefined {
@@ -60,6 +87,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export class TransformPool implements Transformer {
   private slots: Slot[] | undefined;
   private broken = false;
+  /** Chunks not yet sent, oldest job first. */
+  private readonly queue: Chunk[] = [];
   private nextId = 1;
 
   private constructor(
@@ -96,66 +125,75 @@ export class TransformPool implements Transformer {
     return new TransformPool(local, { program, lookups }, threads, logger);
   }
 
-  async applyMany(records: readonly DataRecord[]): Promise<TransformOutcome[]> {
-    if (this.broken || records.length < MIN_RECORDS) return this.local.applyMany(records);
-    const slots = this.start();
-    const outcomes: (TransformOutcome | undefined)[] = new Array(records.length);
-    const mine: number[] = [];
-    const queue: number[][] = [];
+  start(records: readonly DataRecord[]): TransformJob {
+    if (this.broken || records.length < MIN_RECORDS) return { result: () => this.local.applyMany(records) };
+    const slots = this.begin();
+    const job: Job = { records, outcomes: new Array(records.length), sent: [], mine: [] };
     let chunk: number[] = [];
     for (let i = 0; i < records.length; i++) {
       if (!isPlainJson(records[i])) {
-        mine.push(i);
+        job.mine.push(i);
         continue;
       }
       chunk.push(i);
       if (chunk.length === CHUNK) {
-        queue.push(chunk);
+        this.queue.push({ job, idx: chunk });
         chunk = [];
       }
     }
-    if (chunk.length > 0) queue.push(chunk);
+    if (chunk.length > 0) this.queue.push({ job, idx: chunk });
+    for (const slot of slots) this.feed(slot);
+    return { result: () => this.finish(job) };
+  }
 
-    const sent: Promise<void>[] = [];
-    const feed = (slot: Slot): void => {
-      while (!slot.dead && slot.inFlight < IN_FLIGHT && queue.length > 0) {
-        const c = queue.shift()!;
-        slot.inFlight++;
-        sent.push(
-          this.send(
-            slot,
-            c.map((i) => records[i]!),
-          ).then(
-            (results) => {
-              slot.inFlight--;
-              c.forEach((i, n) => (outcomes[i] = outcomeOf(results[n] ?? { again: true })));
-              feed(slot);
-            },
-            () => {
-              slot.inFlight--;
-              mine.push(...c); // the thread failed: these are evaluated here
-            },
-          ),
-        );
-      }
-    };
-    for (const slot of slots) feed(slot);
-    // The main thread takes chunks from the back, letting the threads' answers in between.
-    while (queue.length > 0) {
-      const c = queue.pop()!;
-      const local = await this.local.applyMany(c.map((i) => records[i]!));
-      c.forEach((i, n) => (outcomes[i] = local[n]));
+  /** Sends the oldest queued chunks to the thread while it has room (jobs are answered in order). */
+  private feed(slot: Slot): void {
+    while (!slot.dead && slot.inFlight < IN_FLIGHT && this.queue.length > 0) {
+      const c = this.queue.shift()!;
+      slot.inFlight++;
+      c.job.sent.push(
+        this.send(
+          slot,
+          c.idx.map((i) => c.job.records[i]!),
+        ).then(
+          (results) => {
+            slot.inFlight--;
+            c.idx.forEach((i, n) => (c.job.outcomes[i] = outcomeOf(results[n] ?? { again: true })));
+            this.feed(slot);
+          },
+          () => {
+            slot.inFlight--;
+            c.job.mine.push(...c.idx); // the thread failed: these are evaluated here
+          },
+        ),
+      );
+    }
+  }
+
+  /** The main thread takes the job's queued chunks from the back, letting the threads' answers in between. */
+  private async finish(job: Job): Promise<TransformOutcome[]> {
+    for (;;) {
+      let at = -1;
+      for (let q = this.queue.length - 1; q >= 0; q--)
+        if (this.queue[q]!.job === job) {
+          at = q;
+          break;
+        }
+      if (at < 0) break;
+      const [c] = this.queue.splice(at, 1);
+      const local = await this.local.applyMany(c!.idx.map((i) => job.records[i]!));
+      c!.idx.forEach((i, n) => (job.outcomes[i] = local[n]));
       await nextTurn();
     }
-    // Every chunk is sent or done: wait for the threads (a chunk answered may have fed none more).
-    for (let done = 0; done < sent.length; done++) await sent[done];
-    for (let i = 0; i < records.length; i++) if (outcomes[i] === undefined) mine.push(i);
-    if (mine.length > 0) {
-      const unique = [...new Set(mine)];
-      const local = await this.local.applyMany(unique.map((i) => records[i]!));
-      unique.forEach((i, n) => (outcomes[i] = local[n]));
+    // Every chunk is sent or done: wait for the threads (an answered chunk may have sent more).
+    for (let done = 0; done < job.sent.length; done++) await job.sent[done];
+    for (let i = 0; i < job.records.length; i++) if (job.outcomes[i] === undefined) job.mine.push(i);
+    if (job.mine.length > 0) {
+      const unique = [...new Set(job.mine)];
+      const local = await this.local.applyMany(unique.map((i) => job.records[i]!));
+      unique.forEach((i, n) => (job.outcomes[i] = local[n]));
     }
-    return outcomes as TransformOutcome[];
+    return job.outcomes as TransformOutcome[];
   }
 
   /** Stops the threads (idempotent); the pool goes on on the main thread if used again. */
@@ -163,11 +201,12 @@ export class TransformPool implements Transformer {
     const slots = this.slots ?? [];
     this.slots = [];
     this.broken = true;
+    this.queue.length = 0;
     for (const s of slots) s.dead = true; // their exit is expected, not a failure
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
-  private start(): Slot[] {
+  private begin(): Slot[] {
     if (this.slots) return this.slots;
     this.slots = [];
     for (let i = 0; i < this.threads; i++) {

@@ -70,7 +70,12 @@ export class Transform {
     return shapeOutput(await this.evaluate(record));
   }
 
-  /** The sequential form of TransformPool.applyMany: each record's outputs, or why it failed. */
+  /** Transformer.start on the main thread: nothing is evaluated before the result is asked for. */
+  start(records: readonly DataRecord[]): { result(): Promise<TransformOutcome[]> } {
+    return { result: () => this.applyMany(records) };
+  }
+
+  /** Each record's outputs, or why it failed, in record order. */
   async applyMany(records: readonly DataRecord[]): Promise<TransformOutcome[]> {
     const out: TransformOutcome[] = [];
     for (const record of records) {
