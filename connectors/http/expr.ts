@@ -2,7 +2,7 @@
  * JSONata expressions from resource options (record selection, next link, cursor, ids, bodies),
  * compiled once when the resource is opened; a syntax error names the option it is in.
  */
-import jsonata from 'jsonata';
+import { jsonata, type JsonataExpression } from '../../engine/transform/jsonata-lib.js';
 import { ConfigError, ConnectorError } from '../../engine/errors.js';
 import { HTTP_ERRORS } from './errors.js';
 
@@ -12,7 +12,7 @@ export interface Expr {
 }
 
 export function compile(source: string, option: string): Expr {
-  let expr: jsonata.Expression;
+  let expr: JsonataExpression;
   try {
     expr = jsonata(source);
   } catch (err) {

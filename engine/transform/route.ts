@@ -5,7 +5,7 @@
  * duplicates, mirror deletes and attention entries all use that key, so the same dedupe key in two
  * companies is two records; a pipeline without a route keeps its plain keys.
  */
-import jsonata from 'jsonata';
+import { jsonata } from './jsonata-lib.js';
 import type { DataRecord } from '../connector/types.js';
 import type { ReasonClass } from '../error-codes.js';
 import { describeError } from '../errors.js';

@@ -11,7 +11,8 @@ describe('parseArgs', () => {
       bigSamples: 1,
       startupSamples: 10,
       listItems: 20_000,
-      phases: ['throughput', 'memory', 'startup', 'concur'],
+      remittanceLines: 100_000,
+      phases: ['throughput', 'memory', 'startup', 'concur', 'remittance'],
       out: 'bench-results.json',
       rss: 'auto',
     });
@@ -19,7 +20,15 @@ describe('parseArgs', () => {
 
   it('--quick takes small sizes, which explicit options still override, wherever --quick stands', () => {
     const opts = parseArgs(['--records', '2000', '--quick', '--out', '/tmp/r.json']);
-    expect(opts).toMatchObject({ quick: true, records: 2000, bigRecords: 10_000, listItems: 1000, out: '/tmp/r.json' });
+    expect(opts).toMatchObject({
+      quick: true,
+      records: 2000,
+      bigRecords: 10_000,
+      listItems: 1000,
+      remittanceLines: 2000,
+      out: '/tmp/r.json',
+    });
+    expect(parseArgs(['--quick', '--remittance-lines', '500'])).toMatchObject({ remittanceLines: 500 });
   });
 
   it('selects phases and the RSS method', () => {

@@ -1,6 +1,6 @@
 /** Options of `npm run bench -- [options]`: sizes, sample counts, phases, output path. */
 
-export const PHASES = ['throughput', 'memory', 'startup', 'concur'] as const;
+export const PHASES = ['throughput', 'memory', 'startup', 'concur', 'remittance'] as const;
 export type Phase = (typeof PHASES)[number];
 export type RssMethod = 'auto' | 'time' | 'hook';
 
@@ -16,6 +16,8 @@ export interface BenchOptions {
   startupSamples: number;
   /** Items of the Concur list. */
   listItems: number;
+  /** Lines of the SFTP remittance file. */
+  remittanceLines: number;
   phases: Phase[];
   out: string;
   rss: RssMethod;
@@ -28,8 +30,17 @@ const FULL = {
   bigSamples: 1,
   startupSamples: 10,
   listItems: 20_000,
+  remittanceLines: 100_000,
 };
-const QUICK = { records: 2_000, samples: 3, bigRecords: 10_000, bigSamples: 1, startupSamples: 3, listItems: 1_000 };
+const QUICK = {
+  records: 2_000,
+  samples: 3,
+  bigRecords: 10_000,
+  bigSamples: 1,
+  startupSamples: 3,
+  listItems: 1_000,
+  remittanceLines: 2_000,
+};
 
 export const USAGE = `npm run bench -- [options]
   --quick                small sizes, few samples: a sanity pass of about a minute
@@ -39,6 +50,7 @@ export const USAGE = `npm run bench -- [options]
   --big-samples N        samples of the large run and apply (default 1)
   --startup-samples N    rounds of node -e 0 / sluice --help / sluice validate (default 10; quick 3)
   --list-items N         items of the Concur list (default 20000; quick 1000)
+  --remittance-lines N   lines of the SFTP remittance file (default 100000; quick 2000)
   --only PHASES          comma-separated: ${PHASES.join(', ')} (default all)
   --rss auto|time|hook   peak RSS from /usr/bin/time (auto: when present) or from the child's own resourceUsage
   --out FILE             where the JSON results go (default bench-results.json)`;
@@ -86,6 +98,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--list-items':
         opts.listItems = positive(flag, value());
+        break;
+      case '--remittance-lines':
+        opts.remittanceLines = positive(flag, value());
         break;
       case '--only': {
         const names = (value() ?? '').split(',').filter(Boolean);

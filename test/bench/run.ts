@@ -15,6 +15,7 @@ import { writeInputs, type Inputs } from './inputs.js';
 import { describeMachine, load, machine } from './machine.js';
 import { resolveRssMethod, type MeasureContext } from './measure.js';
 import { memoryPhase } from './memory.js';
+import { remittancePhase } from './remittance.js';
 import { startupPhase } from './startup.js';
 import { throughputPhase } from './throughput.js';
 
@@ -54,8 +55,9 @@ const PHASE_RUNNERS: Record<Phase, () => Promise<{ figures: Figure[] } & Record<
   concur: () => concurListPhase(opts, ctx, log),
   throughput: async () => throughputPhase(opts, ctx, await smallInputs(), log),
   memory: async () => memoryPhase(opts, ctx, { small: await smallInputs(), big: bigInputs }, log),
+  remittance: () => remittancePhase(opts, ctx, log),
 };
-const ORDER: Phase[] = ['startup', 'concur', 'throughput', 'memory'];
+const ORDER: Phase[] = ['startup', 'concur', 'throughput', 'memory', 'remittance'];
 const m = machine(method);
 
 /** The JSON results so far: written after every phase, so a long run that is stopped keeps what it measured. */
@@ -78,7 +80,7 @@ process.once('SIGINT', () => {
 });
 
 log(
-  `bench${opts.quick ? ' --quick' : ''}: ${opts.records} records x ${opts.samples} rounds, ${opts.bigRecords} big, ${opts.listItems} list items; scratch ${scratch}`,
+  `bench${opts.quick ? ' --quick' : ''}: ${opts.records} records x ${opts.samples} rounds, ${opts.bigRecords} big, ${opts.listItems} list items, ${opts.remittanceLines} remittance lines; scratch ${scratch}`,
 );
 try {
   for (const phase of ORDER.filter((p) => opts.phases.includes(p))) {

@@ -118,22 +118,28 @@ export function handleBatch(core: EmulatorCore, req: EmulatorRequest, rawBody: s
       journal.commit(core.events, req.requestId, index);
       continue;
     }
-    const restore = core.store.snapshot();
+    const changes = core.store.begin();
     const replies: { reply: Reply; id: string | undefined }[] = [];
     let failed: Reply | undefined;
-    for (const part of item.parts) {
-      const reply = asReply(core, req, () => runPart(core, req, part, journal));
-      if (reply.status >= 400) {
-        failed = reply;
-        break;
+    try {
+      for (const part of item.parts) {
+        const reply = asReply(core, req, () => runPart(core, req, part, journal));
+        if (reply.status >= 400) {
+          failed = reply;
+          break;
+        }
+        replies.push({ reply, id: part.headers['content-id'] });
       }
-      replies.push({ reply, id: part.headers['content-id'] });
+    } catch (err) {
+      changes.rollback();
+      throw err;
     }
     if (failed) {
-      restore();
+      changes.rollback();
       out.push(httpPart(req, failed));
       break;
     }
+    changes.end();
     journal.commit(core.events, req.requestId, index);
     const cs = `changesetresponse_${randomUUID()}`;
     const inner = replies.map((r) => `--${cs}\r\n${httpPart(req, r.reply, r.id)}\r\n`).join('') + `--${cs}--`;

@@ -59,4 +59,25 @@ describe('company facts', () => {
     expect(c.rate('EUR', '2025-01-02')).toBe(1.05);
     expect(c.postable('2025-01-15')).toBe(true);
   });
+
+  it('a change set copies the facts only when one changes, and its rollback restores them', () => {
+    const c = new CompanyFacts();
+    c.setPeriods([{ PeriodCategory: '2025', BeginningofFinancialYear: '2025-01-01' }]);
+    c.setRate('EUR', '2025-01-02', 1.05);
+    const kept = c.begin();
+    c.setRate('EUR', '2025-01-03', 1.1);
+    kept.end();
+    const undone = c.begin();
+    c.setRate('EUR', '2025-01-02', 2);
+    c.deleteRate('EUR', '2025-01-03');
+    c.setPeriodStatus('2025-01', 'ltLocked');
+    undone.rollback();
+    expect([c.rate('EUR', '2025-01-02'), c.rate('EUR', '2025-01-03')]).toEqual([1.05, 1.1]);
+    expect(c.postable('2025-01-15')).toBe(true);
+    // after the change set ended, changes are not undone by a stale rollback
+    c.setRate('EUR', '2025-01-02', 3);
+    undone.rollback();
+    expect(c.rate('EUR', '2025-01-02')).toBe(3);
+  });
 });
+

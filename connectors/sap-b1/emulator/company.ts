@@ -129,6 +129,7 @@ export class CompanyFacts {
   }
 
   setRate(currency: string, date: string, rate: number): void {
+    this.changing();
     this.currencies.add(currency);
     const byDate = this.rates.get(currency) ?? new Map<string, number>();
     byDate.set(date, rate);
@@ -136,6 +137,7 @@ export class CompanyFacts {
   }
 
   deleteRate(currency: string, date: string): boolean {
+    this.changing();
     return this.rates.get(currency)?.delete(date) ?? false;
   }
 
@@ -147,6 +149,7 @@ export class CompanyFacts {
 
   /** Replaces the posting periods (financial years in order). */
   setPeriods(specs: readonly PeriodCategorySpec[]): void {
+    this.changing();
     this.categories = [];
     this.nextPeriodEntry = 1;
     specs.forEach((spec, i) => {
@@ -182,6 +185,7 @@ export class CompanyFacts {
 
   /** Sets a period's status by its code (`2025-01`); false when there is no such period. */
   setPeriodStatus(code: string, status: PeriodStatus): boolean {
+    this.changing();
     for (const c of this.categories)
       for (const p of c.periods)
         if (p.PeriodCode === code) {
@@ -189,6 +193,33 @@ export class CompanyFacts {
           return true;
         }
     return false;
+  }
+
+  /** Copy of the facts as they were before the first change of the change set in progress. */
+  private changeSet: { restore: (() => void) | undefined } | undefined;
+
+  /** Called by every method that changes a fact: a change set keeps a copy of the facts before it. */
+  private changing(): void {
+    if (this.changeSet && !this.changeSet.restore) this.changeSet.restore = this.snapshot();
+  }
+
+  /** A $batch change set: `rollback` puts back the facts as they were when it began (copied only if one changes). */
+  begin(): { rollback(): void; end(): void } {
+    const cs: { restore: (() => void) | undefined } = { restore: undefined };
+    this.changeSet = cs;
+    let open = true;
+    const end = (): boolean => {
+      if (!open) return false;
+      open = false;
+      if (this.changeSet === cs) this.changeSet = undefined;
+      return true;
+    };
+    return {
+      rollback: () => {
+        if (end()) cs.restore?.();
+      },
+      end: () => void end(),
+    };
   }
 
   /** A copy of the mutable facts, to roll a failed $batch change set back. */

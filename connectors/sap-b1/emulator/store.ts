@@ -17,13 +17,67 @@ export interface HiddenFacts {
   reversals: Map<number, number>;
 }
 
+/** Undo steps of the change set in progress, newest last. */
+type Journal = (() => void)[];
+
+/**
+ * A Map that, while a $batch change set runs, remembers how to undo each change made to it —
+ * whoever makes it (handlers, rules, a test seeding the company) — so a failed change set is rolled
+ * back in the time of its own changes, however large the company is.
+ */
+class JournaledMap<K, V> extends Map<K, V> {
+  constructor(private readonly journal: () => Journal | undefined) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    this.remember(key);
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.remember(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    const j = this.journal();
+    if (j) {
+      const before = [...super.entries()];
+      j.push(() => {
+        super.clear();
+        for (const [k, v] of before) super.set(k, v);
+      });
+    }
+    super.clear();
+  }
+
+  private remember(key: K): void {
+    const j = this.journal();
+    if (!j) return;
+    if (super.has(key)) {
+      const old = super.get(key) as V;
+      j.push(() => void super.set(key, old));
+    } else j.push(() => void super.delete(key));
+  }
+}
+
+/** A $batch change set's changes: undone by `rollback`, kept by `end`. */
+export interface ChangeSet {
+  rollback(): void;
+  end(): void;
+}
+
 export class EntityStore {
   readonly state: EntityState;
-  readonly hidden: HiddenFacts = { applied: new Map(), reversals: new Map() };
+  readonly hidden: HiddenFacts;
   private readonly sequences = new Map<string, number>();
+  private journal: Journal | undefined;
 
   constructor(readonly company: CompanyFacts = new CompanyFacts()) {
-    this.state = Object.fromEntries(SERVED_ENTITY_SETS.map((s) => [s, new Map<string, Entity>()])) as EntityState;
+    const map = <K, V>(): Map<K, V> => new JournaledMap<K, V>(() => this.journal);
+    this.state = Object.fromEntries(SERVED_ENTITY_SETS.map((s) => [s, map<string, Entity>()])) as EntityState;
+    this.hidden = { applied: map(), reversals: map() };
   }
 
   get(set: EntitySetName, key: string | number): Entity | undefined {
@@ -52,24 +106,34 @@ export class EntityStore {
     return value;
   }
 
-  /** A copy of everything, to roll a failed $batch change set back. */
-  snapshot(): () => void {
-    const state = Object.fromEntries(Object.entries(this.state).map(([set, map]) => [set, new Map(map)]));
-    const applied = new Map(this.hidden.applied);
-    const reversals = new Map(this.hidden.reversals);
+  /**
+   * Starts a change set: every change to the entity sets, the hidden facts, the number sequences
+   * and the company facts from now on is undone by `rollback`, or kept by `end`.
+   */
+  begin(): ChangeSet {
+    if (this.journal) throw new Error('a change set is already in progress');
+    const journal: Journal = [];
+    this.journal = journal;
     const sequences = new Map(this.sequences);
-    const company = this.company.snapshot();
-    return () => {
-      company();
-      for (const [set, map] of Object.entries(state)) {
-        const live = this.state[set as EntitySetName];
-        live.clear();
-        for (const [k, v] of map) live.set(k, v);
-      }
-      this.hidden.applied = applied;
-      this.hidden.reversals = reversals;
-      this.sequences.clear();
-      for (const [k, v] of sequences) this.sequences.set(k, v);
+    const company = this.company.begin();
+    let open = true;
+    const end = (): boolean => {
+      if (!open) return false;
+      open = false;
+      this.journal = undefined;
+      return true;
+    };
+    return {
+      rollback: () => {
+        if (!end()) return;
+        for (let i = journal.length - 1; i >= 0; i--) journal[i]!();
+        this.sequences.clear();
+        for (const [k, v] of sequences) this.sequences.set(k, v);
+        company.rollback();
+      },
+      end: () => {
+        if (end()) company.end();
+      },
     };
   }
 

@@ -107,6 +107,8 @@ export function compileFilter(node: FilterNode, typeName: string, opts: FilterOp
         return (e) => l(e) && r(e);
       }
       case 'or': {
+        const oneOf = inList(n);
+        if (oneOf) return oneOf;
         const l = predicate(n.left);
         const r = predicate(n.right);
         return (e) => l(e) || r(e);
@@ -139,6 +141,38 @@ export function compileFilter(node: FilterNode, typeName: string, opts: FilterOp
       case 'lit':
         throw faults.badRequest('Invalid $filter: expression is not a condition');
     }
+  };
+
+  /**
+   * `P eq 'a' or P eq 'b' or …` (how clients look entities up by key) as one set look-up: the same
+   * answer as the chain of comparisons, without walking the chain for every entity.
+   */
+  const inList = (n: FilterNode): Predicate | undefined => {
+    const leaves: FilterNode[] = [];
+    const flatten = (x: FilterNode): void => {
+      if (x.t === 'or') {
+        flatten(x.left);
+        flatten(x.right);
+      } else leaves.push(x);
+    };
+    flatten(n);
+    let prop: string | undefined;
+    const values = new Set<unknown>();
+    for (const leaf of leaves) {
+      if (leaf.t !== 'cmp' || leaf.op !== 'eq') return undefined;
+      const [p, lit] = leaf.left.t === 'prop' ? [leaf.left, leaf.right] : [leaf.right, leaf.left];
+      if (p.t !== 'prop' || lit.t !== 'lit' || (prop !== undefined && p.name !== prop)) return undefined;
+      prop = p.name;
+      let v = coerceLiteral(lit, refOf(p)) ?? null;
+      if (ci && typeof v === 'string') v = v.toLowerCase();
+      values.add(v);
+    }
+    const name = prop!;
+    return (e) => {
+      let v = propertyValue(typeName, e, name) ?? null;
+      if (ci && typeof v === 'string') v = v.toLowerCase();
+      return values.has(v);
+    };
   };
 
   return predicate(node);

@@ -109,4 +109,21 @@ describe('$filter evaluation', () => {
     expect(() => run("startswith(CreditLimit,'1')", bp({}))).toThrow(/not a string/);
     expect(() => run('CardCode', bp({}))).toThrow(/not a condition/);
   });
+
+  it('answers a chain of eq on one property (a key look-up) as the comparisons would, case and types included', () => {
+    const chain = "CardCode eq 'C1' or CardCode eq 'c2' or CardCode eq null";
+    expect(run(chain, bp({}))).toBe(true);
+    expect(run(chain, bp({ CardCode: 'C2' }))).toBe(false);
+    expect(run(chain, bp({ CardCode: 'C2' }), true)).toBe(true);
+    expect(run(chain, bp({ CardCode: undefined }))).toBe(true);
+    expect(run(chain, bp({ CardCode: 'C3' }), true)).toBe(false);
+    expect(run('CreditLimit eq 100 or CreditLimit eq 5', bp({}))).toBe(true);
+    expect(run("CreditLimit eq '100' or CreditLimit eq 5", bp({}))).toBe(true);
+    expect(run("CardType eq 'C' or CardType eq 'S'", bp({}))).toBe(true);
+    expect(run("UpdateDate eq '20240305' or UpdateDate eq '2024-01-01'", bp({}))).toBe(true);
+    // another property, or another operator, in the chain: evaluated term by term
+    expect(run("CardCode eq 'X' or CardName eq 'Acme'", bp({}))).toBe(true);
+    expect(run("CardCode eq 'X' or CreditLimit gt 5", bp({}))).toBe(true);
+    expect(() => run("CardCode eq 'X' or Nope eq 'x'", bp({}))).toThrow("Property 'Nope' of 'BusinessPartner' is invalid");
+  });
 });
