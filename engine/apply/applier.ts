@@ -39,6 +39,8 @@ export interface ApplyInput {
   logger: Logger;
   /** Per source record outcomes are collected for the confirm-to-source hook. */
   collectOutcomes: boolean;
+  /** With collectOutcomes: what of each target record an outcome keeps (absent: all of it). */
+  keepTarget?: (record: DataRecord) => DataRecord | undefined;
   sourceRecords: ReadonlyMap<string, DataRecord>;
   signal?: AbortSignal;
   onProgress?(counts: ApplyCounts): void;
@@ -75,7 +77,13 @@ export interface ApplyResult {
 }
 
 export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
-  const log = new ApplyLog(input.openAttention, input.collectOutcomes, input.sourceRecords, input.trigger);
+  const log = new ApplyLog(
+    input.openAttention,
+    input.collectOutcomes,
+    input.sourceRecords,
+    input.trigger,
+    input.keepTarget,
+  );
   const policy = input.retry ?? DEFAULT_RETRY;
   let batch: (WritableOp | CorrectOp)[] = [];
   const commit = async (extra: CommitBatch = {}): Promise<void> => {

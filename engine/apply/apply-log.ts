@@ -45,6 +45,8 @@ export class ApplyLog {
     private readonly sourceRecords: ReadonlyMap<string, DataRecord>,
     /** What started the attempt on a record (the run's trigger, or `resync` for the records asked for). */
     private readonly trigger: (sourceKey: string) => RunTrigger = () => 'manual',
+    /** What of a target record an outcome keeps (SourceResource.confirmKeepsTarget; absent: all of it). */
+    private readonly keepTarget?: (record: DataRecord) => DataRecord | undefined,
   ) {}
 
   pendingSize(): number {
@@ -123,6 +125,7 @@ export class ApplyLog {
     // A source record with several target records succeeds only when all of them do.
     if (prev && (prev.status === 'failure' || (prev.status === 'deferred' && status === 'success'))) return;
     const record = this.sourceRecords.get(sourceKey) ?? {};
+    if (targetRecord !== undefined && this.keepTarget) targetRecord = this.keepTarget(targetRecord);
     this.byRecord.set(sourceKey, {
       sourceKey,
       record,

@@ -196,6 +196,12 @@ export interface SourceResource {
    * from planning until the confirmation is sent; without this hook it keeps the whole record.
    */
   confirmKeeps?(record: DataRecord): DataRecord;
+  /**
+   * With `confirm`: what of the record the target holds its confirmation needs (kept as
+   * `ConfirmOutcome.targetRecord`), or undefined for nothing. Without this hook the whole target
+   * record is kept in memory until the confirmation is sent.
+   */
+  confirmKeepsTarget?(record: DataRecord): DataRecord | undefined;
 }
 
 /** A record as it exists in the target. */

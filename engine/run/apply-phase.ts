@@ -48,6 +48,8 @@ export async function apply(
   const forced = subject.resync?.work.forced;
   const trigger = forced && forced.size > 0 ? (k: string) => (forced.has(k) ? 'resync' : runTrigger) : () => runTrigger;
   if (subject.writes !== undefined) opts.onApplyStart?.(subject.writes);
+  const source = confirm ? await ctx.conns.source(pipeline.source, spec.source.options) : undefined;
+  const keepTarget = source?.confirmKeepsTarget?.bind(source);
   const result = await applyPlan({
     trigger,
     target,
@@ -61,6 +63,7 @@ export async function apply(
     clock: ctx.clock,
     logger: ctx.logger,
     collectOutcomes: confirm,
+    ...(keepTarget && { keepTarget }),
     sourceRecords: subject.sourceRecords,
     signal: ctx.signal,
     ...(opts.retry && { retry: opts.retry }),
@@ -74,14 +77,13 @@ export async function apply(
   }
   let confirmed: ApplyPhaseResult['confirm'];
   let extra: PlanAttention[] = [];
-  if (confirm) {
+  if (source) {
     // A record the transform skipped on purpose has nothing to post: that is a successful outcome.
     const outcomes = new Map(result.outcomes.map((o) => [o.sourceKey, o]));
     for (const [sourceKey, record] of subject.sourceRecords) {
       if (!outcomes.has(sourceKey))
         outcomes.set(sourceKey, { sourceKey, record, status: 'success', message: 'nothing to post' });
     }
-    const source = await ctx.conns.source(pipeline.source, spec.source.options);
     const c = await confirmToSource(source, [...outcomes.values()], ctx.logger);
     confirmed = { sent: c.sent, failed: c.failed };
     extra = c.attention;

@@ -401,6 +401,23 @@ describe.each(backends)('plan / run / apply on $name', (backend) => {
     ]);
   });
 
+  it('keeps of each target record only what the confirmation needs, when the source says so', async () => {
+    const p = writePipeline(dir, { name: name() });
+    await session(state, { command: 'run', pipelinePath: p });
+    expect(src.confirmedTargets.get('a')).toMatchObject({ id: 'a', amount: 1 });
+    src.confirmKeepsTarget = (r) => ({ amount: r.amount });
+    src.source.push({ id: 'd', name: 'Delta', amount: 4 });
+    src.source.push({ id: 'e', name: 'Echo', amount: 5 });
+    await session(state, { command: 'run', pipelinePath: p });
+    expect(src.confirmedTargets.get('d')).toEqual({ amount: 4 });
+    src.confirmKeepsTarget = () => undefined;
+    src.source.find((r) => r.id === 'e')!.amount = 6;
+    await session(state, { command: 'run', pipelinePath: p });
+    expect(src.confirmedTargets.has('e')).toBe(true);
+    expect(src.confirmedTargets.get('e')).toBeUndefined();
+    expect(src.confirmed.filter((c) => c.sourceKey === 'e').at(-1)).toMatchObject({ status: 'success' });
+  });
+
   it('confirms a locked record as not posted, with the reason; a plan confirms nothing', async () => {
     const p = writePipeline(dir, { name: name() });
     await session(state, { command: 'plan', pipelinePath: p });

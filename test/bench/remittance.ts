@@ -47,13 +47,19 @@ export async function remittancePhase(
   const dir = mkdtempSync(join(ctx.scratch, 'remittance-'));
   const ssh = await startOpenSsh();
   try {
-    const env = await startDemoEnvironment({ dir: join(dir, "demo") });
+    const env = await startDemoEnvironment({ dir: join(dir, 'demo') });
     try {
       const invoices = env.b1.state.Invoices;
       const template = invoices.get('1')!;
       for (let i = 0; i < lines; i++) {
         const doc = FIRST_INVOICE + i;
-        invoices.set(String(doc), { ...template, DocEntry: doc, DocNum: 200_000 + i, DocTotal: 10, DocumentStatus: 'bost_Open' });
+        invoices.set(String(doc), {
+          ...template,
+          DocEntry: doc,
+          DocNum: 200_000 + i,
+          DocTotal: 10,
+          DocumentStatus: 'bost_Open',
+        });
       }
       const inbox = join(ssh.root, 'remittances');
       mkdirSync(inbox);

@@ -60,6 +60,10 @@ export class MemoryDataset {
   confirmedRecords = new Map<string, DataRecord>();
   /** The source's `confirmKeeps` hook, when set. */
   confirmKeeps: ((record: DataRecord) => DataRecord) | undefined;
+  /** The source's `confirmKeepsTarget` hook, when set. */
+  confirmKeepsTarget: ((record: DataRecord) => DataRecord | undefined) | undefined;
+  /** The target records as the engine handed them back with their outcomes (absent: none kept). */
+  confirmedTargets = new Map<string, DataRecord | undefined>();
   failRead = false;
   /** Every read request the source got. */
   requests: ReadRequest[] = [];
@@ -201,9 +205,11 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }, MemoryCon
           for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size).map((r) => ({ ...r }));
         },
         ...(ds.confirmKeeps && { confirmKeeps: ds.confirmKeeps }),
+        ...(ds.confirmKeepsTarget && { confirmKeepsTarget: ds.confirmKeepsTarget }),
         confirm(outcomes) {
           ds.calls.confirm++;
           for (const o of outcomes) ds.confirmedRecords.set(o.sourceKey, o.record);
+          for (const o of outcomes) ds.confirmedTargets.set(o.sourceKey, o.targetRecord);
           for (const o of outcomes)
             ds.confirmed.push({
               sourceKey: o.sourceKey,

@@ -224,6 +224,11 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
     },
     // A confirmation names the document by its id (the source key) and the ERP entry: nothing of the document itself.
     confirmKeeps: () => ({}),
+    // Of the ERP entry, only its posting date (the document number is the outcome's target id).
+    confirmKeepsTarget: (record: DataRecord) => {
+      const field = o.postingDateField ?? DEFAULT_POSTING_DATE_FIELD;
+      return { [field]: record[field] };
+    },
     async confirm(outcomes: ConfirmOutcome[]) {
       const done = await confirmPostings(
         env,

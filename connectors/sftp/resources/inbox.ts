@@ -127,6 +127,11 @@ export class InboxSource implements SourceResource {
     return { [FILE_FIELD]: record[FILE_FIELD], [LINE_FIELD]: record[LINE_FIELD] };
   }
 
+  /** Nothing of what the target holds: a file is archived once every line of it has an outcome. */
+  confirmKeepsTarget(): undefined {
+    return undefined;
+  }
+
   async confirm(outcomes: ConfirmOutcome[]): Promise<void> {
     const covered = new Map<string, Set<number>>();
     for (const o of outcomes) {
