@@ -80,4 +80,3 @@ describe('company facts', () => {
     expect(c.rate('EUR', '2025-01-02')).toBe(3);
   });
 });
-

@@ -124,6 +124,8 @@ describe('$filter evaluation', () => {
     // another property, or another operator, in the chain: evaluated term by term
     expect(run("CardCode eq 'X' or CardName eq 'Acme'", bp({}))).toBe(true);
     expect(run("CardCode eq 'X' or CreditLimit gt 5", bp({}))).toBe(true);
-    expect(() => run("CardCode eq 'X' or Nope eq 'x'", bp({}))).toThrow("Property 'Nope' of 'BusinessPartner' is invalid");
+    expect(() => run("CardCode eq 'X' or Nope eq 'x'", bp({}))).toThrow(
+      "Property 'Nope' of 'BusinessPartner' is invalid",
+    );
   });
 });
