@@ -49,6 +49,23 @@ export function readJsonataFile(c: Reporter, dir: string, ref: string, at: YamlP
  * cannot reach (a library reaches JSONata's functions, `$lookup` and its own functions).
  */
 export function checkLibrary(file: JsonataFile, out: Diagnostic[]): CheckedLibrary | undefined {
+  // `validate pipelines/` checks one library for every pipeline that uses it: once per text is enough.
+  const seen = checked.get(file.path);
+  if (seen && seen.text === file.text) {
+    out.push(...seen.diagnostics.map((d) => ({ ...d })));
+    return seen.result && { ...seen.result, file };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const result = checkLibraryText(file, diagnostics);
+  if (checked.size >= 64) checked.clear();
+  checked.set(file.path, { text: file.text, diagnostics, result });
+  out.push(...diagnostics.map((d) => ({ ...d })));
+  return result;
+}
+
+const checked = new Map<string, { text: string; diagnostics: Diagnostic[]; result: CheckedLibrary | undefined }>();
+
+function checkLibraryText(file: JsonataFile, out: Diagnostic[]): CheckedLibrary | undefined {
   const positions = new TextPositions(file.path, file.text);
   const { ast, problem } = parseJsonata(file.text);
   if (problem) {

@@ -4,13 +4,21 @@ import type { Diagnostic } from './diagnostics.js';
 import type { Schedule } from './pipeline.generated.js';
 import type { YamlFile } from './yaml-file.js';
 
+/** Zones already checked (a DateTimeFormat costs about a millisecond; `validate pipelines/` checks many files). */
+const zones = new Map<string, boolean>();
+
 export function isValidTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = zones.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    zones.set(tz, ok);
   }
+  return ok;
 }
 
 export function nextRuns(schedule: Schedule, count: number, from = new Date()): Date[] {
