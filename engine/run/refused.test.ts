@@ -6,6 +6,7 @@
  * stay open with the same count. On SQLite and MariaDB.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryHarness } from '../../test/helpers/memory-harness.js';
 import { createTestDatabase } from '../../test/helpers/mysql.js';
@@ -148,6 +149,20 @@ describe.each(backends)('records the target refused, on $name', (backend) => {
     expect(sentB()).toBe(1);
     expect(confirmedB()).toEqual(['failure']); // b was not attempted, so nothing is said about it
     expect(h.src.confirmed.filter((x) => x.sourceKey === 'a')).toHaveLength(2);
+  });
+
+  it('refused when a saved plan is applied are held by the next run like any other', async () => {
+    const name = h.name('saved');
+    const p = writePipeline(h.dir, { name, source: ROWS });
+    const c = clock();
+    h.dst.faults.push({ kind: 'record-final', keys: ['b'], times: 1000 });
+    const planPath = join(h.dir, 'plan.json');
+    await session(h.state, { command: 'plan', pipelinePath: p, planOut: planPath, clock: c });
+    expect((await session(h.state, { command: 'apply', planPath, clock: c })).exitCode).toBe(3);
+    expect(sentB()).toBe(1);
+    expect((await entryB(name))?.retryAfter).not.toBeNull();
+    await session(h.state, { command: 'run', pipelinePath: p, clock: c });
+    expect(sentB()).toBe(1);
   });
 
   it('refused while the target prepares them are held too; the engine’s own checks are not', async () => {
