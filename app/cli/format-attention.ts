@@ -1,5 +1,5 @@
 /** Attention entries and the integration log as text for a terminal. */
-import type { AttentionEntry } from '../../engine/state/attention.js';
+import { isTargetRefusal, type AttentionEntry } from '../../engine/state/attention.js';
 import type { LogEntry } from '../../engine/state/log.js';
 import { plural } from './ops-common.js';
 
@@ -11,6 +11,8 @@ function waits(e: AttentionEntry): string {
   if (e.status === 'resolved')
     return e.resolution ? `resolved by ${e.resolution.by} at ${e.resolution.at}: ${e.resolution.reason}` : 'resolved';
   if (e.status === 'resync') return 'marked for re-sync: the next run processes it again';
+  if (e.retryAfter && isTargetRefusal(e))
+    return `refused by the target: sent again at once when its source record, the pipeline or its lookups change, else by the first run after ${e.retryAfter} whose source returns it; now: sluice resync ${e.pipeline} --key ${e.sourceKey}`;
   if (e.retryAfter) return `transient: the next run after ${e.retryAfter} retries it`;
   if (e.stage === 'in-doubt') return 'in doubt: the first run after its commit window settles it';
   return 'waits for a fix, then: sluice resync <pipeline> --key ' + e.sourceKey;

@@ -191,6 +191,7 @@ export async function applyPlan(input: ApplyInput): Promise<ApplyResult> {
           source: o.op.source,
           supersedes: o.op.targetId,
           ...(o.op.notes && { notes: o.op.notes }),
+          ...(o.op.sourceFp !== undefined && { sourceFp: o.op.sourceFp }),
         });
       } else log.reverseFailed(o.op, o.error, o.kind === 'unknown');
     }

@@ -260,6 +260,7 @@ export class ApplyLog {
       reasonClass: unknown ? 'transient' : error.reasonClass,
       message: `the correction could not reverse ${op.targetId}${unknown ? ' (its outcome is unknown; the next run looks again)' : ''}: ${describeError(error)}`,
       payload: op.source,
+      ...(!unknown && op.sourceFp !== undefined && { sourceFp: op.sourceFp }),
     });
     this.outcome(op.sourceKey, unknown ? 'deferred' : 'failure', undefined, error.message);
   }
@@ -375,6 +376,8 @@ export class ApplyLog {
       reasonClass: error.reasonClass,
       message: describeError(error),
       ...('source' in op && { payload: op.source }),
+      // refused by the target: not sent again while nothing it depends on changes (state/attention.ts)
+      ...('sourceFp' in op && op.sourceFp !== undefined && { sourceFp: op.sourceFp }),
     });
     this.outcome(op.sourceKey, error.retryable ? 'deferred' : 'failure', undefined, error.message);
   }

@@ -50,6 +50,10 @@ export async function buildPlan(input: BuildInput): Promise<Plan> {
     warnings.push(
       `${result.held} record(s) that failed transiently wait for their retry time (or, out of attempts, for a re-sync) and are not attempted in this run: sluice attention list --class transient`,
     );
+  if (result.heldRefused > 0)
+    warnings.push(
+      `${result.heldRefused} record(s) the target refused are not sent again in this run: their source record, the pipeline, its connections and lookups are unchanged and their retry time has not come (sluice attention list shows it; sluice resync --key K sends one now)`,
+    );
   let guard: PlanSummary['guard'];
   let emptySource = false;
   if (input.mirror) {

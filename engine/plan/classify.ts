@@ -23,6 +23,8 @@ export interface Item {
   notes?: string[];
   /** The source record's fingerprint and how many target records it made (unchanged-source skipping). */
   fingerprint?: OpFingerprint;
+  /** The source record's fingerprint, stored with an attention entry if the target refuses it. */
+  sourceFp?: string;
   /** An operator asked to re-sync the record. */
   resync?: true;
 }
@@ -128,6 +130,7 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
           ...(item.notes && { notes: item.notes }),
           ...(supersedes && { supersedes }),
           ...(item.fingerprint && { fingerprint: item.fingerprint }),
+          ...(item.sourceFp !== undefined && { sourceFp: item.sourceFp }),
         },
         json,
       );
@@ -164,6 +167,7 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
           source: item.source,
           changes,
           ...(item.notes && { notes: item.notes }),
+          ...(item.sourceFp !== undefined && { sourceFp: item.sourceFp }),
         },
         json,
       );
@@ -199,6 +203,7 @@ export async function classify(ctx: ClassifyContext, items: Item[]): Promise<voi
         source: item.source,
         ...(item.notes && { notes: item.notes }),
         ...(item.fingerprint && { fingerprint: item.fingerprint }),
+        ...(item.sourceFp !== undefined && { sourceFp: item.sourceFp }),
         targetId: ex.id,
         changes,
         before: ex.record,

@@ -24,7 +24,7 @@ import { routeKey, type RouteFn } from '../transform/route.js';
 import { compareCursor, cursorValue } from './cursor.js';
 import { KeyIndex } from './keyindex.js';
 import { classify, type ClassifyContext, type Item } from './classify.js';
-import { pageFingerprints, type UnchangedInput } from './unchanged.js';
+import { pageFingerprints, recordFingerprint, type UnchangedInput } from './unchanged.js';
 import type { Settlement } from './settle.js';
 import type { Spill } from './spill.js';
 import type { PlanAttention } from './types.js';
@@ -51,6 +51,16 @@ export interface PlannerInput {
   forced?: ReadonlySet<string>;
   /** Source keys not attempted in this run (transient failures waiting for their retry time); their keys stay known. */
   hold?: ReadonlySet<string>;
+  /**
+   * Records the target refused whose retry time has not come: source key → the fingerprint they were
+   * refused with. Held (not attempted, their keys known) while their fingerprint is the same.
+   */
+  refused?: ReadonlyMap<string, string>;
+  /**
+   * The context of each record's fingerprint (unchanged.ts; the same as `unchanged.context`): every
+   * record's is computed, so that a refusal by the target stores it and `refused` can be decided.
+   */
+  fingerprintContext?: string;
   /** The transform (Transform, or a TransformPool evaluating it on threads too). */
   transform: Transformer;
   key: KeyFn;
@@ -108,6 +118,8 @@ export interface PlannerResult {
   forcedSeen: Set<string>;
   /** Records of `hold` the source returned, left for a later run. */
   held: number;
+  /** Records of `refused` the source returned unchanged, left for their retry time. */
+  heldRefused: number;
 }
 
 /** Runs the source through transform, keys and classification into `input.spill`. */
@@ -127,7 +139,9 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     reused: 0,
     forcedSeen: new Set(),
     held: 0,
+    heldRefused: 0,
   };
+  const heldRefused = new Set<string>();
   let attention = 0;
   const park = async (att: PlanAttention): Promise<void> => {
     if (input.onError === 'fail') {
@@ -181,7 +195,17 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
   type Step =
     | { kind: 'bad'; record: DataRecord; sourceKey: string; problem: { code: string; message: string } }
     | { kind: 'same'; record: DataRecord; sourceKey: string; rows: LedgerEntry[] }
-    | { kind: 'eval'; record: DataRecord; sourceKey: string; forced: boolean; fp: string | undefined; n: number };
+    | {
+        kind: 'eval';
+        record: DataRecord;
+        sourceKey: string;
+        forced: boolean;
+        /** For the ledger (unchanged-source skipping). */
+        fp: string | undefined;
+        /** For attention (a refusal by the target): also without unchanged-source skipping. */
+        sourceFp: string | undefined;
+        n: number;
+      };
   interface Prepared {
     rejected: RejectedRow[];
     steps: Step[];
@@ -228,12 +252,15 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         steps.push({ kind: 'same', record, sourceKey, rows: same });
         continue;
       }
+      const fp = fingerprints?.fp.get(sourceKey);
+      const context = input.fingerprintContext;
       steps.push({
         kind: 'eval',
         record,
         sourceKey,
         forced,
-        fp: fingerprints?.fp.get(sourceKey),
+        fp,
+        sourceFp: fp ?? (context !== undefined ? recordFingerprint(context, record) : undefined),
         n: toTransform.length,
       });
       toTransform.push(record);
@@ -301,7 +328,9 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         }
         continue;
       }
-      const { forced, fp } = step;
+      const { forced, fp, sourceFp } = step;
+      // Refused by the target before, nothing it depends on changed, its retry time not come.
+      const refusedSame = sourceFp !== undefined && input.refused?.get(sourceKey) === sourceFp;
       const result = transformed[step.n]!;
       if (!result.ok) {
         out.unkeyed++;
@@ -351,10 +380,11 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           });
           continue;
         }
-        if (!forced && input.hold?.has(sourceKey)) {
+        if (!forced && (input.hold?.has(sourceKey) || refusedSame)) {
           out.keys.setIfAbsent(key, 0); // a known key: mirror must not delete its target record
           out.sourceRecords.delete(sourceKey); // and nothing is confirmed to the source for it
-          out.held++;
+          if (refusedSame) heldRefused.add(sourceKey);
+          else out.held++;
           continue;
         }
         keyed.push({
@@ -363,6 +393,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           key,
           source: record,
           ...(fp !== undefined && { fingerprint: { fp, outputs: outputs.length } }),
+          ...(sourceFp !== undefined && { sourceFp }),
           ...(forced && { resync: true as const }),
         });
       }
@@ -380,6 +411,8 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
           ...('refused' in item && item.refused.reasonClass && { reasonClass: item.refused.reasonClass }),
           message: 'refused' in item ? item.refused.message : problems.join('; '),
           payload: item.source,
+          // refused by the target (not by a static check): held while nothing it depends on changes
+          ...('refused' in item && item.sourceFp !== undefined && { sourceFp: item.sourceFp }),
         });
         continue;
       }
@@ -423,6 +456,7 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
     throw err;
   }
   await finishing;
+  out.heldRefused = heldRefused.size;
   return out;
 }
 

@@ -32,6 +32,8 @@ export interface CreateOp extends OpBase {
   /** A correction's new version: the posted record it replaces (reversed in this run or before). */
   supersedes?: string;
   fingerprint?: OpFingerprint;
+  /** The source record's fingerprint, stored with its attention entry if the target refuses it. */
+  sourceFp?: string;
 }
 
 /** A record the target holds with other values: it is changed, field by field. */
@@ -48,6 +50,8 @@ export interface UpdateOp extends OpBase {
   /** The target record is deactivated and comes back. */
   reactivate?: true;
   fingerprint?: OpFingerprint;
+  /** The source record's fingerprint, stored with its attention entry if the target refuses it. */
+  sourceFp?: string;
 }
 
 /** The target holds the record as the source wants it. */
@@ -103,6 +107,8 @@ export interface CorrectOp extends OpBase {
   source: DataRecord;
   changes: FieldChange[];
   notes?: string[];
+  /** The source record's fingerprint, stored with its attention entry if the target refuses it. */
+  sourceFp?: string;
 }
 
 /**

@@ -63,6 +63,15 @@ async function planWith(
   const targetConfigs = pipeline.route
     ? [...pipeline.route.targets].map(([name, b]) => [name, b.connection.config])
     : pipeline.target.connection.config;
+  // What every transform depends on besides its record: unchanged-source skipping, and refusals by
+  // the target, which are not sent again while a record's fingerprint stays the same.
+  const context = contextFingerprint([
+    pipeline.hash,
+    pipeline.source.connection.config,
+    targetConfigs,
+    lookups.contentHash,
+    FINGERPRINT_VERSION,
+  ]);
   const built = await buildPlan({
     pipeline: spec.name,
     source,
@@ -77,16 +86,12 @@ async function planWith(
     resync,
     ...(work.forced.size > 0 && { forced: work.forced }),
     ...(work.held.size > 0 && { hold: work.held }),
+    ...(work.refused.size > 0 && { refused: work.refused }),
+    fingerprintContext: context,
     transform,
     ...(skip && {
       unchanged: {
-        context: contextFingerprint([
-          pipeline.hash,
-          pipeline.source.connection.config,
-          targetConfigs,
-          lookups.contentHash,
-          FINGERPRINT_VERSION,
-        ]),
+        context,
         bySource: (keys: string[]) => state.ledgerBySource(spec.name, keys),
         waiting: settled.settlement.waiting,
         ...(mode === 'mirror' && { lookup: (keys: string[]) => view.lookup(keys) }),

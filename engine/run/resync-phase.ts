@@ -3,7 +3,9 @@
  * re-sync requests (`sluice resync`), and transient attention entries whose retry is due. Requested
  * records bypass unchanged-source skipping; a requested key without a stored record, or a request
  * for every record, makes the run read the source in full. Requests are closed by the commit that
- * ends a run's apply.
+ * ends a run's apply. What a run does not attempt even when the source returns it: transient entries
+ * waiting for their retry time (or out of attempts), and records the target refused whose retry time
+ * has not come while nothing they depend on changed (`refused`, decided per record by the planner).
  */
 import type { DataRecord } from '../connector/types.js';
 import { PARKED_RETRY, type AttentionEntry } from '../state/attention.js';
@@ -33,6 +35,12 @@ export interface ResyncWork {
    * re-sync): not attempted in this run even when the source returns them again.
    */
   held: Set<string>;
+  /**
+   * Records the target refused (state/attention.ts `isTargetRefusal`) whose retry time has not come:
+   * source key → the fingerprint they were refused with. The planner holds such a record while its
+   * fingerprint is the same (source record, pipeline, connections and lookups unchanged).
+   */
+  refused: Map<string, string>;
 }
 
 export function noResync(): ResyncWork {
@@ -44,6 +52,7 @@ export function noResync(): ResyncWork {
     requests: [],
     retries: 0,
     held: new Set(),
+    refused: new Map(),
   };
 }
 
@@ -81,6 +90,8 @@ export async function gatherResync(ctx: Ctx): Promise<ResyncWork> {
   const now = isoNow(ctx.clock);
   const due = await state.attentionList({ pipeline: name, retryDueAt: now });
   for (const e of due) {
+    // A target refusal is sent again only when the source returns it (it waits for a change there).
+    if (e.reasonClass !== 'transient') continue;
     if (e.occurrences >= PARKED_RETRY.maxAttempts || !replayable(e) || work.records.has(e.sourceKey)) continue;
     work.records.set(e.sourceKey, e.payload);
     work.retries++;
@@ -91,16 +102,20 @@ export async function gatherResync(ctx: Ctx): Promise<ResyncWork> {
     const waiting = e.retryAfter !== null ? e.retryAfter > now : e.occurrences >= PARKED_RETRY.maxAttempts;
     if (waiting) work.held.add(e.sourceKey);
   }
-  if (work.requests.length > 0 || work.forced.size > 0 || work.retries > 0 || work.held.size > 0)
+  for (const [key, fp] of await state.attentionRefusalsWaiting(name, now))
+    if (!work.forced.has(key)) work.refused.set(key, fp);
+  const busy = work.requests.length > 0 || work.forced.size > 0 || work.retries > 0 || work.held.size > 0;
+  if (busy || work.refused.size > 0)
     ctx.logger.info(
       {
         requests: work.requests.length,
         forced: work.forced.size,
         retries: work.retries,
         held: work.held.size,
+        refusedWaiting: work.refused.size,
         fullRead: work.fullRead,
       },
-      `re-sync: ${work.forced.size} record(s) asked for${work.all ? ' (every record)' : ''}, ${work.retries} transient failure(s) retried, ${work.held.size} waiting for their retry time or a re-sync`,
+      `re-sync: ${work.forced.size} record(s) asked for${work.all ? ' (every record)' : ''}, ${work.retries} transient failure(s) retried, ${work.held.size} waiting for their retry time or a re-sync, ${work.refused.size} refused by the target not sent again before their retry time unless their source record, the pipeline or its lookups change`,
     );
   return work;
 }

@@ -36,6 +36,11 @@ export interface AttentionWrite {
   payload?: unknown;
   /** Why, in classes finance sorts by; derived from the code when absent. */
   reasonClass?: ReasonClass;
+  /**
+   * The target refused the record (its write, or while preparing it): the fingerprint of its source
+   * record with everything its transform depends on (plan/unchanged.ts `recordFingerprint`).
+   */
+  sourceFp?: string | undefined;
 }
 
 export interface AttentionEntry extends AttentionWrite {
@@ -50,7 +55,11 @@ export interface AttentionEntry extends AttentionWrite {
   lastSeen: string;
   /** How many runs parked it (attempts). */
   occurrences: number;
-  /** A transient entry: from when the next run retries it (null when it waits for a fix or a re-sync). */
+  /**
+   * A transient entry: from when the next run retries it; a target refusal (see `isTargetRefusal`):
+   * from when a run sends it again although nothing changed on our side. Null when it waits for a
+   * fix or a re-sync.
+   */
   retryAfter: string | null;
   /** Set when an operator resolved it by hand (`sluice attention resolve`). */
   resolution: { by: string; at: string; reason: string } | null;
@@ -63,6 +72,23 @@ export interface AttentionEntry extends AttentionWrite {
  * source returns it (engine/run/resync-phase.ts). Then they wait for a fix or a re-sync like the others.
  */
 export const PARKED_RETRY = { maxAttempts: 5, baseMs: 5 * 60_000, maxMs: 24 * 3_600_000 } as const;
+
+/**
+ * A record the target refused for a reason other than a transient one — its write (stage `apply`) or
+ * while preparing it (stage `check`, with the fingerprint only such refusals carry). While the
+ * fingerprint a run computes equals the stored one, the run holds the record until `retryAfter`
+ * (the same doubling backoff as transient entries, never capped: the target side may be fixed any
+ * time); a changed source record, pipeline, connection or lookup, or a re-sync, sends it at once.
+ */
+export function isTargetRefusal(e: {
+  stage: AttentionStage;
+  reasonClass?: ReasonClass | undefined;
+  code: string;
+  sourceFp?: string | null | undefined;
+}): boolean {
+  const reasonClass = e.reasonClass ?? reasonClassOf(e.code);
+  return typeof e.sourceFp === 'string' && reasonClass !== 'transient' && (e.stage === 'apply' || e.stage === 'check');
+}
 
 export function retryAfterFor(attempts: number, now: string): string {
   const wait = Math.min(PARKED_RETRY.baseMs * 2 ** Math.max(0, attempts - 1), PARKED_RETRY.maxMs);
@@ -86,6 +112,7 @@ interface Row {
   reason_class: string | null;
   first_run_id: string | null;
   retry_after: string | null;
+  source_fp: string | null;
   resolved_at: string | null;
   resolved_by: string | null;
   resolution: string | null;
@@ -109,6 +136,7 @@ function fromRow(r: Row): AttentionEntry {
     reasonClass: (r.reason_class as ReasonClass | null) ?? reasonClassOf(r.code),
     firstRunId: r.first_run_id ?? r.run_id,
     retryAfter: r.retry_after ?? null,
+    ...(r.source_fp !== null && r.source_fp !== undefined && { sourceFp: r.source_fp }),
     resolution:
       r.resolved_at && r.resolved_by ? { by: r.resolved_by, at: r.resolved_at, reason: r.resolution ?? '' } : null,
   };
@@ -140,6 +168,7 @@ export async function attentionWrite(
     attempts.set(e.sourceKey, { n, resolved: false });
     // An in-doubt entry is settled by the runs after its commit window, never retried as such.
     const retryable = reasonClass === 'transient' && e.stage !== 'in-doubt' && e.stage !== 'read';
+    const refusal = isTargetRefusal({ ...e, reasonClass });
     const fields = {
       dedupe_key: e.dedupeKey ?? null,
       stage: e.stage,
@@ -150,7 +179,8 @@ export async function attentionWrite(
       status: 'open',
       run_id: runId,
       last_seen: now,
-      retry_after: retryable && n < PARKED_RETRY.maxAttempts ? retryAfterFor(n, now) : null,
+      retry_after: (retryable && n < PARKED_RETRY.maxAttempts) || refusal ? retryAfterFor(n, now) : null,
+      source_fp: refusal ? e.sourceFp! : null,
       resolved_at: null,
       resolved_by: null,
       resolution: null,
@@ -194,7 +224,7 @@ export interface AttentionQuery {
   statuses?: AttentionStatus[];
   sourceKeys?: string[];
   reasonClasses?: ReasonClass[];
-  /** Open transient entries whose retry is due at this time (and attempts left). */
+  /** Open entries with a retry time (transient ones, target refusals) that is due at this time. */
   retryDueAt?: string;
   limit?: number;
 }
@@ -209,6 +239,25 @@ export async function attentionList(knex: Knex, q: AttentionQuery = {}): Promise
     query = query.where({ status: 'open' }).whereNotNull('retry_after').andWhere('retry_after', '<=', q.retryDueAt);
   const rows = (await query.orderBy('id').limit(q.limit ?? 10_000)) as Row[];
   return rows.map(fromRow);
+}
+
+/**
+ * Open target refusals of a pipeline whose retry time is after `now`: source key → the fingerprint
+ * the record was refused with (a run holds the record while it computes the same one).
+ */
+export async function attentionRefusalsWaiting(
+  knex: Knex,
+  pipeline: string,
+  now: string,
+): Promise<Map<string, string>> {
+  const rows = (await knex(TABLE)
+    .where({ pipeline, status: 'open' })
+    .whereIn('stage', ['apply', 'check'])
+    .whereNot('reason_class', 'transient')
+    .whereNotNull('source_fp')
+    .andWhere('retry_after', '>', now)
+    .select('source_key', 'source_fp')) as { source_key: string; source_fp: string }[];
+  return new Map(rows.map((r) => [r.source_key, r.source_fp]));
 }
 
 export async function attentionMarkResync(

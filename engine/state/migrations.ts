@@ -405,4 +405,19 @@ export const MIGRATIONS: Migration[] = [
       await knex.schema.dropTableIfExists('sluice_users');
     },
   },
+  {
+    name: '0012_attention_source_fp',
+    async up(knex) {
+      // A record the target refused: the fingerprint of its source record (with the pipeline,
+      // connections and lookups it was transformed with) when it was refused. While a run computes
+      // the same fingerprint, nothing that could change the outcome changed on our side: the record
+      // is not sent again before its retry time (engine/run/resync-phase.ts).
+      await knex.schema.alterTable('sluice_attention', (t) => {
+        t.string('source_fp', 64);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('sluice_attention', (t) => t.dropColumn('source_fp'));
+    },
+  },
 ];

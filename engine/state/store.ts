@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import {
   attentionInDoubt,
   attentionList,
+  attentionRefusalsWaiting,
   attentionMarkResync,
   attentionResolve,
   attentionResolveUnseenReads,
@@ -255,6 +256,9 @@ export class StateStore {
   // attention
   attentionList(query: AttentionQuery = {}) {
     return attentionList(this.knex, query);
+  }
+  attentionRefusalsWaiting(pipeline: string, now: string) {
+    return attentionRefusalsWaiting(this.knex, pipeline, now);
   }
   attentionMarkResync(pipeline: string, sourceKeys?: readonly string[]) {
     return attentionMarkResync(this.knex, pipeline, sourceKeys);

@@ -54,8 +54,17 @@ describe('the AR pipelines', async () => {
       TransferSum: 5275.85,
     });
     // never a duplicate: a second run posts nothing new
-    await runPipeline(env, 'ar-payments-to-sap-b1', ['--full']);
+    const posts = (): number =>
+      Object.entries(env.b1.counters.requests)
+        .filter(([k]) => k.startsWith('POST ') && !k.startsWith('POST Login'))
+        .reduce((n, [, v]) => n + v, 0);
+    const before = posts();
+    const again = await runPipeline(env, 'ar-payments-to-sap-b1', ['--full']);
     expect(payments()).toHaveLength(5);
+    // and a payment SAP refused that the source returns again (its lookback) is not sent again
+    expect(again.report.plan?.counts.read).toBe(1);
+    expect(again.report.plan?.warnings.join('\n')).toContain('1 record(s) the target refused are not sent again');
+    expect(posts()).toBe(before);
   });
 
   it('approved deductions become credit notes against the invoice on the mapped account, closing the short-paid ones', async () => {
