@@ -149,11 +149,14 @@ describe('http target through the engine', () => {
     expect(att[0]?.message).toMatch(/name REJECT is not allowed/);
     expect(JSON.stringify(att)).not.toMatch(/tok-pipeline/);
 
-    // The next run sends only the parked record again (it is still refused); the others are unchanged.
+    // The next run does not send the refused record again (nothing changed on our side: it waits for
+    // its retry time, a change or a re-sync); the others are unchanged.
     const mark = server.events.mark();
     const again = await run(p);
-    expect(again.report.plan?.counts).toMatchObject({ create: 1, noop: 2 });
-    expect(server.events.all('request', (e) => e.path === '/items/batch', mark)).toHaveLength(1);
+    expect(again.report.plan?.counts).toMatchObject({ create: 0, noop: 2 });
+    expect(server.events.all('request', (e) => e.path === '/items/batch', mark)).toHaveLength(0);
+    const still = await state.attentionList({ pipeline: r.report.pipeline });
+    expect(still.map((a) => [a.sourceKey, a.occurrences, a.status])).toEqual([['P-2', 1, 'open']]);
     expect(stored('P-1')).toHaveLength(1);
     expect(stored('P-3')).toHaveLength(1);
   });

@@ -35,9 +35,9 @@ function definitionOf(r: HttpResource): ResourceDefinition<HttpConnection> {
 
 export async function openHttp(config: HttpConfig, context: ConnectorContext): Promise<HttpConnection> {
   // The HTTP client (auth, retries, got) loads when a connection opens, not when validate reads the definition.
-  const { ApiClient } = await import('./client.js');
+  const [{ ApiClient }, io] = await Promise.all([import('./client.js'), import('./resources/io.js')]);
   const client: ApiClient = new ApiClient(resolveConfig(config), context);
-  return { client, context, stats: () => client.stats(), close: () => Promise.resolve() };
+  return { client, context, io, stats: () => client.stats(), close: () => Promise.resolve() };
 }
 
 export const httpConnector: ConnectorDefinition<HttpConfig, HttpConnection> = {

@@ -1,9 +1,7 @@
 /** The `batch` resource: a REST collection whose API takes arrays of records in one request, with a result per item. */
 import type { ResourceDefinition } from '../../../engine/connector/types.js';
 import { batchOptionsSchema } from '../options.js';
-import { batchWriter } from './batch-write.js';
 import type { HttpResource } from './env.js';
-import { openTargetWith } from './target.js';
 
 const definition: ResourceDefinition = {
   description:
@@ -17,5 +15,6 @@ const definition: ResourceDefinition = {
 export const batch: HttpResource = {
   name: 'batch',
   definition,
-  target: (env, options, binding) => openTargetWith(env, options, binding, definition.key, batchWriter(env.client)),
+  target: (env, options, binding) =>
+    env.io.openTargetWith(env, options, binding, definition.key, env.io.batchWriter(env.client)),
 };

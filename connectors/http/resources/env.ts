@@ -8,10 +8,13 @@ import type {
   TargetResource,
 } from '../../../engine/connector/types.js';
 import type { ApiClient } from '../client.js';
+import type * as Io from './io.js';
 
 export interface ResourceEnv {
   client: ApiClient;
   context: ConnectorContext;
+  /** The resources' reading and writing code (resources/io.ts), loaded when the connection opened. */
+  io: typeof Io;
 }
 
 export interface HttpResource {

@@ -2,8 +2,6 @@
 import type { ResourceDefinition } from '../../../engine/connector/types.js';
 import { recordsOptionsSchema } from '../options.js';
 import type { HttpResource } from './env.js';
-import { openSource } from './source.js';
-import { openTargetWith } from './target.js';
 
 const definition: ResourceDefinition = {
   description:
@@ -23,6 +21,6 @@ const definition: ResourceDefinition = {
 export const records: HttpResource = {
   name: 'records',
   definition,
-  source: openSource,
-  target: (env, options, binding) => openTargetWith(env, options, binding, definition.key),
+  source: (env, options) => env.io.openSource(env, options),
+  target: (env, options, binding) => env.io.openTargetWith(env, options, binding, definition.key),
 };
