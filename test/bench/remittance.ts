@@ -5,19 +5,15 @@
  * which runs in this process with N open invoices. The run is one child; its time, peak RSS and the
  * Service Layer requests it made are reported, and every line must have become exactly one payment.
  */
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
-import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startDemoEnvironment } from '../../app/demo/environment.js';
-import { chownToLogin, startOpenSsh } from '../helpers/openssh.js';
+import { startOpenSsh } from '../helpers/openssh.js';
+import { prepareRemittance } from '../helpers/remittance.js';
 import type { BenchOptions } from './args.js';
 import { figure, type Figure } from './figures.js';
 import { checkExit, measure, sluiceArgv, type MeasureContext } from './measure.js';
 import { expectCounts, readReport } from './report-json.js';
-
-const REPO = new URL('../../../', import.meta.url).pathname;
-const FIRST_INVOICE = 100_001;
 
 export interface RemittanceRun {
   lines: number;
@@ -27,15 +23,6 @@ export interface RemittanceRun {
   /** Service Layer requests of the run, logins included, by "METHOD EntitySet". */
   requests: Record<string, number>;
   total: number;
-}
-
-async function writeRemittance(path: string, lines: number): Promise<void> {
-  const out = createWriteStream(path);
-  out.write('remittance_id,customer,received_date,amount,currency,bank_reference,invoice\n');
-  for (let i = 0; i < lines; i++)
-    if (!out.write(`R-${String(i).padStart(7, '0')},C3001,2024-06-03,10.00,USD,LBX-${i},${FIRST_INVOICE + i}\n`))
-      await once(out, 'drain');
-  await new Promise<void>((resolve) => out.end(() => resolve()));
 }
 
 export async function remittancePhase(
@@ -49,45 +36,7 @@ export async function remittancePhase(
   try {
     const env = await startDemoEnvironment({ dir: join(dir, 'demo') });
     try {
-      const invoices = env.b1.state.Invoices;
-      const template = invoices.get('1')!;
-      for (let i = 0; i < lines; i++) {
-        const doc = FIRST_INVOICE + i;
-        invoices.set(String(doc), {
-          ...template,
-          DocEntry: doc,
-          DocNum: 200_000 + i,
-          DocTotal: 10,
-          DocumentStatus: 'bost_Open',
-        });
-      }
-      const inbox = join(ssh.root, 'remittances');
-      mkdirSync(inbox);
-      chownToLogin(inbox);
-      const file = join(inbox, 'remittance-20240603.csv');
-      await writeRemittance(file, lines);
-      chownToLogin(file);
-
-      const work = join(dir, 'pipeline');
-      mkdirSync(work);
-      symlinkSync(join(REPO, 'pipelines', 'mappings'), join(work, 'mappings'));
-      const pipeline = parse(readFileSync(join(REPO, 'pipelines', 'sftp-remittances-to-sap-b1.yaml'), 'utf8')) as {
-        source: { options: Record<string, unknown> };
-      };
-      pipeline.source.options = { ...pipeline.source.options, folder: inbox, archive: join(ssh.root, 'archive') };
-      const path = join(work, 'sftp-remittances-to-sap-b1.yaml');
-      writeFileSync(path, stringify(pipeline));
-      const conns = parse(readFileSync(env.connectionsPath, 'utf8')) as { connections: Record<string, unknown> };
-      conns.connections['ar-sftp'] = {
-        connector: 'sftp',
-        host: ssh.host,
-        port: ssh.port,
-        username: ssh.username,
-        privateKey: `\${file:${ssh.privateKeyPath}}`,
-        hostKey: { knownHosts: ssh.knownHostsPath },
-      };
-      writeFileSync(env.connectionsPath, stringify(conns));
-
+      const { path } = await prepareRemittance(env, ssh, join(dir, 'pipeline'), lines);
       env.b1.counters.reset();
       const argv = sluiceArgv(
         'run',
@@ -101,7 +50,7 @@ export async function remittancePhase(
         '--state',
         env.stateUrl,
       );
-      const m = await measure(ctx, argv, { cwd: work, env: env.env });
+      const m = await measure(ctx, argv, { cwd: dirname(path), env: env.env });
       checkExit(`remittance run (${lines} lines)`, m);
       expectCounts(`remittance run (${lines} lines)`, readReport(m), { 'apply.created': lines });
       const payments = env.b1.state.IncomingPayments.size;

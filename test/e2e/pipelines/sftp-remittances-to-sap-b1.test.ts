@@ -5,13 +5,12 @@
  * nothing. The pipeline is the shipped one with its folders pointed at the test server's data folder
  * (the login's home is /, the data folder a temp dir), as a deployment's connections differ.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync, existsSync, createWriteStream } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { demoEnvironment, PIPELINES_DIR, pipelinePath, sluice } from '../../helpers/demo-env.js';
-import { chownToLogin, startOpenSsh } from '../../helpers/openssh.js';
+import { demoEnvironment, sluice } from '../../helpers/demo-env.js';
+import { startOpenSsh } from '../../helpers/openssh.js';
+import { FIRST_INVOICE, prepareRemittance } from '../../helpers/remittance.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 // The 100,000-line file is measured by `npm run bench` (remittance phase: time, peak RSS, requests); 2,000 lines prove the streaming and exactly-once path here.
@@ -23,49 +22,8 @@ describe('sftp-remittances-to-sap-b1', async () => {
   afterAll(() => ssh.stop());
 
   it(`a ${LINES}-line remittance file posts each line exactly once and is archived`, async () => {
-    // open invoices 1001.. for the lines (one invoice each), beside the demo company's
-    const b1 = env.b1.state.Invoices as Map<string, Record<string, unknown>>;
-    const template = b1.get('1')!;
-    for (let i = 0; i < LINES; i++) {
-      const doc = 100_001 + i;
-      b1.set(String(doc), {
-        ...template,
-        DocEntry: doc,
-        DocNum: 200_000 + i,
-        DocTotal: 10,
-        DocumentStatus: 'bost_Open',
-      });
-    }
-    const inbox = join(ssh.root, 'remittances');
-    const archive = join(ssh.root, 'remittances-archive');
-    mkdirSync(inbox);
-    chownToLogin(inbox);
-    const file = join(inbox, 'remittance-20240603.csv');
-    const out = createWriteStream(file);
-    out.write('remittance_id,customer,received_date,amount,currency,bank_reference,invoice\n');
-    for (let i = 0; i < LINES; i++)
-      if (!out.write(`R-${String(i).padStart(6, '0')},C3001,2024-06-03,10.00,USD,LBX-${i},${100_001 + i}\n`))
-        await once(out, 'drain');
-    out.end();
-    await once(out, 'close');
-    chownToLogin(file);
-
-    const dir = tempDir('sluice-remit-');
-    symlinkSync(join(PIPELINES_DIR, 'mappings'), join(dir, 'mappings'));
-    const pipeline = parse(readFileSync(pipelinePath('sftp-remittances-to-sap-b1'), 'utf8')) as Record<string, any>;
-    pipeline.source.options = { ...pipeline.source.options, folder: inbox, archive };
-    const path = join(dir, 'sftp-remittances-to-sap-b1.yaml');
-    writeFileSync(path, stringify(pipeline));
-    const conns = parse(readFileSync(env.connectionsPath, 'utf8')) as { connections: Record<string, unknown> };
-    conns.connections['ar-sftp'] = {
-      connector: 'sftp',
-      host: ssh.host,
-      port: ssh.port,
-      username: ssh.username,
-      privateKey: `\${file:${ssh.privateKeyPath}}`,
-      hostKey: { knownHosts: ssh.knownHostsPath },
-    };
-    writeFileSync(env.connectionsPath, stringify(conns));
+    const { path, file, archive } = await prepareRemittance(env, ssh, tempDir('sluice-remit-'), LINES);
+    const b1 = env.b1.state.Invoices;
 
     const first = await sluice(env, ['run', path, '--json']);
     const report = JSON.parse(first.stdout) as { status: string; apply: Record<string, number> };
@@ -75,7 +33,7 @@ describe('sftp-remittances-to-sap-b1', async () => {
     for (const p of env.b1.state.IncomingPayments.values()) refs.add((p as Record<string, unknown>).Reference2);
     expect(refs.size).toBe(LINES);
     expect(env.b1.state.IncomingPayments.size).toBe(LINES);
-    expect(b1.get(String(100_001 + LINES - 1))?.DocumentStatus).toBe('bost_Close');
+    expect(b1.get(String(FIRST_INVOICE + LINES - 1))?.DocumentStatus).toBe('bost_Close');
     expect(existsSync(join(archive, 'remittance-20240603.csv'))).toBe(true);
     expect(existsSync(file)).toBe(false);
 
