@@ -203,3 +203,16 @@ export function chownToLogin(path: string): void {
   const gid = Number(execFileSync('id', ['-g', SFTP_TEST_USER]).toString().trim());
   chownSync(path, uid, gid);
 }
+
+/** A `sftp` connection to `server` for a connections file: key login, known_hosts checking; `over` replaces fields. */
+export function sftpConnection(server: OpenSshServer, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    connector: 'sftp',
+    host: server.host,
+    port: server.port,
+    username: server.username,
+    privateKey: `\${file:${server.privateKeyPath}}`,
+    hostKey: { knownHosts: server.knownHostsPath },
+    ...over,
+  };
+}

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { PIPELINES_DIR, type DemoEnvironment } from '../../app/demo/environment.js';
-import { chownToLogin, type OpenSshServer } from './openssh.js';
+import { chownToLogin, sftpConnection, type OpenSshServer } from './openssh.js';
 
 export const FIRST_INVOICE = 100_001;
 
@@ -63,14 +63,7 @@ export async function prepareRemittance(
   const path = join(dir, 'sftp-remittances-to-sap-b1.yaml');
   writeFileSync(path, stringify(pipeline));
   const conns = parse(readFileSync(env.connectionsPath, 'utf8')) as { connections: Record<string, unknown> };
-  conns.connections['ar-sftp'] = {
-    connector: 'sftp',
-    host: ssh.host,
-    port: ssh.port,
-    username: ssh.username,
-    privateKey: `\${file:${ssh.privateKeyPath}}`,
-    hostKey: { knownHosts: ssh.knownHostsPath },
-  };
+  conns.connections['ar-sftp'] = sftpConnection(ssh);
   writeFileSync(env.connectionsPath, stringify(conns));
   return { path, file, archive };
 }

@@ -16,7 +16,7 @@ import { parse, stringify } from 'yaml';
 import { startTcpProxy } from '../../../connectors/sql/testing/tcp-proxy.js';
 import { demoEnvironment, pipelinePath, sluice, type RunReportJson } from '../../helpers/demo-env.js';
 import type { Json } from '../../helpers/journal-entries.js';
-import { chownToLogin, startOpenSsh } from '../../helpers/openssh.js';
+import { chownToLogin, sftpConnection, startOpenSsh } from '../../helpers/openssh.js';
 import { tempDir } from '../../helpers/tmp.js';
 
 const PIPELINE = 'sap-b1-open-invoices-to-sftp';
@@ -84,15 +84,11 @@ describe(PIPELINE, async () => {
   const path = join(dir, `${PIPELINE}.yaml`);
   writeFileSync(path, stringify(pipeline));
   const conns = parse(readFileSync(env.connectionsPath, 'utf8')) as { connections: Record<string, unknown> };
-  conns.connections['ar-sftp'] = {
-    connector: 'sftp',
-    host: ssh.host,
+  conns.connections['ar-sftp'] = sftpConnection(ssh, {
     port: proxy.port,
-    username: ssh.username,
-    privateKey: `\${file:${ssh.privateKeyPath}}`,
     hostKey: { fingerprint: ssh.fingerprint },
     spoolDir: join(dir, 'spool'),
-  };
+  });
   // big pages: the file's 4,000 invoices in a few reads
   conns.connections.b1 = { ...(conns.connections.b1 as Json), pageSize: 1000 };
   writeFileSync(env.connectionsPath, stringify(conns));

@@ -13,7 +13,8 @@ import { startOpenSsh } from '../../helpers/openssh.js';
 import { FIRST_INVOICE, prepareRemittance } from '../../helpers/remittance.js';
 import { tempDir } from '../../helpers/tmp.js';
 
-// The 100,000-line file is measured by `npm run bench` (remittance phase: time, peak RSS, requests); 2,000 lines prove the streaming and exactly-once path here.
+// The 100,000-line file is measured by `npm run bench` (remittance phase: time, peak RSS, requests);
+// 2,000 lines prove the streaming and exactly-once path here.
 const LINES = 2_000;
 
 describe('sftp-remittances-to-sap-b1', async () => {
