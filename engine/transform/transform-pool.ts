@@ -1,11 +1,13 @@
 /**
  * The transform evaluated on worker threads beside the main thread. JSONata is most of a first run's
- * CPU; a page's records are cut into chunks that idle threads take from the front while the main
- * thread works through them from the back, and the outcomes come back in record order — exactly
+ * CPU; a page's records are cut into chunks, and the outcomes come back in record order — exactly
  * what Transform.applyMany returns (the same program, the same lookups, copied into each thread).
  *
- * Threads take chunks as soon as a page is started; the main thread joins in (from the back) only
- * when the page's outcomes are asked for, so meanwhile it finishes the previous page.
+ * Every chunk of a page is sent to a thread as soon as the page is started, so a thread never waits
+ * for the main thread to hand it more. Whoever evaluates a chunk claims it first in a shared array
+ * (Atomics): the threads go from the front, the main thread — which joins in only when the page's
+ * outcomes are asked for, finishing the previous page meanwhile — from the back. A thread skips a
+ * chunk the main thread took; the main thread never waits for a chunk no thread has started.
  *
  * The main thread keeps what a thread could change or not carry: records that are not plain JSON
  * (see plain-json.ts), records a thread hands back (`again`), and every chunk of a thread that
@@ -20,12 +22,11 @@ import type { Logger } from '../runtime/logger.js';
 import type { JsonataProgram } from './library.js';
 import { isPlainJson } from './plain-json.js';
 import { shapeOutput, type LookupTable, type Transform, type TransformOutcome } from './transform.js';
-import type { WorkerInit, WorkerReply, WorkerResult } from './transform-worker.js';
+import { CLAIM_MAIN, claim } from './claims.js';
+import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './transform-worker.js';
 
 /** Records per chunk a thread is sent. */
 const CHUNK = 32;
-/** Chunks a thread holds at once (one being evaluated, one waiting, so it never idles between). */
-const IN_FLIGHT = 2;
 /** A page with fewer records to transform stays on the main thread. */
 const MIN_RECORDS = 64;
 /** Lookup entries above which the tables are not copied into threads (their memory would double). */
@@ -35,8 +36,7 @@ const WORKER_URL = new URL('./transform-worker.js', import.meta.url);
 
 interface Slot {
   worker: Worker;
-  inFlight: number;
-  waiting: Map<number, { resolve(r: WorkerResult[]): void; reject(e: Error): void }>;
+  waiting: Map<number, { resolve(r: WorkerResult[] | undefined): void; reject(e: Error): void }>;
   dead: boolean;
 }
 
@@ -53,15 +53,13 @@ export interface Transformer {
   start(records: readonly DataRecord[]): TransformJob;
 }
 
-/** Records still to evaluate, from one job, in record order. */
-interface Chunk {
-  job: Job;
-  idx: number[];
-}
-
 interface Job {
   records: readonly DataRecord[];
   outcomes: (TransformOutcome | undefined)[];
+  /** Record indexes of each chunk, in record order. */
+  chunks: number[][];
+  /** Per chunk: free, or claimed by a thread or the main thread (shared with the threads). */
+  claims: Int32Array;
   /** Chunks sent to a thread and not answered. */
   sent: Promise<void>[];
   /** Records the main thread evaluates (not plain JSON, or a thread failed). */
@@ -87,8 +85,6 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export class TransformPool implements Transformer {
   private slots: Slot[] | undefined;
   private broken = false;
-  /** Chunks not yet sent, oldest job first. */
-  private readonly queue: Chunk[] = [];
   private nextId = 1;
 
   private constructor(
@@ -128,7 +124,14 @@ export class TransformPool implements Transformer {
   start(records: readonly DataRecord[]): TransformJob {
     if (this.broken || records.length < MIN_RECORDS) return { result: () => this.local.applyMany(records) };
     const slots = this.begin();
-    const job: Job = { records, outcomes: new Array(records.length), sent: [], mine: [] };
+    const job: Job = {
+      records,
+      outcomes: new Array(records.length),
+      chunks: [],
+      claims: new Int32Array(0),
+      sent: [],
+      mine: [],
+    };
     let chunk: number[] = [];
     for (let i = 0; i < records.length; i++) {
       if (!isPlainJson(records[i])) {
@@ -137,56 +140,43 @@ export class TransformPool implements Transformer {
       }
       chunk.push(i);
       if (chunk.length === CHUNK) {
-        this.queue.push({ job, idx: chunk });
+        job.chunks.push(chunk);
         chunk = [];
       }
     }
-    if (chunk.length > 0) this.queue.push({ job, idx: chunk });
-    for (const slot of slots) this.feed(slot);
+    if (chunk.length > 0) job.chunks.push(chunk);
+    job.claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, job.chunks.length)));
+    job.chunks.forEach((idx, c) => {
+      const slot = slots[c % slots.length]!;
+      job.sent.push(
+        this.send(
+          slot,
+          job.claims,
+          c,
+          idx.map((i) => records[i]!),
+        ).then(
+          (results) => {
+            // undefined: the main thread claimed the chunk first
+            if (results) idx.forEach((i, n) => (job.outcomes[i] = outcomeOf(results[n] ?? { again: true })));
+          },
+          () => undefined, // the thread failed: its chunks are evaluated here (see finish)
+        ),
+      );
+    });
     return { result: () => this.finish(job) };
   }
 
-  /** Sends the oldest queued chunks to the thread while it has room (jobs are answered in order). */
-  private feed(slot: Slot): void {
-    while (!slot.dead && slot.inFlight < IN_FLIGHT && this.queue.length > 0) {
-      const c = this.queue.shift()!;
-      slot.inFlight++;
-      c.job.sent.push(
-        this.send(
-          slot,
-          c.idx.map((i) => c.job.records[i]!),
-        ).then(
-          (results) => {
-            slot.inFlight--;
-            c.idx.forEach((i, n) => (c.job.outcomes[i] = outcomeOf(results[n] ?? { again: true })));
-            this.feed(slot);
-          },
-          () => {
-            slot.inFlight--;
-            c.job.mine.push(...c.idx); // the thread failed: these are evaluated here
-          },
-        ),
-      );
-    }
-  }
-
-  /** The main thread takes the job's queued chunks from the back, letting the threads' answers in between. */
+  /** The main thread claims the chunks no thread has started, from the back, letting the threads' answers in between. */
   private async finish(job: Job): Promise<TransformOutcome[]> {
-    for (;;) {
-      let at = -1;
-      for (let q = this.queue.length - 1; q >= 0; q--)
-        if (this.queue[q]!.job === job) {
-          at = q;
-          break;
-        }
-      if (at < 0) break;
-      const [c] = this.queue.splice(at, 1);
-      const local = await this.local.applyMany(c!.idx.map((i) => job.records[i]!));
-      c!.idx.forEach((i, n) => (job.outcomes[i] = local[n]));
+    for (let c = job.chunks.length - 1; c >= 0; c--) {
+      if (!claim(job.claims, c, CLAIM_MAIN)) continue;
+      const idx = job.chunks[c]!;
+      const local = await this.local.applyMany(idx.map((i) => job.records[i]!));
+      idx.forEach((i, n) => (job.outcomes[i] = local[n]));
       await nextTurn();
     }
-    // Every chunk is sent or done: wait for the threads (an answered chunk may have sent more).
-    for (let done = 0; done < job.sent.length; done++) await job.sent[done];
+    // Every chunk is claimed: wait for the threads' answers.
+    await Promise.all(job.sent);
     for (let i = 0; i < job.records.length; i++) if (job.outcomes[i] === undefined) job.mine.push(i);
     if (job.mine.length > 0) {
       const unique = [...new Set(job.mine)];
@@ -201,7 +191,6 @@ export class TransformPool implements Transformer {
     const slots = this.slots ?? [];
     this.slots = [];
     this.broken = true;
-    this.queue.length = 0;
     for (const s of slots) s.dead = true; // their exit is expected, not a failure
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
@@ -212,7 +201,7 @@ export class TransformPool implements Transformer {
     for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(WORKER_URL, { workerData: this.init });
       worker.unref();
-      const slot: Slot = { worker, inFlight: 0, waiting: new Map(), dead: false };
+      const slot: Slot = { worker, waiting: new Map(), dead: false };
       const fail = (err: Error): void => {
         if (slot.dead) return;
         slot.dead = true;
@@ -227,6 +216,7 @@ export class TransformPool implements Transformer {
         if (!w) return;
         slot.waiting.delete(msg.id);
         if (slot.waiting.size === 0) worker.unref();
+        if ('skipped' in msg) return w.resolve(undefined);
         if (!('broken' in msg)) return w.resolve(msg.results);
         const err = new Error(`the transform thread could not start: ${msg.broken}`);
         w.reject(err);
@@ -240,13 +230,19 @@ export class TransformPool implements Transformer {
     return this.slots;
   }
 
-  private send(slot: Slot, records: DataRecord[]): Promise<WorkerResult[]> {
+  private send(
+    slot: Slot,
+    claims: Int32Array,
+    chunk: number,
+    records: DataRecord[],
+  ): Promise<WorkerResult[] | undefined> {
     const id = this.nextId++;
-    return new Promise<WorkerResult[]>((resolve, reject) => {
+    return new Promise<WorkerResult[] | undefined>((resolve, reject) => {
+      if (slot.dead) return reject(new Error('the transform thread stopped'));
       slot.waiting.set(id, { resolve, reject });
       slot.worker.ref(); // awaited work keeps the process alive
       try {
-        slot.worker.postMessage({ id, records });
+        slot.worker.postMessage({ id, claims, chunk, records } satisfies WorkerRequest);
       } catch (err) {
         slot.waiting.delete(id);
         reject(err as Error);

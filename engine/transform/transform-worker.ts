@@ -1,6 +1,7 @@
 /**
  * A transform thread (see transform-pool.ts): builds the pipeline's transform from the program and a
- * copy of the lookup tables, then evaluates the chunks of records it is sent, one chunk at a time.
+ * copy of the lookup tables, then evaluates the chunks of records it is sent, one chunk at a time,
+ * each only once it has claimed it (the main thread may have taken it meanwhile: then it is skipped).
  * It answers each record with the expression's raw value, the transform's RecordError (code, message
  * as describeError shows it, reason class), or `again`: something the main thread must evaluate
  * itself (an unexpected failure, or a value a structured clone cannot carry back).
@@ -8,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DataRecord } from '../connector/types.js';
 import { RecordError, describeError } from '../errors.js';
+import { CLAIM_THREAD, claim } from './claims.js';
 import type { JsonataProgram } from './library.js';
 import { MapLookup, Transform } from './transform.js';
 
@@ -18,13 +20,17 @@ export interface WorkerInit {
 
 export interface WorkerRequest {
   id: number;
+  /** One claim per chunk of the page, shared with the main thread (claims.ts). */
+  claims: Int32Array;
+  chunk: number;
   records: DataRecord[];
 }
 
 export type WorkerResult =
   { v: unknown } | { e: { code: string; message: string; reasonClass: string } } | { again: true };
 
-export type WorkerReply = { id: number; results: WorkerResult[] } | { id: number; broken: string };
+export type WorkerReply =
+  { id: number; results: WorkerResult[] } | { id: number; skipped: true } | { id: number; broken: string };
 
 const port = parentPort!;
 const init = workerData as WorkerInit;
@@ -77,6 +83,10 @@ port.on('message', (msg: WorkerRequest) => {
       t = await ready;
     } catch (err) {
       port.postMessage({ id: msg.id, broken: describeError(err) } satisfies WorkerReply);
+      return;
+    }
+    if (!claim(msg.claims, msg.chunk, CLAIM_THREAD)) {
+      port.postMessage({ id: msg.id, skipped: true } satisfies WorkerReply);
       return;
     }
     reply(msg.id, await evaluate(t, msg.records));
