@@ -73,8 +73,13 @@ export interface AttentionEntry extends AttentionWrite {
  */
 export const PARKED_RETRY = { maxAttempts: 5, baseMs: 5 * 60_000, maxMs: 24 * 3_600_000 } as const;
 
-/** Refusals of these classes are not held: a transient one is retried by its own backoff. */
-export const UNHELD_REFUSAL_CLASSES: readonly ReasonClass[] = ['transient'];
+/**
+ * Refusals of these classes are not held: a transient one is retried by its own backoff, and refused
+ * credentials (`auth`) or a configuration problem (`config`) are not about the record — a secret
+ * rotated in the vault or a fix on the target's side changes nothing its fingerprint covers — so the
+ * next run attempts the record again (the entry keeps its class and reason until then).
+ */
+export const UNHELD_REFUSAL_CLASSES: readonly ReasonClass[] = ['transient', 'auth', 'config'];
 
 /**
  * A record the target refused about the record itself (a class not in `UNHELD_REFUSAL_CLASSES`) —
