@@ -38,6 +38,8 @@ export class ApplyLog {
   private readonly byRecord = new Map<string, ConfirmOutcome>();
   /** Field changes of locked operations, until their attention entry (which follows) is logged. */
   private readonly lockedChanges = new Map<string, LockedOp['changes']>();
+  /** Source records whose entry a noop resolved, logged once. */
+  private readonly inSyncLogged = new Set<string>();
 
   constructor(
     private readonly openAttention: ReadonlySet<string>,
@@ -140,6 +142,26 @@ export class ApplyLog {
     if (this.openAttention.has(sourceKey)) this.resolvedKeys.push(sourceKey);
   }
 
+  /**
+   * A noop of a record with an open entry: nothing is written, so the log says why the entry is
+   * resolved (once per source record).
+   */
+  private resolvedInSync(op: NoopOp): void {
+    if (!this.openAttention.has(op.sourceKey) || this.inSyncLogged.has(op.sourceKey)) return;
+    this.inSyncLogged.add(op.sourceKey);
+    this.logged({
+      sourceKey: op.sourceKey,
+      dedupeKey: op.key,
+      op: 'noop',
+      outcome: 'resolved',
+      targetId: op.targetId,
+      payloadHash: op.payloadHash,
+      message: op.unchanged
+        ? 'in sync: the source record is the one last written to the target; its attention entry is resolved'
+        : 'in sync: the target record already holds what the source gives; its attention entry is resolved',
+    });
+  }
+
   noop(op: NoopOp): void {
     if (op.adopt) {
       this.counts.adopted++;
@@ -166,6 +188,7 @@ export class ApplyLog {
         }),
       });
     }
+    this.resolvedInSync(op);
     this.resolved(op.sourceKey);
     this.outcome(op.sourceKey, 'success', op.targetId, undefined, op.held);
   }

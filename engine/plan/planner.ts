@@ -57,6 +57,13 @@ export interface PlannerInput {
    */
   refused?: ReadonlyMap<string, string>;
   /**
+   * Every open target refusal, due or not: source key → the fingerprint it was refused with. A
+   * record with that fingerprint is not skipped as unchanged (its ledger rows say the target holds
+   * what it produces; the refusal says the target was found to differ): it is held while `refused`
+   * has it, else sent again.
+   */
+  refusedWith?: ReadonlyMap<string, string>;
+  /**
    * The context of each record's fingerprint (unchanged.ts; the same as `unchanged.context`): every
    * record's is computed, so that a refusal by the target stores it and `refused` can be decided.
    */
@@ -247,12 +254,13 @@ export async function runPlanner(input: PlannerInput): Promise<PlannerResult> {
         }
       }
       if (input.keepSourceRecords) out.sourceRecords.set(sourceKey, input.source.confirmKeeps?.(record) ?? record);
-      const same = forced ? undefined : fingerprints?.skip.get(sourceKey);
+      const fp = fingerprints?.fp.get(sourceKey);
+      const refusedAsIs = fp !== undefined && input.refusedWith?.get(sourceKey) === fp;
+      const same = forced || refusedAsIs ? undefined : fingerprints?.skip.get(sourceKey);
       if (same) {
         steps.push({ kind: 'same', record, sourceKey, rows: same });
         continue;
       }
-      const fp = fingerprints?.fp.get(sourceKey);
       const context = input.fingerprintContext;
       steps.push({
         kind: 'eval',

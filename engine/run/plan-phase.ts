@@ -87,6 +87,7 @@ async function planWith(
     ...(work.forced.size > 0 && { forced: work.forced }),
     ...(work.held.size > 0 && { hold: work.held }),
     ...(work.refused.size > 0 && { refused: work.refused }),
+    ...(work.refusedWith.size > 0 && { refusedWith: work.refusedWith }),
     fingerprintContext: context,
     transform,
     ...(skip && {

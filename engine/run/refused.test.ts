@@ -193,4 +193,63 @@ describe.each(backends)('records the target refused, on $name', (backend) => {
       ['c', 2], // the engine's own check costs no call: as before, every run
     ]);
   });
+
+  it('refused for a configuration problem are attempted by the next run, keeping their class; data ones wait', async () => {
+    const name = h.name('config');
+    const p = writePipeline(h.dir, { name, source: ROWS });
+    const c = clock();
+    const prepared: string[] = [];
+    let fixed = false; // set up on the target's side: nothing the fingerprint covers changes
+    h.dst.prepare = (r) => {
+      prepared.push(String(r.id));
+      if (r.id === 'b')
+        return { ok: false, code: 'PERIOD_CLOSED', message: 'the posting period is closed', reasonClass: 'data' };
+      if (r.id === 'c' && !fixed)
+        return { ok: false, code: 'SERIES_UNKNOWN', message: 'no document series is set up', reasonClass: 'config' };
+      return { ok: true, record: r };
+    };
+    const run = () => session(h.state, { command: 'run', pipelinePath: p, clock: c });
+    expect((await run()).exitCode).toBe(3);
+    const first = await listAttention(h.state, { pipeline: name });
+    expect(first.map((e) => [e.sourceKey, e.reasonClass, e.retryAfter !== null])).toEqual([
+      ['b', 'data', true],
+      ['c', 'config', false],
+    ]);
+
+    c.advance(60_000); // no retry time has come, nothing changed
+    const next = await run();
+    expect(next.exitCode).toBe(3);
+    expect(['b', 'c'].map((k) => prepared.filter((x) => x === k).length)).toEqual([1, 2]);
+    const second = await listAttention(h.state, { pipeline: name });
+    expect(second.map((e) => [e.sourceKey, e.reasonClass, e.code, e.message, e.occurrences])).toEqual([
+      ['b', 'data', 'PERIOD_CLOSED', 'the posting period is closed', 1],
+      ['c', 'config', 'SERIES_UNKNOWN', 'no document series is set up', 2],
+    ]);
+    expect(next.report.plan?.warnings.join('\n')).toContain('1 record(s) the target refused are not sent again');
+
+    fixed = true;
+    c.advance(60_000);
+    await run();
+    expect([h.dst.target.has('b'), h.dst.target.has('c')]).toEqual([false, true]);
+    expect((await listAttention(h.state, { pipeline: name })).map((e) => e.sourceKey)).toEqual(['b']);
+  });
+
+  it('refused for their credentials are written by the next run once the secret is rotated', async () => {
+    const name = h.name('auth');
+    const p = writePipeline(h.dir, { name, source: ROWS });
+    const c = clock();
+    const run = () => session(h.state, { command: 'run', pipelinePath: p, clock: c });
+    h.dst.faults.push({ kind: 'throw-auth', times: 1 });
+    expect((await run()).exitCode).not.toBe(0);
+    const parked = await listAttention(h.state, { pipeline: name });
+    expect(parked.length).toBeGreaterThan(0);
+    expect(parked.every((e) => e.reasonClass === 'auth' && e.stage === 'apply' && e.retryAfter === null)).toBe(true);
+
+    c.advance(60_000); // the secret was rotated in the vault: the connections file is the same
+    const next = await run();
+    expect(next.exitCode).toBe(0);
+    expect(next.report.plan?.warnings.join('\n') ?? '').not.toContain('the target refused');
+    expect([...h.dst.target.keys()].sort()).toEqual(['a', 'b', 'c']);
+    expect(await listAttention(h.state, { pipeline: name })).toEqual([]);
+  });
 });

@@ -41,6 +41,12 @@ export interface ResyncWork {
    * fingerprint is the same (source record, pipeline, connections and lookups unchanged).
    */
   refused: Map<string, string>;
+  /**
+   * Every open target refusal not asked for, due or not: source key → the fingerprint it was refused
+   * with. Such a record is not skipped as unchanged while it has that fingerprint: the ledger says
+   * the target holds what it produces, the refusal says the target was found to differ.
+   */
+  refusedWith: Map<string, string>;
 }
 
 export function noResync(): ResyncWork {
@@ -53,6 +59,7 @@ export function noResync(): ResyncWork {
     retries: 0,
     held: new Set(),
     refused: new Map(),
+    refusedWith: new Map(),
   };
 }
 
@@ -102,8 +109,11 @@ export async function gatherResync(ctx: Ctx): Promise<ResyncWork> {
     const waiting = e.retryAfter !== null ? e.retryAfter > now : e.occurrences >= PARKED_RETRY.maxAttempts;
     if (waiting) work.held.add(e.sourceKey);
   }
-  for (const [key, fp] of await state.attentionRefusalsWaiting(name, now))
-    if (!work.forced.has(key)) work.refused.set(key, fp);
+  for (const r of await state.attentionRefusals(name)) {
+    if (work.forced.has(r.sourceKey)) continue;
+    work.refusedWith.set(r.sourceKey, r.sourceFp);
+    if (r.retryAfter !== null && r.retryAfter > now) work.refused.set(r.sourceKey, r.sourceFp);
+  }
   const busy = work.requests.length > 0 || work.forced.size > 0 || work.retries > 0 || work.held.size > 0;
   if (busy || work.refused.size > 0)
     ctx.logger.info(

@@ -74,11 +74,20 @@ export interface AttentionEntry extends AttentionWrite {
 export const PARKED_RETRY = { maxAttempts: 5, baseMs: 5 * 60_000, maxMs: 24 * 3_600_000 } as const;
 
 /**
- * A record the target refused for a reason other than a transient one — its write (stage `apply`) or
- * while preparing it (stage `check`, with the fingerprint only such refusals carry). While the
- * fingerprint a run computes equals the stored one, the run holds the record until `retryAfter`
- * (the same doubling backoff as transient entries, never capped: the target side may be fixed any
- * time); a changed source record, pipeline, connection or lookup, or a re-sync, sends it at once.
+ * Refusals of these classes are not held: a transient one is retried by its own backoff, and refused
+ * credentials (`auth`) or a configuration problem (`config`) are not about the record — a secret
+ * rotated in the vault or a fix on the target's side changes nothing its fingerprint covers — so the
+ * next run attempts the record again (the entry keeps its class and reason until then).
+ */
+export const UNHELD_REFUSAL_CLASSES: readonly ReasonClass[] = ['transient', 'auth', 'config'];
+
+/**
+ * A record the target refused about the record itself (a class not in `UNHELD_REFUSAL_CLASSES`) —
+ * its write (stage `apply`) or while preparing it (stage `check`, with the fingerprint only such
+ * refusals carry). While the fingerprint a run computes equals the stored one, the run holds the
+ * record until `retryAfter` (the same doubling backoff as transient entries, never capped: the
+ * target side may be fixed any time); a changed source record, pipeline, connection or lookup, or a
+ * re-sync, sends it at once.
  */
 export function isTargetRefusal(e: {
   stage: AttentionStage;
@@ -87,7 +96,11 @@ export function isTargetRefusal(e: {
   sourceFp?: string | null | undefined;
 }): boolean {
   const reasonClass = e.reasonClass ?? reasonClassOf(e.code);
-  return typeof e.sourceFp === 'string' && reasonClass !== 'transient' && (e.stage === 'apply' || e.stage === 'check');
+  return (
+    typeof e.sourceFp === 'string' &&
+    !UNHELD_REFUSAL_CLASSES.includes(reasonClass) &&
+    (e.stage === 'apply' || e.stage === 'check')
+  );
 }
 
 export function retryAfterFor(attempts: number, now: string): string {
@@ -241,23 +254,31 @@ export async function attentionList(knex: Knex, q: AttentionQuery = {}): Promise
   return rows.map(fromRow);
 }
 
+/** An open target refusal (see `isTargetRefusal`): the fingerprint it was refused with and its retry time. */
+export interface OpenRefusal {
+  sourceKey: string;
+  sourceFp: string;
+  retryAfter: string | null;
+}
+
 /**
- * Open target refusals of a pipeline whose retry time is after `now`: source key → the fingerprint
- * the record was refused with (a run holds the record while it computes the same one).
+ * Open target refusals of a pipeline (a run holds such a record while it computes the same
+ * fingerprint and its retry time has not come). Entries of a class that is not held are left out,
+ * also those stored with a fingerprint by an earlier version.
  */
-export async function attentionRefusalsWaiting(
-  knex: Knex,
-  pipeline: string,
-  now: string,
-): Promise<Map<string, string>> {
+export async function attentionRefusals(knex: Knex, pipeline: string): Promise<OpenRefusal[]> {
   const rows = (await knex(TABLE)
     .where({ pipeline, status: 'open' })
     .whereIn('stage', ['apply', 'check'])
-    .whereNot('reason_class', 'transient')
+    .whereNotIn('reason_class', [...UNHELD_REFUSAL_CLASSES])
     .whereNotNull('source_fp')
-    .andWhere('retry_after', '>', now)
-    .select('source_key', 'source_fp')) as { source_key: string; source_fp: string }[];
-  return new Map(rows.map((r) => [r.source_key, r.source_fp]));
+    .orderBy('id')
+    .select('source_key', 'source_fp', 'retry_after')) as {
+    source_key: string;
+    source_fp: string;
+    retry_after: string | null;
+  }[];
+  return rows.map((r) => ({ sourceKey: r.source_key, sourceFp: r.source_fp, retryAfter: r.retry_after ?? null }));
 }
 
 export async function attentionMarkResync(

@@ -23,7 +23,7 @@ export type RunTrigger = (typeof RUN_TRIGGERS)[number];
  * locked: posted/booked, not changed; adopted: an existing target record taken into the ledger;
  * forgotten: already gone from the target; reversed: a correction's reversal; found/absent: an
  * in-doubt create settled; not-found: a re-sync asked for a record the source does not have;
- * resolved: an operator resolved the attention entry.
+ * resolved: an operator resolved the attention entry, or a run found the record in sync (op `noop`).
  */
 export const LOG_OUTCOMES = [
   'written',

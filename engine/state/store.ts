@@ -13,7 +13,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import {
   attentionInDoubt,
   attentionList,
-  attentionRefusalsWaiting,
+  attentionRefusals,
   attentionMarkResync,
   attentionResolve,
   attentionResolveUnseenReads,
@@ -257,8 +257,8 @@ export class StateStore {
   attentionList(query: AttentionQuery = {}) {
     return attentionList(this.knex, query);
   }
-  attentionRefusalsWaiting(pipeline: string, now: string) {
-    return attentionRefusalsWaiting(this.knex, pipeline, now);
+  attentionRefusals(pipeline: string) {
+    return attentionRefusals(this.knex, pipeline);
   }
   attentionMarkResync(pipeline: string, sourceKeys?: readonly string[]) {
     return attentionMarkResync(this.knex, pipeline, sourceKeys);

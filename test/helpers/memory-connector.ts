@@ -18,7 +18,7 @@ import type {
   WriteOp,
   WriteOutcome,
 } from '../../engine/connector/types.js';
-import { ConnectorError } from '../../engine/errors.js';
+import { AuthError, ConnectorError } from '../../engine/errors.js';
 
 export interface MemoryTargetRow {
   id: string;
@@ -30,7 +30,8 @@ export interface MemoryTargetRow {
 export interface MemoryFault {
   /**
    * throw-retryable: the whole call is refused before anything is applied (a 503/429);
-   * throw-final: refused for good; record-retryable / record-final: per record;
+   * throw-final: refused for good; throw-auth: the credentials are refused (the run stops);
+   * record-retryable / record-final: per record;
    * lost-ack: applied, then the answer is lost (outcome unknown to the engine);
    * slow-commit: the call times out while the target is still working: the record becomes visible
    *   only when the test calls `landInFlight()` (a lookup before that does not find it);
@@ -39,6 +40,7 @@ export interface MemoryFault {
   kind:
     | 'throw-retryable'
     | 'throw-final'
+    | 'throw-auth'
     | 'record-retryable'
     | 'record-final'
     | 'lost-ack'
@@ -300,6 +302,7 @@ export const memoryConnector: ConnectorDefinition<{ dataset: string }, MemoryCon
           }
           if (ds.takeFault('throw-final'))
             return Promise.reject(new ConnectorError('BAD_REQUEST', 'bad request', { retryable: false }));
+          if (ds.takeFault('throw-auth')) return Promise.reject(new AuthError('the session user was refused'));
           const out: WriteOutcome[] = [];
           let lost = false;
           for (const op of ops) {
