@@ -3,11 +3,12 @@
  * CPU; a page's records are cut into chunks, and the outcomes come back in record order — exactly
  * what Transform.applyMany returns (the same program, the same lookups, copied into each thread).
  *
- * Every chunk of a page is sent to a thread as soon as the page is started, so a thread never waits
- * for the main thread to hand it more. Whoever evaluates a chunk claims it first in a shared array
- * (Atomics): the threads go from the front, the main thread — which joins in only when the page's
- * outcomes are asked for, finishing the previous page meanwhile — from the back. A thread skips a
- * chunk the main thread took; the main thread never waits for a chunk no thread has started.
+ * Threads are sent chunks, oldest page first, as soon as a page is started, several at a time so they
+ * do not wait for the main thread to hand them more while it is busy. Whoever evaluates a chunk
+ * claims it first in a shared array (claims.ts): the threads go from the front, the main thread —
+ * which joins in only when the page's outcomes are asked for, finishing the previous page meanwhile —
+ * from the back, taking chunks sent but not started too. A thread skips a chunk the main thread
+ * took; the main thread never waits for a chunk no thread has started.
  *
  * The main thread keeps what a thread could change or not carry: records that are not plain JSON
  * (see plain-json.ts), records a thread hands back (`again`), and every chunk of a thread that
@@ -22,11 +23,17 @@ import type { Logger } from '../runtime/logger.js';
 import type { JsonataProgram } from './library.js';
 import { isPlainJson } from './plain-json.js';
 import { shapeOutput, type LookupTable, type Transform, type TransformOutcome } from './transform.js';
-import { CLAIM_MAIN, claim } from './claims.js';
+import { CLAIM_FREE, CLAIM_MAIN, claim } from './claims.js';
 import type { WorkerInit, WorkerReply, WorkerRequest, WorkerResult } from './transform-worker.js';
 
 /** Records per chunk a thread is sent. */
 const CHUNK = 32;
+/**
+ * Chunks a thread holds at once: enough that it never waits for the main thread to hand it more
+ * while the main thread is busy for a while, few enough that it does not hold (and its collector
+ * does not keep copying) whole pages of records it has not started.
+ */
+const IN_FLIGHT = 6;
 /** A page with fewer records to transform stays on the main thread. */
 const MIN_RECORDS = 64;
 /** Lookup entries above which the tables are not copied into threads (their memory would double). */
@@ -36,6 +43,8 @@ const WORKER_URL = new URL('./transform-worker.js', import.meta.url);
 
 interface Slot {
   worker: Worker;
+  /** Chunks sent and not answered. */
+  inFlight: number;
   waiting: Map<number, { resolve(r: WorkerResult[] | undefined): void; reject(e: Error): void }>;
   dead: boolean;
 }
@@ -85,6 +94,8 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export class TransformPool implements Transformer {
   private slots: Slot[] | undefined;
   private broken = false;
+  /** Chunks not yet sent, oldest job first. */
+  private readonly queue: { job: Job; c: number }[] = [];
   private nextId = 1;
 
   private constructor(
@@ -146,24 +157,40 @@ export class TransformPool implements Transformer {
     }
     if (chunk.length > 0) job.chunks.push(chunk);
     job.claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, job.chunks.length)));
-    job.chunks.forEach((idx, c) => {
-      const slot = slots[c % slots.length]!;
+    for (let c = 0; c < job.chunks.length; c++) this.queue.push({ job, c });
+    for (const slot of slots) this.feed(slot);
+    return { result: () => this.finish(job) };
+  }
+
+  /**
+   * Sends the oldest queued chunks to the thread while it holds fewer than IN_FLIGHT, skipping those
+   * the main thread took meanwhile (jobs are answered in order).
+   */
+  private feed(slot: Slot): void {
+    while (!slot.dead && slot.inFlight < IN_FLIGHT && this.queue.length > 0) {
+      const { job, c } = this.queue.shift()!;
+      if (Atomics.load(job.claims, c) !== CLAIM_FREE) continue;
+      const idx = job.chunks[c]!;
+      slot.inFlight++;
       job.sent.push(
         this.send(
           slot,
           job.claims,
           c,
-          idx.map((i) => records[i]!),
+          idx.map((i) => job.records[i]!),
         ).then(
           (results) => {
+            slot.inFlight--;
             // undefined: the main thread claimed the chunk first
             if (results) idx.forEach((i, n) => (job.outcomes[i] = outcomeOf(results[n] ?? { again: true })));
+            this.feed(slot);
           },
-          () => undefined, // the thread failed: its chunks are evaluated here (see finish)
+          () => {
+            slot.inFlight--; // the thread failed: its chunks are evaluated here (see finish)
+          },
         ),
       );
-    });
-    return { result: () => this.finish(job) };
+    }
   }
 
   /** The main thread claims the chunks no thread has started, from the back, letting the threads' answers in between. */
@@ -191,6 +218,7 @@ export class TransformPool implements Transformer {
     const slots = this.slots ?? [];
     this.slots = [];
     this.broken = true;
+    this.queue.length = 0;
     for (const s of slots) s.dead = true; // their exit is expected, not a failure
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
@@ -201,7 +229,7 @@ export class TransformPool implements Transformer {
     for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(WORKER_URL, { workerData: this.init });
       worker.unref();
-      const slot: Slot = { worker, waiting: new Map(), dead: false };
+      const slot: Slot = { worker, inFlight: 0, waiting: new Map(), dead: false };
       const fail = (err: Error): void => {
         if (slot.dead) return;
         slot.dead = true;
