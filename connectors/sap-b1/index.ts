@@ -38,7 +38,6 @@ function definitionOf(name: string, def: ResourceDefinition): ResourceDefinition
 export type { SapB1Config } from './config.js';
 export type { SapB1Stats, CloseOptions } from './connection.js';
 export type { SapB1Connection } from './connection.js';
-export { buildQuery, where, literal, renderFilter, whereToFilter, keySegment, type Filter } from './query.js';
 
 export const sapB1Connector: ConnectorDefinition<SapB1Config, SapB1Connection> = {
   name: 'sap-b1',
