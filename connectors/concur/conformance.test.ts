@@ -4,7 +4,7 @@ import { memoryVault, runConformanceSuite, type ConformanceFixture } from '../..
 import type { ConcurConfig } from './config.js';
 import { startConcurEmulator, type ConcurEmulator } from './emulator/index.js';
 import { COST_CENTERS, DIVISIONS, EMPLOYEES } from './emulator/fixtures/demo-catalog.js';
-import { approverKey } from './resources/cost-object-approvers.js';
+import { approverKey } from './resources/cost-object-approvers.def.js';
 import { emulatorConfig } from './test-support.js';
 import { concurConnector } from './index.js';
 

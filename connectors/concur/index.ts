@@ -11,60 +11,66 @@ import type {
 import { systemClock } from '../../engine/runtime/clock.js';
 import type { ConcurClient } from './client.js';
 import { configSchema, resolveConfig, type ConcurConfig } from './config.js';
-import { costObjectApprovers } from './resources/cost-object-approvers.js';
-import { expenseReports } from './resources/expense-reports.js';
-import { fisDocuments } from './resources/fis-documents.js';
-import { listItems } from './resources/list-items.js';
-import { paymentRequests } from './resources/payment-requests.js';
+import { CONCUR_DEFINITIONS } from './resources/definitions.js';
 import { rechunk } from './resources/rechunk.js';
-import type { ConcurResource, ResourceEnv } from './resources/resource.js';
-import { users } from './resources/users.js';
-import { vendors } from './resources/vendors.js';
+import type { ConcurDefinition, ConcurOpeners, ResourceEnv } from './resources/resource.js';
 
 export { listCodeProblems } from './resources/list-codes.js';
 export type { ConcurConfig } from './config.js';
-
-export const CONCUR_RESOURCES: readonly ConcurResource[] = [
-  expenseReports,
-  paymentRequests,
-  fisDocuments,
-  listItems,
-  vendors,
-  users,
-  costObjectApprovers,
-];
 
 /** An open company-level connection: the client (tokens, geolocation) and what every resource opens with. */
 export interface ConcurConnection extends Connection {
   readonly client: ConcurClient;
   readonly env: ResourceEnv;
+  /** How each resource opens (resources/openers.ts): the read and write code, loaded when the connection opens. */
+  readonly openers: Readonly<Record<string, ConcurOpeners>>;
 }
 
-/** A resource module as the contract's definition: it opens on the connection's environment. */
-function definitionOf(r: ConcurResource): ResourceDefinition<ConcurConnection> {
-  const { source, target } = r;
+/** How resource `name` opens for `kind`, from the open connection (definitions and openers agree: openers.test.ts). */
+function opener<K extends keyof ConcurOpeners>(
+  conn: ConcurConnection,
+  name: string,
+  kind: K,
+): NonNullable<ConcurOpeners[K]> {
+  const open = conn.openers[name]?.[kind];
+  if (!open) throw new Error(`concur resource ${name} has no ${kind}`);
+  return open;
+}
+
+/**
+ * A resource definition as the contract's: it opens on the connection's environment, with the read
+ * and write code the connection loaded (validate reads the definition only).
+ */
+function definitionOf({ name, definition }: ConcurDefinition): ResourceDefinition<ConcurConnection> {
+  const reads = definition.roles.includes('source') || definition.roles.includes('lookup');
   return {
-    ...r.definition,
-    ...(source && {
+    ...definition,
+    ...(reads && {
       openSource(conn, options) {
-        const inner = source(conn.env, options);
+        const inner = opener(conn, name, 'source')(conn.env, options);
         return {
           read: (request) => rechunk(inner.read(request), request.pageSize),
           ...(inner.confirm && { confirm: inner.confirm.bind(inner) }),
         };
       },
     }),
-    ...(target && { openTarget: (conn, options, binding) => target(conn.env, options, binding) }),
+    ...(definition.roles.includes('target') && {
+      openTarget: (conn, options, binding) => opener(conn, name, 'target')(conn.env, options, binding),
+    }),
   };
 }
 
 export async function openConcur(config: ConcurConfig, context: ConnectorContext): Promise<ConcurConnection> {
   const resolved = resolveConfig(config);
-  // The client (auth, HTTP) loads when a connection opens, not when the definition is read (validate).
-  const { ConcurClient } = await import('./client.js');
+  // The client (auth, HTTP) and the resources' read and write code (resources/openers.ts) load when a
+  // connection opens, not when the definition is read (validate).
+  const [{ ConcurClient }, { CONCUR_OPENERS }] = await Promise.all([
+    import('./client.js'),
+    import('./resources/openers.js'),
+  ]);
   const client = new ConcurClient(resolved, context);
   const env: ResourceEnv = { client, config: resolved, context, clock: context.clock ?? systemClock };
-  return { client, env, stats: () => client.stats(), close: async () => {} };
+  return { client, env, openers: CONCUR_OPENERS, stats: () => client.stats(), close: async () => {} };
 }
 
 export const concurConnector: ConnectorDefinition<ConcurConfig, ConcurConnection> = {
@@ -72,6 +78,6 @@ export const concurConnector: ConnectorDefinition<ConcurConfig, ConcurConnection
   description:
     'SAP Concur: expense reports, invoices, Financial Integration Service documents, lists, vendors, users and cost-object approvers.',
   configSchema,
-  resources: Object.fromEntries(CONCUR_RESOURCES.map((r) => [r.name, definitionOf(r)])),
+  resources: Object.fromEntries(CONCUR_DEFINITIONS.map((d) => [d.name, definitionOf(d)])),
   open: openConcur,
 };

@@ -3,7 +3,7 @@ import type { WriteOp } from '../../engine/connector/types.js';
 import { checkExchanges } from './emulator/spec/check.js';
 import { startConcurEmulator, type ConcurEmulator } from './emulator/index.js';
 import { openAgainst, readAll } from './test-support.js';
-import { approverKey } from './resources/cost-object-approvers.js';
+import { approverKey } from './resources/cost-object-approvers.def.js';
 
 let emu: ConcurEmulator;
 beforeAll(async () => {

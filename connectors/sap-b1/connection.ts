@@ -9,7 +9,8 @@ import { CallCounter } from '../../engine/runtime/http.js';
 import type { RetryPolicy } from '../../engine/runtime/retry.js';
 import { ServiceLayerClient } from './client.js';
 import type { ResolvedConfig } from './config.js';
-import type { ResourceContext } from './resources/types.js';
+import { SAP_B1_OPENERS } from './resources/openers.js';
+import type { ResourceContext, SapB1Openers } from './resources/types.js';
 import { SessionManager } from './session.js';
 import { Transport } from './transport.js';
 
@@ -28,6 +29,8 @@ export class SapB1Connection implements Connection {
   private readonly sessions: SessionManager;
   /** What every resource opens with (see resources/types.ts). */
   readonly resourceContext: ResourceContext;
+  /** How each resource opens (resources/openers.ts): the read and write code, loaded with the connection. */
+  readonly openers: Readonly<Record<string, SapB1Openers>> = SAP_B1_OPENERS;
   private closed = false;
 
   constructor(

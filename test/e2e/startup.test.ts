@@ -62,6 +62,34 @@ describe('start-up loads only what the command uses', () => {
     expect(ours(modules, 'connectors').filter((u) => /\/connectors\/sql\/client\.js$/.test(u))).toEqual([]);
   });
 
+  it("validate reads SAP Business One's and Concur's resource definitions, not their reading or writing code", async () => {
+    const { result, modules } = await loaded(['validate', 'pipelines'], ROOT);
+    expect(result.code).toBe(0);
+    const connectors = ours(modules, 'connectors');
+    // the pipelines use both: their definitions are read
+    expect(connectors.some((u) => u.endsWith('/connectors/sap-b1/resources/definitions.js'))).toBe(true);
+    expect(connectors.some((u) => u.endsWith('/connectors/concur/resources/definitions.js'))).toBe(true);
+    const readWrite = [
+      'sap-b1/client',
+      'sap-b1/connection',
+      'sap-b1/query',
+      'sap-b1/resources/openers',
+      'sap-b1/resources/write-runner',
+      'sap-b1/resources/guarded-create',
+      'sap-b1/resources/entity-source',
+      'sap-b1/resources/master-data-target',
+      'sap-b1/resources/journal-reverse',
+      'concur/client',
+      'concur/resources/openers',
+      'concur/resources/list-items-write',
+      'concur/resources/scim-bulk',
+      'concur/resources/fis-posting',
+      'concur/resources/user-directory',
+      'concur/resources/paging',
+    ];
+    expect(connectors.filter((u) => readWrite.some((m) => u.endsWith(`/connectors/${m}.js`)))).toEqual([]);
+  });
+
   it('a file → file run loads no HTTP client, no emulator and no pretty printer (JSON logs off a TTY)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'in.jsonl'), '{"id":"a","n":1}\n');

@@ -18,15 +18,15 @@ import type {
 import { ConnectorError, RecordError, asSluiceError } from '../../../engine/errors.js';
 import { CONCUR_ERRORS } from '../errors.js';
 import { withOutcome } from '../write-outcome.js';
+import { approverKey, normaliseType } from './cost-object-approvers.def.js';
 import { mapLimit } from './map-limit.js';
-import type { ConcurResource, ResourceEnv } from './resource.js';
-import { bulkEnv, PATCH_SCHEMA, runScimBulk, SCIM_BULK_LIMIT, type BulkOperation } from './scim-bulk.js';
-import { UserDirectory, userKey } from './user-directory.js';
+import type { ConcurOpeners, ResourceEnv } from './resource.js';
+import { bulkEnv, PATCH_SCHEMA, runScimBulk, type BulkOperation } from './scim-bulk.js';
+import { UserDirectory } from './user-directory.js';
 
 type Json = Record<string, unknown>;
 
 export const APPROVER_LIMIT_URN = 'urn:ietf:params:scim:schemas:extension:spend:2.0:ApproverLimit';
-export const APPROVAL_TYPES = ['report', 'payment', 'request', 'purchaseRequest'] as const;
 const ENTRY_FIELDS = [
   'approvalType',
   'approvalGroup',
@@ -35,29 +35,6 @@ const ENTRY_FIELDS = [
   'exceptionApprovalAuthority',
   'level',
 ] as const;
-
-export const approverOptionsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    userFilter: {
-      type: 'string',
-      title: 'User filter',
-      description: "Identity filter limiting the users listed (mirror mode reads every listed user's approvers).",
-      examples: ['active eq true'],
-    },
-  },
-} as const;
-
-/** `expense` (UPS v4 table) and `report` (examples, v4.1) name the same type; `report` is sent. */
-export function normaliseType(t: unknown): string {
-  const s = String(t ?? 'report');
-  return s === 'expense' ? 'report' : s;
-}
-
-export function approverKey(userName: unknown, approvalType: unknown, approvalGroup: unknown): string {
-  return `${userKey(userName)}|${normaliseType(approvalType)}|${String(approvalGroup ?? '')}`;
-}
 
 function entryOf(record: Json): Json {
   const out: Json = {};
@@ -72,20 +49,6 @@ function sameSlot(a: Json, b: Json): boolean {
     normaliseType(a.approvalType) === normaliseType(b.approvalType) &&
     String(a.approvalGroup ?? '') === String(b.approvalGroup ?? '')
   );
-}
-
-export function checkApprover(record: DataRecord): string[] {
-  const problems: string[] = [];
-  if (typeof record.userName !== 'string' || record.userName === '')
-    problems.push('a cost-object approver needs userName');
-  if (typeof record.approvalGroup !== 'string')
-    problems.push('a cost-object approver needs approvalGroup (the long list code, blank for the global group)');
-  if (!(APPROVAL_TYPES as readonly string[]).includes(normaliseType(record.approvalType)))
-    problems.push(`approvalType must be one of ${APPROVAL_TYPES.join(', ')}`);
-  const key = approverKey(record.userName, record.approvalType, record.approvalGroup);
-  if (typeof record.approverKey === 'string' && record.approverKey !== key)
-    problems.push(`approverKey must be "${key}"`);
-  return problems;
 }
 
 interface Prepared {
@@ -266,22 +229,4 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
   };
 }
 
-export const costObjectApprovers: ConcurResource = {
-  name: 'cost-object-approvers',
-  definition: {
-    description:
-      'Cost-object approvers (User Provisioning ApproverLimit extension, costObjectApprover), one record per user, approval type and approval group.',
-    roles: ['source', 'lookup', 'target'],
-    key: 'approverKey',
-    optionsSchema: approverOptionsSchema,
-    capabilities: {
-      bulkSize: SCIM_BULK_LIMIT,
-      modes: ['create', 'upsert', 'mirror'],
-      deleteActions: ['delete'],
-      list: true,
-    },
-    check: checkApprover,
-  },
-  source,
-  target,
-};
+export const costObjectApproversOpeners: ConcurOpeners = { source, target };

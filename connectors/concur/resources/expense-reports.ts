@@ -7,7 +7,7 @@
 import type { DataRecord, ReadRequest, SourceResource } from '../../../engine/connector/types.js';
 import { mapLimit } from './map-limit.js';
 import { v3Pages } from './paging.js';
-import type { ConcurResource, ResourceEnv } from './resource.js';
+import type { ConcurOpeners, ResourceEnv } from './resource.js';
 import { flattenV3, isoToV3Filter } from './v3-fields.js';
 
 type Json = Record<string, unknown>;
@@ -21,79 +21,6 @@ export const REPORT_DATE_FIELDS = [
   'UserDefinedDate',
 ] as const;
 export const ENTRY_DATE_FIELDS = ['TransactionDate', 'LastModified'] as const;
-
-const statusList = {
-  anyOf: [
-    { type: 'string', minLength: 1 },
-    { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
-  ],
-};
-
-export const expenseReportOptionsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    approvalStatus: {
-      ...statusList,
-      title: 'Approval status',
-      description: 'Approval status code(s), e.g. A_APPR.',
-      examples: ['A_APPR'],
-    },
-    paymentStatus: {
-      ...statusList,
-      title: 'Payment status',
-      description: 'Payment status code(s), e.g. P_PROC.',
-      examples: [['P_NOTP', 'P_PROC']],
-    },
-    user: {
-      type: 'string',
-      title: 'User',
-      description: 'ALL (company-wide, needs the Web Services Admin role) or one login id.',
-      default: 'ALL',
-      examples: ['ALL'],
-    },
-    modifiedAfter: {
-      type: 'string',
-      title: 'Modified after',
-      description: 'Static lower bound on LastModifiedDate (ISO-8601), in addition to the incremental cursor.',
-      examples: ['2025-01-01T00:00:00Z'],
-    },
-    processingPaymentDateAfter: {
-      type: 'string',
-      title: 'Ready for payment after',
-      description: 'Only reports fully approved after this date (yyyy-MM-dd).',
-      examples: ['2025-01-01'],
-    },
-    includeEntries: {
-      type: 'boolean',
-      title: 'Include entries',
-      description: "Read each report's entries (one more call per report).",
-      default: true,
-    },
-    includeAllocations: {
-      type: 'boolean',
-      title: 'Include allocations',
-      description: "Read each report's allocations (one more call per report).",
-      default: true,
-    },
-    pageSize: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 100,
-      default: 100,
-      title: 'Page size',
-      description: 'Reports per page (v3 limit).',
-    },
-    concurrency: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 16,
-      default: 4,
-      title: 'Concurrency',
-      description: 'Reports whose entries are read at the same time.',
-    },
-  },
-} as const;
 
 interface Options {
   approvalStatus?: string | string[];
@@ -175,15 +102,4 @@ function source(env: ResourceEnv, options: DataRecord): SourceResource {
   };
 }
 
-export const expenseReports: ConcurResource = {
-  name: 'expense-reports',
-  definition: {
-    description:
-      'Expense Report v3 reports, company-wide, each with its entries and their allocations; custom and org-unit fields flattened to Code/Value.',
-    roles: ['source', 'lookup'],
-    key: 'ID',
-    optionsSchema: expenseReportOptionsSchema,
-    capabilities: { incremental: true },
-  },
-  source,
-};
+export const expenseReportsOpeners: ConcurOpeners = { source };

@@ -1,15 +1,6 @@
 /** FIS v4 addressing and envelopes, shared by reading and confirming. */
 type Json = Record<string, unknown>;
 
-export const FIS_DOC_TYPES = [
-  'expense',
-  'invoice',
-  'cashadvance',
-  'payroll',
-  'requestobligation',
-  'reportobligation',
-] as const;
-
 /** The documented base path (the spec's `/api/v4.0/fi/v4/...` form is not used). */
 export function fisPath(docType: string): string {
   return `/financialintegration/fi/v4/companies/transactiontypes/${encodeURIComponent(docType)}/transactions`;

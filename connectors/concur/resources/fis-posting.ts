@@ -12,11 +12,9 @@
  * `fiscalYearNumbering` (default: the calendar year).
  */
 import type { ConfirmOutcome, DataRecord } from '../../../engine/connector/types.js';
+import type { FiscalYearNumbering } from './fis-documents.def.js';
 
 type Json = Record<string, unknown>;
-
-export const FISCAL_YEAR_NUMBERING = ['start-year', 'end-year'] as const;
-export type FiscalYearNumbering = (typeof FISCAL_YEAR_NUMBERING)[number];
 
 export interface PostingDocSettings {
   /** `postingDocs[].companyId`: the ERP organisational unit (SAP B1: the company database). */
@@ -28,8 +26,6 @@ export interface PostingDocSettings {
   /** A fiscal year that does not start in January is numbered by the year it starts or ends in. */
   fiscalYearNumbering: FiscalYearNumbering;
 }
-
-export const DEFAULT_POSTING_DATE_FIELD = 'ReferenceDate';
 
 function validDate(y: number, m: number, d: number): boolean {
   const t = new Date(Date.UTC(y, m - 1, d));

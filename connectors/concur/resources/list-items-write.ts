@@ -15,10 +15,9 @@ import type { ConcurClient } from '../client.js';
 import { CONCUR_ERRORS, describeBody, isDeadlock } from '../errors.js';
 import { classifiedAfterSend } from '../write-outcome.js';
 import { deriveCodes, listNameProblems, type ListItemCodes } from './list-codes.js';
+import { LIST_BULK_LIMIT } from './write-limits.js';
 
 type Json = Record<string, unknown>;
-
-export const LIST_BULK_LIMIT = 250;
 
 interface Part {
   key: string;

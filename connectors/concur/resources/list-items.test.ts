@@ -3,7 +3,7 @@ import type { DataRecord, WriteOp } from '../../../engine/connector/types.js';
 import { startConcurEmulator, type ConcurEmulator } from '../emulator/index.js';
 import type { EmulatorState } from '../emulator/state.js';
 import { openAgainst, readAll } from '../test-support.js';
-import { checkListItem, lintListItemLiterals, listCodeProblems } from './list-items.js';
+import { checkListItem, lintListItemLiterals, listCodeProblems } from './list-items.def.js';
 
 let emu: ConcurEmulator | undefined;
 afterEach(async () => {

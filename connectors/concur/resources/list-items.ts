@@ -15,40 +15,9 @@ import type {
 } from '../../../engine/connector/types.js';
 import { asSluiceError, mayHaveApplied } from '../../../engine/errors.js';
 import { withOutcome } from '../write-outcome.js';
-import { deriveCodes, listCodeProblems, listNameProblems } from './list-codes.js';
 import { readListItems, resolveListId, type ListItemRecord } from './list-items-read.js';
-import { LIST_BULK_LIMIT, writeListItems } from './list-items-write.js';
-import type { ConcurResource, ResourceEnv } from './resource.js';
-
-export { listCodeProblems } from './list-codes.js';
-
-export const listItemOptionsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  anyOf: [{ required: ['list'] }, { required: ['listId'] }],
-  properties: {
-    list: {
-      type: 'string',
-      minLength: 1,
-      title: 'List name',
-      description: "The list's name (List v4 `value`).",
-      examples: ['Cost Centers', 'Projects'],
-    },
-    listId: {
-      type: 'string',
-      minLength: 1,
-      title: 'List id',
-      description: "The list's id, instead of its name.",
-      examples: ['7a3e5c1d-0b4f-4e2a-9c8d-1f2e3d4c5b6a'],
-    },
-    includeDeleted: {
-      type: 'boolean',
-      default: false,
-      title: 'Include deleted items',
-      description: 'Source: also read items marked deleted (isDeleted: true).',
-    },
-  },
-} as const;
+import { writeListItems } from './list-items-write.js';
+import type { ConcurOpeners, ResourceEnv } from './resource.js';
 
 interface Options {
   list?: string;
@@ -71,26 +40,6 @@ function toTarget(r: ListItemRecord, keyField: string): TargetRecord {
   const record = comparable(r);
   // The bulk API addresses items by long code, and a create answers no id: the long code is the id.
   return { key: String(record[keyField] ?? r.code), id: r.code, record, active: !r.isDeleted };
-}
-
-/** Problems of a target record, before anything is sent (the engine calls it for every planned record). */
-export function checkListItem(record: DataRecord): string[] {
-  const { problems } = deriveCodes(record);
-  return [...problems, ...listNameProblems(record.value)];
-}
-
-/** `sluice validate`: literal codes and names a transform assigns. */
-export function lintListItemLiterals(fields: Record<string, string>): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
-  for (const field of ['shortCode', 'code', 'parentCode'] as const) {
-    const v = fields[field];
-    if (v === undefined) continue;
-    const segments = field === 'shortCode' ? [v] : v.split('-');
-    for (const seg of segments) for (const message of listCodeProblems(seg)) out.push({ field, message });
-  }
-  if (fields.value !== undefined)
-    for (const message of listNameProblems(fields.value)) out.push({ field: 'value', message });
-  return out;
 }
 
 function source(env: ResourceEnv, options: DataRecord): SourceResource {
@@ -190,23 +139,4 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
   };
 }
 
-export const listItems: ConcurResource = {
-  name: 'list-items',
-  definition: {
-    description:
-      'List v4 items of one list (hierarchical long codes such as SALES-CC100); written through the bulk API.',
-    roles: ['source', 'lookup', 'target'],
-    key: 'code',
-    optionsSchema: listItemOptionsSchema,
-    capabilities: {
-      bulkSize: LIST_BULK_LIMIT,
-      modes: ['create', 'upsert', 'mirror'],
-      deleteActions: ['deactivate'],
-      list: true,
-    },
-    check: checkListItem,
-    lintLiterals: lintListItemLiterals,
-  },
-  source,
-  target,
-};
+export const listItemsOpeners: ConcurOpeners = { source, target };

@@ -1,4 +1,8 @@
-/** What one Concur resource module provides: its definition, and how to open it for reading or writing. */
+/**
+ * What the Concur resource modules provide: each resource's definition (`<name>.def.ts`, gathered
+ * in definitions.ts: what validate reads) and how it opens for reading or writing (`<name>.ts`,
+ * gathered in openers.ts, loaded when a connection opens).
+ */
 import type {
   ConnectorContext,
   DataRecord,
@@ -19,9 +23,13 @@ export interface ResourceEnv {
   clock: Clock;
 }
 
-export interface ConcurResource {
+export interface ConcurDefinition {
   name: string;
   definition: ResourceDefinition;
+}
+
+/** How one resource opens: `source` for the source and lookup roles, `target` for target. */
+export interface ConcurOpeners {
   source?(env: ResourceEnv, options: DataRecord): SourceResource;
   target?(env: ResourceEnv, options: DataRecord, binding: TargetBinding): TargetResource;
 }

@@ -6,7 +6,7 @@ import type { ConcurClient, ConcurRequest } from '../client.js';
 import { resolveConfig } from '../config.js';
 import { startConcurEmulator, type ConcurEmulator } from '../emulator/index.js';
 import { openAgainst } from '../test-support.js';
-import { approverKey } from './cost-object-approvers.js';
+import { approverKey } from './cost-object-approvers.def.js';
 import { runScimBulk, type BulkOperation } from './scim-bulk.js';
 
 const BULK = '/profile/v4/Bulk';

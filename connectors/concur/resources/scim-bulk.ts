@@ -21,10 +21,10 @@ import type { ResolvedConfig } from '../config.js';
 import { CONCUR_ERRORS } from '../errors.js';
 import { classifiedAfterSend } from '../write-outcome.js';
 import type { ResourceEnv } from './resource.js';
+import { SCIM_BULK_LIMIT } from './write-limits.js';
 
 type Json = Record<string, unknown>;
 
-export const SCIM_BULK_LIMIT = 100;
 const BULK_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 

@@ -1,14 +1,11 @@
 /** Every user of the company (Identity v4.1, 1,000 a page), indexed by userName, read once per target. */
 import type { ConcurClient } from '../client.js';
 import { identityPages } from './paging.js';
+import { userKey } from './user-key.js';
 
 type Json = Record<string, unknown>;
 
 export const ENTERPRISE_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-export function userKey(userName: unknown): string {
-  return String(userName ?? '').toLowerCase();
-}
 
 export class UserDirectory {
   private index: Map<string, Json> | undefined;

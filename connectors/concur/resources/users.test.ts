@@ -4,7 +4,8 @@ import { ManualClock } from '../../../engine/runtime/clock.js';
 import { startConcurEmulator, type ConcurEmulator } from '../emulator/index.js';
 import { companyToken } from '../emulator/test-client.js';
 import { openAgainst, readAll } from '../test-support.js';
-import { approverKey, APPROVER_LIMIT_URN } from './cost-object-approvers.js';
+import { approverKey } from './cost-object-approvers.def.js';
+import { APPROVER_LIMIT_URN } from './cost-object-approvers.js';
 import { patchOperations } from './users.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';

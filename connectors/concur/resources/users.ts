@@ -22,50 +22,17 @@ import { ConnectorError, mayHaveApplied, RecordError } from '../../../engine/err
 import { CONCUR_ERRORS } from '../errors.js';
 import { mapLimit } from './map-limit.js';
 import { identityPages } from './paging.js';
-import type { ConcurResource, ResourceEnv } from './resource.js';
-import { bulkEnv, PATCH_SCHEMA, runScimBulk, SCIM_BULK_LIMIT, type BulkOperation } from './scim-bulk.js';
-import {
-  completeNewUser,
-  createDefaultsSchema,
-  incompleteMessage,
-  type CreateDefaults,
-  type NewUserContext,
-} from './user-create.js';
-import { ENTERPRISE_URN, UserDirectory, userKey } from './user-directory.js';
+import type { ConcurOpeners, ResourceEnv } from './resource.js';
+import { bulkEnv, PATCH_SCHEMA, runScimBulk, type BulkOperation } from './scim-bulk.js';
+import type { CreateDefaults } from './create-defaults.js';
+import { completeNewUser, incompleteMessage, type NewUserContext } from './user-create.js';
+import { ENTERPRISE_URN, UserDirectory } from './user-directory.js';
+import { userKey } from './user-key.js';
 
 type Json = Record<string, unknown>;
 
 const CORE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const NOT_COMPARED = new Set(['id', 'meta', 'schemas']);
-
-export const userOptionsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    filter: {
-      type: 'string',
-      title: 'SCIM filter',
-      description: 'Only users matching this Identity filter, e.g. `active eq true`.',
-      examples: ['active eq true'],
-    },
-    pageSize: {
-      type: 'integer',
-      minimum: 1,
-      maximum: 1000,
-      default: 1000,
-      title: 'Page size',
-      description: 'Users per Identity v4.1 page.',
-    },
-    includeSpend: {
-      type: 'boolean',
-      default: false,
-      title: 'Compare spend extensions',
-      description:
-        'Target: also read the spend extensions of looked-up users (one call per user) so they can be compared.',
-    },
-    createDefaults: createDefaultsSchema,
-  },
-} as const;
 
 interface Options {
   filter?: string;
@@ -103,15 +70,6 @@ export function patchOperations(before: Json, after: Json): Json[] {
     }
   }
   return ops;
-}
-
-export function checkUser(record: DataRecord): string[] {
-  const problems: string[] = [];
-  if (typeof record.userName !== 'string' || record.userName === '') problems.push('a user needs userName');
-  const name = record.name as Json | undefined;
-  if (name !== undefined && (typeof name.givenName !== 'string' || typeof name.familyName !== 'string'))
-    problems.push('name needs givenName and familyName');
-  return problems;
 }
 
 function source(env: ResourceEnv, options: DataRecord): SourceResource {
@@ -274,22 +232,4 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
   };
 }
 
-export const users: ConcurResource = {
-  name: 'users',
-  definition: {
-    description:
-      'Users (Identity v4.1 read, User Provisioning v4 SCIM bulk write with status polling), keyed by userName.',
-    roles: ['source', 'lookup', 'target'],
-    key: 'userName',
-    optionsSchema: userOptionsSchema,
-    capabilities: {
-      bulkSize: SCIM_BULK_LIMIT,
-      modes: ['create', 'upsert', 'mirror'],
-      deleteActions: ['deactivate'],
-      list: true,
-    },
-    check: checkUser,
-  },
-  source,
-  target,
-};
+export const usersOpeners: ConcurOpeners = { source, target };

@@ -7,7 +7,7 @@ import type { ConcurClient } from '../client.js';
 import { resolveConfig } from '../config.js';
 import { startConcurEmulator, type ConcurEmulator } from '../emulator/index.js';
 import { emulatorConfig, openAgainst } from '../test-support.js';
-import { vendors } from './vendors.js';
+import { vendorsOpeners } from './vendors.js';
 
 const VENDORS = '/api/v3.1/invoice/vendors';
 const vendor = (code: string, extra: DataRecord = {}): DataRecord => ({
@@ -101,7 +101,7 @@ describe('vendors: answers without a status per record', () => {
       request: () => Promise.resolve({ status: 200, headers: {}, body: undefined, rawBody: '', ...res }),
     } as unknown as ConcurClient;
     const config = resolveConfig(emulatorConfig(emu));
-    return vendors.target!(
+    return vendorsOpeners.target!(
       { client, config, context: conformanceContext(), clock: systemClock },
       {},
       {

@@ -23,28 +23,12 @@ import type { ConcurClient } from '../client.js';
 import { CONCUR_ERRORS } from '../errors.js';
 import { classifiedAfterSend } from '../write-outcome.js';
 import { v3Pages } from './paging.js';
-import type { ConcurResource, ResourceEnv } from './resource.js';
+import type { ConcurOpeners, ResourceEnv } from './resource.js';
+import { VENDOR_BATCH } from './write-limits.js';
 
 type Json = Record<string, unknown>;
 
-export const VENDOR_BATCH = 100;
 const READ_ONLY = ['ID', 'URI', 'StatusList', 'VendorBankList', 'VendorGroupList'];
-const REQUIRED = ['VendorCode', 'CountryCode', 'CurrencyCode'];
-
-export const vendorOptionsSchema = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    addressCode: {
-      type: 'string',
-      minLength: 1,
-      default: 'MAIN',
-      title: 'Address code',
-      description: 'The vendor address this resource reads and writes; records without AddressCode get it.',
-      examples: ['MAIN'],
-    },
-  },
-} as const;
 
 function writable(v: Json): Json {
   const out: Json = {};
@@ -113,10 +97,6 @@ function mapStatuses(ops: { key: string; record: Json }[], body: unknown): Write
       };
     return { key: op.key, ok: true, id: String(op.record.VendorCode ?? op.key) };
   });
-}
-
-export function checkVendor(record: DataRecord): string[] {
-  return REQUIRED.filter((f) => typeof record[f] !== 'string' || record[f] === '').map((f) => `a vendor needs ${f}`);
 }
 
 function source(env: ResourceEnv, options: DataRecord): SourceResource {
@@ -231,21 +211,4 @@ function target(env: ResourceEnv, options: DataRecord, binding: TargetBinding): 
   };
 }
 
-export const vendors: ConcurResource = {
-  name: 'vendors',
-  definition: {
-    description: 'Invoice vendors v3.1 of one address code, keyed by VendorCode; StatusList results mapped to records.',
-    roles: ['source', 'lookup', 'target'],
-    key: 'VendorCode',
-    optionsSchema: vendorOptionsSchema,
-    capabilities: {
-      bulkSize: VENDOR_BATCH,
-      modes: ['create', 'upsert', 'mirror'],
-      deleteActions: ['delete'],
-      list: true,
-    },
-    check: checkVendor,
-  },
-  source,
-  target,
-};
+export const vendorsOpeners: ConcurOpeners = { source, target };

@@ -1,14 +1,9 @@
-/** `dimensions`: the five cost accounting dimensions (ODIM) and whether each is active. */
+/** Reading `dimensions` (dimensions.def.ts): `activeOnly` filters on IsActive. */
 import { where } from '../query.js';
-import { ACTIVE_ONLY_OPTION, readOnlyResource } from './read-only.js';
+import { DIMENSIONS } from './dimensions.def.js';
+import { readOnlyOpeners } from './read-only.js';
 
-export const dimensions = readOnlyResource(
-  'Cost accounting dimensions (Dimensions, ODIM) with their active flag.',
-  {
-    entitySet: 'Dimensions',
-    key: 'DimensionCode',
-    cursorFields: {},
-    baseFilter: (o) => (o.activeOnly === true ? where.eq('IsActive', 'tYES') : undefined),
-  },
-  { activeOnly: ACTIVE_ONLY_OPTION },
-);
+export const dimensionsOpeners = readOnlyOpeners({
+  ...DIMENSIONS,
+  baseFilter: (o) => (o.activeOnly === true ? where.eq('IsActive', 'tYES') : undefined),
+});

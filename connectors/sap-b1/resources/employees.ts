@@ -1,14 +1,9 @@
-/** `employees`: employee master data (OHEM). */
+/** Reading `employees` (employees.def.ts): `activeOnly` filters on Active. */
 import { where } from '../query.js';
-import { ACTIVE_ONLY_OPTION, readOnlyResource } from './read-only.js';
+import { EMPLOYEES } from './employees.def.js';
+import { readOnlyOpeners } from './read-only.js';
 
-export const employees = readOnlyResource(
-  'Employees (EmployeesInfo, OHEM): names, e-mail, ExternalEmployeeNumber, cost center, linked vendor; incrementally by UpdateDate.',
-  {
-    entitySet: 'EmployeesInfo',
-    key: 'EmployeeID',
-    cursorFields: { UpdateDate: 'date', CreateDate: 'date', EmployeeID: 'int' },
-    baseFilter: (o) => (o.activeOnly === true ? where.eq('Active', 'tYES') : undefined),
-  },
-  { activeOnly: ACTIVE_ONLY_OPTION },
-);
+export const employeesOpeners = readOnlyOpeners({
+  ...EMPLOYEES,
+  baseFilter: (o) => (o.activeOnly === true ? where.eq('Active', 'tYES') : undefined),
+});

@@ -14,6 +14,11 @@ export function lengthProblems(record: DataRecord, limits: Record<string, number
   return problems;
 }
 
+/** The record check of a resource whose rule is field lengths only (master-data targets' `check`). */
+export function lengthCheck(limits: Record<string, number>): (record: DataRecord) => string[] {
+  return (record) => lengthProblems(record, limits);
+}
+
 export function linesOf(record: DataRecord, field: string): DataRecord[] {
   const v = record[field];
   return Array.isArray(v) ? (v.filter((l) => l !== null && typeof l === 'object') as DataRecord[]) : [];

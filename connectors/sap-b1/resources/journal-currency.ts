@@ -11,11 +11,9 @@
 import type { DataRecord } from '../../../engine/connector/types.js';
 import { SAP_B1_ERRORS } from '../errors.js';
 import type { FinanceFacts, HolderKind } from './finance-facts.js';
+import type { RateFallback } from './journal-options.js';
 import { postingDate } from './journal-periods.js';
 import { cents, num, text, type Step } from './journal-steps.js';
-
-export const RATE_FALLBACKS = ['none', 'last-earlier'] as const;
-export type RateFallback = (typeof RATE_FALLBACKS)[number];
 
 const RATE_MISSING = SAP_B1_ERRORS.rateMissing;
 

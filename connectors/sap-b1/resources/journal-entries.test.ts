@@ -5,7 +5,7 @@ import type { ResourceOpener } from '../../../engine/connector/dispatch.js';
 import type { SapB1Connection } from '../connection.js';
 import { sapB1Connector } from '../index.js';
 import { memoryVault, openTestConnection, testContext } from '../test-support.js';
-import { journalEntryProblems } from './journal-entries.js';
+import { journalEntryProblems } from './journal-entries.def.js';
 
 const je = (memo = 'Concur report', lines?: DataRecord[]): DataRecord => ({
   ReferenceDate: '2024-04-30',

@@ -8,10 +8,8 @@
 import type { DataRecord, TargetRecord } from '../../../engine/connector/types.js';
 import { SAP_B1_ERRORS } from '../errors.js';
 import { openForJournalEntries, type PostingPeriod } from './finance-facts.js';
+import type { PeriodPolicy } from './journal-options.js';
 import { MEMO_MAX, type Step } from './journal-steps.js';
-
-export const PERIOD_POLICIES = ['park', 'next-open-period'] as const;
-export type PeriodPolicy = (typeof PERIOD_POLICIES)[number];
 
 const PERIOD_CLOSED = SAP_B1_ERRORS.periodClosed;
 

@@ -8,7 +8,8 @@ import type { DataRecord, PreparedRecord, TargetRecord } from '../../../engine/c
 import type { Clock } from '../../../engine/runtime/clock.js';
 import type { FinanceFacts } from './finance-facts.js';
 import { convertCurrencies, type CurrencyOptions } from './journal-currency.js';
-import { placeInPeriods, type PeriodPolicy } from './journal-periods.js';
+import type { PeriodPolicy } from './journal-options.js';
+import { placeInPeriods } from './journal-periods.js';
 import type { Step } from './journal-steps.js';
 
 export interface PrepareSpec {

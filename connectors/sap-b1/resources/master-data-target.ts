@@ -15,7 +15,6 @@ import type {
 import { ConnectorError } from '../../../engine/errors.js';
 import { buildQuery, keySegment, whereToFilter } from '../query.js';
 import { etagOf, normalizeRecord } from '../records.js';
-import { lengthProblems } from './field-limits.js';
 import { findByField } from './key-lookup.js';
 import { readOptions } from './options.js';
 import type { ResourceContext } from './types.js';
@@ -28,17 +27,11 @@ export interface MasterDataSpec {
   /** How deactivation is written and recognised. */
   deactivate: DataRecord;
   isActive(entity: DataRecord): boolean;
-  limits: Record<string, number>;
 }
 
 function topLevelFields(op: Extract<WriteOp, { op: 'update' }>): string[] {
   const fields = new Set(op.changes.map((c) => c.path.split(/[.[]/)[0] ?? c.path).filter((f) => f !== ''));
   return fields.size > 0 ? [...fields] : Object.keys(op.record);
-}
-
-/** The record check of a master-data target (its definition's `check`): field lengths. */
-export function masterDataCheck(spec: MasterDataSpec): (record: DataRecord) => string[] {
-  return (record) => lengthProblems(record, spec.limits);
 }
 
 export function openMasterDataTarget(

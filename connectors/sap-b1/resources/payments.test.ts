@@ -4,7 +4,7 @@ import type { ResourceOpener } from '../../../engine/connector/dispatch.js';
 import type { SapB1Connection } from '../connection.js';
 import { sapB1Connector } from '../index.js';
 import { openTestConnection } from '../test-support.js';
-import { paymentProblems } from './incoming-payments.js';
+import { paymentProblems } from './incoming-payments.def.js';
 
 const payment = (invoice: number, sum: number) => ({
   DocType: 'rCustomer',

@@ -1,11 +1,9 @@
-/** What a resource module provides: its definition and how to open it for reading or writing. */
-import type {
-  DataRecord,
-  ResourceDefinition,
-  SourceResource,
-  TargetBinding,
-  TargetResource,
-} from '../../../engine/connector/types.js';
+/**
+ * What the resource modules provide: each resource's definition (`<name>.def.ts`, gathered in
+ * definitions.ts: what validate reads) and how it opens for reading or writing (`<name>.ts`,
+ * gathered in openers.ts, loaded with the connection).
+ */
+import type { DataRecord, SourceResource, TargetBinding, TargetResource } from '../../../engine/connector/types.js';
 import type { Clock } from '../../../engine/runtime/clock.js';
 import type { Logger } from '../../../engine/runtime/logger.js';
 import type { ServiceLayerClient } from '../client.js';
@@ -17,8 +15,8 @@ export interface ResourceContext {
   clock: Clock;
 }
 
-export interface SapB1Resource {
-  definition: ResourceDefinition;
+/** How one resource opens: `openSource` for the source and lookup roles, `openTarget` for target. */
+export interface SapB1Openers {
   openSource?(ctx: ResourceContext, options: DataRecord): SourceResource;
   openTarget?(ctx: ResourceContext, options: DataRecord, binding: TargetBinding): TargetResource;
 }
