@@ -27,6 +27,8 @@ export interface SshdOptions {
   permitRootLogin?: boolean;
   /** The folder a login starts in (internal-sftp -d): relative remote paths resolve against it. */
   startDir?: string;
+  /** The port to listen on when it is free (else any free one). */
+  port?: number;
 }
 
 export interface SshdServer {
@@ -59,12 +61,24 @@ export function sshFingerprint(publicKey: string): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 
-export function freePort(): Promise<number> {
+/** A loopback port nobody listens on: `wanted` when it is free, else one the system picks. */
+export async function freePort(wanted?: number): Promise<number> {
+  if (wanted !== undefined) {
+    try {
+      return await listenOn(wanted);
+    } catch {
+      // taken: any other
+    }
+  }
+  return listenOn(0);
+}
+
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(port, '127.0.0.1', () => {
       const addr = srv.address();
       srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
     });
@@ -133,7 +147,7 @@ export async function startSshd(o: SshdOptions): Promise<SshdServer> {
   const authorizedKeys = join(o.configDir, 'authorized_keys');
   writeFileSync(authorizedKeys, o.authorizedKeys.map((k) => `${k.trim()}\n`).join(''), { mode: 0o644 });
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation
-  const port = await freePort();
+  const port = await freePort(o.port);
   const config = join(o.configDir, 'sshd_config');
   writeFileSync(config, sshdConfig(o, port, hostKey, authorizedKeys));
   let output = '';
