@@ -120,7 +120,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
       concur: portOf(Object.values(concur.regions)[0] ?? concur.baseUrl), // its regions take the next ports
       b1: portOf(b1.url),
       ar: portOf(ar.url),
-      ...(sftp && { sftp: sftp.port }),
+      ...((sftp?.port ?? ports.sftp) !== undefined && { sftp: sftp?.port ?? ports.sftp }), // kept while not started
     });
   const erp = erpConnection(erpDbUrl);
   const c = concur.credentials;

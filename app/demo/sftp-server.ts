@@ -7,7 +7,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
@@ -112,8 +113,27 @@ function arg(value: string): string {
   return /\s/.test(value) ? `"${value}"` : value;
 }
 
-function sshdConfig(o: SshdOptions, port: number, hostKey: string, authorizedKeys: string): string {
-  const sftp = `internal-sftp${o.startDir === undefined ? '' : ` -d ${arg(o.startDir)}`}`;
+const PLAIN_PATH = /^[\w/.@+:,=-]+$/;
+
+/**
+ * A path for `internal-sftp -d`, which cannot be quoted (sshd unquotes its ForceCommand line and
+ * internal-sftp splits it again at blanks; a folder it cannot enter silently leaves the login in its
+ * home): the folder itself, or a link to it in a fresh temp folder (`cleanup` removes that).
+ */
+function startPath(dir: string): { path: string; cleanup(): void } {
+  if (PLAIN_PATH.test(dir)) return { path: dir, cleanup: () => {} };
+  const holder = mkdtempSync(join(tmpdir(), 'sluice-sshd-'));
+  const path = join(holder, 'start');
+  if (!PLAIN_PATH.test(path)) {
+    rmSync(holder, { recursive: true, force: true });
+    throw new Error(`sshd: neither ${dir} nor the temp folder ${holder} is a path without blanks or quotes`);
+  }
+  symlinkSync(dir, path);
+  return { path, cleanup: () => rmSync(holder, { recursive: true, force: true }) };
+}
+
+function sshdConfig(o: SshdOptions, port: number, hostKey: string, authorizedKeys: string, start?: string): string {
+  const sftp = `internal-sftp${start === undefined ? '' : ` -d ${start}`}`;
   return [
     `Port ${port}`,
     'ListenAddress 127.0.0.1',
@@ -149,7 +169,8 @@ export async function startSshd(o: SshdOptions): Promise<SshdServer> {
   if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation
   const port = await freePort(o.port);
   const config = join(o.configDir, 'sshd_config');
-  writeFileSync(config, sshdConfig(o, port, hostKey, authorizedKeys));
+  const start = o.startDir === undefined ? undefined : startPath(o.startDir);
+  writeFileSync(config, sshdConfig(o, port, hostKey, authorizedKeys, start?.path));
   let output = '';
   const child = spawn(o.sshd, ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -161,6 +182,7 @@ export async function startSshd(o: SshdOptions): Promise<SshdServer> {
       child.kill('SIGTERM');
       await exited;
     }
+    start?.cleanup();
   };
   try {
     await Promise.race([
