@@ -1,8 +1,8 @@
 /**
  * The demo environment: the Concur, SAP Business One and AR-platform emulators seeded with the demo company, the
- * ERP database, optionally an SFTP server (sftp.ts), and a connections.yaml that points the shipped pipelines at them. `sluice demo` runs
- * the pipelines against it; the end-to-end tests use the very same environment. The pipelines are
- * the files a consultant deploys: only connections.yaml differs.
+ * ERP database, optionally an SFTP server (sftp.ts), and a connections.yaml that points the shipped
+ * pipelines at them. `sluice demo` runs the pipelines against it; the end-to-end tests use the very
+ * same environment. The pipelines are the files a consultant deploys: only connections.yaml differs.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

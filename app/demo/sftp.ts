@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PIPELINES_DIR } from './pipelines.js';
 import { DEMO_REMITTANCE, DEMO_REMITTANCE_FILE, writeRemittanceFile } from './remittance.js';
-import { findSshd, generateSshKey, startSshd } from './sftp-server.js';
+import { findSshd, generateSshKey, startSshd, type SshdServer } from './sftp-server.js';
 
 export const NO_SSHD = 'no sshd found: apt-get install openssh-server';
 
@@ -77,7 +77,7 @@ export async function startDemoSftp(dir: string, sshd: string, fresh: boolean, p
   rmSync(configDir, { recursive: true, force: true });
   const client = generateSshKey('sluice-demo');
   const username = userInfo().username;
-  let server;
+  let server: SshdServer;
   try {
     server = await startSshd({
       sshd,
