@@ -11,7 +11,8 @@ import { InvalidPipelineError, runSession, type SessionResult } from '../../engi
 import { formatDiagnostics } from '../../engine/config/diagnostics.js';
 import { trafficFileRecorder } from '../../engine/emulator-kit/recorder.js';
 import { PIPELINES_DIR, startDemoEnvironment, type DemoEnvironment } from '../demo/environment.js';
-import { DEMO_ALTERNATIVE, DEMO_PIPELINES, DEMO_SKIPPED_SFTP } from '../demo/pipelines.js';
+import { DEMO_ALTERNATIVE, DEMO_PIPELINES, DEMO_SFTP_PIPELINES } from '../demo/pipelines.js';
+import { sftpFiles, type DemoSftp } from '../demo/sftp.js';
 import { write, type CliIo } from './common.js';
 
 export interface DemoOptions {
@@ -35,6 +36,17 @@ function line(r: SessionResult): string {
     : '';
   const written = a ? ` | written ${a.created + a.updated + a.deleted}` : '';
   return `${r.report.status.padEnd(9)} ${counts}${written} | ${(r.report.durationMs / 1000).toFixed(1)}s | api calls: ${calls}${r.report.error ? `\n            error ${r.report.error.code}: ${r.report.error.message}` : ''}`;
+}
+
+/** What the SFTP pipelines left on the server: the batch files delivered, the remittance files archived. */
+function sftpSummary(sftp: DemoSftp, rel: string): string {
+  const at = (folder: string): string => `${rel}/sftp/${relative(sftp.root, folder)}`;
+  const list = (files: string[]): string => (files.length === 0 ? 'none' : files.join(', '));
+  return (
+    `  SFTP: open-invoice batch files in ${at(sftp.outbox)}: ${list(sftpFiles(sftp.outbox))}\n` +
+    `        remittance files posted and archived in ${at(sftp.archive)}: ${list(sftpFiles(sftp.archive))}` +
+    `; waiting in ${at(sftp.inbox)}: ${list(sftpFiles(sftp.inbox))}\n`
+  );
 }
 
 async function runAll(
@@ -81,18 +93,24 @@ export async function runDemo(opts: DemoOptions, io: CliIo): Promise<void> {
   if (opts.fresh) rmSync(dir, { recursive: true, force: true });
   const started = Date.now();
   const traffic = opts.recordTraffic === undefined ? undefined : trafficFileRecorder(resolve(opts.recordTraffic));
-  const env = await startDemoEnvironment({ dir, persist: true, ...(traffic && { traffic }) });
-  const names = DEMO_PIPELINES.map((n) =>
+  const env = await startDemoEnvironment({ dir, persist: true, sftp: true, ...(traffic && { traffic }) });
+  const names = DEMO_PIPELINES.filter((n) => env.sftp !== undefined || !DEMO_SFTP_PIPELINES.includes(n)).map((n) =>
     opts.fis && n === 'concur-expense-reports-to-sap-b1' ? DEMO_ALTERNATIVE : n,
   );
+  const relPath = relative(process.cwd(), dir);
+  const rel = relPath === '' ? '.' : relPath.startsWith('..') ? dir : relPath;
   try {
     write(
       io.stdout,
-      `sluice demo: Concur emulator ${env.concur.baseUrl}, SAP Business One emulator ${env.b1.url}, AR-platform emulator ${env.ar.url}, state ${env.stateUrl}\n` +
-        `Not run: ${DEMO_SKIPPED_SFTP.join(', ')} (they need an SFTP server, which the demo does not start; the end-to-end tests run them against OpenSSH)\n\nFirst run of each pipeline:\n`,
+      `sluice demo: Concur emulator ${env.concur.baseUrl}, SAP Business One emulator ${env.b1.url}, AR-platform emulator ${env.ar.url}, ` +
+        (env.sftp ? `SFTP server (OpenSSH) ${env.sftp.host}:${env.sftp.port} on ${rel}/sftp, ` : '') +
+        `state ${env.stateUrl}\n` +
+        (env.sftp ? '' : `Not run: ${DEMO_SFTP_PIPELINES.join(', ')} (${env.sftpMissing})\n`) +
+        '\nFirst run of each pipeline:\n',
     );
     const invalid: string[] = [];
     const first = await runAll(env, 'run', names, io, invalid);
+    if (env.sftp) write(io.stdout, sftpSummary(env.sftp, rel));
     write(io.stdout, '\nSecond pass (plan only): what a new run would change\n');
     const second = await runAll(env, 'plan', names, io, []);
     const failed = first.filter((r) => r.exitCode === 1 || r.exitCode === 2).length + invalid.length;
@@ -103,8 +121,6 @@ export async function runDemo(opts: DemoOptions, io: CliIo): Promise<void> {
       const c = r.report.plan?.counts;
       return c !== undefined && c.create + c.update + c.delete > (first[i]?.report.apply?.failed ?? 0);
     }).length;
-    const relPath = relative(process.cwd(), dir);
-    const rel = relPath === '' ? '.' : relPath.startsWith('..') ? dir : relPath;
     write(
       io.stdout,
       [

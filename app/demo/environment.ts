@@ -1,27 +1,26 @@
 /**
  * The demo environment: the Concur, SAP Business One and AR-platform emulators seeded with the demo company, the
- * ERP database, and a connections.yaml that points the shipped pipelines at them. `sluice demo` runs
- * the pipelines against it; the end-to-end tests use the very same environment. The pipelines are
- * the files a consultant deploys: only connections.yaml differs.
+ * ERP database, optionally an SFTP server (sftp.ts), and a connections.yaml that points the shipped
+ * pipelines at them. `sluice demo` runs the pipelines against it; the end-to-end tests use the very
+ * same environment. The pipelines are the files a consultant deploys: only connections.yaml differs.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SystemExchange } from '../../engine/emulator-kit/recorder.js';
-import { packageRoot } from '../../engine/runtime/paths.js';
 import { stringify } from 'yaml';
-import {
-  startArPlatformEmulator,
-  type ArPlatformEmulator,
-  type ArPlatformEmulatorOptions,
-} from '../../connectors/ar-platform/emulator/index.js';
-import { startConcurEmulator, type ConcurEmulator } from '../../connectors/concur/emulator/index.js';
+import type { ArPlatformEmulator, ArPlatformEmulatorOptions } from '../../connectors/ar-platform/emulator/index.js';
+import type { ConcurEmulator } from '../../connectors/concur/emulator/index.js';
 import type { ConcurEmulatorOptions } from '../../connectors/concur/emulator/options.js';
-import { startSapB1Emulator, type SapB1Emulator } from '../../connectors/sap-b1/emulator/index.js';
+import type { SapB1Emulator } from '../../connectors/sap-b1/emulator/index.js';
 import type { SapB1EmulatorOptions } from '../../connectors/sap-b1/emulator/options.js';
+import { startEmulators } from './emulators.js';
 import { seedErpDatabase } from './erp-db.js';
+import { PIPELINES_DIR } from './pipelines.js';
+import { loadPorts, savePorts } from './ports.js';
+import { demoSshd, NO_SSHD, startDemoSftp, type DemoSftp } from './sftp.js';
 import { loadEmulatorStates, saveEmulatorStates } from './snapshot.js';
 
-export const PIPELINES_DIR = join(packageRoot(), 'pipelines');
+export { PIPELINES_DIR };
 
 export interface DemoEnvironmentOptions {
   /** Working directory: connections.yaml, the state store and (by default) the ERP database go here. */
@@ -31,9 +30,15 @@ export interface DemoEnvironmentOptions {
   seedErp?: boolean;
   /**
    * Keep the systems' state in `dir` between invocations: the emulators start from what the last
-   * invocation left (saved by `close()`), and an existing ERP database file is not seeded again.
+   * invocation left (saved by `close()`), an existing ERP database file is not seeded again, the SFTP
+   * server's folder stays, and the servers take their last ports again when free (ports.ts).
    */
   persist?: boolean;
+  /**
+   * Also start an SFTP server for the `ar-sftp` connection when an sshd binary is there (sftp.ts;
+   * `SLUICE_DEMO_SSHD` names one, or `none`). Default false.
+   */
+  sftp?: boolean;
   concur?: ConcurEmulatorOptions;
   b1?: SapB1EmulatorOptions;
   ar?: ArPlatformEmulatorOptions;
@@ -55,7 +60,24 @@ export interface DemoEnvironment {
   concur: ConcurEmulator;
   b1: SapB1Emulator;
   ar: ArPlatformEmulator;
+  /** The SFTP server, when `sftp` was asked for and could start; else why not (`sftpMissing`). */
+  sftp?: DemoSftp;
+  sftpMissing?: string;
   close(): Promise<void>;
+}
+
+async function sftpServer(
+  o: DemoEnvironmentOptions,
+  port: number | undefined,
+): Promise<{ sftp?: DemoSftp; sftpMissing?: string }> {
+  if (!o.sftp) return {};
+  const sshd = demoSshd();
+  if (!sshd) return { sftpMissing: NO_SSHD };
+  try {
+    return { sftp: await startDemoSftp(o.dir, sshd, o.persist !== true, port) };
+  } catch (err) {
+    return { sftpMissing: `${sshd} did not start: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}` };
+  }
 }
 
 /** Splits `mysql://user:password@host/db` into a URL with a `${env:ERP_DB_PASSWORD}` reference and the password. */
@@ -68,23 +90,13 @@ function erpConnection(url: string): { url: string; password?: string } {
   return { url: bare, password };
 }
 
+const portOf = (url: string): number => Number(new URL(url).port);
+
 export async function startDemoEnvironment(options: DemoEnvironmentOptions): Promise<DemoEnvironment> {
   mkdirSync(options.dir, { recursive: true });
-  const concur = await startConcurEmulator(options.concur ?? {});
-  let b1: SapB1Emulator;
-  let ar: ArPlatformEmulator;
-  try {
-    b1 = await startSapB1Emulator(options.b1 ?? {});
-  } catch (err) {
-    await concur.close();
-    throw err;
-  }
-  try {
-    ar = await startArPlatformEmulator(options.ar ?? {});
-  } catch (err) {
-    await Promise.all([concur.close(), b1.close()]);
-    throw err;
-  }
+  const portsFile = join(options.dir, 'ports.json');
+  const ports = options.persist ? loadPorts(portsFile) : {};
+  const { concur, b1, ar } = await startEmulators(options, ports);
   const { traffic } = options;
   if (traffic) {
     concur.recordTraffic((x) => traffic({ system: 'concur', ...x }));
@@ -102,6 +114,14 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     await Promise.all([concur.close(), b1.close(), ar.close()]);
     throw err;
   }
+  const { sftp, sftpMissing } = await sftpServer(options, ports.sftp);
+  if (options.persist)
+    savePorts(portsFile, {
+      concur: portOf(Object.values(concur.regions)[0] ?? concur.baseUrl), // its regions take the next ports
+      b1: portOf(b1.url),
+      ar: portOf(ar.url),
+      ...((sftp?.port ?? ports.sftp) !== undefined && { sftp: sftp?.port ?? ports.sftp }), // kept while not started
+    });
   const erp = erpConnection(erpDbUrl);
   const c = concur.credentials;
   const env: Record<string, string> = {
@@ -110,6 +130,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     B1_PASSWORD: 'manager',
     AR_CLIENT_SECRET: ar.credentials.clientSecret,
     ...(erp.password !== undefined && { ERP_DB_PASSWORD: erp.password }),
+    ...sftp?.env,
   };
   const connections = {
     connections: {
@@ -143,6 +164,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
         retry: { attempts: 5, baseDelayMs: 20, maxDelayMs: 200, statuses: [429, 502, 503, 504] },
       },
       'erp-db': { connector: 'sql', url: erp.url },
+      ...(sftp && { 'ar-sftp': sftp.connection }),
       mappings: { connector: 'file', baseDir: join(PIPELINES_DIR, 'mappings') },
     },
   };
@@ -160,9 +182,11 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     concur,
     b1,
     ar,
+    ...(sftp && { sftp }),
+    ...(sftpMissing !== undefined && { sftpMissing }),
     close: async () => {
       if (options.persist) saveEmulatorStates(statesFile, states);
-      await Promise.all([concur.close(), b1.close(), ar.close()]);
+      await Promise.all([concur.close(), b1.close(), ar.close(), sftp?.stop()]);
     },
   };
 }

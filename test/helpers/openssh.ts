@@ -1,8 +1,8 @@
 /**
  * A throwaway OpenSSH SFTP server for the sftp connector's tests: installs `openssh-server` with
- * apt-get when no `sshd` is present (as the MariaDB helper does), and starts one `sshd -D -e` per
- * test file on a free loopback port with its own config, a generated ed25519 host key and client
- * key, an AuthorizedKeysFile in the temp dir, and the internal-sftp subsystem forced for every login.
+ * apt-get when no `sshd` is present (as the MariaDB helper does), and starts one per test file with
+ * app/demo/sftp-server.ts (the demo's server: free loopback port, own config, generated ed25519 host
+ * key, internal-sftp forced), with a generated client key in the temp dir.
  *
  * Logins: as root, a dedicated system user `sluice-sftp` (created with useradd when absent; its
  * password is set with chpasswd to the test-only PASSWORD) owns the data folder and may log in with
@@ -10,12 +10,11 @@
  * cannot check passwords) and `password` is undefined. No chroot: the data folder is a temp dir and
  * tests use its absolute path (`root`).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './mariadb.js';
+import { findSshd, generateSshKey, startSshd, type SshdServer } from '../../app/demo/sftp-server.js';
 
 export const SFTP_TEST_USER = 'sluice-sftp';
 const PASSWORD = 'sluice-sftp-test-only';
@@ -39,11 +38,8 @@ export interface OpenSshServer {
   stop(): Promise<void>;
 }
 
-function findSshd(): string | undefined {
-  return ['/usr/sbin/sshd', '/usr/local/sbin/sshd', '/usr/bin/sshd'].find((p) => existsSync(p));
-}
-
-function ensureInstalled(): string {
+/** The sshd binary, installing openssh-server with apt-get (as root) when there is none. */
+export function ensureInstalled(): string {
   const found = findSshd();
   if (found) return found;
   if (process.getuid?.() !== 0)
@@ -86,113 +82,45 @@ function ensureUser(): { uid: number; gid: number } {
   return { uid, gid };
 }
 
-function keygen(path: string): void {
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'sluice-test', '-f', path], { stdio: 'pipe' });
-}
-
-function waitForBanner(port: number, exited: () => boolean, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  return new Promise((resolve, reject) => {
-    const attempt = (): void => {
-      if (exited()) return reject(new Error(`sshd exited:\n${log()}`));
-      const sock = createConnection(port, '127.0.0.1');
-      sock.once('data', (d: Buffer) => {
-        sock.destroy();
-        if (d.toString('latin1').startsWith('SSH-')) resolve();
-        else reject(new Error(`not an SSH banner: ${d.toString('latin1')}`));
-      });
-      sock.once('error', () => {
-        sock.destroy();
-        if (Date.now() > deadline) reject(new Error(`sshd did not come up:\n${log()}`));
-        else setTimeout(attempt, 100);
-      });
-    };
-    attempt();
-  });
-}
-
 export async function startOpenSsh(): Promise<OpenSshServer> {
   const sshd = ensureInstalled();
   const asRoot = process.getuid?.() === 0;
   const owner = asRoot ? ensureUser() : undefined;
   const username = asRoot ? SFTP_TEST_USER : userInfo().username;
   const dir = mkdtempSync(join(tmpdir(), 'sluice-sshd-'));
-  chmodSync(dir, 0o755); // sshd reads the AuthorizedKeysFile as the user
   const root = join(dir, 'data');
   mkdirSync(root);
   if (owner) chownSync(root, owner.uid, owner.gid);
-  const hostKey = join(dir, 'host_ed25519');
-  const clientKey = join(dir, 'client_ed25519');
-  keygen(hostKey);
-  keygen(clientKey);
-  const authorizedKeys = join(dir, 'authorized_keys');
-  writeFileSync(authorizedKeys, readFileSync(`${clientKey}.pub`), { mode: 0o644 });
-  if (asRoot) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation
-  const port = await freePort();
-  const config = join(dir, 'sshd_config');
-  writeFileSync(
-    config,
-    [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${hostKey}`,
-      'PidFile none',
-      `AuthorizedKeysFile ${authorizedKeys}`,
-      'StrictModes no',
-      'PubkeyAuthentication yes',
-      `PasswordAuthentication ${asRoot ? 'yes' : 'no'}`,
-      'KbdInteractiveAuthentication no',
-      'UsePAM no',
-      'PermitRootLogin no',
-      `AllowUsers ${username}`,
-      'Subsystem sftp internal-sftp',
-      'ForceCommand internal-sftp',
-      'AllowTcpForwarding no',
-      'X11Forwarding no',
-      'LogLevel INFO',
-      'MaxStartups 100',
-      '',
-    ].join('\n'),
-  );
-  let output = '';
-  const child = spawn(sshd, ['-D', '-e', '-f', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  const client = generateSshKey('sluice-test');
+  const privateKeyPath = join(dir, 'client_ed25519');
+  writeFileSync(privateKeyPath, client.privateKey, { mode: 0o600 });
+  let server: SshdServer;
   try {
-    await waitForBanner(
-      port,
-      () => child.exitCode !== null,
-      () => output,
-    );
+    server = await startSshd({
+      sshd,
+      configDir: dir,
+      username,
+      authorizedKeys: [client.publicKey],
+      passwordAuthentication: asRoot,
+    });
   } catch (err) {
-    await stop();
+    rmSync(dir, { recursive: true, force: true });
     throw err;
   }
-  const hostPub = readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/);
-  const knownHostsPath = join(dir, 'known_hosts');
-  writeFileSync(knownHostsPath, `[127.0.0.1]:${port} ${hostPub[0]} ${hostPub[1]}\n`);
-  const fingerprint = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${hostKey}.pub`])
-    .toString()
-    .split(/\s+/)[1]!;
   return {
-    host: '127.0.0.1',
-    port,
+    host: server.host,
+    port: server.port,
     username,
     password: asRoot ? PASSWORD : undefined,
-    privateKeyPath: clientKey,
-    knownHostsPath,
-    fingerprint,
+    privateKeyPath,
+    knownHostsPath: server.knownHostsPath,
+    fingerprint: server.fingerprint,
     root,
-    log: () => output,
-    stop,
+    log: server.log,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

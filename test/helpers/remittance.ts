@@ -4,11 +4,11 @@
  * invoice) in the test server's inbox, and the shipped pipelines/sftp-remittances-to-sap-b1.yaml with
  * its folders and `ar-sftp` connection pointed at that server.
  */
-import { createWriteStream, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { PIPELINES_DIR, type DemoEnvironment } from '../../app/demo/environment.js';
+import { writeRemittanceFile, type RemittanceLine } from '../../app/demo/remittance.js';
 import { chownToLogin, sftpConnection, type OpenSshServer } from './openssh.js';
 
 export const FIRST_INVOICE = 100_001;
@@ -19,6 +19,19 @@ export interface Remittance {
   /** The remittance file in the inbox, and the archive folder it moves to. */
   file: string;
   archive: string;
+}
+
+function* remittanceLines(n: number): Generator<RemittanceLine> {
+  for (let i = 0; i < n; i++)
+    yield {
+      id: `R-${String(i).padStart(7, '0')}`,
+      customer: 'C3001',
+      date: '2024-06-03',
+      amount: 10,
+      currency: 'USD',
+      bankReference: `LBX-${i}`,
+      invoice: FIRST_INVOICE + i,
+    };
 }
 
 /** Seeds the invoices, writes the file and the pipeline, and adds `ar-sftp` to the environment's connections. */
@@ -45,13 +58,7 @@ export async function prepareRemittance(
   mkdirSync(inbox);
   chownToLogin(inbox);
   const file = join(inbox, 'remittance-20240603.csv');
-  const out = createWriteStream(file);
-  out.write('remittance_id,customer,received_date,amount,currency,bank_reference,invoice\n');
-  for (let i = 0; i < lines; i++)
-    if (!out.write(`R-${String(i).padStart(7, '0')},C3001,2024-06-03,10.00,USD,LBX-${i},${FIRST_INVOICE + i}\n`))
-      await once(out, 'drain');
-  out.end();
-  await once(out, 'close');
+  await writeRemittanceFile(file, remittanceLines(lines));
   chownToLogin(file);
 
   mkdirSync(dir, { recursive: true });
