@@ -2,7 +2,7 @@
 import type { ResourceDefinition } from '../../../engine/connector/types.js';
 import { lengthCheck } from './field-limits.js';
 import { COMMON_READ_OPTIONS, objectSchema } from './options.js';
-import { TARGET_BULK_SIZE } from './types.js';
+import { MASTER_DATA_CAPABILITIES } from './types.js';
 
 export const CARD_TYPES = ['cCustomer', 'cSupplier', 'cLid'] as const;
 
@@ -23,10 +23,7 @@ export const businessPartnersDefinition: ResourceDefinition = {
     },
   }),
   capabilities: {
-    bulkSize: TARGET_BULK_SIZE,
-    modes: ['create', 'upsert', 'mirror'],
-    deleteActions: ['deactivate'],
-    list: true,
+    ...MASTER_DATA_CAPABILITIES,
     incremental: true,
   },
   check: lengthCheck(LIMITS),

@@ -5,7 +5,7 @@
 import type { ResourceDefinition } from '../../../engine/connector/types.js';
 import { lengthCheck } from './field-limits.js';
 import { COMMON_READ_OPTIONS, objectSchema } from './options.js';
-import { TARGET_BULK_SIZE } from './types.js';
+import { MASTER_DATA_CAPABILITIES } from './types.js';
 
 const LIMITS = { CenterCode: 8, CenterName: 30 };
 
@@ -25,11 +25,6 @@ export const profitCentersDefinition: ResourceDefinition = {
     },
     activeOnly: { description: 'Read only active centers.', type: 'boolean', default: false, examples: [true] },
   }),
-  capabilities: {
-    bulkSize: TARGET_BULK_SIZE,
-    modes: ['create', 'upsert', 'mirror'],
-    deleteActions: ['deactivate'],
-    list: true,
-  },
+  capabilities: MASTER_DATA_CAPABILITIES,
   check: lengthCheck(LIMITS),
 };

@@ -2,7 +2,7 @@
 import type { ResourceDefinition } from '../../../engine/connector/types.js';
 import { lengthCheck } from './field-limits.js';
 import { COMMON_READ_OPTIONS, objectSchema } from './options.js';
-import { TARGET_BULK_SIZE } from './types.js';
+import { MASTER_DATA_CAPABILITIES } from './types.js';
 
 const LIMITS = { Code: 20, Name: 100 };
 
@@ -15,11 +15,6 @@ export const projectsDefinition: ResourceDefinition = {
     ...COMMON_READ_OPTIONS,
     activeOnly: { description: 'Read only active projects.', type: 'boolean', default: false, examples: [true] },
   }),
-  capabilities: {
-    bulkSize: TARGET_BULK_SIZE,
-    modes: ['create', 'upsert', 'mirror'],
-    deleteActions: ['deactivate'],
-    list: true,
-  },
+  capabilities: MASTER_DATA_CAPABILITIES,
   check: lengthCheck(LIMITS),
 };
