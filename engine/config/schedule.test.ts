@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInZone, nextRuns } from './schedule.js';
+import { formatInZone, nextRuns, isValidTimeZone } from './schedule.js';
 
 describe('schedule times', () => {
   it('are printed in the pipeline time zone with offset and UTC, across a DST change', () => {
@@ -14,5 +14,15 @@ describe('schedule times', () => {
 
   it('UTC by default', () => {
     expect(formatInZone(new Date('2026-12-02T23:30:00Z'))).toBe('2026-12-02 23:30 UTC (+00:00, 23:30Z)');
+  });
+});
+
+describe('isValidTimeZone', () => {
+  it('accepts canonical zones and the aliases the runtime knows, and refuses the rest', () => {
+    for (const tz of ['Europe/Berlin', 'America/Chicago', 'Asia/Kolkata', 'UTC', 'Etc/UTC', 'US/Eastern', 'GMT'])
+      expect(isValidTimeZone(tz), tz).toBe(true);
+    // the same answer as a DateTimeFormat, also for a name in another case
+    expect(isValidTimeZone('europe/berlin')).toBe(true);
+    for (const tz of ['Mars/Olympus_Mons', 'Europe/Berlin ', '', 'CET+1']) expect(isValidTimeZone(tz), tz).toBe(false);
   });
 });
