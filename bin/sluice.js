@@ -2,7 +2,7 @@
 // A small young generation and a heap that grows by 20 % after each full collection (V8 lets it
 // grow far more by default) keep peak memory flat on million-record runs; docs/benchmark.md gives
 // the measured cost (npm run bench runs its children, the bare loop too, with the flags of this line).
-import('../dist/app/cli/main.js')
+import('../dist/cli/main.js')
   .then((m) => m.main(process.argv))
   .catch((err) => {
     process.stderr.write(`sluice: ${err?.stack ?? err}\n`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureInstalled } from '../../test/helpers/openssh.js';
 import { tempDir } from '../../test/helpers/tmp.js';
-import { generateSshKey, startSshd, type SshdServer } from './sftp-server.js';
+import { ed25519KeyLength, generateSshKey, startSshd, type SshdServer } from './sftp-server.js';
 
 describe('startSshd', () => {
   const dir = tempDir('sluice-sshd-unit-');
@@ -67,5 +67,23 @@ describe('startSshd', () => {
     });
     expect(await refused).toBe('client-authentication');
     other.end();
+  });
+});
+
+describe('generateSshKey', () => {
+  // ssh2 drops a public key's leading zero byte (31 bytes), a key OpenSSH refuses: this one's blob
+  const short = Buffer.concat([
+    Buffer.from('0000000b7373682d65643235353139', 'hex'),
+    Buffer.from('0000001fd435fb320947625de8272638dd1c8684dc19982af360c7046ec62206880c43', 'hex'),
+  ]);
+
+  it('reads the key length of an ssh-ed25519 line: 31 for the short key ssh2 can write', () => {
+    expect(ed25519KeyLength(`ssh-ed25519 ${short.toString('base64')} host`)).toBe(31);
+    expect(ed25519KeyLength('ssh-ed25519 AAAA')).toBe(-1);
+  });
+
+  it('gives only 32-byte keys (without the redraw, about one in 256 would be short)', () => {
+    const lengths = new Set(Array.from({ length: 2000 }, () => ed25519KeyLength(generateSshKey('t').publicKey)));
+    expect([...lengths]).toEqual([32]);
   });
 });

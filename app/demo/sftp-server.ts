@@ -50,10 +50,25 @@ export function findSshd(): string | undefined {
   return SSHD_PATHS.find((p) => existsSync(p));
 }
 
-/** An ed25519 key pair: the private key in OpenSSH format (no passphrase), the public key as one line. */
+/**
+ * An ed25519 key pair: the private key in OpenSSH format (no passphrase), the public key as one line.
+ * ssh2 (1.17) writes a public key that starts with a zero byte without it, as 31 bytes: OpenSSH
+ * refuses such a key ("error in libcrypto"), about one key in 256. Such a pair is drawn again.
+ */
 export function generateSshKey(comment: string): { privateKey: string; publicKey: string } {
-  const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: k.private, publicKey: k.public };
+  for (;;) {
+    const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+    if (ed25519KeyLength(k.public) === 32) return { privateKey: k.private, publicKey: k.public };
+  }
+}
+
+/** The length of the key in an `ssh-ed25519 <base64>` line's blob (string type, then string key). */
+export function ed25519KeyLength(publicKey: string): number {
+  const blob = Buffer.from(publicKey.trim().split(/\s+/)[1] ?? '', 'base64');
+  if (blob.length < 4) return -1;
+  const typeEnd = 4 + blob.readUInt32BE(0);
+  if (blob.length < typeEnd + 4) return -1;
+  return blob.readUInt32BE(typeEnd);
 }
 
 /** `SHA256:<base64 without padding>` of an OpenSSH public key line. */

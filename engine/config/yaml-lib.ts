@@ -1,10 +1,8 @@
 /**
- * yaml, loaded with `require`: importing this CommonJS package from ESM makes Node scan the source
- * of its entry and of every module it re-exports for named exports first, at every start-up.
+ * yaml, as one object. The CLI runs from a bundle (scripts/bundle.mjs), where this import costs
+ * nothing at start-up; a plain Node import of the package's CommonJS build would make Node scan the
+ * source of its entry and of every module it re-exports for named exports first.
  */
-import { createRequire } from 'node:module';
-import type * as yamlModule from 'yaml';
+import yaml from 'yaml';
 
-const require = createRequire(import.meta.url);
-
-export const yaml = require('yaml') as typeof yamlModule;
+export { yaml };

@@ -1,11 +1,10 @@
 /**
- * jsonata, loaded with `require`: importing this 300 KB CommonJS module from ESM makes Node scan its
- * source for named exports first, a cost every command that compiles JSONata paid at start-up.
+ * jsonata, as one function. The CLI runs from a bundle (scripts/bundle.mjs), where this import costs
+ * nothing at start-up; a plain Node import of this 300 KB CommonJS module (transform threads, tests
+ * on dist/) makes Node scan its source for named exports first.
  */
-import { createRequire } from 'node:module';
+import jsonata from 'jsonata';
 import type jsonataModule from 'jsonata';
 
-const require = createRequire(import.meta.url);
-
-export const jsonata = require('jsonata') as typeof jsonataModule;
+export { jsonata };
 export type JsonataExpression = jsonataModule.Expression;

@@ -1,11 +1,12 @@
 /**
  * Start-up imports only what a command uses (behaviour, not timing: the start-up ratios are measured
  * by `npm run bench`). Every module the built CLI loads is recorded by a preload hook
- * (test/helpers/record-modules.mjs) and checked by name.
+ * (test/helpers/record-modules.mjs) and checked by name. The CLI runs from a bundle (dist/cli/, by
+ * scripts/bundle.mjs): each chunk it loads stands for the modules in it, as dist/cli/meta.json lists.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { cli, type CliResult } from '../helpers/cli.js';
@@ -14,12 +15,27 @@ import { tempDir } from '../helpers/tmp.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RECORDER = new URL('../helpers/record-modules.mjs', import.meta.url).href;
 
-async function loaded(args: string[], cwd: string): Promise<{ result: CliResult; modules: string[] }> {
+const BUNDLE = pathToFileURL(join(ROOT, 'dist', 'cli')).href + '/';
+
+/** The modules in each loaded chunk of the bundle (esbuild's metafile: output → inputs). */
+function unbundled(urls: string[]): string[] {
+  const meta = JSON.parse(readFileSync(join(ROOT, 'dist', 'cli', 'meta.json'), 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  return urls.flatMap((url) => {
+    if (!url.startsWith(BUNDLE)) return [url];
+    const output = meta.outputs[`dist/cli/${url.slice(BUNDLE.length)}`];
+    if (!output) throw new Error(`${url} is not in dist/cli/meta.json: rebuild (npm run build)`);
+    return Object.keys(output.inputs).map((input) => pathToFileURL(join(ROOT, input)).href);
+  });
+}
+
+async function loaded(args: string[], cwd: string): Promise<{ result: CliResult; modules: string[]; files: string[] }> {
   const log = join(tempDir('sluice-modules-'), 'modules.log');
   writeFileSync(log, '');
   const result = await cli(args, { cwd, env: { NODE_OPTIONS: `--import=${RECORDER}`, SLUICE_MODULE_LOG: log } });
-  const modules = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))];
-  return { result, modules };
+  const files = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))];
+  return { result, modules: [...new Set(unbundled(files))], files };
 }
 
 const packageOf = (url: string): string | undefined => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
@@ -34,6 +50,22 @@ describe('start-up loads only what the command uses', () => {
     expect(packages(modules)).toContain('commander');
     expect(packages(modules)).toContain('ajv');
     expect(ours(modules, 'connectors').length).toBeGreaterThan(0);
+  });
+
+  it('the CLI runs from the bundle: none of the compiled modules it bundles is loaded one by one', async () => {
+    const { result, files } = await loaded(['validate', 'pipelines'], ROOT);
+    expect(result.code).toBe(0);
+    expect(files).toContain(`${BUNDLE}main.js`);
+    // Ajv's precompiled validators are the only compiled files loaded by path (by require)
+    const loose = files.filter(
+      (u) => /\/dist\/(app|engine|connectors)\//.test(u) && !/\/precompiled\/[\w-]+\.cjs$/.test(u),
+    );
+    expect(loose).toEqual([]);
+    for (const bundled of ['commander', 'yaml', 'jsonata'])
+      expect(
+        files.filter((u) => packageOf(u) === bundled),
+        bundled,
+      ).toEqual([]);
   });
 
   it('--help loads commander and the command definitions: no connector, engine run path, knex, got or pino', async () => {
