@@ -38,7 +38,7 @@ const layout = (outDir) => ({
     build.onLoad({ filter: /\.js$/ }, (args) => {
       if (!args.path.startsWith(dist + '/')) return undefined;
       const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('import.meta.url')) return { contents: text, loader: 'js' };
+      if (!text.includes('import.meta.url')) return undefined; // esbuild reads it as it is
       const own = JSON.stringify(relative(outDir, args.path));
       return { contents: text.replaceAll('import.meta.url', `new URL(${own}, import.meta.url).href`), loader: 'js' };
     });

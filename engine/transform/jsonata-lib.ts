@@ -1,7 +1,7 @@
 /**
- * jsonata, as one function. The CLI runs from a bundle (scripts/bundle.mjs), where this import costs
- * nothing at start-up; a plain Node import of this 300 KB CommonJS module (transform threads, tests
- * on dist/) makes Node scan its source for named exports first.
+ * jsonata, as one function. The CLI and its transform threads run from bundles (scripts/bundle.mjs),
+ * where this import costs nothing at start-up; a plain Node import of this 300 KB CommonJS module
+ * (dist/ imported unbundled) makes Node scan its source for named exports first.
  */
 import jsonata from 'jsonata';
 import type jsonataModule from 'jsonata';
