@@ -12,7 +12,11 @@
 // - The transform threads' entry (engine/transform/transform-worker.js) is bundled in place, alone.
 // - Modules loaded with `createRequire` (Ajv's precompiled validators and their runtime) stay in
 //   node_modules and dist/.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// - The chunks are then made CommonJS, each on its own (esbuild splits only as ES modules): Node 20
+//   can compile a CommonJS file with a V8 code cache, an ES module not (app/cli/code-cache.ts,
+//   scripts/code-cache.mjs). A chunk's `import("./chunk.js")` becomes a require() of it; an
+//   `import()` of a package stays one (got is an ES module only).
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -70,6 +74,35 @@ const result = await esbuild.build({
   metafile: true,
 });
 writeFileSync(join(out, 'meta.json'), JSON.stringify(result.metafile));
+
+/**
+ * One chunk of the ES-module bundle as CommonJS. Imports of packages and builtins keep Node's own
+ * semantics: a CommonJS package's default export is its `module.exports`, as when an ES module
+ * imports it, whatever its `__esModule` flag says.
+ */
+async function commonJs(code) {
+  const body = code.startsWith(common.banner.js) ? code.slice(common.banner.js.length) : code;
+  const chunks = body.replace(
+    /\bimport\((["'])(\.\/[\w.-]+\.js)\1\)/g,
+    (_, q, path) => `Promise.resolve().then(() => require(${q}${path}${q}))`,
+  );
+  const { code: cjs } = await esbuild.transform(chunks, {
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    define: { 'import.meta.url': '__sluiceModuleUrl' },
+    banner: body.includes('import.meta.url')
+      ? 'const __sluiceModuleUrl = require("node:url").pathToFileURL(__filename).href;'
+      : '',
+    logLevel: 'warning',
+  });
+  // (a chunk imported by another one keeps ES-module semantics: its default export is `default`)
+  return cjs.replace(/\b(__toESM\d*)\(require\(("[^".][^"]*")\)\)/g, '$1(require($2), 1)');
+}
+
+for (const name of readdirSync(out).filter((f) => f.endsWith('.js')))
+  writeFileSync(join(out, name), await commonJs(readFileSync(join(out, name), 'utf8')));
+writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
 
 // A transform thread starts from engine/transform/transform-worker.js, found beside the pool that
 // starts it: that file becomes a bundle of itself, in place, so each thread loads one file too.

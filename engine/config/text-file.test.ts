@@ -82,6 +82,20 @@ describe('readConfigText', () => {
     expect(readConfigText(write('max.yaml', Buffer.alloc(MAX_CONFIG_FILE_BYTES, 0x20))).ok).toBe(true);
   });
 
+  it('reads a device that says it is empty in growing steps, and stops it at the bound', () => {
+    // /dev/zero has size 0 and never ends: read up to the bound + 1 byte, then refused
+    const r = readConfigText('/dev/zero');
+    expect(r.ok ? undefined : r.diagnostic).toMatchObject({ line: 1, col: 1, code: 'FILE_TOO_LARGE' });
+  });
+
+  it('reads a file whole, whatever its size under the bound (text of every length up to several buffers)', () => {
+    for (const size of [0, 1, 4095, 4096, 65_537, 300_001]) {
+      const text = 'x'.repeat(size);
+      const r = readConfigText(write(`s${size}.yaml`, text));
+      expect(r.ok ? r.text.length : -1, `${size} bytes`).toBe(size);
+    }
+  });
+
   it('reports a missing file and a directory as unreadable, with the cause', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'd.yaml'));

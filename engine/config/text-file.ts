@@ -19,14 +19,25 @@ function problem(file: string, code: string, message: string, line = 1, col = 1)
   return { ok: false, diagnostic: { file, line, col, code, message, severity: 'error' } };
 }
 
-/** Reads at most `limit + 1` bytes, so an oversized file (or a device that never ends) is not read whole. */
+/**
+ * Reads at most `limit + 1` bytes, so an oversized file (or a device that never ends) is not read
+ * whole. The buffer starts at the size the file says it has (64 KiB for a pipe or a device, which
+ * say 0) and grows only if the file does, so a small file costs a small buffer.
+ */
 function readBounded(path: string, limit: number): Buffer {
   const fd = openSync(path, 'r');
   try {
-    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
-    const buf = Buffer.alloc(limit + 1);
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+    let buf = Buffer.allocUnsafe(Math.min(stat.size > 0 ? stat.size + 1 : 64 * 1024, limit + 1));
     let len = 0;
-    while (len < buf.length) {
+    for (;;) {
+      if (len === buf.length) {
+        if (len === limit + 1) break;
+        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, limit + 1));
+        buf.copy(grown, 0, 0, len);
+        buf = grown;
+      }
       const n = readSync(fd, buf, len, buf.length - len, null);
       if (n === 0) break;
       len += n;

@@ -49,8 +49,10 @@ export function walk(node: unknown, visit: (n: AstNode) => void): void {
   if (!node || typeof node !== 'object') return;
   const n = node as AstNode;
   visit(n);
-  for (const [k, v] of Object.entries(n)) {
-    if (k === 'position' || k === 'value') continue;
+  // for…in rather than Object.entries: no array per node (validate walks every transform's tree)
+  for (const k in n) {
+    if (k === 'position' || k === 'value' || !Object.hasOwn(n, k)) continue;
+    const v = n[k];
     if (v && typeof v === 'object') walk(v, visit);
   }
 }

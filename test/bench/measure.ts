@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliNodeFlags } from '../helpers/cli.js';
 import type { RssMethod } from './args.js';
 
 const TIME = '/usr/bin/time';
@@ -16,12 +17,6 @@ const HOOK = new URL('./rusage-hook.js', import.meta.url).href;
 /** Directory of the repository (this file is dist/test/bench/measure.js). */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const SLUICE_BIN = join(REPO, 'bin', 'sluice.js');
-
-/** The node flags of the CLI's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=20`). */
-export function cliNodeFlags(): string[] {
-  const shebang = readFileSync(SLUICE_BIN, 'utf8').split('\n')[0] ?? '';
-  return shebang.split(/\s+/).filter((a) => a.startsWith('--'));
-}
 
 /** `node <shebang flags> bin/sluice.js ...args`, as the installed CLI runs. */
 export function sluiceArgv(...args: string[]): string[] {

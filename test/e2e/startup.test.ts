@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { cli, type CliResult } from '../helpers/cli.js';
+import { cli, type CliOptions, type CliResult } from '../helpers/cli.js';
+import type { CodeCacheStats } from '../../app/cli/code-cache.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RECORDER = new URL('../helpers/record-modules.mjs', import.meta.url).href;
+const CACHE_RECORDER = new URL('../helpers/record-code-cache.mjs', import.meta.url).href;
 
 const BUNDLE = pathToFileURL(join(ROOT, 'dist', 'cli')).href + '/';
 
@@ -56,9 +58,13 @@ describe('start-up loads only what the command uses', () => {
     const { result, files } = await loaded(['validate', 'pipelines'], ROOT);
     expect(result.code).toBe(0);
     expect(files).toContain(`${BUNDLE}main.js`);
-    // Ajv's precompiled validators are the only compiled files loaded by path (by require)
+    // Ajv's precompiled validators are the only compiled files loaded by path (by require), besides
+    // the code cache's loader, which bin/sluice.js loads before the bundle
     const loose = files.filter(
-      (u) => /\/dist\/(app|engine|connectors)\//.test(u) && !/\/precompiled\/[\w-]+\.cjs$/.test(u),
+      (u) =>
+        /\/dist\/(app|engine|connectors)\//.test(u) &&
+        !/\/precompiled\/[\w-]+\.cjs$/.test(u) &&
+        !u.endsWith('/dist/app/cli/code-cache.js'),
     );
     expect(loose).toEqual([]);
     for (const bundled of ['commander', 'yaml', 'jsonata'])
@@ -143,4 +149,50 @@ describe('start-up loads only what the command uses', () => {
     for (const unused of ['got', 'mysql2', 'pino-pretty', 'cli-progress']) expect(pkgs, unused).not.toContain(unused);
     expect(ours(modules, 'connectors').filter((u) => /\/emulator\/(?!usage\.js$)/.test(u))).toEqual([]);
   });
+
+  it("each command's bundle compiles from the code cache the build recorded, under the shebang's flags", async () => {
+    const { result, stats } = await withCacheStats(['validate', 'pipelines'], { cwd: ROOT });
+    expect(result.code).toBe(0);
+    // every chunk and precompiled validator validate compiles was recorded by the build (scripts/code-cache.mjs)
+    expect(stats).toMatchObject({ refused: 0, stale: 0, missing: 0 });
+    // the one chunk that calls import() (engine/runtime/got.js: got is an ES module only) compiles as usual
+    expect(stats!.skipped).toBe(1);
+    expect(stats!.used).toBeGreaterThan(30);
+    const help = await withCacheStats(['--help'], { cwd: ROOT });
+    expect(help.stats).toMatchObject({ refused: 0, stale: 0, missing: 0 });
+    expect(help.stats!.used).toBeGreaterThan(2);
+  });
+
+  it('the same results from the cache, without it, and under other node flags (V8 refuses it)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'connections.yaml'), stringify({ connections: { files: { connector: 'file' } } }));
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'version: 1\nname: bad\nsource: { connection: files, resource: records, options: { path: in.jsonl } }\n' +
+        'transform: "{ \\"id\\": id, "\ntarget: { connection: nowhere, resource: records, key: id }\n',
+    );
+    const cached = await withCacheStats(['validate', dir], { cwd: dir });
+    const off = await withCacheStats(['validate', dir], { cwd: dir, env: { SLUICE_CODE_CACHE: 'off' } });
+    const flagless = await withCacheStats(['validate', dir], { cwd: dir, nodeFlags: [] });
+    expect(cached.result.code).toBe(2);
+    expect(cached.result.stdout).toContain('JSONATA_SYNTAX');
+    expect(cached.stats!.used).toBeGreaterThan(30);
+    expect(off.stats).toBeNull();
+    expect(flagless.stats).toMatchObject({ used: 0, stale: 0 });
+    expect(flagless.stats!.refused).toBeGreaterThan(30);
+    for (const other of [off, flagless]) expect(other.result).toEqual(cached.result);
+  });
 });
+
+/** Runs the CLI and reads the counts of its code cache (null: none installed). */
+async function withCacheStats(
+  args: string[],
+  options: CliOptions,
+): Promise<{ result: CliResult; stats: CodeCacheStats | null }> {
+  const log = join(tempDir('sluice-code-cache-'), 'stats.json');
+  const result = await cli(args, {
+    ...options,
+    env: { ...options.env, NODE_OPTIONS: `--import=${CACHE_RECORDER}`, SLUICE_CODE_CACHE_LOG: log },
+  });
+  return { result, stats: JSON.parse(readFileSync(log, 'utf8')) as CodeCacheStats | null };
+}

@@ -1,8 +1,19 @@
-/** Runs the built CLI (`bin/sluice.js`) as a subprocess, the way cron, CI and Kubernetes run it. */
+/**
+ * Runs the built CLI (`bin/sluice.js`) as a subprocess, the way cron, CI and Kubernetes run it: with
+ * the node flags of its shebang, as the installed command runs (and so with its code cache, which V8
+ * takes only under those flags).
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const SLUICE = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
+
+/** The node flags of the CLI's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=20`). */
+export function cliNodeFlags(): string[] {
+  const shebang = readFileSync(SLUICE, 'utf8').split('\n')[0] ?? '';
+  return shebang.split(/\s+/).filter((a) => a.startsWith('--'));
+}
 
 export interface CliResult {
   code: number | null;
@@ -11,11 +22,16 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startCli(
-  args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
-): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [SLUICE, ...args], {
+export interface CliOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Node flags instead of the shebang's. */
+  nodeFlags?: string[];
+}
+
+export function startCli(args: string[], options: CliOptions): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? cliNodeFlags()), SLUICE, ...args], {
     cwd: options.cwd,
     env: { ...process.env, SLUICE_STATE_URL: '', SLUICE_CONNECTIONS: '', ...options.env },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -31,9 +47,6 @@ export function startCli(
   return { child, done };
 }
 
-export function cli(
-  args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string },
-): Promise<CliResult> {
+export function cli(args: string[], options: CliOptions): Promise<CliResult> {
   return startCli(args, options).done;
 }
