@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliNodeFlags } from '../helpers/cli.js';
+import { shebangFlags } from '../helpers/cli.js';
 import type { RssMethod } from './args.js';
 
 const TIME = '/usr/bin/time';
@@ -17,6 +17,11 @@ const HOOK = new URL('./rusage-hook.js', import.meta.url).href;
 /** Directory of the repository (this file is dist/test/bench/measure.js). */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const SLUICE_BIN = join(REPO, 'bin', 'sluice.js');
+
+/** The node flags of the CLI's shebang. */
+export function cliNodeFlags(): string[] {
+  return shebangFlags(SLUICE_BIN);
+}
 
 /** `node <shebang flags> bin/sluice.js ...args`, as the installed CLI runs. */
 export function sluiceArgv(...args: string[]): string[] {

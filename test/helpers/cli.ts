@@ -9,10 +9,15 @@ import { fileURLToPath } from 'node:url';
 
 export const SLUICE = fileURLToPath(new URL('../../bin/sluice.js', import.meta.url));
 
-/** The node flags of the CLI's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=20`). */
-export function cliNodeFlags(): string[] {
-  const shebang = readFileSync(SLUICE, 'utf8').split('\n')[0] ?? '';
+/** The node flags of a script's shebang (`#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=20`). */
+export function shebangFlags(script: string): string[] {
+  const shebang = readFileSync(script, 'utf8').split('\n')[0] ?? '';
   return shebang.split(/\s+/).filter((a) => a.startsWith('--'));
+}
+
+/** The node flags of the CLI's shebang (from the sources: the benchmark, compiled, finds the CLI itself). */
+export function cliNodeFlags(): string[] {
+  return shebangFlags(SLUICE);
 }
 
 export interface CliResult {
