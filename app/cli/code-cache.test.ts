@@ -140,7 +140,11 @@ describe('code cache', () => {
     const { root, load } = project();
     writeFileSync(
       join(root, 'b.cjs'),
-      "exports.n = 41; exports.r = [require.resolve('./a.cjs'), Array.isArray(require.resolve.paths('x')), require.cache === require('node:module')._cache];",
+      [
+        'exports.n = 41;',
+        "exports.r = [require.resolve('./a.cjs'), Array.isArray(require.resolve.paths('x')),",
+        "  require.cache === require('node:module')._cache];",
+      ].join('\n'),
     );
     cache = installCodeCache({ root }, {}, []);
     load();
