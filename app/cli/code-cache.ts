@@ -7,10 +7,10 @@
  * A cache is used only for the exact text it was made from and only as it was written: its header
  * holds a SHA-256 of the source and the cache together (V8 itself checks the source's length only,
  * and a release build of V8 does not checksum a cache). And only when V8 accepts it: the same V8
- * version and flags (the flags of bin/sluice.js's shebang). Anything else compiles as usual: a missing or stale
- * cache, one V8 refuses, a file that calls `import()` (a script compiled from a cache cannot, on Node
- * 20, without an experimental flag). `SLUICE_CODE_CACHE=off` switches it off; so do a policy
- * manifest and `--inspect-brk`, which Node's own compile step handles.
+ * version and flags (those of bin/sluice.js's shebang). Anything else compiles as usual: a missing
+ * or stale cache, one V8 refuses, a file that calls `import()` (a script compiled from a cache
+ * cannot, on Node 20, without an experimental flag). `SLUICE_CODE_CACHE=off` switches it off; so do
+ * a policy manifest and `--inspect-brk`, which Node's own compile step handles.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

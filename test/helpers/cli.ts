@@ -15,7 +15,7 @@ export function shebangFlags(script: string): string[] {
   return shebang.split(/\s+/).filter((a) => a.startsWith('--'));
 }
 
-/** The node flags of the CLI's shebang (from the sources: the benchmark, compiled, finds the CLI itself). */
+/** The node flags of the CLI's shebang, for tests run from the sources (the compiled benchmark finds bin/ itself). */
 export function cliNodeFlags(): string[] {
   return shebangFlags(SLUICE);
 }
